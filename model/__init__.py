@@ -1,0 +1,1 @@
+"""ehttp: Configuration Manager 1806 Enhanced HTTP as an executable, model-checked specification."""

@@ -1,0 +1,1 @@
+"""Concrete lab: real certificates, keys, tokens and TLS."""
