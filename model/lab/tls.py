@@ -1,0 +1,110 @@
+"""A real TLS handshake over an in-memory BIO pair: proves what a site system's IIS binding serves.
+
+Implements the check behind CERT-3/CERT-4 and SEC-4: the reference says the role certificate is
+bound to the IIS Default Web Site on port 443; a client that trusts the site's SMS Issuing root
+(or an enterprise PKI root) must be able to complete a TLS handshake to the site system's name.
+Python `ssl` (OpenSSL) does the handshake with `check_hostname` on; it judges validity on the wall
+clock, which is why the lab clock starts near real time (`model/lab/clock.py`).
+
+SSL contexts are cached (per served certificate, per trusted root set), as a server keeps its
+binding loaded; each handshake is done afresh and its verdict is never cached.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import ssl
+import tempfile
+from collections.abc import Sequence
+
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+
+from model.lab.pki import Issued
+from model.lab.reasons import Accepted, Reason, Refused, Verdict
+
+__all__ = ["handshake"]
+
+_CHUNK = 65536
+_VERIFY_REASONS = {
+    9: Reason.CERT_EXPIRED,  # certificate is not yet valid
+    10: Reason.CERT_EXPIRED,
+    24: Reason.CERT_ISSUER_NOT_CA,
+    26: Reason.CERT_WRONG_USAGE,
+    62: Reason.CERT_WRONG_NAME,
+}
+
+
+@functools.cache
+def _server_context(chain_pem: bytes, key_pem: bytes) -> ssl.SSLContext:
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    with tempfile.TemporaryDirectory() as folder:
+        cert_path = os.path.join(folder, "chain.pem")
+        key_path = os.path.join(folder, "key.pem")
+        with open(cert_path, "wb") as handle:
+            handle.write(chain_pem)
+        with open(key_path, "wb") as handle:
+            handle.write(key_pem)
+        context.load_cert_chain(cert_path, key_path)
+    return context
+
+
+@functools.cache
+def _client_context(roots_pem: str) -> ssl.SSLContext:
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    context.check_hostname = True
+    context.verify_mode = ssl.CERT_REQUIRED
+    context.load_verify_locations(cadata=roots_pem)
+    return context
+
+
+def _pump(source: ssl.MemoryBIO, sink: ssl.MemoryBIO) -> None:
+    data = source.read(_CHUNK)
+    if data:
+        sink.write(data)
+
+
+def handshake(bound: Issued | None, name: str, roots: Sequence[x509.Certificate]) -> Verdict[bytes]:
+    """Connect to ``name`` whose port 443 serves ``bound``; the value is the served certificate.
+
+    ``bound`` is None when nothing is bound to the website: the connection fails with
+    TLS_NO_BINDING.
+    """
+    if bound is None:
+        return Refused(Reason.TLS_NO_BINDING, f"no certificate is bound on {name}:443")
+    roots_pem = "".join(r.public_bytes(serialization.Encoding.PEM).decode() for r in roots)
+    server_in, server_out = ssl.MemoryBIO(), ssl.MemoryBIO()
+    client_in, client_out = ssl.MemoryBIO(), ssl.MemoryBIO()
+    server = _server_context(bound.chain_pem(), bound.key_pem).wrap_bio(
+        server_in, server_out, server_side=True
+    )
+    client = _client_context(roots_pem).wrap_bio(client_in, client_out, server_hostname=name)
+    server_done = client_done = False
+    try:
+        while not (server_done and client_done):
+            if not client_done:
+                try:
+                    client.do_handshake()
+                    client_done = True
+                except ssl.SSLWantReadError:
+                    pass
+            _pump(client_out, server_in)
+            if not server_done:
+                try:
+                    server.do_handshake()
+                    server_done = True
+                except ssl.SSLWantReadError:
+                    pass
+            _pump(server_out, client_in)
+    except ssl.SSLCertVerificationError as error:
+        reason = _VERIFY_REASONS.get(error.verify_code, Reason.CERT_UNTRUSTED)
+        return Refused(reason, f"{name}:443: {error.verify_message}")
+    except ssl.SSLError as error:
+        return Refused(Reason.TLS_HANDSHAKE_FAILED, f"{name}:443: {error.reason or error}")
+    served = client.getpeercert(binary_form=True)
+    if served is None:
+        return Refused(Reason.TLS_HANDSHAKE_FAILED, f"{name}:443 presented no certificate")
+    return Accepted(served)

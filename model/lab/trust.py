@@ -1,0 +1,140 @@
+"""Certificate path validation with `cryptography`'s X.509 verifier, failures mapped to reasons.
+
+Implements SEC-4 (derived): a client accepts a site system's certificate only if it chains to a root
+it trusts (the site's SMS Issuing root, or a trusted enterprise PKI; reference "Certificates") and
+names that site system; and, for PKI client authentication (seed MP and DP tables), a client
+certificate only if it chains to a trusted root and carries clientAuth.
+
+The accept decision is `cryptography.x509.verification` alone. Only after it refuses does
+`diagnose` look at the certificates to name the reason (expired, wrong name, wrong usage, issuer
+not a CA; untrusted otherwise). Modeling assumption: how Configuration Manager clients trust SMS
+Issuing is not documented (reference "[Inference]": site-delivered trust); the lab passes the roots
+a client trusts explicitly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from cryptography import x509
+from cryptography.exceptions import InvalidSignature
+from cryptography.x509 import DNSName
+from cryptography.x509.oid import ExtendedKeyUsageOID
+from cryptography.x509.verification import PolicyBuilder, Store, VerificationError
+
+from model.lab.pki import Issued
+from model.lab.reasons import Accepted, Reason, Refused, Verdict
+
+__all__ = ["Presented", "diagnose", "presented", "verify_client", "verify_server"]
+
+
+Presented = tuple[x509.Certificate, tuple[x509.Certificate, ...]]
+"""A presented chain: the leaf and the intermediates sent with it."""
+
+
+def presented(issued: Issued) -> Presented:
+    """What a holder of ``issued`` presents: its certificate and intermediates."""
+    return issued.certificate, issued.intermediates
+
+
+def verify_server(
+    chain: Presented, name: str, roots: Sequence[x509.Certificate], at: dt.datetime
+) -> Verdict[None]:
+    """Accept a TLS server certificate for ``name`` at lab time ``at`` against ``roots``."""
+    leaf, intermediates = chain
+    verifier = (
+        PolicyBuilder().store(Store(list(roots))).time(at).build_server_verifier(DNSName(name))
+    )
+    try:
+        verifier.verify(leaf, list(intermediates))
+    except VerificationError as error:
+        return diagnose(chain, roots, at, ExtendedKeyUsageOID.SERVER_AUTH, name, str(error))
+    return Accepted(None)
+
+
+def verify_client(
+    chain: Presented, roots: Sequence[x509.Certificate], at: dt.datetime
+) -> Verdict[tuple[str, ...]]:
+    """Accept a client authentication certificate; the value is its subjectAltName DNS names."""
+    leaf, intermediates = chain
+    verifier = PolicyBuilder().store(Store(list(roots))).time(at).build_client_verifier()
+    try:
+        verified = verifier.verify(leaf, list(intermediates))
+    except VerificationError as error:
+        return diagnose(chain, roots, at, ExtendedKeyUsageOID.CLIENT_AUTH, None, str(error))
+    names = verified.subjects or []
+    return Accepted(tuple(str(n.value) for n in names if isinstance(n, x509.DNSName)))
+
+
+def _issued_by(child: x509.Certificate, parent: x509.Certificate) -> bool:
+    try:
+        child.verify_directly_issued_by(parent)
+    except (ValueError, TypeError, InvalidSignature):
+        return False
+    return True
+
+
+def _is_ca(certificate: x509.Certificate) -> bool:
+    try:
+        constraints = certificate.extensions.get_extension_for_class(x509.BasicConstraints)
+    except x509.ExtensionNotFound:
+        return False
+    return constraints.value.ca
+
+
+def _usages(certificate: x509.Certificate) -> frozenset[x509.ObjectIdentifier]:
+    try:
+        return frozenset(
+            certificate.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value
+        )
+    except x509.ExtensionNotFound:
+        return frozenset()
+
+
+def _dns_names(certificate: x509.Certificate) -> frozenset[str]:
+    try:
+        san = certificate.extensions.get_extension_for_class(x509.SubjectAlternativeName)
+    except x509.ExtensionNotFound:
+        return frozenset()
+    return frozenset(san.value.get_values_for_type(x509.DNSName))
+
+
+def diagnose(
+    chain: Presented,
+    roots: Sequence[x509.Certificate],
+    at: dt.datetime,
+    usage: x509.ObjectIdentifier,
+    name: str | None,
+    library_message: str,
+) -> Refused:
+    """Name the reason for a chain the verifier refused (never turns a refusal into acceptance)."""
+    leaf, intermediates = chain
+    parents = [c for c in (*intermediates, *roots) if _issued_by(leaf, c)]
+    if not parents:
+        return Refused(
+            Reason.CERT_UNTRUSTED, f"no trusted issuer signed {leaf.subject.rfc4514_string()}"
+        )
+    parent = parents[0]
+    if parent not in roots:
+        if not _is_ca(parent):
+            return Refused(
+                Reason.CERT_ISSUER_NOT_CA,
+                f"issuer {parent.subject.rfc4514_string()} is not a certificate authority",
+            )
+        if not any(_issued_by(parent, root) for root in roots):
+            return Refused(Reason.CERT_UNTRUSTED, "intermediate does not chain to a trusted root")
+    if not leaf.not_valid_before_utc <= at <= leaf.not_valid_after_utc:
+        return Refused(
+            Reason.CERT_EXPIRED,
+            f"valid {leaf.not_valid_before_utc:%Y-%m-%d} to {leaf.not_valid_after_utc:%Y-%m-%d}, "
+            f"checked at {at:%Y-%m-%d %H:%M}",
+        )
+    if name is not None and name not in _dns_names(leaf):
+        return Refused(
+            Reason.CERT_WRONG_NAME,
+            f"certificate names {sorted(_dns_names(leaf))}, expected {name}",
+        )
+    if usage not in _usages(leaf):
+        return Refused(Reason.CERT_WRONG_USAGE, f"extended key usage lacks {usage.dotted_string}")
+    return Refused(Reason.CERT_UNTRUSTED, library_message)
