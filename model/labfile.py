@@ -177,12 +177,16 @@ def _show(value: object) -> str:
     return shown
 
 
-def _accepted(model: type[_Table], key: str) -> str:
-    """What a key accepts, from its declaration: enumerations and booleans speak for themselves."""
+def _accepted(model: type[_Table], key: str, given: object = None) -> str:
+    """What a key accepts, from its declaration: enumerations and booleans speak for themselves.
+
+    An enumeration given something other than text (``version = 1806``) is told to quote it.
+    """
     field = model.model_fields[key]
     annotation = field.annotation
     if get_origin(annotation) is Literal:
-        return "use one of " + ", ".join(str(choice) for choice in get_args(annotation))
+        quoted = "" if given is None or isinstance(given, str) else " (as quoted text)"
+        return "use one of " + ", ".join(str(choice) for choice in get_args(annotation)) + quoted
     if annotation is bool:
         return "use true or false"
     return field.description or ""
@@ -203,10 +207,10 @@ def _describe(error: ErrorDetails) -> str:
     path = _path(loc)
     if error["type"] == "extra_forbidden":
         return f"{path}: unknown key; accepted keys are {_keys(parent)}"
-    accepted = _accepted(parent, key)
     if error["type"] == "missing":
-        return f"{path}: missing; {accepted}"
-    return f"{path}: {_show(error['input'])} is not accepted; {accepted}"
+        return f"{path}: missing; {_accepted(parent, key)}"
+    given = error["input"]
+    return f"{path}: {_show(given)} is not accepted; {_accepted(parent, key, given)}"
 
 
 def _duplicate_name(table: _LabTable) -> str | None:
@@ -266,10 +270,9 @@ def parse_lab(text: str, source: str) -> Lab:
     except tomllib.TOMLDecodeError as error:
         raise LabError(f"{source}: {_toml_error(error)}") from None
     if not data:
-        what = "empty" if not text.strip() else "only comments"
+        what = "is empty" if not text.strip() else "holds only comments"
         raise LabError(
-            f"{source}: the file is {what}; a lab needs [site], [[management_points]] "
-            "and [[clients]]"
+            f"{source}: the file {what}; a lab needs [site], [[management_points]] and [[clients]]"
         )
     try:
         table = _LabTable.model_validate(data)
