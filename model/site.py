@@ -136,7 +136,10 @@ AZURE_AD_APP = Machine(
             "updated",
             ("PRE-1",),
             "administrator",
-            note="Modeling assumption: onboarding on 1806 creates an application that needs no update",
+            note=(
+                "Modeling assumption: onboarding on 1806 creates an application "
+                "that needs no update"
+            ),
         ),
         Row(
             "Update application setting",
