@@ -1,0 +1,114 @@
+"""The interface a model offers the checker, in the style of Stateright's `Model` trait.
+
+The checker knows nothing about Enhanced HTTP: a model gives its initial states, the actions
+enabled in a state, the successor of a state under an action, which actions are the system's own
+(weakly fair) and which are the environment's, and, optionally, a symmetry representative and a
+human description of a step. `BaseModel` supplies those optional parts for simple models.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from abc import ABC, abstractmethod
+from collections.abc import Hashable, Iterable, Sequence
+from typing import Generic, Protocol, TypeVar
+
+__all__ = ["A", "BaseModel", "Model", "S", "describe_change"]
+
+S = TypeVar("S", bound=Hashable)
+A = TypeVar("A", bound=Hashable)
+
+
+class Model(Protocol[S, A]):
+    """A finite transition system the checker can explore."""
+
+    def init_states(self) -> Sequence[S]:
+        """The initial states."""
+        ...
+
+    def actions(self, state: S) -> Iterable[A]:
+        """The actions enabled in ``state``."""
+        ...
+
+    def next_state(self, state: S, action: A) -> S:
+        """The state after taking the enabled ``action`` in ``state``."""
+        ...
+
+    def is_fair(self, action: A) -> bool:
+        """True for a system action under weak fairness; False for an environment action."""
+        ...
+
+    def action_name(self, action: A) -> str:
+        """The declared name of the transition that ``action`` instantiates."""
+        ...
+
+    def all_action_names(self) -> Sequence[str]:
+        """Every declared transition name, so that the checker can report those never fired."""
+        ...
+
+    def canonical(self, state: S) -> S:
+        """The representative of ``state``'s symmetry class (``state`` itself if none)."""
+        ...
+
+    def describe_step(self, before: S, action: A, after: S) -> str:
+        """Human text for one step: the action in the source's words, then what changed."""
+        ...
+
+
+def describe_change(before: object, after: object) -> str:
+    """What changed between two states: changed fields of a dataclass, else old -> new."""
+    if (
+        dataclasses.is_dataclass(before)
+        and not isinstance(before, type)
+        and type(before) is type(after)
+    ):
+        changes = [
+            f"{field.name}: {getattr(before, field.name)!r} -> {getattr(after, field.name)!r}"
+            for field in dataclasses.fields(before)
+            if getattr(before, field.name) != getattr(after, field.name)
+        ]
+        return ", ".join(changes) if changes else "no change"
+    if before == after:
+        return "no change"
+    return f"{before!r} -> {after!r}"
+
+
+class BaseModel(ABC, Generic[S, A]):
+    """Defaults for the optional parts of `Model`: every action fair, no symmetry, generic text.
+
+    Subclasses implement `init_states`, `actions`, `next_state`, `action_name` and
+    `all_action_names`; they override `is_fair`, `canonical` or `describe_step` when they have
+    environment actions, a symmetry, or words from the source for a step.
+    """
+
+    @abstractmethod
+    def init_states(self) -> Sequence[S]:
+        """The initial states."""
+
+    @abstractmethod
+    def actions(self, state: S) -> Iterable[A]:
+        """The actions enabled in ``state``."""
+
+    @abstractmethod
+    def next_state(self, state: S, action: A) -> S:
+        """The state after taking ``action`` in ``state``."""
+
+    @abstractmethod
+    def action_name(self, action: A) -> str:
+        """The declared name of the transition that ``action`` instantiates."""
+
+    @abstractmethod
+    def all_action_names(self) -> Sequence[str]:
+        """Every declared transition name."""
+
+    def is_fair(self, action: A) -> bool:
+        """Every action is a system action under weak fairness unless a subclass says otherwise."""
+        return True
+
+    def canonical(self, state: S) -> S:
+        """No symmetry: every state is its own representative."""
+        return state
+
+    def describe_step(self, before: S, action: A, after: S) -> str:
+        """The action's name, then the changed fields."""
+        return f"{self.action_name(action)}: {describe_change(before, after)}"
