@@ -1,0 +1,122 @@
+"""A Configuration Manager client in the lab: its keys, its identity evidence and its messages.
+
+Implements the client side of the seed's scenarios: an Azure AD-joined or hybrid device presents a
+device token (Scenarios 1 and 3, 1803+), a domain-joined computer its Active Directory account, a
+PKI client its certificate (MP table); a registered client signs its messages (reference
+"Registration and approval") and asks the MP for content access tokens (DP table).
+
+Modeling assumption: a client makes a new key pair each time it registers (the key generation
+counter is part of the key derivation), and with a PKI certificate it registers the certificate's
+key.
+"""
+
+from __future__ import annotations
+
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+
+from model.config import Client
+from model.lab.domain import Domain
+from model.lab.evidence import (
+    Anonymous,
+    ClientCertificate,
+    DeviceToken,
+    DomainProof,
+    Evidence,
+    RegistrationRequest,
+    registration_payload,
+)
+from model.lab.keys import derive_ec_key
+from model.lab.messages import Registration, SignedMessage, sign_message
+from model.lab.pki import EnterprisePki, Issued
+from model.lab.tenant import Tenant
+from model.lab.trust import presented
+
+__all__ = ["ClientAgent", "public_der"]
+
+
+def public_der(key: ec.EllipticCurvePrivateKey) -> bytes:
+    """The DER SubjectPublicKeyInfo of ``key``'s public half."""
+    return key.public_key().public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+
+
+class ClientAgent:
+    """One client computer and what it holds."""
+
+    def __init__(
+        self,
+        config: Client,
+        seed: int,
+        dns_suffix: str,
+        tenant: Tenant,
+        domain: Domain,
+        pki: EnterprisePki,
+    ) -> None:
+        self.config = config
+        self.name = config.name
+        self.dns_name = f"{config.name}.{dns_suffix}"
+        self.account = f"{config.name.upper()}$"
+        self._seed = seed
+        self._keys = 0
+        self.key = derive_ec_key(seed, f"client:{config.name}:0")
+        self._requested = self.key
+        self._tenant = tenant
+        self._domain_secret = (
+            domain.join(self.account) if config.join in ("domain", "hybrid") else None
+        )
+        self.certificate: Issued | None = (
+            pki.client_certificate(self.dns_name) if config.pki_certificate else None
+        )
+        self.registration_id: str | None = None
+        self.generation = 0
+
+    @property
+    def device_id(self) -> str | None:
+        """The Azure AD device id, for Azure AD-joined and hybrid clients."""
+        if self.config.join in ("azure-ad", "hybrid"):
+            return self._tenant.device_id(self.name)
+        return None
+
+    def request(self, evidence_method: str) -> RegistrationRequest:
+        """A registration request with a fresh key and the evidence for ``evidence_method``.
+
+        Raises ValueError when the client holds no such evidence.
+        """
+        if evidence_method == "pki-certificate":
+            if self.certificate is None:
+                raise ValueError(f"method: {self.name} holds no PKI client certificate")
+            key = self.certificate.key
+        else:
+            self._keys += 1
+            key = derive_ec_key(self._seed, f"client:{self.name}:{self._keys}")
+        der = public_der(key)
+        payload = registration_payload(self.name, der)
+        evidence = self._evidence(evidence_method, payload)
+        possession = key.sign(payload, ec.ECDSA(hashes.SHA256()))
+        self._requested = key
+        return RegistrationRequest(self.name, der, evidence, possession)
+
+    def _evidence(self, method: str, payload: bytes) -> Evidence:
+        if method == "anonymous-manual-approval":
+            return Anonymous()
+        if method == "active-directory" and self._domain_secret is not None:
+            return DomainProof(self.account, Domain.prove(self._domain_secret, payload))
+        if method == "azure-ad-device-token" and self.device_id is not None:
+            return DeviceToken(self._tenant.device_token(self.name), self.device_id)
+        if method == "pki-certificate" and self.certificate is not None:
+            return ClientCertificate(presented(self.certificate))
+        raise ValueError(f"method: {self.name} holds no {method} evidence")
+
+    def registered(self, registration: Registration) -> None:
+        """Remember the registration the site accepted, and sign with its key from now on."""
+        self.key = self._requested
+        self.registration_id = registration.registration_id
+        self.generation = registration.generation
+
+    def message(self, kind: str, body: bytes) -> SignedMessage:
+        """A message signed under the client's current registration."""
+        if self.registration_id is None:
+            raise ValueError(f"client: {self.name} is not registered; register it first")
+        return sign_message(self.key, self.registration_id, self.generation, kind, body)

@@ -1,0 +1,121 @@
+"""What a client presents to a site system: identity evidence and credentials, one class per method.
+
+Each class names the access-table method it is evidence for (`model/access.py`, from the seed's MP
+and DP tables), so a site system first asks the table whether it accepts the method at all, then
+checks the evidence itself. Registration requests carry a proof of possession of the key the client
+asks the site to register (reference: after registration "the client uses message signing to prove
+device identity").
+
+Modeling assumption: a registration request is signed by the key it registers (ECDSA over
+`registration_payload`), and Active Directory evidence is an account's proof over the same payload.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from model.access import Method
+from model.lab.trust import Presented
+
+__all__ = [
+    "Anonymous",
+    "ClientCertificate",
+    "ContentToken",
+    "Credential",
+    "DeviceToken",
+    "DomainProof",
+    "Evidence",
+    "NaaLogon",
+    "NoCredential",
+    "RegistrationRequest",
+    "UserEvidence",
+    "UserToken",
+    "registration_payload",
+]
+
+
+@dataclass(frozen=True)
+class Anonymous:
+    """No identity evidence: anonymous registration, pending manual approval (REG-3)."""
+
+    method: ClassVar[Method] = "anonymous-manual-approval"
+
+
+@dataclass(frozen=True)
+class DomainProof:
+    """Active Directory evidence: the account's proof over the request payload."""
+
+    account: str
+    proof: bytes
+    method: ClassVar[Method] = "active-directory"
+
+
+@dataclass(frozen=True)
+class DeviceToken:
+    """An Azure AD device token for the device id the client claims (Scenario 3)."""
+
+    token: str
+    device_id: str
+    method: ClassVar[Method] = "azure-ad-device-token"
+
+
+@dataclass(frozen=True)
+class UserToken:
+    """An Azure AD user token (MP-3)."""
+
+    token: str
+    method: ClassVar[Method] = "azure-ad-user-token"
+
+
+@dataclass(frozen=True)
+class ClientCertificate:
+    """A PKI client authentication certificate chain."""
+
+    chain: Presented
+    method: ClassVar[Method] = "pki-certificate"
+
+
+@dataclass(frozen=True)
+class NaaLogon:
+    """Windows authentication with the network access account (DP-2, DP-3)."""
+
+    user: str
+    secret: str
+    method: ClassVar[Method] = "network-access-account"
+
+
+@dataclass(frozen=True)
+class ContentToken:
+    """A content access token issued by the management point (DP-2, DP-3)."""
+
+    token: str
+    method: ClassVar[Method] = "content-access-token"
+
+
+@dataclass(frozen=True)
+class NoCredential:
+    """Nothing presented (an anonymous download, DP-1)."""
+
+    method: ClassVar[Method] = "none"
+
+
+Evidence = Anonymous | DomainProof | DeviceToken | ClientCertificate
+UserEvidence = DomainProof | UserToken
+Credential = NoCredential | NaaLogon | ContentToken | ClientCertificate
+
+
+def registration_payload(client: str, public_key_der: bytes) -> bytes:
+    """The bytes a registration's proofs cover: the client name and the key to register."""
+    fields = (b"ehttp-register-v1", client.encode(), public_key_der)
+    return b"".join(len(f).to_bytes(4, "big") + f for f in fields)
+
+
+@dataclass(frozen=True)
+class RegistrationRequest:
+    """A client's request to register ``public_key_der`` under its name, with evidence."""
+
+    client: str
+    public_key_der: bytes
+    evidence: Evidence
+    possession: bytes
