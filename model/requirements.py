@@ -24,6 +24,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 __all__ = [
+    "CATALOGUE",
     "FACTS",
     "SEED",
     "SPECS",
@@ -32,6 +33,7 @@ __all__ = [
     "check_quotes",
     "headings",
     "load_requirements",
+    "parse_catalogue",
     "quote_digest",
     "read_documents",
     "requirement_ids",
@@ -43,7 +45,7 @@ SPECS = Path(__file__).resolve().parent.parent / "specs"
 
 SEED = "specs/source/enhanced-http.md"
 FACTS = "specs/source/enhanced-http-facts.md"
-_CATALOGUE = SPECS / "requirements.toml"
+CATALOGUE = SPECS / "requirements.toml"
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*$")
 _ANCHOR = re.compile(r"<a [^>]*></a>\s*")
 
@@ -107,7 +109,8 @@ def _read(path: Path) -> str:
         ) from None
 
 
-def _parse(text: str, where: Path) -> tuple[Requirement, ...]:
+def parse_catalogue(text: str, where: Path) -> tuple[Requirement, ...]:
+    """Validate catalogue text; ``where`` names the file in messages. Raises `CatalogueError`."""
     try:
         catalogue = _Catalogue.model_validate(tomllib.loads(text))
     except tomllib.TOMLDecodeError as error:
@@ -143,9 +146,9 @@ def _parse(text: str, where: Path) -> tuple[Requirement, ...]:
 
 
 @cache
-def load_requirements() -> tuple[Requirement, ...]:
-    """Every requirement of ``specs/requirements.toml``, in file order. Raises `CatalogueError`."""
-    return _parse(_read(_CATALOGUE), _CATALOGUE)
+def load_requirements(path: Path = CATALOGUE) -> tuple[Requirement, ...]:
+    """Every requirement of the catalogue, in file order. Raises `CatalogueError`."""
+    return parse_catalogue(_read(path), path)
 
 
 def requirement_ids() -> frozenset[str]:
