@@ -38,7 +38,12 @@ from model.registration import REGISTRATION
 from model.site import AZURE_AD_APP, ENHANCED_STATES, SITE_MODE, option_available
 
 __all__ = [
+    "APP",
+    "CLOCK_AT",
+    "EXEC",
+    "HISTORY",
     "MACHINES",
+    "SITE",
     "Action",
     "Env",
     "ModelError",
@@ -166,6 +171,13 @@ class Env:
                     return False
         return running
 
+    def overdue(self, world: World) -> bool:
+        """Some timer stands at its deadline: the pending system step must come first."""
+        for (state, timer), compiled in zip(world, self.compiled, strict=True):
+            if timer >= 0 and timer >= compiled.deadlines[state]:
+                return True
+        return False
+
     def mp_reachable(self, world: World, client_index: int, mp_number: int) -> bool:
         """Whether the client reaches management point `mp_number` (intranet, or through a CMG)."""
         if self.client(client_index).network == "intranet":
@@ -219,12 +231,24 @@ def _initial_app(lab: Lab) -> str:
 class WorldModel:
     """A lab's composed model, in the shape the generic checker explores.
 
-    `symmetry` groups clients with identical configuration; the canonical form sorts their states.
+    Clients with identical configuration are interchangeable; the canonical form sorts their
+    states. A variant may leave out rows by name (`without`), start from given worlds (`initial`)
+    or keep only the system's own fair steps (`fair_only`): properties such as "after the
+    workaround, the binding is restored" are checked on such variants.
     """
 
-    def __init__(self, lab: Lab) -> None:
+    def __init__(
+        self,
+        lab: Lab,
+        *,
+        without: frozenset[str] = frozenset(),
+        initial: Sequence[World] | None = None,
+        fair_only: bool = False,
+    ) -> None:
         self.env = Env(lab)
         self.lab = lab
+        self.without = without
+        self.fair_only = fair_only
         groups: dict[Client, list[int]] = {}
         for index in self.env.clients:
             key = self.env.client(index)
@@ -242,7 +266,7 @@ class WorldModel:
             tuple(g) for g in groups.values() if len(g) > 1
         )
         enhanced = lab.site.enhanced_http
-        initial: list[tuple[str, int]] = [
+        start: list[tuple[str, int]] = [
             (_initial_site(lab), -1),
             (_initial_app(lab), -1),
             ("running", -1),
@@ -254,20 +278,33 @@ class WorldModel:
             *lab.distribution_points,
         )
         for system in systems:
-            initial.append((initial_binding(system.connections == "https", enhanced), -1))
-        initial.extend(("unregistered", -1) for _ in lab.clients)
-        self.initial: World = tuple(initial)
+            start.append((initial_binding(system.connections == "https", enhanced), -1))
+        start.extend(("unregistered", -1) for _ in lab.clients)
+        self.initial: World = tuple(start)
+        self.starts: tuple[World, ...] = tuple(initial) if initial is not None else (self.initial,)
         self.fired: set[tuple[str, int]] = set()
 
     def init_states(self) -> Sequence[World]:
-        """The lab as configured, before anything happens."""
-        return (self.initial,)
+        """The lab as configured, before anything happens (or the given starting worlds)."""
+        return self.starts
 
     def actions(self, state: World) -> Iterator[Action]:
-        """Every enabled local row of every instance."""
+        """Every enabled local row of every instance (less the rows this variant leaves out).
+
+        Modeling assumption (urgency): while some timer stands at its deadline only the system's
+        own steps can happen; the environment's next step comes after the overdue work. Without
+        it, an administrator who restarts smsexec over and over within one instant would stop
+        time (a Zeno behaviour) and starve the certificate manager.
+        """
         env = self.env
+        without = self.without
+        fair_only = self.fair_only or env.overdue(state)
         for index, (control, _timer) in enumerate(state):
             for number, row in env.compiled[index].local.get(control, ()):
+                if fair_only and not row.fair:
+                    continue
+                if without and row.name in without:
+                    continue
                 if row.guard(env, state, index):
                     yield (index, number)
 
@@ -303,6 +340,17 @@ class WorldModel:
             if matched is not None:
                 new[other] = self._enter(other, state[other], matched.dest)
         return tuple(new)
+
+    def fire(self, world: World, index: int, name: str) -> World:
+        """Fire the enabled local row called `name` of instance `index` (exactly one must be)."""
+        matching = [a for a in self.actions(world) if a[0] == index and self.action_name(a) == name]
+        if len(matching) != 1:
+            raise ModelError(
+                f"{self.env.names[index]}: {name!r} is not enabled in state {world[index][0]!r}"
+                if not matching
+                else f"{self.env.names[index]}: {name!r} matches {len(matching)} rows"
+            )
+        return self.next_state(world, matching[0])
 
     def _enter(self, index: int, current: tuple[str, int], dest: str) -> tuple[str, int]:
         if dest == current[0]:
