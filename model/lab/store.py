@@ -1,0 +1,182 @@
+"""The SMS certificate store, the IIS Default Web Site binding on port 443, and smsexec's
+certificate manager, acting on real certificate objects.
+
+Implements CERT-1 (SMS Issuing issues each site system a role certificate into the SMS store),
+CERT-2 (the site system binds it), CERT-3 (rapid enable/disable leaves no SMS-Issuing-issued
+certificate bound to any IIS website), CERT-4 (delete every SMS-Issuing-issued certificate from the
+SMS store and restart smsexec) and SITE-4 (a PKI certificate already bound stays in use).
+
+Modeling assumption: this module enacts exactly the mechanism declared in `model/binding.py` (see
+its docstring): enable issues a role certificate and queues a bind unless a role certificate is
+already in the store ("done", and a queued removal is cancelled); disable cancels a queued bind
+and queues removal of a binding it made; the queued work runs only while smsexec runs; deleting the
+certificates drops a binding to them and the work queued for them; smsexec reconciles on start.
+`state_name` maps a site system onto the states of `model.binding.BINDING`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from cryptography import x509
+
+from model.binding import STRANDED
+from model.lab.pki import Issued, SiteAuthority
+from model.lab.reasons import Verdict
+from model.lab.tls import handshake
+
+__all__ = ["CertificateManager", "ManagerSnapshot", "SiteSystemCertificates", "StoreSnapshot"]
+
+Work = Literal["bind", "unbind"]
+
+
+@dataclass(frozen=True)
+class StoreSnapshot:
+    """A site system's certificate state as comparable data (serial numbers, not objects)."""
+
+    stored: tuple[int, ...]
+    bound: int | None
+    bound_is_pki: bool
+    queued: Work | None
+
+
+@dataclass(frozen=True)
+class ManagerSnapshot:
+    """The certificate manager's observable state."""
+
+    running: bool
+    enhanced: bool
+    systems: tuple[tuple[str, StoreSnapshot], ...]
+
+
+class SiteSystemCertificates:
+    """One site system's SMS store contents, IIS binding and queued certificate work."""
+
+    def __init__(self, dns_name: str, pki_binding: Issued | None) -> None:
+        self.dns_name = dns_name
+        self.stored: list[Issued] = []
+        self.bound: Issued | None = pki_binding
+        self.bound_is_pki = pki_binding is not None
+        self.queued: Work | None = None
+
+    def state_name(self) -> str:
+        """The `model.binding.BINDING` state this site system is in."""
+        if self.bound_is_pki:
+            if not self.stored:
+                return "pki-bound"
+            return "pki-bound+issued" if self.queued == "bind" else "pki-bound+stored"
+        if not self.stored:
+            return "no-certificate"
+        if self.bound is None:
+            return "issued" if self.queued == "bind" else STRANDED
+        return "unbinding" if self.queued == "unbind" else "bound"
+
+    def serves_sms_certificate(self) -> bool:
+        """Whether an SMS-Issuing-issued certificate is bound to the website (CERT-3's symptom)."""
+        return self.bound is not None and not self.bound_is_pki
+
+    def prove(self, roots: Sequence[x509.Certificate]) -> Verdict[bytes]:
+        """A real TLS handshake to this site system's name, trusting ``roots``."""
+        return handshake(self.bound, self.dns_name, roots)
+
+    def snapshot(self) -> StoreSnapshot:
+        """The observable state."""
+        return StoreSnapshot(
+            tuple(c.certificate.serial_number for c in self.stored),
+            None if self.bound is None else self.bound.certificate.serial_number,
+            self.bound_is_pki,
+            self.queued,
+        )
+
+
+class CertificateManager:
+    """smsexec's certificate manager for every HTTP site system of one site."""
+
+    def __init__(
+        self,
+        authority: SiteAuthority,
+        systems: dict[str, SiteSystemCertificates],
+        *,
+        enhanced: bool,
+    ) -> None:
+        self.authority = authority
+        self.systems = systems
+        self.enhanced = enhanced
+        self.running = True
+        if enhanced:
+            for system in systems.values():
+                self._issue(system)
+                self._work(system)
+
+    def _issue(self, system: SiteSystemCertificates) -> None:
+        system.stored.append(self.authority.role_certificate(system.dns_name))
+        system.queued = "bind"
+
+    def enable(self) -> None:
+        """The administrator turns enhanced HTTP on (CERT-1; CERT-3's mechanism)."""
+        self.enhanced = True
+        for system in self.systems.values():
+            if system.stored:
+                if system.queued == "unbind":
+                    system.queued = None
+            elif self.running:
+                self._issue(system)
+
+    def disable(self) -> None:
+        """The administrator turns enhanced HTTP off."""
+        self.enhanced = False
+        for system in self.systems.values():
+            if system.queued == "bind":
+                system.queued = None
+            elif system.serves_sms_certificate() and system.queued is None:
+                system.queued = "unbind"
+
+    def pending(self) -> tuple[str, ...]:
+        """The site systems with queued certificate work, by name."""
+        return tuple(name for name, s in self.systems.items() if s.queued is not None)
+
+    def work(self, name: str) -> bool:
+        """Site system ``name`` carries out its queued work (CERT-2); False if none or stopped."""
+        system = self.systems[name]
+        if not self.running or system.queued is None:
+            return False
+        self._work(system)
+        return True
+
+    def _work(self, system: SiteSystemCertificates) -> None:
+        if system.queued == "bind" and not system.bound_is_pki:
+            system.bound = system.stored[-1]
+        elif system.queued == "unbind" and system.bound is not None:
+            system.stored = [c for c in system.stored if c is not system.bound]
+            system.bound = None
+        system.queued = None
+
+    def delete_sms_issued(self) -> None:
+        """Delete every certificate issued by SMS Issuing from the SMS store (CERT-4)."""
+        for system in self.systems.values():
+            system.stored = []
+            system.queued = None
+            if system.serves_sms_certificate():
+                system.bound = None
+
+    def restart(self) -> None:
+        """Restart the smsexec service: it stops."""
+        self.running = False
+
+    def start(self) -> None:
+        """smsexec starts and reconciles: enhanced HTTP on and no role certificate -> issue anew."""
+        self.running = True
+        if self.enhanced:
+            for system in self.systems.values():
+                if not system.stored:
+                    self._issue(system)
+
+    def snapshot(self) -> ManagerSnapshot:
+        """The observable state: smsexec, the setting it acts on, and every site system."""
+        return ManagerSnapshot(
+            self.running,
+            self.enhanced,
+            tuple((name, s.snapshot()) for name, s in sorted(self.systems.items())),
+        )
