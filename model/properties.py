@@ -59,9 +59,15 @@ def stranded(model: WorldModel, world: World, index: int) -> bool:
 
 
 def workaround_starts(model: WorldModel, worlds: Sequence[World]) -> tuple[World, ...]:
-    """Every given CERT-3 world with the documented workaround applied to its stranded systems."""
+    """Every given CERT-3 world with the documented workaround applied to its stranded systems.
+
+    Worlds where system work is overdue are skipped: the administrator acts after it (urgency),
+    and the CERT-3 symptom outlasts that work, so the world after it is among the given ones.
+    """
     starts: list[World] = []
     for world in worlds:
+        if model.env.overdue(world):
+            continue
         current = world
         for index in model.env.bindings:
             if stranded(model, current, index):

@@ -1,0 +1,140 @@
+"""The `ehttp` command: the click group, the shared `--lab` option and one-line errors.
+
+Exit codes follow DESIGN.md ("Command line"): 0 all as expected, 1 a property or check failed,
+2 bad usage or bad input. Every usage or input error is one line on standard error that names the
+option, key or command, the value given and what is accepted; no traceback. Lab files that can't be
+used (`LabError`), labs the model can't represent (`ModelError`) and files that can't be read or
+written (`OSError`) are caught here, at the command boundary, and become such a line.
+
+Each command lives in its own `model/cli_*.py` module and is registered on `main` below.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, NoReturn, TypeVar
+
+import click
+
+from model.config import Lab
+from model.labfile import LabError, load_lab
+from model.world import ModelError
+
+__all__ = ["OneOf", "lab_option", "main"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class OneOf(click.Choice[str]):
+    """A choice whose error names the value and every accepted one, in a single line."""
+
+    def get_invalid_choice_message(self, value: Any, ctx: click.Context | None) -> str:
+        return f"{value!r} is not accepted; use one of {', '.join(map(str, self.choices))}"
+
+
+def _option_names(command: click.Command) -> list[str]:
+    return [name for param in command.params for name in param.opts if name.startswith("-")]
+
+
+def _one_line(error: click.ClickException) -> str:
+    if isinstance(error, click.NoSuchOption):
+        command = error.ctx.command if error.ctx is not None else None
+        accepted = _option_names(command) if command is not None else []
+        accepted.append("--help")
+        return f"option: {error.option_name!r} is not accepted; use one of {', '.join(accepted)}"
+    if isinstance(error, click.BadParameter) and error.param is not None:
+        name = error.param.opts[0] if error.param.opts else str(error.param.name)
+        return f"{name}: {error.message}"
+    if isinstance(error, click.BadParameter) and isinstance(error.param_hint, str):
+        return f"{error.param_hint}: {error.message}"
+    return " ".join(error.format_message().split())
+
+
+def _fail(message: str, code: int) -> NoReturn:
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(code)
+
+
+class _Group(click.Group):
+    """The `ehttp` group: unknown commands and every error reported in one line."""
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        name = args[0]
+        if self.get_command(ctx, name) is None and not ctx.resilient_parsing:
+            raise click.UsageError(
+                f"command: {name!r} is not accepted; use one of "
+                f"{', '.join(self.list_commands(ctx))}",
+                ctx,
+            )
+        return super().resolve_command(ctx, args)
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        try:
+            code = super().main(
+                args, prog_name, complete_var, standalone_mode=False, **extra
+            )
+        except click.exceptions.NoArgsIsHelpError as error:
+            click.echo(error.format_message())
+            sys.exit(error.exit_code)
+        except click.ClickException as error:
+            _fail(_one_line(error), error.exit_code)
+        except click.Abort:
+            _fail("interrupted", 1)
+        except (LabError, ModelError) as error:
+            _fail(str(error), 2)
+        except OSError as error:
+            where = f"{error.filename}: " if error.filename else ""
+            _fail(f"{where}{error.strerror or error}", 2)
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """Configuration Manager 1806 Enhanced HTTP as an executable, model-checked specification.
+
+    Exit codes: 0 all as expected, 1 a property or check failed, 2 bad usage or input.
+    """
+
+
+def _load(ctx: click.Context, param: click.Parameter, value: Path | None) -> Lab:
+    try:
+        return load_lab(value)
+    except LabError as error:
+        raise click.BadParameter(str(error), ctx, param) from None
+
+
+def lab_option(command: F) -> F:
+    """Add `--lab FILE`; the command receives the loaded `Lab` (default: the embedded lab)."""
+    option = click.option(
+        "--lab",
+        "lab",
+        type=click.Path(path_type=Path, dir_okay=False),
+        default=None,
+        callback=_load,
+        help="Lab file (TOML); default: the embedded default lab.",
+    )
+    return option(command)
+
+
+def _register() -> None:
+    from model.cli_check import check
+    from model.cli_diagrams import diagrams
+    from model.cli_tables import tables
+
+    main.add_command(check)
+    main.add_command(diagrams)
+    main.add_command(tables)
+
+
+_register()
