@@ -6,11 +6,15 @@ option, key or command, the value given and what is accepted; no traceback. Lab 
 used (`LabError`), labs the model can't represent (`ModelError`) and files that can't be read or
 written (`OSError`) are caught here, at the command boundary, and become such a line.
 
-Each command lives in its own `model/cli_*.py` module and is registered on `main` below.
+Each command `<name>` lives in its own module `model/cli_<name>.py`, which defines the click
+command `<name>`; the group finds those modules and imports one only when its command is used (or
+when `--help` lists them), so command modules can import this one without an import cycle.
 """
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -18,6 +22,7 @@ from typing import Any, NoReturn, TypeVar
 
 import click
 
+import model
 from model.config import Lab
 from model.labfile import LabError, load_lab
 from model.world import ModelError
@@ -57,8 +62,28 @@ def _fail(message: str, code: int) -> NoReturn:
     sys.exit(code)
 
 
+def _command_modules() -> dict[str, str]:
+    return {
+        info.name.removeprefix("cli_"): f"model.{info.name}"
+        for info in pkgutil.iter_modules(model.__path__)
+        if info.name.startswith("cli_")
+    }
+
+
 class _Group(click.Group):
-    """The `ehttp` group: unknown commands and every error reported in one line."""
+    """The `ehttp` group: commands found in `model/cli_*.py`, every error in one line."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(_command_modules())
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        module_name = _command_modules().get(cmd_name)
+        if module_name is None:
+            return None
+        command = getattr(importlib.import_module(module_name), cmd_name, None)
+        if not isinstance(command, click.Command):
+            raise TypeError(f"{module_name} must define the click command {cmd_name!r}")
+        return command
 
     def resolve_command(
         self, ctx: click.Context, args: list[str]
@@ -125,16 +150,3 @@ def lab_option(command: F) -> F:
         help="Lab file (TOML); default: the embedded default lab.",
     )
     return option(command)
-
-
-def _register() -> None:
-    from model.cli_check import check
-    from model.cli_diagrams import diagrams
-    from model.cli_tables import tables
-
-    main.add_command(check)
-    main.add_command(diagrams)
-    main.add_command(tables)
-
-
-_register()
