@@ -14,6 +14,8 @@ from collections.abc import Callable, Hashable, Sequence
 from typing import TypeVar
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from model import checker
 from model.checker import (
@@ -437,3 +439,117 @@ def test_a_canonical_form_that_is_not_a_symmetry_is_reported() -> None:
     model = BrokenSymmetry(["a"], [Row("go", "a", "b"), Row("on", "b", "d"), Row("off", "c", "e")])
     with pytest.raises(ModelError, match="canonical: no action from 'b' reaches"):
         check(model, [Property.always("never e", lambda s: s != "e")])
+
+
+def fair_violation_exists(
+    model: TableModel[str], p: Callable[[str], bool], q: Callable[[str], bool]
+) -> bool:
+    """Brute force over every set of states, independent of the checker's maximal-SCC shortcut.
+
+    A violation stutters in a state where no fair action is enabled, or keeps visiting exactly a
+    strongly connected set L of not-Q states, taking on edges inside L every fair action that is
+    enabled in all of L.
+    """
+    states = sorted(reachable(model))
+    starts = [s for s in states if p(s) and not q(s)]
+    region = set(starts)
+    frontier = list(starts)
+    while frontier:
+        s = frontier.pop()
+        for a in model.actions(s):
+            t = model.next_state(s, a)
+            if not q(t) and t not in region:
+                region.add(t)
+                frontier.append(t)
+
+    def fair_enabled(s: str) -> set[str]:
+        return {a for a in model.actions(s) if model.is_fair(a)}
+
+    if any(not fair_enabled(s) for s in region):
+        return True
+    for size in range(1, len(region) + 1):
+        for subset in itertools.combinations(sorted(region), size):
+            inside = set(subset)
+            edges = [
+                (s, a, model.next_state(s, a))
+                for s in subset
+                for a in model.actions(s)
+                if model.next_state(s, a) in inside
+            ]
+            if not edges:
+                continue
+            connected = all(t in _reach_within(inside, edges, s) for s in subset for t in subset)
+            always = set.intersection(*(fair_enabled(s) for s in subset))
+            if connected and always <= {a for _, a, _ in edges}:
+                return True
+    return False
+
+
+def _reach_within(inside: set[str], edges: list[tuple[str, str, str]], start: str) -> set[str]:
+    seen = {start}
+    stack = [start]
+    while stack:
+        s = stack.pop()
+        for u, _, v in edges:
+            if u == s and v not in seen:
+                seen.add(v)
+                stack.append(v)
+    return seen
+
+
+def is_fair_lasso(
+    model: TableModel[str],
+    prop: checker.PropertyResult[str],
+    p: Callable[[str], bool],
+    q: Callable[[str], bool],
+) -> bool:
+    """The trace is a real behaviour that meets P, then never Q, and whose loop is fair."""
+    trace, loop = prop.trace, prop.loop_from
+    if loop is None or not replays(model, trace):
+        return False
+    after_q = max((i + 1 for i, s in enumerate(trace) if q(s.state)), default=0)
+    if not any(p(s.state) for s in trace[after_q : loop + 1]):
+        return False
+    last = trace[-1].state
+    if loop == len(trace) - 1:
+        return not any(model.is_fair(a) for a in model.actions(last))
+    cycle = [s.state for s in trace[loop:]]
+    taken = {s.action for s in trace[loop + 1 :]}
+    always = set.intersection(*({a for a in model.actions(s) if model.is_fair(a)} for s in cycle))
+    return cycle[0] == last and always <= taken
+
+
+NAMES = ("a", "b", "c")
+SPOTS = ("s0", "s1", "s2", "s3", "s4")
+
+
+@st.composite
+def table_models(draw: st.DrawFn) -> tuple[TableModel[str], frozenset[str], frozenset[str]]:
+    rows = [
+        Row(name, source, draw(st.sampled_from(SPOTS)))
+        for source in SPOTS
+        for name in NAMES
+        if draw(st.booleans())
+    ]
+    unfair = frozenset(draw(st.sets(st.sampled_from(NAMES))))
+    p_states = frozenset(draw(st.sets(st.sampled_from(SPOTS), min_size=1)))
+    q_states = frozenset(draw(st.sets(st.sampled_from(SPOTS))))
+    return TableModel(["s0"], rows, unfair), p_states, q_states
+
+
+@settings(derandomize=True, max_examples=400, deadline=None)
+@given(table_models())
+def test_liveness_agrees_with_brute_force_on_random_graphs(
+    case: tuple[TableModel[str], frozenset[str], frozenset[str]],
+) -> None:
+    model, p_states, q_states = case
+    p, q = p_states.__contains__, q_states.__contains__
+    reached = reachable(model)
+    prop = check(model, [Property[str].leads_to("p ~> q", p, q)]).properties[0]
+    if not reached & p_states:
+        assert prop.verdict == "vacuous"
+    elif fair_violation_exists(model, p, q):
+        assert prop.verdict == "violated"
+        assert is_fair_lasso(model, prop, p, q)
+    else:
+        assert prop.verdict == "holds"
