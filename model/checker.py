@@ -118,7 +118,12 @@ def check(
     max_seconds: float | None = None,
     progress: Callable[[ProgressInfo], None] | None = None,
 ) -> CheckResult[S]:
-    """Explore ``model`` and judge ``properties``; see the module docstring for the semantics."""
+    """Explore ``model`` and judge ``properties``; see the module docstring for the semantics.
+
+    ``max_states`` and ``max_seconds`` bound the whole run. With symmetry on and a liveness
+    property asked, the unreduced exploration runs second, under the same limits, and
+    ``progress`` then counts its states from zero.
+    """
     props = tuple(properties)
     _validate(props, max_states, max_seconds)
     started = time.perf_counter()
