@@ -1,0 +1,82 @@
+"""Azure AD token validation and content access tokens: good paths and lifetimes."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from model.lab.clock import LabClock
+from model.lab.pki import SiteAuthority
+from model.lab.reasons import Accepted, Reason, Refused
+from model.lab.tenant import OLD_APP_URI, Tenant
+from model.lab.tokens import AadValidator, ContentTokenIssuer, ContentTokenValidator
+
+
+def _validator(tenant: Tenant, clock: LabClock) -> AadValidator:
+    return AadValidator(tenant.jwks, tenant.tenant_id, tenant.app_uri, clock)
+
+
+def test_device_and_user_tokens_are_accepted_for_their_kind() -> None:
+    clock = LabClock()
+    tenant = Tenant(0, "contoso", clock)
+    validator = _validator(tenant, clock)
+    device = validator.validate(tenant.device_token("aad1"), "device")
+    assert isinstance(device, Accepted)
+    assert device.value.subject == tenant.device_id("aad1")
+    user = validator.validate(tenant.user_token("alice@contoso.com"), "user")
+    assert isinstance(user, Accepted) and user.value.subject == "alice@contoso.com"
+    wrong = validator.validate(tenant.device_token("aad1"), "user")
+    assert isinstance(wrong, Refused) and wrong.reason is Reason.TOKEN_WRONG_TYPE
+
+
+def test_verdict_follows_the_clock_and_is_never_cached() -> None:
+    clock = LabClock()
+    tenant = Tenant(0, "contoso", clock)
+    validator = _validator(tenant, clock)
+    token = tenant.device_token("aad1")
+    assert validator.validate(token, "device").ok
+    clock.advance(dt.timedelta(minutes=62))
+    late = validator.validate(token, "device")
+    assert isinstance(late, Refused) and late.reason is Reason.TOKEN_EXPIRED
+
+
+def test_leeway_is_small() -> None:
+    clock = LabClock()
+    tenant = Tenant(0, "contoso", clock)
+    token = tenant.device_token("aad1")
+    clock.advance(dt.timedelta(minutes=60, seconds=30))
+    assert _validator(tenant, clock).validate(token, "device").ok
+
+
+def test_updating_the_application_fixes_prerequisite_pre1() -> None:
+    clock = LabClock()
+    tenant = Tenant(0, "contoso", clock, app_updated=False)
+    assert tenant.audience == OLD_APP_URI
+    validator = _validator(tenant, clock)
+    before = validator.validate(tenant.device_token("aad1"), "device")
+    assert isinstance(before, Refused) and before.reason is Reason.TOKEN_APP_NOT_UPDATED
+    tenant.update_application()
+    assert validator.validate(tenant.device_token("aad1"), "device").ok
+
+
+def test_content_access_token_round_trip_and_lifetime() -> None:
+    clock = LabClock()
+    authority = SiteAuthority(0, "PS1", clock)
+    issuer = ContentTokenIssuer(authority.token_signing, "PS1", clock)
+    validator = ContentTokenValidator(authority.token_signing.certificate, "PS1", "dp1", clock)
+    token = issuer.issue("GUID:client", "dp1")
+    grant = validator.validate(token)
+    assert isinstance(grant, Accepted) and grant.value.registration == "GUID:client"
+    clock.advance(dt.timedelta(hours=2))
+    late = validator.validate(token)
+    assert isinstance(late, Refused) and late.reason is Reason.CAT_EXPIRED
+
+
+def test_content_access_token_from_another_site_is_forged() -> None:
+    clock = LabClock()
+    ours = SiteAuthority(0, "PS1", clock)
+    theirs = SiteAuthority(0, "PS2", clock)
+    token = ContentTokenIssuer(theirs.token_signing, "PS1", clock).issue("GUID:x", "dp1")
+    verdict = ContentTokenValidator(ours.token_signing.certificate, "PS1", "dp1", clock).validate(
+        token
+    )
+    assert isinstance(verdict, Refused) and verdict.reason is Reason.CAT_FORGED
