@@ -47,7 +47,7 @@ from model.lab.pki import (
 )
 from model.lab.reasons import Reason, Verdict
 from model.lab.tenant import Tenant, tenant_id_for
-from model.lab.testbed import NAA_USER, SITE_CODE, Testbed
+from model.lab.testbed import NAA_USER, SITE_CODE, ConcreteLab
 from model.lab.tls import handshake
 from model.lab.tokens import thumbprint
 from model.lab.trust import presented, verify_server
@@ -66,7 +66,7 @@ class Attack:
     tries: str
     expected: Reason
     requirements: tuple[str, ...]
-    prepare: Callable[[Testbed], Submit]
+    prepare: Callable[[ConcreteLab], Submit]
     variant: str = "default"
 
 
@@ -122,7 +122,7 @@ WORKGROUP = "wg1"
 
 def run(attack: Attack, seed: int = 0) -> Outcome:
     """Run ``attack`` against a fresh lab of its variant."""
-    testbed = Testbed(VARIANTS[attack.variant](default_lab()), seed)
+    testbed = ConcreteLab(VARIANTS[attack.variant](default_lab()), seed)
     submit = attack.prepare(testbed)
     before = testbed.snapshot()
     verdict = submit()
@@ -142,7 +142,7 @@ def _json(value: object) -> bytes:
     return json.dumps(value, separators=(",", ":")).encode()
 
 
-def _device_claims(tb: Testbed, client: str, **changes: Any) -> dict[str, Any]:
+def _device_claims(tb: ConcreteLab, client: str, **changes: Any) -> dict[str, Any]:
     now = tb.clock.timestamp()
     claims: dict[str, Any] = {
         "iss": tb.tenant.issuer,
@@ -158,37 +158,37 @@ def _device_claims(tb: Testbed, client: str, **changes: Any) -> dict[str, Any]:
     return {k: v for k, v in claims.items() if v is not None}
 
 
-def _present_device_token(tb: Testbed, token: str, device_of: str = AAD) -> Submit:
+def _present_device_token(tb: ConcreteLab, token: str, device_of: str = AAD) -> Submit:
     """Client aad1 registers at mp1 presenting ``token`` for ``device_of``'s device id."""
     request = tb.clients[AAD].request("azure-ad-device-token")
     forged = replace(request, evidence=DeviceToken(token, tb.tenant.device_id(device_of)))
     return lambda: tb.mp().register(forged)
 
 
-def _tenant_signed(**changes: Any) -> Callable[[Testbed], Submit]:
-    def prepare(tb: Testbed) -> Submit:
+def _tenant_signed(**changes: Any) -> Callable[[ConcreteLab], Submit]:
+    def prepare(tb: ConcreteLab) -> Submit:
         return _present_device_token(tb, tb.tenant.sign(_device_claims(tb, AAD, **changes)))
 
     return prepare
 
 
-def _expired_token(tb: Testbed) -> Submit:
+def _expired_token(tb: ConcreteLab) -> Submit:
     now = tb.clock.timestamp()
     return _tenant_signed(iat=now - 7200, nbf=now - 7200, exp=now - 3600)(tb)
 
 
-def _early_token(tb: Testbed) -> Submit:
+def _early_token(tb: ConcreteLab) -> Submit:
     now = tb.clock.timestamp()
     return _tenant_signed(nbf=now + 3600, exp=now + 7200)(tb)
 
 
-def _alg_none(tb: Testbed) -> Submit:
+def _alg_none(tb: ConcreteLab) -> Submit:
     header = {"alg": "none", "typ": "JWT", "kid": tb.tenant.kid}
     token = f"{_b64(_json(header))}.{_b64(_json(_device_claims(tb, AAD)))}."
     return _present_device_token(tb, token)
 
 
-def _hs256_with_public_key(tb: Testbed) -> Submit:
+def _hs256_with_public_key(tb: ConcreteLab) -> Submit:
     public_pem = tb.tenant.signing_key.public_key().public_bytes(
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
     )
@@ -200,8 +200,8 @@ def _hs256_with_public_key(tb: Testbed) -> Submit:
     return _present_device_token(tb, f"{signing_input}.{_b64(mac)}")
 
 
-def _attacker_key(kid: str | None) -> Callable[[Testbed], Submit]:
-    def prepare(tb: Testbed) -> Submit:
+def _attacker_key(kid: str | None) -> Callable[[ConcreteLab], Submit]:
+    def prepare(tb: ConcreteLab) -> Submit:
         key = derive_rsa_key(tb.seed, "attacker")
         token = jwt.encode(
             _device_claims(tb, AAD),
@@ -214,41 +214,41 @@ def _attacker_key(kid: str | None) -> Callable[[Testbed], Submit]:
     return prepare
 
 
-def _raw_token(make: Callable[[Testbed], str]) -> Callable[[Testbed], Submit]:
-    def prepare(tb: Testbed) -> Submit:
+def _raw_token(make: Callable[[ConcreteLab], str]) -> Callable[[ConcreteLab], Submit]:
+    def prepare(tb: ConcreteLab) -> Submit:
         return _present_device_token(tb, make(tb))
 
     return prepare
 
 
-def _user_as_device(tb: Testbed) -> Submit:
+def _user_as_device(tb: ConcreteLab) -> Submit:
     return _present_device_token(tb, tb.tenant.user_token("alice@contoso.com"))
 
 
-def _other_device(tb: Testbed) -> Submit:
+def _other_device(tb: ConcreteLab) -> Submit:
     request = tb.clients[AAD].request("azure-ad-device-token")
     stolen = tb.tenant.device_token("aad2")
     forged = replace(request, evidence=DeviceToken(stolen, tb.tenant.device_id(AAD)))
     return lambda: tb.mp().register(forged)
 
 
-def _app_not_updated(tb: Testbed) -> Submit:
+def _app_not_updated(tb: ConcreteLab) -> Submit:
     old = Tenant(tb.seed, tb.tenant.name, tb.clock, app_updated=False)
     return _present_device_token(tb, old.device_token(AAD))
 
 
-def _registered(tb: Testbed, client: str = AAD) -> None:
+def _registered(tb: ConcreteLab, client: str = AAD) -> None:
     method = {AAD: "azure-ad-device-token", DOMAIN: "active-directory"}[client]
     verdict = tb.register(client, method)  # type: ignore[arg-type]
     if not verdict.ok:
         raise RuntimeError(f"attack setup: {client} could not register: {verdict}")
 
 
-def _download_with(tb: Testbed, token: str) -> Submit:
+def _download_with(tb: ConcreteLab, token: str) -> Submit:
     return lambda: tb.dp().download("PS100001", ContentToken(token))
 
 
-def _cat_forged(tb: Testbed) -> Submit:
+def _cat_forged(tb: ConcreteLab) -> Submit:
     _registered(tb)
     now = tb.clock.timestamp()
     claims = {
@@ -264,7 +264,7 @@ def _cat_forged(tb: Testbed) -> Submit:
     return _download_with(tb, token)
 
 
-def _real_cat(tb: Testbed, dp: str) -> str:
+def _real_cat(tb: ConcreteLab, dp: str) -> str:
     _registered(tb)
     verdict = tb.mp().content_token(tb.clients[AAD].message(CONTENT_TOKEN_REQUEST, dp.encode()))
     if not verdict.ok:
@@ -272,20 +272,22 @@ def _real_cat(tb: Testbed, dp: str) -> str:
     return str(verdict.value)  # type: ignore[union-attr]
 
 
-def _cat_expired(tb: Testbed) -> Submit:
+def _cat_expired(tb: ConcreteLab) -> Submit:
     token = _real_cat(tb, "dp1")
     tb.clock.advance(dt.timedelta(hours=3))
     return _download_with(tb, token)
 
 
-def _cat_other_dp(tb: Testbed) -> Submit:
+def _cat_other_dp(tb: ConcreteLab) -> Submit:
     return _download_with(tb, _real_cat(tb, "dp2"))
 
 
-def _serve(issued: Callable[[Testbed], Issued], tls: bool = False) -> Callable[[Testbed], Submit]:
+def _serve(
+    issued: Callable[[ConcreteLab], Issued], tls: bool = False
+) -> Callable[[ConcreteLab], Submit]:
     """A client checks mp1's certificate, by path validation or by a TLS handshake."""
 
-    def prepare(tb: Testbed) -> Submit:
+    def prepare(tb: ConcreteLab) -> Submit:
         certificate = issued(tb)
         name = tb.dns_name("mp1")
         if tls:
@@ -295,16 +297,16 @@ def _serve(issued: Callable[[Testbed], Issued], tls: bool = False) -> Callable[[
     return prepare
 
 
-def _impostor(tb: Testbed) -> Issued:
+def _impostor(tb: ConcreteLab) -> Issued:
     impostor = Authority.self_signed(SMS_ISSUING_NAME, tb.seed, "impostor", tb.clock)
     return impostor.issue(ROLE_CERTIFICATE_NAME, key_label="mp1", dns_names=[tb.dns_name("mp1")])
 
 
-def _other_site(tb: Testbed) -> Issued:
+def _other_site(tb: ConcreteLab) -> Issued:
     return SiteAuthority(tb.seed, "PS2", tb.clock).role_certificate(tb.dns_name("mp1"))
 
 
-def _expired_role(tb: Testbed) -> Issued:
+def _expired_role(tb: ConcreteLab) -> Issued:
     start = tb.clock.start
     return tb.authority.root.issue(
         ROLE_CERTIFICATE_NAME,
@@ -315,11 +317,11 @@ def _expired_role(tb: Testbed) -> Issued:
     )
 
 
-def _wrong_name(tb: Testbed) -> Issued:
+def _wrong_name(tb: ConcreteLab) -> Issued:
     return tb.authority.role_certificate(tb.dns_name("dp1"))
 
 
-def _wrong_usage(tb: Testbed) -> Issued:
+def _wrong_usage(tb: ConcreteLab) -> Issued:
     return tb.authority.root.issue(
         ROLE_CERTIFICATE_NAME,
         key_label="client-usage",
@@ -328,42 +330,42 @@ def _wrong_usage(tb: Testbed) -> Issued:
     )
 
 
-def _by_non_ca(tb: Testbed) -> Issued:
+def _by_non_ca(tb: ConcreteLab) -> Issued:
     rogue = tb.authority.role_certificate(tb.dns_name("rogue"))
     return Authority(rogue, tb.seed, "rogue", tb.clock).issue(
         ROLE_CERTIFICATE_NAME, key_label="mp1", dns_names=[tb.dns_name("mp1")]
     )
 
 
-def _client_certificate(make: Callable[[Testbed], Issued]) -> Callable[[Testbed], Submit]:
-    def prepare(tb: Testbed) -> Submit:
+def _client_certificate(make: Callable[[ConcreteLab], Issued]) -> Callable[[ConcreteLab], Submit]:
+    def prepare(tb: ConcreteLab) -> Submit:
         credential = ClientCertificate(presented(make(tb)))
         return lambda: tb.dp().download("PS100001", credential)
 
     return prepare
 
 
-def _foreign_client_cert(tb: Testbed) -> Issued:
+def _foreign_client_cert(tb: ConcreteLab) -> Issued:
     return EnterprisePki(tb.seed, tb.clock, "Fabrikam Root CA").client_certificate(
         tb.dns_name(WORKGROUP)
     )
 
 
-def _server_cert_as_client(tb: Testbed) -> Issued:
+def _server_cert_as_client(tb: ConcreteLab) -> Issued:
     return tb.pki.server_certificate(tb.dns_name(WORKGROUP))
 
 
-def _notify(tb: Testbed, message: SignedMessage) -> Submit:
+def _notify(tb: ConcreteLab, message: SignedMessage) -> Submit:
     return lambda: tb.mp().notify(message)
 
 
-def _tampered(tb: Testbed) -> Submit:
+def _tampered(tb: ConcreteLab) -> Submit:
     _registered(tb, DOMAIN)
     message = tb.clients[DOMAIN].message(NOTIFICATION, b"run-scripts:inventory")
     return _notify(tb, replace(message, body=b"run-scripts:wipe"))
 
 
-def _other_clients_key(tb: Testbed) -> Submit:
+def _other_clients_key(tb: ConcreteLab) -> Submit:
     _registered(tb, DOMAIN)
     _registered(tb, AAD)
     victim = tb.clients[DOMAIN]
@@ -374,46 +376,46 @@ def _other_clients_key(tb: Testbed) -> Submit:
     return _notify(tb, message)
 
 
-def _unregistered(tb: Testbed) -> Submit:
+def _unregistered(tb: ConcreteLab) -> Submit:
     key = derive_ec_key(tb.seed, "client:wg1:0")
     message = sign_message(key, registration_id_for(WORKGROUP), 1, NOTIFICATION, b"restart")
     return _notify(tb, message)
 
 
-def _stale(tb: Testbed) -> Submit:
+def _stale(tb: ConcreteLab) -> Submit:
     _registered(tb, DOMAIN)
     old = tb.clients[DOMAIN].message(NOTIFICATION, b"restart")
     _registered(tb, DOMAIN)
     return _notify(tb, old)
 
 
-def _truncated(tb: Testbed) -> Submit:
+def _truncated(tb: ConcreteLab) -> Submit:
     _registered(tb, DOMAIN)
     message = tb.clients[DOMAIN].message(NOTIFICATION, b"restart")
     return _notify(tb, replace(message, signature=message.signature[:-7]))
 
 
-def _pending(tb: Testbed) -> Submit:
+def _pending(tb: ConcreteLab) -> Submit:
     tb.register(WORKGROUP, "anonymous-manual-approval")
     return _notify(tb, tb.clients[WORKGROUP].message(NOTIFICATION, b"restart"))
 
 
-def _before_reregistration(tb: Testbed) -> Submit:
+def _before_reregistration(tb: ConcreteLab) -> Submit:
     _registered(tb, DOMAIN)
     enabled = replace(tb.lab.site, enhanced_http=True)
     tb.mp().configure(enabled)
     return _notify(tb, tb.clients[DOMAIN].message(NOTIFICATION, b"restart"))
 
 
-def _naa_wrong_secret(tb: Testbed) -> Submit:
+def _naa_wrong_secret(tb: ConcreteLab) -> Submit:
     return lambda: tb.dp().download("PS100001", NaaLogon(NAA_USER, "Summer2018!"))
 
 
-def _no_credential(tb: Testbed) -> Submit:
+def _no_credential(tb: ConcreteLab) -> Submit:
     return lambda: tb.dp().download("PS100001", NoCredential())
 
 
-def _borrowed_possession(tb: Testbed) -> Submit:
+def _borrowed_possession(tb: ConcreteLab) -> Submit:
     request = tb.clients[DOMAIN].request("active-directory")
     other = derive_ec_key(tb.seed, "attacker-ec")
     possession = other.sign(b"anything", ec.ECDSA(hashes.SHA256()))
@@ -421,32 +423,32 @@ def _borrowed_possession(tb: Testbed) -> Submit:
     return lambda: tb.mp().register(forged)
 
 
-def _ad_wrong_proof(tb: Testbed) -> Submit:
+def _ad_wrong_proof(tb: ConcreteLab) -> Submit:
     request = tb.clients[DOMAIN].request("active-directory")
     forged = replace(request, evidence=DomainProof(f"{DOMAIN.upper()}$", b"\x00" * 32))
     return lambda: tb.mp().register(forged)
 
 
-def _device_token_1802(tb: Testbed) -> Submit:
+def _device_token_1802(tb: ConcreteLab) -> Submit:
     request = tb.clients[AAD].request("azure-ad-device-token")
     return lambda: tb.mp().register(request)
 
 
-def _cat_without_enhanced(tb: Testbed) -> Submit:
+def _cat_without_enhanced(tb: ConcreteLab) -> Submit:
     _registered(tb, DOMAIN)
     message = tb.clients[DOMAIN].message(CONTENT_TOKEN_REQUEST, b"dp1")
     return lambda: tb.mp().content_token(message)
 
 
-def _malformed_segments(tb: Testbed) -> str:
+def _malformed_segments(tb: ConcreteLab) -> str:
     return "eyJhbGciOiJSUzI1NiJ9.e30"
 
 
-def _malformed_base64(tb: Testbed) -> str:
+def _malformed_base64(tb: ConcreteLab) -> str:
     return "%%%not-base64%%%.e30.c2ln"
 
 
-def _malformed_json(tb: Testbed) -> str:
+def _malformed_json(tb: ConcreteLab) -> str:
     return f"{_b64(b'{not json')}.{_b64(_json(_device_claims(tb, AAD)))}.c2ln"
 
 

@@ -34,7 +34,7 @@ from model.lab.store import CertificateManager, ManagerSnapshot, SiteSystemCerti
 from model.lab.tenant import Tenant
 from model.lab.tokens import AadValidator, ContentTokenIssuer, ContentTokenValidator
 
-__all__ = ["DNS_SUFFIX", "NAA_USER", "SITE_CODE", "LabSnapshot", "Testbed"]
+__all__ = ["DNS_SUFFIX", "NAA_USER", "SITE_CODE", "ConcreteLab", "LabSnapshot"]
 
 DNS_SUFFIX = "contoso.com"
 SITE_CODE = "PS1"
@@ -50,7 +50,7 @@ class LabSnapshot:
     certificates: ManagerSnapshot
 
 
-class Testbed:
+class ConcreteLab:
     """The concrete lab for one `model.config.Lab` and seed."""
 
     def __init__(self, lab: Lab, seed: int = 0, clock: LabClock | None = None) -> None:
