@@ -106,9 +106,7 @@ class _Group(click.Group):
         **extra: Any,
     ) -> Any:
         try:
-            code = super().main(
-                args, prog_name, complete_var, standalone_mode=False, **extra
-            )
+            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         except click.exceptions.NoArgsIsHelpError as error:
             click.echo(error.format_message())
             sys.exit(error.exit_code)

@@ -91,9 +91,7 @@ def build_view(declaration: Machine) -> MachineView:
     )
     for row in declaration.rows:
         trigger = row.name if row.event is None else row.event
-        machine.add_transition(
-            trigger, list(row.source), row.dest, conditions=[_condition(row)]
-        )
+        machine.add_transition(trigger, list(row.source), row.dest, conditions=[_condition(row)])
     return MachineView(declaration, machine, local, reactions)
 
 

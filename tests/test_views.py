@@ -77,9 +77,7 @@ def test_every_reachable_world_has_the_same_enabled_rows_and_destinations(
             reactions = {
                 (row.event, row.dest)
                 for row in machine.reaction_rows
-                if row.event is not None
-                and control in row.source
-                and row.guard(env, world, index)
+                if row.event is not None and control in row.source and row.guard(env, world, index)
             }
             found = _view_enabled(view, context, world, index, view.reaction_triggers)
             assert found == reactions, (env.names[index], world)
