@@ -122,7 +122,7 @@ class _Group(click.Group):
         sys.exit(code if isinstance(code, int) else 0)
 
 
-@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(name="ehttp", cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """Configuration Manager 1806 Enhanced HTTP as an executable, model-checked specification.
 
