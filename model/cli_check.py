@@ -67,6 +67,11 @@ def render_text(report: LabCheck) -> str:
         f"{main.states:,} states, {main.transitions:,} transitions, diameter {main.diameter}, "
         f"{report.seconds:.2f} s, {main.states_per_second:,.0f} states/s"
         + (" (symmetry reduction on)" if main.symmetry else " (no symmetry reduction)"),
+        *(
+            []
+            if report.model.symmetric_groups
+            else ["no two clients are interchangeable: symmetry reduction has nothing to reduce"]
+        ),
     ]
     if main.liveness_states is not None and main.liveness_states != main.states:
         lines.append(f"liveness judged on the unreduced graph: {main.liveness_states:,} states")

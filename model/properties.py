@@ -142,6 +142,17 @@ def _binding_checks(model: WorldModel) -> list[Check]:
                 )
             )
         )
+    if not model.option_available():
+        checks.append(
+            Check(
+                Property.always(
+                    "without the option no role certificate is ever issued",
+                    lambda w: all(w[i][0] in ("no-certificate", "pki-bound") for i in env.bindings),
+                    ("CERT-1", "SITE-3"),
+                )
+            )
+        )
+        return checks
     for index in env.bindings:
         name = env.names[index]
 
@@ -171,7 +182,7 @@ def _binding_checks(model: WorldModel) -> list[Check]:
                 )
             ),
         ]
-    if not model.option_available() or not http:
+    if not http:
         return checks
 
     def all_bound(w: World) -> bool:

@@ -39,6 +39,7 @@ from model.site import DISABLE, ENABLE
 
 if TYPE_CHECKING:
     from model.access import Method
+    from model.config import Client
     from model.world import Env, World
 
 __all__ = [
@@ -62,11 +63,19 @@ NOTIFY_FAILS = "client notification fails: the site can't verify the client mess
 
 def evidence(env: Env, world: World, index: int) -> frozenset[Method]:
     """The registration evidence client `index` holds now (identity, build, certificate, tenant)."""
-    client = env.client(index)
+    ready = env.app_ready(world)
+    key = ("evidence", index, ready)
+    found = env.memo.get(key)
+    if found is None:
+        found = env.memo[key] = _evidence(env.client(index), ready)
+    return found
+
+
+def _evidence(client: Client, app_ready: bool) -> frozenset[Method]:
     methods: set[Method] = {"anonymous-manual-approval"}
     if client.join in ("domain", "hybrid"):
         methods.add("active-directory")
-    if client.join in ("azure-ad", "hybrid") and client.build >= 1803 and env.app_ready(world):
+    if client.join in ("azure-ad", "hybrid") and client.build >= 1803 and app_ready:
         methods.add("azure-ad-device-token")
     if client.pki_certificate:
         methods.add("pki-certificate")

@@ -13,11 +13,12 @@ one each), the clock's step advances every running timer.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from model.access import (
+    METHODS,
     Method,
     dp_authentication_methods,
     dp_type,
@@ -130,6 +131,24 @@ class Env:
         self.compiled = tuple(_COMPILED[m.name] for m in self.machines)
         self.bindings = range(self.first_binding, self.first_client)
         self.clients = range(self.first_client, len(self.machines))
+        reactors: dict[str, list[tuple[int, str, dict[str, tuple[tuple[int, Row], ...]]]]] = {}
+        for index, (machine, compiled) in enumerate(zip(self.machines, self.compiled, strict=True)):
+            for event, by_source in compiled.reactions.items():
+                reactors.setdefault(event, []).append((index, machine.name, by_source))
+        self.reactors = {event: tuple(found) for event, found in reactors.items()}
+        """For each event, the instances with reaction rows to it (precomputed for speed)."""
+        version = lab.site.version
+        self._accepting: dict[tuple[Method, bool], tuple[int, ...]] = {
+            (method, enhanced): tuple(
+                number
+                for number, mp in enumerate(mps)
+                if method in mp_registration_methods(mp.connections, version, enhanced)
+            )
+            for method in METHODS
+            for enhanced in (False, True)
+        }
+        self.memo: dict[tuple[str, int, bool], frozenset[Method]] = {}
+        """Memo for pure functions of an instance's configuration (see `registration.evidence`)."""
 
     def client(self, index: int) -> Client:
         """The configuration of the client at instance `index`."""
@@ -197,11 +216,9 @@ class Env:
             "pki-certificate",
         ):
             return False
-        version, enhanced = self.lab.site.version, self.enhanced(world)
         return any(
-            method in mp_registration_methods(mp.connections, version, enhanced)
-            and self.mp_reachable(world, client_index, number)
-            for number, mp in enumerate(self.lab.management_points)
+            self.mp_reachable(world, client_index, number)
+            for number in self._accepting[method, self.enhanced(world)]
         )
 
     def dp_methods(self, world: World, dp: DistributionPoint) -> frozenset[Method]:
@@ -265,6 +282,17 @@ class WorldModel:
         self.symmetric_groups: tuple[tuple[int, ...], ...] = tuple(
             tuple(g) for g in groups.values() if len(g) > 1
         )
+        self._client_kind: dict[int, int] = {
+            index: kind for kind, group in enumerate(groups.values()) for index in group
+        }
+        self._client_rows: dict[
+            tuple[int, str, tuple[str, str, World]], tuple[tuple[int, Row], ...]
+        ] = {}
+        """Enabled client rows by (kind of client, its state, what client guards read).
+
+        Client guards read only the client's own configuration and state, the site mode, the
+        Azure AD application and the management points' bindings (see `model/registration.py`);
+        `tests/test_world.py` checks the memo against evaluating every guard."""
         enhanced = lab.site.enhanced_http
         start: list[tuple[str, int]] = [
             (_initial_site(lab), -1),
@@ -299,14 +327,32 @@ class WorldModel:
         env = self.env
         without = self.without
         fair_only = self.fair_only or env.overdue(state)
+        first_client = env.first_client
+        context = (state[SITE][0], state[APP][0], state[env.first_binding : env.first_dp])
+        memo = self._client_rows
         for index, (control, _timer) in enumerate(state):
-            for number, row in env.compiled[index].local.get(control, ()):
+            if index < first_client:
+                enabled: Iterable[tuple[int, Row]] = (
+                    (number, row)
+                    for number, row in env.compiled[index].local.get(control, ())
+                    if row.guard(env, state, index)
+                )
+            else:
+                key = (self._client_kind[index], control, context)
+                found = memo.get(key)
+                if found is None:
+                    found = memo[key] = tuple(
+                        (number, row)
+                        for number, row in env.compiled[index].local.get(control, ())
+                        if row.guard(env, state, index)
+                    )
+                enabled = found
+            for number, row in enabled:
                 if fair_only and not row.fair:
                     continue
                 if without and row.name in without:
                     continue
-                if row.guard(env, state, index):
-                    yield (index, number)
+                yield (index, number)
 
     def next_state(self, state: World, action: Action) -> World:
         """Fire a local row, let every other instance react to it, update timers."""
@@ -317,14 +363,15 @@ class WorldModel:
         fired.add((env.machines[index].name, number))
         if index == CLOCK_AT:
             return tuple((c, t + 1) if t >= 0 else (c, t) for c, t in state)
+        entered = self._enter(index, state[index], row.dest)
+        reactors = env.reactors.get(row.name)
+        if reactors is None:
+            return (*state[:index], entered, *state[index + 1 :])
         new = list(state)
-        new[index] = self._enter(index, state[index], row.dest)
+        new[index] = entered
         name = row.name
-        for other, compiled in enumerate(env.compiled):
+        for other, machine_name, by_source in reactors:
             if other == index:
-                continue
-            by_source = compiled.reactions.get(name)
-            if by_source is None:
                 continue
             control = state[other][0]
             matched: Row | None = None
@@ -336,7 +383,7 @@ class WorldModel:
                             f"{control!r}; make their guards exclusive"
                         )
                     matched = reaction
-                    fired.add((env.machines[other].name, react_number))
+                    fired.add((machine_name, react_number))
             if matched is not None:
                 new[other] = self._enter(other, state[other], matched.dest)
         return tuple(new)
