@@ -126,7 +126,7 @@ def test_symmetry_sorts_interchangeable_clients_only() -> None:
 def test_fire_names_what_is_not_enabled() -> None:
     model = WorldModel(default_lab())
     with pytest.raises(
-        ModelError, match="^smsexec: 'smsexec service starts' is not enabled in state 'running'$"
+        ModelError, match=r"^smsexec: 'smsexec service starts' is not enabled in state 'running'$"
     ):
         model.fire(model.initial, EXEC, SMSEXEC_STARTS)
 
