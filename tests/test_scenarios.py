@@ -36,7 +36,7 @@ from model.scenarios import (
     scenario_model,
     to_json,
 )
-from model.world import APP, SITE
+from model.world import APP, SITE, World, WorldModel
 
 LABS = Path(__file__).resolve().parent.parent / "specs" / "labs"
 
@@ -104,6 +104,19 @@ def because(lab: Lab, client: str, scenario: ScenarioId) -> tuple[str, ...]:
     return verdicts(lab)[(client, scenario)].because
 
 
+def reachable(model: WorldModel) -> set[World]:
+    """Every world of `model`, by a plain search independent of the checker."""
+    seen, frontier = {model.initial}, [model.initial]
+    while frontier:
+        world = frontier.pop()
+        for action in model.actions(world):
+            after = model.next_state(world, action)
+            if after not in seen:
+                seen.add(after)
+                frontier.append(after)
+    return seen
+
+
 def with_client(lab: Lab, **changes: object) -> Lab:
     """The lab with its first client changed and the others removed."""
     return replace(lab, clients=(replace(lab.clients[0], **changes),))
@@ -140,17 +153,12 @@ def test_the_site_configuration_is_frozen_in_the_scenario_model() -> None:
         "Update application setting",
     } == SITE_CONFIGURATION_ROWS
     model = scenario_model(example("enhanced-off"))
-    seen, frontier = {model.initial}, [model.initial]
-    while frontier:
-        world = frontier.pop()
+    worlds = reachable(model)
+    assert len(worlds) > 1
+    for world in worlds:
         for action in model.actions(world):
             assert model.action_name(action) not in SITE_CONFIGURATION_ROWS
-            after = model.next_state(world, action)
-            assert after[SITE] == world[SITE] and after[APP] == world[APP]
-            if after not in seen:
-                seen.add(after)
-                frontier.append(after)
-    assert len(seen) > 1
+    assert {(w[SITE], w[APP]) for w in worlds} == {(model.initial[SITE], model.initial[APP])}
 
 
 def test_all_scenarios_of_a_lab_are_judged_in_one_exploration(
@@ -237,7 +245,28 @@ def test_scenario_3_needs_device_identity_windows_1803_and_no_user() -> None:
     assert not works(default_lab(), "wg1", 3)
 
 
-@pytest.mark.req("KI-2", "DP-2")
+@pytest.mark.req("REG-1", "REG-2", "MP-1", "MP-2", "SCN-3")
+def test_device_identity_at_an_https_mp_from_1706_and_at_an_http_mp_only_with_enhanced_http() -> (
+    None
+):
+    site_1802 = example("site-1802")
+    assert works(site_1802, "aad1", 3)
+    assert because(site_1802, "aad1", 3)[-1] == (
+        "management_points[mp2].connections = https: verifies the Azure AD device token (MP-2)"
+    )
+    http_only = replace(site_1802, management_points=site_1802.management_points[:1])
+    assert not works(http_only, "aad1", 3)
+    assert because(http_only, "aad1", 3)[-1] == (
+        "management_points[mp1].connections = http: without enhanced HTTP it doesn't verify an "
+        "Azure AD device token (MP-1)"
+    )
+    model = scenario_model(http_only)
+    aad1 = model.env.first_client
+    assert {world[aad1][0] for world in reachable(model)} == {"unregistered"}
+    assert works(default_lab(), "aad1", 1)
+
+
+@pytest.mark.req("KI-2", "DP-1", "DP-2")
 def test_os_deployment_needs_the_network_access_account() -> None:
     lab = example("osd-without-naa")
     assert not works(lab, "osd1", "os-deployment")
@@ -250,6 +279,13 @@ def test_os_deployment_needs_the_network_access_account() -> None:
         lab, distribution_points=(replace(lab.distribution_points[0], network_access_account=True),)
     )
     assert works(naa, "osd1", "os-deployment")
+    anonymous = replace(
+        lab, distribution_points=(replace(lab.distribution_points[0], allow_anonymous=True),)
+    )
+    assert works(anonymous, "osd1", "os-deployment")
+    assert because(anonymous, "osd1", "os-deployment") == (
+        "distribution_points[dp1].allow_anonymous = true: no client authentication (DP-1)",
+    )
     assert ("wg1", "os-deployment") not in verdicts(lab)
 
 
