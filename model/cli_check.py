@@ -127,7 +127,9 @@ def _positive_int(ctx: click.Context, param: click.Parameter, value: str | None)
     return number
 
 
-def _positive_seconds(ctx: click.Context, param: click.Parameter, value: str | None) -> float | None:
+def _positive_seconds(
+    ctx: click.Context, param: click.Parameter, value: str | None
+) -> float | None:
     if value is None:
         return None
     try:

@@ -104,26 +104,29 @@ class Lab:
         """The same lab with ``count`` clients, replicating the lab's clients in turn.
 
         Replicas keep their template's identity and evidence and get a numbered name, so that
-        `--clients N` scales a lab without changing what kinds of client it holds.
+        `--clients N` scales a lab without changing what kinds of client it holds. Templates are
+        used in turn (the first N mod templates get one copy more) and each template's copies
+        follow it, so interchangeable clients sit side by side.
         """
         if count < 1:
             raise ValueError(f"clients: {count} is not accepted; give a whole number >= 1")
+        templates = len(self.clients)
         clients = []
-        for index in range(count):
-            template = self.clients[index % len(self.clients)]
-            round_ = index // len(self.clients)
-            name = template.name if round_ == 0 else f"{template.name}-{round_ + 1}"
-            clients.append(
-                Client(
-                    name=name,
-                    join=template.join,
-                    windows=template.windows,
-                    pki_certificate=template.pki_certificate,
-                    network=template.network,
-                    user_signed_in=template.user_signed_in,
-                    task_sequence=template.task_sequence,
+        for number, template in enumerate(self.clients):
+            copies = count // templates + (1 if number < count % templates else 0)
+            for round_ in range(copies):
+                name = template.name if round_ == 0 else f"{template.name}-{round_ + 1}"
+                clients.append(
+                    Client(
+                        name=name,
+                        join=template.join,
+                        windows=template.windows,
+                        pki_certificate=template.pki_certificate,
+                        network=template.network,
+                        user_signed_in=template.user_signed_in,
+                        task_sequence=template.task_sequence,
+                    )
                 )
-            )
         return Lab(
             name=self.name,
             site=self.site,

@@ -282,6 +282,11 @@ class WorldModel:
         self.symmetric_groups: tuple[tuple[int, ...], ...] = tuple(
             tuple(g) for g in groups.values() if len(g) > 1
         )
+        contiguous = all(list(g) == list(range(g[0], g[-1] + 1)) for g in self.symmetric_groups)
+        self._symmetric_runs: tuple[tuple[int, int], ...] | None = (
+            tuple(sorted((g[0], g[-1] + 1) for g in self.symmetric_groups)) if contiguous else None
+        )
+        """Interchangeable clients as (start, stop) slices when each group is contiguous."""
         self._client_kind: dict[int, int] = {
             index: kind for kind, group in enumerate(groups.values()) for index in group
         }
@@ -421,14 +426,23 @@ class WorldModel:
 
     def canonical(self, state: World) -> World:
         """Sort the states of interchangeable clients (same configuration)."""
-        if not self.symmetric_groups:
+        runs = self._symmetric_runs
+        if runs is None:
+            new = list(state)
+            for group in self.symmetric_groups:
+                for i, value in zip(group, sorted(state[i] for i in group), strict=True):
+                    new[i] = value
+            return tuple(new)
+        if not runs:
             return state
-        new = list(state)
-        for group in self.symmetric_groups:
-            values = sorted(state[i] for i in group)
-            for i, value in zip(group, values, strict=True):
-                new[i] = value
-        return tuple(new)
+        parts: list[tuple[tuple[str, int], ...]] = []
+        at = 0
+        for start, stop in runs:
+            parts.append(state[at:start])
+            parts.append(tuple(sorted(state[start:stop])))
+            at = stop
+        parts.append(state[at:])
+        return tuple(item for part in parts for item in part)
 
     def describe_step(self, before: World, action: Action, after: World) -> str:
         """The action in the source's words, on which instance, and what changed."""
