@@ -1,0 +1,117 @@
+"""How fast `ehttp check` explores the composed model, against a naive explorer, in one run.
+
+For growing numbers of clients (`--clients N` replicas of the default lab's clients) it prints the
+states, seconds and states/s of the whole check (every property, every variant), the symmetry
+reduction factor (states without reduction / with), and the rate of a naive explorer measured in
+the same run on the same lab: one that keeps each world as `transitions` model objects, deep-copies
+them for every successor and fires each trigger through the `transitions` machines of
+`model/views.py`. Nothing is asserted; speed lives here, not in the tests.
+
+    python benchmarks/check_speed.py [--max-clients 6] [--naive-seconds 10]
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import time
+from collections import deque
+from dataclasses import dataclass
+
+from model.checking import run_checks
+from model.labfile import default_lab
+from model.views import Context, MachineView, bind, build_view, fire
+from model.world import CLOCK_AT, World, WorldModel
+
+
+@dataclass
+class _Instance:
+    """One machine instance as a mutable model object, the way a naive explorer keeps it."""
+
+    state: str
+    timer: int
+
+
+def _world(instances: list[_Instance]) -> World:
+    return tuple((i.state, i.timer) for i in instances)
+
+
+def naive_rate(model: WorldModel, seconds: float) -> tuple[int, float]:
+    """Explore breadth-first for `seconds` by deep copies and `transitions` triggers."""
+    env = model.env
+    views: dict[str, MachineView] = {}
+    contexts: dict[str, Context] = {}
+    for machine in env.machines:
+        if machine.name not in views:
+            views[machine.name] = build_view(machine)
+            contexts[machine.name] = bind(views[machine.name], env)
+    start = [_Instance(c, t) for c, t in model.initial]
+    seen = {_world(start)}
+    queue = deque([start])
+    began = time.perf_counter()
+    while queue and time.perf_counter() - began < seconds:
+        node = queue.popleft()
+        world = _world(node)
+        for index, number in model.actions(world):
+            machine = env.machines[index]
+            row = machine.rows[number]
+            successor = copy.deepcopy(node)
+            if index == CLOCK_AT:
+                for item in successor:
+                    if item.timer >= 0:
+                        item.timer += 1
+            else:
+                for other, other_machine in enumerate(env.machines):
+                    view = views[other_machine.name]
+                    trigger = row.name
+                    if other != index and trigger not in view.reaction_triggers:
+                        continue
+                    if other == index and trigger not in view.local_triggers:
+                        continue
+                    target = fire(view, contexts[other_machine.name], world, other, trigger)
+                    if target is not None and target != successor[other].state:
+                        successor[other].state = target
+                        deadlines = env.compiled[other].deadlines
+                        successor[other].timer = 0 if target in deadlines else -1
+            key = _world(successor)
+            if key not in seen:
+                seen.add(key)
+                queue.append(successor)
+    elapsed = time.perf_counter() - began
+    return len(seen), elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--max-clients", type=int, default=6)
+    parser.add_argument("--naive-seconds", type=float, default=10.0)
+    args = parser.parse_args()
+    lab = default_lab()
+    print(
+        f"{'clients':>7} {'states':>9} {'full':>9} {'reduction':>9} {'seconds':>8} "
+        f"{'states/s':>9}"
+    )
+    for clients in range(1, args.max_clients + 1):
+        scaled = lab.with_clients(clients)
+        report = run_checks(scaled)
+        main_result = report.main
+        full = main_result.liveness_states or main_result.states
+        print(
+            f"{clients:>7} {main_result.states:>9,} {full:>9,} "
+            f"{full / main_result.states:>9.2f} {report.seconds:>8.2f} "
+            f"{main_result.states_per_second:>9,.0f}"
+        )
+    model = WorldModel(lab)
+    fast = run_checks(lab)
+    naive_states, naive_seconds = naive_rate(model, args.naive_seconds)
+    naive = naive_states / naive_seconds
+    ours = fast.main.states_per_second
+    print(
+        f"\nbaseline on the default lab, same run: naive explorer (deep copies + transitions "
+        f"triggers) {naive_states:,} states in {naive_seconds:.1f} s = {naive:,.0f} states/s; "
+        f"ehttp check {ours:,.0f} states/s; ratio {ours / naive:.1f}x"
+    )
+
+
+if __name__ == "__main__":
+    main()
