@@ -6,6 +6,11 @@ the embedded default lab, `model.labfile.default_lab`; some attacks need a varia
 `variant`) and returns the single bad input as a thunk. `run` takes the lab's observable state
 before and after that input, so a refusal that changed state is caught (DESIGN "Concrete lab":
 bad input "is rejected with a reason, never with a crash").
+
+An attack also names what it `requires` of a lab (the hosts it uses, the methods it presents),
+so that it can be run against any lab in its current state: `unmet` says why it does not apply
+there, and `model.lab.facade.LabDriver.inject` runs it. The catalogue's hosts are the default
+lab's: mp1 and dp1 first, the clients aad1 (Azure AD-joined), dom1 (domain) and wg1 (workgroup).
 """
 
 from __future__ import annotations
@@ -23,6 +28,12 @@ import jwt
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
+from model.access import (
+    dp_authentication_methods,
+    dp_type,
+    enhanced_in_effect,
+    mp_registration_methods,
+)
 from model.config import Lab
 from model.lab.evidence import (
     ClientCertificate,
@@ -53,7 +64,7 @@ from model.lab.tokens import thumbprint
 from model.lab.trust import presented, verify_server
 from model.labfile import default_lab
 
-__all__ = ["CATALOGUE", "VARIANTS", "Attack", "Outcome", "run", "run_all"]
+__all__ = ["CATALOGUE", "CONDITIONS", "VARIANTS", "Attack", "Outcome", "run", "run_all", "unmet"]
 
 Submit = Callable[[], Verdict[Any]]
 
@@ -68,6 +79,7 @@ class Attack:
     requirements: tuple[str, ...]
     prepare: Callable[[ConcreteLab], Submit]
     variant: str = "default"
+    requires: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -118,6 +130,74 @@ VARIANTS: dict[str, Callable[[Lab], Lab]] = {
 AAD = "aad1"
 DOMAIN = "dom1"
 WORKGROUP = "wg1"
+
+
+def _client_joined(name: str, *joins: str) -> Callable[[ConcreteLab], bool]:
+    def holds(tb: ConcreteLab) -> bool:
+        agent = tb.clients.get(name)
+        return agent is not None and agent.config.join in joins
+
+    return holds
+
+
+def _mp_takes_device_tokens(tb: ConcreteLab) -> bool:
+    mp = tb.mp()
+    table = mp_registration_methods(mp.config.connections, tb.site.version, mp.enhanced)
+    return "azure-ad-device-token" in table and mp.onboarded
+
+
+def _mp_refuses_device_tokens(tb: ConcreteLab) -> bool:
+    mp = tb.mp()
+    table = mp_registration_methods(mp.config.connections, tb.site.version, mp.enhanced)
+    return "azure-ad-device-token" not in table
+
+
+def _dp_authenticates(tb: ConcreteLab) -> bool:
+    dp = tb.dp().config
+    kind = dp_type(dp.connections, dp.allow_anonymous)
+    return "none" not in dp_authentication_methods(kind, tb.site.version, tb.site.enhanced_http)
+
+
+def _wg1_unregistered(tb: ConcreteLab) -> bool:
+    return (
+        _client_joined(WORKGROUP, "workgroup")(tb)
+        and tb.registration_of(WORKGROUP) is None
+        and tb.pending_at(WORKGROUP) is None
+    )
+
+
+CONDITIONS: dict[str, tuple[str, Callable[[ConcreteLab], bool]]] = {
+    "aad1": ("an Azure AD-joined client aad1", _client_joined(AAD, "azure-ad")),
+    "dom1": ("a domain-joined client dom1", _client_joined(DOMAIN, "domain", "hybrid")),
+    "wg1-unregistered": ("a workgroup client wg1, not registered", _wg1_unregistered),
+    "dp1": ("the first distribution point named dp1", lambda tb: tb.dp().config.name == "dp1"),
+    "device-token": ("the first MP takes Azure AD device tokens now", _mp_takes_device_tokens),
+    "no-device-token": ("the first MP refuses device tokens now", _mp_refuses_device_tokens),
+    "app-updated": ("the Azure AD application is updated", lambda tb: tb.tenant.app_updated),
+    "enhanced": (
+        "enhanced HTTP in effect",
+        lambda tb: enhanced_in_effect(tb.site.version, tb.site.enhanced_http),
+    ),
+    "option-available": (
+        "the enhanced HTTP option exists (1806, pre-release features)",
+        lambda tb: enhanced_in_effect(tb.site.version, True),
+    ),
+    "dp-authenticates": ("the first DP asks for a credential", _dp_authenticates),
+}
+"""What an attack may require of a lab: a description and the test on the lab now."""
+
+
+def unmet(attack: Attack, tb: ConcreteLab) -> tuple[str, ...]:
+    """Why ``attack`` does not apply to lab ``tb`` in its current state (empty: it applies)."""
+    current = replace(tb.lab, site=tb.site)
+    missing = [
+        description
+        for description, holds in (CONDITIONS[name] for name in attack.requires)
+        if not holds(tb)
+    ]
+    if VARIANTS[attack.variant](current) != current:
+        missing.insert(0, f"the lab is not a {attack.variant} lab")
+    return tuple(missing)
 
 
 def run(attack: Attack, seed: int = 0) -> Outcome:
@@ -389,6 +469,18 @@ def _stale(tb: ConcreteLab) -> Submit:
     return _notify(tb, old)
 
 
+def _old_key_current_generation(tb: ConcreteLab) -> Submit:
+    _registered(tb, DOMAIN)
+    old_key = tb.clients[DOMAIN].key
+    _registered(tb, DOMAIN)
+    client = tb.clients[DOMAIN]
+    assert client.registration_id is not None
+    message = sign_message(
+        old_key, client.registration_id, client.generation, NOTIFICATION, b"restart"
+    )
+    return _notify(tb, message)
+
+
 def _truncated(tb: ConcreteLab) -> Submit:
     _registered(tb, DOMAIN)
     message = tb.clients[DOMAIN].message(NOTIFICATION, b"restart")
@@ -402,7 +494,7 @@ def _pending(tb: ConcreteLab) -> Submit:
 
 def _before_reregistration(tb: ConcreteLab) -> Submit:
     _registered(tb, DOMAIN)
-    enabled = replace(tb.lab.site, enhanced_http=True)
+    enabled = replace(tb.site, enhanced_http=True)
     tb.mp().configure(enabled)
     return _notify(tb, tb.clients[DOMAIN].message(NOTIFICATION, b"restart"))
 
@@ -465,6 +557,7 @@ CATALOGUE: tuple[Attack, ...] = (
         _T.TOKEN_ALG_NOT_ALLOWED,
         _TOKEN,
         _alg_none,
+        requires=("aad1", "device-token"),
     ),
     Attack(
         "token-hs256-public-key",
@@ -472,6 +565,7 @@ CATALOGUE: tuple[Attack, ...] = (
         _T.TOKEN_ALG_NOT_ALLOWED,
         _TOKEN,
         _hs256_with_public_key,
+        requires=("aad1", "device-token"),
     ),
     Attack(
         "token-wrong-key",
@@ -479,6 +573,7 @@ CATALOGUE: tuple[Attack, ...] = (
         _T.TOKEN_BAD_SIGNATURE,
         _TOKEN,
         _attacker_key(None),
+        requires=("aad1", "device-token"),
     ),
     Attack(
         "token-unknown-kid",
@@ -486,6 +581,7 @@ CATALOGUE: tuple[Attack, ...] = (
         _T.TOKEN_UNKNOWN_KID,
         _TOKEN,
         _attacker_key("attacker-kid"),
+        requires=("aad1", "device-token"),
     ),
     Attack(
         "token-expired",
@@ -493,6 +589,7 @@ CATALOGUE: tuple[Attack, ...] = (
         _T.TOKEN_EXPIRED,
         _TOKEN,
         _expired_token,
+        requires=("aad1", "device-token"),
     ),
     Attack(
         "token-not-yet-valid",
@@ -500,6 +597,7 @@ CATALOGUE: tuple[Attack, ...] = (
         _T.TOKEN_NOT_YET_VALID,
         _TOKEN,
         _early_token,
+        requires=("aad1", "device-token"),
     ),
     Attack(
         "token-wrong-audience",
@@ -507,6 +605,7 @@ CATALOGUE: tuple[Attack, ...] = (
         _T.TOKEN_WRONG_AUDIENCE,
         _TOKEN,
         _tenant_signed(aud="api://another-application"),
+        requires=("aad1", "device-token"),
     ),
     Attack(
         "token-wrong-issuer",
@@ -514,6 +613,7 @@ CATALOGUE: tuple[Attack, ...] = (
         _T.TOKEN_WRONG_ISSUER,
         _TOKEN,
         _tenant_signed(iss="https://sts.example.net/evil/"),
+        requires=("aad1", "device-token"),
     ),
     Attack(
         "token-wrong-tenant",
@@ -521,6 +621,7 @@ CATALOGUE: tuple[Attack, ...] = (
         _T.TOKEN_WRONG_TENANT,
         _TOKEN,
         _tenant_signed(tid=tenant_id_for("fabrikam")),
+        requires=("aad1", "device-token"),
     ),
     Attack(
         "token-missing-device-id",
@@ -528,6 +629,7 @@ CATALOGUE: tuple[Attack, ...] = (
         _T.TOKEN_MISSING_DEVICE_ID,
         _TOKEN,
         _tenant_signed(deviceid=None),
+        requires=("aad1", "device-token"),
     ),
     Attack(
         "token-malformed-segments",
@@ -535,6 +637,7 @@ CATALOGUE: tuple[Attack, ...] = (
         _T.TOKEN_MALFORMED,
         _TOKEN,
         _raw_token(_malformed_segments),
+        requires=("aad1", "device-token"),
     ),
     Attack(
         "token-malformed-base64",
@@ -542,6 +645,7 @@ CATALOGUE: tuple[Attack, ...] = (
         _T.TOKEN_MALFORMED,
         _TOKEN,
         _raw_token(_malformed_base64),
+        requires=("aad1", "device-token"),
     ),
     Attack(
         "token-malformed-json",
@@ -549,6 +653,7 @@ CATALOGUE: tuple[Attack, ...] = (
         _T.TOKEN_MALFORMED,
         _TOKEN,
         _raw_token(_malformed_json),
+        requires=("aad1", "device-token"),
     ),
     Attack(
         "token-user-as-device",
@@ -556,6 +661,7 @@ CATALOGUE: tuple[Attack, ...] = (
         _T.TOKEN_WRONG_TYPE,
         _TOKEN,
         _user_as_device,
+        requires=("aad1", "device-token"),
     ),
     Attack(
         "token-other-device",
@@ -563,6 +669,7 @@ CATALOGUE: tuple[Attack, ...] = (
         _T.TOKEN_DEVICE_MISMATCH,
         _TOKEN,
         _other_device,
+        requires=("aad1", "device-token"),
     ),
     Attack(
         "token-app-not-updated",
@@ -570,6 +677,7 @@ CATALOGUE: tuple[Attack, ...] = (
         _T.TOKEN_APP_NOT_UPDATED,
         (*_TOKEN, "PRE-1"),
         _app_not_updated,
+        requires=("aad1", "device-token"),
     ),
     Attack(
         "cat-forged-by-client",
@@ -577,6 +685,7 @@ CATALOGUE: tuple[Attack, ...] = (
         _T.CAT_FORGED,
         _CONTENT,
         _cat_forged,
+        requires=("aad1", "device-token", "app-updated", "enhanced", "dp1", "dp-authenticates"),
     ),
     Attack(
         "cat-expired",
@@ -584,6 +693,7 @@ CATALOGUE: tuple[Attack, ...] = (
         _T.CAT_EXPIRED,
         _CONTENT,
         _cat_expired,
+        requires=("aad1", "device-token", "app-updated", "enhanced", "dp1", "dp-authenticates"),
     ),
     Attack(
         "cat-other-dp",
@@ -591,6 +701,7 @@ CATALOGUE: tuple[Attack, ...] = (
         _T.CAT_WRONG_DP,
         _CONTENT,
         _cat_other_dp,
+        requires=("aad1", "device-token", "app-updated", "enhanced", "dp1", "dp-authenticates"),
     ),
     Attack(
         "cert-impostor-sms-issuing",
@@ -662,6 +773,7 @@ CATALOGUE: tuple[Attack, ...] = (
         _CONTENT,
         _client_certificate(_foreign_client_cert),
         "https-dp",
+        requires=("dp-authenticates",),
     ),
     Attack(
         "pki-client-without-client-auth",
@@ -670,6 +782,7 @@ CATALOGUE: tuple[Attack, ...] = (
         _CONTENT,
         _client_certificate(_server_cert_as_client),
         "https-dp",
+        requires=("dp-authenticates",),
     ),
     Attack(
         "msg-tampered-body",
@@ -677,6 +790,7 @@ CATALOGUE: tuple[Attack, ...] = (
         _T.MSG_BAD_SIGNATURE,
         _MSG,
         _tampered,
+        requires=("dom1",),
     ),
     Attack(
         "msg-other-clients-key",
@@ -684,6 +798,7 @@ CATALOGUE: tuple[Attack, ...] = (
         _T.MSG_BAD_SIGNATURE,
         _MSG,
         _other_clients_key,
+        requires=("dom1", "aad1", "device-token", "app-updated"),
     ),
     Attack(
         "msg-unregistered",
@@ -691,6 +806,7 @@ CATALOGUE: tuple[Attack, ...] = (
         _T.MSG_UNREGISTERED,
         _MSG,
         _unregistered,
+        requires=("wg1-unregistered",),
     ),
     Attack(
         "msg-stale-registration",
@@ -698,6 +814,15 @@ CATALOGUE: tuple[Attack, ...] = (
         _T.MSG_STALE_REGISTRATION,
         _MSG,
         _stale,
+        requires=("dom1",),
+    ),
+    Attack(
+        "msg-old-key-current-generation",
+        "notification signed with the key replaced at re-registration, claiming the new one",
+        _T.MSG_BAD_SIGNATURE,
+        _MSG,
+        _old_key_current_generation,
+        requires=("dom1",),
     ),
     Attack(
         "msg-truncated-signature",
@@ -705,6 +830,7 @@ CATALOGUE: tuple[Attack, ...] = (
         _T.MSG_MALFORMED,
         _MSG,
         _truncated,
+        requires=("dom1",),
     ),
     Attack(
         "msg-pending-approval",
@@ -712,6 +838,7 @@ CATALOGUE: tuple[Attack, ...] = (
         _T.MSG_PENDING_APPROVAL,
         (*_MSG, "REG-3"),
         _pending,
+        requires=("wg1-unregistered",),
     ),
     Attack(
         "msg-before-reregistration",
@@ -720,6 +847,7 @@ CATALOGUE: tuple[Attack, ...] = (
         (*_MSG, "REG-5"),
         _before_reregistration,
         "enhanced-off",
+        requires=("dom1", "option-available"),
     ),
     Attack(
         "naa-wrong-secret",
@@ -728,6 +856,7 @@ CATALOGUE: tuple[Attack, ...] = (
         (*_CONTENT, "DP-2"),
         _naa_wrong_secret,
         "naa-configured",
+        requires=("dp-authenticates",),
     ),
     Attack(
         "dp-no-credential",
@@ -735,6 +864,7 @@ CATALOGUE: tuple[Attack, ...] = (
         _T.METHOD_NOT_ACCEPTED,
         (*_CONTENT, "DP-2"),
         _no_credential,
+        requires=("dp-authenticates",),
     ),
     Attack(
         "reg-borrowed-possession",
@@ -742,6 +872,7 @@ CATALOGUE: tuple[Attack, ...] = (
         _T.REG_BAD_PROOF_OF_POSSESSION,
         ("SEC-2",),
         _borrowed_possession,
+        requires=("dom1",),
     ),
     Attack(
         "reg-ad-wrong-proof",
@@ -749,6 +880,7 @@ CATALOGUE: tuple[Attack, ...] = (
         _T.AD_BAD_PROOF,
         ("SEC-2", "REG-1"),
         _ad_wrong_proof,
+        requires=("dom1",),
     ),
     Attack(
         "reg-device-token-1802-http-mp",
@@ -757,6 +889,7 @@ CATALOGUE: tuple[Attack, ...] = (
         ("REG-1", "SCN-1"),
         _device_token_1802,
         "site-1802",
+        requires=("aad1", "no-device-token"),
     ),
     Attack(
         "cat-without-enhanced-http",
@@ -765,5 +898,6 @@ CATALOGUE: tuple[Attack, ...] = (
         ("DP-2",),
         _cat_without_enhanced,
         "enhanced-off",
+        requires=("dom1",),
     ),
 )

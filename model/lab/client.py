@@ -8,9 +8,16 @@ PKI client its certificate (MP table); a registered client signs its messages (r
 Modeling assumption: a client makes a new key pair each time it registers (the key generation
 counter is part of the key derivation), and with a PKI certificate it registers the certificate's
 key.
+
+Modeling assumption: when enhanced HTTP is turned on, a client registered under the self-signed
+regime must re-register within one policy polling cycle (REG-4: default 60 minutes); the client
+keeps that deadline on the lab clock and, at its policy poll, rolls its registration over to a
+fresh key, signing the request with the key on record.
 """
 
 from __future__ import annotations
+
+import datetime as dt
 
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -32,7 +39,10 @@ from model.lab.pki import EnterprisePki, Issued
 from model.lab.tenant import Tenant
 from model.lab.trust import presented
 
-__all__ = ["ClientAgent", "public_der"]
+__all__ = ["POLICY_INTERVAL", "ClientAgent", "public_der"]
+
+POLICY_INTERVAL = dt.timedelta(minutes=60)
+"""The default client policy polling interval (seed, Known issues; REG-4, REG-5)."""
 
 
 def public_der(key: ec.EllipticCurvePrivateKey) -> bytes:
@@ -71,6 +81,7 @@ class ClientAgent:
         )
         self.registration_id: str | None = None
         self.generation = 0
+        self.reregister_by: dt.datetime | None = None
 
     @property
     def device_id(self) -> str | None:
@@ -108,6 +119,11 @@ class ClientAgent:
         if method == "pki-certificate" and self.certificate is not None:
             return ClientCertificate(presented(self.certificate))
         raise ValueError(f"method: {self.name} holds no {method} evidence")
+
+    def continuity(self, request: RegistrationRequest) -> bytes:
+        """Sign ``request``'s registration payload with the key on record (key rollover)."""
+        payload = registration_payload(request.client, request.public_key_der)
+        return self.key.sign(payload, ec.ECDSA(hashes.SHA256()))
 
     def registered(self, registration: Registration) -> None:
         """Remember the registration the site accepted, and sign with its key from now on."""

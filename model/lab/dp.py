@@ -21,6 +21,7 @@ from model.access import dp_authentication_methods, dp_type
 from model.config import DistributionPoint, Site
 from model.lab.clock import LabClock
 from model.lab.evidence import ClientCertificate, ContentToken, Credential, NaaLogon, NoCredential
+from model.lab.mutants import SERVES_WITHOUT_CREDENTIAL
 from model.lab.naa import NetworkAccessAccount
 from model.lab.reasons import Accepted, Reason, Refused, Verdict
 from model.lab.tokens import ContentTokenValidator
@@ -49,7 +50,9 @@ class DistributionPointServer:
         content_tokens: ContentTokenValidator,
         pki_roots: tuple[x509.Certificate, ...],
         clock: LabClock,
+        mutants: frozenset[str] = frozenset(),
     ) -> None:
+        self._serves_without_credential = SERVES_WITHOUT_CREDENTIAL in mutants
         self.config = config
         self.site = site
         self._naa = naa
@@ -66,7 +69,9 @@ class DistributionPointServer:
         """Serve ``package`` if ``credential`` is accepted here, or name why not (SEC-1)."""
         kind = dp_type(self.config.connections, self.config.allow_anonymous)
         table = dp_authentication_methods(kind, self.site.version, self.site.enhanced_http)
-        if "none" in table:
+        if "none" in table or (
+            self._serves_without_credential and isinstance(credential, NoCredential)
+        ):
             return self._serve(package, "anonymous")
         if credential.method not in table:
             return Refused(

@@ -16,6 +16,13 @@ derived from the client name and survives re-registration, its generation counts
 an Active Directory registration must come from the requesting computer's own account; a PKI
 registration registers the certificate's key; a content access token is issued in answer to a
 signed message whose body names the distribution point.
+
+Modeling assumption (re-registration at the policy poll, REG-4): the client rolls over to a fresh
+key by a request that proves possession of the new key and is signed by the key on record; the
+registration keeps its approval, the generation counts on and the regime follows the site now.
+This is the registration endpoint's key rollover, not a client message: REG-5's "can't verify the
+client message signature" concerns messages such as notifications, which must be signed under the
+regime in effect.
 """
 
 from __future__ import annotations
@@ -49,6 +56,7 @@ from model.lab.evidence import (
     registration_payload,
 )
 from model.lab.messages import Regime, Registration, SignedMessage, verify_message
+from model.lab.mutants import KEEPS_OLD_KEY
 from model.lab.reasons import Accepted, Reason, Refused, Verdict
 from model.lab.tokens import AadValidator, ContentTokenIssuer
 from model.lab.trust import verify_client
@@ -98,7 +106,9 @@ class ManagementPointServer:
         pki_roots: tuple[x509.Certificate, ...],
         content_tokens: ContentTokenIssuer,
         clock: LabClock,
+        mutants: frozenset[str] = frozenset(),
     ) -> None:
+        self._keeps_old_key = KEEPS_OLD_KEY in mutants
         self.config = config
         self.site = site
         self._aad = aad
@@ -119,6 +129,15 @@ class ManagementPointServer:
     def configure(self, site: Site) -> None:
         """Take the site's current settings (the site pushes its configuration)."""
         self.site = site
+
+    def onboard(self, aad: AadValidator) -> None:
+        """The site is onboarded to Azure AD: validate tokens from its tenant from now on."""
+        self._aad = aad
+
+    @property
+    def onboarded(self) -> bool:
+        """Whether this management point validates Azure AD tokens."""
+        return self._aad is not None
 
     def _accepts(self, method: Method, table: frozenset[Method], what: str) -> Refused | None:
         if method in table:
@@ -148,21 +167,45 @@ class ManagementPointServer:
         refused = self._accepts(request.evidence.method, table, "registration")
         if refused is not None:
             return refused
-        try:
-            key = serialization.load_der_public_key(request.public_key_der)
-        except ValueError:
-            return Refused(Reason.REG_BAD_PROOF_OF_POSSESSION, "public key is not DER SPKI")
-        if not isinstance(key, ec.EllipticCurvePublicKey):
-            return Refused(Reason.REG_BAD_PROOF_OF_POSSESSION, "public key is not an EC key")
+        key = _possessed_key(request)
+        if isinstance(key, Refused):
+            return key
         payload = registration_payload(request.client, request.public_key_der)
-        try:
-            key.verify(request.possession, payload, ec.ECDSA(hashes.SHA256()))
-        except InvalidSignature:
-            return Refused(Reason.REG_BAD_PROOF_OF_POSSESSION, "request not signed by its key")
         checked = self._check_evidence(request, payload, key)
         if checked is not None:
             return checked
         return Accepted(self._record(request, key))
+
+    def reregister(self, request: RegistrationRequest, continuity: bytes) -> Verdict[Registration]:
+        """Roll a registered client over to the key in ``request`` (REG-4, policy poll).
+
+        ``continuity`` is the registration payload signed with the key on record.
+        """
+        registration_id = registration_id_for(request.client)
+        current = self.registrations.get(registration_id)
+        if current is None:
+            return Refused(Reason.MSG_UNREGISTERED, f"{request.client} is not registered here")
+        key = _possessed_key(request)
+        if isinstance(key, Refused):
+            return key
+        payload = registration_payload(request.client, request.public_key_der)
+        try:
+            current.public_key.verify(continuity, payload, ec.ECDSA(hashes.SHA256()))
+        except InvalidSignature:
+            return Refused(
+                Reason.MSG_BAD_SIGNATURE, f"rollover not signed by {request.client}'s key on record"
+            )
+        regime: Regime = "pki" if current.regime == "pki" else self._regime("active-directory")
+        renewed = Registration(
+            current.client,
+            registration_id,
+            current.public_key if self._keeps_old_key else key,
+            current.generation + 1,
+            regime,
+            True,
+        )
+        self.registrations[registration_id] = renewed
+        return Accepted(renewed)
 
     def _check_evidence(
         self, request: RegistrationRequest, payload: bytes, key: ec.EllipticCurvePublicKey
@@ -213,7 +256,7 @@ class ManagementPointServer:
         registration = Registration(
             request.client,
             registration_id,
-            key,
+            previous.public_key if previous and self._keeps_old_key else key,
             generation,
             self._regime(request.evidence.method),
             approved,
@@ -323,6 +366,22 @@ class ManagementPointServer:
             tuple(self.notifications),
             self.tokens_issued,
         )
+
+
+def _possessed_key(request: RegistrationRequest) -> ec.EllipticCurvePublicKey | Refused:
+    """The key a request asks to register, if the request proves possession of it."""
+    try:
+        key = serialization.load_der_public_key(request.public_key_der)
+    except ValueError:
+        return Refused(Reason.REG_BAD_PROOF_OF_POSSESSION, "public key is not DER SPKI")
+    if not isinstance(key, ec.EllipticCurvePublicKey):
+        return Refused(Reason.REG_BAD_PROOF_OF_POSSESSION, "public key is not an EC key")
+    payload = registration_payload(request.client, request.public_key_der)
+    try:
+        key.verify(request.possession, payload, ec.ECDSA(hashes.SHA256()))
+    except InvalidSignature:
+        return Refused(Reason.REG_BAD_PROOF_OF_POSSESSION, "request not signed by its key")
+    return key
 
 
 def user_payload(account: str) -> bytes:

@@ -16,6 +16,7 @@ certificates drops a binding to them and the work queued for them; smsexec recon
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -23,6 +24,8 @@ from typing import Literal
 from cryptography import x509
 
 from model.binding import STRANDED
+from model.lab.clock import LabClock
+from model.lab.mutants import NEVER_REBINDS
 from model.lab.pki import Issued, SiteAuthority
 from model.lab.reasons import Verdict
 from model.lab.tls import handshake
@@ -40,6 +43,7 @@ class StoreSnapshot:
     bound: int | None
     bound_is_pki: bool
     queued: Work | None
+    queued_since: dt.datetime | None
 
 
 @dataclass(frozen=True)
@@ -48,6 +52,7 @@ class ManagerSnapshot:
 
     running: bool
     enhanced: bool
+    rapid: bool
     systems: tuple[tuple[str, StoreSnapshot], ...]
 
 
@@ -60,6 +65,13 @@ class SiteSystemCertificates:
         self.bound: Issued | None = pki_binding
         self.bound_is_pki = pki_binding is not None
         self.queued: Work | None = None
+        self.queued_since: dt.datetime | None = None
+
+    def queue(self, work: Work | None, now: dt.datetime) -> None:
+        """Queue ``work`` (None: nothing queued); the deadline runs from when new work is queued."""
+        if work != self.queued:
+            self.queued_since = None if work is None else now
+        self.queued = work
 
     def state_name(self) -> str:
         """The `model.binding.BINDING` state this site system is in."""
@@ -88,11 +100,17 @@ class SiteSystemCertificates:
             None if self.bound is None else self.bound.certificate.serial_number,
             self.bound_is_pki,
             self.queued,
+            self.queued_since,
         )
 
 
 class CertificateManager:
-    """smsexec's certificate manager for every HTTP site system of one site."""
+    """smsexec's certificate manager for every HTTP site system of one site.
+
+    `rapid` records whether the administrator ever toggled enhanced HTTP while certificate work
+    was still queued (the observer of CERT-5, `model.binding.TOGGLE_HISTORY`); queued work carries
+    the lab instant it was queued at, so its 30-minute bound (CERT-2) can be read off the clock.
+    """
 
     def __init__(
         self,
@@ -100,11 +118,16 @@ class CertificateManager:
         systems: dict[str, SiteSystemCertificates],
         *,
         enhanced: bool,
+        clock: LabClock | None = None,
+        mutants: frozenset[str] = frozenset(),
     ) -> None:
         self.authority = authority
         self.systems = systems
         self.enhanced = enhanced
+        self.clock = clock if clock is not None else LabClock()
+        self._never_rebinds = NEVER_REBINDS in mutants
         self.running = True
+        self.rapid = False
         if enhanced:
             for system in systems.values():
                 self._issue(system)
@@ -112,26 +135,28 @@ class CertificateManager:
 
     def _issue(self, system: SiteSystemCertificates) -> None:
         system.stored.append(self.authority.role_certificate(system.dns_name))
-        system.queued = "bind"
+        system.queue("bind", self.clock.now())
 
     def enable(self) -> None:
         """The administrator turns enhanced HTTP on (CERT-1; CERT-3's mechanism)."""
+        self.rapid = self.rapid or bool(self.pending())
         self.enhanced = True
         for system in self.systems.values():
             if system.stored:
                 if system.queued == "unbind":
-                    system.queued = None
+                    system.queue(None, self.clock.now())
             elif self.running:
                 self._issue(system)
 
     def disable(self) -> None:
         """The administrator turns enhanced HTTP off."""
+        self.rapid = self.rapid or bool(self.pending())
         self.enhanced = False
         for system in self.systems.values():
             if system.queued == "bind":
-                system.queued = None
+                system.queue(None, self.clock.now())
             elif system.serves_sms_certificate() and system.queued is None:
-                system.queued = "unbind"
+                system.queue("unbind", self.clock.now())
 
     def pending(self) -> tuple[str, ...]:
         """The site systems with queued certificate work, by name."""
@@ -151,13 +176,16 @@ class CertificateManager:
         elif system.queued == "unbind" and system.bound is not None:
             system.stored = [c for c in system.stored if c is not system.bound]
             system.bound = None
-        system.queued = None
+        system.queue(None, self.clock.now())
 
-    def delete_sms_issued(self) -> None:
-        """Delete every certificate issued by SMS Issuing from the SMS store (CERT-4)."""
-        for system in self.systems.values():
+    def delete_sms_issued(self, name: str | None = None) -> None:
+        """Delete every certificate issued by SMS Issuing from the SMS store (CERT-4), on site
+        system ``name`` or, by default, on every site system."""
+        for system_name, system in self.systems.items():
+            if name is not None and system_name != name:
+                continue
             system.stored = []
-            system.queued = None
+            system.queue(None, self.clock.now())
             if system.serves_sms_certificate():
                 system.bound = None
 
@@ -168,7 +196,7 @@ class CertificateManager:
     def start(self) -> None:
         """smsexec starts and reconciles: enhanced HTTP on and no role certificate -> issue anew."""
         self.running = True
-        if self.enhanced:
+        if self.enhanced and not self._never_rebinds:
             for system in self.systems.values():
                 if not system.stored:
                     self._issue(system)
@@ -178,5 +206,6 @@ class CertificateManager:
         return ManagerSnapshot(
             self.running,
             self.enhanced,
+            self.rapid,
             tuple((name, s.snapshot()) for name, s in sorted(self.systems.items())),
         )

@@ -4,7 +4,9 @@ Builds the concrete counterpart of a `model.config.Lab` (DESIGN "Concrete lab"):
 SMS Issuing authority and certificate manager, an enterprise PKI, the Azure AD tenant the site is
 onboarded to (PRE-1), an Active Directory domain, a management point and distribution point
 server per site system, and a client agent per client. A facade can drive it action by action and
-read its state through `snapshot`.
+read its state through `snapshot`. The site's settings change only through its methods
+(`set_enhanced`, `set_client_communication`, `onboard_azure_ad`, `update_azure_ad_application`),
+which push them to every site system as the site server does.
 
 Modeling assumptions: all names live in the DNS domain ``contoso.com``; the site code is ``PS1``;
 the network access account exists for the site and a distribution point uses it only when its
@@ -15,18 +17,18 @@ certificate bound in IIS; a client trusts the site's SMS Issuing root and the en
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from cryptography import x509
 
 from model.access import Method, enhanced_in_effect
-from model.config import DistributionPoint, Lab, ManagementPoint
-from model.lab.client import ClientAgent
+from model.config import ClientCommunication, DistributionPoint, Lab, ManagementPoint, Site
+from model.lab.client import POLICY_INTERVAL, ClientAgent
 from model.lab.clock import LabClock
 from model.lab.domain import Domain
 from model.lab.dp import DistributionPointServer, Download
 from model.lab.messages import Registration
-from model.lab.mp import ManagementPointServer, MpSnapshot
+from model.lab.mp import NOTIFICATION, ManagementPointServer, MpSnapshot, registration_id_for
 from model.lab.naa import NetworkAccessAccount
 from model.lab.pki import EnterprisePki, SiteAuthority
 from model.lab.reasons import Accepted, Refused, Verdict
@@ -53,10 +55,20 @@ class LabSnapshot:
 class ConcreteLab:
     """The concrete lab for one `model.config.Lab` and seed."""
 
-    def __init__(self, lab: Lab, seed: int = 0, clock: LabClock | None = None) -> None:
+    def __init__(
+        self,
+        lab: Lab,
+        seed: int = 0,
+        clock: LabClock | None = None,
+        *,
+        mutants: frozenset[str] = frozenset(),
+    ) -> None:
         site = lab.site
         self.lab = lab
+        self.site = site
+        """The site's current settings (the lab file gives the first ones)."""
         self.seed = seed
+        self.mutants = mutants
         self.clock = clock if clock is not None else LabClock()
         self.authority = SiteAuthority(seed, SITE_CODE, self.clock)
         self.pki = EnterprisePki(seed, self.clock)
@@ -64,11 +76,7 @@ class ConcreteLab:
         self.domain = Domain(DNS_SUFFIX, seed)
         self.naa_secret = hashlib.sha256(f"naa-secret:{seed}".encode()).hexdigest()[:20]
         naa = NetworkAccessAccount.configure(NAA_USER, self.naa_secret, seed)
-        aad = (
-            AadValidator(self.tenant.jwks, self.tenant.tenant_id, self.tenant.app_uri, self.clock)
-            if site.azure_ad_onboarded
-            else None
-        )
+        aad = self._aad_validator() if site.azure_ad_onboarded else None
         pki_roots = (self.pki.certificate,)
         issuer = ContentTokenIssuer(self.authority.token_signing, SITE_CODE, self.clock)
         self.management_points = {
@@ -80,6 +88,7 @@ class ConcreteLab:
                 pki_roots=pki_roots,
                 content_tokens=issuer,
                 clock=self.clock,
+                mutants=mutants,
             )
             for mp in lab.management_points
         }
@@ -93,6 +102,7 @@ class ConcreteLab:
                 ),
                 pki_roots=pki_roots,
                 clock=self.clock,
+                mutants=mutants,
             )
             for dp in lab.distribution_points
         }
@@ -110,12 +120,79 @@ class ConcreteLab:
             for s in site_systems
         }
         self.certificates = CertificateManager(
-            self.authority, systems, enhanced=enhanced_in_effect(site.version, site.enhanced_http)
+            self.authority,
+            systems,
+            enhanced=enhanced_in_effect(site.version, site.enhanced_http),
+            clock=self.clock,
+            mutants=mutants,
         )
         self.clients = {
             c.name: ClientAgent(c, seed, DNS_SUFFIX, self.tenant, self.domain, self.pki)
             for c in lab.clients
         }
+
+    def _aad_validator(self) -> AadValidator:
+        tenant = self.tenant
+        return AadValidator(
+            tenant.jwks, tenant.tenant_id, tenant.app_uri, self.clock, mutants=self.mutants
+        )
+
+    def _configure(self, site: Site) -> None:
+        self.site = site
+        for mp in self.management_points.values():
+            mp.configure(site)
+        for dp in self.distribution_points.values():
+            dp.configure(site)
+
+    def set_enhanced(self, on: bool) -> None:
+        """The administrator turns enhanced HTTP on or off (SITE-1, CERT-1, CERT-3, REG-4).
+
+        Turning it on gives every client registered under the self-signed regime one policy
+        cycle to re-register; turning it off cancels those pending re-registrations.
+        """
+        self._configure(replace(self.site, enhanced_http=on))
+        if on:
+            self.certificates.enable()
+        else:
+            self.certificates.disable()
+        deadline = self.clock.now() + POLICY_INTERVAL
+        for name, agent in self.clients.items():
+            registration = self.registration_of(name)
+            due = on and registration is not None and registration.regime == "self-signed"
+            agent.reregister_by = deadline if due else None
+
+    def set_client_communication(self, mode: ClientCommunication) -> None:
+        """The administrator selects HTTPS only or HTTPS or HTTP (SITE-1, SITE-2)."""
+        self._configure(replace(self.site, client_communication=mode))
+
+    def onboard_azure_ad(self) -> None:
+        """Onboard the site to Azure AD; on 1806 the new application needs no update (PRE-1)."""
+        self.tenant.update_application()
+        self._configure(replace(self.site, azure_ad_onboarded=True, azure_ad_app_updated=True))
+        for mp in self.management_points.values():
+            mp.onboard(self._aad_validator())
+
+    def update_azure_ad_application(self) -> None:
+        """The console's "Update application setting" (PRE-1)."""
+        self.tenant.update_application()
+        self._configure(replace(self.site, azure_ad_app_updated=True))
+
+    def registration_of(self, client: str) -> Registration | None:
+        """The approved registration of ``client`` at whichever management point holds it."""
+        registration_id = registration_id_for(client)
+        for mp in self.management_points.values():
+            found = mp.registrations.get(registration_id)
+            if found is not None:
+                return found
+        return None
+
+    def pending_at(self, client: str) -> str | None:
+        """The management point where ``client`` waits for approval, if it does."""
+        registration_id = registration_id_for(client)
+        for name, mp in self.management_points.items():
+            if registration_id in mp.pending:
+                return name
+        return None
 
     @staticmethod
     def dns_name(host: str) -> str:
@@ -149,6 +226,20 @@ class ConcreteLab:
         if not isinstance(verdict, Refused):
             self.clients[client].registered(verdict.value)
         return verdict
+
+    def reregister(self, client: str, mp: str | None = None) -> Verdict[Registration]:
+        """Client ``client``'s policy poll: roll its registration at ``mp`` over to a fresh key."""
+        agent = self.clients[client]
+        request = agent.request("anonymous-manual-approval")
+        verdict = self.mp(mp).reregister(request, agent.continuity(request))
+        if isinstance(verdict, Accepted):
+            agent.registered(verdict.value)
+            agent.reregister_by = None
+        return verdict
+
+    def notify(self, client: str, body: bytes, mp: str | None = None) -> Verdict[str]:
+        """Client ``client`` sends a signed client notification to ``mp`` (SEC-3, REG-5)."""
+        return self.mp(mp).notify(self.clients[client].message(NOTIFICATION, body))
 
     def snapshot(self) -> LabSnapshot:
         """The lab's observable site state."""

@@ -29,6 +29,7 @@ from cryptography.hazmat.primitives import hashes
 from jwt.types import Options
 
 from model.lab.clock import LabClock
+from model.lab.mutants import ALG_NONE
 from model.lab.pki import Issued
 from model.lab.reasons import Accepted, Reason, Refused, Rejected, Verdict
 from model.lab.tenant import OLD_APP_URI
@@ -102,6 +103,15 @@ def _verified_claims(
     return claims
 
 
+def _unverified_claims(token: str) -> dict[str, Any]:
+    """The payload with no signature check: only the `mp-accepts-alg-none` mutant uses it."""
+    try:
+        claims: dict[str, Any] = jwt.decode(token, options={"verify_signature": False})
+    except jwt.DecodeError as error:
+        raise Rejected(Reason.TOKEN_MALFORMED, f"payload: {error}") from None
+    return claims
+
+
 def _times(claims: Mapping[str, Any], malformed: Reason) -> tuple[int, int]:
     exp, nbf = claims.get("exp"), claims.get("nbf", claims.get("iat"))
     if not isinstance(exp, int) or not isinstance(nbf, int):
@@ -123,9 +133,16 @@ class AadValidator:
     """The site's validator for tokens from its onboarded Azure AD tenant (SEC-5)."""
 
     def __init__(
-        self, jwks: Mapping[str, Any], tenant_id: str, app_uri: str, clock: LabClock
+        self,
+        jwks: Mapping[str, Any],
+        tenant_id: str,
+        app_uri: str,
+        clock: LabClock,
+        *,
+        mutants: frozenset[str] = frozenset(),
     ) -> None:
         self._keys = {k.key_id: k for k in jwt.PyJWKSet.from_dict(dict(jwks)).keys}
+        self._alg_none = ALG_NONE in mutants
         self.tenant_id = tenant_id
         self.issuer = f"https://sts.windows.net/{tenant_id}/"
         self.app_uri = app_uri
@@ -141,6 +158,8 @@ class AadValidator:
     def _validate(self, token: str, kind: TokenKind) -> AadIdentity:
         header = _header(token, Reason.TOKEN_MALFORMED)
         algorithm = header.get("alg")
+        if algorithm == "none" and self._alg_none:
+            return self._claims_checked(_unverified_claims(token), kind)
         if algorithm not in AAD_ALGORITHMS:
             raise Rejected(
                 Reason.TOKEN_ALG_NOT_ALLOWED, f"alg {algorithm!r}; allowed {AAD_ALGORITHMS}"
@@ -153,6 +172,9 @@ class AadValidator:
         claims = _verified_claims(
             token, key, str(algorithm), Reason.TOKEN_BAD_SIGNATURE, Reason.TOKEN_MALFORMED
         )
+        return self._claims_checked(claims, kind)
+
+    def _claims_checked(self, claims: Mapping[str, Any], kind: TokenKind) -> AadIdentity:
         if claims.get("iss") != self.issuer:
             raise Rejected(Reason.TOKEN_WRONG_ISSUER, f"iss {claims.get('iss')!r}")
         if claims.get("tid") != self.tenant_id:

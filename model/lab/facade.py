@@ -1,0 +1,231 @@
+"""The lab driver: enact the abstract model's actions on the concrete lab, read it back, attack it.
+
+DESIGN "Concrete lab" and "Hypothesis ... checks it step by step against the abstract model": a
+`LabDriver` takes the same actions as `model.world.WorldModel` ((instance, row) pairs) and carries
+each out on a `ConcreteLab` with real cryptography: the site toggles the option (SITE-1, CERT-1),
+the certificate manager issues, binds, unbinds and deletes real certificates (CERT-2..4, SITE-4),
+clients register with real evidence (REG-1..3: Active Directory proof, Azure AD device token, PKI
+client certificate, anonymous request and approval), the policy poll rolls a registration over to
+a fresh key (REG-4), client notifications are signed messages the management point verifies
+(SEC-3, REG-5), and each clock tick moves the lab clock by one quantum. `abstraction` reads the lab
+back (`model/lab/abstraction.py`); `inject` runs an attack of the catalogue against the lab in its
+current state.
+
+Where the lab must decide something the abstract action leaves open, the driver follows the row:
+the registration method is the row's; the management point is the first one that the model's
+access table and reachability give for that method. When the lab refuses what the row says
+happens (or accepts what it says fails), `step` raises `Divergence`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from model.access import Method, mp_registration_methods
+from model.binding import DELETE, RESTART, SMSEXEC_STARTS
+from model.clock import QUANTUM_MINUTES
+from model.config import Lab
+from model.lab.abstraction import abstract
+from model.lab.attacks import CATALOGUE, Attack, unmet
+from model.lab.mutants import mutant_set
+from model.lab.reasons import Accepted, Reason, Refused, Verdict
+from model.lab.testbed import ConcreteLab
+from model.registration import NOTIFY_FAILS, NOTIFY_OK, POLICY_POLL
+from model.site import DISABLE, ENABLE
+from model.world import APP, CLOCK_AT, EXEC, SITE, Action, World, WorldModel
+
+__all__ = ["REGISTER_ROWS", "AttackAccepted", "Divergence", "LabDriver"]
+
+REGISTER_ROWS: dict[str, Method] = {
+    "register anonymously (manual approval)": "anonymous-manual-approval",
+    "register with Active Directory domain evidence": "active-directory",
+    "register with an Azure AD device token": "azure-ad-device-token",
+    "register with a PKI client certificate": "pki-certificate",
+}
+"""The registration rows of `model.registration.REGISTRATION` and the evidence each presents."""
+
+_WORK_ROWS = frozenset(
+    {
+        "bind the certificate to the IIS Default Web Site on port 443",
+        "keep the PKI certificate already bound",
+        "remove the binding and delete the role certificate",
+    }
+)
+_NOTIFICATION_BODY = b"client-notification:run-scripts"
+
+
+def _unenacted(name: str) -> ValueError:
+    return ValueError(f"action: row {name!r} has no enactment in the lab")
+
+
+class Divergence(AssertionError):
+    """The concrete lab did not do what the abstract action says happens."""
+
+
+class AttackAccepted(AssertionError):
+    """An attack of the catalogue was accepted by the lab (or changed its state)."""
+
+
+class LabDriver:
+    """Drive a concrete lab with the abstract model's actions (see the module docstring)."""
+
+    def __init__(self, lab: Lab, seed: int = 0, mutant: str | None = None) -> None:
+        self.model = WorldModel(lab)
+        self.config = lab
+        self.seed = seed
+        self.mutant = mutant
+        self.lab = ConcreteLab(lab, seed, mutants=mutant_set(mutant))
+        self.history: list[Action] = []
+
+    def step(self, action: Action) -> None:
+        """Enact ``action`` (same (index, row) as `WorldModel`) on the concrete lab."""
+        index, number = action
+        env = self.model.env
+        if not 0 <= index < len(env.machines) or not 0 <= number < len(env.machines[index].rows):
+            raise ValueError(
+                f"action: {action!r} is not accepted; give (instance, row) with instance in "
+                f"0..{len(env.machines) - 1} and row a row number of that instance's machine"
+            )
+        row = env.machines[index].rows[number]
+        if row.reaction:
+            raise ValueError(
+                f"action: {action!r} names the reaction row {row.name!r}; give a local row"
+            )
+        self.history.append(action)
+        self._enact(index, row.name)
+
+    def _enact(self, index: int, name: str) -> None:
+        env, lab = self.model.env, self.lab
+        if index == SITE:
+            self._site(name)
+        elif index == APP:
+            if name == "Update application setting":
+                lab.update_azure_ad_application()
+            elif name == "onboard the site to Azure AD for cloud management":
+                lab.onboard_azure_ad()
+            else:
+                raise _unenacted(name)
+        elif index == EXEC:
+            if name == RESTART:
+                lab.certificates.restart()
+            elif name == SMSEXEC_STARTS:
+                lab.certificates.start()
+            else:
+                raise _unenacted(name)
+        elif index == CLOCK_AT:
+            lab.clock.advance(dt.timedelta(minutes=QUANTUM_MINUTES))
+        elif index in env.bindings:
+            self._binding(env.names[index], name)
+        else:
+            self._client(index, name)
+
+    def _site(self, name: str) -> None:
+        if name == ENABLE:
+            self.lab.set_enhanced(True)
+        elif name == DISABLE:
+            self.lab.set_enhanced(False)
+        elif name == "select HTTPS only":
+            self.lab.set_client_communication("https-only")
+        elif name == "select HTTPS or HTTP":
+            self.lab.set_client_communication("https-or-http")
+        else:
+            raise _unenacted(name)
+
+    def _binding(self, system: str, name: str) -> None:
+        if name == DELETE:
+            self.lab.certificates.delete_sms_issued(system)
+        elif name not in _WORK_ROWS:
+            raise _unenacted(name)
+        elif not self.lab.certificates.work(system):
+            raise Divergence(f"{system}: {name!r}: no queued work, or smsexec is stopped")
+
+    def _client(self, index: int, name: str) -> None:
+        client = self.model.env.names[index]
+        lab = self.lab
+        method = REGISTER_ROWS.get(name)
+        verdict: Verdict[Any]
+        if method is not None:
+            verdict = lab.register(client, method, self._management_point(index, method))
+        elif name == "approve the client":
+            verdict = lab.approve(client, lab.pending_at(client))
+        elif name == POLICY_POLL:
+            verdict = lab.reregister(client, self._registered_at(client))
+        elif name == NOTIFY_OK:
+            verdict = lab.notify(client, _NOTIFICATION_BODY, self._registered_at(client))
+        else:
+            self._notification_fails(client, name)
+            return
+        if isinstance(verdict, Refused):
+            raise Divergence(
+                f"{client}: {name!r} refused: {verdict.reason.value}: {verdict.detail}"
+            )
+
+    def _notification_fails(self, client: str, name: str) -> None:
+        if name != NOTIFY_FAILS:
+            raise _unenacted(name)
+        verdict = self.lab.notify(client, _NOTIFICATION_BODY, self._registered_at(client))
+        if not isinstance(verdict, Refused) or verdict.reason is not Reason.MSG_REGIME_MISMATCH:
+            raise Divergence(f"{client}: {name!r}, but the management point gave {verdict}")
+
+    def _registered_at(self, client: str) -> str | None:
+        registration = self.lab.registration_of(client)
+        for mp_name, mp in self.lab.management_points.items():
+            if registration is not None and registration.registration_id in mp.registrations:
+                return mp_name
+        return None
+
+    def _management_point(self, index: int, method: Method) -> str:
+        """The first management point the model says the client reaches that accepts ``method``."""
+        env = self.model.env
+        world = self.abstraction()
+        version = self.config.site.version
+        for number, mp in enumerate(self.config.management_points):
+            accepted = mp_registration_methods(mp.connections, version, env.enhanced(world))
+            if method in accepted and env.mp_reachable(world, index, number):
+                return mp.name
+        raise Divergence(f"{env.names[index]}: no reachable management point accepts {method}")
+
+    def abstraction(self) -> World:
+        """The abstract world the concrete lab is in (`model.lab.abstraction.abstract`)."""
+        return abstract(self.lab, self.model.env)
+
+    def attack_names(self) -> tuple[str, ...]:
+        """The catalogue's attacks that apply to this lab in its current state."""
+        return tuple(a.name for a in CATALOGUE if not unmet(a, self.lab))
+
+    def inject(self, attack: str) -> Reason:
+        """Run ``attack`` against this lab in its current state; the reason it was refused.
+
+        The attack runs on a replica: a lab built from the same file, seed and mutant with this
+        driver's steps replayed, checked to be in the same state; its setup (registrations, clock)
+        stays there, so this lab's abstraction and snapshot do not change. Raises `AttackAccepted`
+        when the lab accepts the input or changes state on refusing it.
+        """
+        chosen = self._attack(attack)
+        replica = LabDriver(self.config, self.seed, self.mutant)
+        for action in self.history:
+            replica.step(action)
+        if replica.lab.snapshot() != self.lab.snapshot():
+            raise Divergence(f"replaying {len(self.history)} steps did not reproduce the lab")
+        submit = chosen.prepare(replica.lab)
+        before = replica.lab.snapshot()
+        verdict = submit()
+        if isinstance(verdict, Accepted):
+            raise AttackAccepted(f"{attack}: accepted ({chosen.tries}); expected {chosen.expected}")
+        if replica.lab.snapshot() != before:
+            raise AttackAccepted(f"{attack}: refused ({verdict.reason.value}) but state changed")
+        return verdict.reason
+
+    def _attack(self, name: str) -> Attack:
+        for attack in CATALOGUE:
+            if attack.name == name:
+                missing = unmet(attack, self.lab)
+                if missing:
+                    raise ValueError(
+                        f"attack: {name!r} does not apply to this lab now: {'; '.join(missing)}"
+                    )
+                return attack
+        raise ValueError(
+            f"attack: {name!r} is not accepted; use one of {', '.join(self.attack_names())}"
+        )
