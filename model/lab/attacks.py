@@ -116,7 +116,8 @@ def _enhanced_off(lab: Lab) -> Lab:
 
 
 def _site_1802(lab: Lab) -> Lab:
-    return replace(lab, site=replace(lab.site, version="1802", prerelease_features=False))
+    site = replace(lab.site, version="1802", prerelease_features=False, enhanced_http=False)
+    return replace(lab, site=site)
 
 
 VARIANTS: dict[str, Callable[[Lab], Lab]] = {
