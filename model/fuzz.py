@@ -1,0 +1,242 @@
+"""A stateful fuzz campaign: Hypothesis drives a lab in lockstep with the model (issue 5).
+
+A campaign runs rounds of Hypothesis examples of the lab's generated state machine
+(`model.fuzz_machine`) until its example budget or its time is spent, or an invariant breaks.
+Coverage is measured against the checker's reachable set for the same lab
+(`model.fuzz_coverage`). A broken invariant stops the campaign; Hypothesis shrinks the example
+first, and the shrunk example's steps, in the source's words, become the failure and its replay
+file (`model.fuzz_replay`).
+
+Reproducibility (STYLE rule 7): every round's Hypothesis seed is derived from the campaign seed;
+with an example budget the rounds, and so the printed result, are the same for the same seed (the
+example database is not read then). A time budget decides how many rounds run, so such a run
+reproduces from its seed and its step lists rather than as a whole.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from hypothesis import seed as hypothesis_seed
+from hypothesis.stateful import run_state_machine_as_test
+
+from model.config import Lab
+from model.fuzz_coverage import Coverage, Reachable
+from model.fuzz_driver import Driver
+from model.fuzz_invariants import InvariantBroken, state_invariants
+from model.fuzz_lockstep import FuzzStep
+from model.fuzz_machine import Session, machine_class
+from model.fuzz_profiles import Profile, profile_settings
+from model.fuzz_replay import write_replay
+from model.fuzz_rules import derive_rules
+from model.labfile import lab_to_toml
+from model.world import WorldModel
+
+__all__ = ["ROUND_EXAMPLES", "CampaignPlan", "Failure", "FuzzResult", "run_campaign"]
+
+ROUND_EXAMPLES = 25
+"""Examples per Hypothesis round: small enough that steering's frozen view stays fresh and a
+time budget is overshot by little, large enough that Hypothesis's own search has room."""
+
+DriverFactory = Callable[[WorldModel], Driver]
+
+
+@dataclass(frozen=True)
+class CampaignPlan:
+    """What to run: the lab, the seed, one budget, the profile, steering on or off."""
+
+    lab: Lab
+    seed: int
+    seconds: float | None = None
+    examples: int | None = None
+    mutant: str | None = None
+    profile: Profile = "fuzz"
+    steering: bool = True
+    replay_folder: Path | None = None
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A broken invariant and the shrunk step list that breaks it."""
+
+    invariant: str
+    detail: str
+    steps: tuple[FuzzStep, ...]
+    replay_file: Path | None
+
+    def to_json(self) -> dict[str, Any]:
+        """The issue's failure shape."""
+        return {
+            "invariant": self.invariant,
+            "detail": self.detail,
+            "steps": [step.text for step in self.steps],
+            "replay_file": None if self.replay_file is None else str(self.replay_file),
+        }
+
+
+@dataclass(frozen=True)
+class FuzzResult:
+    """What a campaign did and found."""
+
+    seed: int
+    seconds: float
+    steps: int
+    examples: int
+    reached: int
+    reachable: int
+    timeline: tuple[tuple[float, int], ...]
+    rules: tuple[tuple[str, int], ...]
+    failures: tuple[Failure, ...]
+
+    @property
+    def steps_per_s(self) -> float:
+        """Lab steps per second of wall time (set-up included)."""
+        return self.steps / self.seconds if self.seconds > 0 else 0.0
+
+    @property
+    def fraction(self) -> float:
+        """Reached states as a share of the checker's reachable set."""
+        return self.reached / self.reachable if self.reachable else 0.0
+
+    @property
+    def never_fired(self) -> tuple[str, ...]:
+        """Rules (rows and attacks) that never fired."""
+        return tuple(name for name, count in self.rules if count == 0)
+
+    def to_json(self) -> dict[str, Any]:
+        """The shape `ehttp fuzz --json` prints (issue 5)."""
+        return {
+            "seed": self.seed,
+            "seconds": round(self.seconds, 3),
+            "steps": self.steps,
+            "steps_per_s": round(self.steps_per_s, 1),
+            "examples": self.examples,
+            "coverage": {
+                "reached": self.reached,
+                "reachable": self.reachable,
+                "fraction": round(self.fraction, 4),
+                "timeline": [[round(at, 3), count] for at, count in self.timeline],
+            },
+            "rules": dict(self.rules),
+            "never_fired": list(self.never_fired),
+            "failures": [failure.to_json() for failure in self.failures],
+        }
+
+
+def _round_budgets(plan: CampaignPlan) -> list[int] | None:
+    if plan.examples is None:
+        return None
+    full, rest = divmod(plan.examples, ROUND_EXAMPLES)
+    return [ROUND_EXAMPLES] * full + ([rest] if rest else [])
+
+
+def _timeline(coverage: Coverage, seconds: float) -> tuple[tuple[float, int], ...]:
+    """The reached count at each whole second and at the end."""
+    marks = [float(s) for s in range(1, int(seconds) + 1)] + [seconds]
+    points: list[tuple[float, int]] = [(0.0, coverage.reached_at(0.0))]
+    for mark in marks:
+        count = coverage.reached_at(mark)
+        if mark > points[-1][0]:
+            points.append((mark, count))
+    return tuple(points)
+
+
+def run_campaign(
+    plan: CampaignPlan,
+    new_driver: DriverFactory,
+    *,
+    progress: Callable[[Coverage, int], None] | None = None,
+) -> FuzzResult:
+    """Run the campaign `plan` on drivers made by `new_driver` for the lab's model.
+
+    `progress` is told the tally and the reachable count after every example.
+    """
+    coverage = Coverage()
+    model = WorldModel(plan.lab)
+    reachable = Reachable(model)
+    probe = new_driver(model)
+    rules = derive_rules(model)
+    session = Session(
+        model=model,
+        rules=rules,
+        invariants=state_invariants(model),
+        new_driver=lambda: new_driver(model),
+        attacks=tuple(probe.attack_names()),
+        reachable=reachable,
+        coverage=coverage,
+        steering=plan.steering,
+        on_example=None if progress is None else lambda: progress(coverage, len(reachable)),
+    )
+    budgets = _round_budgets(plan)
+    deadline = None if plan.seconds is None else coverage.started + plan.seconds
+    seeds = random.Random(plan.seed)
+    failure: Failure | None = None
+    number = 0
+    while failure is None:
+        if budgets is not None:
+            if number >= len(budgets):
+                break
+            examples = budgets[number]
+        else:
+            if deadline is None or time.perf_counter() >= deadline:
+                break
+            examples = ROUND_EXAMPLES
+        round_seed = seeds.getrandbits(64)
+        session.begin_round()
+        broken = _run_round(session, plan, examples, round_seed, number)
+        if broken is not None:
+            failure = _failure(plan, session, broken)
+        number += 1
+    seconds = time.perf_counter() - coverage.started
+    counts = [(spec.title, coverage.rules[spec.title]) for spec in rules]
+    counts += [(f"attack: {name}", coverage.rules[f"attack: {name}"]) for name in session.attacks]
+    return FuzzResult(
+        seed=plan.seed,
+        seconds=seconds,
+        steps=coverage.steps,
+        examples=coverage.examples,
+        reached=len(coverage.reached),
+        reachable=len(reachable),
+        timeline=_timeline(coverage, seconds),
+        rules=tuple(counts),
+        failures=() if failure is None else (failure,),
+    )
+
+
+def _run_round(
+    session: Session, plan: CampaignPlan, examples: int, round_seed: int, number: int
+) -> InvariantBroken | None:
+    machine = machine_class(session)
+
+    def factory() -> object:
+        return machine()
+
+    key = f"{lab_to_toml(plan.lab)}|{plan.mutant}|{plan.steering}|{number}"
+    factory._hypothesis_internal_add_digest = key.encode()  # type: ignore[attr-defined]
+    settings = profile_settings(plan.profile, examples, reuse=plan.examples is None)
+    try:
+        run_state_machine_as_test(  # type: ignore[no-untyped-call]
+            hypothesis_seed(round_seed)(factory), settings=settings
+        )
+    except InvariantBroken as broken:
+        return broken
+    return None
+
+
+def _failure(plan: CampaignPlan, session: Session, broken: InvariantBroken) -> Failure:
+    assert session.last is not None, "an invariant broke before any example started"
+    steps = tuple(session.last.steps)
+    path = write_replay(
+        plan.replay_folder,
+        lab=plan.lab,
+        seed=plan.seed,
+        mutant=plan.mutant,
+        invariant=broken.invariant,
+        steps=steps,
+    )
+    return Failure(broken.invariant, broken.detail, steps, path)
