@@ -10,7 +10,8 @@ from model.requirements import requirement_ids
 
 ROOT = Path(__file__).resolve().parent.parent
 ASSUMPTIONS = ROOT / "specs" / "assumptions.md"
-MARK = re.compile(r"Modeling assumptions?")
+MARK = re.compile(r"Modeling assumptions?(?: \([^)]*\))?:")
+"""A mark: the words, an optional bracketed note, then a colon (a heading is not a mark)."""
 WINDOW = 300
 """How many characters after a mark its phrase must start within."""
 
@@ -54,7 +55,7 @@ def marks() -> list[tuple[str, int, str]]:
         text = path.read_text(encoding="utf-8")
         for match in MARK.finditer(text):
             line = text.count("\n", 0, match.start()) + 1
-            after = flat(text[match.end() : match.end() + WINDOW * 2])[:WINDOW]
+            after = flat(text[match.start() : match.start() + WINDOW * 2])[:WINDOW]
             found.append((path.relative_to(ROOT).as_posix(), line, after))
     return found
 
