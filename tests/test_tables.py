@@ -78,6 +78,7 @@ def _parse(text: str) -> dict[tuple[str, str], list[str]]:
     return {key: value for key, value in cells.items() if value}
 
 
+@pytest.mark.req("MP-1", "MP-2", "MP-3", "DP-1", "DP-2", "DP-3", "REG-1", "REG-2", "REG-6")
 def test_text_prints_every_seed_cell_and_nothing_else() -> None:
     assert _parse(render_text()) == SEED_TEXT
 
@@ -102,6 +103,7 @@ def test_mp_cells_are_in_the_seed_order(mp: Connections) -> None:
     ]
 
 
+@pytest.mark.req("REG-1", "DP-2", "DP-3", "SEC-1")
 def test_no_pki_registration_and_no_anonymous_download_are_absent_from_the_text() -> None:
     cells = _parse(render_text())
     assert "PKI certificate" not in cells[("MP type HTTP", "Registration")]
@@ -137,6 +139,7 @@ def test_a_method_never_accepted_has_no_entry() -> None:
     assert [entry.method for entry in _cell(_all({"none"})).entries] == ["none"]
 
 
+@pytest.mark.req("DP-1")
 def test_dp_cell_for_anonymous_access_is_no() -> None:
     cell = dp_cells("http-anonymous")
     assert [(entry.method, entry.condition) for entry in cell.entries] == [("none", None)]
@@ -193,10 +196,12 @@ ENHANCED_JSON = {
 }
 
 
+@pytest.mark.req("MP-1", "MP-2", "MP-3", "DP-1", "DP-2", "DP-3", "REG-1", "REG-2", "REG-3", "REG-6")
 def test_json_with_enhanced_http_has_every_seed_cell() -> None:
     assert table_json("1806", True) == ENHANCED_JSON
 
 
+@pytest.mark.req("MP-1", "MP-3", "DP-2", "DP-3", "SITE-3")
 @pytest.mark.parametrize(
     ("version", "enhanced"), [("1806", False), ("1802", True), ("1706", False)]
 )
