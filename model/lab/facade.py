@@ -152,7 +152,7 @@ class LabDriver:
         elif name == POLICY_POLL:
             verdict = lab.reregister(client, self._registered_at(client))
         elif name == NOTIFY_OK:
-            verdict = lab.notify(client, _NOTIFICATION_BODY, self._registered_at(client))
+            verdict = self._notify(client, name)
         else:
             self._notification_fails(client, name)
             return
@@ -164,9 +164,14 @@ class LabDriver:
     def _notification_fails(self, client: str, name: str) -> None:
         if name != NOTIFY_FAILS:
             raise _unenacted(name)
-        verdict = self.lab.notify(client, _NOTIFICATION_BODY, self._registered_at(client))
+        verdict = self._notify(client, name)
         if not isinstance(verdict, Refused) or verdict.reason is not Reason.MSG_REGIME_MISMATCH:
             raise Divergence(f"{client}: {name!r}, but the management point gave {verdict}")
+
+    def _notify(self, client: str, name: str) -> Verdict[str]:
+        if self.lab.clients[client].registration_id is None:
+            raise Divergence(f"{client}: {name!r}: the client holds no registration to sign with")
+        return self.lab.notify(client, _NOTIFICATION_BODY, self._registered_at(client))
 
     def _registered_at(self, client: str) -> str | None:
         registration = self.lab.registration_of(client)
