@@ -12,7 +12,7 @@ The seed qualifies Azure AD tokens at an HTTPS management point with "(version 1
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, get_args
 
 from model.config import Connections, Version
 
@@ -42,19 +42,10 @@ Method = Literal[
     "content-access-token",
     "none",
 ]
-METHODS: tuple[Method, ...] = (
-    "anonymous-manual-approval",
-    "active-directory",
-    "azure-ad-device-token",
-    "azure-ad-user-token",
-    "pki-certificate",
-    "network-access-account",
-    "content-access-token",
-    "none",
-)
+METHODS: tuple[Method, ...] = get_args(Method)
 DpType = Literal["http-anonymous", "http", "https"]
-MP_TYPES: tuple[Connections, ...] = ("http", "https")
-DP_TYPES: tuple[DpType, ...] = ("http-anonymous", "http", "https")
+MP_TYPES: tuple[Connections, ...] = get_args(Connections)
+DP_TYPES: tuple[DpType, ...] = get_args(DpType)
 
 
 def enhanced_in_effect(version: Version, enhanced: bool) -> bool:

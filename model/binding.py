@@ -270,7 +270,7 @@ TOGGLE_HISTORY = Machine(
         StateDecl("careful", "every toggle so far came after the previous change completed"),
         StateDecl("rapid", "some toggle came while certificate work was still queued"),
     ),
-    rows=(
+    rows=tuple(
         Row(
             "toggle before the previous change completed",
             ("careful",),
@@ -279,17 +279,8 @@ TOGGLE_HISTORY = Machine(
             "administrator",
             _pending_work,
             "certificate work queued",
-            event=ENABLE,
-        ),
-        Row(
-            "toggle before the previous change completed",
-            ("careful",),
-            "rapid",
-            ("CERT-3", "CERT-5"),
-            "administrator",
-            _pending_work,
-            "certificate work queued",
-            event=DISABLE,
-        ),
+            event=event,
+        )
+        for event in (ENABLE, DISABLE)
     ),
 )

@@ -7,8 +7,8 @@ its vocabularies; parsing and validation of user files live in `model/labfile.py
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
+from dataclasses import dataclass, replace
+from typing import Literal, get_args
 
 __all__ = [
     "CLIENT_COMMUNICATION",
@@ -34,11 +34,11 @@ Connections = Literal["http", "https"]
 Join = Literal["domain", "azure-ad", "hybrid", "workgroup"]
 Network = Literal["intranet", "internet"]
 
-VERSIONS: tuple[Version, ...] = ("1706", "1802", "1806")
-CLIENT_COMMUNICATION: tuple[ClientCommunication, ...] = ("https-only", "https-or-http")
-CONNECTIONS: tuple[Connections, ...] = ("http", "https")
-JOINS: tuple[Join, ...] = ("domain", "azure-ad", "hybrid", "workgroup")
-NETWORKS: tuple[Network, ...] = ("intranet", "internet")
+VERSIONS: tuple[Version, ...] = get_args(Version)
+CLIENT_COMMUNICATION: tuple[ClientCommunication, ...] = get_args(ClientCommunication)
+CONNECTIONS: tuple[Connections, ...] = get_args(Connections)
+JOINS: tuple[Join, ...] = get_args(Join)
+NETWORKS: tuple[Network, ...] = get_args(Network)
 
 
 @dataclass(frozen=True)
@@ -116,21 +116,5 @@ class Lab:
             copies = count // templates + (1 if number < count % templates else 0)
             for round_ in range(copies):
                 name = template.name if round_ == 0 else f"{template.name}-{round_ + 1}"
-                clients.append(
-                    Client(
-                        name=name,
-                        join=template.join,
-                        windows=template.windows,
-                        pki_certificate=template.pki_certificate,
-                        network=template.network,
-                        user_signed_in=template.user_signed_in,
-                        task_sequence=template.task_sequence,
-                    )
-                )
-        return Lab(
-            name=self.name,
-            site=self.site,
-            management_points=self.management_points,
-            distribution_points=self.distribution_points,
-            clients=tuple(clients),
-        )
+                clients.append(replace(template, name=name))
+        return replace(self, clients=tuple(clients))

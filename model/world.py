@@ -14,7 +14,7 @@ one each), the clock's step advances every running timer.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from model.access import (
@@ -269,16 +269,7 @@ class WorldModel:
         groups: dict[Client, list[int]] = {}
         for index in self.env.clients:
             key = self.env.client(index)
-            anonymous = Client(
-                name="",
-                join=key.join,
-                windows=key.windows,
-                pki_certificate=key.pki_certificate,
-                network=key.network,
-                user_signed_in=key.user_signed_in,
-                task_sequence=key.task_sequence,
-            )
-            groups.setdefault(anonymous, []).append(index)
+            groups.setdefault(replace(key, name=""), []).append(index)
         self.symmetric_groups: tuple[tuple[int, ...], ...] = tuple(
             tuple(g) for g in groups.values() if len(g) > 1
         )
