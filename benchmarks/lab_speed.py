@@ -7,6 +7,10 @@ domain), a signed client notification, a content access token and the download i
 handshake proving a binding, a forged token, a network access account download, or a certificate
 toggle. Time is booked to signing (tokens and messages made), verification (the site's checks),
 TLS handshakes, or other (state changes), so the share of each shows what caching must cover.
+
+Then the lab driver (`model/lab/facade.py`) over a seeded walk of the abstract model's actions:
+the walk alone on the model, then each of its actions enacted on the lab with the abstraction read
+back (TLS-proven bindings) after every step, as the lockstep test and the fuzzer do.
 """
 
 from __future__ import annotations
@@ -20,10 +24,12 @@ from dataclasses import replace
 from typing import TypeVar
 
 from model.lab.evidence import ContentToken, DeviceToken, NaaLogon
+from model.lab.facade import LabDriver
 from model.lab.mp import CONTENT_TOKEN_REQUEST, NOTIFICATION
 from model.lab.reasons import Accepted
 from model.lab.testbed import NAA_USER, ConcreteLab
 from model.labfile import default_lab
+from model.world import Action, WorldModel
 
 Book = dict[str, float]
 
@@ -116,6 +122,40 @@ def main() -> None:
     for kind in ("signing", "verification", "tls", "other"):
         print(f"  {kind:<13} {book[kind]:6.2f} s  {100 * book[kind] / elapsed:5.1f}% of step time")
     print("  mix: " + ", ".join(f"{k} {n}" for k, n in sorted(kinds.items())))
+    driver_speed(steps, seed)
+
+
+def _walk(steps: int, seed: int) -> tuple[list[Action], float]:
+    model = WorldModel(default_lab())
+    rng = random.Random(seed)
+    world = model.initial
+    actions: list[Action] = []
+    start = time.perf_counter()
+    for _ in range(steps):
+        action = rng.choice(list(model.actions(world)))
+        world = model.next_state(world, action)
+        actions.append(action)
+    return actions, time.perf_counter() - start
+
+
+def driver_speed(steps: int, seed: int) -> None:
+    """Driver steps/s (step + abstraction) beside the model's steps/s on the same walk."""
+    actions, model_seconds = _walk(steps, seed)
+    driver = LabDriver(default_lab(), seed)
+    systems = driver.lab.certificates.systems.values()
+    handshakes = 0
+    start = time.perf_counter()
+    for action in actions:
+        driver.step(action)
+        driver.abstraction()
+        handshakes += sum(1 for system in systems if system.bound is not None)
+    lab_seconds = time.perf_counter() - start
+    print(
+        f"seed {seed}: walk of {steps} actions on the default lab: "
+        f"driver {steps / lab_seconds:.0f} steps/s (step + abstraction, "
+        f"{handshakes / steps:.2f} TLS handshakes per step), "
+        f"model {steps / model_seconds:.0f} steps/s"
+    )
 
 
 if __name__ == "__main__":
