@@ -1,7 +1,8 @@
-"""`ehttp diagrams`: render every declared machine with Graphviz into a folder.
+"""`ehttp diagrams`: render every declared machine, the lab's state graph and its traces.
 
-See `model/diagrams.py`; the committed pictures in `diagrams/` are this command's output for the
-embedded default lab.
+See `model/diagrams.py` (machines) and `model/diagrams_lab.py` (the lab's reachable graph when
+small enough, and every witness and counterexample of `run_checks`); the committed pictures in
+`diagrams/` are this command's output for the embedded default lab.
 """
 
 from __future__ import annotations
@@ -11,14 +12,25 @@ from typing import cast
 
 import click
 
+from model.checking import run_checks
 from model.cli import OneOf, lab_option
 from model.config import Lab
 from model.diagrams import FORMATS, Format, write_diagrams
+from model.diagrams_lab import GRAPH_LIMIT, write_lab_diagrams
 
 __all__ = ["diagrams"]
 
+_HELP = f"""Render every machine, the lab's reachable state graph and its traces.
 
-@click.command()
+Machines: states, rows with names and requirement IDs, marked fault states; the lab decides which
+states get a start arrow. The lab's graph is drawn when it has at most {GRAPH_LIMIT} states (after
+symmetry reduction), with every witness and counterexample highlighted; otherwise one line says
+how many states it has. Each witness of a `sometimes` property and each counterexample gets a
+picture of its own.
+"""
+
+
+@click.command(help=_HELP)
 @lab_option
 @click.option(
     "--out",
@@ -36,15 +48,16 @@ __all__ = ["diagrams"]
     help="Picture format; dot writes the Graphviz source.",
 )
 def diagrams(lab: Lab, out: Path, fmt: str) -> None:
-    """Render every machine: states, rows with names and requirement IDs, marked fault states.
-
-    The lab decides which states get a start arrow.
-    """
+    """Render every machine, the lab's reachable state graph and the trace of every property."""
     if out.exists() and not out.is_dir():
         raise click.BadParameter(
             f"{str(out)!r} is a file, not a folder; give a folder (it is created when missing)",
             param_hint="--out",
         )
-    written = write_diagrams(lab, out, cast(Format, fmt))
-    for path in written:
+    for path in write_diagrams(lab, out, cast(Format, fmt)):
+        click.echo(f"wrote {path}")
+    pictures = write_lab_diagrams(run_checks(lab), out, cast(Format, fmt))
+    if pictures.notice is not None:
+        click.echo(pictures.notice)
+    for path in pictures.written:
         click.echo(f"wrote {path}")
