@@ -54,15 +54,15 @@ __all__ = [
 GRAPH_LIMIT = 400
 """The largest reachable graph (in stored states, after symmetry reduction) that is drawn."""
 
-PATH_COLOURS: tuple[str, ...] = (
-    "#1f77b4",
-    "#2ca02c",
-    "#9467bd",
-    "#ff7f0e",
-    "#17becf",
-    "#8c564b",
-    "#e377c2",
-    "#bcbd22",
+PATH_COLOURS: tuple[tuple[str, str], ...] = (
+    ("blue", "#1f77b4"),
+    ("green", "#2ca02c"),
+    ("purple", "#9467bd"),
+    ("orange", "#ff7f0e"),
+    ("cyan", "#17becf"),
+    ("brown", "#8c564b"),
+    ("pink", "#e377c2"),
+    ("olive", "#bcbd22"),
 )
 """Colours of highlighted paths, in property order (red is kept for marked worlds)."""
 
@@ -154,6 +154,7 @@ def _wrapped(text: str) -> str:
 class _Path:
     number: int
     colour: str
+    colour_name: str
     traced: Traced
     nodes: tuple[int, ...]
 
@@ -170,8 +171,8 @@ def _paths_in(
         if len(found) != len(nodes):
             continue
         if all(b in succ[a] for a, b in pairwise(found)):
-            colour = PATH_COLOURS[len(paths) % len(PATH_COLOURS)]
-            paths.append(_Path(len(paths) + 1, colour, item, tuple(found)))
+            name, colour = PATH_COLOURS[len(paths) % len(PATH_COLOURS)]
+            paths.append(_Path(len(paths) + 1, colour, name, item, tuple(found)))
     return paths
 
 
@@ -256,10 +257,12 @@ def lab_graph(check: LabCheck) -> graphviz.Digraph | None:
             }
         dot.edge(f"w{source}", f"w{target}", **attributes)
     legend = [
-        f"[{p.number}] {p.colour}, bold: {p.traced.role} of {p.traced.result.name!r}" for p in paths
+        f'<FONT COLOR="{p.colour}">[{p.number}] {p.colour_name}, bold: {p.traced.role} of '
+        f"{html.escape(repr(p.traced.result.name))}</FONT>"
+        for p in paths
     ]
-    legend.append(_LEGEND_MARKED)
-    dot.node("legend", label="".join(f"{line}\\l" for line in legend), shape="note", fontsize="9")
+    legend.append(f'<FONT COLOR="{_RED}">{html.escape(_LEGEND_MARKED)}</FONT>')
+    dot.node("legend", label=_html_lines(legend), shape="note", fontsize="9")
     return dot
 
 
@@ -283,6 +286,11 @@ def _trace_node(model: WorldModel, world: World, before: World | None, number: i
         rows.append(f"<B>{text}</B>" if changed else text)
     notes = world_notices(model, world)
     rows.extend(f'<FONT COLOR="{_RED}">{html.escape(note)}</FONT>' for note in notes)
+    return _html_lines(rows)
+
+
+def _html_lines(rows: Sequence[str]) -> str:
+    """A Graphviz HTML-like label: the rows (already escaped) left-aligned, one a line."""
     return "<" + "".join(f'{row}<BR ALIGN="LEFT"/>' for row in rows) + ">"
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from model.cli import main
 from model.diagrams import lab_start_states, machine_graph, render, write_diagrams
 from model.labfile import default_lab
 from model.machine import Machine
@@ -16,10 +18,12 @@ COMMITTED = Path(__file__).resolve().parent.parent / "diagrams"
 
 
 @pytest.fixture(scope="module")
-def regenerated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def regenerated(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
+    """`ehttp diagrams --out DIR` on the embedded default lab: the folder and what it printed."""
     out = tmp_path_factory.mktemp("diagrams")
-    write_diagrams(default_lab(), out, "svg")
-    return out
+    result = CliRunner().invoke(main, ["diagrams", "--out", str(out)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return out, result.output.splitlines()
 
 
 def test_every_machine_has_a_committed_diagram() -> None:
@@ -27,14 +31,41 @@ def test_every_machine_has_a_committed_diagram() -> None:
     assert {machine.name for machine in MACHINES} <= committed
 
 
-def test_committed_diagrams_are_not_stale(regenerated: Path) -> None:
+def test_committed_diagrams_are_not_stale(regenerated: tuple[Path, list[str]]) -> None:
+    out, _ = regenerated
     stale = [
         path.name
-        for path in sorted(COMMITTED.glob("*.svg"))
-        if not (regenerated / path.name).exists()
-        or (regenerated / path.name).read_bytes() != path.read_bytes()
+        for path in sorted(COMMITTED.iterdir())
+        if not (out / path.name).exists() or (out / path.name).read_bytes() != path.read_bytes()
     ]
     assert stale == [], f"regenerate with `ehttp diagrams`: {stale} differ"
+
+
+def test_every_file_the_command_writes_is_committed(regenerated: tuple[Path, list[str]]) -> None:
+    out, lines = regenerated
+    printed = sorted(
+        Path(line.removeprefix("wrote ")).name for line in lines if line.startswith("wrote ")
+    )
+    assert printed == sorted(path.name for path in out.iterdir())
+    missing = sorted(set(printed) - {path.name for path in COMMITTED.iterdir()})
+    assert missing == [], f"commit the output of `ehttp diagrams`: {missing} are missing"
+
+
+def test_the_default_lab_gets_its_traces_and_a_notice_instead_of_its_graph(
+    regenerated: tuple[Path, list[str]],
+) -> None:
+    out, lines = regenerated
+    assert (
+        "lab 'default': the reachable state graph has 21008 states, more than the limit of 400; "
+        "drawing its traces instead"
+    ) in lines
+    assert not list(out.glob("lab-default-graph.*"))
+    traces = sorted(path.name for path in out.glob("lab-default-trace-*.svg"))
+    assert len(traces) == 6
+    assert (
+        "lab-default-trace-rapid-enable-disable-leaves-no-sms-issuing-certificate-bound.svg"
+        in traces
+    )
 
 
 def test_rendering_is_deterministic_and_carries_no_graphviz_version() -> None:
