@@ -88,11 +88,8 @@ class Traced:
     @property
     def role(self) -> str:
         """'witness' for a `sometimes` property that holds, else 'counterexample'."""
-        return (
-            "witness"
-            if self.result.kind == "sometimes" and self.result.holds
-            else ("counterexample")
-        )
+        witness = self.result.kind == "sometimes" and self.result.holds
+        return "witness" if witness else "counterexample"
 
 
 @dataclass(frozen=True)
