@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,10 +34,20 @@ from model.fuzz_machine import Session, machine_class
 from model.fuzz_profiles import Profile, profile_settings
 from model.fuzz_replay import write_replay
 from model.fuzz_rules import derive_rules
+from model.lab.attacks import CATALOGUE
+from model.lab.facade import LabDriver
 from model.labfile import lab_to_toml
 from model.world import WorldModel
 
-__all__ = ["ROUND_EXAMPLES", "CampaignPlan", "Failure", "FuzzResult", "run_campaign"]
+__all__ = [
+    "CATALOGUE_NAMES",
+    "ROUND_EXAMPLES",
+    "CampaignPlan",
+    "Failure",
+    "FuzzResult",
+    "lab_driver",
+    "run_campaign",
+]
 
 ROUND_EXAMPLES = 25
 """Examples per Hypothesis round: small enough that steering's frozen view stays fresh and a
@@ -146,27 +156,42 @@ def _timeline(coverage: Coverage, seconds: float) -> tuple[tuple[float, int], ..
     return tuple(points)
 
 
+def lab_driver(plan: CampaignPlan) -> DriverFactory:
+    """Concrete labs for the plan's lab, seed and mutant (`model.lab.facade.LabDriver`)."""
+
+    def new(model: WorldModel) -> Driver:
+        return LabDriver(plan.lab, seed=plan.seed, mutant=plan.mutant)
+
+    return new
+
+
+CATALOGUE_NAMES: tuple[str, ...] = tuple(attack.name for attack in CATALOGUE)
+"""Every attack of the catalogue, in catalogue order."""
+
+
 def run_campaign(
     plan: CampaignPlan,
-    new_driver: DriverFactory,
+    new_driver: DriverFactory | None = None,
     *,
+    attacks: Sequence[str] = CATALOGUE_NAMES,
     progress: Callable[[Coverage, int], None] | None = None,
 ) -> FuzzResult:
-    """Run the campaign `plan` on drivers made by `new_driver` for the lab's model.
+    """Run the campaign `plan` on drivers made by `new_driver` for the lab's model (default:
+    concrete labs, `lab_driver`), whose attack rule draws from `attacks`.
 
     `progress` is told the tally and the reachable count after every example.
     """
     coverage = Coverage()
     model = WorldModel(plan.lab)
     reachable = Reachable(model)
-    probe = new_driver(model)
+    make = lab_driver(plan) if new_driver is None else new_driver
     rules = derive_rules(model)
     session = Session(
         model=model,
         rules=rules,
         invariants=state_invariants(model),
-        new_driver=lambda: new_driver(model),
-        attacks=tuple(probe.attack_names()),
+        new_driver=lambda: make(model),
+        attacks=tuple(attacks),
         reachable=reachable,
         coverage=coverage,
         steering=plan.steering,

@@ -19,6 +19,7 @@ from model.world import World, WorldModel
 
 __all__ = [
     "ABSTRACTION",
+    "ATTACK_ANSWERED",
     "ATTACK_REFUSED",
     "LAB_STEPS",
     "REFUSAL_CHANGES_NOTHING",
@@ -29,6 +30,7 @@ __all__ = [
 
 ABSTRACTION = "the lab's abstraction equals the model's state"
 ATTACK_REFUSED = "the lab refuses every attack of the catalogue"
+ATTACK_ANSWERED = "the lab answers every attack with a reason, never an error"
 REFUSAL_CHANGES_NOTHING = "a refused input changes nothing"
 LAB_STEPS = "the lab carries out every enabled step of the model"
 

@@ -15,12 +15,14 @@ from typing import Literal
 from model.fuzz_driver import Driver
 from model.fuzz_invariants import (
     ABSTRACTION,
+    ATTACK_ANSWERED,
     ATTACK_REFUSED,
     LAB_STEPS,
     REFUSAL_CHANGES_NOTHING,
     InvariantBroken,
     StateInvariant,
 )
+from model.lab.facade import AttackAccepted
 from model.world import Action, World
 
 __all__ = ["FuzzStep", "Lockstep"]
@@ -78,10 +80,13 @@ class Lockstep:
         before = self.driver.abstraction()
         try:
             reason = self.driver.inject(name)
-        except Exception as error:
+        except AttackAccepted as error:
             self.steps.append(FuzzStep(kind="attack", name=name, text=f"attack {name}: accepted"))
+            raise InvariantBroken(ATTACK_REFUSED, str(error)) from error
+        except Exception as error:
+            self.steps.append(FuzzStep(kind="attack", name=name, text=f"attack {name}: error"))
             raise InvariantBroken(
-                ATTACK_REFUSED, f"{name}: {type(error).__name__}: {error}"
+                ATTACK_ANSWERED, f"{name}: {type(error).__name__}: {error}"
             ) from error
         shown = getattr(reason, "value", reason)
         self.steps.append(

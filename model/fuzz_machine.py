@@ -2,15 +2,17 @@
 
 Issue 5: one rule per declared local row (`model.fuzz_rules`), whose precondition is the row's
 guard as the model evaluates it on the current world, plus an attack rule that injects any case
-of the attack catalogue at any moment. Every step runs through `model.fuzz_lockstep.Lockstep`,
+of the attack catalogue at any moment (the drawn case, or the next one that applies to the lab in
+its current state). Every step runs through `model.fuzz_lockstep.Lockstep`,
 which checks the invariants after it.
 
 Deep-state steering, when a session asks for it (plain random walks stall short of states such as
 CERT-3):
 - novelty preconditions: while some enabled action leads to a state that is neither among the
-  states the campaign had reached when the round began nor already visited in this example, only
-  rules that can take such an action are enabled; when none does, the example follows a shortest
-  route (breadth-first, bounded) to the nearest such state;
+  states the campaign had reached when the round began nor already visited in this example (or
+  belongs to a rule not fired before the round), only rules that can take such an action are
+  enabled; when none does, the example follows a shortest route (breadth-first, bounded) to the
+  nearest such state;
 - seeding: each example may start by replaying the checker's shortest trace to a reachable state
   the campaign had not covered when the round began;
 - `hypothesis.target` on the number of states each example found new, so Hypothesis mutates the
@@ -39,7 +41,13 @@ from model.fuzz_lockstep import Lockstep
 from model.fuzz_rules import RuleSpec, pick_instance
 from model.world import Action, World, WorldModel
 
-__all__ = ["ROUTE_LIMIT", "Session", "machine_class"]
+__all__ = ["ATTACK_SPACING", "ROUTE_LIMIT", "Session", "machine_class"]
+
+ATTACK_SPACING = 6
+"""Model steps an example takes per attack: the k-th attack of an example needs (k-1) times this
+many steps before it. An attack runs on a replica that replays the lab's whole history, so
+unbudgeted attacks (one rule among the few enabled) would take most of a campaign's time; with the
+budget the first can still come at once, and any can come at any moment."""
 
 ROUTE_LIMIT = 600
 """How many worlds a route search may look at before the example gives up steering."""
@@ -61,13 +69,20 @@ class Session:
     steering: bool
     on_example: Callable[[], None] | None = None
     known: frozenset[World] = frozenset()
+    unfired: frozenset[tuple[str, int]] = frozenset()
     targets: tuple[int, ...] = ()
     last: Lockstep | None = None
     traces: dict[int, tuple[Action, ...]] = field(default_factory=dict)
 
     def begin_round(self) -> None:
-        """Freeze what steering reads for the next round: states reached, states not yet."""
+        """Freeze what steering reads for the next round: states reached, states not yet,
+        rules not yet fired."""
         self.known = frozenset(self.coverage.reached)
+        self.unfired = frozenset(
+            (spec.machine, spec.number)
+            for spec in self.rules
+            if not self.coverage.rules[spec.title]
+        )
         if self.steering:
             self.targets = tuple(
                 number
@@ -106,6 +121,8 @@ class FuzzMachine(RuleBasedStateMachine):
         self.novel = 0
         self.route: list[Action] = []
         self.allowed: frozenset[Action] = frozenset()
+        self._applicable: tuple[str, ...] | None = None
+        self.attacks = 0
         self._note(self.lock.world)
         self.lock.check()
         self._refresh()
@@ -122,9 +139,30 @@ class FuzzMachine(RuleBasedStateMachine):
         self._note(world)
         self._refresh()
 
-    def attack(self, name: str) -> None:
-        """One attack of the catalogue."""
+    def may_attack(self) -> bool:
+        """Within the example's attack budget, with some attack applying to the lab now."""
+        moves = len(self.lock.steps) - self.attacks
+        return self.attacks * ATTACK_SPACING <= moves and bool(self.applicable_attacks())
+
+    def applicable_attacks(self) -> tuple[str, ...]:
+        """The attacks the lab can be given in its current state (asked once per step)."""
+        if self._applicable is None:
+            self._applicable = tuple(self.lock.driver.attack_names())
+        return self._applicable
+
+    def attack(self, drawn: str) -> None:
+        """One attack of the catalogue: the drawn one if it applies now, else the next one in
+        catalogue order that does."""
+        applicable = set(self.applicable_attacks())
+        names = self.session.attacks
+        start = names.index(drawn)
+        name = next(
+            names[(start + k) % len(names)]
+            for k in range(len(names))
+            if names[(start + k) % len(names)] in applicable
+        )
         self.lock.attack(name)
+        self.attacks += 1
         self.session.coverage.fired(f"attack: {name}")
 
     def seed_trace(self, choice: int) -> None:
@@ -143,7 +181,8 @@ class FuzzMachine(RuleBasedStateMachine):
 
     def _note(self, world: World) -> None:
         canonical = self.session.model.canonical(world)
-        if self.session.coverage.visit(canonical):
+        self.session.coverage.visit(canonical)
+        if self._fresh(canonical):
             self.novel += 1
         self.visited.add(canonical)
 
@@ -153,6 +192,7 @@ class FuzzMachine(RuleBasedStateMachine):
     def _refresh(self) -> None:
         model = self.session.model
         world = self.lock.world
+        self._applicable = None
         enabled = tuple(model.actions(world))
         if not self.session.steering:
             self.allowed = frozenset(enabled)
@@ -161,8 +201,13 @@ class FuzzMachine(RuleBasedStateMachine):
             self.allowed = frozenset(self.route[:1])
             return
         self.route.clear()
+        machines = model.env.machines
+        unfired = self.session.unfired
         novel = frozenset(
-            a for a in enabled if self._fresh(model.canonical(model.next_state(world, a)))
+            a
+            for a in enabled
+            if (machines[a[0]].name, a[1]) in unfired
+            or self._fresh(model.canonical(model.next_state(world, a)))
         )
         if novel:
             self.allowed = novel
@@ -216,10 +261,15 @@ def _row_rule(spec: RuleSpec) -> Callable[..., None]:
 
 
 def _attack_rule(attacks: Sequence[str]) -> Callable[..., None]:
+    def applies(machine: FuzzMachine) -> bool:
+        return machine.may_attack()
+
     def inject_attack(machine: FuzzMachine, attack: str) -> None:
         machine.attack(attack)
 
-    made: Callable[..., None] = rule(attack=st.sampled_from(tuple(attacks)))(inject_attack)
+    made: Callable[..., None] = rule(attack=st.sampled_from(tuple(attacks)))(
+        precondition(applies)(inject_attack)
+    )
     return made
 
 
@@ -227,9 +277,7 @@ def _seed_rule(targets: int) -> Callable[..., None]:
     def seed_from_checker_trace(machine: FuzzMachine, choice: int) -> None:
         machine.seed_trace(choice)
 
-    made: Callable[..., None] = initialize(choice=st.integers(0, targets))(
-        seed_from_checker_trace
-    )
+    made: Callable[..., None] = initialize(choice=st.integers(0, targets))(seed_from_checker_trace)
     return made
 
 

@@ -115,8 +115,10 @@ def load_replay(path: Path, lab: Lab) -> ReplayPlan:
     except OSError as error:
         raise ReplayError(f"--replay: {where}: {error.strerror or error}") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise ReplayError(f"--replay: {where} is not JSON ({error}); give a replay file "
-                          "written by ehttp fuzz or a trace from ehttp check --json") from None
+        raise ReplayError(
+            f"--replay: {where} is not JSON ({error}); give a replay file "
+            "written by ehttp fuzz or a trace from ehttp check --json"
+        ) from None
     if isinstance(document, dict) and document.get("format") == FORMAT:
         return _fuzz_plan(document, where)
     if isinstance(document, dict) and isinstance(document.get("trace"), list):
@@ -124,8 +126,8 @@ def load_replay(path: Path, lab: Lab) -> ReplayPlan:
     if isinstance(document, list):
         return _check_plan(document, lab, where)
     raise ReplayError(
-        f"--replay: {where} is neither a replay file (\"format\": \"{FORMAT}\") nor a checker "
-        "trace (a property's \"trace\" list from ehttp check --json)"
+        f'--replay: {where} is neither a replay file ("format": "{FORMAT}") nor a checker '
+        'trace (a property\'s "trace" list from ehttp check --json)'
     )
 
 
@@ -155,7 +157,7 @@ def _move(model: WorldModel, step: object, number: int, where: str) -> Move:
     if not isinstance(step, dict) or step.get("instance") not in env.names:
         raise ReplayError(
             f"--replay: {where}: step {number}: instance {_get(step, 'instance')!r} is not "
-            f"accepted; use one of {', '.join(env.names)} (or give an \"attack\")"
+            f'accepted; use one of {", ".join(env.names)} (or give an "attack")'
         )
     index = env.names.index(step["instance"])
     machine = env.machines[index]
@@ -182,7 +184,7 @@ def _check_plan(trace: list[Any], lab: Lab, where: str) -> ReplayPlan:
     model = WorldModel(lab)
     if not trace or not isinstance(trace[0], dict) or "state" not in trace[0]:
         raise ReplayError(
-            f"--replay: {where}: the trace is empty or its steps have no \"state\"; give a "
+            f'--replay: {where}: the trace is empty or its steps have no "state"; give a '
             "property's trace from ehttp check --json"
         )
     world = model.initial
