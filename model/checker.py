@@ -85,6 +85,11 @@ class PropertyResult(Generic[S]):
         """True when a leads-to's trigger is never reached (which is not a pass)."""
         return self.verdict == "vacuous"
 
+    @property
+    def trace_role(self) -> str:
+        """What the trace shows: "witness" for a `sometimes` that holds, else "counterexample"."""
+        return "witness" if self.kind == "sometimes" and self.holds else "counterexample"
+
 
 @dataclass(frozen=True)
 class CheckResult(Generic[S]):

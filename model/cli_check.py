@@ -99,7 +99,7 @@ def render_text(report: LabCheck) -> str:
     for _, prop in report.properties:
         if not prop.trace:
             continue
-        what = "witness" if prop.kind == "sometimes" and prop.holds else "counterexample"
+        what = prop.trace_role
         lines.append("")
         lines.append(f"{what} for {prop.name!r} ({', '.join(prop.requirements)}):")
         lines.extend(_trace_lines(prop))

@@ -88,8 +88,7 @@ class Traced:
     @property
     def role(self) -> str:
         """'witness' for a `sometimes` property that holds, else 'counterexample'."""
-        witness = self.result.kind == "sometimes" and self.result.holds
-        return "witness" if witness else "counterexample"
+        return self.result.trace_role
 
 
 @dataclass(frozen=True)

@@ -135,9 +135,11 @@ def _properties(run: LabCheck) -> str:
     for variant, prop in run.properties:
         trace = ""
         if prop.trace:
-            what = "witness" if prop.kind == "sometimes" and prop.holds else "counterexample"
+            what = prop.trace_role
             steps = "".join(f"<li>{_e(step.text)}</li>" for step in prop.trace)
-            trace = f'<details><summary>{what}, {len(prop.trace)} steps</summary><ol start="0">'
+            count = len(prop.trace) - 1
+            length = f"{count} step" if count == 1 else f"{count} steps"
+            trace = f'<details><summary>{what}, {length}</summary><ol start="0">'
             trace += f"{steps}</ol></details>"
         rows.append(
             [
