@@ -31,7 +31,7 @@ __all__ = [
 Profile = Literal["ci", "fuzz"]
 PROFILES: tuple[Profile, ...] = ("ci", "fuzz")
 STEPS_PER_EXAMPLE = {"ci": 40, "fuzz": 60}
-CI_EXAMPLES = 150
+CI_EXAMPLES = 60
 """Examples a CI campaign runs when not told otherwise (bounded, and deterministic)."""
 
 
