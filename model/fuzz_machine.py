@@ -43,7 +43,7 @@ from model.world import Action, World, WorldModel
 
 __all__ = ["ATTACK_SPACING", "ROUTE_LIMIT", "Session", "machine_class"]
 
-ATTACK_SPACING = 6
+ATTACK_SPACING = 20
 """Model steps an example takes per attack: the k-th attack of an example needs (k-1) times this
 many steps before it. An attack runs on a replica that replays the lab's whole history, so
 unbudgeted attacks (one rule among the few enabled) would take most of a campaign's time; with the
