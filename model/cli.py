@@ -27,7 +27,7 @@ from model.config import Lab
 from model.labfile import LabError, load_lab
 from model.world import ModelError
 
-__all__ = ["OneOf", "lab_option", "main"]
+__all__ = ["OneOf", "lab_option", "main", "positive_seconds", "whole_number"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -135,6 +135,40 @@ def _load(ctx: click.Context, param: click.Parameter, value: Path | None) -> Lab
         return load_lab(value)
     except LabError as error:
         raise click.BadParameter(str(error), ctx, param) from None
+
+
+def whole_number(
+    minimum: int,
+) -> Callable[[click.Context, click.Parameter, str | None], int | None]:
+    """An option callback accepting a whole number >= `minimum`, with a one-line error."""
+
+    def parse(ctx: click.Context, param: click.Parameter, value: str | None) -> int | None:
+        if value is None:
+            return None
+        try:
+            number = int(value)
+        except ValueError:
+            number = minimum - 1
+        if number < minimum:
+            raise click.BadParameter(f"{value!r} is not accepted; give a whole number >= {minimum}")
+        return number
+
+    return parse
+
+
+def positive_seconds(
+    ctx: click.Context, param: click.Parameter, value: str | None
+) -> float | None:
+    """An option callback accepting a finite number of seconds > 0, with a one-line error."""
+    if value is None:
+        return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = 0.0
+    if not 0 < seconds < float("inf"):
+        raise click.BadParameter(f"{value!r} is not accepted; give a number of seconds > 0")
+    return seconds
 
 
 def lab_option(command: F) -> F:

@@ -17,7 +17,7 @@ from typing import Any
 
 import click
 
-from model.cli import OneOf, lab_option
+from model.cli import OneOf, lab_option, whole_number
 from model.config import Lab
 from model.lab.attacks import CATALOGUE, VARIANTS, Attack, unmet
 from model.lab.facade import AttackAccepted, LabDriver
@@ -90,7 +90,14 @@ def _line(case: CaseResult) -> str:
 
 @click.command()
 @lab_option
-@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the lab's keys.")
+@click.option(
+    "--seed",
+    type=str,
+    default="0",
+    callback=whole_number(0),
+    show_default=True,
+    help="Seed of the lab's keys.",
+)
 @click.option(
     "--mutant",
     type=OneOf(sorted(MUTANTS)),

@@ -19,7 +19,7 @@ from rich.progress import Progress, TextColumn
 
 from model.checker import ProgressInfo, PropertyResult
 from model.checking import LabCheck, run_checks
-from model.cli import lab_option
+from model.cli import lab_option, positive_seconds, whole_number
 from model.config import Lab
 from model.site import UNSUPPORTED_STATE
 from model.world import World
@@ -115,51 +115,25 @@ def render_text(report: LabCheck) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _positive_int(ctx: click.Context, param: click.Parameter, value: str | None) -> int | None:
-    if value is None:
-        return None
-    try:
-        number = int(value)
-    except ValueError:
-        number = 0
-    if number < 1:
-        raise click.BadParameter(f"{value!r} is not accepted; give a whole number >= 1")
-    return number
-
-
-def _positive_seconds(
-    ctx: click.Context, param: click.Parameter, value: str | None
-) -> float | None:
-    if value is None:
-        return None
-    try:
-        seconds = float(value)
-    except ValueError:
-        seconds = 0.0
-    if not seconds > 0 or seconds != seconds or seconds == float("inf"):
-        raise click.BadParameter(f"{value!r} is not accepted; give a number of seconds > 0")
-    return seconds
-
-
 @click.command()
 @lab_option
 @click.option(
     "--clients",
     type=str,
-    callback=_positive_int,
+    callback=whole_number(1),
     help="Replicate the lab's clients to N clients (scale).",
 )
 @click.option("--no-symmetry", is_flag=True, help="Explore without symmetry reduction.")
 @click.option(
     "--max-states",
     type=str,
-    callback=_positive_int,
+    callback=whole_number(1),
     help="Stop after N states (the run is then incomplete and fails).",
 )
 @click.option(
     "--max-seconds",
     type=str,
-    callback=_positive_seconds,
+    callback=positive_seconds,
     help="Stop after S seconds (the run is then incomplete and fails).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")

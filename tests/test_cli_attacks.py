@@ -81,3 +81,12 @@ def test_bad_mutant_is_one_line() -> None:
         "Error: --mutant: 'bogus' is not accepted; use one of dp-serves-without-credential, "
         "mp-accepts-alg-none, mp-keeps-old-key, mp-never-rebinds"
     ]
+
+
+@pytest.mark.parametrize("seed", ["x", "-1"])
+def test_bad_seed_exits_2_with_one_line(seed: str) -> None:
+    result = CliRunner().invoke(main, ["attacks", "--seed", seed], catch_exceptions=False)
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        f"Error: --seed: '{seed}' is not accepted; give a whole number >= 0"
+    ]
