@@ -12,6 +12,7 @@ import random
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives.serialization import Encoding
 
 from model.binding import DELETE, RESTART, SMSEXEC_STARTS
 from model.checking import run_checks
@@ -180,3 +181,26 @@ def test_timers_are_read_off_the_lab_clock() -> None:
     system = driver.lab.certificates.systems["mp1"]
     assert system.queued_since is not None
     assert quanta(system.queued_since, driver.lab.clock.now()) == 1
+
+
+@pytest.mark.req("CERT-3", "SEC-4")
+def test_a_swapped_or_removed_certificate_is_noticed_on_the_next_read() -> None:
+    lab = default_lab()
+    driver, world = replay(lab, [])
+    mp1 = _mp1(driver)
+    system = driver.lab.certificates.systems["mp1"]
+    roots = driver.lab.trusted_roots
+    first = system.prove(roots)
+    assert world[mp1][0] == "bound" and first.ok
+    assert system.prove(roots) is first, "the unchanged binding keeps its proof"
+    system.bound = driver.lab.certificates.systems["dp1"].bound
+    assert driver.abstraction()[mp1][0] == "stranded", "dp1's certificate names another host"
+    assert system.prove(roots).ok is False
+    fresh = driver.lab.authority.role_certificate(system.dns_name)
+    system.bound = fresh
+    verdict = system.prove(roots)
+    assert verdict.ok and verdict is not first
+    assert verdict.value == fresh.certificate.public_bytes(Encoding.DER)  # type: ignore[union-attr]
+    assert driver.abstraction()[mp1][0] == "bound"
+    system.bound = None
+    assert driver.abstraction()[mp1][0] == "stranded"

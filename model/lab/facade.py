@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from model.access import Method, mp_registration_methods
+from model.access import Method, enhanced_in_effect, mp_registration_methods
 from model.binding import DELETE, RESTART, SMSEXEC_STARTS
 from model.clock import QUANTUM_MINUTES
 from model.config import Lab
@@ -181,13 +181,23 @@ class LabDriver:
         return None
 
     def _management_point(self, index: int, method: Method) -> str:
-        """The first management point the model says the client reaches that accepts ``method``."""
+        """The first management point the model says the client reaches that accepts ``method``.
+
+        The lab's abstraction is read only when the client is not on the intranet, the one case
+        where reachability depends on the lab's state (`Env.mp_reachable`), so a step reads the
+        abstraction (and proves the bindings) at most once besides the campaign's own read.
+        """
         env = self.model.env
-        world = self.abstraction()
-        version = self.config.site.version
+        site = self.lab.site
+        enhanced = enhanced_in_effect(site.version, site.enhanced_http)
+        world: World | None = None
         for number, mp in enumerate(self.config.management_points):
-            accepted = mp_registration_methods(mp.connections, version, env.enhanced(world))
-            if method in accepted and env.mp_reachable(world, index, number):
+            if method not in mp_registration_methods(mp.connections, site.version, enhanced):
+                continue
+            if env.client(index).network == "intranet":
+                return mp.name
+            world = self.abstraction() if world is None else world
+            if env.mp_reachable(world, index, number):
                 return mp.name
         raise Divergence(f"{env.names[index]}: no reachable management point accepts {method}")
 
