@@ -3,8 +3,8 @@
 The issue's "coverage against the truth": distinct abstract states a campaign reached, in the
 model's canonical form (the same symmetry reduction the checker uses), against the reachable set
 the checker explores for the same lab; rules fired with counts and rules never fired (Hypothesis
-reports neither). `Reachable` also gives the checker's shortest concrete trace to any reachable
-state, which steering uses to start examples next to states not yet covered.
+reports neither). `Reachable` keeps the checker's edges too: steering walks them to the nearest
+state not yet covered.
 """
 
 from __future__ import annotations
@@ -13,8 +13,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 
-from model.checker_explore import Exploration, Limits, explore, parent_path
-from model.checker_trace import ModelError
+from model.checker_explore import Exploration, Limits, explore
 from model.world import Action, World, WorldModel
 
 __all__ = ["Coverage", "Reachable"]
@@ -28,39 +27,21 @@ class Reachable:
         self._graph: Exploration[World, Action] = explore(
             model,
             canonicalize=True,
-            record_edges=False,
+            record_edges=True,
             record_labels=False,
             checks=(),
             limits=Limits(max_states=None, deadline=None, progress=None, started=0.0),
         )
         self.states: tuple[World, ...] = tuple(self._graph.states)
         self.index = self._graph.index
+        assert self._graph.succ is not None
+        self.successors: tuple[tuple[int, ...], ...] = tuple(
+            tuple(dict.fromkeys(out)) for out in self._graph.succ
+        )
+        """Each state's distinct successors (state numbers, in the model's action order)."""
 
     def __len__(self) -> int:
         return len(self.states)
-
-    def depth(self, number: int) -> int:
-        """The length of the shortest trace to state `number`."""
-        return self._graph.depth[number]
-
-    def shortest_trace(self, number: int) -> tuple[Action, ...]:
-        """Concrete actions from the initial world to a world whose canonical form is state
-        `number` (replayed as `model.checker_trace` does it, so every step is a real step)."""
-        model = self.model
-        path = parent_path(self._graph.parent, number)
-        world = self._graph.initial[path[0]]
-        actions: list[Action] = []
-        for wanted in path[1:]:
-            target = self.states[wanted]
-            for action in model.actions(world):
-                after = model.next_state(world, action)
-                if model.canonical(after) == target:
-                    actions.append(action)
-                    world = after
-                    break
-            else:
-                raise ModelError(f"canonical: no action from {world!r} reaches {target!r}")
-        return tuple(actions)
 
 
 @dataclass

@@ -49,6 +49,8 @@ class Lockstep:
         self.invariants = tuple(invariants)
         self.world: World = self.model.initial
         self.steps: list[FuzzStep] = []
+        self.seen: World | None = None
+        """The lab's abstraction as the last check read it (the lab has not moved since)."""
 
     def act(self, action: Action) -> World:
         """Take the model's enabled `action` in the model and in the lab, then check."""
@@ -68,6 +70,7 @@ class Lockstep:
             )
         )
         self.world = after
+        self.seen = None
         try:
             self.driver.step(action)
         except Exception as error:
@@ -77,7 +80,7 @@ class Lockstep:
 
     def attack(self, name: str) -> object:
         """Submit the catalogue's attack `name`; it must be refused and change nothing."""
-        before = self.driver.abstraction()
+        before = self.driver.abstraction() if self.seen is None else self.seen
         try:
             reason = self.driver.inject(name)
         except AttackAccepted as error:
@@ -101,8 +104,12 @@ class Lockstep:
         return reason
 
     def check(self, abstraction: World | None = None) -> None:
-        """Every invariant on the current world; raise `InvariantBroken` naming the first broken."""
+        """Every invariant on the current world; raise `InvariantBroken` naming the first broken.
+
+        The lab's abstraction is read once (or taken from `abstraction`) and every invariant is
+        judged on that one reading."""
         seen = self.driver.abstraction() if abstraction is None else abstraction
+        self.seen = seen
         if seen != self.world:
             raise InvariantBroken(ABSTRACTION, self._changes(self.world, seen))
         for invariant in self.invariants:

@@ -3,24 +3,32 @@
 Issue 5: one rule per declared local row (`model.fuzz_rules`), whose precondition is the row's
 guard as the model evaluates it on the current world, plus an attack rule that injects any case
 of the attack catalogue at any moment (the drawn case, or the next one that applies to the lab in
-its current state). Every step runs through `model.fuzz_lockstep.Lockstep`,
-which checks the invariants after it.
+its current state). Every step runs through `model.fuzz_lockstep.Lockstep`, which checks the
+invariants after it.
 
 Deep-state steering, when a session asks for it (plain random walks stall short of states such as
-CERT-3):
-- novelty preconditions: while some enabled action leads to a state that is neither among the
-  states the campaign had reached when the round began nor already visited in this example (or
-  belongs to a rule not fired before the round), only rules that can take such an action are
-  enabled; when none does, the example follows a shortest route (breadth-first, bounded) to the
-  nearest such state;
-- seeding: each example may start by replaying the checker's shortest trace to a reachable state
-  the campaign had not covered when the round began;
-- `hypothesis.target` on the number of states each example found new, so Hypothesis mutates the
-  examples that discover most;
-- swarm testing: Hypothesis's rule selection already turns a random subset of rules off for each
-  example (its feature flags), so no second swarm layer is added.
-Everything steering reads is frozen for the length of a round, so an example behaves the same
-when Hypothesis replays or shrinks it.
+CERT-3). The model is an exact and cheap oracle for the lab's next abstract state, and the
+checker's reachable graph (`model.fuzz_coverage.Reachable`) gives every state's successors, so at
+each step the machine ranks the enabled actions:
+- first, the actions of rows no example has fired yet (a row that leaves the state as it is, such
+  as a client notification, leads to no new state, yet its step must be tried), then the actions
+  whose successor (canonical form) the campaign has not covered yet;
+- when there is none, the first step of a shortest path in the model (breadth-first over the
+  reachable graph from the current state) to the nearest state not covered yet;
+- when no such state can be reached from here (the model has absorbing regions: registrations
+  and the toggle history never go back), starting again on a fresh lab, from which one can;
+- when every reachable state is covered, no preference: the plain per-row rules take over.
+The rule `steer` draws an index into that preferred head (it shrinks towards the first action),
+the rule `start_again_on_a_fresh_lab` builds a new lab (its steps are a failure's step list from
+then on), and the plain per-row rules stay enabled only when steering has nothing to prefer, so
+Hypothesis's rule counts, replay and shrinking keep their meaning.
+
+What is covered is shared by every example of the campaign, yet an example behaves the same when
+Hypothesis replays or shrinks it (Hypothesis also requires that the same choices draw the same
+way within a run): each round of examples has an epoch, and its examples see only the states first
+reached in earlier epochs, plus those they visited themselves. Rounds are short (`model.fuzz`).
+Examples are long (`model.fuzz_profiles.STEPS_PER_EXAMPLE`) so that a lab build is amortised over
+many steps.
 """
 
 from __future__ import annotations
@@ -31,8 +39,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from hypothesis import strategies as st
-from hypothesis import target
-from hypothesis.stateful import RuleBasedStateMachine, initialize, precondition, rule
+from hypothesis.stateful import RuleBasedStateMachine, precondition, rule
 
 from model.fuzz_coverage import Coverage, Reachable
 from model.fuzz_driver import Driver
@@ -41,18 +48,16 @@ from model.fuzz_lockstep import Lockstep
 from model.fuzz_rules import RuleSpec, pick_instance
 from model.world import Action, World, WorldModel
 
-__all__ = ["ATTACK_SPACING", "ROUTE_LIMIT", "Session", "machine_class"]
+__all__ = ["ATTACK_SPACING", "RANKS", "Session", "machine_class"]
 
 ATTACK_SPACING = 20
-"""Model steps an example takes per attack: the k-th attack of an example needs (k-1) times this
-many steps before it. An attack runs on a replica that replays the lab's whole history, so
-unbudgeted attacks (one rule among the few enabled) would take most of a campaign's time; with the
-budget the first can still come at once, and any can come at any moment."""
+"""A lab's k-th attack (k = 0, 1, ...) needs ATTACK_SPACING * k model steps before it. An attack
+runs on a replica that replays the lab's whole history, so unbudgeted attacks would take most of a
+campaign's time; with the budget the first can still come at once, and any can come at any moment
+after its spacing."""
 
-ROUTE_LIMIT = 600
-"""How many worlds a route search may look at before the example gives up steering."""
-
-NOVEL_LABEL = "states new to the campaign"
+RANKS = 256
+"""The range the steering rule draws its index from (taken modulo the preferred head's size)."""
 
 
 @dataclass
@@ -68,42 +73,27 @@ class Session:
     coverage: Coverage
     steering: bool
     on_example: Callable[[], None] | None = None
-    known: frozenset[World] = frozenset()
-    unfired: frozenset[tuple[str, int]] = frozenset()
-    targets: tuple[int, ...] = ()
     last: Lockstep | None = None
-    traces: dict[int, tuple[Action, ...]] = field(default_factory=dict)
+    first_epoch: dict[int, int] = field(default_factory=dict)
+    """Each covered reachable state (by number), and the epoch of the example that reached it."""
+    epoch: int = 0
+    """The current round's epoch."""
+    unfired: frozenset[str] = frozenset()
+    """Rule titles (rows and attacks) no earlier round fired."""
+
+    def __post_init__(self) -> None:
+        self._titles = {(spec.machine, spec.number): spec.title for spec in self.rules}
 
     def begin_round(self) -> None:
-        """Freeze what steering reads for the next round: states reached, states not yet,
-        rules not yet fired."""
-        self.known = frozenset(self.coverage.reached)
-        self.unfired = frozenset(
-            (spec.machine, spec.number)
-            for spec in self.rules
-            if not self.coverage.rules[spec.title]
-        )
-        if self.steering:
-            self.targets = tuple(
-                number
-                for number, world in enumerate(self.reachable.states)
-                if world not in self.known
-            )
+        """A new round of Hypothesis examples: what earlier rounds covered is now covered."""
+        self.epoch += 1
+        titles = [spec.title for spec in self.rules] + [f"attack: {a}" for a in self.attacks]
+        self.unfired = frozenset(t for t in titles if not self.coverage.rules[t])
 
     def title(self, action: Action) -> str:
         """The rule title of a model action."""
         index, number = action
         return self._titles[self.model.env.machines[index].name, number]
-
-    def __post_init__(self) -> None:
-        self._titles = {(spec.machine, spec.number): spec.title for spec in self.rules}
-
-    def trace_to(self, number: int) -> tuple[Action, ...]:
-        """The checker's shortest concrete trace to reachable state `number` (memoised)."""
-        found = self.traces.get(number)
-        if found is None:
-            found = self.traces[number] = self.reachable.shortest_trace(number)
-        return found
 
 
 class FuzzMachine(RuleBasedStateMachine):
@@ -115,34 +105,67 @@ class FuzzMachine(RuleBasedStateMachine):
         super().__init__()
         session = self.session
         session.coverage.examples += 1
+        self.epoch = session.epoch
+        self.visited: set[int] = set()
+        self.route: list[int] = []
+        self.head: tuple[int | Action, ...] = ()
+        self.fired: set[str] = set()
+        self.restart = False
+        self._enabled: frozenset[Action] | None = None
+        self._applicable: tuple[str, ...] | None = None
+        self.fresh_lab()
+
+    def fresh_lab(self) -> None:
+        """Start (again) on a newly built lab, in the model's initial world."""
+        session = self.session
         self.lock = Lockstep(session.new_driver(), session.invariants)
         session.last = self.lock
-        self.visited: set[World] = set()
-        self.novel = 0
-        self.route: list[Action] = []
-        self.allowed: frozenset[Action] = frozenset()
-        self._applicable: tuple[str, ...] | None = None
         self.attacks = 0
+        self.route.clear()
         self._note(self.lock.world)
+        self.start = self.here
         self.lock.check()
         self._refresh()
 
     def take(self, action: Action) -> None:
-        """One model action, in the lab too; then tally and recompute what is allowed."""
+        """One model action, in the lab too; then tally and rank what comes next."""
         session = self.session
-        if self.route and self.route[0] == action:
-            self.route.pop(0)
-        else:
-            self.route.clear()
-        world = self.lock.act(action)
-        session.coverage.fired(session.title(action))
-        self._note(world)
+        self.lock.act(action)
+        title = session.title(action)
+        session.coverage.fired(title)
+        self.fired.add(title)
+        self._note(self.lock.world)
         self._refresh()
+
+    def allowed(self) -> frozenset[Action]:
+        """The actions the plain per-row rules may take now: every enabled action while
+        steering has nothing to prefer (always, without steering), else none."""
+        if self.head or self.restart:
+            return frozenset()
+        if self._enabled is None:
+            self._enabled = frozenset(self.session.model.actions(self.lock.world))
+        return self._enabled
+
+    def take_preferred(self, rank: int) -> None:
+        """Take the preferred action at index `rank` (modulo the preferred head's size): an
+        action itself, or the one that leads to a preferred state."""
+        wanted = self.head[rank % len(self.head)]
+        if not isinstance(wanted, int):
+            self.take(wanted)
+            return
+        model, index = self.session.model, self.session.reachable.index
+        world = self.lock.world
+        for action in model.actions(world):
+            if index[model.canonical(model.next_state(world, action))] == wanted:
+                self.take(action)
+                return
+        raise AssertionError(f"no enabled action leads to reachable state {wanted}")
 
     def may_attack(self) -> bool:
         """Within the example's attack budget, with some attack applying to the lab now."""
         moves = len(self.lock.steps) - self.attacks
-        return self.attacks * ATTACK_SPACING <= moves and bool(self.applicable_attacks())
+        budget = ATTACK_SPACING * self.attacks
+        return budget <= moves and bool(self.applicable_attacks())
 
     def applicable_attacks(self) -> tuple[str, ...]:
         """The attacks the lab can be given in its current state (asked once per step)."""
@@ -155,6 +178,9 @@ class FuzzMachine(RuleBasedStateMachine):
         catalogue order that does."""
         applicable = set(self.applicable_attacks())
         names = self.session.attacks
+        untried = self.session.unfired - self.fired if self.session.steering else frozenset()
+        new = {name for name in applicable if f"attack: {name}" in untried}
+        applicable = new or applicable
         start = names.index(drawn)
         name = next(
             names[(start + k) % len(names)]
@@ -164,73 +190,74 @@ class FuzzMachine(RuleBasedStateMachine):
         self.lock.attack(name)
         self.attacks += 1
         self.session.coverage.fired(f"attack: {name}")
-
-    def seed_trace(self, choice: int) -> None:
-        """Replay the checker's shortest trace to the round's uncovered state number `choice`-1
-        (0: start from the initial world)."""
-        if choice == 0:
-            return
-        for action in self.session.trace_to(self.session.targets[choice - 1]):
-            self.take(action)
+        self.fired.add(f"attack: {name}")
 
     def teardown(self) -> None:
-        if self.session.steering:
-            target(float(self.novel), label=NOVEL_LABEL)
         if self.session.on_example is not None:
             self.session.on_example()
 
     def _note(self, world: World) -> None:
-        canonical = self.session.model.canonical(world)
-        self.session.coverage.visit(canonical)
-        if self._fresh(canonical):
-            self.novel += 1
-        self.visited.add(canonical)
+        session = self.session
+        canonical = session.model.canonical(world)
+        session.coverage.visit(canonical)
+        self.here = number = session.reachable.index[canonical]
+        session.first_epoch.setdefault(number, self.epoch)
+        self.visited.add(number)
 
-    def _fresh(self, canonical: World) -> bool:
-        return canonical not in self.session.known and canonical not in self.visited
+    def _fresh(self, number: int) -> bool:
+        """Not covered in an earlier epoch, and not visited by this example."""
+        first = self.session.first_epoch.get(number)
+        return (first is None or first >= self.epoch) and number not in self.visited
 
     def _refresh(self) -> None:
-        model = self.session.model
-        world = self.lock.world
+        self._enabled = None
         self._applicable = None
-        enabled = tuple(model.actions(world))
+        self.head = ()
+        self.restart = False
         if not self.session.steering:
-            self.allowed = frozenset(enabled)
             return
-        if self.route and self.route[0] in enabled:
-            self.allowed = frozenset(self.route[:1])
-            return
-        self.route.clear()
-        machines = model.env.machines
-        unfired = self.session.unfired
-        novel = frozenset(
-            a
-            for a in enabled
-            if (machines[a[0]].name, a[1]) in unfired
-            or self._fresh(model.canonical(model.next_state(world, a)))
-        )
+        untried = self.session.unfired - self.fired
+        if untried:
+            session = self.session
+            rows = tuple(
+                action
+                for action in session.model.actions(self.lock.world)
+                if session.title(action) in untried
+            )
+            if rows:
+                self.head = rows
+                return
+        successors = self.session.reachable.successors[self.here]
+        novel = tuple(number for number in successors if self._fresh(number))
         if novel:
-            self.allowed = novel
+            self.route.clear()
+            self.head = novel
             return
-        self.route = self._route(world)
-        self.allowed = frozenset(self.route[:1]) if self.route else frozenset(enabled)
+        if not (self.route and self.route[0] in successors):
+            self.route = self._route(self.here)
+        if self.route:
+            self.head = (self.route.pop(0),)
+        elif self.here != self.start:
+            self.restart = bool(self._route(self.start))
 
-    def _route(self, start: World) -> list[Action]:
-        """A shortest path to the nearest fresh state, looking at no more than ROUTE_LIMIT."""
-        model = self.session.model
-        seen = {model.canonical(start)}
-        queue: deque[tuple[World, tuple[Action, ...]]] = deque([(start, ())])
-        while queue and len(seen) < ROUTE_LIMIT:
-            world, path = queue.popleft()
-            for action in model.actions(world):
-                after = model.next_state(world, action)
-                canonical = model.canonical(after)
-                if canonical in seen:
+    def _route(self, start: int) -> list[int]:
+        """The states of a shortest path from state `start` to the nearest state that is fresh to
+        this example (none when no such state can be reached from it)."""
+        successors = self.session.reachable.successors
+        parent = {start: start}
+        queue = deque([start])
+        while queue:
+            at = queue.popleft()
+            for number in successors[at]:
+                if number in parent:
                     continue
-                if self._fresh(canonical):
-                    return [*path, action]
-                seen.add(canonical)
-                queue.append((after, (*path, action)))
+                parent[number] = at
+                if self._fresh(number):
+                    path = [number]
+                    while parent[path[-1]] != start:
+                        path.append(parent[path[-1]])
+                    return path[::-1]
+                queue.append(number)
         return []
 
 
@@ -238,7 +265,7 @@ def _row_rule(spec: RuleSpec) -> Callable[..., None]:
     actions = spec.actions()
 
     def enabled(machine: FuzzMachine) -> bool:
-        allowed = machine.allowed
+        allowed = machine.allowed()
         return any(action in allowed for action in actions)
 
     if len(spec.instances) == 1:
@@ -251,13 +278,37 @@ def _row_rule(spec: RuleSpec) -> Callable[..., None]:
         return fired
 
     def fire(machine: FuzzMachine, instance: int) -> None:
-        machine.take((pick_instance(spec, instance, machine.allowed), spec.number))
+        machine.take((pick_instance(spec, instance, machine.allowed()), spec.number))
 
     fire.__name__ = spec.key
     chosen: Callable[..., None] = rule(instance=st.sampled_from(spec.instances))(
         precondition(enabled)(fire)
     )
     return chosen
+
+
+def _steer_rule() -> Callable[..., None]:
+    def steering(machine: FuzzMachine) -> bool:
+        return bool(machine.head)
+
+    def steer(machine: FuzzMachine, rank: int) -> None:
+        machine.take_preferred(rank)
+
+    made: Callable[..., None] = rule(rank=st.integers(0, RANKS - 1))(
+        precondition(steering)(steer)
+    )
+    return made
+
+
+def _restart_rule() -> Callable[..., None]:
+    def trapped(machine: FuzzMachine) -> bool:
+        return machine.restart
+
+    def start_again_on_a_fresh_lab(machine: FuzzMachine) -> None:
+        machine.fresh_lab()
+
+    made: Callable[..., None] = rule()(precondition(trapped)(start_again_on_a_fresh_lab))
+    return made
 
 
 def _attack_rule(attacks: Sequence[str]) -> Callable[..., None]:
@@ -273,21 +324,14 @@ def _attack_rule(attacks: Sequence[str]) -> Callable[..., None]:
     return made
 
 
-def _seed_rule(targets: int) -> Callable[..., None]:
-    def seed_from_checker_trace(machine: FuzzMachine, choice: int) -> None:
-        machine.seed_trace(choice)
-
-    made: Callable[..., None] = initialize(choice=st.integers(0, targets))(seed_from_checker_trace)
-    return made
-
-
 def machine_class(session: Session) -> type[FuzzMachine]:
-    """A `RuleBasedStateMachine` class for the session's lab, frozen for one round."""
+    """A `RuleBasedStateMachine` class for the session's lab."""
     body: dict[str, Any] = {"session": session}
     for spec in session.rules:
         body[spec.key] = _row_rule(spec)
+    if session.steering:
+        body["steer"] = _steer_rule()
+        body["start_again_on_a_fresh_lab"] = _restart_rule()
     if session.attacks:
         body["inject_attack"] = _attack_rule(session.attacks)
-    if session.steering and session.targets:
-        body["seed_from_checker_trace"] = _seed_rule(len(session.targets))
     return type("LabFuzzMachine", (FuzzMachine,), body)

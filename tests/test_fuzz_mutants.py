@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from model.fuzz import CampaignPlan, FuzzResult, run_campaign
-from model.fuzz_invariants import ABSTRACTION, ATTACK_REFUSED, LAB_STEPS
+from model.fuzz_invariants import ABSTRACTION, ATTACK_ANSWERED, ATTACK_REFUSED, LAB_STEPS
 from model.fuzz_profiles import CI_EXAMPLES
 from model.fuzz_replay import load_replay, replay
 from model.lab.facade import LabDriver
@@ -25,11 +25,12 @@ CAUGHT_BY = {
     ALG_NONE: {ATTACK_REFUSED},
     SERVES_WITHOUT_CREDENTIAL: {ATTACK_REFUSED},
     NEVER_REBINDS: {ABSTRACTION},
-    KEEPS_OLD_KEY: {LAB_STEPS, ATTACK_REFUSED},
+    KEEPS_OLD_KEY: {LAB_STEPS, ATTACK_REFUSED, ATTACK_ANSWERED},
 }
 """The invariant each mutant breaks: an accepted attack, or the lab departing from the model
 (either when the lab refuses a notification the model says it acts on, or when the abstraction
-differs)."""
+differs), or an attack whose setup the lab breaks (a re-registered client can no longer sign for
+the token an attack needs)."""
 
 
 @pytest.fixture(autouse=True)
