@@ -83,6 +83,7 @@ class Session:
 
     def __post_init__(self) -> None:
         self._titles = {(spec.machine, spec.number): spec.title for spec in self.rules}
+        self._keys = {(spec.machine, spec.number): spec.key for spec in self.rules}
 
     def begin_round(self) -> None:
         """A new round of Hypothesis examples: what earlier rounds covered is now covered."""
@@ -94,6 +95,11 @@ class Session:
         """The rule title of a model action."""
         index, number = action
         return self._titles[self.model.env.machines[index].name, number]
+
+    def key(self, action: Action) -> str:
+        """The key of the per-row rule that takes a model action."""
+        index, number = action
+        return self._keys[self.model.env.machines[index].name, number]
 
 
 class FuzzMachine(RuleBasedStateMachine):
@@ -112,6 +118,7 @@ class FuzzMachine(RuleBasedStateMachine):
         self.fired: set[str] = set()
         self.restart = False
         self._enabled: frozenset[Action] | None = None
+        self._rows: frozenset[str] | None = None
         self._applicable: tuple[str, ...] | None = None
         self.fresh_lab()
 
@@ -145,6 +152,15 @@ class FuzzMachine(RuleBasedStateMachine):
         if self._enabled is None:
             self._enabled = frozenset(self.session.model.actions(self.lock.world))
         return self._enabled
+
+    def rows_allowed(self) -> frozenset[str]:
+        """The keys of the per-row rules that may fire now (computed once per step, so every
+        row rule's precondition is one set lookup)."""
+        if self.head or self.restart:
+            return frozenset()
+        if self._rows is None:
+            self._rows = frozenset(self.session.key(action) for action in self.allowed())
+        return self._rows
 
     def take_preferred(self, rank: int) -> None:
         """Take the preferred action at index `rank` (modulo the preferred head's size): an
@@ -211,6 +227,7 @@ class FuzzMachine(RuleBasedStateMachine):
 
     def _refresh(self) -> None:
         self._enabled = None
+        self._rows = None
         self._applicable = None
         self.head = ()
         self.restart = False
@@ -263,10 +280,10 @@ class FuzzMachine(RuleBasedStateMachine):
 
 def _row_rule(spec: RuleSpec) -> Callable[..., None]:
     actions = spec.actions()
+    key = spec.key
 
     def enabled(machine: FuzzMachine) -> bool:
-        allowed = machine.allowed()
-        return any(action in allowed for action in actions)
+        return key in machine.rows_allowed()
 
     if len(spec.instances) == 1:
 
