@@ -119,3 +119,57 @@ def test_inject_names_what_is_missing() -> None:
 
 def test_inject_reason_is_an_enum_member() -> None:
     assert LabDriver(default_lab()).inject("cert-wrong-name") is Reason.CERT_WRONG_NAME
+
+
+def _attacks_along(driver: LabDriver, rows: list[tuple[str, str]]) -> list[Reason]:
+    """Fire the rows in turn (by instance name and row name) and run every applicable attack
+    after each; the reasons given, in order."""
+    world = driver.model.initial
+    reasons = []
+    for instance, row in rows:
+        world = _fire(driver, world, driver.model.env.names.index(instance), row)
+        before = driver.abstraction(), driver.lab.snapshot()
+        for name in driver.attack_names():
+            reasons.append(driver.inject(name))
+        assert (driver.abstraction(), driver.lab.snapshot()) == before
+    return reasons
+
+
+_ROWS = [
+    ("dom1", "register with Active Directory domain evidence"),
+    ("dom1", NOTIFY_OK),
+    ("aad1", "register with an Azure AD device token"),
+    ("site", "disable enhanced HTTP"),
+]
+
+
+def test_attacks_between_steps_give_what_a_fresh_replay_gives() -> None:
+    kept = _attacks_along(LabDriver(default_lab()), _ROWS)
+    fresh: list[Reason] = []
+    for end in range(1, len(_ROWS) + 1):
+        driver = LabDriver(default_lab())
+        world = driver.model.initial
+        for instance, row in _ROWS[:end]:
+            world = _fire(driver, world, driver.model.env.names.index(instance), row)
+        fresh += [driver.inject(name) for name in driver.attack_names()]
+    assert kept == fresh
+    expected = {a.expected for a in CATALOGUE}
+    assert set(kept) <= expected
+
+
+def test_a_replica_that_drifted_from_the_lab_is_not_attacked() -> None:
+    driver = LabDriver(default_lab())
+    assert driver.inject("cert-wrong-name") is Reason.CERT_WRONG_NAME
+    replica = driver._replica
+    assert replica is not None, "an attack that changed nothing keeps its replica"
+    replica.lab.set_enhanced(False)
+    assert driver.inject("cert-wrong-name") is Reason.CERT_WRONG_NAME
+    assert driver._replica is not replica
+    assert driver.abstraction() == driver.model.initial
+
+
+def test_an_attack_that_changed_its_replica_drops_it() -> None:
+    driver = LabDriver(default_lab())
+    assert "cat-expired" in driver.attack_names()
+    driver.inject("cat-expired")
+    assert driver._replica is None

@@ -77,6 +77,9 @@ class LabDriver:
         self.mutant = mutant
         self.lab = ConcreteLab(lab, seed, mutants=mutant_set(mutant))
         self.history: list[Action] = []
+        self._replica: LabDriver | None = None
+        """A lab built like this one that has taken the first `len(self._replica.history)` of
+        its steps and whose attacks left it as it was (None: build one on the next attack)."""
 
     def step(self, action: Action) -> None:
         """Enact ``action`` (same (index, row) as `WorldModel`) on the concrete lab."""
@@ -212,17 +215,23 @@ class LabDriver:
     def inject(self, attack: str) -> Reason:
         """Run ``attack`` against this lab in its current state; the reason it was refused.
 
-        The attack runs on a replica: a lab built from the same file, seed and mutant with this
-        driver's steps replayed, checked to be in the same state; its setup (registrations, clock)
-        stays there, so this lab's abstraction and snapshot do not change. Raises `AttackAccepted`
-        when the lab accepts the input or changes state on refusing it.
+        The attack runs on a replica: a lab built from the same file, seed and mutant that has
+        taken this driver's steps, checked to be in the same state (same snapshot, clock and
+        client registrations); its setup (registrations, clock) stays there, so this lab's
+        abstraction and snapshot do not change. Raises `AttackAccepted` when the lab accepts the
+        input or changes state on refusing it.
+
+        The replica is kept between attacks and takes only the steps since the last one, as
+        long as the attacks left it in the state it was in (most attacks build their input
+        without changing the lab); one an attack changed is dropped, and the next attack
+        builds a fresh replica and replays the whole history. A kept replica that does not
+        reproduce the lab is dropped for a fresh one, and a fresh one that does not raises
+        `Divergence`.
         """
         chosen = self._attack(attack)
-        replica = LabDriver(self.config, self.seed, self.mutant)
-        for action in self.history:
-            replica.step(action)
-        if replica.lab.snapshot() != self.lab.snapshot():
-            raise Divergence(f"replaying {len(self.history)} steps did not reproduce the lab")
+        replica = self._caught_up()
+        state = _fingerprint(replica.lab)
+        self._replica = None
         submit = chosen.prepare(replica.lab)
         before = replica.lab.snapshot()
         verdict = submit()
@@ -230,7 +239,31 @@ class LabDriver:
             raise AttackAccepted(f"{attack}: accepted ({chosen.tries}); expected {chosen.expected}")
         if replica.lab.snapshot() != before:
             raise AttackAccepted(f"{attack}: refused ({verdict.reason.value}) but state changed")
+        if _fingerprint(replica.lab) == state:
+            self._replica = replica
         return verdict.reason
+
+    def _caught_up(self) -> LabDriver:
+        """A replica that has taken every step of this driver and is in this lab's state."""
+        state = _fingerprint(self.lab)
+        kept = self._replica
+        if kept is not None and kept._catch_up(self.history) and _fingerprint(kept.lab) == state:
+            return kept
+        replica = LabDriver(self.config, self.seed, self.mutant)
+        for action in self.history:
+            replica.step(action)
+        if _fingerprint(replica.lab) != state:
+            raise Divergence(f"replaying {len(self.history)} steps did not reproduce the lab")
+        return replica
+
+    def _catch_up(self, history: list[Action]) -> bool:
+        """Take the steps of ``history`` this replica has not taken; False when one diverges."""
+        try:
+            for action in history[len(self.history) :]:
+                self.step(action)
+        except Divergence:
+            return False
+        return True
 
     def _attack(self, name: str) -> Attack:
         for attack in CATALOGUE:
@@ -244,3 +277,12 @@ class LabDriver:
         raise ValueError(
             f"attack: {name!r} is not accepted; use one of {', '.join(self.attack_names())}"
         )
+
+
+def _fingerprint(lab: ConcreteLab) -> tuple[object, ...]:
+    """What tells two labs built alike apart: the site's observable state, the clock and each
+    client's registration."""
+    clients = tuple(
+        (name, agent.registration_id, agent.generation) for name, agent in lab.clients.items()
+    )
+    return (lab.snapshot(), lab.clock.now(), clients)
