@@ -161,15 +161,21 @@ def test_a_replica_that_drifted_from_the_lab_is_not_attacked() -> None:
     driver = LabDriver(default_lab())
     assert driver.inject("cert-wrong-name") is Reason.CERT_WRONG_NAME
     replica = driver._replica
-    assert replica is not None, "an attack that changed nothing keeps its replica"
+    assert replica is not None
     replica.lab.set_enhanced(False)
     assert driver.inject("cert-wrong-name") is Reason.CERT_WRONG_NAME
     assert driver._replica is not replica
     assert driver.abstraction() == driver.model.initial
 
 
-def test_an_attack_that_changed_its_replica_drops_it() -> None:
+def test_an_attack_that_sets_the_lab_up_leaves_the_kept_replica_as_it_was() -> None:
     driver = LabDriver(default_lab())
-    assert "cat-expired" in driver.attack_names()
-    driver.inject("cat-expired")
-    assert driver._replica is None
+    dom1 = driver.model.env.names.index("dom1")
+    _fire(driver, driver.model.initial, dom1, "register with Active Directory domain evidence")
+    assert driver.inject("cat-expired") is Reason.CAT_EXPIRED
+    replica = driver._replica
+    assert replica is not None
+    assert replica.lab.clock.now() == driver.lab.clock.now(), "the setup moved the clock"
+    assert replica.lab.snapshot() == driver.lab.snapshot(), "the setup registered aad1"
+    assert driver.inject("cat-expired") is Reason.CAT_EXPIRED
+    assert driver._replica is replica, "a replica that still matches the lab is kept"

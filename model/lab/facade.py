@@ -19,6 +19,7 @@ happens (or accepts what it says fails), `step` raises `Divergence`.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from typing import Any
 
@@ -79,7 +80,7 @@ class LabDriver:
         self.history: list[Action] = []
         self._replica: LabDriver | None = None
         """A lab built like this one that has taken the first `len(self._replica.history)` of
-        its steps and whose attacks left it as it was (None: build one on the next attack)."""
+        its steps and was never attacked (None until the first attack)."""
 
     def step(self, action: Action) -> None:
         """Enact ``action`` (same (index, row) as `WorldModel`) on the concrete lab."""
@@ -215,37 +216,36 @@ class LabDriver:
     def inject(self, attack: str) -> Reason:
         """Run ``attack`` against this lab in its current state; the reason it was refused.
 
-        The attack runs on a replica: a lab built from the same file, seed and mutant that has
-        taken this driver's steps, checked to be in the same state (same snapshot, clock and
-        client registrations); its setup (registrations, clock) stays there, so this lab's
-        abstraction and snapshot do not change. Raises `AttackAccepted` when the lab accepts the
+        The attack runs on a copy of a replica: a lab built from the same file, seed and mutant
+        that has taken this driver's steps and is checked to be in the same state (same
+        snapshot, clock and client registrations); the copy is checked the same way. The
+        attack's setup (registrations, clock) stays on the copy, so this lab's abstraction and
+        snapshot do not change (checked too). Raises `AttackAccepted` when the lab accepts the
         input or changes state on refusing it.
 
-        The replica is kept between attacks and takes only the steps since the last one, as
-        long as the attacks left it in the state it was in (most attacks build their input
-        without changing the lab); one an attack changed is dropped, and the next attack
-        builds a fresh replica and replays the whole history. A kept replica that does not
-        reproduce the lab is dropped for a fresh one, and a fresh one that does not raises
-        `Divergence`.
+        The replica is kept between attacks and never attacked itself, so it takes only the
+        steps since the last attack. A kept replica that does not reproduce the lab is replaced
+        by a fresh one replaying the whole history, and a fresh one that does not reproduce it
+        raises `Divergence`.
         """
         chosen = self._attack(attack)
-        replica = self._caught_up()
-        state = _fingerprint(replica.lab)
-        self._replica = None
-        submit = chosen.prepare(replica.lab)
-        before = replica.lab.snapshot()
+        state = _fingerprint(self.lab)
+        target = copy.deepcopy(self._caught_up(state).lab)
+        if _fingerprint(target) != state:
+            raise Divergence("a copy of the replica is not in the lab's state")
+        submit = chosen.prepare(target)
+        before = target.snapshot()
         verdict = submit()
         if isinstance(verdict, Accepted):
             raise AttackAccepted(f"{attack}: accepted ({chosen.tries}); expected {chosen.expected}")
-        if replica.lab.snapshot() != before:
+        if target.snapshot() != before:
             raise AttackAccepted(f"{attack}: refused ({verdict.reason.value}) but state changed")
-        if _fingerprint(replica.lab) == state:
-            self._replica = replica
+        if _fingerprint(self.lab) != state:
+            raise AttackAccepted(f"{attack}: refused ({verdict.reason.value}) but the lab changed")
         return verdict.reason
 
-    def _caught_up(self) -> LabDriver:
-        """A replica that has taken every step of this driver and is in this lab's state."""
-        state = _fingerprint(self.lab)
+    def _caught_up(self, state: tuple[object, ...]) -> LabDriver:
+        """A replica that has taken every step of this driver and is in its lab's `state`."""
         kept = self._replica
         if kept is not None and kept._catch_up(self.history) and _fingerprint(kept.lab) == state:
             return kept
@@ -254,6 +254,7 @@ class LabDriver:
             replica.step(action)
         if _fingerprint(replica.lab) != state:
             raise Divergence(f"replaying {len(self.history)} steps did not reproduce the lab")
+        self._replica = replica
         return replica
 
     def _catch_up(self, history: list[Action]) -> bool:
