@@ -4,11 +4,11 @@ Prints figures, never asserts (STYLE rule 8). Run: ``python benchmarks/fuzz_spee
 [--seed S]``; ``--quick`` stops every run at 10 s instead of 60 s.
 
 Four runs on the default lab, each against the checker's reachable set (issue 5, "Speed"):
-- the campaign with deep-state steering (novelty preconditions, checker-trace seeding, target);
+- the campaign with model-guided steering (`model.fuzz_machine`);
 - the same campaign without steering (plain Hypothesis rule selection);
 - a plain seeded random walk over the model's enabled actions, driving the same concrete lab in
-  lockstep and checking the same invariants, restarting a fresh lab every 60 steps (the fuzz
-  profile's example length) and injecting no attacks;
+  lockstep and checking the same invariants, restarting a fresh lab after each example's worth
+  of steps (the fuzz profile's example length) and injecting no attacks;
 - the steered campaign with the abstract model standing in for the lab, to show what the steering
   reaches when a step costs no cryptography.
 """

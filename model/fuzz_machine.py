@@ -52,9 +52,10 @@ __all__ = ["ATTACK_SPACING", "RANKS", "Session", "machine_class"]
 
 ATTACK_SPACING = 20
 """A lab's k-th attack (k = 0, 1, ...) needs ATTACK_SPACING * k model steps before it. An attack
-runs on a replica that replays the lab's whole history, so unbudgeted attacks would take most of a
-campaign's time; with the budget the first can still come at once, and any can come at any moment
-after its spacing."""
+costs several lab steps (a replica catching up, a copy of it, the attack's own setup and input:
+`model.lab.facade.LabDriver.inject`), so unbudgeted attacks would take much of a campaign's time;
+with the budget the first can still come at once, and any can come at any moment after its
+spacing."""
 
 RANKS = 256
 """The range the steering rule draws its index from (taken modulo the preferred head's size)."""
