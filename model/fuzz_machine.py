@@ -48,7 +48,7 @@ from model.fuzz_lockstep import Lockstep
 from model.fuzz_rules import RuleSpec, pick_instance
 from model.world import Action, World, WorldModel
 
-__all__ = ["ATTACK_SPACING", "RANKS", "Session", "machine_class"]
+__all__ = ["ATTACK_SPACING", "RANKS", "STEER_BURST", "Session", "machine_class"]
 
 ATTACK_SPACING = 20
 """A lab's k-th attack (k = 0, 1, ...) needs ATTACK_SPACING * k model steps before it. An attack
@@ -59,6 +59,11 @@ spacing."""
 
 RANKS = 256
 """The range the steering rule draws its index from (taken modulo the preferred head's size)."""
+
+STEER_BURST = 32
+"""The most preferred actions one firing of the steering rule takes, each at its own drawn index
+(while steering still prefers one): Hypothesis's choice of a rule costs more than a model step, so
+a burst spreads that cost over several steps; shrinking shortens the burst like any list."""
 
 
 @dataclass
@@ -309,12 +314,14 @@ def _steer_rule() -> Callable[..., None]:
     def steering(machine: FuzzMachine) -> bool:
         return bool(machine.head)
 
-    def steer(machine: FuzzMachine, rank: int) -> None:
-        machine.take_preferred(rank)
+    def steer(machine: FuzzMachine, ranks: list[int]) -> None:
+        for rank in ranks:
+            if not machine.head:
+                return
+            machine.take_preferred(rank)
 
-    made: Callable[..., None] = rule(rank=st.integers(0, RANKS - 1))(
-        precondition(steering)(steer)
-    )
+    ranks = st.lists(st.integers(0, RANKS - 1), min_size=1, max_size=STEER_BURST)
+    made: Callable[..., None] = rule(ranks=ranks)(precondition(steering)(steer))
     return made
 
 
