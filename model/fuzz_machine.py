@@ -48,7 +48,7 @@ from model.fuzz_lockstep import Lockstep
 from model.fuzz_rules import RuleSpec, pick_instance
 from model.world import Action, World, WorldModel
 
-__all__ = ["ATTACK_SPACING", "RANKS", "STEER_BURST", "Session", "machine_class"]
+__all__ = ["ATTACK_SPACING", "RANKS", "STEER_BURST", "FuzzMachine", "Session", "machine_class"]
 
 ATTACK_SPACING = 20
 """A lab's k-th attack (k = 0, 1, ...) needs ATTACK_SPACING * k model steps before it. An attack
