@@ -21,7 +21,7 @@ import click
 from rich.console import Console
 from rich.progress import Progress, TextColumn
 
-from model.cli import OneOf, lab_option
+from model.cli import OneOf, lab_option, positive_seconds, whole_number
 from model.config import Lab
 from model.fuzz import CampaignPlan, FuzzResult, run_campaign
 from model.fuzz_coverage import Coverage
@@ -98,33 +98,6 @@ def render_replay(path: Path, plan: ReplayPlan, outcome: ReplayOutcome) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _seconds(ctx: click.Context, param: click.Parameter, value: str | None) -> float | None:
-    if value is None:
-        return None
-    try:
-        seconds = float(value)
-    except ValueError:
-        seconds = 0.0
-    if not 0 < seconds < float("inf"):
-        raise click.BadParameter(f"{value!r} is not accepted; give a number of seconds > 0")
-    return seconds
-
-
-def _whole(minimum: int) -> Callable[[click.Context, click.Parameter, str | None], int | None]:
-    def parse(ctx: click.Context, param: click.Parameter, value: str | None) -> int | None:
-        if value is None:
-            return None
-        try:
-            number = int(value)
-        except ValueError:
-            number = minimum - 1
-        if number < minimum:
-            raise click.BadParameter(f"{value!r} is not accepted; give a whole number >= {minimum}")
-        return number
-
-    return parse
-
-
 def _replay(path: Path, lab: Lab, seed: int | None, mutant: str | None, as_json: bool) -> None:
     try:
         plan = load_replay(path, lab)
@@ -158,11 +131,16 @@ def _replay(path: Path, lab: Lab, seed: int | None, mutant: str | None, as_json:
 
 @click.command()
 @lab_option
-@click.option("--seconds", type=str, callback=_seconds, help="Run for S seconds (default 30).")
 @click.option(
-    "--examples", type=str, callback=_whole(1), help="Run N examples (same seed, same result)."
+    "--seconds", type=str, callback=positive_seconds, help="Run for S seconds (default 30)."
 )
-@click.option("--seed", type=str, callback=_whole(0), help="Seed (default: a random one).")
+@click.option(
+    "--examples",
+    type=str,
+    callback=whole_number(1),
+    help="Run N examples (same seed, same result).",
+)
+@click.option("--seed", type=str, callback=whole_number(0), help="Seed (default: a random one).")
 @click.option(
     "--replay",
     "replay_file",
