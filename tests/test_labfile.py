@@ -49,18 +49,6 @@ def error_for(text: str) -> str:
     return message
 
 
-def test_public_surface() -> None:
-    assert set(labfile.__all__) == {
-        "WINDOWS_BUILDS",
-        "LabError",
-        "default_lab",
-        "lab_to_toml",
-        "load_lab",
-        "parse_lab",
-    }
-    assert issubclass(LabError, ValueError)
-
-
 def test_every_example_lab_is_there_and_loads() -> None:
     assert {path.stem for path in EXAMPLES} == EXPECTED_EXAMPLES
     for path in EXAMPLES:

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from model import report
 from model.cli import main
 from model.lab.attacks import CATALOGUE
 from model.report import ReportError, coverage_svg, read_assumptions
@@ -74,19 +73,6 @@ def page(written: tuple[Path, str]) -> Page:
     parser.feed(written[1])
     parser.close()
     return parser
-
-
-def test_public_surface() -> None:
-    assert set(report.__all__) == {
-        "ASSUMPTIONS",
-        "PAGE",
-        "Assumption",
-        "ReportError",
-        "coverage_svg",
-        "read_assumptions",
-        "render_page",
-        "write_report",
-    }
 
 
 def test_every_section_is_there(page: Page) -> None:

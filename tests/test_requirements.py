@@ -54,25 +54,6 @@ def by_id() -> dict[str, requirements.Requirement]:
     return {requirement.id: requirement for requirement in load_requirements()}
 
 
-def test_public_surface() -> None:
-    assert set(requirements.__all__) == {
-        "CATALOGUE",
-        "FACTS",
-        "SEED",
-        "SPECS",
-        "CatalogueError",
-        "Requirement",
-        "check_quotes",
-        "headings",
-        "load_requirements",
-        "parse_catalogue",
-        "quote_digest",
-        "read_documents",
-        "requirement_ids",
-        "section_text",
-    }
-
-
 def test_every_design_id_is_present_exactly_once_in_design_order() -> None:
     assert len(DESIGN_IDS) == 32
     assert tuple(requirement.id for requirement in load_requirements()) == DESIGN_IDS

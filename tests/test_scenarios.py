@@ -126,23 +126,6 @@ def with_site(lab: Lab, **changes: object) -> Lab:
     return replace(lab, site=replace(lab.site, **changes))
 
 
-def test_public_surface() -> None:
-    assert set(scenarios.__all__) == {
-        "SCENARIOS",
-        "SCENARIO_TITLES",
-        "SITE_CONFIGURATION_ROWS",
-        "Fact",
-        "ScenarioId",
-        "ScenarioReport",
-        "Verdict",
-        "evaluate",
-        "facts",
-        "render_text",
-        "scenario_model",
-        "to_json",
-    }
-
-
 def test_the_site_configuration_is_frozen_in_the_scenario_model() -> None:
     assert {
         "enable enhanced HTTP",

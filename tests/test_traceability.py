@@ -25,21 +25,6 @@ def judged() -> tuple[PropertyRef, ...]:
     return property_refs(run_checks(lab) for lab in example_labs())
 
 
-def test_public_surface() -> None:
-    assert set(traceability.__all__) == {
-        "LABS",
-        "TESTS",
-        "PropertyRef",
-        "MarkerRef",
-        "TraceRow",
-        "build_matrix",
-        "declared_properties",
-        "example_labs",
-        "property_refs",
-        "req_markers",
-    }
-
-
 def test_the_labs_are_the_default_and_every_example() -> None:
     names = [lab.name for lab in example_labs()]
     assert names[0] == "default"
