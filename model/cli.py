@@ -16,18 +16,21 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
 import click
+from rich.console import Console
+from rich.progress import Progress, TextColumn
 
 import model
 from model.config import Lab
 from model.labfile import LabError, load_lab
 from model.world import ModelError
 
-__all__ = ["OneOf", "lab_option", "main", "positive_seconds", "whole_number"]
+__all__ = ["OneOf", "lab_option", "main", "positive_seconds", "status_line", "whole_number"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -169,6 +172,25 @@ def positive_seconds(
     if not 0 < seconds < float("inf"):
         raise click.BadParameter(f"{value!r} is not accepted; give a number of seconds > 0")
     return seconds
+
+
+@contextmanager
+def status_line(label: str) -> Iterator[Callable[[str], None] | None]:
+    """A transient rich status line on standard error when it is a terminal; None otherwise.
+
+    The caller passes each new description to the callable it receives (`label` until then).
+    """
+    console = Console(stderr=True)
+    if not console.is_terminal:
+        yield None
+        return
+    with Progress(TextColumn("{task.description}"), console=console, transient=True) as bar:
+        task = bar.add_task(label)
+
+        def show(description: str) -> None:
+            bar.update(task, description=description)
+
+        yield show
 
 
 def lab_option(command: F) -> F:

@@ -14,12 +14,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import click
-from rich.console import Console
-from rich.progress import Progress, TextColumn
 
 from model.checker import ProgressInfo, PropertyResult
 from model.checking import LabCheck, run_checks
-from model.cli import lab_option, positive_seconds, whole_number
+from model.cli import lab_option, positive_seconds, status_line, whole_number
 from model.config import Lab
 from model.site import UNSUPPORTED_STATE
 from model.world import World
@@ -29,21 +27,16 @@ __all__ = ["check", "render_text"]
 
 @contextmanager
 def _progress() -> Iterator[Callable[[ProgressInfo], None] | None]:
-    """A rich progress line on standard error when it is a terminal; nothing otherwise."""
-    console = Console(stderr=True)
-    if not console.is_terminal:
-        yield None
-        return
-    with Progress(TextColumn("{task.description}"), console=console, transient=True) as bar:
-        task = bar.add_task("exploring")
+    """The checker's progress (states, frontier, depth, states/s) on a terminal's status line."""
+    with status_line("exploring") as line:
+        if line is None:
+            yield None
+            return
 
         def show(info: ProgressInfo) -> None:
-            bar.update(
-                task,
-                description=(
-                    f"states {info.states:,}  frontier {info.frontier:,}  depth {info.depth}  "
-                    f"{info.states_per_second:,.0f} states/s"
-                ),
+            line(
+                f"states {info.states:,}  frontier {info.frontier:,}  depth {info.depth}  "
+                f"{info.states_per_second:,.0f} states/s"
             )
 
         yield show

@@ -18,10 +18,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import click
-from rich.console import Console
-from rich.progress import Progress, TextColumn
 
-from model.cli import OneOf, lab_option, positive_seconds, whole_number
+from model.cli import OneOf, lab_option, positive_seconds, status_line, whole_number
 from model.config import Lab
 from model.fuzz import CampaignPlan, FuzzResult, run_campaign
 from model.fuzz_coverage import Coverage
@@ -38,20 +36,16 @@ DEFAULT_SECONDS = 30.0
 
 @contextmanager
 def _progress() -> Iterator[Callable[[Coverage, int], None] | None]:
-    console = Console(stderr=True)
-    if not console.is_terminal:
-        yield None
-        return
-    with Progress(TextColumn("{task.description}"), console=console, transient=True) as bar:
-        task = bar.add_task("fuzzing")
+    """The campaign's progress (examples, steps, states reached) on a terminal's status line."""
+    with status_line("fuzzing") as line:
+        if line is None:
+            yield None
+            return
 
         def show(coverage: Coverage, reachable: int) -> None:
-            bar.update(
-                task,
-                description=(
-                    f"examples {coverage.examples:,}  steps {coverage.steps:,}  "
-                    f"states {len(coverage.reached):,} of {reachable:,}"
-                ),
+            line(
+                f"examples {coverage.examples:,}  steps {coverage.steps:,}  "
+                f"states {len(coverage.reached):,} of {reachable:,}"
             )
 
         yield show
