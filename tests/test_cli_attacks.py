@@ -74,6 +74,15 @@ def test_another_lab_skips_what_it_lacks() -> None:
     assert len(out["cases"]) + len(skipped) == len(CATALOGUE)
 
 
+@pytest.mark.parametrize("lab", sorted(path.name for path in LABS.glob("*.toml")))
+def test_every_example_lab_refuses_every_applicable_attack_for_its_own_reason(lab: str) -> None:
+    result = run("--lab", str(LABS / lab), "--json")
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    assert out["accepted"] == []
+    assert [c["name"] for c in out["cases"] if c["actual"] != c["expected"]] == []
+
+
 def test_bad_mutant_is_one_line() -> None:
     result = run("--mutant", "bogus")
     assert result.exit_code == 2

@@ -662,7 +662,9 @@ CATALOGUE: tuple[Attack, ...] = (
         _T.TOKEN_WRONG_TYPE,
         _TOKEN,
         _user_as_device,
-        requires=("aad1", "device-token"),
+        # Past the audience check only: a tenant whose application was not updated issues
+        # every token for the old application, refused as token-app-not-updated first.
+        requires=("aad1", "device-token", "app-updated"),
     ),
     Attack(
         "token-other-device",
@@ -670,7 +672,9 @@ CATALOGUE: tuple[Attack, ...] = (
         _T.TOKEN_DEVICE_MISMATCH,
         _TOKEN,
         _other_device,
-        requires=("aad1", "device-token"),
+        # Past the audience check only: a tenant whose application was not updated issues
+        # every token for the old application, refused as token-app-not-updated first.
+        requires=("aad1", "device-token", "app-updated"),
     ),
     Attack(
         "token-app-not-updated",
