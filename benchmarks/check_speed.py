@@ -88,8 +88,7 @@ def main() -> None:
     args = parser.parse_args()
     lab = default_lab()
     print(
-        f"{'clients':>7} {'states':>9} {'full':>9} {'reduction':>9} {'seconds':>8} "
-        f"{'states/s':>9}"
+        f"{'clients':>7} {'states':>9} {'full':>9} {'reduction':>9} {'seconds':>8} {'states/s':>9}"
     )
     for clients in range(1, args.max_clients + 1):
         scaled = lab.with_clients(clients)

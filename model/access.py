@@ -85,9 +85,7 @@ def mp_client_package_methods(
     return frozenset({"none"})
 
 
-def mp_registration_methods(
-    mp: Connections, version: Version, enhanced: bool
-) -> frozenset[Method]:
+def mp_registration_methods(mp: Connections, version: Version, enhanced: bool) -> frozenset[Method]:
     """REG-1, REG-2, REG-3: the device identity evidence a management point registers with."""
     methods: set[Method] = {"anonymous-manual-approval", "active-directory"}
     if mp == "http":

@@ -111,9 +111,7 @@ BINDING = Machine(
             "PKI certificate bound; role certificate issued, bind queued",
             deadline=_PENDING,
         ),
-        StateDecl(
-            "pki-bound+stored", "PKI certificate stays bound; role certificate in the store"
-        ),
+        StateDecl("pki-bound+stored", "PKI certificate stays bound; role certificate in the store"),
     ),
     rows=(
         Row(

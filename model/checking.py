@@ -183,9 +183,7 @@ def run_checks(
     if props(WORKAROUND):
         projected = WorldModel(_without_clients(lab))
         starts = workaround_starts(projected, _stranded_worlds(projected))
-        variants.append(
-            (WORKAROUND, WorldModel(projected.lab, initial=starts, fair_only=True))
-        )
+        variants.append((WORKAROUND, WorldModel(projected.lab, initial=starts, fair_only=True)))
     for variant, variant_model in variants:
         models.append(variant_model)
         results.append(
@@ -209,4 +207,3 @@ def run_checks(
         seconds=time.perf_counter() - started,
         never_fired_rows=_never_fired_rows(models),
     )
-

@@ -159,9 +159,7 @@ def whole_number(
     return parse
 
 
-def positive_seconds(
-    ctx: click.Context, param: click.Parameter, value: str | None
-) -> float | None:
+def positive_seconds(ctx: click.Context, param: click.Parameter, value: str | None) -> float | None:
     """An option callback accepting a finite number of seconds > 0, with a one-line error."""
     if value is None:
         return None

@@ -103,8 +103,10 @@ def render_text(report: LabCheck) -> str:
     else:
         lines.append("every transition row fired")
     verdict = "PASS" if report.passed else "FAIL"
-    lines.append(f"{verdict}: {sum(p.holds for _, p in report.properties)} of "
-                 f"{len(report.properties)} properties hold")
+    lines.append(
+        f"{verdict}: {sum(p.holds for _, p in report.properties)} of "
+        f"{len(report.properties)} properties hold"
+    )
     return "\n".join(lines) + "\n"
 
 

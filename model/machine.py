@@ -118,8 +118,7 @@ class Machine:
                 )
             if not row.source:
                 raise DeclarationError(
-                    f"machine {self.name}: row {row.name!r} has no source state; "
-                    "give at least one"
+                    f"machine {self.name}: row {row.name!r} has no source state; give at least one"
                 )
             if not row.requirements:
                 raise DeclarationError(

@@ -51,11 +51,7 @@ class Check:
 def stranded(model: WorldModel, world: World, index: int) -> bool:
     """CERT-3's symptom at one site system: enhanced HTTP on, smsexec running, the role
     certificate in the SMS store, nothing SMS-Issuing-issued bound, no work queued."""
-    return (
-        world[index][0] == STRANDED
-        and model.env.enhanced(world)
-        and world[EXEC][0] == "running"
-    )
+    return world[index][0] == STRANDED and model.env.enhanced(world) and world[EXEC][0] == "running"
 
 
 def workaround_starts(model: WorldModel, worlds: Sequence[World]) -> tuple[World, ...]:
@@ -326,9 +322,7 @@ def lab_checks(model: WorldModel) -> tuple[Check, ...]:
             )
         ),
     ]
-    return tuple(
-        _site_checks(model) + _binding_checks(model) + _client_checks(model) + general
-    )
+    return tuple(_site_checks(model) + _binding_checks(model) + _client_checks(model) + general)
 
 
 def _healthy(model: WorldModel) -> Pred:

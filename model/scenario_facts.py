@@ -41,7 +41,6 @@ class Fact:
     text: str
 
 
-
 def _bool(value: bool) -> str:
     return "true" if value else "false"
 
@@ -476,5 +475,3 @@ _FACTS: dict[ScenarioId, Callable[[Lab, Client], list[Fact]]] = {
 def facts(lab: Lab, client: Client, scenario: ScenarioId) -> tuple[Fact, ...]:
     """The lab values that bear on `scenario` for `client`, each saying whether it allows it."""
     return tuple(_FACTS[scenario](lab, client))
-
-

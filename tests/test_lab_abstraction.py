@@ -130,9 +130,7 @@ def _handshake(driver: LabDriver) -> Reason | None:
 def fire(driver: LabDriver, world: World, index: int, name: str) -> World:
     """Fire the enabled row ``name`` of instance ``index`` on both sides; they must agree."""
     model = driver.model
-    (action,) = [
-        a for a in model.actions(world) if a[0] == index and model.action_name(a) == name
-    ]
+    (action,) = [a for a in model.actions(world) if a[0] == index and model.action_name(a) == name]
     world = model.next_state(world, action)
     driver.step(action)
     assert driver.abstraction() == world

@@ -39,9 +39,7 @@ def test_mutant_makes_an_attack_succeed(mutant: str, attack: str, reason: Reason
 
 def _fire(driver: LabDriver, world: World, index: int, name: str) -> World:
     model = driver.model
-    action = next(
-        a for a in model.actions(world) if a[0] == index and model.action_name(a) == name
-    )
+    action = next(a for a in model.actions(world) if a[0] == index and model.action_name(a) == name)
     driver.step(action)
     return model.next_state(world, action)
 

@@ -12,9 +12,7 @@ import pytest
 import model
 
 MODULES = sorted(
-    info.name
-    for info in pkgutil.walk_packages(model.__path__, prefix="model.")
-    if not info.ispkg
+    info.name for info in pkgutil.walk_packages(model.__path__, prefix="model.") if not info.ispkg
 )
 
 
