@@ -18,17 +18,25 @@ each step the machine ranks the enabled actions:
 - when no such state can be reached from here (the model has absorbing regions: registrations
   and the toggle history never go back), starting again on a fresh lab, from which one can;
 - when every reachable state is covered, no preference: the plain per-row rules take over.
-The rule `steer` draws an index into that preferred head (it shrinks towards the first action),
+The initialize rule `begin_example` draws the example's key (below) and builds its lab. The rule
+`steer` draws an index into that preferred head (it shrinks towards the first action),
 the rule `start_again_on_a_fresh_lab` builds a new lab (its steps are a failure's step list from
 then on), and the plain per-row rules stay enabled only when steering has nothing to prefer, so
 Hypothesis's rule counts, replay and shrinking keep their meaning.
 
 What is covered is shared by every example of the campaign, yet an example behaves the same when
 Hypothesis replays or shrinks it (Hypothesis also requires that the same choices draw the same
-way within a run): each round of examples has an epoch, and its examples see only the states first
-reached in earlier epochs, plus those they visited themselves. Rounds are short (`model.fuzz`).
-Examples are long (`model.fuzz_profiles.STEPS_PER_EXAMPLE`) so that a lab build is amortised over
-many steps.
+way within a run). So an example's first choice is a key (the initialize rule `begin_example`),
+and each key is given an epoch the first time an example with it runs in a round (a Hypothesis
+run): the example sees the states reached before its epoch began, plus those it visited itself,
+and the rows fired before then. A replay or a shrink that keeps the key has the same epoch, so the
+same view; one that changes it either takes the epoch of an example that drew that key before
+(and so behaves as that one did) or begins a new epoch on a branch of Hypothesis's choice tree
+where nothing was drawn before.
+Each example thus steers away from every state the examples before it covered, including those of
+the same round (Hypothesis's first example of a round, the one whose every choice is the simplest,
+runs before the others). Examples are long (`model.fuzz_profiles.STEPS_PER_EXAMPLE`) so that a lab
+build is amortised over many steps.
 """
 
 from __future__ import annotations
@@ -39,7 +47,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, precondition, rule
+from hypothesis.stateful import RuleBasedStateMachine, initialize, precondition, rule
 
 from model.fuzz_coverage import Coverage, Reachable
 from model.fuzz_driver import Driver
@@ -48,7 +56,15 @@ from model.fuzz_lockstep import Lockstep
 from model.fuzz_rules import RuleSpec, pick_instance
 from model.world import Action, World, WorldModel
 
-__all__ = ["ATTACK_SPACING", "RANKS", "STEER_BURST", "FuzzMachine", "Session", "machine_class"]
+__all__ = [
+    "ATTACK_SPACING",
+    "KEYS",
+    "RANKS",
+    "STEER_BURST",
+    "FuzzMachine",
+    "Session",
+    "machine_class",
+]
 
 ATTACK_SPACING = 20
 """A lab's k-th attack (k = 0, 1, ...) needs ATTACK_SPACING * k model steps before it. An attack
@@ -56,6 +72,10 @@ costs several lab steps (a replica catching up, a copy of it, the attack's own s
 `model.lab.facade.LabDriver.inject`), so unbudgeted attacks would take much of a campaign's time;
 with the budget the first can still come at once, and any can come at any moment after its
 spacing."""
+
+KEYS = 2**64
+"""The range an example's key is drawn from: wide, so that two examples of a round share a key (and
+so an epoch) only when Hypothesis replays or shrinks one of them."""
 
 RANKS = 256
 """The range the steering rule draws its index from (taken modulo the preferred head's size)."""
@@ -81,21 +101,32 @@ class Session:
     on_example: Callable[[], None] | None = None
     last: Lockstep | None = None
     first_epoch: dict[int, int] = field(default_factory=dict)
-    """Each covered reachable state (by number), and the epoch of the example that reached it."""
+    """Each covered reachable state (by number), and the epoch that was current when it was first
+    reached."""
     epoch: int = 0
-    """The current round's epoch."""
-    unfired: frozenset[str] = frozenset()
-    """Rule titles (rows and attacks) no earlier round fired."""
+    """The latest epoch begun (one per example key and round)."""
+    views: dict[int, tuple[int, frozenset[str]]] = field(default_factory=dict)
+    """This round's example keys, each with its epoch and the rule titles (rows and attacks) no
+    example had fired when that epoch began."""
 
     def __post_init__(self) -> None:
         self._titles = {(spec.machine, spec.number): spec.title for spec in self.rules}
         self._keys = {(spec.machine, spec.number): spec.key for spec in self.rules}
 
     def begin_round(self) -> None:
-        """A new round of Hypothesis examples: what earlier rounds covered is now covered."""
-        self.epoch += 1
-        titles = [spec.title for spec in self.rules] + [f"attack: {a}" for a in self.attacks]
-        self.unfired = frozenset(t for t in titles if not self.coverage.rules[t])
+        """A new round of Hypothesis examples (a new run, with a new choice tree): every key will
+        begin a new epoch."""
+        self.views.clear()
+
+    def view(self, key: int) -> tuple[int, frozenset[str]]:
+        """The epoch of an example with `key` and the rule titles unfired when it began (begun
+        now if no example of this round had the key)."""
+        if key not in self.views:
+            self.epoch += 1
+            titles = [spec.title for spec in self.rules] + [f"attack: {a}" for a in self.attacks]
+            unfired = frozenset(t for t in titles if not self.coverage.rules[t])
+            self.views[key] = (self.epoch, unfired)
+        return self.views[key]
 
     def title(self, action: Action) -> str:
         """The rule title of a model action."""
@@ -117,7 +148,8 @@ class FuzzMachine(RuleBasedStateMachine):
         super().__init__()
         session = self.session
         session.coverage.examples += 1
-        self.epoch = session.epoch
+        self.epoch = 0
+        self.unfired: frozenset[str] = frozenset()
         self.visited: set[int] = set()
         self.route: list[int] = []
         self.head: tuple[int | Action, ...] = ()
@@ -126,6 +158,10 @@ class FuzzMachine(RuleBasedStateMachine):
         self._enabled: frozenset[Action] | None = None
         self._rows: frozenset[str] | None = None
         self._applicable: tuple[str, ...] | None = None
+
+    def begin(self, key: int) -> None:
+        """Take the view of the example key `key` (module docstring) and start on a fresh lab."""
+        self.epoch, self.unfired = self.session.view(key)
         self.fresh_lab()
 
     def fresh_lab(self) -> None:
@@ -200,7 +236,7 @@ class FuzzMachine(RuleBasedStateMachine):
         catalogue order that does."""
         applicable = set(self.applicable_attacks())
         names = self.session.attacks
-        untried = self.session.unfired - self.fired if self.session.steering else frozenset()
+        untried = self.unfired - self.fired if self.session.steering else frozenset()
         new = {name for name in applicable if f"attack: {name}" in untried}
         applicable = new or applicable
         start = names.index(drawn)
@@ -223,11 +259,11 @@ class FuzzMachine(RuleBasedStateMachine):
         canonical = session.model.canonical(world)
         session.coverage.visit(canonical)
         self.here = number = session.reachable.index[canonical]
-        session.first_epoch.setdefault(number, self.epoch)
+        session.first_epoch.setdefault(number, session.epoch)
         self.visited.add(number)
 
     def _fresh(self, number: int) -> bool:
-        """Not covered in an earlier epoch, and not visited by this example."""
+        """Not covered before this example's epoch began, and not visited by this example."""
         first = self.session.first_epoch.get(number)
         return (first is None or first >= self.epoch) and number not in self.visited
 
@@ -239,7 +275,7 @@ class FuzzMachine(RuleBasedStateMachine):
         self.restart = False
         if not self.session.steering:
             return
-        untried = self.session.unfired - self.fired
+        untried = self.unfired - self.fired
         if untried:
             session = self.session
             rows = tuple(
@@ -282,6 +318,14 @@ class FuzzMachine(RuleBasedStateMachine):
                     return path[::-1]
                 queue.append(number)
         return []
+
+
+def _begin_rule() -> Callable[..., None]:
+    def begin_example(machine: FuzzMachine, key: int) -> None:
+        machine.begin(key)
+
+    made: Callable[..., None] = initialize(key=st.integers(0, KEYS - 1))(begin_example)
+    return made
 
 
 def _row_rule(spec: RuleSpec) -> Callable[..., None]:
@@ -351,7 +395,7 @@ def _attack_rule(attacks: Sequence[str]) -> Callable[..., None]:
 
 def machine_class(session: Session) -> type[FuzzMachine]:
     """A `RuleBasedStateMachine` class for the session's lab."""
-    body: dict[str, Any] = {"session": session}
+    body: dict[str, Any] = {"session": session, "begin_example": _begin_rule()}
     for spec in session.rules:
         body[spec.key] = _row_rule(spec)
     if session.steering:

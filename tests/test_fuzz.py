@@ -12,10 +12,11 @@ from click.testing import CliRunner, Result
 from model.checker import check
 from model.cli import main
 from model.fuzz import CampaignPlan, FuzzResult, run_campaign
-from model.fuzz_coverage import Reachable
+from model.fuzz_coverage import Coverage, Reachable
 from model.fuzz_driver import ModelDriver
 from model.fuzz_invariants import ABSTRACTION, InvariantBroken, StateInvariant, state_invariants
 from model.fuzz_lockstep import Lockstep
+from model.fuzz_machine import Session, machine_class
 from model.fuzz_profiles import cache_folder, profile_settings
 from model.fuzz_rules import derive_rules, pick_instance
 from model.labfile import default_lab
@@ -150,6 +151,41 @@ def test_steering_reaches_more_states_than_plain_hypothesis() -> None:
     steered = model_campaign(6, steering=True)
     plain = model_campaign(6, steering=False)
     assert steered.reached > 2 * plain.reached
+
+
+def test_an_example_sees_what_examples_before_it_covered_and_a_replay_sees_the_same(
+    model: WorldModel, reachable: Reachable
+) -> None:
+    session = Session(
+        model=model,
+        rules=derive_rules(model),
+        invariants=(),
+        new_driver=lambda: ModelDriver(model),
+        attacks=(),
+        reachable=reachable,
+        coverage=Coverage(),
+        steering=True,
+    )
+    session.begin_round()
+    machine = machine_class(session)
+    first = machine()
+    first.begin(0)
+    while first.head and len(first.visited) < 20:
+        first.take_preferred(0)
+    covered = set(first.visited)
+    second = machine()
+    second.begin(12345)
+    assert second.epoch > first.epoch
+    assert not any(second._fresh(number) for number in covered)
+    again = machine()
+    again.begin(0)
+    assert again.epoch == first.epoch
+    assert all(again._fresh(number) for number in covered - {again.here})
+    session.begin_round()
+    later = machine()
+    later.begin(0)
+    assert later.epoch > second.epoch
+    assert not any(later._fresh(number) for number in covered)
 
 
 def test_same_seed_and_examples_same_result() -> None:
