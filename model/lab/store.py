@@ -13,15 +13,8 @@ and queues removal of a binding it made; the queued work runs only while smsexec
 certificates drops a binding to them and the work queued for them; smsexec reconciles on start.
 `state_name` maps a site system onto the states of `model.binding.BINDING`.
 
-Modeling decision (proofs of a binding): `prove` does a real TLS handshake whenever the IIS
-binding object, or the trusted roots, differ from those of the last accepted proof, and otherwise
-returns that proof while the wall clock stays inside the validity of every certificate it
-involved. The reason: a handshake's verdict is a function of the served certificate chain and its
-key, the site system's name, the trusted roots and the wall clock (Python `ssl` judges validity
-on it), and every one of these is immutable except the binding, which only changes by assigning
-a different `Issued` object (or None) to `bound`; so the reused proof is exactly the verdict a
-fresh handshake would give. A swapped or removed certificate is a different object and is proved
-on the very next read (tests/test_lab_abstraction.py). Refusals are never reused.
+A binding is proved by a real TLS handshake on every read (`prove`); what makes repeated proofs
+affordable is the TLS session cache of `model/lab/tls.py`, never a kept verdict.
 """
 
 from __future__ import annotations
@@ -37,7 +30,7 @@ from model.binding import STRANDED
 from model.lab.clock import LabClock
 from model.lab.mutants import NEVER_REBINDS
 from model.lab.pki import Issued, SiteAuthority
-from model.lab.reasons import Accepted, Verdict
+from model.lab.reasons import Verdict
 from model.lab.tls import handshake
 
 __all__ = ["CertificateManager", "ManagerSnapshot", "SiteSystemCertificates", "StoreSnapshot"]
@@ -54,40 +47,6 @@ class StoreSnapshot:
     bound_is_pki: bool
     queued: Work | None
     queued_since: dt.datetime | None
-
-
-@dataclass(frozen=True)
-class _Proof:
-    """An accepted handshake: what was bound, which roots were trusted, and the wall-clock window
-    in which every certificate involved is valid."""
-
-    bound: Issued
-    roots: tuple[x509.Certificate, ...]
-    verdict: Accepted[bytes]
-    valid_from: dt.datetime
-    valid_until: dt.datetime
-
-    def holds_for(self, bound: Issued | None, roots: Sequence[x509.Certificate]) -> bool:
-        """Whether a handshake now, to ``bound`` trusting ``roots``, would give this verdict."""
-        if bound is not self.bound or len(roots) != len(self.roots):
-            return False
-        if any(mine is not theirs for mine, theirs in zip(self.roots, roots, strict=True)):
-            return False
-        now = dt.datetime.now(dt.UTC)
-        return self.valid_from <= now < self.valid_until
-
-
-def _proof(
-    bound: Issued, roots: Sequence[x509.Certificate], verdict: Accepted[bytes]
-) -> _Proof:
-    involved = (bound.certificate, *bound.intermediates, *roots)
-    return _Proof(
-        bound,
-        tuple(roots),
-        verdict,
-        max(c.not_valid_before_utc for c in involved),
-        min(c.not_valid_after_utc for c in involved),
-    )
 
 
 @dataclass(frozen=True)
@@ -110,7 +69,6 @@ class SiteSystemCertificates:
         self.bound_is_pki = pki_binding is not None
         self.queued: Work | None = None
         self.queued_since: dt.datetime | None = None
-        self._proof: _Proof | None = None
 
     def queue(self, work: Work | None, now: dt.datetime) -> None:
         """Queue ``work`` (None: nothing queued); the deadline runs from when new work is queued."""
@@ -135,16 +93,8 @@ class SiteSystemCertificates:
         return self.bound is not None and not self.bound_is_pki
 
     def prove(self, roots: Sequence[x509.Certificate]) -> Verdict[bytes]:
-        """A real TLS handshake to this site system's name, trusting ``roots`` (the last accepted
-        one while its binding, roots and validity window still hold: module docstring)."""
-        bound, last = self.bound, self._proof
-        if last is not None and last.holds_for(bound, roots):
-            return last.verdict
-        verdict = handshake(bound, self.dns_name, roots)
-        self._proof = None
-        if bound is not None and isinstance(verdict, Accepted):
-            self._proof = _proof(bound, roots, verdict)
-        return verdict
+        """A real TLS handshake to this site system's name, trusting ``roots``."""
+        return handshake(self.bound, self.dns_name, roots)
 
     def snapshot(self) -> StoreSnapshot:
         """The observable state."""

@@ -6,8 +6,15 @@ bound to the IIS Default Web Site on port 443; a client that trusts the site's S
 Python `ssl` (OpenSSL) does the handshake with `check_hostname` on; it judges validity on the wall
 clock, which is why the lab clock starts near real time (`model/lab/clock.py`).
 
-SSL contexts are cached (per served certificate, per trusted root set), as a server keeps its
-binding loaded; each handshake is done afresh and its verdict is never cached.
+What is cached is what real TLS endpoints cache, never a verdict: SSL contexts (per served
+certificate and key, as a server keeps its binding loaded; per trusted root set on the client), and
+TLS sessions. A client keeps the session of its last completed handshake to each name and offers it
+on the next connection, as Windows' TLS stack does; every connection is still a real handshake over
+the BIO pair. A session resumes only on the server context that created it, that is while the same
+certificate and key stay bound: after a rebind, a removal, or with an impostor's certificate, the
+server does not know the session, the handshake is a full one and the client verifies the served
+chain and name again. The handshakes are TLS 1.2, whose session IDs resume within the handshake
+itself (a TLS 1.3 ticket arrives only after it).
 """
 
 from __future__ import annotations
@@ -16,6 +23,7 @@ import functools
 import os
 import ssl
 import tempfile
+from collections import Counter
 from collections.abc import Sequence
 
 from cryptography import x509
@@ -24,7 +32,7 @@ from cryptography.hazmat.primitives import serialization
 from model.lab.pki import Issued
 from model.lab.reasons import Accepted, Reason, Refused, Verdict
 
-__all__ = ["handshake"]
+__all__ = ["HANDSHAKES", "handshake"]
 
 _CHUNK = 65536
 _VERIFY_REASONS = {
@@ -39,26 +47,33 @@ _VERIFY_REASONS = {
 @functools.cache
 def _server_context(chain_pem: bytes, key_pem: bytes) -> ssl.SSLContext:
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.minimum_version = ssl.TLSVersion.TLSv1_2
-    with tempfile.TemporaryDirectory() as folder:
-        cert_path = os.path.join(folder, "chain.pem")
-        key_path = os.path.join(folder, "key.pem")
-        with open(cert_path, "wb") as handle:
-            handle.write(chain_pem)
-        with open(key_path, "wb") as handle:
-            handle.write(key_pem)
-        context.load_cert_chain(cert_path, key_path)
+    context.minimum_version = context.maximum_version = ssl.TLSVersion.TLSv1_2
+    # `ssl` loads a certificate and its key only from a file: one file holds both, briefly.
+    handle, path = tempfile.mkstemp(suffix=".pem")
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(chain_pem + key_pem)
+        context.load_cert_chain(path)
+    finally:
+        os.unlink(path)
     return context
 
 
 @functools.cache
 def _client_context(roots_pem: str) -> ssl.SSLContext:
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    context.minimum_version = context.maximum_version = ssl.TLSVersion.TLSv1_2
     context.check_hostname = True
     context.verify_mode = ssl.CERT_REQUIRED
     context.load_verify_locations(cadata=roots_pem)
     return context
+
+
+HANDSHAKES: Counter[str] = Counter()
+"""Completed handshakes by kind, "full" or "resumed" (read by tests and benchmarks/lab_speed.py)."""
+
+_SESSIONS: dict[tuple[str, str], ssl.SSLSession] = {}
+"""The client's TLS session cache: (server name, trusted roots) -> session of the last handshake."""
 
 
 def _pump(source: ssl.MemoryBIO, sink: ssl.MemoryBIO) -> None:
@@ -81,7 +96,11 @@ def handshake(bound: Issued | None, name: str, roots: Sequence[x509.Certificate]
     server = _server_context(bound.chain_pem(), bound.key_pem).wrap_bio(
         server_in, server_out, server_side=True
     )
-    client = _client_context(roots_pem).wrap_bio(client_in, client_out, server_hostname=name)
+    key = (name, roots_pem)
+    offered = _SESSIONS.pop(key, None)
+    client = _client_context(roots_pem).wrap_bio(
+        client_in, client_out, server_hostname=name, session=offered
+    )
     server_done = client_done = False
     try:
         while not (server_done and client_done):
@@ -107,4 +126,12 @@ def handshake(bound: Issued | None, name: str, roots: Sequence[x509.Certificate]
     served = client.getpeercert(binary_form=True)
     if served is None:
         return Refused(Reason.TLS_HANDSHAKE_FAILED, f"{name}:443 presented no certificate")
+    if offered is not None and client.session_reused:
+        HANDSHAKES["resumed"] += 1
+        _SESSIONS[key] = offered  # a TLS 1.2 session ID stays the same when it resumes
+    else:
+        HANDSHAKES["full"] += 1
+        session = client.session  # costly to read (OpenSSL copies it): once, after a full one
+        if session is not None:
+            _SESSIONS[key] = session
     return Accepted(served)
