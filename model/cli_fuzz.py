@@ -72,7 +72,8 @@ def render_text(result: FuzzResult) -> str:
     for failure in result.failures:
         lines.append(f"FAIL: {failure.invariant}")
         lines.append(f"  {failure.detail}")
-        lines.append(f"shrunk to {len(failure.steps)} steps:")
+        count = len(failure.steps)
+        lines.append(f"shrunk to {count} step{'' if count == 1 else 's'}:")
         lines.extend(_numbered(failure.steps))
         lines.append(f"replay: ehttp fuzz --replay {failure.replay_file}")
     return "\n".join(lines) + "\n"

@@ -31,6 +31,7 @@ from model.fuzz_driver import Driver
 from model.fuzz_invariants import InvariantBroken, state_invariants
 from model.fuzz_lockstep import FuzzStep
 from model.fuzz_machine import Session, machine_class
+from model.fuzz_minimize import minimize
 from model.fuzz_profiles import Profile, profile_settings
 from model.fuzz_replay import write_replay
 from model.fuzz_rules import derive_rules
@@ -257,8 +258,11 @@ def _run_round(
 
 
 def _failure(plan: CampaignPlan, session: Session, broken: InvariantBroken) -> Failure:
+    """The shrunk example's failure, shortened further by `model.fuzz_minimize.minimize`."""
     assert session.last is not None, "an invariant broke before any example started"
-    steps = tuple(session.last.steps)
+    steps, broken = minimize(
+        plan.lab, plan.seed, plan.mutant, tuple(session.last.steps), broken, session.new_driver
+    )
     path = write_replay(
         plan.replay_folder,
         lab=plan.lab,

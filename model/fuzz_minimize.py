@@ -26,8 +26,9 @@ from collections.abc import Callable, Sequence
 
 from model.config import Lab
 from model.fuzz_driver import Driver
+from model.fuzz_invariants import InvariantBroken
 from model.fuzz_lockstep import FuzzStep
-from model.fuzz_replay import Move, ReplayError, ReplayPlan, replay
+from model.fuzz_replay import Move, ReplayError, ReplayOutcome, ReplayPlan, replay
 from model.world import Action, World, WorldModel
 
 __all__ = [
@@ -126,18 +127,21 @@ def minimize(
     seed: int,
     mutant: str | None,
     steps: Sequence[FuzzStep],
-    invariant: str,
+    broken: InvariantBroken,
     new_driver: Callable[[], Driver],
-) -> tuple[FuzzStep, ...]:
-    """A step list no longer than `steps` after which `invariant` still breaks (module docstring);
-    `steps` itself when nothing shorter is found within `MAX_REPLAYS` replays."""
+) -> tuple[tuple[FuzzStep, ...], InvariantBroken]:
+    """A step list no longer than `steps` after which `broken`'s invariant still breaks (module
+    docstring), with what broke at its end; `steps` and `broken` themselves when nothing shorter
+    is found within `MAX_REPLAYS` replays."""
     driver = new_driver()
     model = driver.model
+    invariant = broken.invariant
     best_moves = moves_of(model, steps)
     best_steps = tuple(steps)
+    best_broken = broken
     replays = 0
 
-    def breaks(wanted: tuple[Move, ...]) -> tuple[FuzzStep, ...] | None:
+    def breaks(wanted: tuple[Move, ...]) -> ReplayOutcome | None:
         nonlocal replays, driver
         moves = _remapped(model, wanted)
         if moves is None:
@@ -151,22 +155,29 @@ def minimize(
             return None
         if outcome.broken is None or outcome.broken.invariant != invariant:
             return None
-        return outcome.steps
+        return outcome
+
+    def keep(found: ReplayOutcome) -> None:
+        nonlocal best_moves, best_steps, best_broken
+        assert found.broken is not None
+        best_moves, best_steps, best_broken = (
+            moves_of(model, found.steps),
+            found.steps,
+            found.broken,
+        )
 
     if not best_moves:
-        return best_steps
+        return best_steps, best_broken
     path = shortest_path(model, _state_before_last(model, best_moves))
     if path is not None and len(path) + 1 < len(best_moves):
-        candidate = (*path, best_moves[-1])
-        found = breaks(candidate)
+        found = breaks((*path, best_moves[-1]))
         if found is not None:
-            best_moves, best_steps = moves_of(model, found), found
+            keep(found)
     for width in REMOVALS:
         position = len(best_moves) - 1 - width
         while position >= 0 and replays < MAX_REPLAYS:
-            candidate = best_moves[:position] + best_moves[position + width :]
-            found = breaks(candidate)
-            if found is not None and len(found) < len(best_steps):
-                best_moves, best_steps = moves_of(model, found), found
+            found = breaks(best_moves[:position] + best_moves[position + width :])
+            if found is not None and len(found.steps) < len(best_steps):
+                keep(found)
             position = min(position, len(best_moves) - 1 - width) - 1
-    return best_steps
+    return best_steps, best_broken

@@ -4,7 +4,7 @@ candidate replayed in the lab and kept only when the same invariant breaks."""
 from __future__ import annotations
 
 from model.fuzz_driver import ModelDriver
-from model.fuzz_invariants import ABSTRACTION, state_invariants
+from model.fuzz_invariants import ABSTRACTION, InvariantBroken, state_invariants
 from model.fuzz_lockstep import FuzzStep, Lockstep
 from model.fuzz_minimize import minimize, moves_of, shortest_path
 from model.fuzz_replay import Move, ReplayPlan, replay
@@ -59,10 +59,10 @@ LONG = walk(
 )
 
 
-def failing_steps() -> tuple[tuple[FuzzStep, ...], str]:
+def failing_steps() -> tuple[tuple[FuzzStep, ...], InvariantBroken]:
     outcome = replay(ReplayPlan(LAB, 0, NEVER_REBINDS, LONG, "fuzz"), mutant_driver())
     assert outcome.broken is not None
-    return outcome.steps, outcome.broken.invariant
+    return outcome.steps, outcome.broken
 
 
 def test_the_shortest_path_reaches_the_cert3_state_in_the_checkers_five_steps() -> None:
@@ -90,9 +90,9 @@ def test_the_shortest_path_reaches_the_cert3_state_in_the_checkers_five_steps() 
 
 
 def test_a_long_failure_becomes_the_three_steps_of_the_fault() -> None:
-    steps, invariant = failing_steps()
-    assert invariant == ABSTRACTION and len(steps) == len(LONG)
-    short = minimize(LAB, 0, NEVER_REBINDS, steps, invariant, mutant_driver)
+    steps, broken = failing_steps()
+    assert broken.invariant == ABSTRACTION and len(steps) == len(LONG)
+    short, shown = minimize(LAB, 0, NEVER_REBINDS, steps, broken, mutant_driver)
     assert [step.name for step in short] == [
         "restart the smsexec service",
         'delete all certificates issued by "SMS Issuing" from the SMS certificate store',
@@ -101,20 +101,23 @@ def test_a_long_failure_becomes_the_three_steps_of_the_fault() -> None:
     outcome = replay(
         ReplayPlan(LAB, 0, NEVER_REBINDS, moves_of(MODEL, short), "fuzz"), mutant_driver()
     )
-    assert outcome.broken is not None and outcome.broken.invariant == invariant
+    assert outcome.broken is not None and outcome.broken.invariant == ABSTRACTION
+    assert shown.invariant == ABSTRACTION
+    assert shown.detail == outcome.broken.detail == "mp1: model issued, lab no-certificate"
 
 
 def test_the_unmutated_lab_gives_nothing_shorter_to_keep() -> None:
-    steps, invariant = failing_steps()
-    short = minimize(LAB, 0, None, steps, invariant, lambda: LabDriver(LAB, seed=0))
-    assert short == steps, "no candidate breaks on a lab without the fault"
+    steps, broken = failing_steps()
+    short = minimize(LAB, 0, None, steps, broken, lambda: LabDriver(LAB, seed=0))
+    assert short == (steps, broken), "no candidate breaks on a lab without the fault"
 
 
 def test_a_single_step_failure_is_kept_as_it_is() -> None:
     lock = Lockstep(ModelDriver(MODEL), state_invariants(MODEL))
     lock.act(action("site", "disable enhanced HTTP"))
     steps = tuple(lock.steps)
-    assert minimize(LAB, 0, None, steps, ABSTRACTION, lambda: ModelDriver(MODEL)) == steps
+    broken = InvariantBroken(ABSTRACTION, "as recorded")
+    assert minimize(LAB, 0, None, steps, broken, lambda: ModelDriver(MODEL)) == (steps, broken)
 
 
 def test_moves_of_reads_rows_and_attacks() -> None:
