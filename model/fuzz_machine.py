@@ -77,13 +77,18 @@ KEYS = 2**64
 """The range an example's key is drawn from: wide, so that two examples of a round share a key (and
 so an epoch) only when Hypothesis replays or shrinks one of them."""
 
-RANKS = 256
-"""The range the steering rule draws its index from (taken modulo the preferred head's size)."""
+RANKS = 128
+"""The range the steering rule draws each index from (taken modulo the preferred head's size);
+below 128, so each index is one byte of Hypothesis's choice sequence."""
 
 STEER_BURST = 32
-"""The most preferred actions one firing of the steering rule takes, each at its own drawn index
-(while steering still prefers one): Hypothesis's choice of a rule costs more than a model step, so
-a burst spreads that cost over several steps; shrinking shortens the burst like any list."""
+"""The preferred actions one firing of the steering rule takes, each at its own drawn index, while
+steering still prefers one: Hypothesis's choice of a rule costs more than a model step, so a burst
+spreads that cost over many steps. The indices are a fixed-size tuple, not a list: a list spends a
+choice on each "one more?" decision, and Hypothesis ends an example when its choice sequence
+nears its size limit (8 KiB), so fixed bursts of one-byte indices fit about twice the steps into an
+example. Shrinking still drops whole firings and lowers each index, and a failing step ends its
+burst (nothing after it runs)."""
 
 
 @dataclass
@@ -358,13 +363,13 @@ def _steer_rule() -> Callable[..., None]:
     def steering(machine: FuzzMachine) -> bool:
         return bool(machine.head)
 
-    def steer(machine: FuzzMachine, ranks: list[int]) -> None:
+    def steer(machine: FuzzMachine, ranks: tuple[int, ...]) -> None:
         for rank in ranks:
             if not machine.head:
                 return
             machine.take_preferred(rank)
 
-    ranks = st.lists(st.integers(0, RANKS - 1), min_size=1, max_size=STEER_BURST)
+    ranks = st.tuples(*[st.integers(0, RANKS - 1)] * STEER_BURST)
     made: Callable[..., None] = rule(ranks=ranks)(precondition(steering)(steer))
     return made
 

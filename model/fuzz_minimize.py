@@ -1,18 +1,21 @@
-"""Shorter failures than Hypothesis finds alone: the checker's shortest path, then step removal.
+"""Short failures: the checker's shortest paths, then removals, each replayed in the lab.
 
-Issue 5: every failure is shrunk and printed as a numbered step list. Hypothesis shrinks the
-choices that made an example, but a steered example's choices are ranks among preferred actions,
-so removing one changes what the rest of the example does, and its shrunk lists stay long (tens
-of steps for a fault three steps deep). The model knows better: a failing step list ends with one
-move (an action or an attack) taken from some model state, and the abstract model gives the
-shortest path from the initial state to that state. `minimize` replays, on fresh labs:
+Issue 5: every failure is shrunk and printed as a numbered step list. A campaign does not let
+Hypothesis shrink (`model/fuzz_profiles.py`): a steered example's choices are ranks among
+preferred actions, so removing one changes what the rest of the example does, and Hypothesis spent
+minutes on a failure to end with tens of steps for a fault three steps deep. The model knows
+better: a failing step list ends with one move (an action or an attack), and the abstract model
+gives the shortest path from the initial state to any state the list passed through. `minimize`
+replays, on fresh labs:
 
-1. the shortest path to the state before the failing move, then that move;
-2. then the shortest list found so far with two adjacent moves left out, then one, from the last
-   move back (never the failing move itself), keeping
-   each removal after which the same invariant still breaks (a later action the model no longer
-   allows where it now comes is replaced by the enabled action of the same name on the same
-   instance, or the removal is not tried).
+1. the shortest path to the state before the failing move, then that move; if that does not
+   break, the shortest path to the state before an earlier move, then the list from that move on,
+   from the end back (a fault may need a few steps of the lab's own history);
+2. then the shortest list found so far with a run of moves left out (halving the run's length
+   down to one, from the end back; never the failing move itself), keeping each removal after
+   which the same invariant still breaks. A later action the model no longer allows where it now
+   comes is replaced by the enabled action of the same name on the same instance (a declared row
+   is one source state's arrow), or the removal is not tried.
 
 Every candidate is replayed in lockstep (`model.fuzz_replay.replay`) exactly as `--replay` will
 replay it, and a candidate counts only when the same invariant breaks. The number of replays is
@@ -34,7 +37,8 @@ from model.world import Action, World, WorldModel
 __all__ = [
     "MAX_PATH_STATES",
     "MAX_REPLAYS",
-    "REMOVALS",
+    "SUFFIX_TRIES",
+    "Paths",
     "minimize",
     "moves_of",
     "shortest_path",
@@ -43,8 +47,8 @@ __all__ = [
 MAX_REPLAYS = 48
 """Replays one minimisation may spend (each builds a fresh lab: keys, certificates, tokens)."""
 
-REMOVALS = (2, 1)
-"""Adjacent moves one removal leaves out, pass by pass (two: an enable and its disable)."""
+SUFFIX_TRIES = 16
+"""How many earlier moves a shortest path may be spliced in before (step 1 of the docstring)."""
 
 MAX_PATH_STATES = 250_000
 """States the shortest-path search may visit before it gives up (the list is then kept)."""
@@ -62,32 +66,41 @@ def moves_of(model: WorldModel, steps: Sequence[FuzzStep]) -> tuple[Move, ...]:
     return tuple(moves)
 
 
+class Paths:
+    """Shortest paths from the initial state (breadth first, no symmetry reduction: a path must
+    reach this very state), explored once and as far as the states asked for need."""
+
+    def __init__(self, model: WorldModel) -> None:
+        self.model = model
+        self.start = model.initial
+        self.parent: dict[World, tuple[World, Action] | None] = {self.start: None}
+        self.frontier = deque([self.start])
+
+    def to(self, target: World) -> tuple[Action, ...] | None:
+        """The actions of a shortest path to `target`, or None when it is not found within
+        `MAX_PATH_STATES` states."""
+        parent, model = self.parent, self.model
+        while target not in parent and self.frontier and len(parent) < MAX_PATH_STATES:
+            world = self.frontier.popleft()
+            for action in model.actions(world):
+                after = model.next_state(world, action)
+                if after not in parent:
+                    parent[after] = (world, action)
+                    self.frontier.append(after)
+        if target not in parent:
+            return None
+        path: list[Action] = []
+        link = parent[target]
+        while link is not None:
+            world, taken = link
+            path.append(taken)
+            link = parent[world]
+        return tuple(reversed(path))
+
+
 def shortest_path(model: WorldModel, target: World) -> tuple[Action, ...] | None:
-    """The actions of a shortest path from the initial state to `target` (breadth first, no
-    symmetry reduction: the path must reach this very state), or None when it is not found
-    within `MAX_PATH_STATES` states."""
-    start = model.initial
-    if start == target:
-        return ()
-    parent: dict[World, tuple[World, Action]] = {}
-    seen = {start}
-    frontier = deque([start])
-    while frontier and len(seen) < MAX_PATH_STATES:
-        world = frontier.popleft()
-        for action in model.actions(world):
-            after = model.next_state(world, action)
-            if after in seen:
-                continue
-            seen.add(after)
-            parent[after] = (world, action)
-            if after == target:
-                path: list[Action] = []
-                while after != start:
-                    after, taken = parent[after]
-                    path.append(taken)
-                return tuple(reversed(path))
-            frontier.append(after)
-    return None
+    """The actions of a shortest path from the initial state to `target` (`Paths.to`)."""
+    return Paths(model).to(target)
 
 
 def _remapped(model: WorldModel, moves: Sequence[Move]) -> tuple[Move, ...] | None:
@@ -114,12 +127,15 @@ def _remapped(model: WorldModel, moves: Sequence[Move]) -> tuple[Move, ...] | No
     return tuple(out)
 
 
-def _state_before_last(model: WorldModel, moves: Sequence[Move]) -> World:
+def _states_before(model: WorldModel, moves: Sequence[Move]) -> list[World]:
+    """The model's state before each move (an attack leaves it as it is)."""
     world = model.initial
-    for move in moves[:-1]:
+    states = []
+    for move in moves:
+        states.append(world)
         if not isinstance(move, str):
             world = model.next_state(world, move)
-    return world
+    return states
 
 
 def minimize(
@@ -168,16 +184,33 @@ def minimize(
 
     if not best_moves:
         return best_steps, best_broken
-    path = shortest_path(model, _state_before_last(model, best_moves))
-    if path is not None and len(path) + 1 < len(best_moves):
-        found = breaks((*path, best_moves[-1]))
+    paths = Paths(model)
+    before = _states_before(model, best_moves)
+    last = len(best_moves) - 1
+    for start in range(last, max(last - SUFFIX_TRIES, 0) - 1, -1):
+        path = paths.to(before[start])
+        if path is None or len(path) >= start or replays >= MAX_REPLAYS:
+            continue
+        found = breaks((*path, *best_moves[start:]))
         if found is not None:
             keep(found)
-    for width in REMOVALS:
+            break
+    for width in _widths(len(best_moves)):
         position = len(best_moves) - 1 - width
         while position >= 0 and replays < MAX_REPLAYS:
             found = breaks(best_moves[:position] + best_moves[position + width :])
             if found is not None and len(found.steps) < len(best_steps):
                 keep(found)
-            position = min(position, len(best_moves) - 1 - width) - 1
+            position = min(position, len(best_moves) - 1 - width) - (width if width > 2 else 1)
     return best_steps, best_broken
+
+
+def _widths(length: int) -> list[int]:
+    """Run lengths to leave out, pass by pass: halving from half the list, then 2 (an enable and
+    its disable) and 1."""
+    widths = []
+    width = length // 2
+    while width > 2:
+        widths.append(width)
+        width //= 2
+    return [*widths, 2, 1]

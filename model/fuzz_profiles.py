@@ -6,6 +6,10 @@ database lives in a user cache folder (`$XDG_CACHE_HOME/ehttp/hypothesis`, by de
 `~/.cache/ehttp/hypothesis`), never in the current directory. Replay files of failures go to
 `.../ehttp/replays` in the same cache folder.
 
+No shrink phase: a failure is shortened by `model/fuzz_minimize.py` instead, which replays the
+checker's shortest paths (a steered example's choices shrink poorly, slowly, in minutes, and to
+long lists).
+
 Health checks are off: a campaign's examples are long by design and each step drives a lab, so
 Hypothesis's "too slow" and "filtered too much" warnings describe the workload, not a mistake.
 """
@@ -50,7 +54,7 @@ def profile_settings(profile: Profile, examples: int, *, reuse: bool) -> setting
     `reuse` replays examples saved in the database by earlier campaigns first (only the `fuzz`
     profile has a database); a run that promises the same result for the same seed turns it off.
     """
-    phases = [Phase.explicit, Phase.generate, Phase.shrink]
+    phases = [Phase.explicit, Phase.generate]
     if reuse and profile == "fuzz":
         phases.insert(1, Phase.reuse)
     database = (
