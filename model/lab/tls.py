@@ -59,6 +59,11 @@ def _server_context(chain_pem: bytes, key_pem: bytes) -> ssl.SSLContext:
     return context
 
 
+@functools.lru_cache(maxsize=64)
+def _roots_pem(roots: tuple[x509.Certificate, ...]) -> str:
+    return "".join(r.public_bytes(serialization.Encoding.PEM).decode() for r in roots)
+
+
 @functools.cache
 def _client_context(roots_pem: str) -> ssl.SSLContext:
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
@@ -90,7 +95,7 @@ def handshake(bound: Issued | None, name: str, roots: Sequence[x509.Certificate]
     """
     if bound is None:
         return Refused(Reason.TLS_NO_BINDING, f"no certificate is bound on {name}:443")
-    roots_pem = "".join(r.public_bytes(serialization.Encoding.PEM).decode() for r in roots)
+    roots_pem = _roots_pem(tuple(roots))
     server_in, server_out = ssl.MemoryBIO(), ssl.MemoryBIO()
     client_in, client_out = ssl.MemoryBIO(), ssl.MemoryBIO()
     server = _server_context(bound.chain_pem(), bound.key_pem).wrap_bio(
