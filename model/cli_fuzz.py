@@ -65,8 +65,14 @@ def render_text(result: FuzzResult) -> str:
         "timeline: " + ", ".join(f"{at:.0f} s {count:,}" for at, count in result.timeline[1:]),
     ]
     never = result.never_fired
-    lines.append(f"rules never fired: {len(never)} of {len(result.rules)}")
-    lines.extend(f"  {name}" for name in never)
+    ruled_out = set(result.never_enabled)
+    header = f"rules never fired: {len(never)} of {len(result.rules)}"
+    if ruled_out:
+        header += (
+            f" ({len(ruled_out)} rows that no reachable state enables: the lab rules them out)"
+        )
+    lines.append(header)
+    lines.extend(f"  {name}" + ("  [ruled out]" if name in ruled_out else "") for name in never)
     if not result.failures:
         lines.append("PASS: no invariant broke")
     for failure in result.failures:

@@ -34,7 +34,7 @@ from model.fuzz_machine import Session, machine_class
 from model.fuzz_minimize import minimize
 from model.fuzz_profiles import Profile, profile_settings
 from model.fuzz_replay import write_replay
-from model.fuzz_rules import derive_rules
+from model.fuzz_rules import RuleSpec, derive_rules
 from model.lab.attacks import CATALOGUE
 from model.lab.facade import LabDriver
 from model.labfile import lab_to_toml
@@ -52,6 +52,7 @@ __all__ = [
     "Failure",
     "FuzzResult",
     "lab_driver",
+    "never_enabled",
     "run_campaign",
 ]
 
@@ -108,6 +109,9 @@ class FuzzResult:
     timeline: tuple[tuple[float, int], ...]
     rules: tuple[tuple[str, int], ...]
     failures: tuple[Failure, ...]
+    never_enabled: tuple[str, ...] = ()
+    """Row rules that no state of the checker's reachable set enables: the lab rules them out,
+    so their never firing is no gap in the campaign."""
 
     @property
     def steps_per_s(self) -> float:
@@ -140,6 +144,7 @@ class FuzzResult:
             },
             "rules": dict(self.rules),
             "never_fired": list(self.never_fired),
+            "never_enabled": list(self.never_enabled),
             "failures": [failure.to_json() for failure in self.failures],
         }
 
@@ -236,7 +241,21 @@ def run_campaign(
         timeline=_timeline(coverage, seconds),
         rules=tuple(counts),
         failures=() if failure is None else (failure,),
+        never_enabled=never_enabled(model, reachable, rules),
     )
+
+
+def never_enabled(
+    model: WorldModel, reachable: Reachable, rules: Sequence[RuleSpec]
+) -> tuple[str, ...]:
+    """The titles of the row rules that no reachable state enables (in rule order)."""
+    machines = model.env.machines
+    enabled = {
+        (machines[index].name, number)
+        for state in reachable.states
+        for index, number in model.actions(state)
+    }
+    return tuple(spec.title for spec in rules if (spec.machine, spec.number) not in enabled)
 
 
 def _run_round(

@@ -11,7 +11,7 @@ from click.testing import CliRunner, Result
 
 from model.checker import check
 from model.cli import main
-from model.fuzz import CampaignPlan, FuzzResult, run_campaign
+from model.fuzz import CampaignPlan, FuzzResult, never_enabled, run_campaign
 from model.fuzz_coverage import Coverage, Reachable
 from model.fuzz_driver import ModelDriver
 from model.fuzz_invariants import ABSTRACTION, InvariantBroken, StateInvariant, state_invariants
@@ -19,9 +19,11 @@ from model.fuzz_lockstep import Lockstep
 from model.fuzz_machine import Session, machine_class
 from model.fuzz_profiles import cache_folder, profile_settings
 from model.fuzz_rules import derive_rules, pick_instance
-from model.labfile import default_lab
+from model.labfile import default_lab, load_lab
 from model.properties import LAB, lab_checks
 from model.world import Action, World, WorldModel
+
+LABS = Path(__file__).resolve().parent.parent / "specs" / "labs"
 
 
 @pytest.fixture(autouse=True)
@@ -211,6 +213,29 @@ def test_never_fired_lists_rows_hypothesis_does_not_report() -> None:
     assert all(count == 0 for name, count in result.rules if name in never)
 
 
+def test_never_enabled_names_the_rows_the_lab_rules_out() -> None:
+    result = model_campaign(2, steering=True)
+    assert set(result.never_enabled) <= set(result.never_fired)
+    assert set(result.never_enabled) == {
+        "azure-ad-app: onboard the site to Azure AD for cloud management"
+        " (not-onboarded -> updated)",
+        "azure-ad-app: Update application setting (needs-update -> updated)",
+        "certificate-binding: keep the PKI certificate already bound"
+        " (pki-bound+issued -> pki-bound+stored)",
+        'certificate-binding: delete all certificates issued by "SMS Issuing" from the SMS'
+        " certificate store (pki-bound+issued, pki-bound+stored -> pki-bound)",
+        "client-registration: register with an Azure AD device token"
+        " (unregistered -> registered:self-signed)",
+        "client-registration: register with a PKI client certificate"
+        " (unregistered -> registered:pki)",
+        "client-registration: client notification acted on (registered:pki -> registered:pki)",
+    }
+    https = load_lab(LABS / "https-site-systems.toml")
+    model = WorldModel(https)
+    ruled_out = never_enabled(model, Reachable(model), derive_rules(model))
+    assert not any("register with a PKI client certificate" in title for title in ruled_out)
+
+
 def test_cache_folder_honours_xdg(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     assert cache_folder() == tmp_path / "ehttp"
@@ -262,6 +287,7 @@ def test_cli_json_shape_on_the_lab() -> None:
         "coverage",
         "rules",
         "never_fired",
+        "never_enabled",
         "failures",
     ]
     assert data["seed"] == 5
