@@ -109,7 +109,7 @@ class FuzzResult:
     timeline: tuple[tuple[float, int], ...]
     rules: tuple[tuple[str, int], ...]
     failures: tuple[Failure, ...]
-    never_enabled: tuple[str, ...] = ()
+    never_enabled: tuple[str, ...]
     """Row rules that no state of the checker's reachable set enables: the lab rules them out,
     so their never firing is no gap in the campaign."""
 

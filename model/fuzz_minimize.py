@@ -41,7 +41,6 @@ __all__ = [
     "Paths",
     "minimize",
     "moves_of",
-    "shortest_path",
 ]
 
 MAX_REPLAYS = 48
@@ -96,11 +95,6 @@ class Paths:
             path.append(taken)
             link = parent[world]
         return tuple(reversed(path))
-
-
-def shortest_path(model: WorldModel, target: World) -> tuple[Action, ...] | None:
-    """The actions of a shortest path from the initial state to `target` (`Paths.to`)."""
-    return Paths(model).to(target)
 
 
 def _remapped(model: WorldModel, moves: Sequence[Move]) -> tuple[Move, ...] | None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from model.fuzz_driver import ModelDriver
 from model.fuzz_invariants import ABSTRACTION, InvariantBroken, state_invariants
 from model.fuzz_lockstep import FuzzStep, Lockstep
-from model.fuzz_minimize import minimize, moves_of, shortest_path
+from model.fuzz_minimize import Paths, minimize, moves_of
 from model.fuzz_replay import Move, ReplayPlan, replay
 from model.lab.facade import LabDriver
 from model.lab.mutants import NEVER_REBINDS
@@ -79,14 +79,14 @@ def test_the_shortest_path_reaches_the_cert3_state_in_the_checkers_five_steps() 
             if after not in seen:
                 seen.add(after)
                 frontier.append(after)
-    path = shortest_path(MODEL, target)
+    path = Paths(MODEL).to(target)
     assert path is not None and len(path) == 5
     world = MODEL.initial
     for taken in path:
         assert taken in set(MODEL.actions(world))
         world = MODEL.next_state(world, taken)
     assert world == target
-    assert shortest_path(MODEL, MODEL.initial) == ()
+    assert Paths(MODEL).to(MODEL.initial) == ()
 
 
 def test_a_long_failure_becomes_the_three_steps_of_the_fault() -> None:
