@@ -5,7 +5,7 @@ states, seconds and states/s of the whole check (every property, every variant),
 reduction factor (states without reduction / with), and the rate of a naive explorer measured in
 the same run on the same lab: one that keeps each world as `transitions` model objects, deep-copies
 them for every successor and fires each trigger through the `transitions` machines of
-`model/views.py`. Nothing is asserted; speed lives here, not in the tests.
+`model/views/machines.py`. Nothing is asserted; speed lives here, not in the tests.
 
     python benchmarks/check_speed.py [--max-clients 6] [--naive-seconds 10]
 """
@@ -18,10 +18,10 @@ import time
 from collections import deque
 from dataclasses import dataclass
 
-from model.checking import run_checks
-from model.labfile import default_lab
-from model.views import Context, MachineView, bind, build_view, fire
-from model.world import CLOCK_AT, World, WorldModel
+from model.compose.checking import run_checks
+from model.compose.world import CLOCK_AT, World, WorldModel
+from model.config.labfile import default_lab
+from model.views.machines import Context, MachineView, bind, build_view, fire
 
 
 @dataclass

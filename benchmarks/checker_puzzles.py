@@ -13,8 +13,8 @@ the 6-RM run puts about a quarter of the time in the checker's loop and the rest
 from __future__ import annotations
 
 from model.checker import Property, check
-from tests.puzzles.diehard import DieHard
-from tests.puzzles.twophase import TwoPhase, TwoPhaseState
+from tests.checker.puzzles.diehard import DieHard
+from tests.checker.puzzles.twophase import TwoPhase, TwoPhaseState
 
 __all__ = ["main"]
 

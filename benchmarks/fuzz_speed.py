@@ -4,7 +4,7 @@ Prints figures, never asserts (STYLE rule 8). Run: ``python benchmarks/fuzz_spee
 [--seed S]``; ``--quick`` stops every run at 10 s instead of 60 s.
 
 Four runs on the default lab, each against the checker's reachable set (issue 5, "Speed"):
-- the campaign with model-guided steering (`model.fuzz_machine`);
+- the campaign with model-guided steering (`model.fuzz.machine`);
 - the same campaign without steering (plain Hypothesis rule selection);
 - a plain seeded random walk over the model's enabled actions, driving the same concrete lab in
   lockstep and checking the same invariants, restarting a fresh lab after each example's worth
@@ -20,15 +20,15 @@ import random
 import time
 from dataclasses import dataclass
 
-from model.fuzz import CampaignPlan, run_campaign
-from model.fuzz_coverage import Coverage, Reachable
-from model.fuzz_driver import ModelDriver
-from model.fuzz_invariants import state_invariants
-from model.fuzz_lockstep import Lockstep
-from model.fuzz_profiles import STEPS_PER_EXAMPLE
+from model.compose.world import WorldModel
+from model.config.labfile import default_lab
+from model.fuzz.campaign import CampaignPlan, run_campaign
+from model.fuzz.coverage import Coverage, Reachable
+from model.fuzz.driver import ModelDriver
+from model.fuzz.invariants import state_invariants
+from model.fuzz.lockstep import Lockstep
+from model.fuzz.profiles import STEPS_PER_EXAMPLE
 from model.lab.facade import LabDriver
-from model.labfile import default_lab
-from model.world import WorldModel
 
 MARKS = (10.0, 30.0, 60.0)
 

@@ -23,14 +23,14 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import TypeVar
 
+from model.compose.world import Action, WorldModel
+from model.config.labfile import default_lab
 from model.lab.evidence import ContentToken, DeviceToken, NaaLogon
 from model.lab.facade import LabDriver
 from model.lab.mp import CONTENT_TOKEN_REQUEST, NOTIFICATION
 from model.lab.reasons import Accepted
 from model.lab.testbed import NAA_USER, ConcreteLab
 from model.lab.tls import HANDSHAKES
-from model.labfile import default_lab
-from model.world import Action, WorldModel
 
 Book = dict[str, float]
 

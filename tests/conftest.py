@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from model.requirements import requirement_ids
+from model.report.requirements import requirement_ids
 
 pytest_plugins = ("pytester",)
 

@@ -26,7 +26,7 @@ def _public_definitions(path: Path) -> set[str]:
 
 
 def test_the_package_has_modules() -> None:
-    assert "model.world" in MODULES
+    assert "model.compose.world" in MODULES
     assert "model.lab.pki" in MODULES
 
 

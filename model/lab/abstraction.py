@@ -1,7 +1,7 @@
 """The abstraction function: read a concrete lab and return the abstract model's world.
 
 Implements the mapping DESIGN "Concrete lab" asks for ("Its abstraction function maps it onto the
-abstract state"), instance by instance in the layout of `model.world`:
+abstract state"), instance by instance in the layout of `model.compose.world`:
 - site mode and Azure AD application from the site's settings and the tenant (SITE-1, SITE-2,
   PRE-1);
 - smsexec from the certificate manager, the toggle history from its record of toggles made while
@@ -26,14 +26,14 @@ import datetime as dt
 
 from cryptography import x509
 
-from model.access import enhanced_in_effect
-from model.binding import STRANDED
-from model.clock import QUANTUM_MINUTES
+from model.compose.world import Env, World
 from model.lab.client import POLICY_INTERVAL
 from model.lab.reasons import Accepted
 from model.lab.store import SiteSystemCertificates
 from model.lab.testbed import ConcreteLab
-from model.world import Env, World
+from model.spec.access import enhanced_in_effect
+from model.spec.binding import STRANDED
+from model.spec.clock import QUANTUM_MINUTES
 
 __all__ = ["AbstractionError", "abstract", "binding_state", "quanta"]
 
@@ -58,7 +58,7 @@ def _served_issuer(lab: ConcreteLab, system: SiteSystemCertificates) -> x509.Nam
 
 
 def binding_state(lab: ConcreteLab, name: str) -> tuple[str, int]:
-    """The `model.binding.BINDING` state and timer of site system ``name``."""
+    """The `model.spec.binding.BINDING` state and timer of site system ``name``."""
     system = lab.certificates.systems[name]
     issuer = _served_issuer(lab, system)
     sms_bound = issuer == lab.authority.certificate.subject
@@ -115,7 +115,8 @@ def _app_state(lab: ConcreteLab) -> str:
 
 
 def abstract(lab: ConcreteLab, env: Env) -> World:
-    """The abstract world of ``lab``, in the instance layout of ``env`` (`model.world.Env`)."""
+    """The abstract world of ``lab``, in the instance layout of ``env``
+    (`model.compose.world.Env`)."""
     certificates = lab.certificates
     world: list[tuple[str, int]] = [
         (_site_state(lab), -1),

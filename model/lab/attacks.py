@@ -2,7 +2,7 @@
 
 Each attack is data: a name, what it tries, the `Reason` the lab must give, the requirement IDs it
 defends (SEC-1..SEC-5, REG-5, PRE-1) and a `prepare` function that sets up a fresh lab (by default
-the embedded default lab, `model.labfile.default_lab`; some attacks need a variant, named in
+the embedded default lab, `model.config.labfile.default_lab`; some attacks need a variant, named in
 `variant`) and returns the single bad input as a thunk. `run` takes the lab's observable state
 before and after that input, so a refusal that changed state is caught (DESIGN "Concrete lab":
 bad input "is rejected with a reason, never with a crash").
@@ -28,13 +28,8 @@ import jwt
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from model.access import (
-    dp_authentication_methods,
-    dp_type,
-    enhanced_in_effect,
-    mp_registration_methods,
-)
-from model.config import Lab
+from model.config.labfile import default_lab
+from model.config.schema import Lab
 from model.lab.evidence import (
     ClientCertificate,
     ContentToken,
@@ -62,7 +57,12 @@ from model.lab.testbed import NAA_USER, SITE_CODE, ConcreteLab
 from model.lab.tls import handshake
 from model.lab.tokens import thumbprint
 from model.lab.trust import presented, verify_server
-from model.labfile import default_lab
+from model.spec.access import (
+    dp_authentication_methods,
+    dp_type,
+    enhanced_in_effect,
+    mp_registration_methods,
+)
 
 __all__ = ["CATALOGUE", "CONDITIONS", "VARIANTS", "Attack", "Outcome", "run", "run_all", "unmet"]
 

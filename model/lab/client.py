@@ -22,7 +22,7 @@ import datetime as dt
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from model.config import Client
+from model.config.schema import Client
 from model.lab.domain import Domain
 from model.lab.evidence import (
     Anonymous,

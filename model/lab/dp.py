@@ -1,6 +1,7 @@
 """The distribution point as an authenticator of content downloads.
 
-Implements the seed's DP table (DP-1, DP-2, DP-3) through `model/access.py`, and SEC-1 (derived):
+Implements the seed's DP table (DP-1, DP-2, DP-3) through `model/spec/access.py`, and SEC-1
+(derived):
 no content leaves a distribution point that is not anonymous without an accepted credential. The
 credentials are checked with real cryptography: the network access account by its Scrypt
 derivation (`model/lab/naa.py`), the content access token by its ES256 signature from the SMS Token
@@ -17,8 +18,7 @@ from dataclasses import dataclass
 
 from cryptography import x509
 
-from model.access import dp_authentication_methods, dp_type
-from model.config import DistributionPoint, Site
+from model.config.schema import DistributionPoint, Site
 from model.lab.clock import LabClock
 from model.lab.evidence import ClientCertificate, ContentToken, Credential, NaaLogon, NoCredential
 from model.lab.mutants import SERVES_WITHOUT_CREDENTIAL
@@ -26,6 +26,7 @@ from model.lab.naa import NetworkAccessAccount
 from model.lab.reasons import Accepted, Reason, Refused, Verdict
 from model.lab.tokens import ContentTokenValidator
 from model.lab.trust import verify_client
+from model.spec.access import dp_authentication_methods, dp_type
 
 __all__ = ["DistributionPointServer", "Download"]
 
@@ -39,7 +40,7 @@ class Download:
 
 
 class DistributionPointServer:
-    """One distribution point (a `model.config.DistributionPoint`)."""
+    """One distribution point (a `model.config.schema.DistributionPoint`)."""
 
     def __init__(
         self,

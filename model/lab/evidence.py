@@ -1,6 +1,7 @@
 """What a client presents to a site system: identity evidence and credentials, one class per method.
 
-Each class names the access-table method it is evidence for (`model/access.py`, from the seed's MP
+Each class names the access-table method it is evidence for (`model/spec/access.py`, from the
+seed's MP
 and DP tables), so a site system first asks the table whether it accepts the method at all, then
 checks the evidence itself. Registration requests carry a proof of possession of the key the client
 asks the site to register (reference: after registration "the client uses message signing to prove
@@ -15,8 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from model.access import Method
 from model.lab.trust import Presented
+from model.spec.access import Method
 
 __all__ = [
     "Anonymous",

@@ -1,7 +1,8 @@
 """The lab driver: enact the abstract model's actions on the concrete lab, read it back, attack it.
 
 DESIGN "Concrete lab" and "Hypothesis ... checks it step by step against the abstract model": a
-`LabDriver` takes the same actions as `model.world.WorldModel` ((instance, row) pairs) and carries
+`LabDriver` takes the same actions as `model.compose.world.WorldModel` ((instance, row) pairs) and
+carries
 each out on a `ConcreteLab` with real cryptography: the site toggles the option (SITE-1, CERT-1),
 the certificate manager issues, binds, unbinds and deletes real certificates (CERT-2..4, SITE-4),
 clients register with real evidence (REG-1..3: Active Directory proof, Azure AD device token, PKI
@@ -23,18 +24,18 @@ import copy
 import datetime as dt
 from typing import Any
 
-from model.access import Method, enhanced_in_effect, mp_registration_methods
-from model.binding import DELETE, RESTART, SMSEXEC_STARTS
-from model.clock import QUANTUM_MINUTES
-from model.config import Lab
+from model.compose.world import APP, CLOCK_AT, EXEC, SITE, Action, World, WorldModel
+from model.config.schema import Lab
 from model.lab.abstraction import abstract
 from model.lab.attacks import CATALOGUE, Attack, unmet
 from model.lab.mutants import mutant_set
 from model.lab.reasons import Accepted, Reason, Refused, Verdict
 from model.lab.testbed import ConcreteLab
-from model.registration import NOTIFY_FAILS, NOTIFY_OK, POLICY_POLL
-from model.site import DISABLE, ENABLE
-from model.world import APP, CLOCK_AT, EXEC, SITE, Action, World, WorldModel
+from model.spec.access import Method, enhanced_in_effect, mp_registration_methods
+from model.spec.binding import DELETE, RESTART, SMSEXEC_STARTS
+from model.spec.clock import QUANTUM_MINUTES
+from model.spec.registration import NOTIFY_FAILS, NOTIFY_OK, POLICY_POLL
+from model.spec.site import DISABLE, ENABLE
 
 __all__ = ["REGISTER_ROWS", "AttackAccepted", "Divergence", "LabDriver"]
 
@@ -44,7 +45,8 @@ REGISTER_ROWS: dict[str, Method] = {
     "register with an Azure AD device token": "azure-ad-device-token",
     "register with a PKI client certificate": "pki-certificate",
 }
-"""The registration rows of `model.registration.REGISTRATION` and the evidence each presents."""
+"""The registration rows of `model.spec.registration.REGISTRATION` and the evidence each
+presents."""
 
 _WORK_ROWS = frozenset(
     {

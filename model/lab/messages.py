@@ -10,7 +10,7 @@ Modeling assumptions: a message is signed ECDSA P-256/SHA-256 over a canonical, 
 encoding of (registration id, registration generation, kind, body); the site keeps only the
 current registration's public key, so a message signed under an earlier registration is refused as
 stale; the site can't verify a client registered under the self-signed regime while enhanced HTTP
-is in effect (the regime names follow `model/registration.py`).
+is in effect (the regime names follow `model/spec/registration.py`).
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
 """The management point as an authenticator: registration, signed messages, tokens for content.
 
 Implements the seed's MP table (REG-1, REG-2, REG-3, REG-6, MP-1, MP-2, MP-3): which methods a
-management point accepts comes from `model/access.py`; this module checks the evidence itself
+management point accepts comes from `model/spec/access.py`; this module checks the evidence itself
 with real cryptography (SEC-2, SEC-5). It keeps each registered client's public key, registration
-generation and signing regime (the regime names of `model/registration.py`), acts on a client
+generation and signing regime (the regime names of `model/spec/registration.py`), acts on a client
 notification only when its signature verifies against the current registration (SEC-3, REG-5),
 and issues content access tokens under enhanced HTTP (reference "Tokens": "The management point
 issues each client a token").
@@ -35,15 +35,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from model.access import (
-    Method,
-    enhanced_in_effect,
-    mp_client_package_methods,
-    mp_location_request_methods,
-    mp_registration_methods,
-    mp_user_authorization_methods,
-)
-from model.config import ManagementPoint, Site
+from model.config.schema import ManagementPoint, Site
 from model.lab.clock import LabClock
 from model.lab.domain import Domain
 from model.lab.evidence import (
@@ -60,6 +52,14 @@ from model.lab.mutants import KEEPS_OLD_KEY
 from model.lab.reasons import Accepted, Reason, Refused, Verdict
 from model.lab.tokens import AadValidator, ContentTokenIssuer
 from model.lab.trust import verify_client
+from model.spec.access import (
+    Method,
+    enhanced_in_effect,
+    mp_client_package_methods,
+    mp_location_request_methods,
+    mp_registration_methods,
+    mp_user_authorization_methods,
+)
 
 __all__ = [
     "CONTENT_TOKEN_REQUEST",
@@ -94,7 +94,7 @@ def _fingerprint(key: ec.EllipticCurvePublicKey) -> bytes:
 
 
 class ManagementPointServer:
-    """One management point (a `model.config.ManagementPoint`) serving one site."""
+    """One management point (a `model.config.schema.ManagementPoint`) serving one site."""
 
     def __init__(
         self,

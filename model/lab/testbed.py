@@ -1,6 +1,7 @@
 """A whole concrete lab: one site's authorities, tenant, domain, site systems and clients.
 
-Builds the concrete counterpart of a `model.config.Lab` (DESIGN "Concrete lab"): the site server's
+Builds the concrete counterpart of a `model.config.schema.Lab` (DESIGN "Concrete lab"): the site
+server's
 SMS Issuing authority and certificate manager, an enterprise PKI, the Azure AD tenant the site is
 onboarded to (PRE-1), an Active Directory domain, a management point and distribution point
 server per site system, and a client agent per client. A facade can drive it action by action and
@@ -21,8 +22,7 @@ from dataclasses import dataclass, replace
 
 from cryptography import x509
 
-from model.access import Method, enhanced_in_effect
-from model.config import ClientCommunication, DistributionPoint, Lab, ManagementPoint, Site
+from model.config.schema import ClientCommunication, DistributionPoint, Lab, ManagementPoint, Site
 from model.lab.client import POLICY_INTERVAL, ClientAgent
 from model.lab.clock import LabClock
 from model.lab.domain import Domain
@@ -35,6 +35,7 @@ from model.lab.reasons import Accepted, Refused, Verdict
 from model.lab.store import CertificateManager, ManagerSnapshot, SiteSystemCertificates
 from model.lab.tenant import Tenant
 from model.lab.tokens import AadValidator, ContentTokenIssuer, ContentTokenValidator
+from model.spec.access import Method, enhanced_in_effect
 
 __all__ = ["DNS_SUFFIX", "NAA_USER", "SITE_CODE", "ConcreteLab", "LabSnapshot"]
 
@@ -53,7 +54,7 @@ class LabSnapshot:
 
 
 class ConcreteLab:
-    """The concrete lab for one `model.config.Lab` and seed."""
+    """The concrete lab for one `model.config.schema.Lab` and seed."""
 
     def __init__(
         self,

@@ -1,0 +1,34 @@
+"""A generic explicit-state model checker: the one door to `model/checker/`.
+
+It knows nothing of Enhanced HTTP. A model plugs in through `Model` (or `BaseModel`): initial
+states, enabled actions, the successor function, fairness and a canonical form for symmetry.
+`check` judges a list of `Property` values (always, sometimes, eventually, leads-to,
+deadlock-free, recoverable); `reachable` hands back the explored graph for callers that only want
+to look at every state. Everything else in this package is private to it.
+"""
+
+from model.checker.explore import Exploration, ProgressInfo, reachable
+from model.checker.model import A, BaseModel, Model, S, describe_change
+from model.checker.properties import Property, PropertyError
+from model.checker.run import CheckResult, PropertyResult, Verdict, check, to_json
+from model.checker.trace import ModelError, Step
+
+__all__ = [
+    "A",
+    "BaseModel",
+    "CheckResult",
+    "Exploration",
+    "Model",
+    "ModelError",
+    "ProgressInfo",
+    "Property",
+    "PropertyError",
+    "PropertyResult",
+    "S",
+    "Step",
+    "Verdict",
+    "check",
+    "describe_change",
+    "reachable",
+    "to_json",
+]

@@ -1,0 +1,263 @@
+"""Breadth-first exploration of a model's reachable states, as TLC and Stateright do it.
+
+States are numbered in discovery order; since BFS discovers states in order of depth, the
+numbering doubles as the queue (a cursor walks it) and parent pointers give shortest traces.
+Invariants and reachability goals are evaluated when a state is discovered, so the first hit is
+at minimal depth. Edges are kept only when a property needs the graph: successor indices for
+`recoverable`, plus interned action labels for liveness.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Generic
+
+from model.checker.model import A, Model, S
+
+__all__ = [
+    "Exploration",
+    "Limits",
+    "ProgressInfo",
+    "SafetyCheck",
+    "explore",
+    "parent_path",
+    "reachable",
+]
+
+_CLOCK_EVERY = 128  # expansions between clock reads: cheap enough, and ~ms apart on real models
+
+
+@dataclass(frozen=True)
+class ProgressInfo:
+    """A snapshot of a running search, for a progress display."""
+
+    states: int
+    frontier: int
+    depth: int
+    transitions: int
+    seconds: float
+    states_per_second: float
+
+
+@dataclass(frozen=True)
+class Limits:
+    """When to stop: a state budget, a wall-clock deadline, and whom to tell about progress."""
+
+    max_states: int | None
+    deadline: float | None
+    progress: Callable[[ProgressInfo], None] | None
+    started: float
+    progress_every: float = 0.2
+
+
+@dataclass(frozen=True)
+class SafetyCheck(Generic[S]):
+    """A predicate watched during the search; ``hit_when`` is the value that decides it."""
+
+    slot: int
+    pred: Callable[[S], bool]
+    hit_when: bool
+
+
+@dataclass(frozen=True)
+class Exploration(Generic[S, A]):
+    """The explored graph and what was seen while exploring it.
+
+    ``expanded`` states (indices below it) had all their actions explored. ``succ[i]`` and
+    ``labels[i]`` are parallel lists of successor indices and action ids (indices into
+    ``actions``); they are None when not recorded. ``hits`` maps a safety check's slot to the
+    first state index that decided it.
+    """
+
+    states: list[S]
+    index: dict[S, int]
+    parent: list[int]
+    depth: list[int]
+    initial: dict[int, S]
+    succ: list[list[int]] | None
+    labels: list[list[int]] | None
+    actions: list[A]
+    fired: frozenset[A]
+    hits: dict[int, int]
+    first_deadlock: int | None
+    transitions: int
+    expanded: int
+    stopped_reason: str | None
+
+    @property
+    def complete(self) -> bool:
+        """True when every reachable state was found and expanded."""
+        return self.stopped_reason is None
+
+    @property
+    def diameter(self) -> int:
+        """The greatest BFS depth reached."""
+        return self.depth[-1] if self.depth else 0
+
+
+def explore(
+    model: Model[S, A],
+    *,
+    canonicalize: bool,
+    record_edges: bool,
+    record_labels: bool,
+    checks: Sequence[SafetyCheck[S]],
+    limits: Limits,
+) -> Exploration[S, A]:
+    """Explore ``model`` breadth-first, storing ``model.canonical(s)`` when ``canonicalize``."""
+    states: list[S] = []
+    index: dict[S, int] = {}
+    parent: list[int] = []
+    depth: list[int] = []
+    initial: dict[int, S] = {}
+    succ: list[list[int]] | None = [] if record_edges or record_labels else None
+    labels: list[list[int]] | None = [] if record_labels else None
+    action_ids: dict[A, int] = {}
+    fired: set[A] = set()
+    hits: dict[int, int] = {}
+    pending = list(checks)
+    first_deadlock: int | None = None
+    transitions = 0
+    stopped: str | None = None
+    cap = limits.max_states
+    canon = model.canonical if canonicalize else None
+    actions_of = model.actions
+    next_of = model.next_state
+    clock = time.perf_counter
+    next_progress = limits.started + limits.progress_every
+
+    def discovered(j: int, state: S) -> None:
+        for check in list(pending):
+            if bool(check.pred(state)) is check.hit_when:
+                hits[check.slot] = j
+                pending.remove(check)
+
+    for concrete in model.init_states():
+        key = canon(concrete) if canon is not None else concrete
+        if key in index:
+            continue
+        if cap is not None and len(states) >= cap:
+            stopped = "max-states"
+            break
+        index[key] = len(states)
+        initial[len(states)] = concrete
+        states.append(key)
+        parent.append(-1)
+        depth.append(0)
+        if pending:
+            discovered(len(states) - 1, key)
+
+    cursor = 0
+    while stopped is None and cursor < len(states):
+        if cursor % _CLOCK_EVERY == 0:
+            now = clock()
+            if limits.deadline is not None and now >= limits.deadline:
+                stopped = "max-seconds"
+                break
+            if limits.progress is not None and now >= next_progress:
+                next_progress = now + limits.progress_every
+                elapsed = now - limits.started
+                limits.progress(
+                    ProgressInfo(
+                        states=len(states),
+                        frontier=len(states) - cursor,
+                        depth=depth[cursor],
+                        transitions=transitions,
+                        seconds=elapsed,
+                        states_per_second=len(states) / elapsed if elapsed > 0 else 0.0,
+                    )
+                )
+        state = states[cursor]
+        child_depth = depth[cursor] + 1
+        out: list[int] = []
+        out_labels: list[int] = []
+        enabled = 0
+        for action in actions_of(state):
+            enabled += 1
+            transitions += 1
+            target = next_of(state, action)
+            if canon is not None:
+                target = canon(target)
+            j = index.get(target)
+            if j is None:
+                if cap is not None and len(states) >= cap:
+                    stopped = "max-states"
+                    break
+                j = len(states)
+                index[target] = j
+                states.append(target)
+                parent.append(cursor)
+                depth.append(child_depth)
+                if pending:
+                    discovered(j, target)
+            if labels is not None:
+                aid = action_ids.get(action)
+                if aid is None:
+                    aid = action_ids[action] = len(action_ids)
+                out_labels.append(aid)
+            else:
+                fired.add(action)
+            if succ is not None:
+                out.append(j)
+        if stopped is not None:
+            break
+        if enabled == 0 and first_deadlock is None:
+            first_deadlock = cursor
+        if succ is not None:
+            succ.append(out)
+        if labels is not None:
+            labels.append(out_labels)
+        cursor += 1
+
+    fired.update(action_ids)
+    return Exploration(
+        states=states,
+        index=index,
+        parent=parent,
+        depth=depth,
+        initial=initial,
+        succ=succ,
+        labels=labels,
+        actions=list(action_ids),
+        fired=frozenset(fired),
+        hits=hits,
+        first_deadlock=first_deadlock,
+        transitions=transitions,
+        expanded=cursor,
+        stopped_reason=stopped,
+    )
+
+
+def parent_path(parent: Sequence[int], state: int) -> list[int]:
+    """State indices from an initial state to ``state`` along parent pointers (a shortest path)."""
+    path = [state]
+    while parent[path[-1]] >= 0:
+        path.append(parent[path[-1]])
+    path.reverse()
+    return path
+
+
+def reachable(
+    model: Model[S, A],
+    *,
+    symmetry: bool = False,
+    labels: bool = False,
+    max_states: int | None = None,
+) -> Exploration[S, A]:
+    """The reachable graph of ``model``: every state, its successors and (if asked) their actions.
+
+    A read-only visit in the spirit of Stateright's ``CheckerVisitor``: callers that want to look
+    at every reachable state (coverage, pictures, collecting the worlds that show a symptom) get
+    the graph itself instead of smuggling a side effect into a property. ``symmetry`` stores
+    ``model.canonical(s)``; a search cut by ``max_states`` says so in ``stopped_reason``.
+    """
+    return explore(
+        model,
+        canonicalize=symmetry,
+        record_edges=True,
+        record_labels=labels,
+        checks=(),
+        limits=Limits(max_states=max_states, deadline=None, progress=None, started=0.0),
+    )

@@ -1,0 +1,323 @@
+"""A generic explicit-state model checker in the style of TLC and Stateright.
+
+`check` explores a `Model` breadth-first and judges a list of `Property` values: invariants and
+reachability during the search (shortest counterexamples and witnesses), deadlock freedom,
+recoverability on the reachable graph, and liveness (`eventually`, `leads-to`) under weak fairness
+of the model's fair actions by strongly connected components (see `model.checker.liveness`).
+
+Symmetry reduction stores `model.canonical(s)` instead of `s` (on by default). Traces are still
+concrete: they are replayed from a concrete initial state. Liveness is not judged on the quotient
+graph, whose edges lose which concrete action (and so which fairness obligation) they stand for;
+when symmetry is on, liveness properties are checked on the unreduced reachable graph, explored
+separately, and `CheckResult.liveness_states` reports its size.
+
+An incomplete search (a state or time limit hit) never passes a property: whatever a found
+counterexample or witness did not decide is "unknown".
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Generic, Literal
+
+from model.checker.explore import (
+    Exploration,
+    Limits,
+    ProgressInfo,
+    SafetyCheck,
+    explore,
+    parent_path,
+)
+from model.checker.liveness import find_lasso
+from model.checker.model import A, Model, S
+from model.checker.properties import LIVENESS_KINDS, Kind, Property, PropertyError
+from model.checker.trace import ModelError, Step, replay_path
+
+__all__ = ["CheckResult", "PropertyResult", "Verdict", "check", "to_json"]
+
+Verdict = Literal["holds", "violated", "vacuous", "unknown"]
+
+
+@dataclass(frozen=True)
+class PropertyResult(Generic[S]):
+    """The verdict on one property, with its counterexample or witness.
+
+    ``trace`` is a counterexample when the property is violated, and a witness when a `sometimes`
+    property holds; otherwise it is empty. For liveness the trace is a lasso: ``loop_from`` is
+    the index where the cycle starts and the last state equals ``trace[loop_from].state``; when
+    the behaviour stutters forever in its last state, ``loop_from`` is the last index and that
+    step's text says so.
+    """
+
+    name: str
+    kind: Kind
+    requirements: tuple[str, ...]
+    verdict: Verdict
+    trace: tuple[Step[S], ...] = ()
+    loop_from: int | None = None
+
+    @property
+    def holds(self) -> bool:
+        """True only for the verdict "holds"."""
+        return self.verdict == "holds"
+
+    @property
+    def vacuous(self) -> bool:
+        """True when a leads-to's trigger is never reached (which is not a pass)."""
+        return self.verdict == "vacuous"
+
+    @property
+    def trace_role(self) -> str:
+        """What the trace shows: "witness" for a `sometimes` that holds, else "counterexample"."""
+        return "witness" if self.kind == "sometimes" and self.holds else "counterexample"
+
+
+@dataclass(frozen=True)
+class CheckResult(Generic[S]):
+    """What a run of the checker found.
+
+    ``states``, ``transitions`` and ``diameter`` describe the stored (possibly symmetry-reduced)
+    graph. ``liveness_states`` is the size of the graph liveness was judged on: the unreduced
+    graph under symmetry, the stored graph otherwise, None when no liveness property was asked
+    or the search stopped before liveness could be judged.
+    """
+
+    states: int
+    transitions: int
+    diameter: int
+    seconds: float
+    states_per_second: float
+    complete: bool
+    stopped_reason: str | None
+    properties: tuple[PropertyResult[S], ...]
+    never_fired: tuple[str, ...]
+    symmetry: bool
+    liveness_states: int | None
+
+
+def check(
+    model: Model[S, A],
+    properties: Sequence[Property[S]],
+    *,
+    symmetry: bool = True,
+    max_states: int | None = None,
+    max_seconds: float | None = None,
+    progress: Callable[[ProgressInfo], None] | None = None,
+) -> CheckResult[S]:
+    """Explore ``model`` and judge ``properties``; see the module docstring for the semantics.
+
+    ``max_states`` and ``max_seconds`` bound the whole run. With symmetry on and a liveness
+    property asked, the unreduced exploration runs second, under the same limits, and
+    ``progress`` then counts its states from zero.
+    """
+    props = tuple(properties)
+    _validate(props, max_states, max_seconds)
+    started = time.perf_counter()
+    limits = Limits(
+        max_states=max_states,
+        deadline=None if max_seconds is None else started + max_seconds,
+        progress=progress,
+        started=started,
+    )
+    wants_liveness = any(p.kind in LIVENESS_KINDS for p in props)
+    checks = [
+        SafetyCheck(slot, p.condition, hit_when=p.kind == "sometimes")
+        for slot, p in enumerate(props)
+        if p.kind in ("always", "sometimes") and p.condition is not None
+    ]
+    main = explore(
+        model,
+        canonicalize=symmetry,
+        record_edges=any(p.kind == "recoverable" for p in props),
+        record_labels=wants_liveness and not symmetry,
+        checks=checks,
+        limits=limits,
+    )
+    main_seconds = time.perf_counter() - started
+    full: Exploration[S, A] | None = None
+    if wants_liveness and main.complete:
+        full = main
+        if symmetry:
+            full = explore(
+                model,
+                canonicalize=False,
+                record_edges=True,
+                record_labels=True,
+                checks=(),
+                limits=limits,
+            )
+    results = tuple(
+        _judge(model, slot, prop, main, full, symmetry) for slot, prop in enumerate(props)
+    )
+    fired = {model.action_name(a) for a in main.fired}
+    if full is not None:
+        fired.update(model.action_name(a) for a in full.fired)
+    declared = set(model.all_action_names())
+    undeclared = sorted(fired - declared)
+    if undeclared:
+        raise ModelError(
+            f"action_name: {undeclared[0]!r} is not in all_action_names() {sorted(declared)!r}; "
+            "declare every transition name the model's actions use"
+        )
+    seconds = time.perf_counter() - started
+    return CheckResult(
+        states=len(main.states),
+        transitions=main.transitions,
+        diameter=main.diameter,
+        seconds=seconds,
+        states_per_second=len(main.states) / main_seconds if main_seconds > 0 else 0.0,
+        complete=main.complete and (full is None or full.complete),
+        stopped_reason=main.stopped_reason or (full.stopped_reason if full else None),
+        properties=results,
+        never_fired=tuple(sorted(declared - fired)),
+        symmetry=symmetry,
+        liveness_states=len(full.states) if full is not None and full.complete else None,
+    )
+
+
+def to_json(result: CheckResult[S], state_to_json: Callable[[S], object]) -> dict[str, object]:
+    """The result as JSON-ready data; ``state_to_json`` renders a model state."""
+    return {
+        "states": result.states,
+        "transitions": result.transitions,
+        "diameter": result.diameter,
+        "seconds": result.seconds,
+        "states_per_second": result.states_per_second,
+        "complete": result.complete,
+        "symmetry": result.symmetry,
+        "properties": [
+            {
+                "id": p.name,
+                "kind": p.kind,
+                "requirements": list(p.requirements),
+                "holds": p.holds,
+                "verdict": p.verdict,
+                "vacuous": p.vacuous,
+                "trace": [
+                    {"action": s.action, "state": state_to_json(s.state), "text": s.text}
+                    for s in p.trace
+                ],
+                "loop_from": p.loop_from,
+            }
+            for p in result.properties
+        ],
+        "never_fired": list(result.never_fired),
+    }
+
+
+def _validate(
+    props: tuple[Property[S], ...], max_states: int | None, max_seconds: float | None
+) -> None:
+    if max_states is not None and (
+        isinstance(max_states, bool) or not isinstance(max_states, int) or max_states < 1
+    ):
+        raise ValueError(
+            f"max_states: {max_states!r} is not accepted; give a whole number >= 1 or None"
+        )
+    if max_seconds is not None and (
+        isinstance(max_seconds, bool)
+        or not isinstance(max_seconds, int | float)
+        or not max_seconds > 0
+    ):
+        raise ValueError(
+            f"max_seconds: {max_seconds!r} is not accepted; give a number of seconds > 0 or None"
+        )
+    seen: set[str] = set()
+    for prop in props:
+        if not isinstance(prop, Property):
+            raise PropertyError(
+                f"properties: {prop!r} is not a Property; build one with Property.always(...) etc."
+            )
+        if prop.name in seen:
+            raise PropertyError(
+                f"name: {prop.name!r} is used by two properties; give each property its own name"
+            )
+        seen.add(prop.name)
+
+
+def _judge(
+    model: Model[S, A],
+    slot: int,
+    prop: Property[S],
+    main: Exploration[S, A],
+    full: Exploration[S, A] | None,
+    symmetry: bool,
+) -> PropertyResult[S]:
+    def result(verdict: Verdict, trace: tuple[Step[S], ...] = ()) -> PropertyResult[S]:
+        return PropertyResult(prop.name, prop.kind, prop.requirements, verdict, trace)
+
+    def trace_to(state: int) -> tuple[Step[S], ...]:
+        path = parent_path(main.parent, state)
+        return replay_path(model, main, path, [None] * len(path), canonicalize=symmetry)
+
+    if prop.kind in ("always", "sometimes"):
+        hit = main.hits.get(slot)
+        decided: Verdict = "violated" if prop.kind == "always" else "holds"
+        if hit is not None:
+            return result(decided, trace_to(hit))
+        if not main.complete:
+            return result("unknown")
+        return result("holds" if prop.kind == "always" else "violated")
+    if prop.kind == "deadlock-free":
+        if main.first_deadlock is not None:
+            return result("violated", trace_to(main.first_deadlock))
+        return result("holds" if main.complete else "unknown")
+    if prop.kind == "recoverable":
+        if not main.complete or main.succ is None or prop.condition is None:
+            return result("unknown")
+        stuck = _first_unrecoverable(main.succ, [prop.condition(s) for s in main.states])
+        return result("holds") if stuck is None else result("violated", trace_to(stuck))
+    return _judge_liveness(model, prop, full)
+
+
+def _judge_liveness(
+    model: Model[S, A], prop: Property[S], full: Exploration[S, A] | None
+) -> PropertyResult[S]:
+    if (
+        full is None
+        or not full.complete
+        or full.succ is None
+        or full.labels is None
+        or prop.condition is None
+    ):
+        return PropertyResult(prop.name, prop.kind, prop.requirements, "unknown")
+    goal = prop.condition
+    trigger = prop.trigger
+    q = [bool(goal(s)) for s in full.states]
+    if trigger is None:
+        p = [parent < 0 for parent in full.parent]
+    else:
+        p = [bool(trigger(s)) for s in full.states]
+    fair = [model.is_fair(a) for a in full.actions]
+    outcome = find_lasso(full.succ, full.labels, fair, p, q, full.parent, full.depth)
+    if outcome == "holds" or outcome == "vacuous":
+        return PropertyResult(prop.name, prop.kind, prop.requirements, outcome)
+    trace = replay_path(
+        model, full, outcome.path, outcome.via, canonicalize=False, stutter=outcome.stutter
+    )
+    return PropertyResult(
+        prop.name, prop.kind, prop.requirements, "violated", trace, outcome.loop_from
+    )
+
+
+def _first_unrecoverable(succ: Sequence[Sequence[int]], healthy: Sequence[bool]) -> int | None:
+    """The lowest-numbered (so shallowest) state from which no healthy state is reachable."""
+    n = len(succ)
+    reverse: list[list[int]] = [[] for _ in range(n)]
+    for i, targets in enumerate(succ):
+        for j in targets:
+            reverse[j].append(i)
+    reaches = bytearray(n)
+    queue = deque(i for i in range(n) if healthy[i])
+    for i in queue:
+        reaches[i] = 1
+    while queue:
+        j = queue.popleft()
+        for i in reverse[j]:
+            if not reaches[i]:
+                reaches[i] = 1
+                queue.append(i)
+    return next((i for i in range(n) if not reaches[i]), None)

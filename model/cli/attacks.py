@@ -1,0 +1,143 @@
+"""`ehttp attacks`: the attack catalogue run against a lab, each case with its expected reason.
+
+DESIGN "Command line": "the attack catalogue run against the lab; each case, expected and actual
+rejection reason; exit 1 if any attack is accepted". The catalogue (`model/lab/attacks.py`) defends
+SEC-1..SEC-5, REG-5 and PRE-1. Each attack runs through `LabDriver.inject` on the lab, or on the
+variant of it the attack names (an HTTPS distribution point, a network access account, enhanced
+HTTP off, a 1802 site); an attack whose hosts or conditions the lab lacks is listed as skipped
+with the reason. Exit 1 also when an attack is refused with another reason than the catalogue's:
+the lab then does not behave as the catalogue says.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import click
+
+from model.cli.common import OneOf, lab_option, whole_number
+from model.config.schema import Lab
+from model.lab.attacks import CATALOGUE, VARIANTS, Attack, unmet
+from model.lab.facade import AttackAccepted, LabDriver
+from model.lab.mutants import MUTANTS
+
+__all__ = ["CaseResult", "attacks", "run_catalogue"]
+
+
+@dataclass(frozen=True)
+class CaseResult:
+    """One attack against the lab: what the lab answered, or why the attack did not apply."""
+
+    attack: Attack
+    actual: str | None
+    skipped_because: tuple[str, ...] = ()
+
+    @property
+    def rejected(self) -> bool:
+        """Refused without a state change (with whatever reason)."""
+        return self.actual is not None and self.actual != "accepted"
+
+    @property
+    def as_expected(self) -> bool:
+        """Refused with exactly the catalogue's reason."""
+        return self.actual == self.attack.expected.value
+
+    def to_json(self) -> dict[str, Any]:
+        """The case as DESIGN's JSON shape (plus the variant it ran on)."""
+        return {
+            "name": self.attack.name,
+            "what": self.attack.tries,
+            "expected": self.attack.expected.value,
+            "actual": self.actual,
+            "rejected": self.rejected,
+            "variant": self.attack.variant,
+        }
+
+
+def run_catalogue(lab: Lab, seed: int = 0, mutant: str | None = None) -> tuple[CaseResult, ...]:
+    """Run every catalogued attack against ``lab`` (or the variant of it the attack names)."""
+    drivers: dict[str, LabDriver] = {}
+    results = []
+    for attack in CATALOGUE:
+        driver = drivers.get(attack.variant)
+        if driver is None:
+            driver = drivers[attack.variant] = LabDriver(
+                VARIANTS[attack.variant](lab), seed, mutant
+            )
+        missing = unmet(attack, driver.lab)
+        if missing:
+            results.append(CaseResult(attack, None, missing))
+            continue
+        try:
+            results.append(CaseResult(attack, driver.inject(attack.name).value))
+        except AttackAccepted:
+            results.append(CaseResult(attack, "accepted"))
+    return tuple(results)
+
+
+def _line(case: CaseResult) -> str:
+    attack = case.attack
+    if case.actual is None:
+        return f"skipped   {attack.name}: does not apply: {'; '.join(case.skipped_because)}"
+    status = "rejected" if case.as_expected else "ACCEPTED" if not case.rejected else "OTHER"
+    return (
+        f"{status:<9} {attack.name}: {attack.tries}; "
+        f"expected {attack.expected.value}, actual {case.actual}"
+    )
+
+
+@click.command()
+@lab_option
+@click.option(
+    "--seed",
+    type=str,
+    default="0",
+    callback=whole_number(0),
+    show_default=True,
+    help="Seed of the lab's keys.",
+)
+@click.option(
+    "--mutant",
+    type=OneOf(sorted(MUTANTS)),
+    default=None,
+    help="Run against the lab with this fault switched on (shows the catalogue catches it).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Every case as JSON.")
+def attacks(lab: Lab, seed: int, mutant: str | None, as_json: bool) -> None:
+    """Run the attack catalogue against the lab: each case, the expected and the actual reason.
+
+    Exit 1 if any attack is accepted or refused with another reason than expected.
+    """
+    results = run_catalogue(lab, seed, mutant)
+    ran = [r for r in results if r.actual is not None]
+    accepted = [r.attack.name for r in ran if not r.rejected]
+    other = [r.attack.name for r in ran if r.rejected and not r.as_expected]
+    if as_json:
+        out = {
+            "lab": lab.name,
+            "seed": seed,
+            "mutant": mutant,
+            "cases": [r.to_json() for r in ran],
+            "accepted": accepted,
+            "unexpected_reason": other,
+            "skipped": [
+                {"name": r.attack.name, "because": list(r.skipped_because)}
+                for r in results
+                if r.actual is None
+            ],
+        }
+        click.echo(json.dumps(out, indent=2))
+    else:
+        fault = f", mutant {mutant}" if mutant else ""
+        click.echo(f"Attack catalogue against lab {lab.name!r} (seed {seed}{fault}):")
+        for result in results:
+            click.echo(_line(result))
+        click.echo(
+            f"{len(ran)} cases: {len(ran) - len(accepted) - len(other)} rejected as expected, "
+            f"{len(other)} with another reason, {len(accepted)} accepted; "
+            f"{len(results) - len(ran)} skipped"
+        )
+    if accepted or other:
+        raise SystemExit(1)

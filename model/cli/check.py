@@ -1,0 +1,163 @@
+"""`ehttp check`: the exhaustive model check of a lab, with every property and its trace.
+
+Runs `model/compose/checking.py` on the lab (the embedded default when `--lab` is not given) and
+prints
+a summary line, a table of properties (name, kind, requirement IDs, verdict), each trace as
+readable steps, and the transitions never fired. Exit 0 when the search completed and every
+property holds; 1 otherwise (an incomplete search never passes).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+import click
+
+from model.checker import ProgressInfo, PropertyResult
+from model.cli.common import lab_option, positive_seconds, status_line, whole_number
+from model.compose.checking import LabCheck, run_checks
+from model.compose.world import World
+from model.config.schema import Lab
+from model.spec.site import UNSUPPORTED_STATE
+
+__all__ = ["check", "render_text"]
+
+
+@contextmanager
+def _progress() -> Iterator[Callable[[ProgressInfo], None] | None]:
+    """The checker's progress (states, frontier, depth, states/s) on a terminal's status line."""
+    with status_line("exploring") as line:
+        if line is None:
+            yield None
+            return
+
+        def show(info: ProgressInfo) -> None:
+            line(
+                f"states {info.states:,}  frontier {info.frontier:,}  depth {info.depth}  "
+                f"{info.states_per_second:,.0f} states/s"
+            )
+
+        yield show
+
+
+def _trace_lines(result: PropertyResult[World]) -> list[str]:
+    lines = []
+    for number, step in enumerate(result.trace):
+        marker = ""
+        if result.loop_from is not None and number == result.loop_from:
+            marker = "  <- loop starts here"
+        lines.append(f"    {number:2}. {step.text}{marker}")
+    return lines
+
+
+def render_text(report: LabCheck) -> str:
+    """The text users read: summary, property table, traces, rows never fired."""
+    main = report.main
+    lines = [
+        f"lab {report.lab.name!r}: {len(report.lab.clients)} clients; "
+        f"{main.states:,} states, {main.transitions:,} transitions, diameter {main.diameter}, "
+        f"{report.seconds:.2f} s, {main.states_per_second:,.0f} states/s"
+        + (" (symmetry reduction on)" if main.symmetry else " (no symmetry reduction)"),
+        *(
+            []
+            if report.model.symmetric_groups
+            else ["no two clients are interchangeable: symmetry reduction has nothing to reduce"]
+        ),
+    ]
+    if main.liveness_states is not None and main.liveness_states != main.states:
+        lines.append(f"liveness judged on the unreduced graph: {main.liveness_states:,} states")
+    for variant in report.variants[1:]:
+        lines.append(
+            f"variant {variant.variant!r}: {variant.result.states:,} states, "
+            f"{variant.result.transitions:,} transitions"
+        )
+    if not report.complete:
+        reasons = sorted({v.result.stopped_reason or "" for v in report.variants} - {""})
+        lines.append(f"INCOMPLETE: the search stopped ({', '.join(reasons)}); nothing passes")
+    if any(w[0][0] == UNSUPPORTED_STATE for w in report.model.init_states()):
+        lines.append(
+            "WARNING: the site is configured HTTPS only with enhanced HTTP: unsupported (SITE-2)"
+        )
+    lines.append("")
+    width = max(len(p.name) for _, p in report.properties)
+    lines.append(f"  {'verdict':9} {'kind':13} {'property':{width}}  requirements")
+    for where, prop in report.properties:
+        suffix = "" if where == "lab" else f"  [{where}]"
+        lines.append(
+            f"  {prop.verdict:9} {prop.kind:13} {prop.name:{width}}  "
+            f"{', '.join(prop.requirements)}{suffix}"
+        )
+    for _, prop in report.properties:
+        if not prop.trace:
+            continue
+        what = prop.trace_role
+        lines.append("")
+        lines.append(f"{what} for {prop.name!r} ({', '.join(prop.requirements)}):")
+        lines.extend(_trace_lines(prop))
+    lines.append("")
+    if report.never_fired_rows:
+        lines.append("transition rows never fired in this lab:")
+        lines.extend(f"  {row}" for row in report.never_fired_rows)
+    else:
+        lines.append("every transition row fired")
+    verdict = "PASS" if report.passed else "FAIL"
+    lines.append(
+        f"{verdict}: {sum(p.holds for _, p in report.properties)} of "
+        f"{len(report.properties)} properties hold"
+    )
+    return "\n".join(lines) + "\n"
+
+
+@click.command()
+@lab_option
+@click.option(
+    "--clients",
+    type=str,
+    callback=whole_number(1),
+    help="Replicate the lab's clients to N clients (scale).",
+)
+@click.option("--no-symmetry", is_flag=True, help="Explore without symmetry reduction.")
+@click.option(
+    "--max-states",
+    type=str,
+    callback=whole_number(1),
+    help="Stop after N states (the run is then incomplete and fails).",
+)
+@click.option(
+    "--max-seconds",
+    type=str,
+    callback=positive_seconds,
+    help="Stop after S seconds (the run is then incomplete and fails).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def check(
+    lab: Lab,
+    clients: int | None,
+    no_symmetry: bool,
+    max_states: int | None,
+    max_seconds: float | None,
+    as_json: bool,
+) -> None:
+    """Explore every reachable state of the lab and judge every property.
+
+    Each property names the requirement IDs it checks; a violated property prints its shortest
+    counterexample (a lasso for liveness), a `sometimes` property its shortest witness.
+    """
+    if clients is not None:
+        lab = lab.with_clients(clients)
+    with _progress() as progress:
+        report = run_checks(
+            lab,
+            symmetry=not no_symmetry,
+            max_states=max_states,
+            max_seconds=max_seconds,
+            progress=progress,
+        )
+    if as_json:
+        click.echo(json.dumps(report.to_json(), indent=2))
+    else:
+        sys.stdout.write(render_text(report))
+    sys.exit(0 if report.passed else 1)

@@ -1,0 +1,64 @@
+"""`ehttp diagrams`: render every declared machine, the lab's state graph and its traces.
+
+See `model/views/diagrams.py` (machines) and `model/views/diagrams_lab.py` (the lab's reachable
+graph when
+small enough, and every witness and counterexample of `run_checks`); the committed pictures in
+`diagrams/` are this command's output for the embedded default lab.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import cast
+
+import click
+
+from model.cli.common import OneOf, lab_option
+from model.compose.checking import run_checks
+from model.config.schema import Lab
+from model.views.diagrams import FORMATS, Format, write_diagrams
+from model.views.diagrams_lab import GRAPH_LIMIT, write_lab_diagrams
+
+__all__ = ["diagrams"]
+
+_HELP = f"""Render every machine, the lab's reachable state graph and its traces.
+
+Machines: states, rows with names and requirement IDs, marked fault states; the lab decides which
+states get a start arrow. The lab's graph is drawn when it has at most {GRAPH_LIMIT} states (after
+symmetry reduction), with every witness and counterexample highlighted; otherwise one line says
+how many states it has. Each witness of a `sometimes` property and each counterexample gets a
+picture of its own.
+"""
+
+
+@click.command(help=_HELP)
+@lab_option
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path("diagrams"),
+    show_default=True,
+    help="Folder to write into (created when missing).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=OneOf(FORMATS),
+    default="svg",
+    show_default=True,
+    help="Picture format; dot writes the Graphviz source.",
+)
+def diagrams(lab: Lab, out: Path, fmt: str) -> None:
+    """Render every machine, the lab's reachable state graph and the trace of every property."""
+    if out.exists() and not out.is_dir():
+        raise click.BadParameter(
+            f"{str(out)!r} is a file, not a folder; give a folder (it is created when missing)",
+            param_hint="--out",
+        )
+    for path in write_diagrams(lab, out, cast(Format, fmt)):
+        click.echo(f"wrote {path}")
+    pictures = write_lab_diagrams(run_checks(lab), out, cast(Format, fmt))
+    if pictures.notice is not None:
+        click.echo(pictures.notice)
+    for path in pictures.written:
+        click.echo(f"wrote {path}")

@@ -1,0 +1,196 @@
+"""`ehttp fuzz`: a Hypothesis stateful campaign over the concrete lab, or the replay of one.
+
+DESIGN "Command line" and issue 5. Prints the seed first, shows progress on standard error when it
+is a terminal (rich), then steps, steps per second, examples, coverage against the checker's
+reachable set with its timeline, the rules never fired, and any failure as a numbered step list in
+the source's words with its replay file. `--replay FILE` replays a campaign's replay file exactly
+(its own lab, seed and mutant), or a property's trace from `ehttp check --json` on `--lab`.
+Exit 0 clean, 1 a failure found, 2 bad usage or input (one line).
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+
+from model.cli.common import OneOf, lab_option, positive_seconds, status_line, whole_number
+from model.config.schema import Lab
+from model.fuzz.campaign import CampaignPlan, FuzzResult, run_campaign
+from model.fuzz.coverage import Coverage
+from model.fuzz.lockstep import FuzzStep
+from model.fuzz.profiles import PROFILES, Profile
+from model.fuzz.replay import ReplayError, ReplayOutcome, ReplayPlan, load_replay, replay
+from model.lab.facade import LabDriver
+from model.lab.mutants import MUTANTS
+
+__all__ = ["DEFAULT_SECONDS", "fuzz", "render_replay", "render_text"]
+
+DEFAULT_SECONDS = 30.0
+
+
+@contextmanager
+def _progress() -> Iterator[Callable[[Coverage, int], None] | None]:
+    """The campaign's progress (examples, steps, states reached) on a terminal's status line."""
+    with status_line("fuzzing") as line:
+        if line is None:
+            yield None
+            return
+
+        def show(coverage: Coverage, reachable: int) -> None:
+            line(
+                f"examples {coverage.examples:,}  steps {coverage.steps:,}  "
+                f"states {len(coverage.reached):,} of {reachable:,}"
+            )
+
+        yield show
+
+
+def _numbered(steps: tuple[FuzzStep, ...]) -> list[str]:
+    return [f"  {number:3}. {step.text}" for number, step in enumerate(steps, 1)]
+
+
+def render_text(result: FuzzResult) -> str:
+    """The campaign summary users read (the seed line is printed before the campaign runs)."""
+    lines = [
+        f"{result.steps:,} steps in {result.seconds:.1f} s ({result.steps_per_s:,.0f} steps/s), "
+        f"{result.examples:,} examples",
+        f"coverage: {result.reached:,} of {result.reachable:,} reachable states "
+        f"({100 * result.fraction:.1f}%)",
+        "timeline: " + ", ".join(f"{at:.0f} s {count:,}" for at, count in result.timeline[1:]),
+    ]
+    never = result.never_fired
+    ruled_out = set(result.never_enabled)
+    header = f"rules never fired: {len(never)} of {len(result.rules)}"
+    if ruled_out:
+        header += (
+            f" ({len(ruled_out)} rows that no reachable state enables: the lab rules them out)"
+        )
+    lines.append(header)
+    lines.extend(f"  {name}" + ("  [ruled out]" if name in ruled_out else "") for name in never)
+    if not result.failures:
+        lines.append("PASS: no invariant broke")
+    for failure in result.failures:
+        lines.append(f"FAIL: {failure.invariant}")
+        lines.append(f"  {failure.detail}")
+        count = len(failure.steps)
+        lines.append(f"shrunk to {count} step{'' if count == 1 else 's'}:")
+        lines.extend(_numbered(failure.steps))
+        lines.append(f"replay: ehttp fuzz --replay {failure.replay_file}")
+    return "\n".join(lines) + "\n"
+
+
+def render_replay(path: Path, plan: ReplayPlan, outcome: ReplayOutcome) -> str:
+    """A replay as users read it: what was replayed, the numbered steps, the verdict."""
+    what = "replay file" if plan.source == "fuzz" else "checker trace"
+    mutant = f", mutant {plan.mutant}" if plan.mutant else ""
+    lines = [f"replaying {what} {path} on lab {plan.lab.name!r}, seed {plan.seed}{mutant}"]
+    lines.extend(_numbered(outcome.steps))
+    if outcome.broken is None:
+        lines.append(f"PASS: every invariant held over {len(outcome.steps)} steps")
+    else:
+        lines.append(f"FAIL: {outcome.broken.invariant}")
+        lines.append(f"  {outcome.broken.detail}")
+    return "\n".join(lines) + "\n"
+
+
+def _replay(path: Path, lab: Lab, seed: int | None, mutant: str | None, as_json: bool) -> None:
+    try:
+        plan = load_replay(path, lab)
+    except ReplayError as error:
+        raise click.UsageError(str(error)) from None
+    if plan.source == "check":
+        plan = ReplayPlan(plan.lab, seed or 0, mutant, plan.moves, plan.source)
+    driver = LabDriver(plan.lab, seed=plan.seed, mutant=plan.mutant)
+    try:
+        outcome = replay(plan, driver)
+    except ReplayError as error:
+        raise click.UsageError(str(error)) from None
+    if as_json:
+        broken = outcome.broken
+        document = {
+            "replay": str(path),
+            "source": plan.source,
+            "lab": plan.lab.name,
+            "seed": plan.seed,
+            "mutant": plan.mutant,
+            "steps": [step.text for step in outcome.steps],
+            "failure": None
+            if broken is None
+            else {"invariant": broken.invariant, "detail": broken.detail},
+        }
+        click.echo(json.dumps(document, indent=2))
+    else:
+        sys.stdout.write(render_replay(path, plan, outcome))
+    sys.exit(0 if outcome.broken is None else 1)
+
+
+@click.command()
+@lab_option
+@click.option(
+    "--seconds", type=str, callback=positive_seconds, help="Run for S seconds (default 30)."
+)
+@click.option(
+    "--examples",
+    type=str,
+    callback=whole_number(1),
+    help="Run N examples (same seed, same result).",
+)
+@click.option("--seed", type=str, callback=whole_number(0), help="Seed (default: a random one).")
+@click.option(
+    "--replay",
+    "replay_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Replay a failure's JSON file, or a trace from `ehttp check --json`.",
+)
+@click.option("--mutant", type=OneOf(sorted(MUTANTS)), help="Plant one named bug in the lab.")
+@click.option(
+    "--profile",
+    type=OneOf(list(PROFILES)),
+    default="fuzz",
+    show_default=True,
+    help="Hypothesis profile: ci (deterministic, bounded) or fuzz.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def fuzz(
+    lab: Lab,
+    seconds: float | None,
+    examples: int | None,
+    seed: int | None,
+    replay_file: Path | None,
+    mutant: str | None,
+    profile: Profile,
+    as_json: bool,
+) -> None:
+    """Drive the concrete lab with Hypothesis in lockstep with the model.
+
+    After every step the lab's abstraction must equal the model's state and every `always`
+    property must hold; every attack of the catalogue must be refused and change nothing.
+    Coverage is counted against the checker's reachable set for the same lab.
+    """
+    if replay_file is not None:
+        _replay(replay_file, lab, seed, mutant, as_json)
+        return
+    if seconds is not None and examples is not None:
+        raise click.UsageError("--seconds and --examples are not accepted together; give one")
+    if seed is None:
+        seed = secrets.randbelow(2**32)
+    if not as_json:
+        click.echo(f"seed {seed}")
+    if seconds is None and examples is None:
+        seconds = DEFAULT_SECONDS
+    plan = CampaignPlan(
+        lab=lab, seed=seed, seconds=seconds, examples=examples, mutant=mutant, profile=profile
+    )
+    with _progress() as progress:
+        result = run_campaign(plan, progress=progress)
+    if as_json:
+        click.echo(json.dumps(result.to_json(), indent=2))
+    else:
+        sys.stdout.write(render_text(result))
+    sys.exit(1 if result.failures else 0)

@@ -1,0 +1,70 @@
+"""`ehttp report`: write the audit report of a lab as one self-contained HTML page.
+
+See `model/report/page.py`. The page is written atomically into the output folder (default
+`report/`)
+and its path is printed. A `--out` that names an existing file, or a `--fuzz` file that is not
+`ehttp fuzz --json` output, is an input error: one line, exit 2.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+from model.cli.common import lab_option
+from model.config.schema import Lab
+from model.report.page import ReportError, write_report
+
+__all__ = ["report"]
+
+
+def _fuzz(path: Path | None) -> dict[str, Any] | None:
+    if path is None:
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        raise click.BadParameter(
+            f"{str(path)!r} is not JSON ({error.msg} at line {error.lineno}); give the output of "
+            "`ehttp fuzz --json`",
+            param_hint="--fuzz",
+        ) from None
+    if not isinstance(data, dict):
+        raise click.BadParameter(
+            f"{str(path)!r} holds a JSON {type(data).__name__}; give the output of "
+            "`ehttp fuzz --json` (an object with coverage.timeline)",
+            param_hint="--fuzz",
+        )
+    return data
+
+
+@click.command()
+@lab_option
+@click.option(
+    "--fuzz",
+    "fuzz_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="JSON written by `ehttp fuzz --json`: adds the coverage timeline plot.",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path("report"),
+    show_default=True,
+    help="Folder to write index.html into (created when missing).",
+)
+def report(lab: Lab, fuzz_path: Path | None, out: Path) -> None:
+    """Write one self-contained HTML page: check summary and every property with its trace,
+    scenario verdicts, the access tables, the traceability matrix, the modeling assumptions, the
+    diagrams, the attack catalogue results and, with --fuzz, the fuzz coverage timeline.
+    """
+    try:
+        path = write_report(lab, out, _fuzz(fuzz_path))
+    except ReportError as error:
+        option, _, message = str(error).partition(": ")
+        raise click.BadParameter(message, param_hint=option) from None
+    click.echo(str(path))

@@ -1,0 +1,35 @@
+"""`ehttp scenarios`: for every client of a lab, whether the seed's scenarios work, and why.
+
+See `model/views/scenarios.py`: verdicts are reachability on the lab's own model with the site's
+configuration fixed (SCN-1, SCN-2, SCN-3, KI-1, KI-2); a site in the unsupported "HTTPS only" with
+enhanced HTTP combination is flagged (SITE-2). A scenario that doesn't work is an answer, not an
+error: the exit code is 0.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from model.cli.common import lab_option
+from model.config.schema import Lab
+from model.views.scenarios import evaluate, render_text, to_json
+
+__all__ = ["scenarios"]
+
+
+@click.command()
+@lab_option
+@click.option("--json", "as_json", is_flag=True, help="Print the verdicts as a JSON list.")
+def scenarios(lab: Lab, as_json: bool) -> None:
+    """For each client: scenarios 1, 2 and 3 of the seed, os-deployment for a task sequence
+    client and user-available-apps for a client with a user signed in; works or not, the reasons
+    (each naming the lab value and the requirement ID) and the requirement IDs.
+    """
+    report = evaluate(lab)
+    if as_json:
+        click.echo(json.dumps(to_json(report), indent=2))
+    else:
+        sys.stdout.write(render_text(report))

@@ -1,0 +1,338 @@
+"""The properties checked on a lab's composed model, each naming the requirement IDs it checks.
+
+Most properties are checked on the lab's model as configured. Some claims are about a restricted
+situation, and are checked on a variant of the same declarations:
+- "without approval": the administrator's "approve the client" row is left out, so a client that
+  becomes registered did so on its own evidence (SEC-2, REG-3);
+- "after the workaround": starting from every reachable CERT-3 world with the documented
+  workaround applied (delete the SMS-Issuing certificates of the stranded site system, restart
+  smsexec), only the system's own steps run (CERT-4).
+Properties follow the lab: a site without the option (1706, 1802, or 1806 without pre-release
+features) is checked for "enhanced HTTP is never on" instead of the enhanced HTTP claims.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from model.checker import Property
+from model.compose.world import EXEC, HISTORY, SITE, World, WorldModel
+from model.spec.binding import DELETE, PENDING_STATES, RESTART, STRANDED
+from model.spec.clock import CERTIFICATE_DEADLINE, POLICY_CYCLE
+from model.spec.registration import REGISTERED_STATES, REREGISTRATION_DUE
+from model.spec.site import SITE_MODE, UNSUPPORTED_STATE
+
+__all__ = [
+    "LAB",
+    "NO_APPROVAL",
+    "WORKAROUND",
+    "Check",
+    "lab_checks",
+    "stranded",
+    "workaround_starts",
+]
+
+LAB = "lab"
+NO_APPROVAL = "without approval"
+WORKAROUND = "after the workaround"
+
+Pred = Callable[[World], bool]
+
+
+@dataclass(frozen=True)
+class Check:
+    """A property and the variant of the lab's model it is checked on."""
+
+    prop: Property[World]
+    variant: str = LAB
+
+
+def stranded(model: WorldModel, world: World, index: int) -> bool:
+    """CERT-3's symptom at one site system: enhanced HTTP on, smsexec running, the role
+    certificate in the SMS store, nothing SMS-Issuing-issued bound, no work queued."""
+    return world[index][0] == STRANDED and model.env.enhanced(world) and world[EXEC][0] == "running"
+
+
+def workaround_starts(model: WorldModel, worlds: Sequence[World]) -> tuple[World, ...]:
+    """Every given CERT-3 world with the documented workaround applied to its stranded systems.
+
+    Worlds where system work is overdue are skipped: the administrator acts after it (urgency),
+    and the CERT-3 symptom outlasts that work, so the world after it is among the given ones.
+    """
+    starts: list[World] = []
+    for world in worlds:
+        if model.env.overdue(world):
+            continue
+        current = world
+        for index in model.env.bindings:
+            if stranded(model, current, index):
+                current = model.fire(current, index, DELETE)
+        if current != world:
+            starts.append(model.fire(current, EXEC, RESTART))
+    return tuple(dict.fromkeys(starts))
+
+
+def _site_checks(model: WorldModel) -> list[Check]:
+    env = model.env
+
+    def unsupported_flagged(world: World) -> bool:
+        flagged = "unsupported" in SITE_MODE.state(world[SITE][0]).marks
+        https_only = world[SITE][0].startswith("https-only")
+        return flagged == (https_only and env.enhanced(world))
+
+    if not model.option_available():
+        return [
+            Check(
+                Property.always(
+                    "enhanced HTTP is never on: the option needs 1806 with pre-release features",
+                    lambda w: not env.enhanced(w),
+                    ("SITE-3",),
+                )
+            )
+        ]
+    return [
+        Check(
+            Property.sometimes(
+                "HTTPS or HTTP with enhanced HTTP on is reachable",
+                lambda w: w[SITE][0] == "https-or-http+enhanced",
+                ("SITE-1",),
+            )
+        ),
+        Check(
+            Property.sometimes(
+                "HTTPS only with enhanced HTTP is reachable from the console",
+                lambda w: w[SITE][0] == UNSUPPORTED_STATE,
+                ("SITE-2",),
+            )
+        ),
+        Check(
+            Property.always(
+                "HTTPS only with enhanced HTTP is always flagged unsupported",
+                unsupported_flagged,
+                ("SITE-2",),
+            )
+        ),
+        Check(
+            Property.always(
+                "enhanced HTTP is on only with version 1806 and pre-release features",
+                lambda w: not env.enhanced(w) or model.option_available(),
+                ("SITE-3",),
+            )
+        ),
+    ]
+
+
+def _binding_checks(model: WorldModel) -> list[Check]:
+    env = model.env
+    checks: list[Check] = []
+    https = [i for i in env.bindings if env.site_system(i).connections == "https"]
+    http = [i for i in env.bindings if env.site_system(i).connections == "http"]
+    if https:
+        checks.append(
+            Check(
+                Property.always(
+                    "an HTTPS site system keeps its PKI certificate bound",
+                    lambda w: all(w[i][0].startswith("pki-bound") for i in https),
+                    ("SITE-4",),
+                )
+            )
+        )
+    if not model.option_available():
+        checks.append(
+            Check(
+                Property.always(
+                    "without the option no role certificate is ever issued",
+                    lambda w: all(w[i][0] in ("no-certificate", "pki-bound") for i in env.bindings),
+                    ("CERT-1", "SITE-3"),
+                )
+            )
+        )
+        return checks
+    for index in env.bindings:
+        name = env.names[index]
+
+        def pending(w: World, i: int = index) -> bool:
+            return w[i][0] in PENDING_STATES
+
+        def not_pending(w: World, i: int = index) -> bool:
+            return w[i][0] not in PENDING_STATES
+
+        def within(w: World, i: int = index) -> bool:
+            return w[i][0] not in PENDING_STATES or w[i][1] <= CERTIFICATE_DEADLINE
+
+        checks += [
+            Check(
+                Property.always(
+                    f"{name}: queued certificate work is never older than 30 minutes",
+                    within,
+                    ("CERT-2",),
+                )
+            ),
+            Check(
+                Property.leads_to(
+                    f"{name}: queued certificate work completes",
+                    pending,
+                    not_pending,
+                    ("CERT-2", "CERT-1"),
+                )
+            ),
+        ]
+    if not http:
+        return checks
+
+    def all_bound(w: World) -> bool:
+        return env.enhanced(w) and all(env.sms_bound(w, i) for i in http)
+
+    def any_stranded(w: World) -> bool:
+        return any(stranded(model, w, i) for i in http)
+
+    def careful_never_stranded(w: World) -> bool:
+        return w[HISTORY][0] == "rapid" or not any_stranded(w)
+
+    checks += [
+        Check(
+            Property.sometimes(
+                "enhanced HTTP on with every HTTP site system's role certificate bound",
+                all_bound,
+                ("CERT-1", "SCN-1"),
+            )
+        ),
+        Check(
+            Property.sometimes(
+                "rapid enable/disable leaves no SMS-Issuing certificate bound",
+                any_stranded,
+                ("CERT-3",),
+            )
+        ),
+        Check(
+            Property.always(
+                "toggling only after the previous change completed never strands a certificate",
+                careful_never_stranded,
+                ("CERT-5", "CERT-3"),
+            )
+        ),
+        Check(
+            Property.eventually(
+                "after the workaround every HTTP site system's role certificate is bound",
+                lambda w: all(env.sms_bound(w, i) for i in http),
+                ("CERT-4",),
+            ),
+            WORKAROUND,
+        ),
+    ]
+    return checks
+
+
+def _client_checks(model: WorldModel) -> list[Check]:
+    env = model.env
+    clients = env.clients
+
+    def some_due(w: World) -> bool:
+        return any(w[i][0] == REREGISTRATION_DUE for i in clients)
+
+    def none_due(w: World) -> bool:
+        return not some_due(w)
+
+    def gap_bounded(w: World) -> bool:
+        return all(
+            w[i][0] != REREGISTRATION_DUE or (env.enhanced(w) and w[i][1] <= POLICY_CYCLE)
+            for i in clients
+        )
+
+    def no_old_regime_while_enhanced(w: World) -> bool:
+        return not env.enhanced(w) or all(w[i][0] != "registered:self-signed" for i in clients)
+
+    def evidence_only(w: World) -> bool:
+        for i in clients:
+            client = env.client(i)
+            lacks = not client.pki_certificate and (
+                client.join == "workgroup" or (client.join == "azure-ad" and client.build < 1803)
+            )
+            if lacks and w[i][0] in REGISTERED_STATES | {REREGISTRATION_DUE}:
+                return False
+        return True
+
+    checks = [
+        Check(
+            Property.always(
+                "with enhanced HTTP on no client stays registered under the old regime",
+                no_old_regime_while_enhanced,
+                ("REG-4",),
+            )
+        ),
+        Check(
+            Property.always(
+                "client notification fails only after enabling, for at most one policy cycle",
+                gap_bounded,
+                ("REG-5", "SEC-3"),
+            )
+        ),
+        Check(
+            Property.always(
+                "without approval, a client with no identity evidence is never registered",
+                evidence_only,
+                ("SEC-2", "REG-3"),
+            ),
+            NO_APPROVAL,
+        ),
+        Check(
+            Property.sometimes(
+                "a client waits for manual approval",
+                lambda w: any(w[i][0] == "pending-approval" for i in clients),
+                ("REG-3",),
+            )
+        ),
+    ]
+    if model.option_available():
+        checks += [
+            Check(
+                Property.sometimes(
+                    "an existing client is due to re-register after enhanced HTTP is enabled",
+                    some_due,
+                    ("REG-4", "REG-5"),
+                )
+            ),
+            Check(
+                Property.leads_to(
+                    "every client due to re-register re-registers at a policy poll",
+                    some_due,
+                    none_due,
+                    ("REG-4",),
+                )
+            ),
+        ]
+    return checks
+
+
+def lab_checks(model: WorldModel) -> tuple[Check, ...]:
+    """Every check for the lab of `model`, in report order."""
+    general = [
+        Check(
+            Property.deadlock_free(
+                "no reachable state is a deadlock (time-bounded claims need the model to go on)",
+                ("CERT-2", "REG-5"),
+            )
+        ),
+        Check(
+            Property.recoverable(
+                "from every reachable state the site can return to a healthy state",
+                _healthy(model),
+                ("CERT-4", "REG-4"),
+            )
+        ),
+    ]
+    return tuple(_site_checks(model) + _binding_checks(model) + _client_checks(model) + general)
+
+
+def _healthy(model: WorldModel) -> Pred:
+    env = model.env
+
+    def healthy(w: World) -> bool:
+        if any(w[i][0] in PENDING_STATES for i in env.bindings) or w[EXEC][0] != "running":
+            return False
+        if any(w[i][0] == REREGISTRATION_DUE for i in env.clients):
+            return False
+        return not any(stranded(model, w, i) for i in env.bindings)
+
+    return healthy

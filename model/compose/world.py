@@ -1,0 +1,465 @@
+"""The composed model of a lab: every machine instance, one world state, one successor function.
+
+A world is a tuple with one ``(control state, timer)`` pair per machine instance, in a fixed layout:
+site mode, Azure AD application, smsexec, clock, toggle history, one certificate binding per
+management point then per distribution point, then one registration per client. Timers are -1 where
+the state has no deadline. Everything is derived from the declarations in `model/spec/site.py`,
+`model/spec/binding.py`, `model/spec/registration.py` and `model/spec/clock.py`; this module only
+composes them:
+a local row fires, every other instance reacts to the row's name through its reaction rows (at most
+one each), the clock's step advances every running timer.
+
+`WorldModel` is the generic model checker's view of a lab (it knows nothing of Enhanced HTTP).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from model.config.schema import Client, DistributionPoint, Lab, ManagementPoint
+from model.spec.access import (
+    METHODS,
+    Method,
+    dp_authentication_methods,
+    dp_type,
+    mp_registration_methods,
+)
+from model.spec.binding import (
+    BINDING,
+    BOUND_STATES,
+    PENDING_STATES,
+    SMSEXEC,
+    TOGGLE_HISTORY,
+    initial_binding,
+)
+from model.spec.clock import CLOCK, QUANTUM_MINUTES
+from model.spec.machine import Machine, Row
+from model.spec.registration import REGISTRATION
+from model.spec.site import AZURE_AD_APP, ENHANCED_STATES, SITE_MODE, option_available
+from model.spec.state import Action, World
+
+__all__ = [
+    "APP",
+    "CLOCK_AT",
+    "EXEC",
+    "HISTORY",
+    "MACHINES",
+    "SITE",
+    "Action",
+    "Env",
+    "ModelError",
+    "World",
+    "WorldModel",
+]
+
+
+MACHINES: tuple[Machine, ...] = (
+    SITE_MODE,
+    AZURE_AD_APP,
+    SMSEXEC,
+    CLOCK,
+    TOGGLE_HISTORY,
+    BINDING,
+    REGISTRATION,
+)
+"""Every declared machine, once each."""
+
+SITE, APP, EXEC, CLOCK_AT, HISTORY = range(5)
+
+
+class ModelError(ValueError):
+    """A lab that the model cannot represent (one line: the key, the value, what is accepted)."""
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    local: dict[str, tuple[tuple[int, Row], ...]]
+    reactions: dict[str, dict[str, tuple[tuple[int, Row], ...]]]
+    deadlines: dict[str, int]
+
+
+def _compile(machine: Machine) -> _Compiled:
+    local: dict[str, list[tuple[int, Row]]] = {}
+    reactions: dict[str, dict[str, list[tuple[int, Row]]]] = {}
+    for number, row in enumerate(machine.rows):
+        for source in row.source:
+            if row.event is None:
+                local.setdefault(source, []).append((number, row))
+            else:
+                reactions.setdefault(row.event, {}).setdefault(source, []).append((number, row))
+    return _Compiled(
+        local={k: tuple(v) for k, v in local.items()},
+        reactions={e: {k: tuple(v) for k, v in by.items()} for e, by in reactions.items()},
+        deadlines={s.name: s.deadline for s in machine.states if s.deadline is not None},
+    )
+
+
+_COMPILED: dict[str, _Compiled] = {m.name: _compile(m) for m in MACHINES}
+
+
+class Env:
+    """A lab's instances and the questions guards ask of a world (read-only helpers)."""
+
+    def __init__(self, lab: Lab) -> None:
+        self.lab = lab
+        mps, dps = lab.management_points, lab.distribution_points
+        self.first_binding = HISTORY + 1
+        self.first_dp = self.first_binding + len(mps)
+        self.first_client = self.first_dp + len(dps)
+        self.machines: tuple[Machine, ...] = (
+            SITE_MODE,
+            AZURE_AD_APP,
+            SMSEXEC,
+            CLOCK,
+            TOGGLE_HISTORY,
+            *(BINDING for _ in (*mps, *dps)),
+            *(REGISTRATION for _ in lab.clients),
+        )
+        self.names: tuple[str, ...] = (
+            "site",
+            "azure-ad-app",
+            "smsexec",
+            "clock",
+            "toggle-history",
+            *(mp.name for mp in mps),
+            *(dp.name for dp in dps),
+            *(client.name for client in lab.clients),
+        )
+        self.compiled = tuple(_COMPILED[m.name] for m in self.machines)
+        self.bindings = range(self.first_binding, self.first_client)
+        self.clients = range(self.first_client, len(self.machines))
+        reactors: dict[str, list[tuple[int, str, dict[str, tuple[tuple[int, Row], ...]]]]] = {}
+        for index, (machine, compiled) in enumerate(zip(self.machines, self.compiled, strict=True)):
+            for event, by_source in compiled.reactions.items():
+                reactors.setdefault(event, []).append((index, machine.name, by_source))
+        self.reactors = {event: tuple(found) for event, found in reactors.items()}
+        """For each event, the instances with reaction rows to it (precomputed for speed)."""
+        version = lab.site.version
+        self._accepting: dict[tuple[Method, bool], tuple[int, ...]] = {
+            (method, enhanced): tuple(
+                number
+                for number, mp in enumerate(mps)
+                if method in mp_registration_methods(mp.connections, version, enhanced)
+            )
+            for method in METHODS
+            for enhanced in (False, True)
+        }
+        self.memo: dict[tuple[str, int, bool], frozenset[Method]] = {}
+        """Memo for pure functions of an instance's configuration (see `registration.evidence`)."""
+
+    def client(self, index: int) -> Client:
+        """The configuration of the client at instance `index`."""
+        return self.lab.clients[index - self.first_client]
+
+    def site_system(self, index: int) -> ManagementPoint | DistributionPoint:
+        """The configuration of the site system whose binding is instance `index`."""
+        if index < self.first_dp:
+            return self.lab.management_points[index - self.first_binding]
+        return self.lab.distribution_points[index - self.first_dp]
+
+    def enhanced(self, world: World) -> bool:
+        """Whether enhanced HTTP is on (in either client communication mode)."""
+        return world[SITE][0] in ENHANCED_STATES
+
+    def app_ready(self, world: World) -> bool:
+        """Whether the site is onboarded to Azure AD with a current application (PRE-1)."""
+        return world[APP][0] == "updated"
+
+    def smsexec_running(self, world: World) -> bool:
+        """Whether smsexec, and with it the certificate manager, is running."""
+        return world[EXEC][0] == "running"
+
+    def certificate_work_pending(self, world: World) -> bool:
+        """Whether any site system has queued certificate work."""
+        return any(world[i][0] in PENDING_STATES for i in self.bindings)
+
+    def sms_bound(self, world: World, index: int) -> bool:
+        """Whether the site system at `index` has its SMS role certificate bound in IIS."""
+        return world[index][0] in BOUND_STATES
+
+    def time_can_advance(self, world: World) -> bool:
+        """A timer runs and none stands at its deadline."""
+        running = False
+        for (state, timer), compiled in zip(world, self.compiled, strict=True):
+            if timer >= 0:
+                running = True
+                if timer >= compiled.deadlines[state]:
+                    return False
+        return running
+
+    def overdue(self, world: World) -> bool:
+        """Some timer stands at its deadline: the pending system step must come first."""
+        for (state, timer), compiled in zip(world, self.compiled, strict=True):
+            if timer >= 0 and timer >= compiled.deadlines[state]:
+                return True
+        return False
+
+    def mp_reachable(self, world: World, client_index: int, mp_number: int) -> bool:
+        """Whether the client reaches management point `mp_number` (intranet, or through a CMG)."""
+        if self.client(client_index).network == "intranet":
+            return True
+        if not self.lab.site.cloud_management_gateway:
+            return False
+        mp = self.lab.management_points[mp_number]
+        if mp.connections == "https":
+            return True
+        return self.enhanced(world) and self.sms_bound(world, self.first_binding + mp_number)
+
+    def some_mp_accepts(self, world: World, client_index: int, method: Method) -> bool:
+        """Whether some reachable management point registers with `method` now."""
+        client = self.client(client_index)
+        if client.network == "internet" and method not in (
+            "azure-ad-device-token",
+            "pki-certificate",
+        ):
+            return False
+        return any(
+            self.mp_reachable(world, client_index, number)
+            for number in self._accepting[method, self.enhanced(world)]
+        )
+
+    def dp_methods(self, world: World, dp: DistributionPoint) -> frozenset[Method]:
+        """What distribution point `dp` accepts now (DP table)."""
+        kind = dp_type(dp.connections, dp.allow_anonymous)
+        return dp_authentication_methods(kind, self.lab.site.version, self.enhanced(world))
+
+
+def _initial_site(lab: Lab) -> str:
+    site = lab.site
+    if site.enhanced_http and not (site.version == "1806" and site.prerelease_features):
+        raise ModelError(
+            f"site.enhanced_http: true is not accepted for version {site.version} with "
+            f"prerelease_features = {str(site.prerelease_features).lower()}; enhanced HTTP "
+            "needs version 1806 with prerelease_features = true"
+        )
+    base = site.client_communication
+    return f"{base}+enhanced" if site.enhanced_http else base
+
+
+def _initial_app(lab: Lab) -> str:
+    if not lab.site.azure_ad_onboarded:
+        return "not-onboarded"
+    return "updated" if lab.site.azure_ad_app_updated else "needs-update"
+
+
+class WorldModel:
+    """A lab's composed model, in the shape the generic checker explores.
+
+    Clients with identical configuration are interchangeable; the canonical form sorts their
+    states. A variant may leave out rows by name (`without`), start from given worlds (`initial`)
+    or keep only the system's own fair steps (`fair_only`): properties such as "after the
+    workaround, the binding is restored" are checked on such variants.
+    """
+
+    def __init__(
+        self,
+        lab: Lab,
+        *,
+        without: frozenset[str] = frozenset(),
+        initial: Sequence[World] | None = None,
+        fair_only: bool = False,
+    ) -> None:
+        self.env = Env(lab)
+        self.lab = lab
+        self.without = without
+        self.fair_only = fair_only
+        groups: dict[Client, list[int]] = {}
+        for index in self.env.clients:
+            key = self.env.client(index)
+            groups.setdefault(replace(key, name=""), []).append(index)
+        self.symmetric_groups: tuple[tuple[int, ...], ...] = tuple(
+            tuple(g) for g in groups.values() if len(g) > 1
+        )
+        contiguous = all(list(g) == list(range(g[0], g[-1] + 1)) for g in self.symmetric_groups)
+        self._symmetric_runs: tuple[tuple[int, int], ...] | None = (
+            tuple(sorted((g[0], g[-1] + 1) for g in self.symmetric_groups)) if contiguous else None
+        )
+        """Interchangeable clients as (start, stop) slices when each group is contiguous."""
+        self._client_kind: dict[int, int] = {
+            index: kind for kind, group in enumerate(groups.values()) for index in group
+        }
+        self._client_rows: dict[
+            tuple[int, str, tuple[str, str, World]], tuple[tuple[int, Row], ...]
+        ] = {}
+        """Enabled client rows by (kind of client, its state, what client guards read).
+
+        Client guards read only the client's own configuration and state, the site mode, the
+        Azure AD application and the management points' bindings (see `model/spec/registration.py`);
+        `tests/test_world.py` checks the memo against evaluating every guard."""
+        enhanced = lab.site.enhanced_http
+        start: list[tuple[str, int]] = [
+            (_initial_site(lab), -1),
+            (_initial_app(lab), -1),
+            ("running", -1),
+            ("ticking", -1),
+            ("careful", -1),
+        ]
+        systems: tuple[ManagementPoint | DistributionPoint, ...] = (
+            *lab.management_points,
+            *lab.distribution_points,
+        )
+        for system in systems:
+            start.append((initial_binding(system.connections == "https", enhanced), -1))
+        start.extend(("unregistered", -1) for _ in lab.clients)
+        self.initial: World = tuple(start)
+        self.starts: tuple[World, ...] = tuple(initial) if initial is not None else (self.initial,)
+        self.fired: set[tuple[str, int]] = set()
+
+    def init_states(self) -> Sequence[World]:
+        """The lab as configured, before anything happens (or the given starting worlds)."""
+        return self.starts
+
+    def actions(self, state: World) -> Iterator[Action]:
+        """Every enabled local row of every instance (less the rows this variant leaves out).
+
+        Modeling assumption (urgency): while some timer stands at its deadline only the system's
+        own steps can happen; the environment's next step comes after the overdue work. Without
+        it, an administrator who restarts smsexec over and over within one instant would stop
+        time (a Zeno behaviour) and starve the certificate manager.
+        """
+        env = self.env
+        without = self.without
+        fair_only = self.fair_only or env.overdue(state)
+        first_client = env.first_client
+        context = (state[SITE][0], state[APP][0], state[env.first_binding : env.first_dp])
+        memo = self._client_rows
+        for index, (control, _timer) in enumerate(state):
+            if index < first_client:
+                enabled: Iterable[tuple[int, Row]] = (
+                    (number, row)
+                    for number, row in env.compiled[index].local.get(control, ())
+                    if row.guard(env, state, index)
+                )
+            else:
+                key = (self._client_kind[index], control, context)
+                found = memo.get(key)
+                if found is None:
+                    found = memo[key] = tuple(
+                        (number, row)
+                        for number, row in env.compiled[index].local.get(control, ())
+                        if row.guard(env, state, index)
+                    )
+                enabled = found
+            for number, row in enabled:
+                if fair_only and not row.fair:
+                    continue
+                if without and row.name in without:
+                    continue
+                yield (index, number)
+
+    def next_state(self, state: World, action: Action) -> World:
+        """Fire a local row, let every other instance react to it, update timers."""
+        env = self.env
+        index, number = action
+        row = env.machines[index].rows[number]
+        fired = self.fired
+        fired.add((env.machines[index].name, number))
+        if index == CLOCK_AT:
+            return tuple((c, t + 1) if t >= 0 else (c, t) for c, t in state)
+        entered = self._enter(index, state[index], row.dest)
+        reactors = env.reactors.get(row.name)
+        if reactors is None:
+            return (*state[:index], entered, *state[index + 1 :])
+        new = list(state)
+        new[index] = entered
+        name = row.name
+        for other, machine_name, by_source in reactors:
+            if other == index:
+                continue
+            control = state[other][0]
+            matched: Row | None = None
+            for react_number, reaction in by_source.get(control, ()):
+                if reaction.guard(env, state, other):
+                    if matched is not None:
+                        raise ModelError(
+                            f"{env.names[other]}: two reaction rows match {name!r} in state "
+                            f"{control!r}; make their guards exclusive"
+                        )
+                    matched = reaction
+                    fired.add((machine_name, react_number))
+            if matched is not None:
+                new[other] = self._enter(other, state[other], matched.dest)
+        return tuple(new)
+
+    def fire(self, world: World, index: int, name: str) -> World:
+        """Fire the enabled local row called `name` of instance `index` (exactly one must be)."""
+        matching = [a for a in self.actions(world) if a[0] == index and self.action_name(a) == name]
+        if len(matching) != 1:
+            raise ModelError(
+                f"{self.env.names[index]}: {name!r} is not enabled in state {world[index][0]!r}"
+                if not matching
+                else f"{self.env.names[index]}: {name!r} matches {len(matching)} rows"
+            )
+        return self.next_state(world, matching[0])
+
+    def _enter(self, index: int, current: tuple[str, int], dest: str) -> tuple[str, int]:
+        if dest == current[0]:
+            return current
+        return (dest, 0 if dest in self.env.compiled[index].deadlines else -1)
+
+    def is_fair(self, action: Action) -> bool:
+        """System steps (site components, client agent, clock) are weakly fair."""
+        index, number = action
+        return self.env.machines[index].rows[number].fair
+
+    def action_name(self, action: Action) -> str:
+        """The declared name of the action's row."""
+        index, number = action
+        return self.env.machines[index].rows[number].name
+
+    def all_action_names(self) -> Sequence[str]:
+        """The names of every local row of every machine instance in the lab."""
+        names = {row.name for m in set(self.env.machines) for row in m.local_rows}
+        return tuple(sorted(names))
+
+    def canonical(self, state: World) -> World:
+        """Sort the states of interchangeable clients (same configuration)."""
+        runs = self._symmetric_runs
+        if runs is None:
+            new = list(state)
+            for group in self.symmetric_groups:
+                for i, value in zip(group, sorted(state[i] for i in group), strict=True):
+                    new[i] = value
+            return tuple(new)
+        if not runs:
+            return state
+        parts: list[tuple[tuple[str, int], ...]] = []
+        at = 0
+        for start, stop in runs:
+            parts.append(state[at:start])
+            parts.append(tuple(sorted(state[start:stop])))
+            at = stop
+        parts.append(state[at:])
+        return tuple(item for part in parts for item in part)
+
+    def describe_step(self, before: World, action: Action, after: World) -> str:
+        """The action in the source's words, on which instance, and what changed."""
+        index, number = action
+        row = self.env.machines[index].rows[number]
+        changes = [
+            f"{self.env.names[i]}: {a[0]} -> {b[0]}"
+            for i, (a, b) in enumerate(zip(before, after, strict=True))
+            if a[0] != b[0]
+        ]
+        who = self.env.names[index]
+        head = f"{row.name} ({who})"
+        if index == CLOCK_AT:
+            return f"{row.name}"
+        return f"{head}: {'; '.join(changes)}" if changes else head
+
+    def state_to_json(self, state: World) -> dict[str, Any]:
+        """A world as JSON: each instance's state, and the minutes on its timer if one runs."""
+        out: dict[str, Any] = {}
+        for name, (control, timer) in zip(self.env.names, state, strict=True):
+            if name == "clock":
+                continue
+            out[name] = (
+                {"state": control, "minutes": timer * QUANTUM_MINUTES} if timer >= 0 else control
+            )
+        return out
+
+    def option_available(self) -> bool:
+        """Whether the lab's site offers the enhanced HTTP option at all (SITE-3)."""
+        return option_available(self.env, self.initial, SITE)

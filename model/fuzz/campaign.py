@@ -1,0 +1,293 @@
+"""A stateful fuzz campaign: Hypothesis drives a lab in lockstep with the model (issue 5).
+
+A campaign runs rounds of Hypothesis examples of the lab's generated state machine
+(`model.fuzz.machine`) until its example budget or its time is spent, or an invariant breaks.
+Coverage is measured against the checker's reachable set for the same lab
+(`model.fuzz.coverage`). A broken invariant stops the campaign; Hypothesis shrinks the example
+first, and the shrunk example's steps, in the source's words, become the failure and its replay
+file (`model.fuzz.replay`).
+
+Reproducibility (STYLE rule 7): every round's Hypothesis seed is derived from the campaign seed;
+with an example budget the rounds, and so the printed result, are the same for the same seed (the
+example database is not read then). A time budget decides how many rounds run, so such a run
+reproduces from its seed and its step lists rather than as a whole.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from hypothesis import seed as hypothesis_seed
+from hypothesis.stateful import run_state_machine_as_test
+
+from model.compose.world import WorldModel
+from model.config.labfile import lab_to_toml
+from model.config.schema import Lab
+from model.fuzz.coverage import Coverage, Reachable
+from model.fuzz.driver import Driver
+from model.fuzz.invariants import InvariantBroken, state_invariants
+from model.fuzz.lockstep import FuzzStep
+from model.fuzz.machine import Session, machine_class
+from model.fuzz.minimize import minimize
+from model.fuzz.profiles import Profile, profile_settings
+from model.fuzz.replay import write_replay
+from model.fuzz.rules import RuleSpec, derive_rules
+from model.lab.attacks import CATALOGUE
+from model.lab.facade import LabDriver
+
+# Hypothesis documents the factory as "anything which returns an instance of RuleBasedStateMachine
+# when called with no arguments"; its annotation varies between releases (untyped, then
+# `type[RuleBasedStateMachine]`), so the call goes through this one declared signature.
+_run_as_test: Callable[..., None] = run_state_machine_as_test
+
+__all__ = [
+    "CATALOGUE_NAMES",
+    "ROUND_EXAMPLES",
+    "CampaignPlan",
+    "Failure",
+    "FuzzResult",
+    "lab_driver",
+    "never_enabled",
+    "run_campaign",
+]
+
+ROUND_EXAMPLES = 2
+"""Examples per Hypothesis round: examples are long, so a few per round keep a time budget
+overshot by little (the budget is looked at between rounds)."""
+
+DriverFactory = Callable[[WorldModel], Driver]
+
+
+@dataclass(frozen=True)
+class CampaignPlan:
+    """What to run: the lab, the seed, one budget, the profile, steering on or off."""
+
+    lab: Lab
+    seed: int
+    seconds: float | None = None
+    examples: int | None = None
+    mutant: str | None = None
+    profile: Profile = "fuzz"
+    steering: bool = True
+    replay_folder: Path | None = None
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A broken invariant and the shrunk step list that breaks it."""
+
+    invariant: str
+    detail: str
+    steps: tuple[FuzzStep, ...]
+    replay_file: Path | None
+
+    def to_json(self) -> dict[str, Any]:
+        """The issue's failure shape."""
+        return {
+            "invariant": self.invariant,
+            "detail": self.detail,
+            "steps": [step.text for step in self.steps],
+            "replay_file": None if self.replay_file is None else str(self.replay_file),
+        }
+
+
+@dataclass(frozen=True)
+class FuzzResult:
+    """What a campaign did and found."""
+
+    seed: int
+    seconds: float
+    steps: int
+    examples: int
+    reached: int
+    reachable: int
+    timeline: tuple[tuple[float, int], ...]
+    rules: tuple[tuple[str, int], ...]
+    failures: tuple[Failure, ...]
+    never_enabled: tuple[str, ...]
+    """Row rules that no state of the checker's reachable set enables: the lab rules them out,
+    so their never firing is no gap in the campaign."""
+
+    @property
+    def steps_per_s(self) -> float:
+        """Lab steps per second of wall time (set-up included)."""
+        return self.steps / self.seconds if self.seconds > 0 else 0.0
+
+    @property
+    def fraction(self) -> float:
+        """Reached states as a share of the checker's reachable set."""
+        return self.reached / self.reachable if self.reachable else 0.0
+
+    @property
+    def never_fired(self) -> tuple[str, ...]:
+        """Rules (rows and attacks) that never fired."""
+        return tuple(name for name, count in self.rules if count == 0)
+
+    def to_json(self) -> dict[str, Any]:
+        """The shape `ehttp fuzz --json` prints (issue 5)."""
+        return {
+            "seed": self.seed,
+            "seconds": round(self.seconds, 3),
+            "steps": self.steps,
+            "steps_per_s": round(self.steps_per_s, 1),
+            "examples": self.examples,
+            "coverage": {
+                "reached": self.reached,
+                "reachable": self.reachable,
+                "fraction": round(self.fraction, 4),
+                "timeline": [[round(at, 3), count] for at, count in self.timeline],
+            },
+            "rules": dict(self.rules),
+            "never_fired": list(self.never_fired),
+            "never_enabled": list(self.never_enabled),
+            "failures": [failure.to_json() for failure in self.failures],
+        }
+
+
+def _round_budgets(plan: CampaignPlan) -> list[int] | None:
+    if plan.examples is None:
+        return None
+    full, rest = divmod(plan.examples, ROUND_EXAMPLES)
+    return [ROUND_EXAMPLES] * full + ([rest] if rest else [])
+
+
+def _timeline(coverage: Coverage, seconds: float) -> tuple[tuple[float, int], ...]:
+    """The reached count at each whole second and at the end."""
+    marks = [float(s) for s in range(1, int(seconds) + 1)] + [seconds]
+    points: list[tuple[float, int]] = [(0.0, coverage.reached_at(0.0))]
+    for mark in marks:
+        count = coverage.reached_at(mark)
+        if mark > points[-1][0]:
+            points.append((mark, count))
+    return tuple(points)
+
+
+def lab_driver(plan: CampaignPlan) -> DriverFactory:
+    """Concrete labs for the plan's lab, seed and mutant (`model.lab.facade.LabDriver`)."""
+
+    def new(model: WorldModel) -> Driver:
+        return LabDriver(plan.lab, seed=plan.seed, mutant=plan.mutant)
+
+    return new
+
+
+CATALOGUE_NAMES: tuple[str, ...] = tuple(attack.name for attack in CATALOGUE)
+"""Every attack of the catalogue, in catalogue order."""
+
+
+def run_campaign(
+    plan: CampaignPlan,
+    new_driver: DriverFactory | None = None,
+    *,
+    attacks: Sequence[str] = CATALOGUE_NAMES,
+    progress: Callable[[Coverage, int], None] | None = None,
+) -> FuzzResult:
+    """Run the campaign `plan` on drivers made by `new_driver` for the lab's model (default:
+    concrete labs, `lab_driver`), whose attack rule draws from `attacks`.
+
+    `progress` is told the tally and the reachable count after every example.
+    """
+    coverage = Coverage()
+    model = WorldModel(plan.lab)
+    reachable = Reachable(model)
+    make = lab_driver(plan) if new_driver is None else new_driver
+    rules = derive_rules(model)
+    session = Session(
+        model=model,
+        rules=rules,
+        invariants=state_invariants(model),
+        new_driver=lambda: make(model),
+        attacks=tuple(attacks),
+        reachable=reachable,
+        coverage=coverage,
+        steering=plan.steering,
+        on_example=None if progress is None else lambda: progress(coverage, len(reachable)),
+    )
+    budgets = _round_budgets(plan)
+    deadline = None if plan.seconds is None else coverage.started + plan.seconds
+    seeds = random.Random(plan.seed)
+    failure: Failure | None = None
+    number = 0
+    while failure is None:
+        if budgets is not None:
+            if number >= len(budgets):
+                break
+            examples = budgets[number]
+        else:
+            if deadline is None or time.perf_counter() >= deadline:
+                break
+            examples = ROUND_EXAMPLES
+        round_seed = seeds.getrandbits(64)
+        session.begin_round()
+        broken = _run_round(session, plan, examples, round_seed, number)
+        if broken is not None:
+            failure = _failure(plan, session, broken)
+        number += 1
+    seconds = time.perf_counter() - coverage.started
+    counts = [(spec.title, coverage.rules[spec.title]) for spec in rules]
+    counts += [(f"attack: {name}", coverage.rules[f"attack: {name}"]) for name in session.attacks]
+    return FuzzResult(
+        seed=plan.seed,
+        seconds=seconds,
+        steps=coverage.steps,
+        examples=coverage.examples,
+        reached=len(coverage.reached),
+        reachable=len(reachable),
+        timeline=_timeline(coverage, seconds),
+        rules=tuple(counts),
+        failures=() if failure is None else (failure,),
+        never_enabled=never_enabled(model, reachable, rules),
+    )
+
+
+def never_enabled(
+    model: WorldModel, reachable: Reachable, rules: Sequence[RuleSpec]
+) -> tuple[str, ...]:
+    """The titles of the row rules that no reachable state enables (in rule order)."""
+    machines = model.env.machines
+    enabled = {
+        (machines[index].name, number)
+        for state in reachable.states
+        for index, number in model.actions(state)
+    }
+    return tuple(spec.title for spec in rules if (spec.machine, spec.number) not in enabled)
+
+
+def _run_round(
+    session: Session, plan: CampaignPlan, examples: int, round_seed: int, number: int
+) -> InvariantBroken | None:
+    machine = machine_class(session)
+
+    def factory() -> object:
+        return machine()
+
+    key = f"{lab_to_toml(plan.lab)}|{plan.mutant}|{plan.steering}|{number}"
+    factory._hypothesis_internal_add_digest = key.encode()  # type: ignore[attr-defined]
+    settings = profile_settings(plan.profile, examples, reuse=plan.examples is None)
+    try:
+        _run_as_test(hypothesis_seed(round_seed)(factory), settings=settings)
+    except InvariantBroken as broken:
+        return broken
+    return None
+
+
+def _failure(plan: CampaignPlan, session: Session, broken: InvariantBroken) -> Failure:
+    """The shrunk example's failure, shortened further by `model.fuzz.minimize.minimize`."""
+    assert session.last is not None, "an invariant broke before any example started"
+    steps, broken = minimize(
+        plan.lab, plan.seed, plan.mutant, tuple(session.last.steps), broken, session.new_driver
+    )
+    path = write_replay(
+        plan.replay_folder,
+        lab=plan.lab,
+        seed=plan.seed,
+        mutant=plan.mutant,
+        invariant=broken.invariant,
+        steps=steps,
+    )
+    return Failure(broken.invariant, broken.detail, steps, path)

@@ -1,0 +1,256 @@
+"""Replay files: a failure's steps as JSON, and replaying them (or a checker trace) into a lab.
+
+Issue 5: every failure is written as JSON, and `ehttp fuzz --replay FILE` replays it exactly. A
+replay file holds the lab (as lab-file TOML), the seed the lab's keys derive from, the mutant if
+one was planted, the broken invariant and the steps in the source's words, each step naming its
+declared row (instance, machine, row number) or its attack, so replay does not depend on the
+order in which actions happen to be enumerated.
+
+The same command replays a trace from `ehttp check --json` (a property's ``"trace"``: a list of
+``{"action", "state", "text"}``): each step is mapped back to the model action whose successor
+renders as the trace's next state, so a checker witness can be watched happening in the lab.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from model.compose.world import Action, World, WorldModel
+from model.config.labfile import LabError, lab_to_toml, parse_lab
+from model.config.schema import Lab
+from model.fuzz.driver import Driver
+from model.fuzz.invariants import InvariantBroken, state_invariants
+from model.fuzz.lockstep import FuzzStep, Lockstep
+from model.fuzz.profiles import cache_folder
+
+__all__ = [
+    "FORMAT",
+    "ReplayError",
+    "ReplayOutcome",
+    "ReplayPlan",
+    "load_replay",
+    "replay",
+    "write_replay",
+]
+
+FORMAT = "ehttp-fuzz-replay"
+
+Move = Action | str
+"""A replayed step: a model action, or the name of an attack of the catalogue."""
+
+
+class ReplayError(ValueError):
+    """A replay file that can't be used (one line: which file, which field, what is accepted)."""
+
+
+@dataclass(frozen=True)
+class ReplayPlan:
+    """What to replay: the lab, its seed and mutant, and the steps."""
+
+    lab: Lab
+    seed: int
+    mutant: str | None
+    moves: tuple[Move, ...]
+    source: str
+    """"fuzz" for a campaign's replay file, "check" for a checker trace."""
+
+
+@dataclass(frozen=True)
+class ReplayOutcome:
+    """The steps carried out, and the invariant that broke (None when the replay is clean)."""
+
+    steps: tuple[FuzzStep, ...]
+    broken: InvariantBroken | None
+
+
+def _step_json(step: FuzzStep) -> dict[str, Any]:
+    if step.kind == "attack":
+        return {"attack": step.name, "text": step.text}
+    return {
+        "action": step.name,
+        "instance": step.instance,
+        "machine": step.machine,
+        "row": step.row,
+        "text": step.text,
+    }
+
+
+def write_replay(
+    folder: Path | None,
+    *,
+    lab: Lab,
+    seed: int,
+    mutant: str | None,
+    invariant: str,
+    steps: Sequence[FuzzStep],
+) -> Path:
+    """Write a failure's replay file into `folder` (default: the cache folder's `replays`)."""
+    document = {
+        "format": FORMAT,
+        "lab": lab_to_toml(lab),
+        "seed": seed,
+        "mutant": mutant,
+        "invariant": invariant,
+        "steps": [_step_json(step) for step in steps],
+    }
+    text = json.dumps(document, indent=2) + "\n"
+    digest = hashlib.sha256(text.encode()).hexdigest()[:12]
+    where = folder if folder is not None else cache_folder() / "replays"
+    where.mkdir(parents=True, exist_ok=True)
+    path = where / f"{lab.name}-seed{seed}-{digest}.json"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def load_replay(path: Path, lab: Lab) -> ReplayPlan:
+    """Read a replay file, or a checker trace to replay on `lab` (the file's own lab wins)."""
+    where = str(path)
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise ReplayError(f"--replay: {where}: {error.strerror or error}") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ReplayError(
+            f"--replay: {where} is not JSON ({error}); give a replay file "
+            "written by ehttp fuzz or a trace from ehttp check --json"
+        ) from None
+    if isinstance(document, dict) and document.get("format") == FORMAT:
+        return _fuzz_plan(document, where)
+    if isinstance(document, dict) and isinstance(document.get("trace"), list):
+        return _check_plan(document["trace"], lab, where)
+    if isinstance(document, list):
+        return _check_plan(document, lab, where)
+    raise ReplayError(
+        f'--replay: {where} is neither a replay file ("format": "{FORMAT}") nor a checker '
+        'trace (a property\'s "trace" list from ehttp check --json)'
+    )
+
+
+def _fuzz_plan(document: dict[str, Any], where: str) -> ReplayPlan:
+    try:
+        lab = parse_lab(str(document["lab"]), f"{where} (lab)")
+    except LabError as error:
+        raise ReplayError(f"--replay: {error}") from None
+    except KeyError:
+        raise ReplayError(f"--replay: {where}: key 'lab' is missing; give the lab's TOML") from None
+    seed, mutant, steps = document.get("seed"), document.get("mutant"), document.get("steps")
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        raise ReplayError(f"--replay: {where}: seed {seed!r} is not accepted; give a whole number")
+    if mutant is not None and not isinstance(mutant, str):
+        raise ReplayError(f"--replay: {where}: mutant {mutant!r} is not accepted; a name or null")
+    if not isinstance(steps, list):
+        raise ReplayError(f"--replay: {where}: steps {steps!r} is not accepted; give a list")
+    model = WorldModel(lab)
+    moves = tuple(_move(model, step, number, where) for number, step in enumerate(steps, 1))
+    return ReplayPlan(lab, seed, mutant, moves, "fuzz")
+
+
+def _move(model: WorldModel, step: object, number: int, where: str) -> Move:
+    env = model.env
+    if isinstance(step, dict) and isinstance(step.get("attack"), str):
+        return str(step["attack"])
+    if not isinstance(step, dict) or step.get("instance") not in env.names:
+        raise ReplayError(
+            f"--replay: {where}: step {number}: instance {_get(step, 'instance')!r} is not "
+            f'accepted; use one of {", ".join(env.names)} (or give an "attack")'
+        )
+    index = env.names.index(step["instance"])
+    machine = env.machines[index]
+    row = step.get("row")
+    if (
+        isinstance(row, bool)
+        or not isinstance(row, int)
+        or not 0 <= row < len(machine.rows)
+        or machine.rows[row].name != step.get("action")
+    ):
+        raise ReplayError(
+            f"--replay: {where}: step {number}: row {row!r} of {machine.name} is not "
+            f"{step.get('action')!r}; the file does not match this model's declarations"
+        )
+    return (index, row)
+
+
+def _get(step: object, key: str) -> object:
+    return step.get(key) if isinstance(step, dict) else step
+
+
+def _check_plan(trace: list[Any], lab: Lab, where: str) -> ReplayPlan:
+    """Map a checker trace onto model actions, one enabled action per step."""
+    model = WorldModel(lab)
+    if not trace or not isinstance(trace[0], dict) or "state" not in trace[0]:
+        raise ReplayError(
+            f'--replay: {where}: the trace is empty or its steps have no "state"; give a '
+            "property's trace from ehttp check --json"
+        )
+    world = model.initial
+    if model.state_to_json(world) != trace[0]["state"]:
+        raise ReplayError(
+            f"--replay: {where}: step 0: the trace starts from a state that is not the initial "
+            f"state of lab {lab.name!r}; give the --lab the trace was checked on"
+        )
+    moves: list[Move] = []
+    for number, step in enumerate(trace[1:], 1):
+        wanted = step.get("state") if isinstance(step, dict) else None
+        action = _action_to(model, world, wanted)
+        if action is None:
+            raise ReplayError(
+                f"--replay: {where}: step {number}: no enabled action of lab {lab.name!r} leads "
+                f"to the trace's state ({_get(step, 'text')!r})"
+            )
+        moves.append(action)
+        world = model.next_state(world, action)
+    return ReplayPlan(lab, 0, None, tuple(moves), "check")
+
+
+def _action_to(model: WorldModel, world: World, wanted: object) -> Action | None:
+    for action in model.actions(world):
+        if model.state_to_json(model.next_state(world, action)) == wanted:
+            return action
+    return None
+
+
+def replay(
+    plan: ReplayPlan, driver: Driver, on_step: Callable[[FuzzStep], None] | None = None
+) -> ReplayOutcome:
+    """Carry out the plan's steps on `driver` in lockstep with the model, checking every step.
+
+    A step the model does not allow where it comes is an error of the file, not of the lab.
+    """
+    lock = Lockstep(driver, state_invariants(driver.model))
+    shown = 0
+
+    def report() -> None:
+        nonlocal shown
+        if on_step is not None:
+            for step in lock.steps[shown:]:
+                on_step(step)
+        shown = len(lock.steps)
+
+    try:
+        lock.check()
+        for number, move in enumerate(plan.moves, 1):
+            if isinstance(move, str):
+                known = ", ".join(driver.attack_names()) or "(none: this driver has no attacks)"
+                if move not in driver.attack_names():
+                    raise ReplayError(
+                        f"--replay: step {number}: attack {move!r} is not accepted; "
+                        f"use one of {known}"
+                    )
+                lock.attack(move)
+            else:
+                if move not in set(driver.model.actions(lock.world)):
+                    raise ReplayError(
+                        f"--replay: step {number}: {driver.model.action_name(move)!r} "
+                        f"({driver.model.env.names[move[0]]}) is not enabled there"
+                    )
+                lock.act(move)
+            report()
+    except InvariantBroken as broken:
+        report()
+        return ReplayOutcome(tuple(lock.steps), broken)
+    return ReplayOutcome(tuple(lock.steps), None)

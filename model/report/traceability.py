@@ -1,0 +1,218 @@
+"""The requirement traceability matrix: ID -> quote -> properties and tests -> verdict.
+
+Implements the tracing DESIGN.md's "Requirement catalogue" asks for: every requirement ID of
+`specs/requirements.toml` is checked by properties of the model (`model.compose.properties.lab_checks`,
+run on the embedded default lab and the example labs in `specs/labs/`) or by tests that carry
+`@pytest.mark.req("ID", ...)`. Test markers are found by parsing `tests/*.py` with `ast` (no test
+is imported or run), so the matrix can be built from a source checkout at any time.
+
+An ID's verdict comes from the check runs it is given: "violated" or "unknown" when some property
+naming it is; "holds" when some property naming it holds and none fails; "vacuous" when every
+property naming it was vacuous; "tested" when only tests check it; "untraced" when nothing does.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from model.compose.checking import LabCheck
+from model.config.schema import Lab
+from model.config.labfile import default_lab, load_lab
+from model.compose.properties import lab_checks
+from model.report.requirements import SPECS, Requirement, load_requirements
+from model.compose.world import WorldModel
+
+__all__ = [
+    "LABS",
+    "TESTS",
+    "MarkerRef",
+    "PropertyRef",
+    "TraceRow",
+    "build_matrix",
+    "declared_properties",
+    "example_labs",
+    "property_refs",
+    "req_markers",
+]
+
+LABS = SPECS / "labs"
+"""The example lab files."""
+_CHECKOUT = Path(__file__).resolve().parents[2]
+TESTS: Path | None = (
+    _CHECKOUT / "tests" if (_CHECKOUT / "tests" / "conftest.py").is_file() else None
+)
+"""The source checkout's tests, whose `req` markers are read; None in an installed package,
+which has no tests (the report then says test traceability is not available)."""
+
+
+@dataclass(frozen=True)
+class PropertyRef:
+    """A property of one lab's model (on the variant it is stated on) and its verdict."""
+
+    lab: str
+    variant: str
+    name: str
+    kind: str
+    requirements: tuple[str, ...]
+    verdict: str
+
+
+@dataclass(frozen=True)
+class MarkerRef:
+    """A test carrying a `req` marker: ``tests/test_x.py::test_name`` and the IDs it names."""
+
+    path: str
+    name: str
+    requirements: tuple[str, ...]
+
+    @property
+    def node(self) -> str:
+        """The pytest node id."""
+        return f"{self.path}::{self.name}"
+
+
+@dataclass(frozen=True)
+class TraceRow:
+    """One requirement: where it comes from, what checks it, and the verdict."""
+
+    requirement: Requirement
+    properties: tuple[PropertyRef, ...]
+    tests: tuple[MarkerRef, ...]
+    verdict: str
+
+    @property
+    def id(self) -> str:
+        """The requirement ID."""
+        return self.requirement.id
+
+
+def example_labs() -> tuple[Lab, ...]:
+    """The embedded default lab, then every example lab in file-name order."""
+    return (default_lab(), *(load_lab(path) for path in sorted(LABS.glob("*.toml"))))
+
+
+def declared_properties(labs: Iterable[Lab]) -> tuple[PropertyRef, ...]:
+    """Every property `lab_checks` declares for each lab, without running the checker."""
+    return tuple(
+        PropertyRef(
+            lab.name, check.variant, check.prop.name, check.prop.kind, check.prop.requirements, ""
+        )
+        for lab in labs
+        for check in lab_checks(WorldModel(lab))
+    )
+
+
+def property_refs(runs: Iterable[LabCheck]) -> tuple[PropertyRef, ...]:
+    """Every property judged in the given check runs, with its verdict."""
+    return tuple(
+        PropertyRef(run.lab.name, variant, prop.name, prop.kind, prop.requirements, prop.verdict)
+        for run in runs
+        for variant, prop in run.properties
+    )
+
+
+def _is_req(node: ast.expr) -> ast.Call | None:
+    """The call when `node` is ``pytest.mark.req(...)`` or ``mark.req(...)``."""
+    if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
+        return None
+    func = node.func
+    if func.attr != "req":
+        return None
+    owner = func.value
+    if isinstance(owner, ast.Attribute) and owner.attr == "mark":
+        return node
+    if isinstance(owner, ast.Name) and owner.id == "mark":
+        return node
+    return None
+
+
+def _ids(calls: Iterable[ast.Call]) -> tuple[str, ...]:
+    found = [
+        arg.value
+        for call in calls
+        for arg in call.args
+        if isinstance(arg, ast.Constant) and isinstance(arg.value, str)
+    ]
+    return tuple(dict.fromkeys(found))
+
+
+def _module_marks(tree: ast.Module) -> list[ast.Call]:
+    calls: list[ast.Call] = []
+    for statement in tree.body:
+        if not isinstance(statement, ast.Assign):
+            continue
+        if not any(isinstance(t, ast.Name) and t.id == "pytestmark" for t in statement.targets):
+            continue
+        values = (
+            statement.value.elts if isinstance(statement.value, ast.List) else [statement.value]
+        )
+        calls.extend(call for value in values if (call := _is_req(value)) is not None)
+    return calls
+
+
+def _tests_in(
+    body: Sequence[ast.stmt], prefix: str, inherited: list[ast.Call]
+) -> list[tuple[str, tuple[str, ...]]]:
+    found: list[tuple[str, tuple[str, ...]]] = []
+    for node in body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name.startswith(
+            "test"
+        ):
+            own = [call for d in node.decorator_list if (call := _is_req(d)) is not None]
+            ids = _ids([*inherited, *own])
+            if ids:
+                found.append((f"{prefix}{node.name}", ids))
+        elif isinstance(node, ast.ClassDef) and node.name.startswith("Test"):
+            own = [call for d in node.decorator_list if (call := _is_req(d)) is not None]
+            found.extend(_tests_in(node.body, f"{prefix}{node.name}::", [*inherited, *own]))
+    return found
+
+
+def req_markers(tests: Path | None = TESTS) -> tuple[MarkerRef, ...]:
+    """Every test in ``tests/**/test_*.py`` with a `req` marker (on it, its class or the module).
+
+    Empty when there are no tests to read (an installed package)."""
+    refs: list[MarkerRef] = []
+    if tests is None:
+        return ()
+    for path in sorted(tests.rglob("test_*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        where = f"{tests.name}/{path.relative_to(tests).as_posix()}"
+        for name, ids in _tests_in(tree.body, "", _module_marks(tree)):
+            refs.append(MarkerRef(where, name, ids))
+    return tuple(refs)
+
+
+def _verdict(properties: Sequence[PropertyRef], tests: Sequence[MarkerRef]) -> str:
+    verdicts = {p.verdict for p in properties}
+    for bad in ("violated", "unknown"):
+        if bad in verdicts:
+            return bad
+    if "holds" in verdicts:
+        return "holds"
+    if tests:
+        return "tested"
+    if verdicts == {"vacuous"}:
+        return "vacuous"
+    return "untraced"
+
+
+def build_matrix(
+    properties: Sequence[PropertyRef], tests: Sequence[MarkerRef]
+) -> tuple[TraceRow, ...]:
+    """One row per catalogue requirement, in catalogue order."""
+    return tuple(
+        TraceRow(
+            requirement,
+            tuple(p for p in properties if requirement.id in p.requirements),
+            tuple(t for t in tests if requirement.id in t.requirements),
+            _verdict(
+                [p for p in properties if requirement.id in p.requirements],
+                [t for t in tests if requirement.id in t.requirements],
+            ),
+        )
+        for requirement in load_requirements()
+    )

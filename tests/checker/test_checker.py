@@ -1,0 +1,555 @@
+"""Tests for `model.checker.run`: classic puzzles with known answers, then the liveness semantics.
+
+Pinned numbers come from the puzzles' sources: DieHard (TLA+ Examples: 16 distinct states, "big
+jug holds 4" violated in 6 steps) and TwoPhase (TLA+ Examples and Stateright: 288 distinct states
+with 3 resource managers, TCConsistent holds).
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections import deque
+from collections.abc import Callable, Hashable, Sequence
+from typing import TypeVar
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from model import checker
+from model.checker import (
+    BaseModel,
+    CheckResult,
+    Model,
+    ModelError,
+    ProgressInfo,
+    Property,
+    PropertyError,
+    Step,
+    check,
+    to_json,
+)
+from tests.checker.puzzles.diehard import DieHard, Jugs
+from tests.checker.puzzles.liveness import Row, TableModel, binder, doorbell, elevator, spinner
+from tests.checker.puzzles.twophase import TwoPhase, TwoPhaseState
+
+St = TypeVar("St", bound=Hashable)
+Ac = TypeVar("Ac", bound=Hashable)
+
+
+def replays(model: Model[St, Ac], trace: Sequence[Step[St]]) -> bool:
+    """Every step of ``trace`` is a real step of ``model`` from one of its initial states."""
+    if trace[0].state not in model.init_states() or trace[0].action is not None:
+        return False
+    for before, after in itertools.pairwise(trace):
+        if not any(
+            model.next_state(before.state, a) == after.state
+            and model.action_name(a) == after.action
+            for a in model.actions(before.state)
+        ):
+            return False
+    return True
+
+
+def verdicts(result: CheckResult[St]) -> dict[str, str]:
+    return {p.name: p.verdict for p in result.properties}
+
+
+def by_name(result: CheckResult[St], name: str) -> checker.PropertyResult[St]:
+    return next(p for p in result.properties if p.name == name)
+
+
+def consistent(s: TwoPhaseState) -> bool:
+    """TCConsistent: no RM has committed while another has aborted."""
+    return not ("committed" in s.rm_state and "aborted" in s.rm_state)
+
+
+def two_phase_properties() -> list[Property[TwoPhaseState]]:
+    return [
+        Property.always("TCConsistent", consistent, ("TP-1",)),
+        Property.sometimes("some commit", lambda s: s.tm_state == "committed"),
+        Property.eventually("TM decides", lambda s: s.tm_state != "init"),
+        Property.eventually(
+            "every RM decides", lambda s: all(x in ("committed", "aborted") for x in s.rm_state)
+        ),
+        Property.leads_to(
+            "prepared leads to commit",
+            lambda s: "prepared" in s.rm_state,
+            lambda s: s.tm_state == "committed",
+        ),
+        Property.leads_to("never triggered", lambda s: len(s.msgs) > 4, lambda s: False),
+        Property.recoverable("back to the start", lambda s: s.tm_state == "init" and not s.msgs),
+        Property.recoverable("a decision stays reachable", lambda s: s.tm_state != "init"),
+        Property.deadlock_free("no deadlock"),
+    ]
+
+
+def reachable(model: Model[St, Ac]) -> set[St]:
+    """An independent plain BFS, to cross-check the checker's counts."""
+    seen = set(model.init_states())
+    queue = deque(seen)
+    while queue:
+        s = queue.popleft()
+        for a in model.actions(s):
+            t = model.next_state(s, a)
+            if t not in seen:
+                seen.add(t)
+                queue.append(t)
+    return seen
+
+
+def test_public_names_are_exported() -> None:
+    for name in checker.__all__:
+        assert hasattr(checker, name), name
+
+
+def test_diehard_has_16_states_and_big_jug_holds_4_in_exactly_6_steps() -> None:
+    model = DieHard()
+    result = check(model, [Property.always("big jug never holds 4", lambda s: s.big != 4)])
+    assert (result.states, result.transitions, result.complete) == (16, 96, True)
+    prop = result.properties[0]
+    assert prop.verdict == "violated" and not prop.holds
+    assert len(prop.trace) == 7
+    assert prop.trace[0] == Step(None, Jugs(0, 0), "initial state")
+    assert prop.trace[-1].state.big == 4
+    assert replays(model, prop.trace)
+    assert prop.loop_from is None
+
+
+def test_diehard_step_text_names_the_action_and_what_changed() -> None:
+    result = check(DieHard(), [Property.always("big jug never holds 4", lambda s: s.big != 4)])
+    first = result.properties[0].trace[1]
+    assert first.text == f"{first.action}: " + checker.describe_change(Jugs(0, 0), first.state)
+    assert first.text in ("FillBigJug: big: 0 -> 5", "FillSmallJug: small: 0 -> 3")
+
+
+def test_diehard_is_deadlock_free_recoverable_and_fires_every_action() -> None:
+    result = check(
+        DieHard(),
+        [
+            Property.deadlock_free("no deadlock"),
+            Property.recoverable("both jugs can be emptied", lambda s: s == Jugs(0, 0)),
+            Property.sometimes("big jug holds 4", lambda s: s.big == 4, ("DH-1",)),
+        ],
+    )
+    assert verdicts(result) == {
+        "no deadlock": "holds",
+        "both jugs can be emptied": "holds",
+        "big jug holds 4": "holds",
+    }
+    witness = by_name(result, "big jug holds 4")
+    assert len(witness.trace) == 7 and witness.requirements == ("DH-1",)
+    assert result.never_fired == ()
+
+
+def test_two_phase_has_288_states_and_stays_consistent() -> None:
+    result = check(TwoPhase(), two_phase_properties(), symmetry=False)
+    assert (result.states, result.complete, result.symmetry) == (288, True, False)
+    assert result.liveness_states == 288
+    assert verdicts(result) == {
+        "TCConsistent": "holds",
+        "some commit": "holds",
+        "TM decides": "holds",
+        "every RM decides": "holds",
+        "prepared leads to commit": "violated",
+        "never triggered": "vacuous",
+        "back to the start": "violated",
+        "a decision stays reachable": "holds",
+        "no deadlock": "holds",
+    }
+    assert len(reachable(TwoPhase())) == 288
+
+
+def test_two_phase_symmetry_stores_80_states_one_per_canonical_form() -> None:
+    model = TwoPhase()
+    reduced = check(model, [Property.always("TCConsistent", consistent)])
+    assert (reduced.states, reduced.symmetry) == (80, True)
+    assert reduced.properties[0].verdict == "holds"
+    assert len({model.canonical(s) for s in reachable(model)}) == 80
+
+
+def test_symmetry_gives_the_same_verdicts_as_the_full_graph() -> None:
+    full = check(TwoPhase(), two_phase_properties(), symmetry=False)
+    reduced = check(TwoPhase(), two_phase_properties(), symmetry=True)
+    assert verdicts(reduced) == verdicts(full)
+    assert reduced.liveness_states == 288  # liveness is judged on the unreduced graph
+    puzzles: list[tuple[TableModel[str], str]] = [
+        (spinner(True), "done"),
+        (spinner(False), "done"),
+        (doorbell(), "answered"),
+        (elevator(), "out"),
+    ]
+    for model, goal in puzzles:
+        props = [Property[str].eventually("reach", goal.__eq__)]
+        assert verdicts(check(model, props, symmetry=True)) == verdicts(
+            check(model, props, symmetry=False)
+        )
+
+
+def test_symmetry_traces_are_real_concrete_traces() -> None:
+    model = TwoPhase()
+    props: list[Property[TwoPhaseState]] = [
+        Property.always("no RM commits", lambda s: "committed" not in s.rm_state),
+        Property.sometimes("rm aborts", lambda s: "aborted" in s.rm_state),
+        Property.recoverable("back to the start", lambda s: s.tm_state == "init" and not s.msgs),
+        Property.leads_to(
+            "prepared leads to commit",
+            lambda s: "prepared" in s.rm_state,
+            lambda s: s.tm_state == "committed",
+        ),
+    ]
+    result = check(model, props, symmetry=True)
+    for prop in result.properties:
+        assert prop.trace, prop.name
+        assert replays(model, prop.trace), prop.name
+    committed = by_name(result, "no RM commits")
+    # 3 prepares, 3 receipts by the TM, the commit, one RM receiving it
+    assert len(committed.trace) == 9
+    assert committed.trace[-1].text.startswith("RMRcvCommitMsg(rm")
+
+
+def test_eventually_holds_with_weak_fairness_and_fails_without_it() -> None:
+    goal = [Property[str].eventually("finishes", lambda s: s == "done", ("LIVE-1",))]
+    assert check(spinner(fair_finish=True), goal).properties[0].verdict == "holds"
+    prop = check(spinner(fair_finish=False), goal).properties[0]
+    assert prop.verdict == "violated"
+    assert [s.state for s in prop.trace] == ["start", "w0", "w1", "w0"]
+    assert [s.action for s in prop.trace] == [None, "begin", "spin", "spin"]
+    assert prop.loop_from == 1
+    assert prop.trace[-1].state == prop.trace[prop.loop_from].state
+    assert "stutters" not in prop.trace[-1].text
+
+
+def test_leads_to_holds_when_fairness_forces_the_goal() -> None:
+    prop = Property[str].leads_to("w1 leads to done", lambda s: s == "w1", lambda s: s == "done")
+    assert check(spinner(fair_finish=True), [prop]).properties[0].verdict == "holds"
+
+
+def test_only_violation_is_stuttering_where_no_fair_action_is_enabled() -> None:
+    model = doorbell()  # a chain: no cycle anywhere, so only a stutter can violate liveness
+    result = check(model, [Property.eventually("answered", lambda s: s == "answered")])
+    prop = result.properties[0]
+    assert prop.verdict == "violated"
+    assert [s.state for s in prop.trace] == ["idle", "armed"]
+    assert prop.loop_from == 1 == len(prop.trace) - 1
+    assert prop.trace[-1].text.endswith("then stutters forever: no fair action is enabled here")
+    assert replays(model, prop.trace)
+
+
+def test_a_deadlocked_state_violates_liveness_by_stuttering() -> None:
+    model = TableModel(["a"], [Row("go", "a", "b")])
+    prop = check(model, [Property.eventually("reach c", lambda s: s == "c")]).properties[0]
+    assert [s.state for s in prop.trace] == ["a", "b"] and prop.loop_from == 1
+
+
+def test_a_fair_action_that_only_loops_in_place_is_a_cycle_not_a_stutter() -> None:
+    model = TableModel(["s"], [Row("wait", "s", "s")])
+    prop = check(model, [Property.eventually("leave", lambda s: s != "s")]).properties[0]
+    assert [s.state for s in prop.trace] == ["s", "s"]
+    assert [s.action for s in prop.trace] == [None, "wait"]
+    assert prop.loop_from == 0
+
+
+def test_violation_is_a_cycle_in_a_non_terminal_component() -> None:
+    model = elevator()
+    prop = check(model, [Property.eventually("out", lambda s: s == "out")]).properties[0]
+    assert prop.verdict == "violated"
+    assert [s.state for s in prop.trace] == ["lobby", "ground", "first", "ground"]
+    assert prop.loop_from == 1
+    # The cycle can be left: exit from the first floor reaches the goal, but exit is not
+    # continuously enabled on the cycle, so weak fairness does not force it.
+    assert model.next_state("first", "exit") == "out"
+    assert "exit" not in model.actions("ground")
+
+
+def test_fairness_is_per_action_value_not_per_name() -> None:
+    model = binder()
+    assert model.action_name(("bind", 0)) == model.action_name(("bind", 1)) == "bind"
+    prop = check(model, [Property.eventually("bound", lambda s: s == "bound")]).properties[0]
+    assert prop.verdict == "holds"
+
+
+def test_leads_to_with_unreached_trigger_is_vacuous_not_a_pass() -> None:
+    result = check(
+        doorbell(),
+        [Property.leads_to("repair done", lambda s: s == "broken", lambda s: s == "idle")],
+    )
+    prop = result.properties[0]
+    assert (prop.verdict, prop.holds, prop.vacuous, prop.trace) == ("vacuous", False, True, ())
+
+
+def test_recoverable_and_deadlock_free_can_fail() -> None:
+    model = doorbell()
+    result = check(
+        model,
+        [
+            Property.recoverable("idle again", lambda s: s == "idle"),
+            Property.deadlock_free("no deadlock"),
+        ],
+    )
+    stuck = by_name(result, "idle again")
+    assert stuck.verdict == "violated"
+    assert [s.state for s in stuck.trace] == ["idle", "armed"]
+    deadlock = by_name(result, "no deadlock")
+    assert deadlock.verdict == "violated"
+    assert [s.state for s in deadlock.trace] == ["idle", "armed", "ringing", "answered"]
+    assert (
+        check(elevator(), [Property.recoverable("out", lambda s: s == "out")]).properties[0].holds
+    )
+
+
+def test_never_fired_lists_declared_actions_that_no_edge_takes() -> None:
+    result = check(doorbell(), [Property.deadlock_free("no deadlock")])
+    assert result.never_fired == ("repair",)
+
+
+def test_state_limit_leaves_the_search_incomplete_and_nothing_passes() -> None:
+    result = check(TwoPhase(), two_phase_properties(), max_states=10)
+    assert (result.states, result.complete, result.stopped_reason) == (10, False, "max-states")
+    assert not any(p.holds for p in result.properties)
+    assert {p.verdict for p in result.properties} == {"unknown"}
+    assert result.liveness_states is None
+
+
+def test_a_counterexample_found_before_the_limit_still_counts() -> None:
+    result = check(
+        DieHard(),
+        [
+            Property.always("small jug stays empty", lambda s: s.small == 0),
+            Property.always("big jug never holds 4", lambda s: s.big != 4),
+        ],
+        max_states=5,
+    )
+    assert verdicts(result) == {
+        "small jug stays empty": "violated",
+        "big jug never holds 4": "unknown",
+    }
+
+
+def test_time_limit_stops_the_search(monkeypatch: pytest.MonkeyPatch) -> None:
+    ticks = itertools.count()  # every clock read is one second later
+    monkeypatch.setattr("time.perf_counter", lambda: float(next(ticks)))
+    result = check(DieHard(), [Property.deadlock_free("no deadlock")], max_seconds=0.5)
+    assert (result.complete, result.stopped_reason) == (False, "max-seconds")
+    assert result.states == 1 and result.properties[0].verdict == "unknown"
+
+
+def test_progress_reports_the_search(monkeypatch: pytest.MonkeyPatch) -> None:
+    ticks = itertools.count()
+    monkeypatch.setattr("time.perf_counter", lambda: float(next(ticks)))
+    seen: list[ProgressInfo] = []
+    result = check(DieHard(), [Property.deadlock_free("no deadlock")], progress=seen.append)
+    assert result.complete
+    assert [(p.states, p.frontier, p.depth, p.transitions) for p in seen] == [(1, 1, 0, 0)]
+
+
+def test_json_has_the_documented_shape() -> None:
+    result = check(
+        spinner(fair_finish=False),
+        [Property.eventually("finishes", lambda s: s == "done", ("LIVE-1",))],
+    )
+    data = to_json(result, lambda s: {"at": s})
+    assert json.loads(json.dumps(data)) == data
+    assert set(data) == {
+        "states",
+        "transitions",
+        "diameter",
+        "seconds",
+        "states_per_second",
+        "complete",
+        "symmetry",
+        "properties",
+        "never_fired",
+    }
+    prop = data["properties"][0]  # type: ignore[index]
+    assert prop["id"] == "finishes" and prop["kind"] == "eventually"
+    assert prop["requirements"] == ["LIVE-1"]
+    assert (prop["holds"], prop["verdict"], prop["vacuous"], prop["loop_from"]) == (
+        False,
+        "violated",
+        False,
+        1,
+    )
+    assert prop["trace"][0] == {"action": None, "state": {"at": "start"}, "text": "initial state"}
+
+
+@pytest.mark.parametrize(
+    ("build", "message"),
+    [
+        (lambda: Property.always("", lambda s: True), "name: '' is not accepted"),
+        (lambda: Property.always("p", lambda s: True, "CERT-3"), "requirements of 'p': 'CERT-3'"),
+        (
+            lambda: Property.sometimes("p", "not callable"),  # type: ignore[arg-type]
+            "pred of 'p': 'not callable'",
+        ),
+        (
+            lambda: Property.leads_to("p", lambda s: True, None),  # type: ignore[arg-type]
+            "q of 'p': None",
+        ),
+    ],
+)
+def test_bad_property_is_rejected_when_declared(build: Callable[[], object], message: str) -> None:
+    with pytest.raises(PropertyError, match=message.replace("(", r"\(")):
+        build()
+
+
+def test_bad_check_arguments_are_rejected() -> None:
+    with pytest.raises(ValueError, match="max_states: 0 is not accepted"):
+        check(DieHard(), [], max_states=0)
+    with pytest.raises(ValueError, match="max_seconds: -1 is not accepted"):
+        check(DieHard(), [], max_seconds=-1)
+    twice: list[Property[Jugs]] = [Property.deadlock_free("x"), Property.deadlock_free("x")]
+    with pytest.raises(PropertyError, match="name: 'x' is used by two properties"):
+        check(DieHard(), twice)
+
+
+class Undeclared(BaseModel[int, str]):
+    """A model whose action name is missing from its declared names."""
+
+    def init_states(self) -> Sequence[int]:
+        return (0,)
+
+    def actions(self, state: int) -> Sequence[str]:
+        return ("tick",) if state == 0 else ()
+
+    def next_state(self, state: int, action: str) -> int:
+        return state + 1
+
+    def action_name(self, action: str) -> str:
+        return action
+
+    def all_action_names(self) -> Sequence[str]:
+        return ("tock",)
+
+
+def test_an_undeclared_action_name_is_a_model_error() -> None:
+    with pytest.raises(ModelError, match="action_name: 'tick' is not in all_action_names"):
+        check(Undeclared(), [])
+
+
+class BrokenSymmetry(TableModel[str]):
+    """Claims states b and c are symmetric, though they enable different actions."""
+
+    def canonical(self, state: str) -> str:
+        return "c" if state == "b" else state
+
+
+def test_a_canonical_form_that_is_not_a_symmetry_is_reported() -> None:
+    model = BrokenSymmetry(["a"], [Row("go", "a", "b"), Row("on", "b", "d"), Row("off", "c", "e")])
+    with pytest.raises(ModelError, match="canonical: no action from 'b' reaches"):
+        check(model, [Property.always("never e", lambda s: s != "e")])
+
+
+def fair_violation_exists(
+    model: TableModel[str], p: Callable[[str], bool], q: Callable[[str], bool]
+) -> bool:
+    """Brute force over every set of states, independent of the checker's maximal-SCC shortcut.
+
+    A violation stutters in a state where no fair action is enabled, or keeps visiting exactly a
+    strongly connected set L of not-Q states, taking on edges inside L every fair action that is
+    enabled in all of L.
+    """
+    states = sorted(reachable(model))
+    starts = [s for s in states if p(s) and not q(s)]
+    region = set(starts)
+    frontier = list(starts)
+    while frontier:
+        s = frontier.pop()
+        for a in model.actions(s):
+            t = model.next_state(s, a)
+            if not q(t) and t not in region:
+                region.add(t)
+                frontier.append(t)
+
+    def fair_enabled(s: str) -> set[str]:
+        return {a for a in model.actions(s) if model.is_fair(a)}
+
+    if any(not fair_enabled(s) for s in region):
+        return True
+    for size in range(1, len(region) + 1):
+        for subset in itertools.combinations(sorted(region), size):
+            inside = set(subset)
+            edges = [
+                (s, a, model.next_state(s, a))
+                for s in subset
+                for a in model.actions(s)
+                if model.next_state(s, a) in inside
+            ]
+            if not edges:
+                continue
+            connected = all(t in _reach_within(inside, edges, s) for s in subset for t in subset)
+            always = set.intersection(*(fair_enabled(s) for s in subset))
+            if connected and always <= {a for _, a, _ in edges}:
+                return True
+    return False
+
+
+def _reach_within(inside: set[str], edges: list[tuple[str, str, str]], start: str) -> set[str]:
+    seen = {start}
+    stack = [start]
+    while stack:
+        s = stack.pop()
+        for u, _, v in edges:
+            if u == s and v not in seen:
+                seen.add(v)
+                stack.append(v)
+    return seen
+
+
+def is_fair_lasso(
+    model: TableModel[str],
+    prop: checker.PropertyResult[str],
+    p: Callable[[str], bool],
+    q: Callable[[str], bool],
+) -> bool:
+    """The trace is a real behaviour that meets P, then never Q, and whose loop is fair."""
+    trace, loop = prop.trace, prop.loop_from
+    if loop is None or not replays(model, trace):
+        return False
+    after_q = max((i + 1 for i, s in enumerate(trace) if q(s.state)), default=0)
+    if not any(p(s.state) for s in trace[after_q : loop + 1]):
+        return False
+    last = trace[-1].state
+    if loop == len(trace) - 1:
+        return not any(model.is_fair(a) for a in model.actions(last))
+    cycle = [s.state for s in trace[loop:]]
+    taken = {s.action for s in trace[loop + 1 :]}
+    always = set.intersection(*({a for a in model.actions(s) if model.is_fair(a)} for s in cycle))
+    return cycle[0] == last and always <= taken
+
+
+NAMES = ("a", "b", "c")
+SPOTS = ("s0", "s1", "s2", "s3", "s4")
+
+
+@st.composite
+def table_models(draw: st.DrawFn) -> tuple[TableModel[str], frozenset[str], frozenset[str]]:
+    rows = [
+        Row(name, source, draw(st.sampled_from(SPOTS)))
+        for source in SPOTS
+        for name in NAMES
+        if draw(st.booleans())
+    ]
+    unfair = frozenset(draw(st.sets(st.sampled_from(NAMES))))
+    p_states = frozenset(draw(st.sets(st.sampled_from(SPOTS), min_size=1)))
+    q_states = frozenset(draw(st.sets(st.sampled_from(SPOTS))))
+    return TableModel(["s0"], rows, unfair), p_states, q_states
+
+
+@settings(derandomize=True, max_examples=400, deadline=None)
+@given(table_models())
+def test_liveness_agrees_with_brute_force_on_random_graphs(
+    case: tuple[TableModel[str], frozenset[str], frozenset[str]],
+) -> None:
+    model, p_states, q_states = case
+    p, q = p_states.__contains__, q_states.__contains__
+    reached = reachable(model)
+    prop = check(model, [Property[str].leads_to("p ~> q", p, q)]).properties[0]
+    if not reached & p_states:
+        assert prop.verdict == "vacuous"
+    elif fair_violation_exists(model, p, q):
+        assert prop.verdict == "violated"
+        assert is_fair_lasso(model, prop, p, q)
+    else:
+        assert prop.verdict == "holds"

@@ -1,0 +1,107 @@
+"""`ehttp check` as users see it (model/cli/check.py)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from model.cli.app import main
+
+LABS = Path(__file__).resolve().parents[2] / "specs" / "labs"
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(main, ["check", *args], catch_exceptions=False)
+
+
+def test_default_lab_passes_and_prints_the_cert3_witness() -> None:
+    result = run()
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert out.startswith(
+        "lab 'default': 3 clients; 21,008 states, 147,772 transitions, diameter 19, "
+    )
+    assert (
+        "witness for 'rapid enable/disable leaves no SMS-Issuing certificate bound' (CERT-3):\n"
+        in out
+    )
+    assert (
+        "     4. disable enhanced HTTP (site): site: https-or-http+enhanced -> https-or-http; "
+        "mp1: issued -> stranded; dp1: bound -> unbinding\n"
+    ) in out
+    assert "  holds     sometimes     rapid enable/disable leaves no SMS-Issuing certificate" in out
+    assert "  azure-ad-app: Update application setting (needs-update -> updated)\n" in out
+    assert out.endswith("PASS: 20 of 20 properties hold\n")
+
+
+def test_json_has_the_documented_shape() -> None:
+    result = run("--json")
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert {"states", "transitions", "diameter", "seconds", "properties", "never_fired"} <= set(
+        data
+    )
+    assert data["complete"] is True
+    assert data["states"] == 21_008
+    prop = next(p for p in data["properties"] if p["requirements"] == ["CERT-3"])
+    assert {"id", "kind", "requirements", "holds", "trace", "vacuous", "loop_from"} <= set(prop)
+    assert prop["holds"] is True and prop["vacuous"] is False
+    assert [step["action"] for step in prop["trace"]][-1] == "enable enhanced HTTP"
+    assert prop["trace"][-1]["state"]["mp1"] == "stranded"
+    assert "register with a PKI client certificate" in data["never_fired"]
+
+
+def test_max_states_is_incomplete_and_exits_1() -> None:
+    result = run("--max-states", "10")
+    assert result.exit_code == 1
+    assert "INCOMPLETE: the search stopped (max-states); nothing passes" in result.stdout
+    assert result.stdout.rstrip().splitlines()[-1].startswith("FAIL: ")
+
+
+def test_unsupported_site_is_flagged() -> None:
+    result = run("--lab", str(LABS / "https-only-enhanced.toml"))
+    assert result.exit_code == 0
+    assert (
+        "WARNING: the site is configured HTTPS only with enhanced HTTP: unsupported (SITE-2)"
+        in result.stdout
+    )
+
+
+def test_clients_scale_with_symmetry() -> None:
+    result = run("--clients", "4")
+    assert result.exit_code == 0
+    assert "4 clients; 31,512 states" in result.stdout
+    assert "(symmetry reduction on)" in result.stdout
+    assert "liveness judged on the unreduced graph: 42,016 states" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--clients", "-3"), "Error: --clients: '-3' is not accepted; give a whole number >= 1"),
+        (("--clients", "x"), "Error: --clients: 'x' is not accepted; give a whole number >= 1"),
+        (
+            ("--max-seconds", "0"),
+            "Error: --max-seconds: '0' is not accepted; give a number of seconds > 0",
+        ),
+        (
+            ("--max-states", "1.5"),
+            "Error: --max-states: '1.5' is not accepted; give a whole number >= 1",
+        ),
+    ],
+)
+def test_bad_values_exit_2_with_one_line(args: tuple[str, ...], message: str) -> None:
+    result = run(*args)
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [message]
+    assert "Traceback" not in result.output
+
+
+def test_a_missing_lab_file_exits_2(tmp_path: Path) -> None:
+    result = run("--lab", str(tmp_path / "missing.toml"))
+    assert result.exit_code == 2
+    [line] = result.stderr.splitlines()
+    assert "missing.toml: cannot read the file" in line

@@ -1,0 +1,131 @@
+"""Tests for model/compose/properties.py and model/compose/checking.py: pinned verdicts on the
+example labs."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+from model.checker import Property, check
+from model.compose.checking import run_checks
+from model.compose.properties import lab_checks
+from model.compose.world import Action, World, WorldModel
+from model.config.labfile import default_lab, load_lab
+from model.report.requirements import requirement_ids
+
+LABS = Path(__file__).resolve().parents[2] / "specs" / "labs"
+CERT3 = "rapid enable/disable leaves no SMS-Issuing certificate bound"
+REG4 = "every client due to re-register re-registers at a policy poll"
+
+# (lab file, distinct states of the lab's model, properties checked): pinned (STYLE.md rule 5).
+PINNED = [
+    ("recommended-1806.toml", 21_008, 20),
+    ("enhanced-off.toml", 21_008, 20),
+    ("https-only-enhanced.toml", 21_008, 20),
+    ("aad-app-not-updated.toml", 31_512, 20),
+    ("no-cmg.toml", 10_504, 20),
+    ("osd-without-naa.toml", 10_504, 20),
+    ("https-site-systems.toml", 14_392, 17),
+    ("site-1802.toml", 72, 9),
+]
+
+
+@pytest.mark.parametrize(("lab_file", "states", "count"), PINNED)
+def test_every_property_holds_on_each_example_lab(lab_file: str, states: int, count: int) -> None:
+    report = run_checks(load_lab(LABS / lab_file))
+    assert report.main.states == states
+    assert len(report.properties) == count
+    failing = [(p.name, p.verdict) for _, p in report.properties if not p.holds]
+    assert failing == []
+    assert report.passed
+
+
+@pytest.mark.req("CERT-3")
+def test_cert3_witness_is_the_rapid_toggle() -> None:
+    report = run_checks(default_lab())
+    [witness] = [p for _, p in report.properties if p.name == CERT3]
+    actions = [step.action for step in witness.trace]
+    assert actions == [
+        None,
+        "disable enhanced HTTP",
+        "remove the binding and delete the role certificate",
+        "enable enhanced HTTP",
+        "disable enhanced HTTP",
+        "enable enhanced HTTP",
+    ]
+    assert witness.trace[-1].state[report.model.env.first_binding][0] == "stranded"
+
+
+def test_every_property_names_catalogue_ids_only() -> None:
+    known = requirement_ids()
+    for lab_file, _, _ in PINNED:
+        for item in lab_checks(WorldModel(load_lab(LABS / lab_file))):
+            assert item.prop.requirements, item.prop.name
+            assert set(item.prop.requirements) <= known, item.prop.name
+
+
+class _Unfair(WorldModel):
+    """The same lab with no fairness at all: nothing obliges the client agent to poll."""
+
+    def is_fair(self, action: Action) -> bool:
+        return False
+
+
+@pytest.mark.req("REG-4")
+def test_reregistration_holds_thanks_to_fairness_and_fails_without_it() -> None:
+    lab = default_lab()
+    fair = WorldModel(lab)
+    [prop] = [c.prop for c in lab_checks(fair) if c.prop.name == REG4]
+    assert check(fair, [prop], symmetry=False).properties[0].holds
+    unfair = check(_Unfair(lab), [prop], symmetry=False).properties[0]
+    assert unfair.verdict == "violated"
+    assert unfair.loop_from is not None
+    assert any(step.action == "enable enhanced HTTP" for step in unfair.trace)
+
+
+def test_a_broken_mechanism_is_caught() -> None:
+    """CERT-5 is not true by construction: a mechanism that strands on a careful toggle fails."""
+    lab = default_lab()
+    model = WorldModel(lab)
+    [careful] = [c.prop for c in lab_checks(model) if c.prop.name.startswith("toggling only")]
+
+    class Careless(WorldModel):
+        def next_state(self, state: World, action: Action) -> World:
+            after = super().next_state(state, action)
+            if self.action_name(action) == "remove the binding and delete the role certificate":
+                index = action[0]
+                return (*after[:index], ("stranded", -1), *after[index + 1 :])
+            return after
+
+    result = check(Careless(lab), [careful], symmetry=False).properties[0]
+    assert result.verdict == "violated"
+    steps: Sequence[str | None] = [s.action for s in result.trace]
+    assert "remove the binding and delete the role certificate" in steps
+
+
+def test_max_states_makes_the_run_incomplete_and_failing() -> None:
+    report = run_checks(default_lab(), max_states=10)
+    assert not report.complete
+    assert not report.passed
+    assert all(p.verdict in ("unknown", "holds") for _, p in report.properties)
+    assert not all(p.holds for _, p in report.properties)
+
+
+def test_symmetry_reduces_and_keeps_every_verdict() -> None:
+    lab = default_lab().with_clients(4)
+    reduced = run_checks(lab)
+    full = run_checks(lab, symmetry=False)
+    assert reduced.main.states == 31_512
+    assert full.main.states == 42_016
+    assert [(n, p.verdict) for n, p in reduced.properties] == [
+        (n, p.verdict) for n, p in full.properties
+    ]
+
+
+def test_properties_are_built_for_the_lab_they_check() -> None:
+    names = {c.prop.name for c in lab_checks(WorldModel(load_lab(LABS / "site-1802.toml")))}
+    assert "enhanced HTTP is never on: the option needs 1806 with pre-release features" in names
+    assert CERT3 not in names
+    assert isinstance(next(iter(lab_checks(WorldModel(default_lab())))).prop, Property)

@@ -1,0 +1,149 @@
+"""Tests for model/compose/world.py: the composition of the declared machines over a lab."""
+
+from __future__ import annotations
+
+from collections import deque
+from pathlib import Path
+
+import pytest
+
+from model.compose.world import EXEC, SITE, Action, ModelError, World, WorldModel
+from model.config.labfile import default_lab, load_lab
+from model.config.schema import Lab
+from model.spec.binding import DELETE, RESTART, SMSEXEC_STARTS
+from model.spec.clock import TICK
+from model.spec.site import DISABLE, ENABLE
+
+LABS = Path(__file__).resolve().parents[2] / "specs" / "labs"
+
+
+def _reachable(model: WorldModel) -> list[World]:
+    seen = dict.fromkeys(model.init_states())
+    queue = deque(seen)
+    while queue:
+        world = queue.popleft()
+        for action in model.actions(world):
+            successor = model.next_state(world, action)
+            if successor not in seen:
+                seen[successor] = None
+                queue.append(successor)
+    return list(seen)
+
+
+def _unmemoised(model: WorldModel, world: World) -> list[Action]:
+    env = model.env
+    fair_only = env.overdue(world)
+    return [
+        (index, number)
+        for index, (control, _) in enumerate(world)
+        for number, row in env.compiled[index].local.get(control, ())
+        if (not fair_only or row.fair) and row.guard(env, world, index)
+    ]
+
+
+def test_default_lab_state_count_is_pinned() -> None:
+    worlds = _reachable(WorldModel(default_lab()))
+    assert len(worlds) == 21_008
+
+
+@pytest.mark.parametrize("lab_file", ["recommended-1806.toml", "https-site-systems.toml"])
+def test_memoised_client_guards_agree_with_every_guard(lab_file: str) -> None:
+    model = WorldModel(load_lab(LABS / lab_file))
+    for world in _reachable(model):
+        assert list(model.actions(world)) == _unmemoised(model, world), world
+
+
+def test_rapid_toggle_strands_the_management_point_certificate() -> None:
+    model = WorldModel(default_lab())
+    mp = model.env.first_binding
+    world = model.fire(model.initial, SITE, DISABLE)
+    world = model.fire(world, mp, "remove the binding and delete the role certificate")
+    world = model.fire(world, SITE, ENABLE)
+    assert world[mp] == ("issued", 0)
+    world = model.fire(world, SITE, DISABLE)
+    world = model.fire(world, SITE, ENABLE)
+    assert world[mp][0] == "stranded"
+    # Restarting alone does not help: the certificate in the store is "already done".
+    restarted = model.fire(model.fire(world, EXEC, RESTART), EXEC, SMSEXEC_STARTS)
+    assert restarted[mp][0] == "stranded"
+    # The documented workaround: delete the SMS-Issuing certificates, restart smsexec.
+    cured = model.fire(model.fire(world, mp, DELETE), EXEC, RESTART)
+    cured = model.fire(cured, EXEC, SMSEXEC_STARTS)
+    assert cured[mp] == ("issued", 0)
+    cured = model.fire(cured, mp, "bind the certificate to the IIS Default Web Site on port 443")
+    assert cured[mp][0] == "bound"
+
+
+def test_clock_stops_at_a_deadline_and_only_system_steps_remain() -> None:
+    model = WorldModel(default_lab())
+    mp = model.env.first_binding
+    world = model.fire(model.initial, SITE, DISABLE)
+    world = model.fire(world, 3, TICK)
+    world = model.fire(world, 3, TICK)
+    assert world[mp] == ("unbinding", 2)
+    names = {model.action_name(a) for a in model.actions(world)}
+    assert TICK not in names
+    assert ENABLE not in names
+    assert all(model.is_fair(a) for a in model.actions(world))
+
+
+def test_enabling_makes_registered_clients_due_and_the_poll_reregisters() -> None:
+    model = WorldModel(default_lab())
+    dom = model.env.names.index("dom1")
+    world = model.fire(model.initial, SITE, DISABLE)
+    world = model.fire(world, dom, "register with Active Directory domain evidence")
+    assert world[dom][0] == "registered:self-signed"
+    world = model.fire(world, SITE, ENABLE)
+    assert world[dom] == ("reregistration-due", 0)
+    names = {model.action_name(a) for a in model.actions(world) if a[0] == dom}
+    assert "client notification fails: the site can't verify the client message signature" in names
+    world = model.fire(world, dom, "policy poll: re-register with the site")
+    assert world[dom][0] == "registered:enhanced-http"
+
+
+def test_internet_client_needs_a_bound_management_point_through_the_cmg() -> None:
+    model = WorldModel(default_lab())
+    aad = model.env.names.index("aad1")
+    register = "register with an Azure AD device token"
+    assert register in {model.action_name(a) for a in model.actions(model.initial) if a[0] == aad}
+    mp = model.env.first_binding
+    stranded = model.fire(model.initial, mp, DELETE)
+    assert register not in {model.action_name(a) for a in model.actions(stranded) if a[0] == aad}
+
+
+def test_symmetry_sorts_interchangeable_clients_only() -> None:
+    model = WorldModel(default_lab().with_clients(6))
+    assert len(model.symmetric_groups) == 3
+    aad, aad2 = model.env.names.index("aad1"), model.env.names.index("aad1-2")
+    world = list(model.initial)
+    world[aad] = ("pending-approval", -1)
+    swapped = list(model.initial)
+    swapped[aad2] = ("pending-approval", -1)
+    assert model.canonical(tuple(world)) == model.canonical(tuple(swapped))
+    assert model.canonical(tuple(world)) != model.canonical(model.initial)
+
+
+def test_fire_names_what_is_not_enabled() -> None:
+    model = WorldModel(default_lab())
+    with pytest.raises(
+        ModelError, match=r"^smsexec: 'smsexec service starts' is not enabled in state 'running'$"
+    ):
+        model.fire(model.initial, EXEC, SMSEXEC_STARTS)
+
+
+def test_enhanced_http_on_an_1802_site_is_refused_with_the_key_named() -> None:
+    lab = default_lab()
+    site = lab.site
+    bad = Lab(
+        name="bad",
+        site=type(site)(**{**site.__dict__, "version": "1802"}),
+        management_points=lab.management_points,
+        distribution_points=lab.distribution_points,
+        clients=lab.clients,
+    )
+    with pytest.raises(ModelError) as error:
+        WorldModel(bad)
+    assert str(error.value) == (
+        "site.enhanced_http: true is not accepted for version 1802 with prerelease_features = "
+        "true; enhanced HTTP needs version 1806 with prerelease_features = true"
+    )

@@ -1,0 +1,310 @@
+"""The fuzz campaign (model/fuzz*.py, model/cli/fuzz.py): rules derived from the declarations,
+coverage against the checker, steering, invariants, profiles and the command as users see it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from model.checker import check
+from model.cli.app import main
+from model.compose.properties import LAB, lab_checks
+from model.compose.world import Action, World, WorldModel
+from model.config.labfile import default_lab, load_lab
+from model.fuzz.campaign import CampaignPlan, FuzzResult, never_enabled, run_campaign
+from model.fuzz.coverage import Coverage, Reachable
+from model.fuzz.driver import ModelDriver
+from model.fuzz.invariants import ABSTRACTION, InvariantBroken, StateInvariant, state_invariants
+from model.fuzz.lockstep import Lockstep
+from model.fuzz.machine import Session, machine_class
+from model.fuzz.profiles import cache_folder, profile_settings
+from model.fuzz.rules import derive_rules, pick_instance
+
+LABS = Path(__file__).resolve().parents[2] / "specs" / "labs"
+
+
+@pytest.fixture(autouse=True)
+def _cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+
+
+@pytest.fixture(scope="module")
+def model() -> WorldModel:
+    return WorldModel(default_lab())
+
+
+@pytest.fixture(scope="module")
+def reachable(model: WorldModel) -> Reachable:
+    return Reachable(model)
+
+
+def model_campaign(examples: int, *, steering: bool, seed: int = 1) -> FuzzResult:
+    plan = CampaignPlan(default_lab(), seed=seed, examples=examples, steering=steering)
+    return run_campaign(plan, ModelDriver, attacks=())
+
+
+def test_one_rule_per_declared_local_row(model: WorldModel) -> None:
+    rules = derive_rules(model)
+    expected = {
+        (machine.name, number)
+        for machine in model.env.machines
+        for number, row in enumerate(machine.rows)
+        if not row.reaction
+    }
+    assert {(rule.machine, rule.number) for rule in rules} == expected
+    assert len({rule.key for rule in rules}) == len(rules)
+    assert all(rule.key.isidentifier() for rule in rules)
+    for rule in rules:
+        assert rule.instances == tuple(
+            i for i, m in enumerate(model.env.machines) if m.name == rule.machine
+        )
+
+
+def test_rules_follow_the_variant(model: WorldModel) -> None:
+    without = WorldModel(default_lab(), without=frozenset({"approve the client"}))
+    names = {rule.row.name for rule in derive_rules(without)}
+    assert "approve the client" not in names
+    assert "approve the client" in {rule.row.name for rule in derive_rules(model)}
+
+
+def test_the_drawn_instance_or_the_next_allowed_one(model: WorldModel) -> None:
+    rule = next(r for r in derive_rules(model) if r.machine == "client-registration")
+    first, second, third = rule.instances
+    allowed = {(second, rule.number)}
+    assert pick_instance(rule, second, allowed) == second
+    assert pick_instance(rule, third, allowed) == second
+    assert pick_instance(rule, first, allowed) == second
+    with pytest.raises(ValueError, match="no instance is allowed"):
+        pick_instance(rule, first, set())
+
+
+def test_reachable_set_is_the_checkers(model: WorldModel, reachable: Reachable) -> None:
+    assert len(reachable) == check(model, []).states == 21008
+
+
+def test_successors_are_the_models_steps(model: WorldModel, reachable: Reachable) -> None:
+    for number in (0, 1, len(reachable) // 2, len(reachable) - 1):
+        world = reachable.states[number]
+        expected = {
+            reachable.index[model.canonical(model.next_state(world, action))]
+            for action in model.actions(world)
+        }
+        assert set(reachable.successors[number]) == expected
+        assert len(reachable.successors[number]) == len(expected)
+
+
+def test_state_invariants_are_the_checkers_always_properties(model: WorldModel) -> None:
+    names = {i.name for i in state_invariants(model)}
+    expected = {
+        c.prop.name for c in lab_checks(model) if c.prop.kind == "always" and c.variant == LAB
+    }
+    assert names == expected
+    assert "toggling only after the previous change completed never strands a certificate" in names
+
+
+def test_a_broken_state_invariant_is_named(model: WorldModel) -> None:
+    never_rapid = StateInvariant("never rapid", ("CERT-5",), lambda w: w[4][0] != "rapid")
+    lock = Lockstep(ModelDriver(model), [never_rapid])
+    lock.act(
+        next(
+            a for a in model.actions(lock.world) if model.action_name(a) == "disable enhanced HTTP"
+        )
+    )
+    enable = next(
+        a for a in model.actions(lock.world) if model.action_name(a) == "enable enhanced HTTP"
+    )
+    with pytest.raises(InvariantBroken) as caught:
+        lock.act(enable)
+    assert caught.value.invariant == "never rapid"
+    assert [s.name for s in lock.steps] == ["disable enhanced HTTP", "enable enhanced HTTP"]
+
+
+class ForgetfulDriver(ModelDriver):
+    """A lab that never removes a binding: the abstraction departs from the model."""
+
+    def step(self, action: Action) -> World:
+        if self.model.action_name(action) == "remove the binding and delete the role certificate":
+            return self.abstraction()
+        return super().step(action)
+
+
+def test_campaign_on_the_model_itself_is_clean_and_stays_in_the_reachable_set() -> None:
+    result = model_campaign(4, steering=True)
+    assert result.failures == ()
+    assert 0 < result.reached <= result.reachable == 21008
+    assert result.steps == sum(count for _, count in result.rules)
+    assert result.examples >= 4
+
+
+def test_campaign_catches_a_lab_that_departs_from_the_model() -> None:
+    plan = CampaignPlan(default_lab(), seed=1, examples=50, profile="ci")
+    result = run_campaign(plan, ForgetfulDriver, attacks=())
+    (failure,) = result.failures
+    assert failure.invariant == ABSTRACTION
+    assert failure.steps[-1].name == "remove the binding and delete the role certificate"
+    assert "model no-certificate, lab unbinding" in failure.detail
+    assert failure.replay_file is not None and failure.replay_file.exists()
+
+
+def test_steering_reaches_more_states_than_plain_hypothesis() -> None:
+    steered = model_campaign(6, steering=True)
+    plain = model_campaign(6, steering=False)
+    assert steered.reached > 2 * plain.reached
+
+
+def test_an_example_sees_what_examples_before_it_covered_and_a_replay_sees_the_same(
+    model: WorldModel, reachable: Reachable
+) -> None:
+    session = Session(
+        model=model,
+        rules=derive_rules(model),
+        invariants=(),
+        new_driver=lambda: ModelDriver(model),
+        attacks=(),
+        reachable=reachable,
+        coverage=Coverage(),
+        steering=True,
+    )
+    session.begin_round()
+    machine = machine_class(session)
+    first = machine()
+    first.begin(0)
+    while first.head and len(first.visited) < 20:
+        first.take_preferred(0)
+    covered = set(first.visited)
+    second = machine()
+    second.begin(12345)
+    assert second.epoch > first.epoch
+    assert not any(second._fresh(number) for number in covered)
+    again = machine()
+    again.begin(0)
+    assert again.epoch == first.epoch
+    assert all(again._fresh(number) for number in covered - {again.here})
+    session.begin_round()
+    later = machine()
+    later.begin(0)
+    assert later.epoch > second.epoch
+    assert not any(later._fresh(number) for number in covered)
+
+
+def test_same_seed_and_examples_same_result() -> None:
+    def stable(result: FuzzResult) -> dict[str, object]:
+        data = result.to_json()
+        for key in ("seconds", "steps_per_s"):
+            data.pop(key)
+        data["coverage"].pop("timeline")
+        return data
+
+    assert stable(model_campaign(4, steering=True, seed=7)) == stable(
+        model_campaign(4, steering=True, seed=7)
+    )
+    assert stable(model_campaign(4, steering=True, seed=7)) != stable(
+        model_campaign(4, steering=True, seed=8)
+    )
+
+
+def test_never_fired_lists_rows_hypothesis_does_not_report() -> None:
+    result = model_campaign(10, steering=False)
+    never = set(result.never_fired)
+    assert "azure-ad-app: Update application setting (needs-update -> updated)" in never
+    assert all(count == 0 for name, count in result.rules if name in never)
+
+
+def test_never_enabled_names_the_rows_the_lab_rules_out() -> None:
+    result = model_campaign(2, steering=True)
+    assert set(result.never_enabled) <= set(result.never_fired)
+    assert set(result.never_enabled) == {
+        "azure-ad-app: onboard the site to Azure AD for cloud management"
+        " (not-onboarded -> updated)",
+        "azure-ad-app: Update application setting (needs-update -> updated)",
+        "certificate-binding: keep the PKI certificate already bound"
+        " (pki-bound+issued -> pki-bound+stored)",
+        'certificate-binding: delete all certificates issued by "SMS Issuing" from the SMS'
+        " certificate store (pki-bound+issued, pki-bound+stored -> pki-bound)",
+        "client-registration: register with an Azure AD device token"
+        " (unregistered -> registered:self-signed)",
+        "client-registration: register with a PKI client certificate"
+        " (unregistered -> registered:pki)",
+        "client-registration: client notification acted on (registered:pki -> registered:pki)",
+    }
+    https = load_lab(LABS / "https-site-systems.toml")
+    model = WorldModel(https)
+    ruled_out = never_enabled(model, Reachable(model), derive_rules(model))
+    assert not any("register with a PKI client certificate" in title for title in ruled_out)
+
+
+def test_cache_folder_honours_xdg(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert cache_folder() == tmp_path / "ehttp"
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/path")
+    assert cache_folder() == Path.home() / ".cache" / "ehttp"
+
+
+def test_profiles() -> None:
+    ci = profile_settings("ci", 10, reuse=True)
+    assert ci.derandomize and ci.database is None and ci.max_examples == 10
+    fuzz = profile_settings("fuzz", 10, reuse=True)
+    assert not fuzz.derandomize and fuzz.database is not None
+    assert str(cache_folder()) in str(fuzz.database)
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(main, ["fuzz", *args], catch_exceptions=False)
+
+
+def one_error_line(result: Result) -> str:
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, lines
+    return lines[0]
+
+
+def test_cli_bad_usage_is_one_line() -> None:
+    assert one_error_line(run("--seconds", "-1")) == (
+        "Error: --seconds: '-1' is not accepted; give a number of seconds > 0"
+    )
+    assert one_error_line(run("--mutant", "nope")) == (
+        "Error: --mutant: 'nope' is not accepted; use one of dp-serves-without-credential, "
+        "mp-accepts-alg-none, mp-keeps-old-key, mp-never-rebinds"
+    )
+    assert one_error_line(run("--examples", "0")).startswith("Error: --examples: '0'")
+    assert "not accepted together" in one_error_line(run("--seconds", "1", "--examples", "1"))
+
+
+def test_cli_json_shape_on_the_lab() -> None:
+    result = run("--examples", "3", "--seed", "5", "--json", "--profile", "ci")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert list(data) == [
+        "seed",
+        "seconds",
+        "steps",
+        "steps_per_s",
+        "examples",
+        "coverage",
+        "rules",
+        "never_fired",
+        "never_enabled",
+        "failures",
+    ]
+    assert data["seed"] == 5
+    assert set(data["coverage"]) == {"reached", "reachable", "fraction", "timeline"}
+    assert data["coverage"]["reachable"] == 21008
+    assert data["failures"] == []
+    assert (
+        "site-mode: enable enhanced HTTP (https-or-http -> https-or-http+enhanced)"
+        in (data["rules"])
+    )
+    assert any(name.startswith("attack: ") for name in data["rules"])
+
+
+def test_cli_prints_the_seed_first() -> None:
+    result = run("--examples", "2", "--seed", "11", "--profile", "ci")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0] == "seed 11"
+    assert lines[2].startswith("coverage: ") and "of 21,008 reachable states" in lines[2]
+    assert lines[-1] == "PASS: no invariant broke"

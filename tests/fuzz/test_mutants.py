@@ -1,0 +1,68 @@
+"""The CI profile catches every named mutant of the concrete lab and passes the unmutated lab
+(issue 5: "the campaign fails and names the broken invariant")."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from model.config.labfile import default_lab
+from model.fuzz.campaign import CampaignPlan, FuzzResult, run_campaign
+from model.fuzz.invariants import ABSTRACTION, ATTACK_ANSWERED, ATTACK_REFUSED, LAB_STEPS
+from model.fuzz.profiles import CI_EXAMPLES
+from model.fuzz.replay import load_replay, replay
+from model.lab.facade import LabDriver
+from model.lab.mutants import (
+    ALG_NONE,
+    KEEPS_OLD_KEY,
+    MUTANTS,
+    NEVER_REBINDS,
+    SERVES_WITHOUT_CREDENTIAL,
+)
+
+CAUGHT_BY = {
+    ALG_NONE: {ATTACK_REFUSED},
+    SERVES_WITHOUT_CREDENTIAL: {ATTACK_REFUSED},
+    NEVER_REBINDS: {ABSTRACTION},
+    KEEPS_OLD_KEY: {LAB_STEPS, ATTACK_REFUSED, ATTACK_ANSWERED},
+}
+"""The invariant each mutant breaks: an accepted attack, or the lab departing from the model
+(either when the lab refuses a notification the model says it acts on, or when the abstraction
+differs), or an attack whose setup the lab breaks (a re-registered client can no longer sign for
+the token an attack needs)."""
+
+
+@pytest.fixture(autouse=True)
+def _cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+
+
+def ci_campaign(mutant: str | None) -> FuzzResult:
+    plan = CampaignPlan(default_lab(), seed=0, examples=CI_EXAMPLES, mutant=mutant, profile="ci")
+    return run_campaign(plan)
+
+
+def test_every_mutant_has_an_expectation() -> None:
+    assert set(CAUGHT_BY) == set(MUTANTS)
+
+
+@pytest.mark.parametrize("mutant", sorted(MUTANTS))
+def test_ci_profile_catches_the_mutant(mutant: str) -> None:
+    result = ci_campaign(mutant)
+    (failure,) = result.failures
+    assert failure.invariant in CAUGHT_BY[mutant], (failure.invariant, failure.detail)
+    assert failure.replay_file is not None
+    plan = load_replay(failure.replay_file, default_lab())
+    assert plan.mutant == mutant
+    outcome = replay(plan, LabDriver(plan.lab, seed=plan.seed, mutant=plan.mutant))
+    assert outcome.broken is not None
+    assert outcome.broken.invariant == failure.invariant
+    assert [step.text for step in outcome.steps] == [step.text for step in failure.steps]
+
+
+def test_ci_profile_passes_the_unmutated_lab() -> None:
+    result = ci_campaign(None)
+    assert result.failures == ()
+    assert result.examples >= CI_EXAMPLES
+    assert any(count for name, count in result.rules if name.startswith("attack: "))

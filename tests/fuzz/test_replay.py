@@ -1,0 +1,202 @@
+"""Replay (model/fuzz/replay.py, `ehttp fuzz --replay`): campaign replay files and checker traces
+replayed into the concrete lab, and one-line errors for files that can't be used."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from model.cli.app import main
+from model.compose.checking import run_checks
+from model.compose.properties import stranded
+from model.compose.world import WorldModel
+from model.config.labfile import default_lab, lab_to_toml
+from model.fuzz.driver import ModelDriver
+from model.fuzz.invariants import ABSTRACTION
+from model.fuzz.lockstep import Lockstep
+from model.fuzz.replay import ReplayError, load_replay, replay, write_replay
+from model.lab.facade import LabDriver
+from model.lab.mutants import NEVER_REBINDS
+
+CERT_3 = "rapid enable/disable leaves no SMS-Issuing certificate bound"
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(main, ["fuzz", *args], catch_exceptions=False)
+
+
+@pytest.fixture(scope="module")
+def cert3_trace() -> list[dict[str, object]]:
+    report = run_checks(default_lab())
+    (prop,) = [p for p in report.to_json()["properties"] if p["id"] == CERT_3]
+    trace: list[dict[str, object]] = prop["trace"]
+    return trace
+
+
+def test_checker_witness_for_cert3_replays_in_the_lab(
+    tmp_path: Path, cert3_trace: list[dict[str, object]]
+) -> None:
+    path = tmp_path / "cert3.json"
+    path.write_text(json.dumps({"id": CERT_3, "trace": cert3_trace}))
+    plan = load_replay(path, default_lab())
+    assert plan.source == "check" and len(plan.moves) == len(cert3_trace) - 1
+    driver = LabDriver(plan.lab)
+    outcome = replay(plan, driver)
+    assert outcome.broken is None
+    world = driver.abstraction()
+    assert any(stranded(driver.model, world, i) for i in driver.model.env.bindings)
+
+
+def test_checker_trace_replay_as_users_read_it(
+    tmp_path: Path, cert3_trace: list[dict[str, object]]
+) -> None:
+    path = tmp_path / "cert3.json"
+    path.write_text(json.dumps(cert3_trace))
+    result = run("--replay", str(path))
+    assert result.exit_code == 0, result.output
+    assert result.stdout == (
+        f"replaying checker trace {path} on lab 'default', seed 0\n"
+        "    1. disable enhanced HTTP (site): site: https-or-http+enhanced -> https-or-http; "
+        "mp1: bound -> unbinding; dp1: bound -> unbinding\n"
+        "    2. remove the binding and delete the role certificate (mp1): mp1: unbinding -> "
+        "no-certificate\n"
+        "    3. enable enhanced HTTP (site): site: https-or-http -> https-or-http+enhanced; "
+        "toggle-history: careful -> rapid; mp1: no-certificate -> issued; dp1: unbinding -> "
+        "bound\n"
+        "    4. disable enhanced HTTP (site): site: https-or-http+enhanced -> https-or-http; "
+        "mp1: issued -> stranded; dp1: bound -> unbinding\n"
+        "    5. enable enhanced HTTP (site): site: https-or-http -> https-or-http+enhanced; "
+        "dp1: unbinding -> bound\n"
+        "PASS: every invariant held over 5 steps\n"
+    )
+
+
+def test_replay_file_replays_exactly(tmp_path: Path) -> None:
+    model = WorldModel(default_lab())
+    lock = Lockstep(ModelDriver(model), ())
+    for name, who in [
+        ("select HTTPS only", "site"),
+        ("restart the smsexec service", "smsexec"),
+        ('delete all certificates issued by "SMS Issuing" from the SMS certificate store', "dp1"),
+        ("smsexec service starts", "smsexec"),
+    ]:
+        lock.act(
+            next(
+                a
+                for a in model.actions(lock.world)
+                if model.action_name(a) == name and model.env.names[a[0]] == who
+            )
+        )
+    path = write_replay(
+        tmp_path,
+        lab=default_lab(),
+        seed=0,
+        mutant=NEVER_REBINDS,
+        invariant=ABSTRACTION,
+        steps=lock.steps,
+    )
+    result = run("--replay", str(path))
+    assert result.exit_code == 1, result.output
+    assert result.stdout == (
+        f"replaying replay file {path} on lab 'default', seed 0, mutant mp-never-rebinds\n"
+        "    1. select HTTPS only (site): site: https-or-http+enhanced -> https-only+enhanced\n"
+        "    2. restart the smsexec service (smsexec): smsexec: running -> restarting\n"
+        '    3. delete all certificates issued by "SMS Issuing" from the SMS certificate store '
+        "(dp1): dp1: bound -> no-certificate\n"
+        "    4. smsexec service starts (smsexec): smsexec: restarting -> running; "
+        "dp1: no-certificate -> issued\n"
+        "FAIL: the lab's abstraction equals the model's state\n"
+        "  dp1: model issued, lab no-certificate\n"
+    )
+    clean = json.loads(path.read_text())
+    clean["mutant"] = None
+    path.write_text(json.dumps(clean))
+    assert run("--replay", str(path)).exit_code == 0
+
+
+def one_error_line(result: Result) -> str:
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, lines
+    return lines[0]
+
+
+def test_unreadable_and_invalid_replay_files(tmp_path: Path) -> None:
+    missing = tmp_path / "missing.json"
+    assert one_error_line(run("--replay", str(missing))) == (
+        f"Error: --replay: {missing}: No such file or directory"
+    )
+    garbage = tmp_path / "garbage.json"
+    garbage.write_text("not json")
+    assert "is not JSON" in one_error_line(run("--replay", str(garbage)))
+    other = tmp_path / "other.json"
+    other.write_text('{"a": 1}')
+    assert "is neither a replay file" in one_error_line(run("--replay", str(other)))
+
+
+def replay_document(**changes: object) -> dict[str, object]:
+    document: dict[str, object] = {
+        "format": "ehttp-fuzz-replay",
+        "lab": lab_to_toml(default_lab()),
+        "seed": 0,
+        "mutant": None,
+        "invariant": ABSTRACTION,
+        "steps": [
+            {
+                "action": "select HTTPS only",
+                "instance": "site",
+                "machine": "site-mode",
+                "row": 5,
+                "text": "",
+            }
+        ],
+    }
+    document.update(changes)
+    return document
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"seed": "x"}, "seed 'x' is not accepted"),
+        (
+            {"steps": [{"action": "x", "instance": "nobody", "row": 0}]},
+            "step 1: instance 'nobody' is not accepted",
+        ),
+        (
+            {"steps": [{"action": "enable enhanced HTTP", "instance": "site", "row": 5}]},
+            "step 1: row 5 of site-mode is not 'enable enhanced HTTP'",
+        ),
+        ({"lab": "[site]\nversion = 3"}, "--replay: "),
+    ],
+)
+def test_bad_replay_documents(tmp_path: Path, changes: dict[str, object], message: str) -> None:
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(replay_document(**changes)))
+    with pytest.raises(ReplayError, match=r"^--replay: ") as caught:
+        load_replay(path, default_lab())
+    assert message in str(caught.value)
+    assert "\n" not in str(caught.value)
+
+
+def test_a_step_not_enabled_where_it_comes_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "twice.json"
+    step = {"action": "select HTTPS only", "instance": "site", "row": 5, "text": ""}
+    path.write_text(json.dumps(replay_document(steps=[step, step])))
+    assert one_error_line(run("--replay", str(path))) == (
+        "Error: --replay: step 2: 'select HTTPS only' (site) is not enabled there"
+    )
+
+
+def test_checker_trace_of_another_lab_is_refused(
+    tmp_path: Path, cert3_trace: list[dict[str, object]]
+) -> None:
+    path = tmp_path / "cert3.json"
+    path.write_text(json.dumps(cert3_trace))
+    lab = Path(__file__).resolve().parents[2] / "specs" / "labs" / "enhanced-off.toml"
+    assert "is not the initial state of lab" in one_error_line(
+        run("--replay", str(path), "--lab", str(lab))
+    )

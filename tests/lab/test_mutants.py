@@ -1,0 +1,91 @@
+"""Every mutant of model/lab/mutants.py is observable: an attack is accepted or lockstep breaks."""
+
+from __future__ import annotations
+
+import pytest
+
+from model.compose.world import EXEC, SITE, World
+from model.config.labfile import default_lab
+from model.lab.facade import AttackAccepted, LabDriver
+from model.lab.mutants import (
+    ALG_NONE,
+    KEEPS_OLD_KEY,
+    MUTANTS,
+    NEVER_REBINDS,
+    SERVES_WITHOUT_CREDENTIAL,
+    mutant_set,
+)
+from model.lab.reasons import Reason
+from model.spec.binding import DELETE, RESTART, SMSEXEC_STARTS
+from model.spec.site import DISABLE, ENABLE
+
+CAUGHT_BY_ATTACK = [
+    (ALG_NONE, "token-alg-none", Reason.TOKEN_ALG_NOT_ALLOWED),
+    (SERVES_WITHOUT_CREDENTIAL, "dp-no-credential", Reason.METHOD_NOT_ACCEPTED),
+    (KEEPS_OLD_KEY, "msg-old-key-current-generation", Reason.MSG_BAD_SIGNATURE),
+]
+
+
+@pytest.mark.req("SEC-5", "SEC-1", "SEC-3")
+@pytest.mark.parametrize(("mutant", "attack", "reason"), CAUGHT_BY_ATTACK)
+def test_mutant_makes_an_attack_succeed(mutant: str, attack: str, reason: Reason) -> None:
+    assert LabDriver(default_lab()).inject(attack) is reason
+    driver = LabDriver(default_lab(), mutant=mutant)
+    before = driver.abstraction(), driver.lab.snapshot()
+    with pytest.raises(AttackAccepted, match=attack):
+        driver.inject(attack)
+    assert (driver.abstraction(), driver.lab.snapshot()) == before
+
+
+def _fire(driver: LabDriver, world: World, index: int, name: str) -> World:
+    model = driver.model
+    action = next(a for a in model.actions(world) if a[0] == index and model.action_name(a) == name)
+    driver.step(action)
+    return model.next_state(world, action)
+
+
+def _workaround_trace(driver: LabDriver) -> list[tuple[World, World]]:
+    """Strand mp1 (CERT-3), apply the workaround; the (lab, model) worlds after each step."""
+    mp1 = driver.model.env.names.index("mp1")
+    world = driver.model.initial
+    pairs = []
+    for index, name in (
+        (SITE, DISABLE),
+        (mp1, "remove the binding and delete the role certificate"),
+        (SITE, ENABLE),
+        (SITE, DISABLE),
+        (SITE, ENABLE),
+        (mp1, DELETE),
+        (EXEC, RESTART),
+        (EXEC, SMSEXEC_STARTS),
+    ):
+        world = _fire(driver, world, index, name)
+        pairs.append((driver.abstraction(), world))
+    return pairs
+
+
+@pytest.mark.req("CERT-4")
+def test_never_rebinds_departs_from_the_model_on_the_workaround() -> None:
+    assert all(lab == model for lab, model in _workaround_trace(LabDriver(default_lab())))
+    pairs = _workaround_trace(LabDriver(default_lab(), mutant=NEVER_REBINDS))
+    assert all(lab == model for lab, model in pairs[:-1])
+    lab, model = pairs[-1]
+    assert lab != model
+    mp1 = LabDriver(default_lab()).model.env.names.index("mp1")
+    assert (lab[mp1][0], model[mp1][0]) == ("no-certificate", "issued")
+
+
+def test_every_mutant_is_exercised_here() -> None:
+    tested = {m for m, _, _ in CAUGHT_BY_ATTACK} | {NEVER_REBINDS}
+    assert tested == set(MUTANTS)
+
+
+def test_unknown_mutant_is_one_line() -> None:
+    with pytest.raises(ValueError) as error:
+        mutant_set("bogus")
+    assert str(error.value) == (
+        "mutant: 'bogus' is not accepted; use one of dp-serves-without-credential, "
+        "mp-accepts-alg-none, mp-keeps-old-key, mp-never-rebinds"
+    )
+    with pytest.raises(ValueError, match="mutant: 'bogus'"):
+        LabDriver(default_lab(), mutant="bogus")

@@ -1,0 +1,260 @@
+"""Pictures of a lab (model/views/diagrams_lab.py): the reachable graph with its traces, and each
+trace.
+
+The small lab is the default lab with its distribution point left out and one client (aad1): 160
+reachable worlds, where SITE-2 and CERT-3 both happen and four `sometimes` properties have
+witnesses. The pictures are checked by parsing the SVG `dot` lays out (node and edge titles, their
+stroke colours and texts), as a reader's browser would see them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from model.checker import CheckResult, Property, check
+from model.cli.app import main
+from model.compose.checking import LabCheck, VariantResult, run_checks
+from model.compose.properties import LAB
+from model.compose.world import EXEC, SITE, World, WorldModel
+from model.config.labfile import default_lab, lab_to_toml
+from model.config.schema import Lab
+from model.views.diagrams import render
+from model.views.diagrams_lab import (
+    GRAPH_LIMIT,
+    PATH_COLOURS,
+    Traced,
+    lab_graph,
+    slug,
+    trace_graph,
+    traced_properties,
+    write_lab_diagrams,
+)
+
+_SVG = "{http://www.w3.org/2000/svg}"
+_RED = "#c0392b"
+CERT3_WITNESS = "rapid enable/disable leaves no SMS-Issuing certificate bound"
+SITE2_WITNESS = "HTTPS only with enhanced HTTP is reachable from the console"
+
+
+def _small_lab(name: str = "one", clients: int = 1, dps: int = 0) -> Lab:
+    lab = default_lab()
+    return dataclasses.replace(
+        lab,
+        name=name,
+        distribution_points=lab.distribution_points[:dps],
+        clients=lab.clients[:clients],
+    )
+
+
+@pytest.fixture(scope="module")
+def small() -> LabCheck:
+    return run_checks(_small_lab())
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """A node or edge of a laid-out SVG: its title, its texts, its stroke colours and widths."""
+
+    title: str
+    texts: tuple[str, ...]
+    strokes: frozenset[str]
+    widths: frozenset[str]
+
+
+def _shapes(svg: bytes, kind: str) -> list[_Shape]:
+    root = ET.fromstring(svg)
+    found = []
+    for group in root.iter(f"{_SVG}g"):
+        if group.get("class") != kind:
+            continue
+        title = group.findtext(f"{_SVG}title") or ""
+        texts = tuple("".join(t.itertext()) for t in group.iter(f"{_SVG}text"))
+        drawn = [e for e in group.iter() if e.tag in (f"{_SVG}path", f"{_SVG}polygon")]
+        strokes = frozenset(e.get("stroke", "") for e in drawn)
+        widths = frozenset(e.get("stroke-width", "1") for e in drawn)
+        found.append(_Shape(title, texts, strokes, widths))
+    return found
+
+
+@pytest.fixture(scope="module")
+def graph_svg(small: LabCheck) -> bytes:
+    graph = lab_graph(small)
+    assert graph is not None
+    return render(graph, "svg")
+
+
+def test_the_small_lab_graph_has_every_reachable_world(small: LabCheck, graph_svg: bytes) -> None:
+    assert small.main.states == 160
+    worlds = [n for n in _shapes(graph_svg, "node") if re.fullmatch(r"w\d+", n.title)]
+    assert len(worlds) == 160
+    assert any("the initial world" in n.texts for n in worlds)
+
+
+def _path_edges(edges: list[_Shape], colour: str) -> list[tuple[str, str]]:
+    pairs = [e.title.split("->") for e in edges if colour in e.strokes and "3" in e.widths]
+    return [(a, b) for a, b in pairs]
+
+
+def _walk(pairs: list[tuple[str, str]], start: str) -> list[str]:
+    """The chain of nodes the pairs form from `start` (each pair used once)."""
+    chain = [start]
+    left = list(pairs)
+    while left:
+        step = next(p for p in left if p[0] == chain[-1])
+        left.remove(step)
+        chain.append(step[1])
+    return chain
+
+
+def test_each_witness_runs_from_the_initial_world_in_its_own_colour(
+    small: LabCheck, graph_svg: bytes
+) -> None:
+    traced = traced_properties(small)
+    assert [t.result.name for t in traced][1:4:2] == [SITE2_WITNESS, CERT3_WITNESS]
+    edges = _shapes(graph_svg, "edge")
+    for number, item in enumerate(traced):
+        pairs = _path_edges(edges, PATH_COLOURS[number][1])
+        assert len(pairs) == len(item.result.trace) - 1, item.result.name
+        if pairs:
+            chain = _walk(pairs, "w0")
+            assert len(chain) == len(item.result.trace)
+    cert3 = _path_edges(edges, PATH_COLOURS[3][1])
+    texts = [" ".join(e.texts) for e in edges if e.title in {f"{a}->{b}" for a, b in cert3}]
+    assert sum("enable enhanced HTTP (site)" in t for t in texts) == 2
+    assert all("[4]" in t for t in texts)
+
+
+def test_every_other_transition_is_grey(graph_svg: bytes) -> None:
+    edges = [e for e in _shapes(graph_svg, "edge") if not e.title.startswith("start")]
+    highlighted = [e for e in edges if "3" in e.widths]
+    assert len(highlighted) == 1 + 5
+    assert all(e.strokes == {"#9a9a9a"} for e in edges if e not in highlighted)
+
+
+def test_site2_and_cert3_worlds_are_red_with_a_double_border(graph_svg: bytes) -> None:
+    worlds = [n for n in _shapes(graph_svg, "node") if re.fullmatch(r"w\d+", n.title)]
+    marked = [n for n in worlds if any(t.startswith(("SITE-2:", "CERT-3:")) for t in n.texts)]
+    assert len(marked) == 46
+    assert all(n.strokes == {_RED} for n in marked)
+    assert not any(_RED in n.strokes for n in worlds if n not in marked)
+    ends = {
+        "[2] witness ends here": "SITE-2: HTTPS only with enhanced HTTP",
+        "[4] witness ends here": "CERT-3: mp1 stranded",
+    }
+    for end, notice in ends.items():
+        (node,) = [n for n in worlds if end in n.texts]
+        assert notice in node.texts
+
+
+def test_the_legend_names_every_path_and_the_marks(graph_svg: bytes) -> None:
+    (legend,) = [n for n in _shapes(graph_svg, "node") if n.title == "legend"]
+    text = " ".join(legend.texts)
+    assert f"[4] orange, bold: witness of '{CERT3_WITNESS}'" in text
+    assert "(CERT-3, documented fault)" in text
+
+
+def test_a_witness_picture_emphasises_what_changed_and_marks_the_cert3_world(
+    small: LabCheck,
+) -> None:
+    (cert3,) = [t for t in traced_properties(small) if t.result.name == CERT3_WITNESS]
+    source = trace_graph("one", cert3).source
+    assert len(re.findall(r"^\s*t\d+ -> t\d+", source, re.MULTILINE)) == 5
+    assert "<B>site: https-or-http</B>" in source
+    assert "<B>mp1: stranded</B>" in source
+    last = [line for line in source.splitlines() if line.strip().startswith("t5 ")]
+    assert len(last) == 1 and "peripheries=2" in last[0] and "CERT-3: mp1 stranded" in last[0]
+    assert "enable enhanced HTTP (site)" in source
+
+
+def _lasso(model: WorldModel, prop: Property[World]) -> Traced:
+    result: CheckResult[World] = check(model, [prop], symmetry=False)
+    return Traced(LAB, model, result.properties[0])
+
+
+def test_a_lasso_is_drawn_with_its_loop_edge_back() -> None:
+    model = WorldModel(_small_lab())
+    traced = _lasso(
+        model,
+        Property.eventually("smsexec restarts", lambda w: w[EXEC][0] == "restarting", ("CERT-4",)),
+    )
+    assert traced.result.verdict == "violated" and traced.result.loop_from == 0
+    assert traced.role == "counterexample"
+    source = trace_graph("one", traced).source
+    nodes = [line for line in source.splitlines() if re.match(r"\s*t\d+ \[", line)]
+    assert len(nodes) == len(traced.result.trace) - 1
+    back = [line for line in source.splitlines() if f"t{len(nodes) - 1} -> t0" in line]
+    assert len(back) == 1 and "(loop)" in back[0] and "style=bold" in back[0]
+    assert "the steps from step 0 repeat forever" in source
+
+
+def test_a_stuttering_lasso_is_drawn_with_a_dashed_self_loop() -> None:
+    model = WorldModel(_small_lab(), fair_only=True)
+    traced = _lasso(model, Property.eventually("HTTPS only", lambda w: w[SITE][0] == "https-only"))
+    assert traced.result.loop_from == len(traced.result.trace) - 1 == 1
+    source = trace_graph("one", traced).source
+    assert "t1 -> t1" in source and "style=dashed" in source
+    assert "t0 -> t1" in source and "register with an Azure AD device token (aad1)" in source
+
+
+def _run(*args: str) -> list[str]:
+    result = CliRunner().invoke(main, ["diagrams", *args], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result.output.splitlines()
+
+
+def test_the_command_draws_a_small_lab_graph(tmp_path: Path) -> None:
+    lab_file = tmp_path / "one.toml"
+    lab_file.write_text(lab_to_toml(_small_lab()), encoding="utf-8")
+    out = tmp_path / "out"
+    lines = _run("--lab", str(lab_file), "--out", str(out), "--format", "dot")
+    assert f"wrote {out / 'lab-one-graph.dot'}" in lines
+    assert f"wrote {out / f'lab-one-trace-{slug(CERT3_WITNESS)}.dot'}" in lines
+    assert not any("more than the limit" in line for line in lines)
+    written = sorted(line.removeprefix("wrote ") for line in lines)
+    assert written == sorted(str(path) for path in out.iterdir())
+    assert (
+        (out / "lab-one-graph.dot")
+        .read_text(encoding="utf-8")
+        .startswith('digraph "lab-one-graph" {')
+    )
+
+
+def test_a_graph_over_the_limit_gets_one_line_and_its_traces(tmp_path: Path) -> None:
+    lab = _small_lab(name="bigger", dps=1)
+    lab_file = tmp_path / "bigger.toml"
+    lab_file.write_text(lab_to_toml(lab), encoding="utf-8")
+    lines = _run("--lab", str(lab_file), "--out", str(tmp_path / "out"))
+    notices = [line for line in lines if not line.startswith("wrote ")]
+    assert notices == [
+        f"lab 'bigger': the reachable state graph has 704 states, more than the limit of "
+        f"{GRAPH_LIMIT}; drawing its traces instead"
+    ]
+    assert not list((tmp_path / "out").glob("lab-bigger-graph.*"))
+    assert len(list((tmp_path / "out").glob("lab-bigger-trace-*.svg"))) == 4
+
+
+def test_trace_file_names_are_the_property_slug_and_the_variant_when_two_collide(
+    small: LabCheck, tmp_path: Path
+) -> None:
+    main = small.variants[0]
+    twice = dataclasses.replace(
+        small,
+        variants=(main, VariantResult("again", main.model, main.result)),
+    )
+    names = sorted(p.name for p in write_lab_diagrams(twice, tmp_path, "dot").written)
+    assert f"lab-one-trace-lab-{slug(CERT3_WITNESS)}.dot" in names
+    assert f"lab-one-trace-again-{slug(CERT3_WITNESS)}.dot" in names
+    assert len(names) == 1 + 2 * 4
+
+
+def test_slug() -> None:
+    assert slug("enhanced HTTP on with every HTTP site system's role") == (
+        "enhanced-http-on-with-every-http-site-system-s-role"
+    )

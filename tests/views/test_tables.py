@@ -1,0 +1,222 @@
+"""The seed's tables as `ehttp tables` prints them (model/views/tables.py): every cell, text and
+JSON."""
+
+from __future__ import annotations
+
+import pytest
+
+from model.config.schema import Connections, Version
+from model.spec.access import MP_TYPES, Method
+from model.views.tables import Cell, derive_cell, dp_cells, mp_cells, render_text, table_json
+
+# The seed's tables as the text output must show them: (type, heading) -> lines of the cell.
+SEED_TEXT: dict[tuple[str, str], list[str]] = {
+    ("MP type HTTP", "Client authentication"): [
+        "No",
+        "Azure AD device token (Enhanced HTTP)",
+        "Azure AD user token (Enhanced HTTP)",
+    ],
+    ("MP type HTTP", "Location request"): ["No"],
+    ("MP type HTTP", "Client package"): ["No"],
+    ("MP type HTTP", "Registration"): [
+        "Anonymous (manual approval)",
+        "Active Directory domain",
+        "Azure AD device token (Enhanced HTTP)",
+    ],
+    ("MP type HTTP", "Client authorization, user identity (user scenarios)"): [
+        "Active Directory domain",
+        "Azure AD user token (Enhanced HTTP)",
+    ],
+    ("MP type HTTPS", "Client authentication"): [
+        "Active Directory domain",
+        "PKI certificate",
+        "Azure AD device token",
+        "Azure AD user token",
+    ],
+    ("MP type HTTPS", "Location request"): ["No"],
+    ("MP type HTTPS", "Client package"): ["No"],
+    ("MP type HTTPS", "Registration"): [
+        "Anonymous (manual approval)",
+        "Active Directory domain",
+        "PKI certificate",
+        "Azure AD device token",
+    ],
+    ("MP type HTTPS", "Client authorization, user identity (user scenarios)"): [
+        "Active Directory domain",
+        "Azure AD user token",
+    ],
+    ("DP type HTTP (anonymous)", "Client authentication"): ["No"],
+    ("DP type HTTP", "Client authentication"): [
+        "Windows authentication (network access account)",
+        "Content access token (Enhanced HTTP)",
+    ],
+    ("DP type HTTPS", "Client authentication"): [
+        "PKI certificate",
+        "Windows authentication (network access account)",
+        "Content access token (Enhanced HTTP)",
+    ],
+}
+
+
+def _parse(text: str) -> dict[tuple[str, str], list[str]]:
+    """Read the text output back into cells, the way a reader scans it."""
+    cells: dict[tuple[str, str], list[str]] = {}
+    kind = ""
+    current: list[str] = []
+    for line in text.splitlines():
+        stripped = line.strip()
+        if line.startswith(("MP type ", "DP type ")):
+            kind = line
+        elif stripped.startswith("- "):
+            current.append(stripped[2:])
+        elif kind and stripped.endswith(":"):
+            current = cells.setdefault((kind, stripped[:-1]), [])
+        elif kind and ": " in stripped:
+            heading, value = stripped.split(": ", 1)
+            cells[(kind, heading)] = [value]
+        elif not stripped:
+            kind = ""
+    return {key: value for key, value in cells.items() if value}
+
+
+@pytest.mark.req("MP-1", "MP-2", "MP-3", "DP-1", "DP-2", "DP-3", "REG-1", "REG-2", "REG-6")
+def test_text_prints_every_seed_cell_and_nothing_else() -> None:
+    assert _parse(render_text()) == SEED_TEXT
+
+
+def test_text_names_the_two_tables_and_the_device_identity_column() -> None:
+    text = render_text()
+    assert "Client to management point communication" in text
+    assert "Client to distribution point communication" in text
+    assert text.count("  Client authorization, device identity:") == 2
+    assert "site versions 1706, 1802, 1806 with enhanced HTTP off and on" in text
+
+
+@pytest.mark.parametrize("mp", MP_TYPES)
+def test_mp_cells_are_in_the_seed_order(mp: Connections) -> None:
+    keys = [cell.key for cell in mp_cells(mp)]
+    assert keys == [
+        "client_authentication",
+        "location_request",
+        "client_package",
+        "registration",
+        "user_authorization",
+    ]
+
+
+@pytest.mark.req("REG-1", "DP-2", "DP-3", "SEC-1")
+def test_no_pki_registration_and_no_anonymous_download_are_absent_from_the_text() -> None:
+    cells = _parse(render_text())
+    assert "PKI certificate" not in cells[("MP type HTTP", "Registration")]
+    assert "No" not in cells[("DP type HTTP", "Client authentication")]
+    assert "No" not in cells[("DP type HTTPS", "Client authentication")]
+
+
+def _cell(decide: dict[tuple[Version, bool], set[Method]]) -> Cell:
+    return derive_cell("k", "K", None, lambda version, on: frozenset(decide[(version, on)]))
+
+
+def _all(methods: set[Method]) -> dict[tuple[Version, bool], set[Method]]:
+    return {(v, on): set(methods) for v in ("1706", "1802", "1806") for on in (False, True)}
+
+
+def test_conditions_are_read_off_the_decision_function() -> None:
+    decide = _all({"active-directory"})
+    decide[("1806", True)].add("content-access-token")
+    for version in ("1802", "1806"):
+        for on in (False, True):
+            decide[(version, on)].add("pki-certificate")
+    decide[("1706", True)].add("network-access-account")
+    texts = [entry.text for entry in _cell(decide).entries]
+    assert texts == [
+        "Active Directory domain",
+        "PKI certificate (version 1802)",
+        "Windows authentication (network access account) (only 1706 with enhanced HTTP on)",
+        "Content access token (Enhanced HTTP)",
+    ]
+
+
+def test_a_method_never_accepted_has_no_entry() -> None:
+    assert [entry.method for entry in _cell(_all({"none"})).entries] == ["none"]
+
+
+@pytest.mark.req("DP-1")
+def test_dp_cell_for_anonymous_access_is_no() -> None:
+    cell = dp_cells("http-anonymous")
+    assert [(entry.method, entry.condition) for entry in cell.entries] == [("none", None)]
+
+
+ENHANCED_JSON = {
+    "management_point": [
+        {
+            "type": "http",
+            "client_authentication": ["azure-ad-device-token", "azure-ad-user-token", "none"],
+            "location_request": ["none"],
+            "client_package": ["none"],
+            "registration": [
+                "anonymous-manual-approval",
+                "active-directory",
+                "azure-ad-device-token",
+            ],
+            "user_authorization": ["active-directory", "azure-ad-user-token"],
+        },
+        {
+            "type": "https",
+            "client_authentication": [
+                "active-directory",
+                "azure-ad-device-token",
+                "azure-ad-user-token",
+                "pki-certificate",
+            ],
+            "location_request": ["none"],
+            "client_package": ["none"],
+            "registration": [
+                "anonymous-manual-approval",
+                "active-directory",
+                "azure-ad-device-token",
+                "pki-certificate",
+            ],
+            "user_authorization": ["active-directory", "azure-ad-user-token"],
+        },
+    ],
+    "distribution_point": [
+        {"type": "http-anonymous", "client_authentication": ["none"]},
+        {
+            "type": "http",
+            "client_authentication": ["network-access-account", "content-access-token"],
+        },
+        {
+            "type": "https",
+            "client_authentication": [
+                "pki-certificate",
+                "network-access-account",
+                "content-access-token",
+            ],
+        },
+    ],
+}
+
+
+@pytest.mark.req("MP-1", "MP-2", "MP-3", "DP-1", "DP-2", "DP-3", "REG-1", "REG-2", "REG-3", "REG-6")
+def test_json_with_enhanced_http_has_every_seed_cell() -> None:
+    assert table_json("1806", True) == ENHANCED_JSON
+
+
+@pytest.mark.req("MP-1", "MP-3", "DP-2", "DP-3", "SITE-3")
+@pytest.mark.parametrize(
+    ("version", "enhanced"), [("1806", False), ("1802", True), ("1706", False)]
+)
+def test_json_without_enhanced_http_drops_exactly_the_enhanced_methods(
+    version: Version, enhanced: bool
+) -> None:
+    tables = table_json(version, enhanced)
+    http_mp, https_mp = tables["management_point"]
+    assert http_mp["client_authentication"] == ["none"]
+    assert http_mp["registration"] == ["anonymous-manual-approval", "active-directory"]
+    assert http_mp["user_authorization"] == ["active-directory"]
+    assert https_mp == ENHANCED_JSON["management_point"][1]
+    assert [dp["client_authentication"] for dp in tables["distribution_point"]] == [
+        ["none"],
+        ["network-access-account"],
+        ["pki-certificate", "network-access-account"],
+    ]
