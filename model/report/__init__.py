@@ -1,0 +1,1 @@
+"""The requirement catalogue, its traceability to properties and tests, and the HTML report."""
