@@ -27,22 +27,20 @@ less than one clock quantum.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from model.spec.clock import CERTIFICATE_DEADLINE
+from model.spec.guards import Atom, promela_any
 from model.spec.machine import Machine, Row, StateDecl
-from model.spec.site import DISABLE, ENABLE
-
-if TYPE_CHECKING:
-    from model.spec.state import Questions, World
+from model.spec.site import DISABLE, ENABLE, ENHANCED
 
 __all__ = [
     "BINDING",
     "BOUND_STATES",
+    "CERTIFICATE_WORK_PENDING",
     "DELETE",
     "PENDING_STATES",
     "RESTART",
     "SMSEXEC",
+    "SMSEXEC_RUNNING",
     "SMSEXEC_STARTS",
     "STRANDED",
     "TOGGLE_HISTORY",
@@ -57,16 +55,23 @@ PENDING_STATES = frozenset({"issued", "unbinding", "pki-bound+issued"})
 BOUND_STATES = frozenset({"bound", "unbinding"})
 
 
-def _running(env: Questions, world: World, index: int) -> bool:
-    return env.smsexec_running(world)
+SMSEXEC_RUNNING = Atom(
+    "smsexec running",
+    "smsexec running",
+    "smsexec restarting",
+    lambda env, world, index: env.smsexec_running(world),
+    lambda r, index: r.is_in(r.smsexec, ("running",)),
+)
+"""CERT-4: the SMS Executive service, and with it the certificate manager, is running."""
 
-
-def _enhanced(env: Questions, world: World, index: int) -> bool:
-    return env.enhanced(world)
-
-
-def _pending_work(env: Questions, world: World, index: int) -> bool:
-    return env.certificate_work_pending(world)
+CERTIFICATE_WORK_PENDING = Atom(
+    "certificate work pending",
+    "certificate work queued",
+    "no certificate work queued",
+    lambda env, world, index: env.certificate_work_pending(world),
+    lambda r, index: promela_any(r.is_in(b, PENDING_STATES) for b in r.bindings),
+)
+"""CERT-5: some HTTP site system's certificate binding has queued work."""
 
 
 def initial_binding(pki_bound: bool, enhanced: bool) -> str:
@@ -120,8 +125,7 @@ BINDING = Machine(
             "issued",
             ("CERT-1",),
             "site",
-            _running,
-            "smsexec running",
+            SMSEXEC_RUNNING,
             event=ENABLE,
         ),
         Row(
@@ -130,8 +134,7 @@ BINDING = Machine(
             "pki-bound+issued",
             ("CERT-1", "SITE-4"),
             "site",
-            _running,
-            "smsexec running",
+            SMSEXEC_RUNNING,
             event=ENABLE,
         ),
         Row(
@@ -183,8 +186,7 @@ BINDING = Machine(
             "bound",
             ("CERT-2",),
             "site",
-            _running,
-            "smsexec running",
+            SMSEXEC_RUNNING,
         ),
         Row(
             "keep the PKI certificate already bound",
@@ -192,8 +194,7 @@ BINDING = Machine(
             "pki-bound+stored",
             ("SITE-4", "CERT-2"),
             "site",
-            _running,
-            "smsexec running",
+            SMSEXEC_RUNNING,
         ),
         Row(
             "remove the binding and delete the role certificate",
@@ -201,8 +202,7 @@ BINDING = Machine(
             "no-certificate",
             ("CERT-5",),
             "site",
-            _running,
-            "smsexec running",
+            SMSEXEC_RUNNING,
         ),
         Row(
             DELETE,
@@ -225,8 +225,7 @@ BINDING = Machine(
             "issued",
             ("CERT-4",),
             "site",
-            _enhanced,
-            "enhanced HTTP on",
+            ENHANCED,
             event=SMSEXEC_STARTS,
         ),
         Row(
@@ -235,8 +234,7 @@ BINDING = Machine(
             "pki-bound+issued",
             ("CERT-4", "SITE-4"),
             "site",
-            _enhanced,
-            "enhanced HTTP on",
+            ENHANCED,
             event=SMSEXEC_STARTS,
         ),
     ),
@@ -275,8 +273,7 @@ TOGGLE_HISTORY = Machine(
             "rapid",
             ("CERT-3", "CERT-5"),
             "administrator",
-            _pending_work,
-            "certificate work queued",
+            CERTIFICATE_WORK_PENDING,
             event=event,
         )
         for event in (ENABLE, DISABLE)

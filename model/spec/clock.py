@@ -14,19 +14,17 @@ state space stays finite without a wrapping wall clock.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from model.spec.guards import Atom, Rendering, promela_all, promela_any, promela_not
 from model.spec.machine import Machine, Row, StateDecl
-
-if TYPE_CHECKING:
-    from model.spec.state import Questions, World
 
 __all__ = [
     "CERTIFICATE_DEADLINE",
     "CLOCK",
+    "OVERDUE",
     "POLICY_CYCLE",
     "QUANTUM_MINUTES",
     "TICK",
+    "TIME_CAN_ADVANCE",
     "minutes",
 ]
 
@@ -43,8 +41,36 @@ def minutes(quanta: int) -> int:
     return quanta * QUANTUM_MINUTES
 
 
-def _can_advance(env: Questions, world: World, index: int) -> bool:
-    return env.time_can_advance(world)
+def _overdue(r: Rendering, index: int) -> str:
+    return promela_any(
+        promela_all((r.is_in(i, (state,)), f"{r.timer(i)} >= {deadline}"))
+        for i, deadlines in r.timed
+        for state, deadline in deadlines.items()
+    )
+
+
+def _can_advance(r: Rendering, index: int) -> str:
+    running = promela_any(r.is_in(i, deadlines) for i, deadlines in r.timed)
+    return promela_all((running, promela_not(_overdue(r, index))))
+
+
+OVERDUE = Atom(
+    "overdue",
+    "some timer stands at its deadline",
+    "no timer stands at its deadline",
+    lambda env, world, index: env.overdue(world),
+    _overdue,
+)
+"""Urgency: while a timer stands at its deadline only the system's own steps may happen."""
+
+TIME_CAN_ADVANCE = Atom(
+    "time can advance",
+    "a timer runs and none stands at its deadline",
+    "no timer runs, or one stands at its deadline",
+    lambda env, world, index: env.time_can_advance(world),
+    _can_advance,
+)
+"""The clock's guard: something is pending and nothing is overdue."""
 
 
 CLOCK = Machine(
@@ -59,8 +85,7 @@ CLOCK = Machine(
             "ticking",
             ("CERT-2", "REG-4", "REG-5"),
             "time",
-            _can_advance,
-            "a timer runs and none stands at its deadline",
+            TIME_CAN_ADVANCE,
         ),
     ),
 )

@@ -8,7 +8,9 @@ the Hypothesis rules, the tables and the diagrams are all derived from these val
 A row either fires on its own (its `actor` does it) or, when `event` is set, reacts to another
 machine's row of that name in the same step (a broadcast, like one `trigger` sent to several
 `transitions` models). Guards read the composed world before the step; a row's effect is only its
-destination state (guard, then update, then frame: everything else stays unchanged).
+destination state (guard, then update, then frame: everything else stays unchanged). A guard is a
+formula over named atoms (`model/spec/guards.py`): plain data with a Python evaluation and a
+Promela rendering.
 
 Time is explicit: a state may carry a deadline in clock quanta. An instance's timer starts at 0
 when it enters such a state, the clock advances every running timer by one quantum, and the clock
@@ -17,12 +19,10 @@ cannot advance past a deadline (the state is urgent at its deadline), as in time
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
-if TYPE_CHECKING:
-    from model.spec.state import Questions, World
+from model.spec.guards import ALWAYS, Guard
 
 __all__ = [
     "ACTORS",
@@ -42,13 +42,8 @@ FAIR_ACTORS: frozenset[Actor] = frozenset({"site", "client", "time"})
 """Actors whose steps are weakly fair: site server components, the client agent and the clock.
 Administrators and users are the environment: the model never assumes they act."""
 
-Guard = Callable[["Questions", "World", int], bool]
-"""A guard reads the composed world (before the step) and the index of the row's own instance."""
-
-
-def always(env: Questions, world: World, index: int) -> bool:
-    """The guard of a row that is enabled whenever its source state is."""
-    return True
+always: Guard = ALWAYS
+"""The guard of a row that is enabled whenever its source state is."""
 
 
 class DeclarationError(ValueError):
@@ -78,10 +73,14 @@ class Row:
     dest: str
     requirements: tuple[str, ...]
     actor: Actor
-    guard: Guard = always
-    guard_text: str = ""
+    guard: Guard = ALWAYS
     event: str | None = None
     note: str = ""
+
+    @property
+    def guard_text(self) -> str:
+        """The guard in the source's words, read off its atoms ("" when always enabled)."""
+        return self.guard.text
 
     @property
     def fair(self) -> bool:

@@ -30,12 +30,15 @@ uses, so it does not depend on the management point's certificate binding.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from functools import cache
 from typing import TYPE_CHECKING
 
+from model.spec.access import mp_registration_methods
+from model.spec.binding import BOUND_STATES
 from model.spec.clock import POLICY_CYCLE
+from model.spec.guards import Atom, Rendering, promela_all, promela_any
 from model.spec.machine import Machine, Row, StateDecl
-from model.spec.site import DISABLE, ENABLE
+from model.spec.site import APP_READY, DISABLE, ENABLE, ENHANCED
 
 if TYPE_CHECKING:
     from model.config.schema import Client
@@ -50,6 +53,8 @@ __all__ = [
     "REGISTRATION",
     "REREGISTRATION_DUE",
     "evidence",
+    "holds_evidence",
+    "mp_accepts",
 ]
 
 REREGISTRATION_DUE = "reregistration-due"
@@ -82,37 +87,74 @@ def _evidence(client: Client, app_ready: bool) -> frozenset[Method]:
     return frozenset(methods)
 
 
-def _can_register(method: Method) -> Callable[[Questions, World, int], bool]:
-    def guard(env: Questions, world: World, index: int) -> bool:
-        return method in evidence(env, world, index) and env.some_mp_accepts(world, index, method)
-
-    return guard
+def holds_evidence(method: Method) -> Atom:
+    """The atom "client holds `method` evidence" (its configuration, and PRE-1 for tokens)."""
+    return _holds_evidence(method)
 
 
-def _register_on(method: Method) -> Callable[[Questions, World, int], bool]:
-    can = _can_register(method)
+@cache
+def _holds_evidence(method: Method) -> Atom:
+    def rendering(r: Rendering, index: int) -> str:
+        client = r.env.client(index)
+        without, with_app = (method in _evidence(client, ready) for ready in (False, True))
+        if without == with_app:
+            return "1" if without else "0"
+        return APP_READY.promela(r, index) if with_app else f"!{APP_READY.promela(r, index)}"
 
-    def guard(env: Questions, world: World, index: int) -> bool:
-        return env.enhanced(world) and can(env, world, index)
-
-    return guard
-
-
-def _register_off(method: Method) -> Callable[[Questions, World, int], bool]:
-    can = _can_register(method)
-
-    def guard(env: Questions, world: World, index: int) -> bool:
-        return not env.enhanced(world) and can(env, world, index)
-
-    return guard
-
-
-def _enhanced(env: Questions, world: World, index: int) -> bool:
-    return env.enhanced(world)
+    return Atom(
+        f"holds {method}",
+        f"holds {method} evidence",
+        f"lacks {method} evidence",
+        lambda env, world, index: method in evidence(env, world, index),
+        rendering,
+    )
 
 
-def _not_enhanced(env: Questions, world: World, index: int) -> bool:
-    return not env.enhanced(world)
+def mp_accepts(method: Method) -> Atom:
+    """The atom "client reaches a management point that registers it with `method` now"."""
+    return _mp_accepts(method)
+
+
+@cache
+def _mp_accepts(method: Method) -> Atom:
+    def rendering(r: Rendering, index: int) -> str:
+        client = r.env.client(index)
+        lab = r.env.lab
+        if client.network == "internet" and method not in (
+            "azure-ad-device-token",
+            "pki-certificate",
+        ):
+            return "0"
+
+        def reachable(number: int, enhanced: bool) -> str:
+            if client.network == "intranet":
+                return "1"
+            if not lab.site.cloud_management_gateway:
+                return "0"
+            if lab.management_points[number].connections == "https":
+                return "1"
+            return r.is_in(r.management_points[number], BOUND_STATES) if enhanced else "0"
+
+        def accepting(enhanced: bool) -> str:
+            return promela_any(
+                reachable(number, enhanced)
+                for number, mp in enumerate(lab.management_points)
+                if method in mp_registration_methods(mp.connections, lab.site.version, enhanced)
+            )
+
+        on, off = accepting(True), accepting(False)
+        if on == off:
+            return on
+        enhanced = ENHANCED.promela(r, index)
+        return promela_any((promela_all((enhanced, on)), promela_all((f"!{enhanced}", off))))
+
+    return Atom(
+        f"some MP accepts {method}",
+        f"reaches a management point that accepts {method}",
+        f"reaches no management point that accepts {method}",
+        lambda env, world, index: env.some_mp_accepts(world, index, method),
+        rendering,
+    )
 
 
 _NAMES: dict[Method, str] = {
@@ -126,7 +168,7 @@ _REQS: dict[Method, tuple[str, ...]] = {
 
 
 def _regime_rows(method: Method) -> tuple[Row, ...]:
-    text = f"holds {method} evidence and reaches a management point that accepts it"
+    can = holds_evidence(method) & mp_accepts(method)
     return (
         Row(
             _NAMES[method],
@@ -134,8 +176,7 @@ def _regime_rows(method: Method) -> tuple[Row, ...]:
             "registered:enhanced-http",
             _REQS[method],
             "client",
-            _register_on(method),
-            f"enhanced HTTP on; {text}",
+            ENHANCED & can,
         ),
         Row(
             _NAMES[method],
@@ -143,8 +184,7 @@ def _regime_rows(method: Method) -> tuple[Row, ...]:
             "registered:self-signed",
             _REQS[method],
             "client",
-            _register_off(method),
-            f"enhanced HTTP off; {text}",
+            ~ENHANCED & can,
         ),
     )
 
@@ -174,8 +214,7 @@ REGISTRATION = Machine(
             "pending-approval",
             ("REG-1", "REG-2", "REG-3"),
             "client",
-            _can_register("anonymous-manual-approval"),
-            "reaches a management point that accepts anonymous registration",
+            holds_evidence("anonymous-manual-approval") & mp_accepts("anonymous-manual-approval"),
         ),
         *_regime_rows("active-directory"),
         *_regime_rows("azure-ad-device-token"),
@@ -185,8 +224,7 @@ REGISTRATION = Machine(
             "registered:pki",
             ("REG-2", "SEC-2"),
             "client",
-            _can_register("pki-certificate"),
-            "holds a PKI client certificate and reaches an HTTPS management point",
+            holds_evidence("pki-certificate") & mp_accepts("pki-certificate"),
         ),
         Row(
             "approve the client",
@@ -194,8 +232,7 @@ REGISTRATION = Machine(
             "registered:enhanced-http",
             ("REG-3", "SEC-2"),
             "administrator",
-            _enhanced,
-            "enhanced HTTP on",
+            ENHANCED,
         ),
         Row(
             "approve the client",
@@ -203,8 +240,7 @@ REGISTRATION = Machine(
             "registered:self-signed",
             ("REG-3", "SEC-2"),
             "administrator",
-            _not_enhanced,
-            "enhanced HTTP off",
+            ~ENHANCED,
         ),
         Row(
             "re-registration becomes due",

@@ -17,16 +17,20 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from model.spec.guards import Atom, Rendering
 from model.spec.machine import Machine, Row, StateDecl
 
 if TYPE_CHECKING:
     from model.spec.state import Questions, World
 
 __all__ = [
+    "APP_READY",
     "AZURE_AD_APP",
     "DISABLE",
     "ENABLE",
+    "ENHANCED",
     "ENHANCED_STATES",
+    "OPTION_AVAILABLE",
     "SITE_MODE",
     "UNSUPPORTED_STATE",
     "option_available",
@@ -42,6 +46,38 @@ def option_available(env: Questions, world: World, index: int) -> bool:
     """The option exists: version 1806 with pre-release features turned on (SITE-3)."""
     site = env.lab.site
     return site.version == "1806" and site.prerelease_features
+
+
+def _option_rendering(rendering: Rendering, index: int) -> str:
+    return "1" if option_available(rendering.env, (), index) else "0"
+
+
+OPTION_AVAILABLE = Atom(
+    "option available",
+    "version 1806 and pre-release features on",
+    "not version 1806 with pre-release features on",
+    option_available,
+    _option_rendering,
+)
+"""SITE-3: a fact of the lab's configuration, a constant in the Promela export."""
+
+ENHANCED = Atom(
+    "enhanced",
+    "enhanced HTTP on",
+    "enhanced HTTP off",
+    lambda env, world, index: env.enhanced(world),
+    lambda r, index: r.is_in(r.site, ENHANCED_STATES),
+)
+"""SITE-1: the site mode is one of the enhanced states (in either client communication mode)."""
+
+APP_READY = Atom(
+    "app ready",
+    "the Azure AD application is current",
+    "the Azure AD application is missing or not updated",
+    lambda env, world, index: env.app_ready(world),
+    lambda r, index: r.is_in(r.app, ("updated",)),
+)
+"""PRE-1: the site is onboarded to Azure AD and its application's settings are current."""
 
 
 SITE_MODE = Machine(
@@ -71,8 +107,7 @@ SITE_MODE = Machine(
             "https-or-http+enhanced",
             ("SITE-1", "SITE-3", "CERT-1"),
             "administrator",
-            option_available,
-            "version 1806 and pre-release features on",
+            OPTION_AVAILABLE,
             note=(
                 'select HTTPS or HTTP and enable "Use Configuration Manager-generated '
                 'certificates for HTTP site systems"'
@@ -84,8 +119,7 @@ SITE_MODE = Machine(
             UNSUPPORTED_STATE,
             ("SITE-2", "SITE-3", "CERT-1"),
             "administrator",
-            option_available,
-            "version 1806 and pre-release features on",
+            OPTION_AVAILABLE,
             note="the console allows it; the known issues say not to",
         ),
         Row(

@@ -44,6 +44,9 @@ class Questions(Protocol):
     def certificate_work_pending(self, world: World) -> bool:
         """Whether any site system has queued certificate work."""
 
+    def overdue(self, world: World) -> bool:
+        """Some timer stands at its deadline."""
+
     def time_can_advance(self, world: World) -> bool:
         """A timer runs and none stands at its deadline."""
 
