@@ -1,8 +1,9 @@
 """The `ehttp` command: the click group, its explicit list of commands, and one-line errors.
 
 Exit codes follow DESIGN.md ("Command line"): 0 all as expected, 1 a property or check failed,
-2 bad usage or bad input. Every usage or input error is one line on standard error that names the
-option, key or command, the value given and what is accepted; no traceback. Lab files that can't be
+2 bad usage or bad input, 130 interrupted (Ctrl-C). Every usage or input error is one line on
+standard error that names the option, key or command, the value given and what is accepted; no
+traceback. Lab files that can't be
 used (`LabError`), labs the model can't represent (`ModelError`) and files that can't be read or
 written (`OSError`) are caught here, at the command boundary, and become such a line.
 
@@ -57,6 +58,7 @@ COMMANDS: dict[str, str] = {
     "report": "model.cli.report",
     "scenarios": "model.cli.scenarios",
     "tables": "model.cli.tables",
+    "whatif": "model.cli.whatif",
 }
 """Every command and the module that defines it (imported only when the command is used)."""
 
@@ -108,7 +110,7 @@ class _Group(click.Group):
         except click.ClickException as error:
             _fail(_one_line(error), error.exit_code)
         except click.Abort:
-            _fail("interrupted", 1)
+            _fail("interrupted", 130)
         except (LabError, ModelError) as error:
             _fail(str(error), 2)
         except OSError as error:

@@ -6,8 +6,9 @@ value and what is accepted; `model/cli/app.py` prints it and exits 2.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from importlib import metadata
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -18,7 +19,14 @@ from rich.progress import Progress, TextColumn
 from model.config.labfile import LabError, load_lab
 from model.config.schema import Lab
 
-__all__ = ["OneOf", "lab_option", "positive_seconds", "status_line", "whole_number"]
+__all__ = [
+    "OneOf",
+    "envelope",
+    "lab_option",
+    "positive_seconds",
+    "status_line",
+    "whole_number",
+]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -99,3 +107,16 @@ def lab_option(command: F) -> F:
         help="Lab file (TOML); default: the embedded default lab.",
     )
     return option(command)
+
+
+def envelope(
+    command: str, lab: Lab | None, verdict: str, body: Mapping[str, Any]
+) -> dict[str, Any]:
+    """The JSON every command prints: command, version, lab, verdict, then its own fields."""
+    return {
+        "command": command,
+        "version": metadata.version("ehttp"),
+        "lab": lab.name if lab is not None else None,
+        "verdict": verdict,
+        **body,
+    }

@@ -54,6 +54,7 @@ __all__ = [
     "evaluate",
     "facts",
     "render_text",
+    "scenario_holds",
     "scenario_model",
     "to_json",
 ]
@@ -319,3 +320,8 @@ def render_text(report: ScenarioReport) -> str:
     lines.append("")
     lines.append(f"{works} of {len(report.verdicts)} scenario checks work")
     return "\n".join(lines) + "\n"
+
+
+def scenario_holds(env: Env, world: World, index: int, scenario: ScenarioId) -> bool:
+    """Whether `scenario` works for the client at instance `index` in `world` (one world only)."""
+    return _PREDICATES[scenario](env, world, index)

@@ -1,0 +1,87 @@
+"""`ehttp whatif`: what happens if the administrator does this now (see `model/ask/whatif.py`).
+
+Exit codes: 0 answered; 1 the answer contains the documented fault (CERT-3 on the way) or a
+"never" (some fair run never gets somewhere a user waits for); 2 bad input (an unknown action or
+one that can't be taken now, named with what is accepted); 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from model.ask.actions import catalogue, possible_now
+from model.ask.steady import steady_state
+from model.ask.whatif import what_if
+from model.ask.whatif_text import describe_world, render_svg, render_text, to_json
+from model.atomic import write_atomic
+from model.cli.common import envelope, lab_option
+from model.compose.world import WorldModel
+from model.config.schema import Lab
+
+__all__ = ["whatif"]
+
+
+@click.command()
+@lab_option
+@click.option(
+    "--do",
+    "actions",
+    multiple=True,
+    metavar="ACTION",
+    help="An administrator action, in order (repeat); ids from --list, e.g. enable-enhanced-http, "
+    "'approve wg1'.",
+)
+@click.option("--list", "list_only", is_flag=True, help="Print the lab's administrator actions.")
+@click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON.")
+@click.option(
+    "--svg",
+    "svg_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Also write the timeline as an SVG file.",
+)
+def whatif(
+    lab: Lab, actions: tuple[str, ...], list_only: bool, as_json: bool, svg_path: Path | None
+) -> None:
+    """What happens if the administrator does ACTION(s) now: from the lab's steady state, the
+    actions at once, then the system's own steps under weak fairness. Prints a timeline in
+    minutes, when each change happens (or never), what each client can do meanwhile, whether the
+    documented CERT-3 fault is reachable, and every steady outcome with a shortest path.
+    """
+    if list_only:
+        _list(lab, as_json)
+        return
+    if not actions:
+        raise click.BadParameter(
+            "no action given; give --do ACTION at least once (see --list)", param_hint="--do"
+        )
+    answer = what_if(lab, actions)
+    if svg_path is not None:
+        write_atomic(svg_path, render_svg(answer).encode("utf-8"))
+    if as_json:
+        body = envelope("whatif", lab, answer.verdict, to_json(answer))
+        click.echo(json.dumps(body, indent=2))
+    else:
+        sys.stdout.write(render_text(answer))
+    if answer.verdict != "answered":
+        sys.exit(1)
+
+
+def _list(lab: Lab, as_json: bool) -> None:
+    model = WorldModel(lab)
+    steady = steady_state(lab)
+    now = set(possible_now(model, steady))
+    rows = [(a.text, a.row, a.text in now) for a in catalogue(model)]
+    if as_json:
+        items = [{"action": t, "row": r, "possible_now": p} for t, r, p in rows]
+        click.echo(json.dumps(envelope("whatif", lab, "answered", {"actions": items}), indent=2))
+        return
+    click.echo(f"lab {lab.name!r}: administrator actions (* possible from the steady state)")
+    click.echo(f"steady state: {describe_world(model, steady)}")
+    width = max(len(t) for t, _r, _p in rows)
+    for text, row, possible in rows:
+        click.echo(f"  {'*' if possible else ' '} {text:{width}}  {row}")

@@ -1,0 +1,106 @@
+"""`ehttp whatif`'s answers (model/ask/whatif.py), pinned on the example labs, and mutants of the
+declarations that change them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from model.ask.whatif import WhatIf, what_if
+from model.config.labfile import load_lab
+from model.spec.binding import BINDING
+from model.spec.registration import POLICY_POLL, REGISTRATION, REREGISTRATION_DUE
+from tests.ask.mutants import mutate
+
+LABS = Path(__file__).resolve().parents[2] / "specs" / "labs"
+
+
+def _ask(*actions: str, lab: str = "enhanced-off") -> WhatIf:
+    return what_if(load_lab(LABS / f"{lab}.toml"), actions)
+
+
+def _change(answer: WhatIf, subject: str, what: str) -> tuple[int | None, int | None, bool]:
+    found = [c for c in answer.changes if c.subject == subject and c.what == what]
+    assert len(found) == 1, [c.text for c in answer.changes]
+    return found[0].earliest, found[0].latest, found[0].never
+
+
+def _window(answer: WhatIf, client: str, capability: str) -> str:
+    found = [w.text for w in answer.windows if w.client == client and w.capability == capability]
+    assert len(found) == 1
+    return found[0]
+
+
+@pytest.mark.req("CERT-2", "REG-4", "REG-5", "CERT-5")
+def test_enabling_on_a_lab_with_enhanced_http_off() -> None:
+    answer = _ask("enable-enhanced-http")
+    assert answer.verdict == "answered"
+    assert _change(answer, "mp1", "role certificate bound") == (0, 30, False)
+    assert _change(answer, "dp1", "role certificate bound") == (0, 30, False)
+    assert _change(answer, "dom1", "re-registered under enhanced HTTP") == (0, 60, False)
+    assert _change(answer, "dom1", "client notification works again") == (0, 60, False)
+    assert _window(answer, "dom1", "client notification") == (
+        "dom1: client notification fails from 0 to at most 60 minutes"
+    )
+    assert answer.cert3.on_the_way is None
+    assert answer.cert3.without_toggle is False
+    assert [line.split("(site)")[0] for line in answer.cert3.with_toggle] == [
+        "[  0 min] disable enhanced HTTP ",
+        "[  0 min] enable enhanced HTTP ",
+    ]
+    assert [(o.healthy, o.cert3) for o in answer.outcomes] == [(True, ())]
+    assert answer.states == 36
+
+
+@pytest.mark.req("REG-1")
+def test_a_registration_with_no_deadline_gets_no_bound_in_minutes() -> None:
+    answer = _ask("enable-enhanced-http")
+    aad1 = next(c for c in answer.changes if c.subject == "aad1")
+    assert (aad1.what, aad1.dated, aad1.never) == ("registered", False, False)
+    assert "no bound in minutes" in aad1.text
+
+
+@pytest.mark.req("CERT-3")
+def test_a_rapid_toggle_strands_the_certificates() -> None:
+    answer = _ask("enable", "disable", "enable")
+    assert answer.verdict == "fault"
+    assert answer.cert3.on_the_way == ()
+    assert [o.cert3 for o in answer.outcomes] == [("mp1", "dp1")]
+    earliest, latest, never = _change(answer, "mp1", "role certificate bound")
+    assert (earliest, latest, never) == (None, None, True)
+    mp1 = next(c for c in answer.changes if c.subject == "mp1")
+    assert mp1.lasso[-1].endswith("then stutters forever: no fair action is enabled here")
+
+
+@pytest.mark.req("CERT-4")
+def test_the_workaround_from_the_default_lab_rebinds() -> None:
+    answer = _ask("delete-sms-issuing-certs", "restart-smsexec", lab="recommended-1806")
+    assert answer.verdict == "answered"
+    assert _change(answer, "mp1", "role certificate bound") == (0, 30, False)
+    assert [o.healthy for o in answer.outcomes] == [True]
+
+
+@pytest.mark.req("CERT-2")
+def test_a_longer_certificate_deadline_changes_the_answer(monkeypatch: pytest.MonkeyPatch) -> None:
+    mutate(monkeypatch, BINDING, deadlines={"issued": 3})
+    answer = _ask("enable-enhanced-http")
+    assert _change(answer, "mp1", "role certificate bound") == (0, 45, False)
+
+
+@pytest.mark.req("REG-4", "REG-5")
+def test_a_longer_policy_cycle_changes_the_answer(monkeypatch: pytest.MonkeyPatch) -> None:
+    mutate(monkeypatch, REGISTRATION, deadlines={REREGISTRATION_DUE: 8})
+    answer = _ask("enable-enhanced-http")
+    assert _change(answer, "dom1", "re-registered under enhanced HTTP") == (0, 120, False)
+    assert _window(answer, "dom1", "client notification") == (
+        "dom1: client notification fails from 0 to at most 120 minutes"
+    )
+
+
+@pytest.mark.req("REG-4", "REG-5")
+def test_without_the_policy_poll_the_answer_is_never(monkeypatch: pytest.MonkeyPatch) -> None:
+    mutate(monkeypatch, REGISTRATION, drop_rows=frozenset({POLICY_POLL}))
+    answer = _ask("enable-enhanced-http")
+    assert answer.verdict == "never"
+    assert _change(answer, "dom1", "re-registered under enhanced HTTP")[2] is True
