@@ -1,10 +1,11 @@
 """The requirement traceability matrix: ID -> quote -> properties and tests -> verdict.
 
 Implements the tracing DESIGN.md's "Requirement catalogue" asks for: every requirement ID of
-`specs/requirements.toml` is checked by properties of the model (`model.compose.properties.lab_checks`,
-run on the embedded default lab and the example labs in `specs/labs/`) or by tests that carry
-`@pytest.mark.req("ID", ...)`. Test markers are found by parsing `tests/*.py` with `ast` (no test
-is imported or run), so the matrix can be built from a source checkout at any time.
+`specs/requirements.toml` is checked by properties of the model
+(`model.compose.properties.lab_checks`, run on the embedded default lab and the example labs in
+`specs/labs/`) or by tests that carry `@pytest.mark.req("ID", ...)`. Test markers are found by
+parsing `tests/*.py` with `ast` (no test is imported or run), so the matrix can be built from a
+source checkout at any time.
 
 An ID's verdict comes from the check runs it is given: "violated" or "unknown" when some property
 naming it is; "holds" when some property naming it holds and none fails; "vacuous" when every
@@ -19,11 +20,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from model.compose.checking import LabCheck
-from model.config.schema import Lab
-from model.config.labfile import default_lab, load_lab
 from model.compose.properties import lab_checks
-from model.report.requirements import SPECS, Requirement, load_requirements
 from model.compose.world import WorldModel
+from model.config.labfile import default_lab, load_lab
+from model.config.schema import Lab
+from model.report.requirements import SPECS, Requirement, load_requirements
 
 __all__ = [
     "LABS",
