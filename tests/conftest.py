@@ -1,9 +1,16 @@
-"""Shared test configuration: the ``req`` marker that ties a test to the requirement catalogue."""
+"""Shared test configuration: the ``req`` marker that ties a test to the requirement catalogue,
+the ``needs_dot`` marker that skips a test when Graphviz's ``dot`` is not on PATH, and the
+session's checked labs."""
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Callable
+from functools import cache
+
 import pytest
 
+from model.compose.checking import LabCheck, run_checks
 from model.report.requirements import requirement_ids
 
 pytest_plugins = ("pytester",)
@@ -11,6 +18,15 @@ pytest_plugins = ("pytester",)
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "req(*ids): requirement IDs this test checks")
+    config.addinivalue_line(
+        "markers", "needs_dot: lays out pictures with Graphviz's dot; skipped when dot is missing"
+    )
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Skip a ``needs_dot`` test, before its fixtures run, when ``dot`` is not on PATH."""
+    if item.get_closest_marker("needs_dot") is not None and shutil.which("dot") is None:
+        pytest.skip("Graphviz's dot is not on PATH (apt-get install graphviz; .ci/run installs it)")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -29,3 +45,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
                 )
     if problems:
         raise pytest.UsageError("\n".join(problems))
+
+
+@pytest.fixture(scope="session")
+def checked() -> Callable[..., LabCheck]:
+    """`run_checks` remembering its result per lab and options for the whole session.
+
+    Several modules judge the same labs (the default and every example) and checking is
+    deterministic, so each lab is explored once; tests must not change what they get back.
+    """
+    return cache(run_checks)

@@ -16,7 +16,7 @@ import click
 from model.cli.common import OneOf, lab_option
 from model.compose.checking import run_checks
 from model.config.schema import Lab
-from model.views.diagrams import FORMATS, Format, write_diagrams
+from model.views.diagrams import FORMATS, INSTALL_GRAPHVIZ, Format, has_dot, write_diagrams
 from model.views.diagrams_lab import GRAPH_LIMIT, write_lab_diagrams
 
 __all__ = ["diagrams"]
@@ -54,6 +54,12 @@ def diagrams(lab: Lab, out: Path, fmt: str) -> None:
         raise click.BadParameter(
             f"{str(out)!r} is a file, not a folder; give a folder (it is created when missing)",
             param_hint="--out",
+        )
+    if fmt != "dot" and not has_dot():
+        raise click.BadParameter(
+            f"{fmt!r} needs Graphviz's dot program, which is not on PATH; {INSTALL_GRAPHVIZ}, "
+            "or use --format dot, which writes the Graphviz source without it",
+            param_hint="--format",
         )
     for path in write_diagrams(lab, out, cast(Format, fmt)):
         click.echo(f"wrote {path}")

@@ -2,9 +2,10 @@
 
 Gathers what the other views compute, without recomputing any of it: the check summary and every
 property with its verdict and trace (`model/compose/checking.py`), the scenario verdicts
-(`model/views/scenarios.py`), the seed's two access tables (`model/views/tables.py`), the traceability matrix
-(`model/report/traceability.py`), the modeling assumptions (`specs/assumptions.md`), every machine's
-diagram as inline SVG (`model/views/diagrams.py`), the attack catalogue's results (`model/lab/attacks.py`)
+(`model/views/scenarios.py`), the seed's two access tables (`model/views/tables.py`), the
+traceability matrix (`model/report/traceability.py`), the modeling assumptions
+(`specs/assumptions.md`), every machine's diagram as inline SVG (`model/views/diagrams.py`; a note
+instead when Graphviz's `dot` is missing), the attack catalogue's results (`model/lab/attacks.py`)
 and, when given the JSON of a fuzz campaign, its coverage timeline as an inline SVG plot. Styles are
 inline and the page references no file and no address, so it works offline as one file.
 """
@@ -20,15 +21,27 @@ from typing import Any
 
 from model.atomic import write_atomic
 from model.compose.checking import LabCheck, run_checks
+from model.compose.world import MACHINES
 from model.config.schema import Lab
-from model.views.diagrams import lab_start_states, machine_graph, render
 from model.lab.attacks import Outcome, run_all
 from model.report.requirements import SPECS
-from model.views.scenarios import SCENARIO_TITLES, ScenarioReport, evaluate
+from model.report.traceability import (
+    TraceRow,
+    build_matrix,
+    example_labs,
+    property_refs,
+    req_markers,
+)
 from model.spec.site import UNSUPPORTED_STATE
+from model.views.diagrams import (
+    INSTALL_GRAPHVIZ,
+    has_dot,
+    lab_start_states,
+    machine_graph,
+    render,
+)
+from model.views.scenarios import SCENARIO_TITLES, ScenarioReport, evaluate
 from model.views.tables import DP_TYPE_LABELS, MP_TYPE_LABELS, Cell, dp_cells, mp_cells
-from model.report.traceability import TraceRow, build_matrix, example_labs, property_refs, req_markers
-from model.compose.world import MACHINES
 
 __all__ = [
     "ASSUMPTIONS",
@@ -219,6 +232,12 @@ def _assumptions(items: Sequence[Assumption]) -> str:
 
 
 def _diagrams(lab: Lab) -> str:
+    if not has_dot():
+        note = (
+            "The diagrams are left out: Graphviz's dot program is not on PATH; "
+            f"{INSTALL_GRAPHVIZ} and write the report again."
+        )
+        return f"<p>{_e(note)}</p>"
     start = lab_start_states(lab)
     parts = []
     for machine in MACHINES:

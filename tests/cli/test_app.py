@@ -77,7 +77,8 @@ def test_lab_the_model_cannot_represent_is_exit_2(tmp_path: Path) -> None:
     text = (LABS / "site-1802.toml").read_text()
     lab = tmp_path / "enhanced-1802.toml"
     lab.write_text(text.replace("enhanced_http = false", "enhanced_http = true"))
-    line = one_error_line(run("diagrams", "--lab", str(lab), "--out", str(tmp_path / "d")))
+    out = str(tmp_path / "d")
+    line = one_error_line(run("diagrams", "--lab", str(lab), "--out", out, "--format", "dot"))
     assert line.startswith("Error: site.enhanced_http: true is not accepted for version 1802")
 
 
@@ -95,7 +96,7 @@ def test_out_pointing_at_a_file(tmp_path: Path) -> None:
 def test_out_below_a_file_is_an_os_error_in_one_line(tmp_path: Path) -> None:
     target = tmp_path / "file"
     target.write_text("")
-    line = one_error_line(run("diagrams", "--out", str(target / "sub")))
+    line = one_error_line(run("diagrams", "--out", str(target / "sub"), "--format", "dot"))
     assert line == f"Error: {target / 'sub'}: Not a directory"
 
 

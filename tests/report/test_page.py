@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -10,7 +11,9 @@ import pytest
 from click.testing import CliRunner
 
 from model.cli.app import main
+from model.compose.checking import LabCheck
 from model.lab.attacks import CATALOGUE
+from model.report import page as page_module
 from model.report.page import ReportError, coverage_svg, read_assumptions
 from model.report.requirements import requirement_ids
 
@@ -56,11 +59,17 @@ class Page(HTMLParser):
 
 
 @pytest.fixture(scope="module")
-def written(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+def written(
+    tmp_path_factory: pytest.TempPathFactory, checked: Callable[..., LabCheck]
+) -> tuple[Path, str]:
     folder = tmp_path_factory.mktemp("report")
     fuzz = folder / "fuzz.json"
     fuzz.write_text(json.dumps(FUZZ), encoding="utf-8")
-    result = CliRunner().invoke(main, ["report", "--out", str(folder / "out"), "--fuzz", str(fuzz)])
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(page_module, "run_checks", checked)
+        result = CliRunner().invoke(
+            main, ["report", "--out", str(folder / "out"), "--fuzz", str(fuzz)]
+        )
     assert result.exit_code == 0, result.output
     path = Path(result.output.strip())
     assert path == folder / "out" / "index.html"
@@ -110,6 +119,7 @@ def test_no_external_reference_and_every_local_one_exists(
     assert "<link" not in written[1] and "<script" not in written[1]
 
 
+@pytest.mark.needs_dot
 def test_diagrams_scenarios_attacks_and_fuzz_plot_are_inline(
     written: tuple[Path, str], page: Page
 ) -> None:
@@ -124,6 +134,22 @@ def test_diagrams_scenarios_attacks_and_fuzz_plot_are_inline(
     assert "rapid enable/disable leaves no SMS-Issuing certificate bound" in html
     for assumption in read_assumptions():
         assert assumption.file in html
+
+
+def test_without_dot_the_diagrams_are_a_note(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, checked: Callable[..., LabCheck]
+) -> None:
+    monkeypatch.setattr(page_module, "run_checks", checked)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    result = CliRunner().invoke(main, ["report", "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    html = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    assert "<svg" not in html
+    assert (
+        "<p>The diagrams are left out: Graphviz&#x27;s dot program is not on PATH; install "
+        "Graphviz (Debian or Ubuntu: apt-get install graphviz) and write the report again.</p>"
+    ) in html
+    assert "Certificate binding (per HTTP site system)" not in html
 
 
 def test_the_coverage_plot_follows_the_timeline() -> None:

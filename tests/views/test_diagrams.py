@@ -31,6 +31,7 @@ def test_every_machine_has_a_committed_diagram() -> None:
     assert {machine.name for machine in MACHINES} <= committed
 
 
+@pytest.mark.needs_dot
 def test_committed_diagrams_are_not_stale(regenerated: tuple[Path, list[str]]) -> None:
     out, _ = regenerated
     stale = [
@@ -41,6 +42,7 @@ def test_committed_diagrams_are_not_stale(regenerated: tuple[Path, list[str]]) -
     assert stale == [], f"regenerate with `ehttp diagrams`: {stale} differ"
 
 
+@pytest.mark.needs_dot
 def test_every_file_the_command_writes_is_committed(regenerated: tuple[Path, list[str]]) -> None:
     out, lines = regenerated
     printed = sorted(
@@ -51,6 +53,7 @@ def test_every_file_the_command_writes_is_committed(regenerated: tuple[Path, lis
     assert missing == [], f"commit the output of `ehttp diagrams`: {missing} are missing"
 
 
+@pytest.mark.needs_dot
 def test_the_default_lab_gets_its_traces_and_a_notice_instead_of_its_graph(
     regenerated: tuple[Path, list[str]],
 ) -> None:
@@ -68,6 +71,7 @@ def test_the_default_lab_gets_its_traces_and_a_notice_instead_of_its_graph(
     )
 
 
+@pytest.mark.needs_dot
 def test_rendering_is_deterministic_and_carries_no_graphviz_version() -> None:
     graph = machine_graph(SITE_MODE, frozenset({"https-or-http"}))
     first, second = render(graph, "svg"), render(graph, "svg")
@@ -133,6 +137,7 @@ def test_dot_format_writes_the_graphviz_source(tmp_path: Path) -> None:
     assert written[0].read_text(encoding="utf-8").startswith('digraph "site-mode" {')
 
 
+@pytest.mark.needs_dot
 def test_writing_leaves_no_temporary_files_and_creates_missing_folders(tmp_path: Path) -> None:
     out = tmp_path / "a" / "b"
     write_diagrams(default_lab(), out, "png")

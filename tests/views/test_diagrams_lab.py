@@ -90,6 +90,7 @@ def graph_svg(small: LabCheck) -> bytes:
     return render(graph, "svg")
 
 
+@pytest.mark.needs_dot
 def test_the_small_lab_graph_has_every_reachable_world(small: LabCheck, graph_svg: bytes) -> None:
     assert small.main.states == 160
     worlds = [n for n in _shapes(graph_svg, "node") if re.fullmatch(r"w\d+", n.title)]
@@ -113,6 +114,7 @@ def _walk(pairs: list[tuple[str, str]], start: str) -> list[str]:
     return chain
 
 
+@pytest.mark.needs_dot
 def test_each_witness_runs_from_the_initial_world_in_its_own_colour(
     small: LabCheck, graph_svg: bytes
 ) -> None:
@@ -131,6 +133,7 @@ def test_each_witness_runs_from_the_initial_world_in_its_own_colour(
     assert all("[4]" in t for t in texts)
 
 
+@pytest.mark.needs_dot
 def test_every_other_transition_is_grey(graph_svg: bytes) -> None:
     edges = [e for e in _shapes(graph_svg, "edge") if not e.title.startswith("start")]
     highlighted = [e for e in edges if "3" in e.widths]
@@ -138,6 +141,7 @@ def test_every_other_transition_is_grey(graph_svg: bytes) -> None:
     assert all(e.strokes == {"#9a9a9a"} for e in edges if e not in highlighted)
 
 
+@pytest.mark.needs_dot
 def test_site2_and_cert3_worlds_are_red_with_a_double_border(graph_svg: bytes) -> None:
     worlds = [n for n in _shapes(graph_svg, "node") if re.fullmatch(r"w\d+", n.title)]
     marked = [n for n in worlds if any(t.startswith(("SITE-2:", "CERT-3:")) for t in n.texts)]
@@ -153,6 +157,7 @@ def test_site2_and_cert3_worlds_are_red_with_a_double_border(graph_svg: bytes) -
         assert notice in node.texts
 
 
+@pytest.mark.needs_dot
 def test_the_legend_names_every_path_and_the_marks(graph_svg: bytes) -> None:
     (legend,) = [n for n in _shapes(graph_svg, "node") if n.title == "legend"]
     text = " ".join(legend.texts)
@@ -230,14 +235,14 @@ def test_a_graph_over_the_limit_gets_one_line_and_its_traces(tmp_path: Path) -> 
     lab = _small_lab(name="bigger", dps=1)
     lab_file = tmp_path / "bigger.toml"
     lab_file.write_text(lab_to_toml(lab), encoding="utf-8")
-    lines = _run("--lab", str(lab_file), "--out", str(tmp_path / "out"))
+    lines = _run("--lab", str(lab_file), "--out", str(tmp_path / "out"), "--format", "dot")
     notices = [line for line in lines if not line.startswith("wrote ")]
     assert notices == [
         f"lab 'bigger': the reachable state graph has 704 states, more than the limit of "
         f"{GRAPH_LIMIT}; drawing its traces instead"
     ]
     assert not list((tmp_path / "out").glob("lab-bigger-graph.*"))
-    assert len(list((tmp_path / "out").glob("lab-bigger-trace-*.svg"))) == 4
+    assert len(list((tmp_path / "out").glob("lab-bigger-trace-*.dot"))) == 4
 
 
 def test_trace_file_names_are_the_property_slug_and_the_variant_when_two_collide(
