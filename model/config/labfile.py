@@ -5,6 +5,8 @@ The keys and their values are the ones the seed's "Prerequisites", "Configure th
 management and distribution point "General" tab settings, and each client's identity, Windows 10
 build, certificate, network and signed-in user). Every mistake in a user's file becomes a
 `LabError` whose text is one line naming the file, the key path, the value and what is accepted.
+The keys, their types and constraints are the dataclasses of `model/config/schema.py`, validated by
+pydantic's `TypeAdapter`; this module reads the TOML and words the first error.
 
 Key paths count array entries from zero: ``clients[1]`` is the second ``[[clients]]`` table.
 
@@ -17,39 +19,26 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Sequence
-from dataclasses import fields
+from dataclasses import fields, replace
 from datetime import date, datetime, time
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any, Literal, get_args, get_origin
+from typing import Annotated, Any, Literal, get_args, get_origin, get_type_hints
 
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    ConfigDict,
-    Field,
-    StringConstraints,
-    ValidationError,
-)
+from pydantic import TypeAdapter, ValidationError
+from pydantic.fields import FieldInfo
 from pydantic_core import ErrorDetails
 
 from model.config.schema import (
     Client,
-    ClientCommunication,
-    Connections,
     DistributionPoint,
-    Join,
     Lab,
     ManagementPoint,
-    Network,
     Site,
-    Version,
 )
 
 __all__ = [
-    "WINDOWS_BUILDS",
     "LabError",
     "default_lab",
     "lab_to_toml",
@@ -57,99 +46,19 @@ __all__ = [
     "parse_lab",
 ]
 
-WINDOWS_BUILDS: tuple[str, ...] = ("1507", "1511", "1607", "1703", "1709", "1803", "1809")
-"""Windows 10 versions before 1903 by name; any later four-digit year-month is accepted too."""
-
-_LAST_LISTED_BUILD = 1809
-_NAME_PATTERN = r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$"
-_NAME_RULE = "use a host name: 1 to 63 letters, digits and hyphens, not starting or ending with '-'"
-_WINDOWS_RULE = (
-    "use a quoted Windows 10 version: "
-    + ", ".join(WINDOWS_BUILDS)
-    + " or a later year-month such as '1903'"
-)
 _MAX_SHOWN = 40
+_LAB = TypeAdapter(Lab)
+_SECTIONS: dict[str, type[Site | ManagementPoint | DistributionPoint | Client]] = {
+    "site": Site,
+    "management_points": ManagementPoint,
+    "distribution_points": DistributionPoint,
+    "clients": Client,
+}
+"""The dataclass each of the lab's tables is read into."""
 
 
 class LabError(ValueError):
     """A lab file that can't be used; ``str()`` is one line: file, key path, value, what to do."""
-
-
-def _windows_build(value: str) -> str:
-    """Accept the named Windows 10 versions and any later four-digit YYMM (month 01 to 12)."""
-    if value in WINDOWS_BUILDS:
-        return value
-    yymm = re.fullmatch(r"\d{4}", value) is not None
-    if yymm and 1 <= int(value[2:]) <= 12 and int(value) > _LAST_LISTED_BUILD:
-        return value
-    raise ValueError(_WINDOWS_RULE)
-
-
-HostName = Annotated[str, StringConstraints(pattern=_NAME_PATTERN)]
-WindowsBuild = Annotated[str, AfterValidator(_windows_build)]
-
-
-class _Table(BaseModel):
-    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
-
-
-class _SiteTable(_Table):
-    version: Version
-    client_communication: ClientCommunication
-    enhanced_http: bool
-    prerelease_features: bool
-    azure_ad_onboarded: bool
-    azure_ad_app_updated: bool
-    cloud_management_gateway: bool
-
-
-class _ManagementPointTable(_Table):
-    name: HostName = Field(description=_NAME_RULE)
-    connections: Connections
-
-
-class _DistributionPointTable(_Table):
-    name: HostName = Field(description=_NAME_RULE)
-    connections: Connections
-    allow_anonymous: bool
-    network_access_account: bool
-
-
-class _ClientTable(_Table):
-    name: HostName = Field(description=_NAME_RULE)
-    join: Join
-    windows: WindowsBuild = Field(description=_WINDOWS_RULE)
-    pki_certificate: bool
-    network: Network
-    user_signed_in: bool
-    task_sequence: bool = False
-
-
-class _LabTable(_Table):
-    name: str | None = Field(
-        default=None,
-        min_length=1,
-        pattern=r"^[^\x00-\x1f\x7f]+$",
-        description="use a non-empty line of text",
-    )
-    site: _SiteTable = Field(description="use one [site] table")
-    management_points: list[_ManagementPointTable] = Field(
-        min_length=1, description="use one or more [[management_points]] tables"
-    )
-    distribution_points: list[_DistributionPointTable] = Field(
-        default_factory=list, description="use zero or more [[distribution_points]] tables"
-    )
-    clients: list[_ClientTable] = Field(
-        min_length=1, description="use one or more [[clients]] tables"
-    )
-
-
-_SECTIONS: dict[str, type[_Table]] = {
-    "site": _SiteTable,
-    "management_points": _ManagementPointTable,
-    "distribution_points": _DistributionPointTable,
-    "clients": _ClientTable,
-}
 
 
 def _path(loc: tuple[int | str, ...]) -> str:
@@ -177,74 +86,60 @@ def _show(value: object) -> str:
     return shown
 
 
-def _accepted(model: type[_Table], key: str, given: object = None) -> str:
-    """What a key accepts, from its declaration: enumerations and booleans speak for themselves.
+def _accepted(table: type, key: str, given: object = None) -> str:
+    """What a key accepts, from its declaration: enumerations and booleans speak for themselves,
+    other constraints by their description.
 
     An enumeration given something other than text (``version = 1806``) is told to quote it.
     """
-    field = model.model_fields[key]
-    annotation = field.annotation
+    annotation = get_type_hints(table, include_extras=True)[key]
+    metadata: tuple[object, ...] = ()
+    if get_origin(annotation) is Annotated:
+        annotation, *rest = get_args(annotation)
+        metadata = tuple(rest)
     if get_origin(annotation) is Literal:
         quoted = "" if given is None or isinstance(given, str) else " (as quoted text)"
         return "use one of " + ", ".join(str(choice) for choice in get_args(annotation)) + quoted
     if annotation is bool:
         return "use true or false"
-    return field.description or ""
+    described = [m.description for m in metadata if isinstance(m, FieldInfo) and m.description]
+    return described[0] if described else ""
 
 
-def _keys(model: type[_Table]) -> str:
-    return ", ".join(model.model_fields)
+def _keys(table: type[Any]) -> str:
+    return ", ".join(field.name for field in fields(table))
 
 
 def _describe(error: ErrorDetails) -> str:
     """One pydantic error as '<key path>: <value> is not accepted; <what is accepted>'."""
     loc = tuple(error["loc"])
-    parent: type[_Table]
+    table: type[Any]
     if len(loc) == 1 or isinstance(loc[-1], int):
-        parent, key = _LabTable, str(loc[0])
+        table, key = Lab, str(loc[0])
     else:
-        parent, key = _SECTIONS[str(loc[0])], str(loc[-1])
+        table, key = _SECTIONS[str(loc[0])], str(loc[-1])
     path = _path(loc)
-    if error["type"] == "extra_forbidden":
-        return f"{path}: unknown key; accepted keys are {_keys(parent)}"
+    if error["type"] == "unexpected_keyword_argument":
+        return f"{path}: unknown key; accepted keys are {_keys(table)}"
     if error["type"] == "missing":
-        return f"{path}: missing; {_accepted(parent, key)}"
+        return f"{path}: missing; {_accepted(table, key)}"
     given = error["input"]
-    return f"{path}: {_show(given)} is not accepted; {_accepted(parent, key, given)}"
+    return f"{path}: {_show(given)} is not accepted; {_accepted(table, key, given)}"
 
 
-def _duplicate_name(table: _LabTable) -> str | None:
-    sections: dict[str, Sequence[_ManagementPointTable | _DistributionPointTable | _ClientTable]]
-    sections = {
-        "management_points": table.management_points,
-        "distribution_points": table.distribution_points,
-        "clients": table.clients,
+def _duplicate_name(lab: Lab) -> str | None:
+    sections: dict[str, tuple[ManagementPoint | DistributionPoint | Client, ...]] = {
+        "management_points": lab.management_points,
+        "distribution_points": lab.distribution_points,
+        "clients": lab.clients,
     }
-    names = [
-        (f"{section}[{index}]", row.name)
-        for section, rows in sections.items()
-        for index, row in enumerate(rows)
-    ]
     seen: set[str] = set()
-    for where, name in names:
-        if name.casefold() in seen:
-            return f"{where}.name: {name!r} is used twice; names must be unique"
-        seen.add(name.casefold())
+    for section, rows in sections.items():
+        for index, row in enumerate(rows):
+            if row.name.casefold() in seen:
+                return f"{section}[{index}].name: {row.name!r} is used twice; names must be unique"
+            seen.add(row.name.casefold())
     return None
-
-
-def _to_lab(table: _LabTable, default_name: str) -> Lab:
-    return Lab(
-        name=table.name if table.name is not None else default_name,
-        site=Site(**table.site.model_dump()),
-        management_points=tuple(
-            ManagementPoint(**row.model_dump()) for row in table.management_points
-        ),
-        distribution_points=tuple(
-            DistributionPoint(**row.model_dump()) for row in table.distribution_points
-        ),
-        clients=tuple(Client(**row.model_dump()) for row in table.clients),
-    )
 
 
 def _toml_error(error: tomllib.TOMLDecodeError) -> str:
@@ -274,14 +169,17 @@ def parse_lab(text: str, source: str) -> Lab:
         raise LabError(
             f"{source}: the file {what}; a lab needs [site], [[management_points]] and [[clients]]"
         )
+    # A file may leave out its name (the file's stem is used, unchecked) and its distribution
+    # points (none); the schema itself has no defaults for them.
+    given = {"distribution_points": [], **data, "name": data.get("name", "unnamed")}
     try:
-        table = _LabTable.model_validate(data)
+        lab = _LAB.validate_python(given)
     except ValidationError as error:
         raise LabError(f"{source}: {_describe(error.errors()[0])}") from None
-    duplicate = _duplicate_name(table)
+    duplicate = _duplicate_name(lab)
     if duplicate is not None:
         raise LabError(f"{source}: {duplicate}")
-    return _to_lab(table, Path(source).stem)
+    return lab if "name" in data else replace(lab, name=Path(source).stem)
 
 
 def load_lab(path: Path | None) -> Lab:

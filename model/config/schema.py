@@ -1,15 +1,22 @@
-"""A lab: the site, its site systems and its clients, as plain frozen data.
+"""A lab: the site, its site systems and its clients, as plain frozen data, and what each field
+accepts.
 
 The fields are the ones a lab file gives (see `model/config/labfile.py`); their meanings follow the
-seed's
-"Prerequisites", "Configure the site" and "Scenarios" sections. This module only holds the data and
-its vocabularies; parsing and validation of user files live in `model/config/labfile.py`.
+seed's "Prerequisites", "Configure the site" and "Scenarios" sections. This module is the lab's one
+schema: the dataclasses carry their constraints as `Annotated` metadata (strict text and booleans,
+host names, Windows builds, at least one management point and one client), which pydantic reads
+through a `TypeAdapter` in `model/config/labfile.py`; each constraint's `description` is the
+"what is accepted" half of the one-line error a user sees. Constructing a dataclass directly, as
+the code and the tests do, validates nothing. Why names are host names: `model/config/labfile.py`.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
-from typing import Literal, get_args
+from typing import Annotated, Literal, get_args
+
+from pydantic import AfterValidator, ConfigDict, Field, StrictBool, StringConstraints, with_config
 
 __all__ = [
     "CLIENT_COMMUNICATION",
@@ -17,16 +24,19 @@ __all__ = [
     "JOINS",
     "NETWORKS",
     "VERSIONS",
+    "WINDOWS_BUILDS",
     "Client",
     "ClientCommunication",
     "Connections",
     "DistributionPoint",
+    "HostName",
     "Join",
     "Lab",
     "ManagementPoint",
     "Network",
     "Site",
     "Version",
+    "WindowsBuild",
 ]
 
 Version = Literal["1706", "1802", "1806"]
@@ -41,49 +51,95 @@ CONNECTIONS: tuple[Connections, ...] = get_args(Connections)
 JOINS: tuple[Join, ...] = get_args(Join)
 NETWORKS: tuple[Network, ...] = get_args(Network)
 
+WINDOWS_BUILDS: tuple[str, ...] = ("1507", "1511", "1607", "1703", "1709", "1803", "1809")
+"""Windows 10 versions before 1903 by name; any later four-digit year-month is accepted too."""
 
+_WINDOWS_RULE = (
+    "use a quoted Windows 10 version: "
+    + ", ".join(WINDOWS_BUILDS)
+    + " or a later year-month such as '1903'"
+)
+
+
+def _windows_build(value: str) -> str:
+    """Accept the named Windows 10 versions and any later four-digit YYMM (month 01 to 12)."""
+    if value in WINDOWS_BUILDS:
+        return value
+    yymm = re.fullmatch(r"\d{4}", value) is not None
+    if yymm and 1 <= int(value[2:]) <= 12 and int(value) > int(WINDOWS_BUILDS[-1]):
+        return value
+    raise ValueError(_WINDOWS_RULE)
+
+
+HostName = Annotated[
+    str,
+    StringConstraints(strict=True, pattern=r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$"),
+    Field(
+        description="use a host name: 1 to 63 letters, digits and hyphens, not starting or "
+        "ending with '-'"
+    ),
+]
+"""A site system's or client's name, which the lab's certificates carry as a DNS name."""
+
+WindowsBuild = Annotated[
+    str,
+    StringConstraints(strict=True),
+    AfterValidator(_windows_build),
+    Field(description=_WINDOWS_RULE),
+]
+"""A Windows 10 version such as ``"1803"``, as text."""
+
+_TABLE = ConfigDict(extra="forbid")
+"""Unknown keys are errors; text and booleans are strict field by field (a whole strict config
+would refuse the TOML tables and arrays that the nested dataclasses and tuples are read from)."""
+
+
+@with_config(_TABLE)
 @dataclass(frozen=True)
 class Site:
     """The primary site's settings (seed: "Configure the site", "Prerequisites")."""
 
     version: Version
     client_communication: ClientCommunication
-    enhanced_http: bool
-    prerelease_features: bool
-    azure_ad_onboarded: bool
-    azure_ad_app_updated: bool
-    cloud_management_gateway: bool
+    enhanced_http: StrictBool
+    prerelease_features: StrictBool
+    azure_ad_onboarded: StrictBool
+    azure_ad_app_updated: StrictBool
+    cloud_management_gateway: StrictBool
 
 
+@with_config(_TABLE)
 @dataclass(frozen=True)
 class ManagementPoint:
     """A management point and the client connections it accepts (General tab)."""
 
-    name: str
+    name: HostName
     connections: Connections
 
 
+@with_config(_TABLE)
 @dataclass(frozen=True)
 class DistributionPoint:
     """A distribution point, its client connections and its access options (General tab)."""
 
-    name: str
+    name: HostName
     connections: Connections
-    allow_anonymous: bool
-    network_access_account: bool
+    allow_anonymous: StrictBool
+    network_access_account: StrictBool
 
 
+@with_config(_TABLE)
 @dataclass(frozen=True)
 class Client:
     """A Windows client: how it is joined, its build, its evidence and where it is."""
 
-    name: str
+    name: HostName
     join: Join
-    windows: str
-    pki_certificate: bool
+    windows: WindowsBuild
+    pki_certificate: StrictBool
     network: Network
-    user_signed_in: bool
-    task_sequence: bool = False
+    user_signed_in: StrictBool
+    task_sequence: StrictBool = False
 
     @property
     def build(self) -> int:
@@ -91,15 +147,28 @@ class Client:
         return int(self.windows)
 
 
+@with_config(_TABLE)
 @dataclass(frozen=True)
 class Lab:
     """A whole lab: one primary site, its management and distribution points, its clients."""
 
-    name: str
-    site: Site
-    management_points: tuple[ManagementPoint, ...]
-    distribution_points: tuple[DistributionPoint, ...]
-    clients: tuple[Client, ...]
+    name: Annotated[
+        str,
+        StringConstraints(strict=True, min_length=1, pattern=r"^[^\x00-\x1f\x7f]+$"),
+        Field(description="use a non-empty line of text"),
+    ]
+    site: Annotated[Site, Field(description="use one [site] table")]
+    management_points: Annotated[
+        tuple[ManagementPoint, ...],
+        Field(min_length=1, description="use one or more [[management_points]] tables"),
+    ]
+    distribution_points: Annotated[
+        tuple[DistributionPoint, ...],
+        Field(description="use zero or more [[distribution_points]] tables"),
+    ]
+    clients: Annotated[
+        tuple[Client, ...], Field(min_length=1, description="use one or more [[clients]] tables")
+    ]
 
     def with_clients(self, count: int) -> Lab:
         """The same lab with ``count`` clients, replicating the lab's clients in turn.

@@ -17,6 +17,7 @@ from model.config.schema import (
     JOINS,
     NETWORKS,
     VERSIONS,
+    WINDOWS_BUILDS,
     Client,
     DistributionPoint,
     Lab,
@@ -108,7 +109,7 @@ def test_default_lab_round_trips() -> None:
 
 
 host_names = st.from_regex(r"\A[a-z0-9](?:[a-z0-9-]{0,8}[a-z0-9])?\Z")
-windows_builds = st.sampled_from(labfile.WINDOWS_BUILDS) | st.integers(19, 99).flatmap(
+windows_builds = st.sampled_from(WINDOWS_BUILDS) | st.integers(19, 99).flatmap(
     lambda year: st.integers(1, 12).map(lambda month: f"{year:02d}{month:02d}")
 )
 
