@@ -1,6 +1,6 @@
 """Shared test configuration: the ``req`` marker that ties a test to the requirement catalogue,
 the ``needs_dot`` marker that skips a test when Graphviz's ``dot`` is not on PATH, and the
-session's checked labs."""
+session's checked labs and the default lab's reachable worlds."""
 
 from __future__ import annotations
 
@@ -11,7 +11,10 @@ from functools import cache
 import pytest
 
 from model.compose.checking import LabCheck, run_checks
+from model.compose.world import World, WorldModel
+from model.config.labfile import default_lab
 from model.report.requirements import requirement_ids
+from tests.search import reachable
 
 pytest_plugins = ("pytester",)
 
@@ -55,3 +58,10 @@ def checked() -> Callable[..., LabCheck]:
     deterministic, so each lab is explored once; tests must not change what they get back.
     """
     return cache(run_checks)
+
+
+@pytest.fixture(scope="session")
+def default_worlds() -> tuple[WorldModel, list[World]]:
+    """The default lab's model and every world it reaches, by the tests' own search."""
+    model = WorldModel(default_lab())
+    return model, reachable(model)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections import deque
 from collections.abc import Callable, Hashable, Sequence
 from typing import TypeVar
 
@@ -33,6 +32,7 @@ from model.checker import (
 from tests.checker.puzzles.diehard import DieHard, Jugs
 from tests.checker.puzzles.liveness import Row, TableModel, binder, doorbell, elevator, spinner
 from tests.checker.puzzles.twophase import TwoPhase, TwoPhaseState
+from tests.search import reachable
 
 St = TypeVar("St", bound=Hashable)
 Ac = TypeVar("Ac", bound=Hashable)
@@ -83,20 +83,6 @@ def two_phase_properties() -> list[Property[TwoPhaseState]]:
         Property.recoverable("a decision stays reachable", lambda s: s.tm_state != "init"),
         Property.deadlock_free("no deadlock"),
     ]
-
-
-def reachable(model: Model[St, Ac]) -> set[St]:
-    """An independent plain BFS, to cross-check the checker's counts."""
-    seen = set(model.init_states())
-    queue = deque(seen)
-    while queue:
-        s = queue.popleft()
-        for a in model.actions(s):
-            t = model.next_state(s, a)
-            if t not in seen:
-                seen.add(t)
-                queue.append(t)
-    return seen
 
 
 def test_public_names_are_exported() -> None:
@@ -544,7 +530,7 @@ def test_liveness_agrees_with_brute_force_on_random_graphs(
 ) -> None:
     model, p_states, q_states = case
     p, q = p_states.__contains__, q_states.__contains__
-    reached = reachable(model)
+    reached = set(reachable(model))
     prop = check(model, [Property[str].leads_to("p ~> q", p, q)]).properties[0]
     if not reached & p_states:
         assert prop.verdict == "vacuous"

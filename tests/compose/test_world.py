@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import deque
 from pathlib import Path
 
 import pytest
@@ -13,21 +12,9 @@ from model.config.schema import Lab
 from model.spec.binding import DELETE, RESTART, SMSEXEC_STARTS
 from model.spec.clock import TICK
 from model.spec.site import DISABLE, ENABLE
+from tests.search import reachable
 
 LABS = Path(__file__).resolve().parents[2] / "specs" / "labs"
-
-
-def _reachable(model: WorldModel) -> list[World]:
-    seen = dict.fromkeys(model.init_states())
-    queue = deque(seen)
-    while queue:
-        world = queue.popleft()
-        for action in model.actions(world):
-            successor = model.next_state(world, action)
-            if successor not in seen:
-                seen[successor] = None
-                queue.append(successor)
-    return list(seen)
 
 
 def _unmemoised(model: WorldModel, world: World) -> list[Action]:
@@ -41,15 +28,16 @@ def _unmemoised(model: WorldModel, world: World) -> list[Action]:
     ]
 
 
-def test_default_lab_state_count_is_pinned() -> None:
-    worlds = _reachable(WorldModel(default_lab()))
-    assert len(worlds) == 21_008
+def test_default_lab_state_count_is_pinned(
+    default_worlds: tuple[WorldModel, list[World]],
+) -> None:
+    assert len(default_worlds[1]) == 21_008
 
 
 @pytest.mark.parametrize("lab_file", ["recommended-1806.toml", "https-site-systems.toml"])
 def test_memoised_client_guards_agree_with_every_guard(lab_file: str) -> None:
     model = WorldModel(load_lab(LABS / lab_file))
-    for world in _reachable(model):
+    for world in reachable(model):
         assert list(model.actions(world)) == _unmemoised(model, world), world
 
 

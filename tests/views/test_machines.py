@@ -3,32 +3,13 @@
 
 from __future__ import annotations
 
-from collections import deque
-
 import pytest
 
 from model.compose.world import MACHINES, World, WorldModel
-from model.config.labfile import default_lab
 from model.spec.machine import Machine, Row, StateDecl
 from model.views.machines import Context, MachineView, bind, build_view, fire
 
 VIEWS = {machine.name: build_view(machine) for machine in MACHINES}
-
-
-@pytest.fixture(scope="module")
-def reachable() -> tuple[WorldModel, list[World]]:
-    """Every world of the default lab reachable from its initial state (plain BFS)."""
-    model = WorldModel(default_lab())
-    seen = {model.initial}
-    queue = deque([model.initial])
-    while queue:
-        world = queue.popleft()
-        for action in model.actions(world):
-            following = model.next_state(world, action)
-            if following not in seen:
-                seen.add(following)
-                queue.append(following)
-    return model, sorted(seen)
 
 
 def _fair(machine: Machine, name: str) -> bool:
@@ -48,9 +29,9 @@ def _view_enabled(
 
 
 def test_every_reachable_world_has_the_same_enabled_rows_and_destinations(
-    reachable: tuple[WorldModel, list[World]],
+    default_worlds: tuple[WorldModel, list[World]],
 ) -> None:
-    model, worlds = reachable
+    model, worlds = default_worlds
     env = model.env
     contexts = {name: bind(view, env) for name, view in VIEWS.items()}
     checked = 0

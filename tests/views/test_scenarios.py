@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from model.cli.app import main
-from model.compose.world import APP, SITE, World, WorldModel
+from model.compose.world import APP, SITE
 from model.config.labfile import default_lab, load_lab
 from model.config.schema import (
     JOINS,
@@ -37,6 +37,7 @@ from model.views.scenarios import (
     scenario_model,
     to_json,
 )
+from tests.search import reachable
 
 LABS = Path(__file__).resolve().parents[2] / "specs" / "labs"
 
@@ -102,19 +103,6 @@ def works(lab: Lab, client: str, scenario: ScenarioId) -> bool:
 
 def because(lab: Lab, client: str, scenario: ScenarioId) -> tuple[str, ...]:
     return verdicts(lab)[(client, scenario)].because
-
-
-def reachable(model: WorldModel) -> set[World]:
-    """Every world of `model`, by a plain search independent of the checker."""
-    seen, frontier = {model.initial}, [model.initial]
-    while frontier:
-        world = frontier.pop()
-        for action in model.actions(world):
-            after = model.next_state(world, action)
-            if after not in seen:
-                seen.add(after)
-                frontier.append(after)
-    return seen
 
 
 def with_client(lab: Lab, **changes: object) -> Lab:
