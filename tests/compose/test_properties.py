@@ -3,13 +3,13 @@ example labs."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
 
 from model.checker import Property, check
-from model.compose.checking import run_checks
+from model.compose.checking import LabCheck, run_checks
 from model.compose.properties import lab_checks
 from model.compose.world import Action, World, WorldModel
 from model.config.labfile import default_lab, load_lab
@@ -33,8 +33,10 @@ PINNED = [
 
 
 @pytest.mark.parametrize(("lab_file", "states", "count"), PINNED)
-def test_every_property_holds_on_each_example_lab(lab_file: str, states: int, count: int) -> None:
-    report = run_checks(load_lab(LABS / lab_file))
+def test_every_property_holds_on_each_example_lab(
+    checked: Callable[..., LabCheck], lab_file: str, states: int, count: int
+) -> None:
+    report = checked(load_lab(LABS / lab_file))
     assert report.main.states == states
     assert len(report.properties) == count
     failing = [(p.name, p.verdict) for _, p in report.properties if not p.holds]
@@ -43,8 +45,8 @@ def test_every_property_holds_on_each_example_lab(lab_file: str, states: int, co
 
 
 @pytest.mark.req("CERT-3")
-def test_cert3_witness_is_the_rapid_toggle() -> None:
-    report = run_checks(default_lab())
+def test_cert3_witness_is_the_rapid_toggle(checked: Callable[..., LabCheck]) -> None:
+    report = checked(default_lab())
     [witness] = [p for _, p in report.properties if p.name == CERT3]
     actions = [step.action for step in witness.trace]
     assert actions == [

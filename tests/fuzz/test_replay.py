@@ -4,13 +4,14 @@ replayed into the concrete lab, and one-line errors for files that can't be used
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 
 from model.cli.app import main
-from model.compose.checking import run_checks
+from model.compose.checking import LabCheck
 from model.compose.properties import stranded
 from model.compose.world import WorldModel
 from model.config.labfile import default_lab, lab_to_toml
@@ -29,8 +30,8 @@ def run(*args: str) -> Result:
 
 
 @pytest.fixture(scope="module")
-def cert3_trace() -> list[dict[str, object]]:
-    report = run_checks(default_lab())
+def cert3_trace(checked: Callable[..., LabCheck]) -> list[dict[str, object]]:
+    report = checked(default_lab())
     (prop,) = [p for p in report.to_json()["properties"] if p["id"] == CERT_3]
     trace: list[dict[str, object]] = prop["trace"]
     return trace

@@ -9,12 +9,13 @@ certificates, with the TLS handshake to mp1 failing, then the CERT-4 workaround 
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives.serialization import Encoding
 
-from model.compose.checking import run_checks
+from model.compose.checking import LabCheck
 from model.compose.world import EXEC, Action, World, WorldModel
 from model.config.labfile import default_lab, load_lab
 from model.config.schema import Lab
@@ -71,7 +72,9 @@ def test_lockstep_walk(name: str, seed: int) -> None:
     walk(_lab(name), seed, STEPS)
 
 
-def test_every_reachable_local_row_of_the_default_lab_fires() -> None:
+def test_every_reachable_local_row_of_the_default_lab_fires(
+    checked: Callable[..., LabCheck],
+) -> None:
     lab = default_lab()
     fired: set[str] = set()
     for seed in (0, 1, 2):
@@ -82,7 +85,7 @@ def test_every_reachable_local_row_of_the_default_lab_fires() -> None:
         for m in set(model.env.machines)
         for row in m.local_rows
     }
-    never = set(run_checks(lab).never_fired_rows)
+    never = set(checked(lab).never_fired_rows)
     assert declared - never - fired == set()
 
 
@@ -97,9 +100,11 @@ def replay(lab: Lab, actions: list[Action]) -> tuple[LabDriver, World]:
     return driver, world
 
 
-def _witness_actions(lab: Lab) -> list[Action]:
-    """The checker's CERT-3 witness as (instance, row) actions of the lab's model."""
-    result = run_checks(lab)
+@pytest.fixture
+def cert3_actions(checked: Callable[..., LabCheck]) -> list[Action]:
+    """The checker's CERT-3 witness on the default lab as (instance, row) actions of its model."""
+    lab = default_lab()
+    result = checked(lab)
     (found,) = [p for _, p in result.properties if p.name == CERT3]
     assert found.holds
     model = WorldModel(lab)
@@ -141,9 +146,8 @@ BIND = "bind the certificate to the IIS Default Web Site on port 443"
 
 
 @pytest.mark.req("CERT-3", "CERT-4", "SEC-4")
-def test_cert3_witness_then_workaround_on_real_certificates() -> None:
-    lab = default_lab()
-    driver, world = replay(lab, _witness_actions(lab))
+def test_cert3_witness_then_workaround_on_real_certificates(cert3_actions: list[Action]) -> None:
+    driver, world = replay(default_lab(), cert3_actions)
     mp1 = _mp1(driver)
     assert world[mp1][0] == "stranded"
     assert driver.lab.certificates.systems["mp1"].stored, "the role certificate is in the store"
@@ -159,9 +163,8 @@ def test_cert3_witness_then_workaround_on_real_certificates() -> None:
     assert _handshake(driver) is None
 
 
-def test_restart_alone_does_not_cure_cert3() -> None:
-    lab = default_lab()
-    driver, world = replay(lab, _witness_actions(lab))
+def test_restart_alone_does_not_cure_cert3(cert3_actions: list[Action]) -> None:
+    driver, world = replay(default_lab(), cert3_actions)
     world = fire(driver, world, EXEC, RESTART)
     world = fire(driver, world, EXEC, SMSEXEC_STARTS)
     assert world[_mp1(driver)][0] == "stranded"

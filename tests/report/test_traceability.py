@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from model.compose.checking import run_checks
+from model.compose.checking import LabCheck
 from model.report import traceability
 from model.report.requirements import load_requirements, requirement_ids
 from model.report.traceability import (
@@ -21,8 +22,8 @@ from model.report.traceability import (
 
 
 @pytest.fixture(scope="module")
-def judged() -> tuple[PropertyRef, ...]:
-    return property_refs(run_checks(lab) for lab in example_labs())
+def judged(checked: Callable[..., LabCheck]) -> tuple[PropertyRef, ...]:
+    return property_refs(checked(lab) for lab in example_labs())
 
 
 def test_the_labs_are_the_default_and_every_example() -> None:
