@@ -21,7 +21,15 @@ from model.compose.world import ModelError, World, WorldModel
 from model.spec.binding import DELETE, RESTART
 from model.spec.site import DISABLE, ENABLE
 
-__all__ = ["ActionError", "AdminAction", "apply", "catalogue", "parse", "possible_now"]
+__all__ = [
+    "ActionError",
+    "AdminAction",
+    "action_text",
+    "apply",
+    "catalogue",
+    "parse",
+    "possible_now",
+]
 
 _IDS: dict[str, str] = {
     ENABLE: "enable-enhanced-http",
@@ -54,6 +62,13 @@ class AdminAction:
 
 def _slug(name: str) -> str:
     return _IDS.get(name) or re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+
+
+def action_text(model: WorldModel, action: tuple[int, int]) -> str:
+    """A model step of an administrator's row as a user types it (`approve wg1`)."""
+    index, _number = action
+    text = _slug(model.action_name(action))
+    return text if index < model.env.first_binding else f"{text} {model.env.names[index]}"
 
 
 def catalogue(model: WorldModel) -> tuple[AdminAction, ...]:

@@ -219,6 +219,9 @@ class WhatIf:
         return "never" if self.never else "answered"
 
 
+_STAY = "it stays so forever"
+
+
 def trace_lines(result: PropertyResult[World], *, skip_first: bool = True) -> tuple[str, ...]:
     """A checker trace as lines with the minutes so far, marking where a lasso loops."""
     lines: list[str] = []
@@ -227,6 +230,8 @@ def trace_lines(result: PropertyResult[World], *, skip_first: bool = True) -> tu
         if step.action == TICK:
             quanta += 1
         if number == 0 and skip_first:
+            if "stutters" in step.text:
+                lines.append(f"[  0 min] no system step follows; {_STAY}")
             continue
         loops = result.loop_from == number and number < len(result.trace) - 1
         mark = "  <- the run loops back here" if loops else ""

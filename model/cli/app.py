@@ -53,6 +53,7 @@ def _fail(message: str, code: int) -> NoReturn:
 COMMANDS: dict[str, str] = {
     "attacks": "model.cli.attacks",
     "check": "model.cli.check",
+    "diagnose": "model.cli.diagnose",
     "diagrams": "model.cli.diagrams",
     "fuzz": "model.cli.fuzz",
     "report": "model.cli.report",

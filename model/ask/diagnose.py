@@ -1,0 +1,401 @@
+"""`ehttp diagnose`: how a site gets to a symptom, whether it clears by itself, and what cures it.
+
+Everything is read off the generic checker's graph of the lab's full model (administrator and
+system steps) from the lab's steady state (`model/ask/steady.py`), or is one of its verdicts:
+- causes: the administrator's action sequences that can lead to the symptom, fewest actions
+  first. Between two actions any system steps may run (the actions may be seconds or hours
+  apart). A sequence is listed only when no shorter listed one is a subsequence of it, and only
+  sequences that reach worlds no earlier sequence reached are extended; each comes with a
+  shortest trace (every step, with the minutes so far);
+- whether the symptom clears by itself from where the trace ends: the checker's `eventually`
+  on the system's own steps (a lasso when it never does), with the minutes it can take;
+- the cure: for the CERT-3 symptom the seed's workaround (delete the SMS-Issuing certificates,
+  restart smsexec; `model.compose.properties.workaround_starts`), proven by the checker's
+  `eventually` that every HTTP site system's role certificate is bound, and restarting smsexec
+  alone shown not to cure it (a lasso); otherwise the fewest administrator actions back to a
+  settled world without the symptom, with enhanced HTTP as in the steady state and healthy if the
+  steady state is (a 0-1 breadth-first search where only the administrator's steps cost).
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from model.ask.actions import action_text
+from model.ask.observe import healthy, http_site_systems
+from model.ask.steady import steady_state
+from model.ask.symptoms import Symptom, parse_symptom
+from model.ask.timing import explore_timed, minutes
+from model.ask.whatif import trace_lines
+from model.checker import Exploration, Property, check, reachable
+from model.compose.properties import stranded, workaround_starts
+from model.compose.world import EXEC, ModelError, World, WorldModel
+from model.config.schema import Lab
+from model.spec.binding import RESTART, SMSEXEC_STARTS
+from model.spec.clock import TICK
+
+__all__ = ["Cause", "Cure", "Diagnosis", "TraceStep", "diagnose"]
+
+MAX_ACTIONS = 8
+"""The longest administrator action sequence the search for causes tries."""
+
+
+@dataclass(frozen=True)
+class TraceStep:
+    """One step of a trace: the minutes so far, who acts, and what happens."""
+
+    minutes: int
+    administrator: bool
+    text: str
+
+
+@dataclass(frozen=True)
+class Cure:
+    """What clears the symptom from where a cause's trace ends."""
+
+    how: str
+    """"by itself", "documented workaround" or "administrator actions"."""
+    actions: tuple[str, ...]
+    proven: bool
+    """The checker proved it: every fair run afterwards gets there (`eventually` holds); False
+    also when the lab's model can't take the cure's actions at all."""
+    within: int | None
+    """Minutes after the last action (after smsexec starts, when it restarts) by which every run
+    is there (None: no bound in minutes)."""
+    trace: tuple[TraceStep, ...] = ()
+    restart_alone: tuple[str, ...] = ()
+    """For CERT-3: the checker's lasso showing that restarting smsexec alone never rebinds."""
+
+
+@dataclass(frozen=True)
+class Cause:
+    """An administrator action sequence that can lead to the symptom, and what follows."""
+
+    actions: tuple[str, ...]
+    trace: tuple[TraceStep, ...]
+    world: World
+    cert3: bool
+    clears: bool
+    clears_within: int | None
+    never_clears: tuple[str, ...]
+    """The checker's lasso when the symptom never clears by itself."""
+    cure: Cure | None
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    """The whole answer of `ehttp diagnose`."""
+
+    lab: Lab
+    symptom: Symptom
+    steady: World
+    worlds: int
+    causes: tuple[Cause, ...]
+    reason: str
+    """Why the symptom can't happen on this lab (empty when it can)."""
+    model: WorldModel
+
+    @property
+    def verdict(self) -> str:
+        """ "cannot happen", "no cure" (some cause has none, or a cure is not proven) or
+        "answered"."""
+        if not self.causes:
+            return "cannot happen"
+        if any(c.cure is None or not c.cure.proven for c in self.causes):
+            return "no cure"
+        return "answered"
+
+
+class _Graph:
+    """The full model's reachable graph with, per edge, whether it is the administrator's."""
+
+    def __init__(self, model: WorldModel, graph: Exploration[World, tuple[int, int]]) -> None:
+        assert graph.succ is not None and graph.labels is not None
+        self.model = model
+        self.graph = graph
+        self.succ = graph.succ
+        self.labels = graph.labels
+        self.admin = [not model.is_fair(a) for a in graph.actions]
+        self.texts = [action_text(model, a) if not model.is_fair(a) else "" for a in graph.actions]
+
+    def closure(self, starts: Sequence[int]) -> frozenset[int]:
+        seen = set(starts)
+        stack = list(starts)
+        while stack:
+            node = stack.pop()
+            for k, nxt in enumerate(self.succ[node]):
+                if not self.admin[self.labels[node][k]] and nxt not in seen:
+                    seen.add(nxt)
+                    stack.append(nxt)
+        return frozenset(seen)
+
+    def settled(self, node: int) -> bool:
+        return all(self.admin[a] for a in self.labels[node])
+
+    def step(self, node: int, k: int) -> tuple[World, tuple[int, int], World]:
+        action = self.graph.actions[self.labels[node][k]]
+        return self.graph.states[node], action, self.graph.states[self.succ[node][k]]
+
+
+def _is_subsequence(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
+    remaining = iter(long)
+    return all(item in remaining for item in short)
+
+
+def _causes(graph: _Graph, hit: Callable[[int], bool], limit: int) -> list[tuple[str, ...]]:
+    start = graph.closure([0])
+    if any(hit(n) for n in start):
+        return [()]
+    found: list[tuple[str, ...]] = []
+    seen = set(start)
+    level: list[tuple[tuple[str, ...], frozenset[int]]] = [((), start)]
+    for _depth in range(MAX_ACTIONS):
+        following: list[tuple[tuple[str, ...], frozenset[int]]] = []
+        for done, region in level:
+            by_action: dict[str, set[int]] = {}
+            for node in region:
+                for k, nxt in enumerate(graph.succ[node]):
+                    aid = graph.labels[node][k]
+                    if graph.admin[aid]:
+                        by_action.setdefault(graph.texts[aid], set()).add(nxt)
+            for text in sorted(by_action):
+                sequence = (*done, text)
+                reached = graph.closure(sorted(by_action[text]))
+                if any(hit(n) for n in reached):
+                    if not any(_is_subsequence(f, sequence) for f in found):
+                        found.append(sequence)
+                    continue
+                if reached <= seen:
+                    continue
+                seen |= reached
+                following.append((sequence, reached))
+        if len(found) >= limit or not following:
+            break
+        level = following
+    return found[:limit]
+
+
+def _trace(
+    graph: _Graph, sequence: tuple[str, ...], goal: Callable[[int], bool]
+) -> tuple[list[TraceStep], int]:
+    """A shortest trace from the steady state taking `sequence` in order, ending in `goal`."""
+    start = (0, 0)
+    parent: dict[tuple[int, int], tuple[tuple[int, int], int] | None] = {start: None}
+    queue = deque([start])
+    end: tuple[int, int] | None = None
+    while queue:
+        node, done = queue.popleft()
+        if done == len(sequence) and goal(node):
+            end = (node, done)
+            break
+        for k, nxt in enumerate(graph.succ[node]):
+            aid = graph.labels[node][k]
+            if graph.admin[aid]:
+                if done == len(sequence) or graph.texts[aid] != sequence[done]:
+                    continue
+                key = (nxt, done + 1)
+            else:
+                key = (nxt, done)
+            if key not in parent:
+                parent[key] = ((node, done), k)
+                queue.append(key)
+    assert end is not None, "a cause found on the graph has a trace on it"
+    chain: list[tuple[int, int]] = []
+    at = end
+    while (link := parent[at]) is not None:
+        chain.append((link[0][0], link[1]))
+        at = link[0]
+    chain.reverse()
+    steps: list[TraceStep] = []
+    quanta = 0
+    for node, k in chain:
+        before, action, after = graph.step(node, k)
+        if graph.model.action_name(action) == TICK:
+            quanta += 1
+        text = graph.model.describe_step(before, action, after)
+        steps.append(TraceStep(minutes(quanta), graph.admin[graph.labels[node][k]], text))
+    return steps, end[0]
+
+
+def _fewest_actions(graph: _Graph, start: int, goal: Callable[[int], bool]) -> list[int] | None:
+    """Edges (node, k) of a path from `start` to a `goal` node with the fewest administrator
+    steps, then the fewest steps (0-1 breadth-first search)."""
+    best = {start: 0}
+    back: dict[int, tuple[int, int]] = {}
+    queue = deque([start])
+    while queue:
+        node = queue.popleft()
+        if goal(node):
+            path: list[int] = []
+            while node != start:
+                prev, k = back[node]
+                path.append(prev * 1_000_003 + k)
+                node = prev
+            return path[::-1]
+        for k, nxt in enumerate(graph.succ[node]):
+            cost = best[node] + graph.admin[graph.labels[node][k]]
+            if cost < best.get(nxt, cost + 1):
+                best[nxt] = cost
+                back[nxt] = (node, k)
+                if graph.admin[graph.labels[node][k]]:
+                    queue.append(nxt)
+                else:
+                    queue.appendleft(nxt)
+    return None
+
+
+def _settle(
+    model: WorldModel, world: World, goal: Callable[[World], bool], name: str
+) -> tuple[bool, int | None, tuple[str, ...]]:
+    """Whether every fair run of system steps from `world` reaches `goal`; by when; the lasso."""
+    fair = WorldModel(model.lab, initial=[world], fair_only=True)
+    result = check(fair, [Property.eventually(name, goal)], symmetry=False).properties[0]
+    if not result.holds:
+        return False, None, trace_lines(result)
+    timed = explore_timed(fair)
+    reach = timed.first_reach([goal(w) for w in timed.states])
+    within = minutes(reach.latest) if reach is not None and reach.dated else None
+    return True, within, ()
+
+
+def _cure(
+    graph: _Graph, symptom: Symptom, node: int, clears: bool, within: int | None
+) -> Cure | None:
+    model = graph.model
+    world = graph.graph.states[node]
+    if clears:
+        return Cure("by itself", (), True, within)
+    systems = http_site_systems(model.env)
+    if stranded(model, world, symptom.index):
+
+        def all_bound(w: World) -> bool:
+            return all(model.env.sms_bound(w, i) for i in systems)
+
+        deleted = [
+            f"delete-sms-issuing-certs {model.env.names[i]}"
+            for i in systems
+            if stranded(model, world, i)
+        ]
+        try:
+            proven, by = _proven(model, workaround_starts(model, [world])[0], all_bound)
+        except ModelError:
+            proven, by = False, None
+        restarted = model.fire(world, EXEC, RESTART)
+        _ok, _by, lasso = _settle(model, restarted, all_bound, "restart alone rebinds")
+        return Cure(
+            "documented workaround",
+            (*deleted, "restart-smsexec"),
+            proven,
+            by,
+            restart_alone=lasso,
+        )
+
+    intent = model.env.enhanced(world)
+
+    def back(w: World) -> bool:
+        return (
+            not symptom.holds(model, w)
+            and model.env.enhanced(w) == intent
+            and (healthy(model, w) or not intent)
+        )
+
+    def cured(n: int) -> bool:
+        return back(graph.graph.states[n]) and graph.settled(n)
+
+    path = _fewest_actions(graph, node, cured)
+    if path is None:
+        return None
+    steps: list[TraceStep] = []
+    actions: list[str] = []
+    last_action = world
+    quanta = 0
+    for code in path:
+        prev, k = divmod(code, 1_000_003)
+        before, action, after = graph.step(prev, k)
+        admin = graph.admin[graph.labels[prev][k]]
+        if model.action_name(action) == TICK:
+            quanta += 1
+        if admin:
+            actions.append(action_text(model, action))
+            last_action = after
+        steps.append(TraceStep(minutes(quanta), admin, model.describe_step(before, action, after)))
+
+    proven, by = _proven(model, last_action, back)
+    return Cure("administrator actions", tuple(actions), proven, by, tuple(steps))
+
+
+def _proven(
+    model: WorldModel, world: World, goal: Callable[[World], bool]
+) -> tuple[bool, int | None]:
+    """Whether every fair run from `world` reaches `goal`, and by when after smsexec starts."""
+    proven, by, _lasso = _settle(model, world, goal, "the cure works")
+    started = _started(model, world)
+    if proven and started != world:
+        by = _settle(model, started, goal, "the cure works")[1]
+    return proven, by
+
+
+def _started(model: WorldModel, world: World) -> World:
+    """`world` once a restarting smsexec has started (cures are timed from then: the declarations
+    give the restart no deadline, only the assumption that it is shorter than a quantum)."""
+    if world[EXEC][0] == "restarting" and not model.env.overdue(world):
+        return model.fire(world, EXEC, SMSEXEC_STARTS)
+    return world
+
+
+def _impossible(model: WorldModel, symptom: Symptom, worlds: int) -> str:
+    env = model.env
+    if (
+        symptom.kind.subject == "site-system"
+        and env.site_system(symptom.index).connections == "https"
+    ):
+        return (
+            f"{symptom.name} is an HTTPS site system: it keeps its PKI certificate bound and "
+            "needs no SMS role certificate (SITE-4)"
+        )
+    if symptom.kind.id == "no-sms-certificate-bound" and not model.option_available():
+        return (
+            "the site doesn't offer enhanced HTTP: it needs version 1806 with pre-release "
+            "features (SITE-3)"
+        )
+    return (
+        f"no world reachable from the steady state shows it ({worlds:,} worlds: every "
+        "administrator action and system step)"
+    )
+
+
+def diagnose(lab: Lab, text: str, *, limit: int = 5) -> Diagnosis:
+    """Answer `ehttp diagnose` for `lab` and the symptom `text`, with at most `limit` causes."""
+    model = WorldModel(lab)
+    symptom = parse_symptom(model, text)
+    steady = steady_state(lab)
+    full = WorldModel(lab, initial=[steady])
+    graph = _Graph(full, reachable(full, labels=True))
+    states = graph.graph.states
+    env = model.env
+    marks = [symptom.holds(full, w) and not env.overdue(w) for w in states]
+    if not any(marks):
+        reason = _impossible(model, symptom, len(states))
+        return Diagnosis(lab, symptom, steady, len(states), (), reason, full)
+    causes: list[Cause] = []
+    for sequence in _causes(graph, marks.__getitem__, limit):
+        steps, node = _trace(graph, sequence, marks.__getitem__)
+        world = states[node]
+        clears, within, lasso = _settle(
+            full, world, lambda w: not symptom.holds(full, w), "the symptom clears"
+        )
+        causes.append(
+            Cause(
+                actions=sequence,
+                trace=tuple(steps),
+                world=world,
+                cert3=stranded(full, world, symptom.index),
+                clears=clears,
+                clears_within=within,
+                never_clears=lasso,
+                cure=_cure(graph, symptom, node, clears, within),
+            )
+        )
+    return Diagnosis(lab, symptom, steady, len(states), tuple(causes), "", full)

@@ -1,0 +1,133 @@
+"""`ehttp diagnose`'s answer as users read it (text), and as JSON with the same facts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from model.ask.diagnose import Cause, Cure, Diagnosis, TraceStep
+from model.ask.whatif_text import describe_world
+
+__all__ = ["render_text", "to_json"]
+
+
+def _step(step: TraceStep) -> str:
+    who = "administrator" if step.administrator else "system       "
+    return f"[{step.minutes:>3} min] {who}  {step.text}"
+
+
+def _count(actions: tuple[str, ...]) -> str:
+    if not actions:
+        return "no administrator action: the steady state shows it"
+    plural = "" if len(actions) == 1 else "s"
+    return f"{', '.join(actions)}  ({len(actions)} administrator action{plural})"
+
+
+def _cure_lines(cure: Cure | None) -> list[str]:
+    if cure is None:
+        return ["  cure: none; no administrator action leads back (the symptom stays)"]
+    proven = "proven by the checker" if cure.proven else "NOT proven: some fair run fails"
+    when = f"within {cure.within} minutes" if cure.within is not None else "eventually"
+    if cure.how == "by itself":
+        return [f"  cure: nothing to do; it clears by itself {when} ({proven})"]
+    if cure.how == "documented workaround":
+        lines = [
+            "  documented cure (CERT-4, the seed's workaround): "
+            f"{', '.join(cure.actions)}; every HTTP site system's role certificate is bound "
+            f"{when} of smsexec starting ({proven})",
+            "  restart-smsexec alone does not cure it; a fair run after it (the checker's lasso):",
+        ]
+        return lines + [f"    {line}" for line in cure.restart_alone]
+    after = "of smsexec starting" if "restart-smsexec" in cure.actions else "after"
+    lines = [
+        f"  cure (fewest administrator actions back to a settled world without it): "
+        f"{', '.join(cure.actions)}; clears {when} {after} ({proven})"
+    ]
+    return lines + [f"    {_step(step)}" for step in cure.trace]
+
+
+def _cause_lines(number: int, cause: Cause) -> list[str]:
+    fault = "  -- the documented fault (CERT-3)" if cause.cert3 else ""
+    lines = [f"cause {number}: {_count(cause.actions)}{fault}"]
+    lines.extend(f"  {_step(step)}" for step in cause.trace)
+    if cause.clears:
+        when = f"within {cause.clears_within} minutes" if cause.clears_within is not None else ""
+        lines.append(f"  clears by itself: yes{', ' + when if when else ' (no bound in minutes)'}")
+    else:
+        lines.append("  clears by itself: no, it needs action; a fair run where it stays:")
+        lines.extend(f"    {line}" for line in cause.never_clears)
+    return lines + _cure_lines(cause.cure)
+
+
+def render_text(answer: Diagnosis) -> str:
+    """The answer for a terminal."""
+    symptom = answer.symptom
+    reqs = ", ".join(symptom.kind.requirements)
+    lines = [
+        f"lab {answer.lab.name!r}: {symptom.text}: {symptom.words} ({reqs})",
+        f"steady state: {describe_world(answer.model, answer.steady)}",
+        f"{answer.worlds:,} worlds reachable from the steady state "
+        "(every administrator action and system step)",
+        "",
+    ]
+    if not answer.causes:
+        lines.append(f"this can't happen on this lab: {answer.reason}")
+    for number, cause in enumerate(answer.causes, 1):
+        lines.extend(_cause_lines(number, cause))
+        lines.append("")
+    lines.append(f"verdict: {_verdict_words(answer)}")
+    return "\n".join(lines) + "\n"
+
+
+def _verdict_words(answer: Diagnosis) -> str:
+    if answer.verdict == "cannot happen":
+        return "the symptom can't happen on this lab"
+    if answer.verdict == "no cure":
+        return "some cause has no proven cure"
+    return f"{len(answer.causes)} cause(s), each with a proven cure"
+
+
+def _steps(steps: tuple[TraceStep, ...]) -> list[dict[str, Any]]:
+    return [
+        {
+            "minutes": s.minutes,
+            "actor": "administrator" if s.administrator else "system",
+            "step": s.text,
+        }
+        for s in steps
+    ]
+
+
+def to_json(answer: Diagnosis) -> dict[str, Any]:
+    """The answer's own fields (the command adds the shared envelope)."""
+    model = answer.model
+    return {
+        "symptom": answer.symptom.text,
+        "words": answer.symptom.words,
+        "requirements": list(answer.symptom.kind.requirements),
+        "steady_state": model.state_to_json(answer.steady),
+        "worlds": answer.worlds,
+        "can_happen": bool(answer.causes),
+        "reason": answer.reason,
+        "causes": [
+            {
+                "actions": list(c.actions),
+                "trace": _steps(c.trace),
+                "state": model.state_to_json(c.world),
+                "cert3": c.cert3,
+                "clears_by_itself": c.clears,
+                "clears_within_minutes": c.clears_within,
+                "never_clears": list(c.never_clears),
+                "cure": None
+                if c.cure is None
+                else {
+                    "how": c.cure.how,
+                    "actions": list(c.cure.actions),
+                    "proven": c.cure.proven,
+                    "within_minutes": c.cure.within,
+                    "trace": _steps(c.cure.trace),
+                    "restart_alone_lasso": list(c.cure.restart_alone),
+                },
+            }
+            for c in answer.causes
+        ],
+    }

@@ -1,0 +1,134 @@
+"""`ehttp diagnose`'s answers (model/ask/diagnose.py), pinned on the example labs, and mutants of
+the declarations that change them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from model.ask.diagnose import Diagnosis, diagnose
+from model.config.labfile import load_lab
+from model.spec.binding import BINDING, DELETE, SMSEXEC_STARTS
+from model.spec.registration import REGISTRATION, REREGISTRATION_DUE
+from tests.ask.mutants import mutate
+
+LABS = Path(__file__).resolve().parents[2] / "specs" / "labs"
+
+
+def _ask(symptom: str, lab: str = "recommended-1806", limit: int = 5) -> Diagnosis:
+    return diagnose(load_lab(LABS / f"{lab}.toml"), symptom, limit=limit)
+
+
+@pytest.mark.req("CERT-3", "CERT-4")
+def test_no_certificate_bound_shows_the_rapid_toggle_and_the_proven_workaround() -> None:
+    answer = _ask("no-sms-certificate-bound mp1")
+    assert answer.verdict == "answered"
+    assert [c.actions for c in answer.causes] == [
+        ("delete-sms-issuing-certs mp1",),
+        (
+            "disable-enhanced-http",
+            "enable-enhanced-http",
+            "disable-enhanced-http",
+            "enable-enhanced-http",
+        ),
+    ]
+    toggle = answer.causes[1]
+    assert toggle.cert3 and not toggle.clears
+    assert [s.administrator for s in toggle.trace] == [True, False, True, True, True]
+    assert toggle.cure is not None
+    assert toggle.cure.how == "documented workaround"
+    assert toggle.cure.actions == ("delete-sms-issuing-certs mp1", "restart-smsexec")
+    assert (toggle.cure.proven, toggle.cure.within) == (True, 30)
+    assert toggle.cure.restart_alone[-1].endswith(
+        "then stutters forever: no fair action is enabled here"
+    )
+    deleted = answer.causes[0]
+    assert not deleted.cert3 and deleted.cure is not None
+    assert (deleted.cure.how, deleted.cure.actions) == (
+        "administrator actions",
+        ("restart-smsexec",),
+    )
+
+
+@pytest.mark.req("CERT-3")
+def test_on_the_enhanced_off_lab_three_toggles_strand_the_certificate() -> None:
+    answer = _ask("no-sms-certificate-bound mp1", lab="enhanced-off")
+    toggles = [c.actions for c in answer.causes if c.cert3]
+    assert toggles == [("enable-enhanced-http", "disable-enhanced-http", "enable-enhanced-http")]
+
+
+@pytest.mark.req("SITE-4", "SITE-3")
+@pytest.mark.parametrize(
+    ("lab", "reason"),
+    [
+        ("https-site-systems", "mp1 is an HTTPS site system"),
+        ("site-1802", "the site doesn't offer enhanced HTTP"),
+    ],
+)
+def test_where_the_fault_cannot_happen_it_says_so(lab: str, reason: str) -> None:
+    answer = _ask("no-sms-certificate-bound mp1", lab=lab)
+    assert answer.verdict == "cannot happen"
+    assert answer.causes == ()
+    assert answer.reason.startswith(reason)
+
+
+@pytest.mark.req("REG-5")
+def test_a_notification_gap_clears_by_itself_within_a_policy_cycle() -> None:
+    answer = _ask("notification-fails dom1", lab="enhanced-off")
+    assert [c.actions for c in answer.causes] == [("enable-enhanced-http",)]
+    cause = answer.causes[0]
+    assert (cause.clears, cause.clears_within) == (True, 60)
+    assert cause.cure is not None and cause.cure.how == "by itself"
+
+
+@pytest.mark.req("REG-3")
+def test_pending_approval_is_the_steady_state_and_approval_cures_it() -> None:
+    answer = _ask("client-pending-approval wg1")
+    assert [c.actions for c in answer.causes] == [()]
+    cure = answer.causes[0].cure
+    assert cure is not None and cure.actions == ("approve wg1",)
+
+
+@pytest.mark.req("DP-2")
+def test_max_limits_the_causes() -> None:
+    answer = _ask("content-download-refused aad1", limit=1)
+    assert [c.actions for c in answer.causes] == [("delete-sms-issuing-certs dp1",)]
+
+
+@pytest.mark.req("REG-5")
+def test_a_longer_policy_cycle_changes_the_answer(monkeypatch: pytest.MonkeyPatch) -> None:
+    mutate(monkeypatch, REGISTRATION, deadlines={REREGISTRATION_DUE: 8})
+    cause = _ask("notification-fails dom1", lab="enhanced-off").causes[0]
+    assert (cause.clears, cause.clears_within) == (True, 120)
+
+
+@pytest.mark.req("CERT-2", "CERT-4")
+def test_a_longer_certificate_deadline_changes_the_cure(monkeypatch: pytest.MonkeyPatch) -> None:
+    mutate(monkeypatch, BINDING, deadlines={"issued": 3})
+    cure = _ask("no-sms-certificate-bound mp1").causes[1].cure
+    assert cure is not None and (cure.proven, cure.within) == (True, 45)
+
+
+@pytest.mark.req("CERT-4")
+def test_without_reconciling_on_start_the_workaround_is_not_proven(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    reconcile = {r.name for r in BINDING.rows if r.event == SMSEXEC_STARTS}
+    mutate(monkeypatch, BINDING, drop_rows=frozenset(reconcile))
+    answer = _ask("no-sms-certificate-bound mp1")
+    assert answer.verdict == "no cure"
+    toggle = next(c for c in answer.causes if c.cert3)
+    assert toggle.cure is not None and not toggle.cure.proven
+
+
+@pytest.mark.req("CERT-4")
+def test_without_the_delete_row_only_toggles_strand_and_nothing_cures(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    mutate(monkeypatch, BINDING, drop_rows=frozenset({DELETE}))
+    answer = _ask("no-sms-certificate-bound mp1")
+    assert answer.verdict == "no cure"
+    assert [c.cert3 for c in answer.causes] == [True]
+    cure = answer.causes[0].cure
+    assert cure is not None and not cure.proven
