@@ -1,9 +1,9 @@
 """The `ehttp` command: the click group, its explicit list of commands, and one-line errors.
 
 Exit codes follow DESIGN.md ("Command line"): 0 all as expected, 1 a property or check failed,
-2 bad usage or bad input, 130 interrupted (Ctrl-C). Every usage or input error is one line on
-standard error that names the option, key or command, the value given and what is accepted; no
-traceback. Lab files that can't be
+2 bad usage or bad input, 130 interrupted by Ctrl-C (128 + SIGINT, as shells report it). Every
+usage or input error is one line on standard error that names the option, key or command, the
+value given and what is accepted; no traceback. Lab files that can't be
 used (`LabError`), labs the model can't represent (`ModelError`) and files that can't be read or
 written (`OSError`) are caught here, at the command boundary, and become such a line.
 
@@ -21,6 +21,7 @@ from typing import Any, NoReturn
 
 import click
 
+from model.cli.common import INTERRUPTED
 from model.compose.world import ModelError
 from model.config.labfile import LabError
 
@@ -111,7 +112,10 @@ class _Group(click.Group):
         except click.ClickException as error:
             _fail(_one_line(error), error.exit_code)
         except click.Abort:
-            _fail("interrupted", 130)
+            # click turns Ctrl-C (KeyboardInterrupt) into Abort; a command that can say what it
+            # did so far catches KeyboardInterrupt itself and exits INTERRUPTED after its summary.
+            click.echo("interrupted (Ctrl-C)", err=True)
+            sys.exit(INTERRUPTED)
         except (LabError, ModelError) as error:
             _fail(str(error), 2)
         except OSError as error:
@@ -124,5 +128,6 @@ class _Group(click.Group):
 def main() -> None:
     """Configuration Manager 1806 Enhanced HTTP as an executable, model-checked specification.
 
-    Exit codes: 0 all as expected, 1 a property or check failed, 2 bad usage or input.
+    Exit codes: 0 all as expected, 1 a property or check failed (or a search was cut short),
+    2 bad usage or input, 130 interrupted (Ctrl-C).
     """

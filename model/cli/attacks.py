@@ -11,13 +11,12 @@ the lab then does not behave as the catalogue says.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
 import click
 
-from model.cli.common import OneOf, lab_option, whole_number
+from model.cli.common import OneOf, emit_json, envelope, lab_option, whole_number
 from model.config.schema import Lab
 from model.lab.attacks import CATALOGUE, VARIANTS, Attack, unmet
 from model.lab.facade import AttackAccepted, LabDriver
@@ -115,20 +114,23 @@ def attacks(lab: Lab, seed: int, mutant: str | None, as_json: bool) -> None:
     accepted = [r.attack.name for r in ran if not r.rejected]
     other = [r.attack.name for r in ran if r.rejected and not r.as_expected]
     if as_json:
-        out = {
-            "lab": lab.name,
-            "seed": seed,
-            "mutant": mutant,
-            "cases": [r.to_json() for r in ran],
-            "accepted": accepted,
-            "unexpected_reason": other,
-            "skipped": [
-                {"name": r.attack.name, "because": list(r.skipped_because)}
-                for r in results
-                if r.actual is None
-            ],
-        }
-        click.echo(json.dumps(out, indent=2))
+        emit_json(
+            envelope(
+                "attacks",
+                lab,
+                "fail" if accepted or other else "pass",
+                seed=seed,
+                mutant=mutant,
+                cases=[r.to_json() for r in ran],
+                accepted=accepted,
+                unexpected_reason=other,
+                skipped=[
+                    {"name": r.attack.name, "because": list(r.skipped_because)}
+                    for r in results
+                    if r.actual is None
+                ],
+            )
+        )
     else:
         fault = f", mutant {mutant}" if mutant else ""
         click.echo(f"Attack catalogue against lab {lab.name!r} (seed {seed}{fault}):")

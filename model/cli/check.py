@@ -9,21 +9,43 @@ property holds; 1 otherwise (an incomplete search never passes).
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import click
 
 from model.checker import ProgressInfo, PropertyResult
-from model.cli.common import lab_option, positive_seconds, status_line, whole_number
+from model.cli.common import (
+    JsonVerdict,
+    emit_json,
+    envelope,
+    lab_option,
+    positive_seconds,
+    status_line,
+    whole_number,
+)
 from model.compose.checking import LabCheck, run_checks
 from model.compose.world import World
 from model.config.schema import Lab
 from model.spec.site import UNSUPPORTED_STATE
 
-__all__ = ["check", "render_text"]
+__all__ = ["check", "check_json", "check_verdict", "render_text"]
+
+
+def check_verdict(report: LabCheck) -> JsonVerdict:
+    """`pass` when complete and every property holds, `incomplete` when a limit cut the search."""
+    if not report.complete:
+        return "incomplete"
+    return "pass" if report.passed else "fail"
+
+
+def check_json(report: LabCheck) -> dict[str, Any]:
+    """`ehttp check --json`: the envelope, then `LabCheck.to_json` (specs/schemas/check.json)."""
+    fields = report.to_json()
+    del fields["lab"]
+    return envelope("check", report.lab, check_verdict(report), **fields)
 
 
 @contextmanager
@@ -157,7 +179,7 @@ def check(
             progress=progress,
         )
     if as_json:
-        click.echo(json.dumps(report.to_json(), indent=2))
+        emit_json(check_json(report))
     else:
         sys.stdout.write(render_text(report))
     sys.exit(0 if report.passed else 1)

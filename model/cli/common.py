@@ -1,16 +1,24 @@
-"""What the `ehttp` commands share: the `--lab` option, option callbacks and the status line.
+"""What the `ehttp` commands share: the `--lab` option, option callbacks, the status line and the
+JSON envelope.
 
 Each callback turns a bad value into a one-line `click.BadParameter` that names the option, the
 value and what is accepted; `model/cli/app.py` prints it and exits 2.
+
+Every `--json` document is built by `envelope` and printed by `emit_json`: the same four keys
+first (`command`, `version`, `lab`, `verdict`), then the command's own fields. Each command's
+shape is a JSON Schema in `specs/schemas/<command>.json` (with `specs/schemas/envelope.json`), and
+`tests/cli/test_json_schemas.py` validates every command's output against it.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from importlib import metadata
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as _package_version
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 import click
 from rich.console import Console
@@ -20,15 +28,80 @@ from model.config.labfile import LabError, load_lab
 from model.config.schema import Lab
 
 __all__ = [
+    "ENVELOPE_KEYS",
+    "INTERRUPTED",
+    "VERDICTS",
+    "JsonVerdict",
     "OneOf",
+    "emit_json",
     "envelope",
     "lab_option",
     "positive_seconds",
     "status_line",
+    "tool_version",
     "whole_number",
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+INTERRUPTED = 130
+"""The exit code of a run stopped by Ctrl-C (128 + SIGINT, as shells report it)."""
+
+JsonVerdict = Literal["pass", "fail", "incomplete", "interrupted", "info"]
+"""The envelope's verdict: `pass` (exit 0) and `fail` (exit 1) judge the run; `incomplete` is a
+search cut by a limit (exit 1); `interrupted` a run stopped by Ctrl-C (exit 130); `info` a command
+that reports facts and judges nothing (`tables`, `scenarios`, `diagrams`; exit 0)."""
+
+VERDICTS: tuple[JsonVerdict, ...] = ("pass", "fail", "incomplete", "interrupted", "info")
+"""Every envelope verdict, in the order of the `JsonVerdict` docstring."""
+
+ENVELOPE_KEYS = ("command", "version", "lab", "verdict")
+"""The keys every `--json` document starts with, in this order."""
+
+
+def tool_version() -> str:
+    """The installed `ehttp` version (`unknown` when run from a tree that was never installed)."""
+    try:
+        return _package_version("ehttp")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def envelope(
+    command: str,
+    lab: Lab | str | None,
+    verdict: JsonVerdict,
+    body: Mapping[str, Any] | None = None,
+    **fields: Any,
+) -> dict[str, Any]:
+    """One command's JSON document: the envelope keys first, then the command's own fields
+    (`body`, then `fields`).
+
+    `lab` is the lab (its name is written) or a lab name; None for a command that reads no lab.
+    A field may not reuse an envelope key.
+    """
+    if verdict not in VERDICTS:
+        raise ValueError(f"verdict: {verdict!r} is not accepted; use one of {', '.join(VERDICTS)}")
+    fields = {**(body or {}), **fields}
+    clash = sorted(set(fields) & set(ENVELOPE_KEYS))
+    if clash:
+        raise ValueError(f"fields: {clash[0]!r} is an envelope key; give the value as an argument")
+    name = lab.name if isinstance(lab, Lab) else lab
+    return {
+        "command": command,
+        "version": tool_version(),
+        "lab": name,
+        "verdict": verdict,
+        **fields,
+    }
+
+
+def emit_json(document: dict[str, Any]) -> None:
+    """Print an `envelope` document on standard output (indented, one trailing newline)."""
+    missing = [key for key in ENVELOPE_KEYS if key not in document]
+    if missing:
+        raise ValueError(f"document: {missing[0]!r} is missing; build it with envelope(...)")
+    click.echo(json.dumps(document, indent=2))
 
 
 class OneOf(click.Choice[str]):
@@ -107,16 +180,3 @@ def lab_option(command: F) -> F:
         help="Lab file (TOML); default: the embedded default lab.",
     )
     return option(command)
-
-
-def envelope(
-    command: str, lab: Lab | None, verdict: str, body: Mapping[str, Any]
-) -> dict[str, Any]:
-    """The JSON every command prints: command, version, lab, verdict, then its own fields."""
-    return {
-        "command": command,
-        "version": metadata.version("ehttp"),
-        "lab": lab.name if lab is not None else None,
-        "verdict": verdict,
-        **body,
-    }

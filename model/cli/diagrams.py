@@ -13,7 +13,7 @@ from typing import cast
 
 import click
 
-from model.cli.common import OneOf, lab_option
+from model.cli.common import OneOf, emit_json, envelope, lab_option
 from model.compose.checking import run_checks
 from model.config.schema import Lab
 from model.views.diagrams import FORMATS, INSTALL_GRAPHVIZ, Format, has_dot, write_diagrams
@@ -48,7 +48,8 @@ picture of its own.
     show_default=True,
     help="Picture format; dot writes the Graphviz source.",
 )
-def diagrams(lab: Lab, out: Path, fmt: str) -> None:
+@click.option("--json", "as_json", is_flag=True, help="List the files written as JSON.")
+def diagrams(lab: Lab, out: Path, fmt: str, as_json: bool) -> None:
     """Render every machine, the lab's reachable state graph and the trace of every property."""
     if out.exists() and not out.is_dir():
         raise click.BadParameter(
@@ -61,9 +62,23 @@ def diagrams(lab: Lab, out: Path, fmt: str) -> None:
             "or use --format dot, which writes the Graphviz source without it",
             param_hint="--format",
         )
-    for path in write_diagrams(lab, out, cast(Format, fmt)):
-        click.echo(f"wrote {path}")
+    machines = write_diagrams(lab, out, cast(Format, fmt))
     pictures = write_lab_diagrams(run_checks(lab), out, cast(Format, fmt))
+    if as_json:
+        emit_json(
+            envelope(
+                "diagrams",
+                lab,
+                "info",
+                out=str(out),
+                format=fmt,
+                written=[str(path) for path in (*machines, *pictures.written)],
+                notice=pictures.notice,
+            )
+        )
+        return
+    for path in machines:
+        click.echo(f"wrote {path}")
     if pictures.notice is not None:
         click.echo(pictures.notice)
     for path in pictures.written:

@@ -10,26 +10,41 @@ Exit 0 clean, 1 a failure found, 2 bad usage or input (one line).
 
 from __future__ import annotations
 
-import json
 import secrets
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import click
 
-from model.cli.common import OneOf, lab_option, positive_seconds, status_line, whole_number
+from model.cli.common import (
+    OneOf,
+    emit_json,
+    envelope,
+    lab_option,
+    positive_seconds,
+    status_line,
+    whole_number,
+)
 from model.config.schema import Lab
 from model.fuzz.campaign import CampaignPlan, FuzzResult, run_campaign
 from model.fuzz.coverage import Coverage
 from model.fuzz.lockstep import FuzzStep
 from model.fuzz.profiles import PROFILES, Profile
-from model.fuzz.replay import ReplayError, ReplayOutcome, ReplayPlan, load_replay, replay
+from model.fuzz.replay import (
+    ReplayError,
+    ReplayOutcome,
+    ReplayPlan,
+    load_replay,
+    replay,
+    step_json,
+)
 from model.lab.facade import LabDriver
 from model.lab.mutants import MUTANTS
 
-__all__ = ["DEFAULT_SECONDS", "fuzz", "render_replay", "render_text"]
+__all__ = ["DEFAULT_SECONDS", "campaign_json", "fuzz", "render_replay", "render_text"]
 
 DEFAULT_SECONDS = 30.0
 
@@ -51,6 +66,20 @@ def _progress() -> Iterator[Callable[[Coverage, int], None] | None]:
         yield show
 
 
+def campaign_json(plan: CampaignPlan, result: FuzzResult) -> dict[str, Any]:
+    """`ehttp fuzz --json` for a campaign: the envelope, the plan, then `FuzzResult.to_json`."""
+    return envelope(
+        "fuzz",
+        plan.lab,
+        "fail" if result.failures else "pass",
+        mode="campaign",
+        mutant=plan.mutant,
+        profile=plan.profile,
+        budget={"seconds": plan.seconds, "examples": plan.examples},
+        **result.to_json(),
+    )
+
+
 def _numbered(steps: tuple[FuzzStep, ...]) -> list[str]:
     return [f"  {number:3}. {step.text}" for number, step in enumerate(steps, 1)]
 
@@ -58,7 +87,8 @@ def _numbered(steps: tuple[FuzzStep, ...]) -> list[str]:
 def render_text(result: FuzzResult) -> str:
     """The campaign summary users read (the seed line is printed before the campaign runs)."""
     lines = [
-        f"{result.steps:,} steps in {result.seconds:.1f} s ({result.steps_per_s:,.0f} steps/s), "
+        f"{result.steps:,} steps in {result.seconds:.1f} s "
+        f"({result.steps_per_second:,.0f} steps/s), "
         f"{result.examples:,} examples",
         f"coverage: {result.reached:,} of {result.reachable:,} reachable states "
         f"({100 * result.fraction:.1f}%)",
@@ -113,18 +143,22 @@ def _replay(path: Path, lab: Lab, seed: int | None, mutant: str | None, as_json:
         raise click.UsageError(str(error)) from None
     if as_json:
         broken = outcome.broken
-        document = {
-            "replay": str(path),
-            "source": plan.source,
-            "lab": plan.lab.name,
-            "seed": plan.seed,
-            "mutant": plan.mutant,
-            "steps": [step.text for step in outcome.steps],
-            "failure": None
-            if broken is None
-            else {"invariant": broken.invariant, "detail": broken.detail},
-        }
-        click.echo(json.dumps(document, indent=2))
+        emit_json(
+            envelope(
+                "fuzz",
+                plan.lab,
+                "pass" if broken is None else "fail",
+                mode="replay",
+                replay=str(path),
+                source=plan.source,
+                seed=plan.seed,
+                mutant=plan.mutant,
+                steps=[step_json(step) for step in outcome.steps],
+                failure=None
+                if broken is None
+                else {"invariant": broken.invariant, "detail": broken.detail},
+            )
+        )
     else:
         sys.stdout.write(render_replay(path, plan, outcome))
     sys.exit(0 if outcome.broken is None else 1)
@@ -190,7 +224,7 @@ def fuzz(
     with _progress() as progress:
         result = run_campaign(plan, progress=progress)
     if as_json:
-        click.echo(json.dumps(result.to_json(), indent=2))
+        emit_json(campaign_json(plan, result))
     else:
         sys.stdout.write(render_text(result))
     sys.exit(1 if result.failures else 0)

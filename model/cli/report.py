@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from model.cli.common import lab_option
+from model.cli.common import emit_json, envelope, lab_option
 from model.config.schema import Lab
 from model.report.page import ReportError, write_report
 
@@ -57,14 +57,28 @@ def _fuzz(path: Path | None) -> dict[str, Any] | None:
     show_default=True,
     help="Folder to write index.html into (created when missing).",
 )
-def report(lab: Lab, fuzz_path: Path | None, out: Path) -> None:
+@click.option("--json", "as_json", is_flag=True, help="Print the page's path and verdict as JSON.")
+def report(lab: Lab, fuzz_path: Path | None, out: Path, as_json: bool) -> None:
     """Write one self-contained HTML page: check summary and every property with its trace,
     scenario verdicts, the access tables, the traceability matrix, the modeling assumptions, the
     diagrams, the attack catalogue results and, with --fuzz, the fuzz coverage timeline.
     """
     try:
-        path = write_report(lab, out, _fuzz(fuzz_path))
+        written = write_report(lab, out, _fuzz(fuzz_path))
     except ReportError as error:
         option, _, message = str(error).partition(": ")
         raise click.BadParameter(message, param_hint=option) from None
-    click.echo(str(path))
+    run = written.run
+    if as_json:
+        emit_json(
+            envelope(
+                "report",
+                lab,
+                "incomplete" if not run.complete else "pass" if run.passed else "fail",
+                path=str(written.path),
+                properties=len(run.properties),
+                holding=sum(p.holds for _, p in run.properties),
+            )
+        )
+    else:
+        click.echo(str(written.path))

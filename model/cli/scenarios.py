@@ -8,12 +8,11 @@ error: the exit code is 0.
 
 from __future__ import annotations
 
-import json
 import sys
 
 import click
 
-from model.cli.common import lab_option
+from model.cli.common import emit_json, envelope, lab_option
 from model.config.schema import Lab
 from model.views.scenarios import evaluate, render_text, to_json
 
@@ -22,7 +21,12 @@ __all__ = ["scenarios"]
 
 @click.command()
 @lab_option
-@click.option("--json", "as_json", is_flag=True, help="Print the verdicts as a JSON list.")
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print the verdicts as JSON (specs/schemas/scenarios.json).",
+)
 def scenarios(lab: Lab, as_json: bool) -> None:
     """For each client: scenarios 1, 2 and 3 of the seed, os-deployment for a task sequence
     client and user-available-apps for a client with a user signed in; works or not, the reasons
@@ -30,6 +34,15 @@ def scenarios(lab: Lab, as_json: bool) -> None:
     """
     report = evaluate(lab)
     if as_json:
-        click.echo(json.dumps(to_json(report), indent=2))
+        emit_json(
+            envelope(
+                "scenarios",
+                lab,
+                "info",
+                unsupported=report.unsupported,
+                states=report.states,
+                verdicts=to_json(report),
+            )
+        )
     else:
         sys.stdout.write(render_text(report))

@@ -6,11 +6,9 @@ Implements the seed's "Technical details" tables (MP-1..3, DP-1..3, REG-1..3, RE
 
 from __future__ import annotations
 
-import json
-
 import click
 
-from model.cli.common import lab_option
+from model.cli.common import emit_json, envelope, lab_option
 from model.config.schema import Lab
 from model.views.tables import render_text, table_json
 
@@ -30,7 +28,16 @@ def tables(lab: Lab, as_json: bool) -> None:
     """
     site = lab.site
     if as_json:
-        click.echo(json.dumps(table_json(site.version, site.enhanced_http), indent=2))
+        tables = table_json(site.version, site.enhanced_http)
+        emit_json(
+            envelope(
+                "tables",
+                lab,
+                "info",
+                site={"version": site.version, "enhanced_http": site.enhanced_http},
+                **tables,
+            )
+        )
         return
     click.echo(render_text(), nl=False)
     state = "on" if site.enhanced_http else "off"

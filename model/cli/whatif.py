@@ -7,7 +7,6 @@ one that can't be taken now, named with what is accepted); 130 interrupted.
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -18,7 +17,7 @@ from model.ask.steady import steady_state
 from model.ask.whatif import what_if
 from model.ask.whatif_text import describe_world, render_svg, render_text, to_json
 from model.atomic import write_atomic
-from model.cli.common import envelope, lab_option
+from model.cli.common import JsonVerdict, emit_json, envelope, lab_option
 from model.compose.world import WorldModel
 from model.config.schema import Lab
 
@@ -63,8 +62,8 @@ def whatif(
     if svg_path is not None:
         write_atomic(svg_path, render_svg(answer).encode("utf-8"))
     if as_json:
-        body = envelope("whatif", lab, answer.verdict, to_json(answer))
-        click.echo(json.dumps(body, indent=2))
+        verdict: JsonVerdict = "pass" if answer.verdict == "answered" else "fail"
+        emit_json(envelope("whatif", lab, verdict, to_json(answer), answer=answer.verdict))
     else:
         sys.stdout.write(render_text(answer))
     if answer.verdict != "answered":
@@ -78,7 +77,7 @@ def _list(lab: Lab, as_json: bool) -> None:
     rows = [(a.text, a.row, a.text in now) for a in catalogue(model)]
     if as_json:
         items = [{"action": t, "row": r, "possible_now": p} for t, r, p in rows]
-        click.echo(json.dumps(envelope("whatif", lab, "answered", {"actions": items}), indent=2))
+        emit_json(envelope("whatif", lab, "info", {"actions": items}))
         return
     click.echo(f"lab {lab.name!r}: administrator actions (* possible from the steady state)")
     click.echo(f"steady state: {describe_world(model, steady)}")

@@ -85,6 +85,9 @@ class LabCheck:
         out: dict[str, Any] = dict(to_json(main, self.model.state_to_json))
         out["seconds"] = round(self.seconds, 3)
         out["complete"] = self.complete
+        out["stopped_reason"] = next(
+            (v.result.stopped_reason for v in self.variants if v.result.stopped_reason), None
+        )
         out["lab"] = self.lab.name
         out["clients"] = len(self.lab.clients)
         merged: list[dict[str, Any]] = []

@@ -450,14 +450,16 @@ class WorldModel:
         return f"{head}: {'; '.join(changes)}" if changes else head
 
     def state_to_json(self, state: World) -> dict[str, Any]:
-        """A world as JSON: each instance's state, and the minutes on its timer if one runs."""
+        """A world as JSON: each instance as ``{"state", "minutes"}``, the minutes on its timer
+        (null when no timer runs), so every instance's value has one shape."""
         out: dict[str, Any] = {}
         for name, (control, timer) in zip(self.env.names, state, strict=True):
             if name == "clock":
                 continue
-            out[name] = (
-                {"state": control, "minutes": timer * QUANTUM_MINUTES} if timer >= 0 else control
-            )
+            out[name] = {
+                "state": control,
+                "minutes": timer * QUANTUM_MINUTES if timer >= 0 else None,
+            }
         return out
 
     def option_available(self) -> bool:

@@ -35,7 +35,7 @@ from model.fuzz.lockstep import FuzzStep
 from model.fuzz.machine import Session, machine_class
 from model.fuzz.minimize import minimize
 from model.fuzz.profiles import Profile, profile_settings
-from model.fuzz.replay import write_replay
+from model.fuzz.replay import step_json, write_replay
 from model.fuzz.rules import RuleSpec, derive_rules
 from model.lab.attacks import CATALOGUE
 from model.lab.facade import LabDriver
@@ -91,7 +91,7 @@ class Failure:
         return {
             "invariant": self.invariant,
             "detail": self.detail,
-            "steps": [step.text for step in self.steps],
+            "steps": [step_json(step) for step in self.steps],
             "replay_file": None if self.replay_file is None else str(self.replay_file),
         }
 
@@ -114,7 +114,7 @@ class FuzzResult:
     so their never firing is no gap in the campaign."""
 
     @property
-    def steps_per_s(self) -> float:
+    def steps_per_second(self) -> float:
         """Lab steps per second of wall time (set-up included)."""
         return self.steps / self.seconds if self.seconds > 0 else 0.0
 
@@ -134,7 +134,7 @@ class FuzzResult:
             "seed": self.seed,
             "seconds": round(self.seconds, 3),
             "steps": self.steps,
-            "steps_per_s": round(self.steps_per_s, 1),
+            "steps_per_second": round(self.steps_per_second, 1),
             "examples": self.examples,
             "coverage": {
                 "reached": self.reached,

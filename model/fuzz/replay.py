@@ -35,6 +35,7 @@ __all__ = [
     "ReplayPlan",
     "load_replay",
     "replay",
+    "step_json",
     "write_replay",
 ]
 
@@ -68,10 +69,13 @@ class ReplayOutcome:
     broken: InvariantBroken | None
 
 
-def _step_json(step: FuzzStep) -> dict[str, Any]:
+def step_json(step: FuzzStep) -> dict[str, Any]:
+    """A step as JSON, in replay files and in `ehttp fuzz --json` alike: an attack of the
+    catalogue by name, or a declared row by name, instance, machine and row number."""
     if step.kind == "attack":
-        return {"attack": step.name, "text": step.text}
+        return {"kind": "attack", "attack": step.name, "text": step.text}
     return {
+        "kind": "action",
         "action": step.name,
         "instance": step.instance,
         "machine": step.machine,
@@ -96,7 +100,7 @@ def write_replay(
         "seed": seed,
         "mutant": mutant,
         "invariant": invariant,
-        "steps": [_step_json(step) for step in steps],
+        "steps": [step_json(step) for step in steps],
     }
     text = json.dumps(document, indent=2) + "\n"
     digest = hashlib.sha256(text.encode()).hexdigest()[:12]

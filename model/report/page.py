@@ -48,6 +48,7 @@ __all__ = [
     "PAGE",
     "Assumption",
     "ReportError",
+    "Written",
     "coverage_svg",
     "read_assumptions",
     "render_page",
@@ -357,8 +358,16 @@ def render_page(
     )
 
 
-def write_report(lab: Lab, out: Path, fuzz: dict[str, Any] | None = None) -> Path:
-    """Check `lab` (and the example labs for the matrix), write the page into `out`, return it."""
+@dataclass(frozen=True)
+class Written:
+    """The page written, and the check of the lab it reports on."""
+
+    path: Path
+    run: LabCheck
+
+
+def write_report(lab: Lab, out: Path, fuzz: dict[str, Any] | None = None) -> Written:
+    """Check `lab` (and the example labs for the matrix), write the page into `out`."""
     if out.exists() and not out.is_dir():
         raise ReportError(
             f"--out: {str(out)!r} is a file, not a folder; give a folder (it is created when "
@@ -372,4 +381,4 @@ def write_report(lab: Lab, out: Path, fuzz: dict[str, Any] | None = None) -> Pat
     out.mkdir(parents=True, exist_ok=True)
     path = out / PAGE
     write_atomic(path, page.encode("utf-8"))
-    return path
+    return Written(path, run)

@@ -105,7 +105,7 @@ class Verdict:
         """The row in the shape `ehttp scenarios --json` prints."""
         return {
             "client": self.client,
-            "scenario": self.scenario,
+            "scenario": str(self.scenario),
             "works": self.works,
             "because": list(self.because),
             "requirements": list(self.requirements),

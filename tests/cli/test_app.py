@@ -116,7 +116,15 @@ def test_tables_json_for_the_default_lab_has_enhanced_http_methods() -> None:
     result = run("tables", "--json")
     assert result.exit_code == 0
     tables = json.loads(result.stdout)
-    assert set(tables) == {"management_point", "distribution_point"}
+    assert set(tables) == {
+        "command",
+        "version",
+        "lab",
+        "verdict",
+        "site",
+        "management_point",
+        "distribution_point",
+    }
     http_mp = tables["management_point"][0]
     assert http_mp["type"] == "http"
     assert http_mp["registration"] == [

@@ -41,6 +41,8 @@ def test_json_has_the_documented_shape() -> None:
     result = run("--json")
     assert result.exit_code == 0
     data = json.loads(result.stdout)
+    assert list(data)[:4] == ["command", "version", "lab", "verdict"]
+    assert (data["command"], data["lab"], data["verdict"]) == ("check", "default", "pass")
     assert {"states", "transitions", "diameter", "seconds", "properties", "never_fired"} <= set(
         data
     )
@@ -50,7 +52,7 @@ def test_json_has_the_documented_shape() -> None:
     assert {"id", "kind", "requirements", "holds", "trace", "vacuous", "loop_from"} <= set(prop)
     assert prop["holds"] is True and prop["vacuous"] is False
     assert [step["action"] for step in prop["trace"]][-1] == "enable enhanced HTTP"
-    assert prop["trace"][-1]["state"]["mp1"] == "stranded"
+    assert prop["trace"][-1]["state"]["mp1"] == {"state": "stranded", "minutes": None}
     assert "register with a PKI client certificate" in data["never_fired"]
 
 

@@ -65,7 +65,8 @@ def test_json_carries_the_envelope_and_the_answer() -> None:
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert list(data)[:4] == ["command", "version", "lab", "verdict"]
-    assert (data["command"], data["lab"], data["verdict"]) == ("whatif", "enhanced-off", "answered")
+    assert (data["command"], data["lab"], data["verdict"]) == ("whatif", "enhanced-off", "pass")
+    assert data["answer"] == "answered"
     mp1 = next(c for c in data["changes"] if c["subject"] == "mp1")
     assert (mp1["earliest_minutes"], mp1["latest_minutes"], mp1["never"]) == (0, 30, False)
     assert data["cert3"]["on_the_way"] is False

@@ -193,7 +193,7 @@ def test_an_example_sees_what_examples_before_it_covered_and_a_replay_sees_the_s
 def test_same_seed_and_examples_same_result() -> None:
     def stable(result: FuzzResult) -> dict[str, object]:
         data = result.to_json()
-        for key in ("seconds", "steps_per_s"):
+        for key in ("seconds", "steps_per_second"):
             data.pop(key)
         data["coverage"].pop("timeline")
         return data
@@ -279,10 +279,18 @@ def test_cli_json_shape_on_the_lab() -> None:
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert list(data) == [
+        "command",
+        "version",
+        "lab",
+        "verdict",
+        "mode",
+        "mutant",
+        "profile",
+        "budget",
         "seed",
         "seconds",
         "steps",
-        "steps_per_s",
+        "steps_per_second",
         "examples",
         "coverage",
         "rules",

@@ -310,20 +310,20 @@ def test_the_default_lab_table_as_users_read_it() -> None:
 def test_the_default_lab_json_as_users_read_it() -> None:
     rows = to_json(evaluate(default_lab()))
     assert [(r["client"], r["scenario"], r["works"]) for r in rows] == [
-        ("aad1", 1, True),
-        ("aad1", 2, True),
-        ("aad1", 3, True),
-        ("dom1", 1, False),
-        ("dom1", 2, False),
-        ("dom1", 3, False),
+        ("aad1", "1", True),
+        ("aad1", "2", True),
+        ("aad1", "3", True),
+        ("dom1", "1", False),
+        ("dom1", "2", False),
+        ("dom1", "3", False),
         ("dom1", "user-available-apps", False),
-        ("wg1", 1, False),
-        ("wg1", 2, True),
-        ("wg1", 3, False),
+        ("wg1", "1", False),
+        ("wg1", "2", True),
+        ("wg1", "3", False),
     ]
     assert rows[9] == {
         "client": "wg1",
-        "scenario": 3,
+        "scenario": "3",
         "works": False,
         "because": [
             "clients[wg1].join = workgroup: scenario 3 is for Azure AD-joined or hybrid devices "
@@ -341,8 +341,11 @@ def test_the_command_prints_the_table_and_json() -> None:
     assert result.output == DEFAULT_TEXT
     result = runner.invoke(main, ["scenarios", "--json", "--lab", str(LABS / "site-1802.toml")])
     assert result.exit_code == 0
-    rows = json.loads(result.output)
-    assert {r["scenario"] for r in rows} == {1, 2, 3, "user-available-apps"}
+    document = json.loads(result.output)
+    assert document["command"] == "scenarios" and document["verdict"] == "info"
+    assert document["lab"] == "site-1802"
+    rows = document["verdicts"]
+    assert {r["scenario"] for r in rows} == {"1", "2", "3", "user-available-apps"}
 
 
 def test_a_bad_lab_exits_2_with_one_line(tmp_path: Path) -> None:

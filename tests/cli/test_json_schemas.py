@@ -1,0 +1,179 @@
+"""Every command's `--json` against its JSON Schema in specs/schemas/, and the exit codes.
+
+The envelope (`model/cli/common.py` `envelope`) is `specs/schemas/envelope.json`; each command's
+schema extends it by `$ref`. Each case runs the command as users do and validates what it prints.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+import pytest
+from click.testing import CliRunner, Result
+from jsonschema import Draft202012Validator, ValidationError
+from referencing import Registry, Resource
+
+import model.report.page
+from model.cli.app import COMMANDS, main
+from model.cli.common import ENVELOPE_KEYS, VERDICTS, envelope, tool_version
+
+SCHEMAS = Path(__file__).resolve().parents[2] / "specs" / "schemas"
+LABS = Path(__file__).resolve().parents[2] / "specs" / "labs"
+
+
+def _registry() -> Registry[Any]:
+    resources = [
+        (path.name, Resource.from_contents(json.loads(path.read_text(encoding="utf-8"))))
+        for path in sorted(SCHEMAS.glob("*.json"))
+    ]
+    return Registry[Any]().with_resources(resources)
+
+
+REGISTRY = _registry()
+
+
+def validate(command: str, document: dict[str, Any]) -> None:
+    schema = json.loads((SCHEMAS / f"{command}.json").read_text(encoding="utf-8"))
+    Draft202012Validator.check_schema(schema)
+    Draft202012Validator(schema, registry=REGISTRY).validate(document)
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def json_of(result: Result, code: int) -> dict[str, Any]:
+    assert result.exit_code == code, result.output
+    document = json.loads(result.stdout)
+    assert isinstance(document, dict)
+    assert tuple(document)[:4] == ENVELOPE_KEYS
+    assert document["version"] == tool_version()
+    validate(document["command"], document)
+    return document
+
+
+def _json_commands() -> list[str]:
+    group = main
+    assert isinstance(group, click.Group)
+    ctx = click.Context(group)
+    found = []
+    for name in sorted(COMMANDS):
+        command = group.get_command(ctx, name)
+        assert command is not None
+        if any("--json" in param.opts for param in command.params):
+            found.append(name)
+    return found
+
+
+def test_every_command_with_json_has_a_schema() -> None:
+    names = _json_commands()
+    assert {"check", "fuzz", "attacks", "scenarios", "tables", "diagrams", "report"} <= set(names)
+    missing = [name for name in names if not (SCHEMAS / f"{name}.json").is_file()]
+    assert missing == [], f"add specs/schemas/<command>.json for {missing}"
+
+
+def test_every_schema_is_a_valid_schema_that_extends_the_envelope() -> None:
+    for path in sorted(SCHEMAS.glob("*.json")):
+        schema = json.loads(path.read_text(encoding="utf-8"))
+        Draft202012Validator.check_schema(schema)
+        assert schema["$id"] == path.name
+        if path.name != "envelope.json":
+            assert {"$ref": "envelope.json"} in schema["allOf"], path.name
+
+
+def test_the_envelope_refuses_a_document_without_its_keys() -> None:
+    with pytest.raises(ValidationError, match="'verdict' is a required property"):
+        validate("tables", {"command": "tables", "version": "0", "lab": "default"})
+    with pytest.raises(ValueError, match="verdict: 'ok' is not accepted; use one of pass"):
+        envelope("tables", "default", "ok")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="'version' is an envelope key"):
+        envelope("tables", "default", "info", version="9")
+    assert VERDICTS == ("pass", "fail", "incomplete", "interrupted", "info")
+
+
+def test_check_pass_and_incomplete() -> None:
+    passed = json_of(run("check", "--json"), 0)
+    assert (passed["lab"], passed["verdict"], passed["states"]) == ("default", "pass", 21_008)
+    step = passed["properties"][9]["trace"][0]
+    assert step["action"] is None and step["state"]["site"]["minutes"] is None
+    cut = json_of(run("check", "--json", "--max-states", "10"), 1)
+    assert (cut["verdict"], cut["complete"], cut["stopped_reason"]) == (
+        "incomplete",
+        False,
+        "max-states",
+    )
+
+
+def test_fuzz_campaign_failure_and_its_replay(tmp_path: Path) -> None:
+    clean = json_of(run("fuzz", "--examples", "1", "--seed", "1", "--profile", "ci", "--json"), 0)
+    assert (clean["mode"], clean["seed"], clean["mutant"], clean["verdict"]) == (
+        "campaign",
+        1,
+        None,
+        "pass",
+    )
+    failing = run(
+        "fuzz", "--examples", "4", "--seed", "1", "--mutant", "mp-accepts-alg-none", "--json"
+    )
+    broken = json_of(failing, 1)
+    assert broken["verdict"] == "fail" and broken["mutant"] == "mp-accepts-alg-none"
+    (failure,) = broken["failures"]
+    assert all(isinstance(step, dict) and step["text"] for step in failure["steps"])
+    replayed = json_of(run("fuzz", "--replay", failure["replay_file"], "--json"), 1)
+    assert (replayed["mode"], replayed["source"], replayed["verdict"]) == ("replay", "fuzz", "fail")
+    assert replayed["steps"] == failure["steps"]
+
+
+def test_attacks_pass_and_fail() -> None:
+    assert json_of(run("attacks", "--json"), 0)["verdict"] == "pass"
+    failed = json_of(run("attacks", "--json", "--mutant", "mp-accepts-alg-none"), 1)
+    assert failed["verdict"] == "fail" and failed["accepted"]
+
+
+def test_scenarios_and_tables_are_info() -> None:
+    scenarios = json_of(run("scenarios", "--json"), 0)
+    assert scenarios["verdict"] == "info"
+    assert {v["scenario"] for v in scenarios["verdicts"]} >= {"1", "2", "3"}
+    tables = json_of(run("tables", "--json", "--lab", str(LABS / "enhanced-off.toml")), 0)
+    assert tables["lab"] == "enhanced-off" and tables["site"]["enhanced_http"] is False
+
+
+def test_diagrams_lists_what_it_wrote(tmp_path: Path) -> None:
+    document = json_of(run("diagrams", "--json", "--format", "dot", "--out", str(tmp_path)), 0)
+    assert document["written"] and all(Path(p).is_file() for p in document["written"])
+
+
+def test_report_names_its_page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The matrix's other labs are not what this test is about; checking them takes ~25 s.
+    monkeypatch.setattr(model.report.page, "example_labs", lambda: ())
+    document = json_of(run("report", "--json", "--out", str(tmp_path)), 0)
+    assert Path(document["path"]).is_file() and document["verdict"] == "pass"
+
+
+def test_whatif_answer_and_list() -> None:
+    lab = str(LABS / "enhanced-off.toml")
+    answer = json_of(run("whatif", "--lab", lab, "--do", "enable-enhanced-http", "--json"), 0)
+    assert (answer["verdict"], answer["answer"]) == ("pass", "answered")
+    assert json_of(run("whatif", "--list", "--json"), 0)["verdict"] == "info"
+
+
+def test_exit_2_is_one_line_and_no_json() -> None:
+    result = run("check", "--json", "--max-states", "none")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.splitlines() == [
+        "Error: --max-states: 'none' is not accepted; give a whole number >= 1"
+    ]
+
+
+def test_ctrl_c_exits_130(monkeypatch: pytest.MonkeyPatch) -> None:
+    def interrupted(*args: object, **kwargs: object) -> object:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("model.cli.tables.table_json", interrupted)
+    result = run("tables", "--json")
+    assert result.exit_code == 130
+    assert "interrupted (Ctrl-C)" in result.stderr
+    assert "Error" not in result.stderr
