@@ -127,4 +127,4 @@ def test_interrupted_is_exit_130(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(whatif_cli, "what_if", interrupt)
     result = run("--do", "restart-smsexec")
     assert result.exit_code == 130
-    assert result.stderr.endswith("Error: interrupted\n")
+    assert result.stderr.endswith("interrupted (Ctrl-C)\n")
