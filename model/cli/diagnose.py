@@ -7,7 +7,6 @@ unknown symptom or name, named with what is accepted); 130 interrupted.
 
 from __future__ import annotations
 
-import json
 import sys
 
 import click
@@ -15,7 +14,7 @@ import click
 from model.ask.diagnose import diagnose as find_causes
 from model.ask.diagnose_text import render_text, to_json
 from model.ask.symptoms import symptom_list
-from model.cli.common import envelope, lab_option, whole_number
+from model.cli.common import JsonVerdict, emit_json, envelope, lab_option, whole_number
 from model.compose.world import WorldModel
 from model.config.schema import Lab
 
@@ -55,7 +54,8 @@ def diagnose(lab: Lab, symptom: str | None, list_only: bool, limit: int, as_json
         )
     answer = find_causes(lab, symptom, limit=limit)
     if as_json:
-        click.echo(json.dumps(envelope("diagnose", lab, answer.verdict, to_json(answer)), indent=2))
+        verdict: JsonVerdict = "fail" if answer.verdict == "no cure" else "pass"
+        emit_json(envelope("diagnose", lab, verdict, to_json(answer), answer=answer.verdict))
     else:
         sys.stdout.write(render_text(answer))
     if answer.verdict == "no cure":
@@ -66,7 +66,7 @@ def _list(lab: Lab, as_json: bool) -> None:
     symptoms = symptom_list(WorldModel(lab))
     if as_json:
         items = [{"symptom": s.text, "words": s.words} for s in symptoms]
-        click.echo(json.dumps(envelope("diagnose", lab, "answered", {"symptoms": items}), indent=2))
+        emit_json(envelope("diagnose", lab, "info", {"symptoms": items}))
         return
     click.echo(f"lab {lab.name!r}: symptoms")
     width = max(len(s.text) for s in symptoms)

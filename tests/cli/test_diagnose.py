@@ -62,7 +62,8 @@ def test_json_carries_the_envelope_and_the_causes() -> None:
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert list(data)[:4] == ["command", "version", "lab", "verdict"]
-    assert (data["command"], data["lab"], data["verdict"]) == ("diagnose", "default", "answered")
+    assert (data["command"], data["lab"], data["verdict"]) == ("diagnose", "default", "pass")
+    assert data["answer"] == "answered"
     assert [c["cert3"] for c in data["causes"]] == [False, True]
     cure = data["causes"][1]["cure"]
     assert (cure["how"], cure["proven"], cure["within_minutes"]) == (

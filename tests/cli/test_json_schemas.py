@@ -160,6 +160,13 @@ def test_whatif_answer_and_list() -> None:
     assert json_of(run("whatif", "--list", "--json"), 0)["verdict"] == "info"
 
 
+def test_diagnose_answer_and_list() -> None:
+    symptom = "no-sms-certificate-bound mp1"
+    answer = json_of(run("diagnose", "--symptom", symptom, "--max", "1", "--json"), 0)
+    assert (answer["verdict"], answer["answer"]) == ("pass", "answered")
+    assert json_of(run("diagnose", "--list", "--json"), 0)["verdict"] == "info"
+
+
 def test_exit_2_is_one_line_and_no_json() -> None:
     result = run("check", "--json", "--max-states", "none")
     assert result.exit_code == 2 and result.stdout == ""
