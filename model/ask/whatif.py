@@ -200,6 +200,8 @@ class WhatIf:
     timeline: tuple[TimelineRow, ...]
     assumptions: tuple[Assumption, ...]
     model: WorldModel
+    origin: str = "steady state"
+    """Where the actions start: the lab's steady state, or the world of a `--from` file."""
 
     @property
     def never(self) -> bool:
@@ -343,11 +345,12 @@ def _timeline(timed: Timed, rows: list[tuple[str, str, list[bool]]]) -> tuple[Ti
     return tuple(out)
 
 
-def what_if(lab: Lab, texts: list[str] | tuple[str, ...]) -> WhatIf:
-    """Answer `ehttp whatif` for `lab` and the administrator's actions `texts` (ids or words)."""
+def what_if(lab: Lab, texts: list[str] | tuple[str, ...], start: World | None = None) -> WhatIf:
+    """Answer `ehttp whatif` for `lab` and the administrator's actions `texts` (ids or words),
+    from the lab's steady state or from the world `start` (taken as given)."""
     model = WorldModel(lab)
     actions = tuple(parse(model, text) for text in texts)
-    steady = steady_state(lab)
+    steady = steady_state(lab) if start is None else start
     after, action_steps = _apply_all(model, steady, actions)
     fair = WorldModel(lab, initial=[after], fair_only=True)
     timed = explore_timed(fair)
@@ -413,8 +416,11 @@ def what_if(lab: Lab, texts: list[str] | tuple[str, ...]) -> WhatIf:
         windows=tuple(windows),
         cert3=_cert3(model, timed, after),
         timeline=_timeline(timed, rows),
-        assumptions=tuple(assumption(p) for p in ASSUMPTION_PHRASES),
+        assumptions=tuple(
+            assumption(p) for p in ASSUMPTION_PHRASES if start is None or "holds identity" not in p
+        ),
         model=model,
+        origin="steady state" if start is None else "given state",
     )
 
 

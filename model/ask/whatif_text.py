@@ -53,7 +53,7 @@ def render_text(answer: WhatIf) -> str:
         f"lab {lab.name!r}: what if the administrator does {done} now "
         f"(then only the system's own steps, weakly fair; {answer.states:,} worlds explored)",
         "",
-        f"steady state: {describe_world(model, answer.steady)}",
+        f"{answer.origin}: {describe_world(model, answer.steady)}",
         "the administrator, at once:",
         *(f"  [  0 min] {text}" for text in answer.action_steps),
         "",
@@ -131,6 +131,7 @@ def to_json(answer: WhatIf) -> dict[str, Any]:
     model = answer.model
     return {
         "actions": [a.text for a in answer.actions],
+        "start": answer.origin,
         "steady_state": model.state_to_json(answer.steady),
         "after_actions": model.state_to_json(answer.after),
         "action_steps": list(answer.action_steps),

@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from model.ask.actions import catalogue, possible_now
+from model.ask.statefile import load_world
 from model.ask.steady import steady_state
 from model.ask.whatif import what_if
 from model.ask.whatif_text import describe_world, render_svg, render_text, to_json
@@ -34,6 +35,14 @@ __all__ = ["whatif"]
     help="An administrator action, in order (repeat); ids from --list, e.g. enable-enhanced-http, "
     "'approve wg1'.",
 )
+@click.option(
+    "--from",
+    "from_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Start from the world in this JSON file (a trace step's state from check --json, or "
+    "whatif --json's after_actions) instead of the steady state.",
+)
 @click.option("--list", "list_only", is_flag=True, help="Print the lab's administrator actions.")
 @click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON.")
 @click.option(
@@ -44,7 +53,12 @@ __all__ = ["whatif"]
     help="Also write the timeline as an SVG file.",
 )
 def whatif(
-    lab: Lab, actions: tuple[str, ...], list_only: bool, as_json: bool, svg_path: Path | None
+    lab: Lab,
+    actions: tuple[str, ...],
+    from_path: Path | None,
+    list_only: bool,
+    as_json: bool,
+    svg_path: Path | None,
 ) -> None:
     """What happens if the administrator does ACTION(s) now: from the lab's steady state, the
     actions at once, then the system's own steps under weak fairness. Prints a timeline in
@@ -58,7 +72,8 @@ def whatif(
         raise click.BadParameter(
             "no action given; give --do ACTION at least once (see --list)", param_hint="--do"
         )
-    answer = what_if(lab, actions)
+    start = None if from_path is None else load_world(WorldModel(lab), from_path)
+    answer = what_if(lab, actions, start)
     if svg_path is not None:
         write_atomic(svg_path, render_svg(answer).encode("utf-8"))
     if as_json:

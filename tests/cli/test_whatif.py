@@ -128,3 +128,26 @@ def test_interrupted_is_exit_130(monkeypatch: pytest.MonkeyPatch) -> None:
     result = run("--do", "restart-smsexec")
     assert result.exit_code == 130
     assert result.stderr.endswith("interrupted (Ctrl-C)\n")
+
+
+@pytest.mark.req("CERT-3")
+def test_from_a_printed_world_the_answers_chain(tmp_path: Path) -> None:
+    first = run("--lab", OFF, "--do", "enable", "--do", "disable", "--json")
+    assert first.exit_code == 0, first.output
+    saved = tmp_path / "after.json"
+    saved.write_text(first.stdout, encoding="utf-8")
+    result = run("--lab", OFF, "--from", str(saved), "--do", "enable")
+    assert result.exit_code == 1, result.output
+    assert (
+        "given state: site https-or-http; azure-ad-app updated; smsexec running; mp1 stranded;"
+        in (result.stdout)
+    )
+    assert "REACHED on the way" in result.stdout
+
+
+def test_a_bad_state_file_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    saved = tmp_path / "bad.json"
+    saved.write_text("[1, 2]", encoding="utf-8")
+    result = run("--from", str(saved), "--do", "restart-smsexec")
+    assert result.exit_code == 2
+    assert result.stderr == f"Error: --from: {saved}: give a JSON object of instance states\n"
