@@ -21,7 +21,8 @@ def describe_world(model: WorldModel, world: World) -> str:
         if name == "toggle-history":
             continue
         if isinstance(value, dict):
-            value = f"{value['state']} ({value['minutes']} min)"
+            timer = value.get("minutes")
+            value = value["state"] if timer is None else f"{value['state']} ({timer} min)"
         parts.append(f"{name} {value}")
     return "; ".join(parts)
 

@@ -15,7 +15,8 @@ def test_clients_with_evidence_are_registered_and_nothing_is_left_to_do() -> Non
     lab = load_lab(None)
     model = WorldModel(lab)
     world = steady_state(lab)
-    assert {name: model.state_to_json(world)[name] for name in ("aad1", "dom1", "wg1")} == {
+    shown = model.state_to_json(world)
+    assert {name: shown[name]["state"] for name in ("aad1", "dom1", "wg1")} == {
         "aad1": "registered:enhanced-http",
         "dom1": "registered:enhanced-http",
         "wg1": "pending-approval",
@@ -27,7 +28,7 @@ def test_clients_with_evidence_are_registered_and_nothing_is_left_to_do() -> Non
 def test_with_enhanced_http_off_the_internet_client_stays_unregistered() -> None:
     lab = load_lab(LABS / "enhanced-off.toml")
     shown = WorldModel(lab).state_to_json(steady_state(lab))
-    assert (shown["aad1"], shown["dom1"], shown["mp1"]) == (
+    assert (shown["aad1"]["state"], shown["dom1"]["state"], shown["mp1"]["state"]) == (
         "unregistered",
         "registered:self-signed",
         "no-certificate",
