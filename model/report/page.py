@@ -26,6 +26,7 @@ from model.config.schema import Lab
 from model.lab.attacks import Outcome, run_all
 from model.report.requirements import SPECS
 from model.report.traceability import (
+    TESTS,
     TraceRow,
     build_matrix,
     example_labs,
@@ -202,6 +203,13 @@ def _access_tables() -> str:
     )
 
 
+_NO_TESTS = (
+    "Test traceability is not available: this installed package has no tests/ to read, so the "
+    "tests column is empty; write the report from a source checkout to see which tests check "
+    "each ID."
+)
+
+
 def _matrix(rows: Sequence[TraceRow]) -> str:
     out = []
     for row in rows:
@@ -221,7 +229,8 @@ def _matrix(rows: Sequence[TraceRow]) -> str:
                 _verdict(row.verdict),
             ]
         )
-    return _table(["ID", "source and quote", "properties", "tests", "verdict"], out)
+    note = f"<p>{_e(_NO_TESTS)}</p>" if TESTS is None else ""
+    return note + _table(["ID", "source and quote", "properties", "tests", "verdict"], out)
 
 
 def _assumptions(items: Sequence[Assumption]) -> str:
