@@ -3,7 +3,7 @@
 Prints figures, never asserts (STYLE rule 8). Run: ``python benchmarks/fuzz_speed.py [--quick]
 [--seed S]``; ``--quick`` stops every run at 10 s instead of 60 s.
 
-Four runs on the default lab, each against the checker's reachable set (issue 5, "Speed"):
+Four runs on the default lab, each against the checker's reachable set:
 - the campaign with model-guided steering (`model.fuzz.machine`);
 - the same campaign without steering (plain Hypothesis rule selection);
 - a plain seeded random walk over the model's enabled actions, driving the same concrete lab in

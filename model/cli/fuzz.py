@@ -1,6 +1,6 @@
 """`ehttp fuzz`: a Hypothesis stateful campaign over the concrete lab, or the replay of one.
 
-DESIGN "Command line" and issue 5. Prints the seed first, shows progress on standard error when it
+DESIGN "Command line". Prints the seed first, shows progress on standard error when it
 is a terminal (rich), then steps, steps per second, examples, coverage against the checker's
 reachable set with its timeline, the rules never fired, and any failure as a numbered step list in
 the source's words with its replay file. `--replay FILE` replays a campaign's replay file exactly

@@ -1,11 +1,11 @@
-"""A stateful fuzz campaign: Hypothesis drives a lab in lockstep with the model (issue 5).
+"""A stateful fuzz campaign: Hypothesis drives a lab in lockstep with the model.
 
 A campaign runs rounds of Hypothesis examples of the lab's generated state machine
 (`model.fuzz.machine`) until its example budget or its time is spent, or an invariant breaks.
 Coverage is measured against the checker's reachable set for the same lab
-(`model.fuzz.coverage`). A broken invariant stops the campaign; Hypothesis shrinks the example
-first, and the shrunk example's steps, in the source's words, become the failure and its replay
-file (`model.fuzz.replay`).
+(`model.fuzz.coverage`). A broken invariant stops the campaign; the failing example's steps are
+shortened by `model.fuzz.minimize` (Hypothesis's shrink phase is off, `model.fuzz.profiles`) and,
+in the source's words, become the failure and its replay file (`model.fuzz.replay`).
 
 Reproducibility (STYLE rule 7): every round's Hypothesis seed is derived from the campaign seed;
 with an example budget the rounds, and so the printed result, are the same for the same seed (the
@@ -79,7 +79,7 @@ class CampaignPlan:
 
 @dataclass(frozen=True)
 class Failure:
-    """A broken invariant and the shrunk step list that breaks it."""
+    """A broken invariant and the shortened step list that breaks it."""
 
     invariant: str
     detail: str
@@ -87,7 +87,7 @@ class Failure:
     replay_file: Path | None
 
     def to_json(self) -> dict[str, Any]:
-        """The issue's failure shape."""
+        """The failure as `ehttp fuzz --json` prints it: invariant, detail, steps, replay file."""
         return {
             "invariant": self.invariant,
             "detail": self.detail,
@@ -129,7 +129,7 @@ class FuzzResult:
         return tuple(name for name, count in self.rules if count == 0)
 
     def to_json(self) -> dict[str, Any]:
-        """The shape `ehttp fuzz --json` prints (issue 5)."""
+        """The shape `ehttp fuzz --json` prints."""
         return {
             "seed": self.seed,
             "seconds": round(self.seconds, 3),
@@ -277,7 +277,7 @@ def _run_round(
 
 
 def _failure(plan: CampaignPlan, session: Session, broken: InvariantBroken) -> Failure:
-    """The shrunk example's failure, shortened further by `model.fuzz.minimize.minimize`."""
+    """The failing example's failure, its steps shortened by `model.fuzz.minimize.minimize`."""
     assert session.last is not None, "an invariant broke before any example started"
     steps, broken = minimize(
         plan.lab, plan.seed, plan.mutant, tuple(session.last.steps), broken, session.new_driver

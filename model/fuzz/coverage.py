@@ -1,10 +1,9 @@
 """Coverage against the truth: the checker's reachable set, and what a campaign has reached of it.
 
-The issue's "coverage against the truth": distinct abstract states a campaign reached, in the
-model's canonical form (the same symmetry reduction the checker uses), against the reachable set
-the checker explores for the same lab; rules fired with counts and rules never fired (Hypothesis
-reports neither). `Reachable` keeps the checker's edges too: steering walks them to the nearest
-state not yet covered.
+Distinct abstract states a campaign reached, in the model's canonical form (the same symmetry
+reduction the checker uses), against the reachable set the checker explores for the same lab;
+rules fired with counts and rules never fired (Hypothesis reports neither). `Reachable` keeps the
+checker's edges too: steering walks them to the nearest state not yet covered.
 """
 
 from __future__ import annotations

@@ -1,9 +1,8 @@
 """What a campaign checks after every step of the lab.
 
-Issue 5's invariants: the lab's abstraction equals the model's state; every `always` property
-the checker judges on the lab's model (`model.compose.properties.lab_checks`, the variant "lab")
-holds on
-it; a rejected input changed nothing, and every input of the attack catalogue is rejected
+The invariants: the lab's abstraction equals the model's state; every `always` property the
+checker judges on the lab's model (`model.compose.properties.lab_checks`, the variant "lab") holds
+on it; a rejected input changed nothing, and every input of the attack catalogue is rejected
 (DESIGN "Concrete lab": bad input "is rejected with a reason, never with a crash").
 
 The `always` properties of the other variants are left out on purpose: they are claims about a

@@ -1,6 +1,6 @@
 """The Hypothesis `RuleBasedStateMachine` of a lab, generated from the declarations.
 
-Issue 5: one rule per declared local row (`model.fuzz.rules`), whose precondition is the row's
+One rule per declared local row (`model.fuzz.rules`), whose precondition is the row's
 guard as the model evaluates it on the current world, plus an attack rule that injects any case
 of the attack catalogue at any moment (the drawn case, or the next one that applies to the lab in
 its current state). Every step runs through `model.fuzz.lockstep.Lockstep`, which checks the
@@ -19,20 +19,19 @@ each step the machine ranks the enabled actions:
   and the toggle history never go back), starting again on a fresh lab, from which one can;
 - when every reachable state is covered, no preference: the plain per-row rules take over.
 The initialize rule `begin_example` draws the example's key (below) and builds its lab. The rule
-`steer` draws an index into that preferred head (it shrinks towards the first action),
+`steer` draws an index into that preferred head,
 the rule `start_again_on_a_fresh_lab` builds a new lab (its steps are a failure's step list from
 then on), and the plain per-row rules stay enabled only when steering has nothing to prefer, so
-Hypothesis's rule counts, replay and shrinking keep their meaning.
+Hypothesis's rule counts and replay keep their meaning.
 
 What is covered is shared by every example of the campaign, yet an example behaves the same when
-Hypothesis replays or shrinks it (Hypothesis also requires that the same choices draw the same
+Hypothesis replays it (Hypothesis also requires that the same choices draw the same
 way within a run). So an example's first choice is a key (the initialize rule `begin_example`),
 and each key is given an epoch the first time an example with it runs in a round (a Hypothesis
 run): the example sees the states reached before its epoch began, plus those it visited itself,
-and the rows fired before then. A replay or a shrink that keeps the key has the same epoch, so the
-same view; one that changes it either takes the epoch of an example that drew that key before
-(and so behaves as that one did) or begins a new epoch on a branch of Hypothesis's choice tree
-where nothing was drawn before.
+and the rows fired before then. A replay keeps the key, so it has the same epoch and the same
+view; an example that draws a key drawn before takes that key's epoch (and so behaves as that one
+did), and a new key begins a new epoch.
 Each example thus steers away from every state the examples before it covered, including those of
 the same round (Hypothesis's first example of a round, the one whose every choice is the simplest,
 runs before the others). Examples are long (`model.fuzz.profiles.STEPS_PER_EXAMPLE`) so that a lab
@@ -75,7 +74,7 @@ spacing."""
 
 KEYS = 2**64
 """The range an example's key is drawn from: wide, so that two examples of a round share a key (and
-so an epoch) only when Hypothesis replays or shrinks one of them."""
+so an epoch) only when Hypothesis replays one of them."""
 
 RANKS = 128
 """The range the steering rule draws each index from (taken modulo the preferred head's size);
@@ -87,8 +86,7 @@ steering still prefers one: Hypothesis's choice of a rule costs more than a mode
 spreads that cost over many steps. The indices are a fixed-size tuple, not a list: a list spends a
 choice on each "one more?" decision, and Hypothesis ends an example when its choice sequence
 nears its size limit (8 KiB), so fixed bursts of one-byte indices fit about twice the steps into an
-example. Shrinking still drops whole firings and lowers each index, and a failing step ends its
-burst (nothing after it runs)."""
+example. A failing step ends its burst (nothing after it runs)."""
 
 
 @dataclass

@@ -1,6 +1,6 @@
 """Short failures: the checker's shortest paths, then removals, each replayed in the lab.
 
-Issue 5: every failure is shrunk and printed as a numbered step list. A campaign does not let
+Every failure is shortened and printed as a numbered step list. A campaign does not let
 Hypothesis shrink (`model/fuzz/profiles.py`): a steered example's choices are ranks among
 preferred actions, so removing one changes what the rest of the example does, and Hypothesis spent
 minutes on a failure to end with tens of steps for a fault three steps deep. The model knows

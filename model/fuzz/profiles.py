@@ -1,6 +1,6 @@
 """The two Hypothesis profiles of a campaign, and where its files go.
 
-Issue 5: a quick deterministic profile for CI (`derandomize`, bounded examples, no example
+A quick deterministic profile for CI (`derandomize`, bounded examples, no example
 database, so a test run leaves nothing behind) and a longer one for `ehttp fuzz`, whose example
 database lives in a user cache folder (`$XDG_CACHE_HOME/ehttp/hypothesis`, by default
 `~/.cache/ehttp/hypothesis`), never in the current directory. Replay files of failures go to
@@ -24,7 +24,6 @@ from hypothesis import HealthCheck, Phase, Verbosity, settings
 from hypothesis.database import DirectoryBasedExampleDatabase
 
 __all__ = [
-    "CI_EXAMPLES",
     "PROFILES",
     "STEPS_PER_EXAMPLE",
     "Profile",
@@ -37,8 +36,6 @@ PROFILES: tuple[Profile, ...] = ("ci", "fuzz")
 STEPS_PER_EXAMPLE = {"ci": 200, "fuzz": 500}
 """Long examples, so that a lab build is amortised over many steps (Hypothesis stops an example
 earlier when its choice sequence grows too long)."""
-CI_EXAMPLES = 10
-"""Examples a CI campaign runs when not told otherwise (bounded, and deterministic)."""
 
 
 def cache_folder() -> Path:

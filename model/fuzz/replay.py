@@ -1,6 +1,6 @@
 """Replay files: a failure's steps as JSON, and replaying them (or a checker trace) into a lab.
 
-Issue 5: every failure is written as JSON, and `ehttp fuzz --replay FILE` replays it exactly. A
+Every failure is written as JSON, and `ehttp fuzz --replay FILE` replays it exactly. A
 replay file holds the lab (as lab-file TOML), the seed the lab's keys derive from, the mutant if
 one was planted, the broken invariant and the steps in the source's words, each step naming its
 declared row (instance, machine, row number) or its attack, so replay does not depend on the

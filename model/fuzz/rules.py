@@ -76,7 +76,7 @@ def derive_rules(model: WorldModel) -> tuple[RuleSpec, ...]:
 
 def pick_instance(spec: RuleSpec, drawn: int, allowed: Collection[Action]) -> int:
     """The instance to fire: the drawn one if its action is allowed, else the next allowed one in
-    declaration order (so a drawn instance is never wasted, and shrinking moves to the first)."""
+    declaration order (so a drawn instance is never wasted)."""
     count = len(spec.instances)
     start = spec.instances.index(drawn)
     for offset in range(count):

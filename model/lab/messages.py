@@ -26,7 +26,6 @@ from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 from model.lab.reasons import Accepted, Reason, Refused, Verdict
 
 __all__ = [
-    "REGIMES",
     "Regime",
     "Registration",
     "SignedMessage",
@@ -36,7 +35,6 @@ __all__ = [
 ]
 
 Regime = Literal["self-signed", "enhanced-http", "pki"]
-REGIMES: tuple[Regime, ...] = ("self-signed", "enhanced-http", "pki")
 
 
 @dataclass(frozen=True)

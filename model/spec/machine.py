@@ -25,7 +25,6 @@ from typing import Literal
 from model.spec.guards import ALWAYS, Guard
 
 __all__ = [
-    "ACTORS",
     "FAIR_ACTORS",
     "Actor",
     "DeclarationError",
@@ -37,7 +36,6 @@ __all__ = [
 ]
 
 Actor = Literal["administrator", "user", "site", "client", "time"]
-ACTORS: tuple[Actor, ...] = ("administrator", "user", "site", "client", "time")
 FAIR_ACTORS: frozenset[Actor] = frozenset({"site", "client", "time"})
 """Actors whose steps are weakly fair: site server components, the client agent and the clock.
 Administrators and users are the environment: the model never assumes they act."""

@@ -1,4 +1,4 @@
-"""The `ehttp` command as users see it (model/cli/common.py, cli_tables.py, cli_diagrams.py)."""
+"""The `ehttp` command as users see it (model/cli/app.py, common.py, tables.py, diagrams.py)."""
 
 from __future__ import annotations
 
