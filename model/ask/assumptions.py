@@ -13,7 +13,7 @@ from functools import cache
 
 from model.report.requirements import SPECS
 
-__all__ = ["Assumption", "assumption", "load"]
+__all__ = ["Assumption", "assumption", "load", "parse"]
 
 _ID = re.compile(r"\bA-\d+\b")
 
@@ -35,7 +35,12 @@ class Assumption:
 @cache
 def load() -> tuple[Assumption, ...]:
     """Every section of `specs/assumptions.md`, in file order."""
-    text = (SPECS / "assumptions.md").read_text(encoding="utf-8")
+    return parse((SPECS / "assumptions.md").read_text(encoding="utf-8"))
+
+
+def parse(text: str) -> tuple[Assumption, ...]:
+    """Every section of an assumptions file's `text`: an `A-n` ID in the heading or an `ID:`
+    field, the heading without it, the quoted phrase."""
     found: list[Assumption] = []
     for block in re.split(r"^## ", text, flags=re.MULTILINE)[1:]:
         heading, _, body = block.partition("\n")

@@ -13,8 +13,9 @@ system steps) from the lab's steady state (`model/ask/steady.py`), or is one of 
   restart smsexec; `model.compose.properties.workaround_starts`), proven by the checker's
   `eventually` that every HTTP site system's role certificate is bound, and restarting smsexec
   alone shown not to cure it (a lasso); otherwise the fewest administrator actions back to a
-  settled world without the symptom, with enhanced HTTP as in the steady state and healthy if the
-  steady state is (a 0-1 breadth-first search where only the administrator's steps cost).
+  settled world without the symptom, healthy when enhanced HTTP is on (a 0-1 breadth-first search
+  where only the administrator's steps cost): with enhanced HTTP as where the symptom shows, else
+  as in the steady state, else either way (some symptoms need the option turned on or off).
 """
 
 from __future__ import annotations
@@ -219,7 +220,9 @@ def _trace(
     return steps, end[0]
 
 
-def _fewest_actions(graph: _Graph, start: int, goal: Callable[[int], bool]) -> list[int] | None:
+def _fewest_actions(
+    graph: _Graph, start: int, goal: Callable[[int], bool]
+) -> list[tuple[int, int]] | None:
     """Edges (node, k) of a path from `start` to a `goal` node with the fewest administrator
     steps, then the fewest steps (0-1 breadth-first search)."""
     best = {start: 0}
@@ -228,10 +231,10 @@ def _fewest_actions(graph: _Graph, start: int, goal: Callable[[int], bool]) -> l
     while queue:
         node = queue.popleft()
         if goal(node):
-            path: list[int] = []
+            path: list[tuple[int, int]] = []
             while node != start:
                 prev, k = back[node]
-                path.append(prev * 1_000_003 + k)
+                path.append((prev, k))
                 node = prev
             return path[::-1]
         for k, nxt in enumerate(graph.succ[node]):
@@ -292,27 +295,24 @@ def _cure(
             restart_alone=lasso,
         )
 
-    intent = model.env.enhanced(world)
+    env = model.env
+    modes = dict.fromkeys((env.enhanced(world), env.enhanced(graph.graph.states[0]), True, False))
+    for intent in modes:
+        back = _back(model, symptom, intent)
 
-    def back(w: World) -> bool:
-        return (
-            not symptom.holds(model, w)
-            and model.env.enhanced(w) == intent
-            and (healthy(model, w) or not intent)
-        )
+        def cured(n: int, back: Callable[[World], bool] = back) -> bool:
+            return back(graph.graph.states[n]) and graph.settled(n)
 
-    def cured(n: int) -> bool:
-        return back(graph.graph.states[n]) and graph.settled(n)
-
-    path = _fewest_actions(graph, node, cured)
-    if path is None:
+        path = _fewest_actions(graph, node, cured)
+        if path is not None:
+            break
+    else:
         return None
     steps: list[TraceStep] = []
     actions: list[str] = []
     last_action = world
     quanta = 0
-    for code in path:
-        prev, k = divmod(code, 1_000_003)
+    for prev, k in path:
         before, action, after = graph.step(prev, k)
         admin = graph.admin[graph.labels[prev][k]]
         if model.action_name(action) == TICK:
@@ -335,6 +335,20 @@ def _proven(
     if proven and started != world:
         by = _settle(model, started, goal, "the cure works")[1]
     return proven, by
+
+
+def _back(model: WorldModel, symptom: Symptom, intent: bool) -> Callable[[World], bool]:
+    """Cured: the symptom gone, enhanced HTTP `intent`, and healthy when it is on."""
+    env = model.env
+
+    def back(w: World) -> bool:
+        return (
+            not symptom.holds(model, w)
+            and env.enhanced(w) == intent
+            and (healthy(model, w) or not intent)
+        )
+
+    return back
 
 
 def _started(model: WorldModel, world: World) -> World:

@@ -24,23 +24,29 @@ def _count(actions: tuple[str, ...]) -> str:
 
 def _cure_lines(cure: Cure | None) -> list[str]:
     if cure is None:
-        return ["  cure: none; no administrator action leads back (the symptom stays)"]
+        return [
+            "  cure: none; no administrator action the model has clears it on this lab (its "
+            "configuration rules it out; `ehttp scenarios` says which lab value)"
+        ]
     proven = "proven by the checker" if cure.proven else "NOT proven: some fair run fails"
-    when = f"within {cure.within} minutes" if cure.within is not None else "eventually"
+    restarts = "restart-smsexec" in cure.actions
+    if cure.within is None:
+        when = "eventually (no bound in minutes)"
+    else:
+        when = f"within {cure.within} minutes" + (" of smsexec starting" if restarts else "")
     if cure.how == "by itself":
         return [f"  cure: nothing to do; it clears by itself {when} ({proven})"]
     if cure.how == "documented workaround":
         lines = [
             "  documented cure (CERT-4, the seed's workaround): "
             f"{', '.join(cure.actions)}; every HTTP site system's role certificate is bound "
-            f"{when} of smsexec starting ({proven})",
+            f"{when} ({proven})",
             "  restart-smsexec alone does not cure it; a fair run after it (the checker's lasso):",
         ]
         return lines + [f"    {line}" for line in cure.restart_alone]
-    after = "of smsexec starting" if "restart-smsexec" in cure.actions else "after"
     lines = [
         f"  cure (fewest administrator actions back to a settled world without it): "
-        f"{', '.join(cure.actions)}; clears {when} {after} ({proven})"
+        f"{', '.join(cure.actions)}; it clears {when} ({proven})"
     ]
     return lines + [f"    {_step(step)}" for step in cure.trace]
 

@@ -2,8 +2,8 @@
 
 These predicates read worlds of the lab's composed model and nothing that a system guard reads to
 decide a step; they are stated in the seed's terms:
-- healthy: enhanced HTTP on, every HTTP site system's SMS role certificate bound (CERT-1, CERT-2),
-  smsexec running;
+- healthy: enhanced HTTP on (and not in the unsupported "HTTPS only" combination, SITE-2), every
+  HTTP site system's SMS role certificate bound (CERT-1, CERT-2), smsexec running;
 - the CERT-3 symptom: `model.compose.properties.stranded` (no SMS-Issuing certificate bound, the
   role certificate in the store, enhanced HTTP on, nothing queued);
 - per client: scenarios 1 to 3 (the predicates `ehttp scenarios` judges, SCN-1..3), client
@@ -18,8 +18,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from model.compose.properties import stranded
-from model.compose.world import EXEC, Env, World, WorldModel
+from model.compose.world import EXEC, SITE, Env, World, WorldModel
 from model.spec.registration import REGISTERED_STATES
+from model.spec.site import UNSUPPORTED_STATE
 from model.views.scenarios import scenario_holds
 
 __all__ = [
@@ -44,6 +45,8 @@ def unhealthy_because(model: WorldModel, world: World) -> list[str]:
     reasons: list[str] = []
     if not env.enhanced(world):
         reasons.append("enhanced HTTP is off")
+    elif world[SITE][0] == UNSUPPORTED_STATE:
+        reasons.append("HTTPS only with enhanced HTTP is unsupported (SITE-2)")
     for index in http_site_systems(env):
         if stranded(model, world, index):
             reasons.append(f"{env.names[index]}: no SMS-Issuing certificate bound (CERT-3)")

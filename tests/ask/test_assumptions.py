@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from model.ask.assumptions import assumption, load
+from model.ask.assumptions import assumption, load, parse
 from model.ask.whatif import ASSUMPTION_PHRASES
 
 
@@ -20,3 +20,15 @@ def test_every_phrase_whatif_names_has_a_section() -> None:
 def test_an_unknown_phrase_is_named() -> None:
     with pytest.raises(KeyError, match="no section with the phrase 'no such phrase'"):
         assumption("no such phrase")
+
+
+def test_an_id_in_the_heading_or_a_field_labels_the_section() -> None:
+    text = (
+        '# Modeling assumptions\n\n## A-3: Clock quantum\n- Phrase: "a quantum"\n\n'
+        '## Urgency\n- ID: A-7\n- Phrase: "urgent"\n\n## No id\n- Phrase: "none"\n'
+    )
+    assert [(a.label, a.phrase) for a in parse(text)] == [
+        ("A-3 Clock quantum", "a quantum"),
+        ("A-7 Urgency", "urgent"),
+        ("No id", "none"),
+    ]

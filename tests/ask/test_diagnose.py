@@ -132,3 +132,18 @@ def test_without_the_delete_row_only_toggles_strand_and_nothing_cures(
     assert [c.cert3 for c in answer.causes] == [True]
     cure = answer.causes[0].cure
     assert cure is not None and not cure.proven
+
+
+@pytest.mark.req("DP-2", "SCN-2")
+def test_a_cure_may_turn_the_option_on() -> None:
+    answer = _ask("content-download-refused aad1", lab="enhanced-off")
+    assert [c.actions for c in answer.causes] == [()]
+    cure = answer.causes[0].cure
+    assert cure is not None and (cure.actions, cure.proven) == (("enable-enhanced-http",), True)
+
+
+@pytest.mark.req("SCN-1", "PRE-1")
+def test_without_a_gateway_nothing_cures_an_internet_client() -> None:
+    answer = _ask("content-download-refused aad1", lab="no-cmg")
+    assert answer.verdict == "no cure"
+    assert [(c.actions, c.cure) for c in answer.causes] == [((), None)]

@@ -104,3 +104,11 @@ def test_without_the_policy_poll_the_answer_is_never(monkeypatch: pytest.MonkeyP
     answer = _ask("enable-enhanced-http")
     assert answer.verdict == "never"
     assert _change(answer, "dom1", "re-registered under enhanced HTTP")[2] is True
+
+
+@pytest.mark.req("SITE-2")
+def test_https_only_with_enhanced_http_is_not_a_healthy_outcome() -> None:
+    answer = _ask("select-https-only", lab="recommended-1806")
+    assert [o.because for o in answer.outcomes] == [
+        ("HTTPS only with enhanced HTTP is unsupported (SITE-2)",)
+    ]
