@@ -29,6 +29,7 @@ from model.checker import (
 from model.compose.properties import (
     LAB,
     NO_APPROVAL,
+    VARIANT_WITHOUT,
     WORKAROUND,
     lab_checks,
     stranded,
@@ -187,7 +188,7 @@ def run_checks(
     models = [model]
     variants: list[tuple[str, WorldModel]] = []
     if props(NO_APPROVAL):
-        variants.append((NO_APPROVAL, WorldModel(lab, without=frozenset({"approve the client"}))))
+        variants.append((NO_APPROVAL, WorldModel(lab, without=VARIANT_WITHOUT[NO_APPROVAL])))
     if props(WORKAROUND):
         projected = WorldModel(_without_clients(lab))
         starts = workaround_starts(projected, _stranded_worlds(projected))

@@ -18,18 +18,29 @@ from dataclasses import dataclass
 
 from model.checker import Property
 from model.compose.world import EXEC, HISTORY, SITE, World, WorldModel
-from model.spec.binding import DELETE, PENDING_STATES, RESTART, STRANDED
+from model.spec.binding import (
+    BINDING,
+    BOUND_STATES,
+    DELETE,
+    PENDING_STATES,
+    RESTART,
+    SMSEXEC_RUNNING,
+    STRANDED,
+)
 from model.spec.clock import CERTIFICATE_DEADLINE, POLICY_CYCLE
+from model.spec.guards import Rendering, promela_all, promela_any, promela_not
 from model.spec.registration import REGISTERED_STATES, REREGISTRATION_DUE
-from model.spec.site import SITE_MODE, UNSUPPORTED_STATE
+from model.spec.site import ENHANCED, OPTION_AVAILABLE, SITE_MODE, UNSUPPORTED_STATE
 
 __all__ = [
     "LAB",
     "NO_APPROVAL",
+    "VARIANT_WITHOUT",
     "WORKAROUND",
     "Check",
     "lab_checks",
     "stranded",
+    "stranded_promela",
     "workaround_starts",
 ]
 
@@ -37,21 +48,39 @@ LAB = "lab"
 NO_APPROVAL = "without approval"
 WORKAROUND = "after the workaround"
 
+VARIANT_WITHOUT: dict[str, frozenset[str]] = {NO_APPROVAL: frozenset({"approve the client"})}
+"""The rows a variant leaves out, by name."""
+
 Pred = Callable[[World], bool]
+Render = Callable[[Rendering], str]
 
 
 @dataclass(frozen=True)
 class Check:
-    """A property and the variant of the lab's model it is checked on."""
+    """A property, the variant of the lab's model it is checked on, and its Promela rendering.
+
+    `promela` renders the property's predicate (the invariant of an `always`, the goal of a
+    `sometimes`) as a Promela expression, side by side with the Python predicate, for
+    `ehttp export --promela`; None for the kinds Spin does not decide here (liveness, recoverable,
+    deadlock freedom, which Spin reports as an invalid end state).
+    """
 
     prop: Property[World]
     variant: str = LAB
+    promela: Render | None = None
 
 
 def stranded(model: WorldModel, world: World, index: int) -> bool:
     """CERT-3's symptom at one site system: enhanced HTTP on, smsexec running, the role
     certificate in the SMS store, nothing SMS-Issuing-issued bound, no work queued."""
     return world[index][0] == STRANDED and model.env.enhanced(world) and world[EXEC][0] == "running"
+
+
+def stranded_promela(r: Rendering, index: int) -> str:
+    """`stranded` as a Promela expression."""
+    return promela_all(
+        (r.is_in(index, (STRANDED,)), ENHANCED.promela(r, SITE), SMSEXEC_RUNNING.promela(r, EXEC))
+    )
 
 
 def workaround_starts(model: WorldModel, worlds: Sequence[World]) -> tuple[World, ...]:
@@ -81,6 +110,8 @@ def _site_checks(model: WorldModel) -> list[Check]:
         https_only = world[SITE][0].startswith("https-only")
         return flagged == (https_only and env.enhanced(world))
 
+    flagged = [s.name for s in SITE_MODE.states if "unsupported" in s.marks]
+    https_only = [name for name in SITE_MODE.state_names if name.startswith("https-only")]
     if not model.option_available():
         return [
             Check(
@@ -88,7 +119,8 @@ def _site_checks(model: WorldModel) -> list[Check]:
                     "enhanced HTTP is never on: the option needs 1806 with pre-release features",
                     lambda w: not env.enhanced(w),
                     ("SITE-3",),
-                )
+                ),
+                promela=lambda r: promela_not(ENHANCED.promela(r, SITE)),
             )
         ]
     return [
@@ -97,28 +129,37 @@ def _site_checks(model: WorldModel) -> list[Check]:
                 "HTTPS or HTTP with enhanced HTTP on is reachable",
                 lambda w: w[SITE][0] == "https-or-http+enhanced",
                 ("SITE-1",),
-            )
+            ),
+            promela=lambda r: r.is_in(SITE, ("https-or-http+enhanced",)),
         ),
         Check(
             Property.sometimes(
                 "HTTPS only with enhanced HTTP is reachable from the console",
                 lambda w: w[SITE][0] == UNSUPPORTED_STATE,
                 ("SITE-2",),
-            )
+            ),
+            promela=lambda r: r.is_in(SITE, (UNSUPPORTED_STATE,)),
         ),
         Check(
             Property.always(
                 "HTTPS only with enhanced HTTP is always flagged unsupported",
                 unsupported_flagged,
                 ("SITE-2",),
-            )
+            ),
+            promela=lambda r: (
+                f"({r.is_in(SITE, flagged)}) == "
+                f"{promela_all((r.is_in(SITE, https_only), ENHANCED.promela(r, SITE)))}"
+            ),
         ),
         Check(
             Property.always(
                 "enhanced HTTP is on only with version 1806 and pre-release features",
                 lambda w: not env.enhanced(w) or model.option_available(),
                 ("SITE-3",),
-            )
+            ),
+            promela=lambda r: promela_any(
+                (promela_not(ENHANCED.promela(r, SITE)), OPTION_AVAILABLE.promela(r, SITE))
+            ),
         ),
     ]
 
@@ -128,6 +169,7 @@ def _binding_checks(model: WorldModel) -> list[Check]:
     checks: list[Check] = []
     https = [i for i in env.bindings if env.site_system(i).connections == "https"]
     http = [i for i in env.bindings if env.site_system(i).connections == "http"]
+    pki_bound = [name for name in BINDING.state_names if name.startswith("pki-bound")]
     if https:
         checks.append(
             Check(
@@ -135,7 +177,8 @@ def _binding_checks(model: WorldModel) -> list[Check]:
                     "an HTTPS site system keeps its PKI certificate bound",
                     lambda w: all(w[i][0].startswith("pki-bound") for i in https),
                     ("SITE-4",),
-                )
+                ),
+                promela=lambda r: promela_all(r.is_in(i, pki_bound) for i in https),
             )
         )
     if not model.option_available():
@@ -145,7 +188,10 @@ def _binding_checks(model: WorldModel) -> list[Check]:
                     "without the option no role certificate is ever issued",
                     lambda w: all(w[i][0] in ("no-certificate", "pki-bound") for i in env.bindings),
                     ("CERT-1", "SITE-3"),
-                )
+                ),
+                promela=lambda r: promela_all(
+                    r.is_in(i, ("no-certificate", "pki-bound")) for i in env.bindings
+                ),
             )
         )
         return checks
@@ -161,13 +207,19 @@ def _binding_checks(model: WorldModel) -> list[Check]:
         def within(w: World, i: int = index) -> bool:
             return w[i][0] not in PENDING_STATES or w[i][1] <= CERTIFICATE_DEADLINE
 
+        def within_promela(r: Rendering, i: int = index) -> str:
+            return promela_any(
+                (promela_not(r.is_in(i, PENDING_STATES)), f"{r.timer(i)} <= {CERTIFICATE_DEADLINE}")
+            )
+
         checks += [
             Check(
                 Property.always(
                     f"{name}: queued certificate work is never older than 30 minutes",
                     within,
                     ("CERT-2",),
-                )
+                ),
+                promela=within_promela,
             ),
             Check(
                 Property.leads_to(
@@ -190,27 +242,38 @@ def _binding_checks(model: WorldModel) -> list[Check]:
     def careful_never_stranded(w: World) -> bool:
         return w[HISTORY][0] == "rapid" or not any_stranded(w)
 
+    def all_bound_promela(r: Rendering) -> str:
+        return promela_all((ENHANCED.promela(r, SITE), *(r.is_in(i, BOUND_STATES) for i in http)))
+
+    def any_stranded_promela(r: Rendering) -> str:
+        return promela_any(stranded_promela(r, i) for i in http)
+
     checks += [
         Check(
             Property.sometimes(
                 "enhanced HTTP on with every HTTP site system's role certificate bound",
                 all_bound,
                 ("CERT-1", "SCN-1"),
-            )
+            ),
+            promela=all_bound_promela,
         ),
         Check(
             Property.sometimes(
                 "rapid enable/disable leaves no SMS-Issuing certificate bound",
                 any_stranded,
                 ("CERT-3",),
-            )
+            ),
+            promela=any_stranded_promela,
         ),
         Check(
             Property.always(
                 "toggling only after the previous change completed never strands a certificate",
                 careful_never_stranded,
                 ("CERT-5", "CERT-3"),
-            )
+            ),
+            promela=lambda r: promela_any(
+                (r.is_in(HISTORY, ("rapid",)), promela_not(any_stranded_promela(r)))
+            ),
         ),
         Check(
             Property.eventually(
@@ -243,15 +306,36 @@ def _client_checks(model: WorldModel) -> list[Check]:
     def no_old_regime_while_enhanced(w: World) -> bool:
         return not env.enhanced(w) or all(w[i][0] != "registered:self-signed" for i in clients)
 
+    def lacks_evidence(i: int) -> bool:
+        client = env.client(i)
+        return not client.pki_certificate and (
+            client.join == "workgroup" or (client.join == "azure-ad" and client.build < 1803)
+        )
+
     def evidence_only(w: World) -> bool:
         for i in clients:
-            client = env.client(i)
-            lacks = not client.pki_certificate and (
-                client.join == "workgroup" or (client.join == "azure-ad" and client.build < 1803)
-            )
-            if lacks and w[i][0] in REGISTERED_STATES | {REREGISTRATION_DUE}:
+            if lacks_evidence(i) and w[i][0] in REGISTERED_STATES | {REREGISTRATION_DUE}:
                 return False
         return True
+
+    def some_due_promela(r: Rendering) -> str:
+        return promela_any(r.is_in(i, (REREGISTRATION_DUE,)) for i in clients)
+
+    def gap_bounded_promela(r: Rendering) -> str:
+        on = ENHANCED.promela(r, SITE)
+        return promela_all(
+            promela_any(
+                (
+                    promela_not(r.is_in(i, (REREGISTRATION_DUE,))),
+                    promela_all((on, f"{r.timer(i)} <= {POLICY_CYCLE}")),
+                )
+            )
+            for i in clients
+        )
+
+    def evidence_only_promela(r: Rendering) -> str:
+        held = REGISTERED_STATES | {REREGISTRATION_DUE}
+        return promela_all(promela_not(r.is_in(i, held)) for i in clients if lacks_evidence(i))
 
     checks = [
         Check(
@@ -259,14 +343,23 @@ def _client_checks(model: WorldModel) -> list[Check]:
                 "with enhanced HTTP on no client stays registered under the old regime",
                 no_old_regime_while_enhanced,
                 ("REG-4",),
-            )
+            ),
+            promela=lambda r: promela_any(
+                (
+                    promela_not(ENHANCED.promela(r, SITE)),
+                    promela_all(
+                        promela_not(r.is_in(i, ("registered:self-signed",))) for i in clients
+                    ),
+                )
+            ),
         ),
         Check(
             Property.always(
                 "client notification fails only after enabling, for at most one policy cycle",
                 gap_bounded,
                 ("REG-5", "SEC-3"),
-            )
+            ),
+            promela=gap_bounded_promela,
         ),
         Check(
             Property.always(
@@ -275,13 +368,15 @@ def _client_checks(model: WorldModel) -> list[Check]:
                 ("SEC-2", "REG-3"),
             ),
             NO_APPROVAL,
+            evidence_only_promela,
         ),
         Check(
             Property.sometimes(
                 "a client waits for manual approval",
                 lambda w: any(w[i][0] == "pending-approval" for i in clients),
                 ("REG-3",),
-            )
+            ),
+            promela=lambda r: promela_any(r.is_in(i, ("pending-approval",)) for i in clients),
         ),
     ]
     if model.option_available():
@@ -291,7 +386,8 @@ def _client_checks(model: WorldModel) -> list[Check]:
                     "an existing client is due to re-register after enhanced HTTP is enabled",
                     some_due,
                     ("REG-4", "REG-5"),
-                )
+                ),
+                promela=some_due_promela,
             ),
             Check(
                 Property.leads_to(

@@ -42,14 +42,33 @@ class Rendering(Protocol):
     Promela that an instance is in one of some states, or what its timer reads.
     """
 
-    env: Questions
-    site: int
-    app: int
-    smsexec: int
-    bindings: Sequence[int]
-    management_points: Sequence[int]
-    timed: Sequence[tuple[int, dict[str, int]]]
-    """Instances whose machine has deadlines, with each deadline state's deadline in quanta."""
+    @property
+    def env(self) -> Questions:
+        """The lab's configuration and the composition's questions."""
+
+    @property
+    def site(self) -> int:
+        """The site mode's instance."""
+
+    @property
+    def app(self) -> int:
+        """The Azure AD application's instance."""
+
+    @property
+    def smsexec(self) -> int:
+        """The smsexec service's instance."""
+
+    @property
+    def bindings(self) -> Sequence[int]:
+        """Every site system's certificate binding instance."""
+
+    @property
+    def management_points(self) -> Sequence[int]:
+        """Each management point's certificate binding instance, in the lab's order."""
+
+    @property
+    def timed(self) -> Sequence[tuple[int, dict[str, int]]]:
+        """Instances whose machine has deadlines, with each deadline state's deadline."""
 
     def is_in(self, instance: int, states: Iterable[str]) -> str:
         """A Promela expression: the instance's control state is one of `states`."""

@@ -1,0 +1,372 @@
+"""The composed model of a lab as Promela, for Spin: `ehttp export --promela`.
+
+Everything is read off the declarations (`model/spec/`) and the composition
+(`model/compose/world.py`), so Spin explores the same transition system as `ehttp check`:
+- one byte per machine instance holds its control state, one byte per instance of a machine with
+  deadlines holds its timer (quanta spent in a deadline state; 0 in other states, where ehttp's
+  timer is -1, so the two encodings are in one-to-one correspondence);
+- one `d_step` alternative of the process `world` per (row, instance): one ehttp step is one Spin
+  transition. Its guard is the row's source states and guard formula (each atom's Promela
+  rendering, `model/spec/guards.py`), and for the environment's rows "nothing is overdue"
+  (urgency, as `WorldModel.actions` does it). Its body first judges every reaction on the world
+  before the step (into hidden variables, which are not part of Spin's state), then updates;
+- the clock's alternative advances every running timer, as `WorldModel.next_state` does;
+- every `always` property of a variant is an assertion, in an alternative enabled only in a state
+  that violates it (so it adds no transition while the property holds); a deadlock is Spin's
+  "invalid end state";
+- every `sometimes` property is a numbered never claim, compiled in with ``-DWITNESS=k``: the
+  claim ends (Spin reports it violated) in a state where the goal holds, so Spin's shortest error
+  trail is ehttp's shortest witness;
+- a variant that leaves rows out is a switch (``-DWITHOUT_APPROVAL``) around those rows and its
+  properties. Variants with other starting worlds or fairness (the workaround's) carry only
+  liveness properties, which this export does not state.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from model.compose.properties import LAB, VARIANT_WITHOUT, lab_checks
+from model.compose.world import CLOCK_AT, EXEC, SITE, Env, WorldModel
+from model.config.schema import Lab
+from model.spec.clock import OVERDUE, QUANTUM_MINUTES
+from model.spec.guards import promela_all, promela_any, promela_not
+from model.spec.machine import Machine, Row
+from model.spec.state import Action
+
+__all__ = ["Numbered", "PromelaExport", "PromelaRendering", "export_promela", "switch_name"]
+
+_IDENT = re.compile(r"[^A-Za-z0-9_]")
+
+
+def _ident(name: str) -> str:
+    return _IDENT.sub("_", name)
+
+
+def switch_name(variant: str) -> str:
+    """The ``-D`` switch that selects a variant of the lab's model (``without approval`` ->
+    ``WITHOUT_APPROVAL``)."""
+    return _ident(variant).upper()
+
+
+class PromelaRendering:
+    """How the lab's world is spelled in Promela (implements `model.spec.guards.Rendering`)."""
+
+    def __init__(self, env: Env) -> None:
+        self.env = env
+        self.site = SITE
+        self.app = 1
+        self.smsexec = EXEC
+        self.bindings: Sequence[int] = tuple(env.bindings)
+        self.management_points: Sequence[int] = tuple(range(env.first_binding, env.first_dp))
+        self.timed: Sequence[tuple[int, dict[str, int]]] = tuple(
+            (index, compiled.deadlines)
+            for index, compiled in enumerate(env.compiled)
+            if compiled.deadlines
+        )
+        self.variables = tuple(f"s_{_ident(name)}" for name in env.names)
+        if len(set(self.variables)) != len(self.variables):
+            raise ValueError(
+                f"instance names {list(env.names)} give repeated Promela names "
+                f"{list(self.variables)}; give the lab's systems and clients distinct names"
+            )
+        self._constants: dict[tuple[str, str], str] = {}
+        for machine in set(env.machines):
+            prefix = _ident(machine.name).upper()
+            spelled = [f"{prefix}_{_ident(state)}" for state in machine.state_names]
+            if len(set(spelled)) != len(spelled):
+                raise ValueError(f"machine {machine.name}: state names collide in Promela")
+            for state, constant in zip(machine.state_names, spelled, strict=True):
+                self._constants[machine.name, state] = constant
+
+    def constant(self, machine: Machine, state: str) -> str:
+        """The Promela constant naming `state` of `machine`."""
+        return self._constants[machine.name, state]
+
+    def is_in(self, instance: int, states: Iterable[str]) -> str:
+        """A Promela expression: the instance's control state is one of `states`."""
+        machine = self.env.machines[instance]
+        wanted = set(states)
+        variable = self.variables[instance]
+        return promela_any(
+            f"{variable} == {self.constant(machine, state)}"
+            for state in machine.state_names
+            if state in wanted
+        )
+
+    def timer(self, instance: int) -> str:
+        """The Promela variable holding the instance's timer."""
+        return f"t_{self.variables[instance][2:]}"
+
+    def has_timer(self, instance: int) -> bool:
+        """Whether the instance's machine has deadlines (and so a timer variable)."""
+        return bool(self.env.compiled[instance].deadlines)
+
+
+@dataclass(frozen=True)
+class Numbered:
+    """A property as the export numbers it: ``ALWAYS_number`` or ``SOMETIMES_number``."""
+
+    number: int
+    variant: str
+    name: str
+
+
+@dataclass(frozen=True)
+class PromelaExport:
+    """The Promela text of a lab and what it takes to read Spin's answers back.
+
+    `steps` maps the line of each alternative's guard to the ehttp action it stands for;
+    `assertions` maps the line of each `always` assertion to its property's number in `always`.
+    """
+
+    lab: Lab
+    text: str
+    steps: dict[int, Action]
+    assertions: dict[int, int]
+    always: tuple[Numbered, ...]
+    witnesses: tuple[Numbered, ...]
+    switches: dict[str, str]
+
+
+def _variant_if(variant: str, switches: dict[str, str]) -> str:
+    if variant == LAB:
+        return "#if " + " && ".join(f"!defined({s})" for s in switches.values())
+    return f"#ifdef {switches[variant]}"
+
+
+def _comment(text: str) -> str:
+    return text.replace("*/", "* /")
+
+
+def _words(row: Row) -> str:
+    return f"{row.name} ({row.actor}; {', '.join(row.requirements)})"
+
+
+class _Writer:
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    def add(self, line: str = "") -> int:
+        self.lines.append(line)
+        return len(self.lines)
+
+
+def _enter(r: PromelaRendering, instance: int, source: str, row: Row, indent: str) -> list[str]:
+    """The assignments that move `instance` from `source` to the row's destination."""
+    if row.dest == source:
+        return []
+    machine = r.env.machines[instance]
+    out = [f"{indent}{r.variables[instance]} = {r.constant(machine, row.dest)};"]
+    if r.has_timer(instance):
+        out.append(f"{indent}{r.timer(instance)} = 0;")
+    return out
+
+
+def _reactions(r: PromelaRendering, instance: int, row: Row) -> tuple[list[str], list[str]]:
+    """Judge every other instance's reaction to `row` (before the step), then apply them."""
+    judge: list[str] = []
+    apply: list[str] = []
+    for other, _name, by_source in r.env.reactors.get(row.name, ()):
+        if other == instance:
+            continue
+        hidden = f"r_{r.variables[other][2:]}"
+        options: list[str] = []
+        effects: list[str] = []
+        number = 0
+        for source, candidates in by_source.items():
+            for _row_number, reaction in candidates:
+                guard = promela_all((r.is_in(other, (source,)), reaction.guard.promela(r, other)))
+                if guard == "0":
+                    continue
+                number += 1
+                options.append(
+                    f"      :: {guard} -> {hidden} = {number}"
+                    f"   /* {_comment(r.env.names[other])}: {_comment(reaction.name)}:"
+                    f" {source} -> {reaction.dest} ({', '.join(reaction.requirements)}) */"
+                )
+                moves = _enter(r, other, source, reaction, "")
+                effects.append(f"      :: {hidden} == {number} -> {' '.join(moves) or 'skip'}")
+        if not options:
+            continue
+        judge += ["      if", *options, f"      :: else -> {hidden} = 0", "      fi;"]
+        apply += [
+            "      if",
+            *effects,
+            "      :: else -> skip",
+            "      fi;",
+            f"      {hidden} = 0;",
+        ]
+    return judge, apply
+
+
+def _step(out: _Writer, r: PromelaRendering, instance: int, number: int, row: Row) -> int | None:
+    """Write the alternative of (row, instance); return the line of its guard (None: never)."""
+    env = r.env
+    machine = env.machines[instance]
+    who = env.names[instance]
+    header = f"  /* {_comment(who)}: {_comment(_words(row))}: {', '.join(row.source)} -> {row.dest}"
+    guard = promela_all(
+        (
+            r.is_in(instance, row.source),
+            row.guard.promela(r, instance),
+            "1" if row.fair else promela_not(OVERDUE.promela(r, instance)),
+        )
+    )
+    if guard == "0":
+        out.add(f"{header}: never enabled in this lab */")
+        return None
+    out.add(f"{header}")
+    if row.guard_text:
+        out.add(f"     if {_comment(row.guard_text)}")
+    if row.note:
+        out.add(f"     {_comment(row.note)}")
+    out.lines[-1] += " */"
+    line = out.add(f"  :: d_step {{ {guard} ->")
+    if instance == CLOCK_AT:
+        for timed, deadlines in r.timed:
+            out.add(f"      if :: {r.is_in(timed, deadlines)} -> {r.timer(timed)}++ :: else fi;")
+        out.add("    }")
+        return line
+    judge, apply = _reactions(r, instance, row)
+    for text in judge:
+        out.add(text)
+    if len(row.source) == 1:
+        moves = _enter(r, instance, row.source[0], row, "      ")
+    else:
+        moves = []
+        if row.dest in row.source:
+            entered = _enter(r, instance, "", row, "")
+            moves = [
+                f"      if :: {r.variables[instance]} != {r.constant(machine, row.dest)} -> "
+                f"{' '.join(entered)} :: else fi;"
+            ]
+        else:
+            moves = _enter(r, instance, "", row, "      ")
+    for text in moves + apply:
+        out.add(text)
+    if not moves and not apply:
+        out.add("      skip")
+    out.add("    }")
+    return line
+
+
+def export_promela(lab: Lab) -> PromelaExport:
+    """The lab's composed model as Promela (see the module docstring for the encoding)."""
+    model = WorldModel(lab)
+    env = model.env
+    r = PromelaRendering(env)
+    checks = lab_checks(model)
+    switches = {variant: switch_name(variant) for variant in VARIANT_WITHOUT}
+    out = _Writer()
+    variants = ", ".join(f"-D{s} (the {v!r} variant)" for v, s in switches.items())
+    out.add("/*")
+    out.add(f" * Enhanced HTTP: lab {lab.name!r} with {len(lab.clients)} clients, for Spin.")
+    out.add(" * Generated by `ehttp export --promela` from the declarations in model/spec/;")
+    out.add(" * do not edit. Encoding: see model/views/promela.py.")
+    out.add(f" * Time: a quantum is {QUANTUM_MINUTES} minutes.")
+    out.add(f" * Switches: {variants}; -DWITNESS=k states the k-th sometimes property")
+    out.add(" * as a never claim (listed at the end).")
+    out.add(" */")
+    out.add()
+    for machine in dict.fromkeys(env.machines):
+        out.add(f"/* {_comment(machine.name)}: {_comment(machine.title)} */")
+        for value, state in enumerate(machine.states):
+            marks = f" [{', '.join(state.marks)}]" if state.marks else ""
+            deadline = f" (deadline {state.deadline} quanta)" if state.deadline else ""
+            out.add(
+                f"#define {r.constant(machine, state.name)} {value}"
+                f"   /* {_comment(state.description)}{marks}{deadline} */"
+            )
+        out.add()
+    start = model.initial
+    for index, name in enumerate(env.names):
+        machine = env.machines[index]
+        initial = r.constant(machine, start[index][0])
+        out.add(f"byte {r.variables[index]} = {initial};   /* {_comment(name)}: {machine.name} */")
+    for index, name in enumerate(env.names):
+        if r.has_timer(index):
+            out.add(
+                f"byte {r.timer(index)} = 0;   /* quanta {_comment(name)} spent in its state */"
+            )
+    reacting = sorted({o for found in env.reactors.values() for o, _n, _b in found})
+    for index in reacting:
+        out.add(
+            f"byte r_{r.variables[index][2:]};   "
+            f"/* which reaction of {_comment(env.names[index])} this step takes; 0 between steps */"
+        )
+    out.add()
+    process_line = out.add("active proctype world() {")
+    out.add("  do")
+    steps: dict[int, Action] = {}
+    for index, machine in enumerate(env.machines):
+        for number, row in enumerate(machine.rows):
+            if row.reaction:
+                continue
+            left_out = [v for v, rows in VARIANT_WITHOUT.items() if row.name in rows]
+            for variant in left_out:
+                out.add(f"#ifndef {switches[variant]}")
+            line = _step(out, r, index, number, row)
+            if line is not None:
+                steps[line] = (index, number)
+            for _variant in left_out:
+                out.add("#endif")
+    always: list[tuple[int, str, str, str]] = []
+    witnesses: list[Numbered] = []
+    goals: list[str] = []
+    for found in checks:
+        prop = found.prop
+        if found.promela is None or (found.variant != LAB and found.variant not in switches):
+            continue
+        if prop.kind == "always":
+            always.append((len(always) + 1, found.variant, prop.name, found.promela(r)))
+        elif prop.kind == "sometimes":
+            witnesses.append(Numbered(len(witnesses) + 1, found.variant, prop.name))
+            goals.append(found.promela(r))
+    assertions: dict[int, int] = {}
+    out.add("  /* always properties: each an alternative enabled only where it is violated */")
+    out.add("#ifndef WITNESS")
+    for number, variant, _name, _expression in always:
+        out.add(_variant_if(variant, switches))
+        out.add(f"#ifndef SKIP_ALWAYS_{number}")
+        line = out.add(f"  :: d_step {{ !ALWAYS_{number} -> assert(ALWAYS_{number}) }}")
+        assertions[line] = number
+        out.add("#endif")
+        out.add("#endif")
+    out.add("#endif")
+    out.add("  /* sometimes properties: -DWITNESS=k, an alternative enabled only where it holds */")
+    for witness in witnesses:
+        k = witness.number
+        out.add(f"#if WITNESS == {k}")
+        out.add(_variant_if(witness.variant, switches))
+        out.add(f"  :: d_step {{ SOMETIMES_{k} -> assert(!SOMETIMES_{k}) }}")
+        out.add("#endif")
+        out.add("#endif")
+    out.add("  od")
+    out.add("}")
+    header: list[str] = ["/* the properties, in the order `ehttp check` reports them */"]
+    for number, variant, name, expression in always:
+        where = "" if variant == LAB else f" [{variant}]"
+        header.append(f"/* always {number}: {_comment(name)}{where} */")
+        header.append(f"#define ALWAYS_{number} ({expression})")
+    for witness, expression in zip(witnesses, goals, strict=True):
+        where = "" if witness.variant == LAB else f" [{witness.variant}]"
+        header.append(f"/* sometimes {witness.number}: {_comment(witness.name)}{where} */")
+        header.append(f"#define SOMETIMES_{witness.number} ({expression})")
+    header.append("")
+    at = process_line - 1
+    out.lines[at:at] = header
+    shift = len(header)
+    steps = {line + shift: action for line, action in steps.items()}
+    assertions = {line + shift: number for line, number in assertions.items()}
+    return PromelaExport(
+        lab=lab,
+        text="\n".join(out.lines) + "\n",
+        steps=steps,
+        assertions=assertions,
+        always=tuple(Numbered(number, variant, name) for number, variant, name, _ in always),
+        witnesses=tuple(witnesses),
+        switches=switches,
+    )
