@@ -56,6 +56,7 @@ COMMANDS: dict[str, str] = {
     "check": "model.cli.check",
     "diagnose": "model.cli.diagnose",
     "diagrams": "model.cli.diagrams",
+    "export": "model.cli.export",
     "fuzz": "model.cli.fuzz",
     "report": "model.cli.report",
     "scenarios": "model.cli.scenarios",

@@ -19,6 +19,7 @@ import click
 from model.checker import ProgressInfo, PropertyResult
 from model.cli.common import (
     JsonVerdict,
+    OneOf,
     emit_json,
     envelope,
     lab_option,
@@ -27,11 +28,12 @@ from model.cli.common import (
     whole_number,
 )
 from model.compose.checking import LabCheck, run_checks
+from model.compose.spin import INSTALL, SpinError, SpinMissing, SpinReport, run_spin
 from model.compose.world import World
 from model.config.schema import Lab
 from model.spec.site import UNSUPPORTED_STATE
 
-__all__ = ["check", "check_json", "check_verdict", "render_text"]
+__all__ = ["check", "check_json", "check_verdict", "render_spin_text", "render_text"]
 
 
 def check_verdict(report: LabCheck) -> JsonVerdict:
@@ -133,6 +135,88 @@ def render_text(report: LabCheck) -> str:
     return "\n".join(lines) + "\n"
 
 
+def render_spin_text(report: SpinReport) -> str:
+    """What `--engine spin` prints: Spin's figures, ehttp's verdict table, traces, what's left."""
+    main = report.main()
+    cores = f"{report.cores} cores (-DNCORE)" if report.cores > 1 else "1 core"
+    lines = [
+        f"lab {report.lab.name!r}: {len(report.lab.clients)} clients; {report.version}: "
+        f"{main.states:,} states, {main.transitions:,} transitions, diameter {main.depth}, "
+        f"{report.seconds:.2f} s with compiling, {cores} (no symmetry reduction)"
+    ]
+    for run in report.runs:
+        if run.variant != "lab":
+            lines.append(
+                f"variant {run.variant!r}: {run.states:,} states, {run.transitions:,} transitions"
+            )
+    if not report.complete:
+        lines.append(
+            "INCOMPLETE: -DBITSTATE stores a bit per state and may miss states; nothing passes"
+        )
+    lines.append("")
+    every = (*report.properties, *report.not_checked)
+    width = max(len(p.name) for p in every)
+    lines.append(f"  {'verdict':11} {'kind':13} {'property':{width}}  requirements")
+    for prop in every:
+        suffix = "" if prop.variant == "lab" else f"  [{prop.variant}]"
+        lines.append(
+            f"  {prop.verdict:11} {prop.kind:13} {prop.name:{width}}  "
+            f"{', '.join(prop.requirements)}{suffix}"
+        )
+    for prop in report.properties:
+        if not prop.trace:
+            continue
+        role = "witness" if prop.kind == "sometimes" and prop.holds else "counterexample"
+        lines.append("")
+        lines.append(f"{role} for {prop.name!r} ({', '.join(prop.requirements)}):")
+        lines.extend(f"    {number:2}. {text}" for number, text in enumerate(prop.trace))
+    lines.append("")
+    if report.not_checked:
+        kinds = sorted({p.kind for p in report.not_checked})
+        lines.append(
+            f"not checked by this engine ({', '.join(kinds)}: weak fairness of actions and "
+            "recoverability are ehttp's own checker's): run `ehttp check` for them"
+        )
+    verdict = "PASS" if report.passed else "FAIL"
+    lines.append(
+        f"{verdict}: {sum(p.holds for p in report.properties)} of {len(report.properties)} "
+        f"properties Spin decides hold; {len(report.not_checked)} not checked by this engine"
+    )
+    return "\n".join(lines) + "\n"
+
+
+def _check_with_spin(
+    lab: Lab, bitstate: bool, max_states: int | None, max_seconds: float | None, as_json: bool
+) -> None:
+    for given, option in ((max_states, "--max-states"), (max_seconds, "--max-seconds")):
+        if given is not None:
+            raise click.BadParameter(
+                "is not accepted with --engine spin; Spin searches to the end "
+                "(use --bitstate for a partial search)",
+                param_hint=option,
+            )
+    try:
+        report = run_spin(lab, bitstate=bitstate)
+    except SpinMissing as missing:
+        click.echo(
+            f"Error: --engine spin: {missing} is not installed; install it: {INSTALL}", err=True
+        )
+        sys.exit(2)
+    except SpinError as error:
+        click.echo(f"Error: --engine spin: {error}", err=True)
+        sys.exit(1)
+    if as_json:
+        fields = report.to_json()
+        del fields["lab"]
+        verdict: JsonVerdict = "incomplete" if not report.complete else "fail"
+        if report.passed:
+            verdict = "pass"
+        emit_json(envelope("check", report.lab, verdict, **fields))
+    else:
+        sys.stdout.write(render_spin_text(report))
+    sys.exit(0 if report.passed else 1)
+
+
 @click.command()
 @lab_option
 @click.option(
@@ -155,6 +239,18 @@ def render_text(report: LabCheck) -> str:
     help="Stop after S seconds (the run is then incomplete and fails).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.option(
+    "--engine",
+    type=OneOf(("ehttp", "spin")),
+    default="ehttp",
+    show_default=True,
+    help="ehttp's own checker, or Spin (safety and sometimes properties; needs spin and gcc).",
+)
+@click.option(
+    "--bitstate",
+    is_flag=True,
+    help="With --engine spin: a bit-state search (less memory; incomplete, so nothing passes).",
+)
 def check(
     lab: Lab,
     clients: int | None,
@@ -162,6 +258,8 @@ def check(
     max_states: int | None,
     max_seconds: float | None,
     as_json: bool,
+    engine: str,
+    bitstate: bool,
 ) -> None:
     """Explore every reachable state of the lab and judge every property.
 
@@ -170,6 +268,10 @@ def check(
     """
     if clients is not None:
         lab = lab.with_clients(clients)
+    if engine == "spin":
+        _check_with_spin(lab, bitstate, max_states, max_seconds, as_json)
+    if bitstate:
+        raise click.BadParameter("is accepted only with --engine spin", param_hint="--bitstate")
     with _progress() as progress:
         report = run_checks(
             lab,

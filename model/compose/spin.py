@@ -1,22 +1,23 @@
 """Check a lab with Spin: the Promela export through `spin -a`, gcc and `pan`.
 
-`ehttp check --engine spin` runs this. The export (`model/views/promela.py`) is compiled once per
-run of `pan`, breadth-first (`-DBFS`, so every error trail is a shortest one) with the safety
-checks only (`-DSAFETY`, no partial-order reduction, so Spin's stored states and transitions are
-ehttp's own, unreduced):
-- per variant one run with every `always` assertion and Spin's invalid-end-state check
-  (deadlocks); a violation found is recorded, its assertion switched off (``-DSKIP_ALWAYS_k``, or
-  ``pan -E`` for deadlocks) and the run repeated, so every property gets its own verdict and the
-  last, error-free run gives the state count;
-- per `sometimes` property one run with ``-DWITNESS=k``: an error there is a shortest witness.
+`ehttp check --engine spin` runs this. The export (`model/views/promela.py`) is compiled once,
+breadth-first (`-DBFS`, so every error trail is a shortest one; `-DBFS_PAR -DNCORE=n` for the
+safety searches when more cores are there, plus a sequential build for the witnesses), with the
+safety checks only (`-DSAFETY`) and no partial-order reduction (`-DNOREDUCE`), so that Spin's
+stored states and transitions are ehttp's own, unreduced. Then `pan` runs with run-time choices
+in its environment:
+- per variant, a search with every `always` assertion and Spin's invalid-end-state check
+  (deadlocks); a violation found is recorded, switched off (``EHTTP_SKIP``, or ``pan -E`` for a
+  deadlock) and the search repeated, so every property gets its own verdict and the last,
+  error-free search gives the state count;
+- per `sometimes` property a search with ``EHTTP_WITNESS=k``: an error there is a shortest witness.
 
-Spin's trail is replayed on the lab's `WorldModel`: each step's source line names the
-(row, instance) alternative, the model must have that action enabled (else the two disagree and
-this module says so), and the steps are printed in ehttp's words. Spin counts the initial state
-as a transition ("transitions = stored + matched"); ehttp does not, so one is subtracted.
-
-Modeling assumption: none; what Spin cannot decide here (liveness under weak fairness of actions,
-recoverable) is listed as not checked by this engine.
+Spin's trail is replayed on the lab's `WorldModel`: each step's d_step names the (row, instance)
+alternative, the model must have that action enabled (else the two disagree and this module says
+so), and the steps are printed in ehttp's words. Spin counts the initial state as a transition
+("transitions = stored + matched"); ehttp does not, so one is subtracted. What Spin cannot decide
+here (liveness under weak fairness of actions, recoverable) is listed as not checked by this
+engine.
 """
 
 from __future__ import annotations
@@ -31,7 +32,9 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from model.compose.checking import LabCheck
 from model.compose.properties import LAB, VARIANT_WITHOUT, lab_checks
 from model.compose.world import World, WorldModel
 from model.config.schema import Lab
@@ -44,8 +47,10 @@ __all__ = [
     "SpinProperty",
     "SpinReport",
     "SpinRun",
+    "differences",
     "run_spin",
     "spin_available",
+    "spin_version",
 ]
 
 INSTALL = "apt-get install -y spin gcc"
@@ -68,9 +73,15 @@ def spin_available() -> str | None:
     return None
 
 
+def spin_version() -> str:
+    """Spin's version line, e.g. "Spin Version 6.5.2 -- 6 December 2019"."""
+    found = subprocess.run(["spin", "-V"], capture_output=True, text=True, check=False)
+    return found.stdout.strip().strip("()") or "Spin"
+
+
 @dataclass(frozen=True)
 class SpinRun:
-    """One `pan` search: what it was for, and Spin's figures (transitions as ehttp counts them)."""
+    """A variant's error-free safety search: Spin's figures (transitions as ehttp counts them)."""
 
     variant: str
     purpose: str
@@ -115,10 +126,11 @@ class SpinReport:
     seconds: float
     bitstate: bool
     cores: int
+    version: str
 
     def main(self, variant: str = LAB) -> SpinRun:
-        """The last, error-free safety run of `variant`: its figures are the state count."""
-        return [r for r in self.runs if r.variant == variant and r.purpose == "safety"][-1]
+        """The error-free safety search of `variant`: its figures are the state count."""
+        return next(r for r in self.runs if r.variant == variant)
 
     @property
     def complete(self) -> bool:
@@ -129,6 +141,42 @@ class SpinReport:
     def passed(self) -> bool:
         """Complete, and every property Spin decides holds."""
         return self.complete and all(p.holds for p in self.properties)
+
+    def to_json(self) -> dict[str, Any]:
+        """The figures, every verdict with its trace's words, and what this engine leaves out."""
+        main = self.main()
+
+        def prop(p: SpinProperty) -> dict[str, Any]:
+            return {
+                "id": p.name,
+                "kind": p.kind,
+                "requirements": list(p.requirements),
+                "verdict": p.verdict,
+                "holds": p.holds,
+                "variant": p.variant,
+                "trace": list(p.trace),
+            }
+
+        return {
+            "engine": "spin",
+            "version": self.version,
+            "lab": self.lab.name,
+            "clients": len(self.lab.clients),
+            "states": main.states,
+            "transitions": main.transitions,
+            "diameter": main.depth,
+            "seconds": round(self.seconds, 3),
+            "complete": self.complete,
+            "bitstate": self.bitstate,
+            "cores": self.cores,
+            "variants": [
+                {"variant": r.variant, "states": r.states, "transitions": r.transitions}
+                for r in self.runs
+                if r.purpose == "safety"
+            ],
+            "properties": [prop(p) for p in self.properties],
+            "not_checked": [prop(p) for p in self.not_checked],
+        }
 
 
 @dataclass(frozen=True)
@@ -153,60 +201,71 @@ _STEP = re.compile(r"^\s*\d+:\s+proc\s+\d+ \(\w+\) \S+ \(state \d+\)\s+\[D_STEP(
 """A step of `pan -r`: a d_step is named by the line it starts on."""
 
 
-def _command(args: Sequence[str], where: Path) -> str:
-    found = subprocess.run(args, cwd=where, capture_output=True, text=True, check=False)
-    if found.returncode != 0 and args[0] != "./pan":
+def _command(
+    args: Sequence[str], where: Path, env: dict[str, str] | None = None, *, check: bool = True
+) -> str:
+    found = subprocess.run(args, cwd=where, capture_output=True, text=True, check=False, env=env)
+    if check and found.returncode != 0:
         detail = (found.stderr or found.stdout).strip().splitlines()
         raise SpinError(f"{' '.join(args)} failed: {detail[-1] if detail else found.returncode}")
     return found.stdout + found.stderr
 
 
-def _pan(
-    text: str,
-    defines: Sequence[str],
-    *,
-    ignore_deadlocks: bool,
-    bitstate: bool,
-    cores: int,
-    optimize: str,
+def _compile(text: str, where: Path, *, cores: int, bitstate: bool, optimize: str) -> Path:
+    """`spin -a` and gcc in `where`; the `pan` program they make."""
+    where.mkdir()
+    (where / "model.pml").write_text(text, encoding="utf-8")
+    _command(["spin", "-a", "model.pml"], where)
+    flags = ["-DSAFETY", "-DNOREDUCE", "-DNOFAIR"]
+    flags += ["-DBFS_PAR", f"-DNCORE={cores}"] if cores > 1 else ["-DBFS"]
+    if bitstate:
+        flags.append("-DBITSTATE")
+    _command(["gcc", optimize, *flags, "-o", "pan", "pan.c"], where)
+    return where / "pan"
+
+
+def _hash_bits(lab: Lab) -> int:
+    """Hash table slots as a power of two: about 4.5 times more states per client, from ~350 with
+    none; a table far too big costs more to clear than the search of a small lab."""
+    return max(18, min(26, 9 + 2 * len(lab.clients)))
+
+
+def _search(
+    pan: Path, where: Path, choices: dict[str, str], *, ignore_deadlocks: bool, bits: int
 ) -> _Pan:
-    with tempfile.TemporaryDirectory(prefix="ehttp-spin-") as folder:
-        where = Path(folder)
-        (where / "model.pml").write_text(text, encoding="utf-8")
-        _command(["spin", *(f"-D{d}" for d in defines), "-a", "model.pml"], where)
-        flags = ["-DSAFETY", "-DNOREDUCE", "-DNOFAIR"]
-        flags += ["-DBFS_PAR", f"-DNCORE={cores}"] if cores > 1 else ["-DBFS"]
-        if bitstate:
-            flags.append("-DBITSTATE")
-        _command(["gcc", optimize, *flags, "-o", "pan", "pan.c"], where)
-        started = time.perf_counter()
-        output = _command(["./pan", "-m10000000", *(["-E"] if ignore_deadlocks else [])], where)
-        seconds = time.perf_counter() - started
-        numbers = {key: pattern.search(output) for key, pattern in _NUMBER.items()}
-        missing = [key for key, match in numbers.items() if match is None]
-        if missing:
-            tail = output.strip().splitlines()[-1:] or ["no output"]
-            raise SpinError(f"pan printed no {', '.join(missing)}: {tail[0]}")
-        error = _ERROR.search(output)
-        lines: tuple[int, ...] = ()
-        if error is not None:
-            replay = _command(["./pan", "-r", *(["-E"] if ignore_deadlocks else [])], where)
-            lines = tuple(int(m.group(1)) for m in _STEP.finditer(replay))
+    """One run of `pan` in its own folder (its trail file lands there) with the given choices."""
+    where.mkdir()
+    env = {**os.environ, **choices}
+    flags = [f"-w{bits}", *(["-E"] if ignore_deadlocks else [])]
+    started = time.perf_counter()
+    output = _command([str(pan), "-m100000000", *flags], where, env, check=False)
+    seconds = time.perf_counter() - started
+    numbers = {key: pattern.search(output) for key, pattern in _NUMBER.items()}
+    missing = [key for key, match in numbers.items() if match is None]
+    if missing:
+        tail = output.strip().splitlines()[-1:] or ["no output"]
+        raise SpinError(f"pan printed no {', '.join(missing)}: {tail[0]}")
+    error = _ERROR.search(output)
+    lines: tuple[int, ...] = ()
+    if error is not None:
+        (where / "model.pml").symlink_to(pan.parent / "model.pml")
+        replay = _command([str(pan), "-r", *flags], where, env, check=False)
+        lines = tuple(int(m.group(1)) for m in _STEP.finditer(replay))
 
-        def value(key: str) -> int:
-            match = numbers[key]
-            assert match is not None
-            return int(match.group(1))
+    def value(key: str) -> int:
+        match = numbers[key]
+        assert match is not None
+        return int(match.group(1))
 
-        return _Pan(
-            states=value("states"),
-            transitions=value("transitions") - 1,
-            depth=value("depth"),
-            seconds=seconds,
-            error=error.group(1) if error else None,
-            error_depth=int(error.group(2)) if error else None,
-            trail_lines=lines,
-        )
+    return _Pan(
+        states=value("states"),
+        transitions=value("transitions") - 1,
+        depth=value("depth"),
+        seconds=seconds,
+        error=error.group(1) if error else None,
+        error_depth=int(error.group(2)) if error else None,
+        trail_lines=lines,
+    )
 
 
 def _replay(model: WorldModel, export: PromelaExport, lines: Sequence[int]) -> list[World]:
@@ -240,14 +299,20 @@ def _words(model: WorldModel, export: PromelaExport, lines: Sequence[int]) -> tu
     return tuple(texts)
 
 
-def run_spin(
-    lab: Lab,
-    *,
-    cores: int | None = None,
-    bitstate: bool = False,
-    optimize: str = "-O2",
-) -> SpinReport:
-    """Check `lab` with Spin (see the module docstring); raises `SpinMissing` without Spin."""
+_OPTIMIZE_FROM = 5
+"""Clients from which the safety searches are compiled with gcc's optimizer: below it a search
+takes well under a second unoptimized and compiling dominates."""
+
+_Verdict = tuple[str, str, str, tuple[str, ...]]
+
+
+def run_spin(lab: Lab, *, cores: int | None = None, bitstate: bool = False) -> SpinReport:
+    """Check `lab` with Spin (see the module docstring); raises `SpinMissing` without Spin.
+
+    `cores` is how many workers the safety searches use (-DBFS_PAR -DNCORE=n when more than one;
+    default: the machine's); witness searches are sequential breadth-first ones, so that each
+    witness is a shortest one, and run side by side.
+    """
     missing = spin_available()
     if missing is not None:
         raise SpinMissing(missing)
@@ -259,97 +324,103 @@ def run_spin(
     models = {LAB: model}
     for variant, rows in VARIANT_WITHOUT.items():
         models[variant] = WorldModel(lab, without=rows)
-    by_name = {(c.variant, c.prop.name): c.prop for c in checks}
+    unknown = "unknown" if bitstate else None
+    optimize = "-O2" if len(lab.clients) >= _OPTIMIZE_FROM else "-O0"
+    bits = _hash_bits(lab)
 
-    def pan(defines: Sequence[str], ignore: bool, parallel: bool) -> _Pan:
-        return _pan(
-            export.text,
-            defines,
-            ignore_deadlocks=ignore,
-            bitstate=bitstate,
-            cores=cores if parallel else 1,
-            optimize=optimize,
-        )
-
-    runs: list[SpinRun] = []
-    verdicts: dict[tuple[str, str], SpinProperty] = {}
-
-    def verdict(variant: str, name: str, word: str, trace: tuple[str, ...] = ()) -> None:
-        prop = by_name[variant, name]
-        verdicts[variant, name] = SpinProperty(
-            variant, name, prop.kind, prop.requirements, word, trace
-        )
-
-    for variant in models:
-        switch = [] if variant == LAB else [export.switches[variant]]
-        skipped: list[str] = []
+    def safety(pan: Path, folder: Path, variant: str) -> tuple[SpinRun, list[_Verdict]]:
+        number = export.variants[variant]
+        skipped: list[int] = []
         ignore = False
-        deadlock_name = next(
-            (
-                c.prop.name
-                for c in checks
-                if c.variant == variant and c.prop.kind == "deadlock-free"
-            ),
-            None,
-        )
-        while True:
-            found = pan([*switch, *skipped], ignore, parallel=True)
+        found_verdicts: list[_Verdict] = []
+        deadlock = [
+            c.prop.name for c in checks if c.variant == variant and c.prop.kind == "deadlock-free"
+        ]
+        ignore = not deadlock
+        for attempt in range(len(export.always) + 2):
+            choices = {"EHTTP_VARIANT": str(number), "EHTTP_SKIP": ",".join(map(str, skipped))}
+            where = folder / f"safety-{number}-{attempt}"
+            found = _search(pan, where, choices, ignore_deadlocks=ignore, bits=bits)
             if found.error is None:
-                runs.append(
-                    SpinRun(
-                        variant,
-                        "safety",
-                        found.states,
-                        found.transitions,
-                        found.depth,
-                        found.seconds,
-                        not bitstate,
-                    )
-                )
                 break
             trace = _words(models[variant], export, found.trail_lines)
             last = found.trail_lines[-1] if found.trail_lines else None
-            if found.error.startswith("invalid end state") and deadlock_name is not None:
-                verdict(variant, deadlock_name, "violated", trace)
+            if found.error.startswith("invalid end state") and not ignore:
+                found_verdicts.append((variant, deadlock[0], "violated", trace))
                 ignore = True
             elif last in export.assertions:
-                number = export.assertions[last]
-                prop = export.always[number - 1]
-                verdict(prop.variant, prop.name, "violated", trace)
-                skipped.append(f"SKIP_ALWAYS_{number}")
+                always = export.assertions[last]
+                prop = export.always[always - 1]
+                found_verdicts.append((prop.variant, prop.name, "violated", trace))
+                skipped.append(always)
             else:
                 raise SpinError(f"pan reported an error no property explains: {found.error}")
-        for prop in export.always:
-            if prop.variant == variant and (variant, prop.name) not in verdicts:
-                verdict(variant, prop.name, "holds" if not bitstate else "unknown")
-        if deadlock_name is not None and (variant, deadlock_name) not in verdicts:
-            verdict(variant, deadlock_name, "holds" if not bitstate else "unknown")
+        decided = {name for _v, name, _w, _t in found_verdicts}
+        names = [p.name for p in export.always if p.variant == variant] + deadlock
+        found_verdicts += [
+            (variant, name, unknown or "holds", ()) for name in names if name not in decided
+        ]
+        run = SpinRun(
+            variant,
+            "safety",
+            found.states,
+            found.transitions,
+            found.depth,
+            found.seconds,
+            not bitstate,
+        )
+        return run, found_verdicts
 
-    def witness(number: int) -> tuple[int, _Pan]:
-        variant = export.witnesses[number - 1].variant
-        switch = [] if variant == LAB else [export.switches[variant]]
-        return number, pan([*switch, f"WITNESS={number}"], True, parallel=False)
+    def witness(pan: Path, folder: Path, k: int) -> list[_Verdict]:
+        w = export.witnesses[k - 1]
+        choices = {"EHTTP_WITNESS": str(k), "EHTTP_VARIANT": str(export.variants[w.variant])}
+        found = _search(pan, folder / f"witness-{k}", choices, ignore_deadlocks=True, bits=bits)
+        if found.error is None:
+            return [(w.variant, w.name, unknown or "violated", ())]
+        return [(w.variant, w.name, "holds", _words(models[w.variant], export, found.trail_lines))]
 
-    with ThreadPoolExecutor(max_workers=max(cores, 1)) as pool:
-        found_witnesses = list(pool.map(witness, [w.number for w in export.witnesses]))
-    for number, found in found_witnesses:
-        w = export.witnesses[number - 1]
-        if found.error is not None:
-            trace = _words(models[w.variant], export, found.trail_lines)
-            verdict(w.variant, w.name, "holds", trace)
-        else:
-            verdict(w.variant, w.name, "violated" if not bitstate else "unknown")
-    decided = []
-    not_checked = []
+    with (
+        tempfile.TemporaryDirectory(prefix="ehttp-spin-") as name,
+        ThreadPoolExecutor(max_workers=max(cores, 1)) as pool,
+    ):
+        folder = Path(name)
+
+        def build(kind: str, workers: int, level: str) -> Path:
+            return _compile(
+                export.text, folder / kind, cores=workers, bitstate=bitstate, optimize=level
+            )
+
+        parallel = pool.submit(build, "parallel", cores, optimize)
+        sequential = pool.submit(build, "sequential", 1, "-O0") if cores > 1 else parallel
+        safeties = [
+            pool.submit(lambda v: safety(parallel.result(), folder, v), variant)
+            for variant in models
+        ]
+        witnesses = [
+            pool.submit(lambda k: witness(sequential.result(), folder, k), w.number)
+            for w in export.witnesses
+        ]
+        runs = [task.result()[0] for task in safeties]
+        verdicts = {
+            (variant, name): (word, trace)
+            for task in safeties
+            for variant, name, word, trace in task.result()[1]
+        }
+        for task in witnesses:
+            for variant, name, word, trace in task.result():
+                verdicts[variant, name] = (word, trace)
+    decided: list[SpinProperty] = []
+    not_checked: list[SpinProperty] = []
     for c in checks:
-        key = (c.variant, c.prop.name)
-        if key in verdicts:
-            decided.append(verdicts[key])
+        prop = c.prop
+        if (c.variant, prop.name) in verdicts:
+            word, trace = verdicts[c.variant, prop.name]
+            decided.append(
+                SpinProperty(c.variant, prop.name, prop.kind, prop.requirements, word, trace)
+            )
         else:
             not_checked.append(
-                SpinProperty(
-                    c.variant, c.prop.name, c.prop.kind, c.prop.requirements, "not checked"
-                )
+                SpinProperty(c.variant, prop.name, prop.kind, prop.requirements, "not checked")
             )
     return SpinReport(
         lab=lab,
@@ -360,4 +431,43 @@ def run_spin(
         seconds=time.perf_counter() - started,
         bitstate=bitstate,
         cores=cores,
+        version=spin_version(),
     )
+
+
+def differences(spin: SpinReport, native: LabCheck) -> list[str]:
+    """Where Spin and ehttp's own checker (run without symmetry reduction) disagree.
+
+    Compared: each variant's states and transitions, the diameter, and for every property Spin
+    decides its verdict and the length of its witness or counterexample. Each difference names
+    both figures; an empty list means they agree.
+    """
+    found: list[str] = []
+    if native.main.symmetry:
+        found.append("ehttp's figures are symmetry-reduced; run it with symmetry=False")
+    for variant in native.variants:
+        ours = variant.result
+        theirs = next((r for r in spin.runs if r.variant == variant.variant), None)
+        if theirs is None:
+            continue
+        for what, a, b in (
+            ("states", theirs.states, ours.states),
+            ("transitions", theirs.transitions, ours.transitions),
+        ):
+            if a != b:
+                found.append(f"{variant.variant}: {what}: Spin {a:,}, ehttp {b:,}")
+    main = spin.main()
+    if main.depth != native.main.diameter:
+        found.append(f"lab: diameter: Spin {main.depth}, ehttp {native.main.diameter}")
+    by_name = {(variant, p.name): p for variant, p in native.properties}
+    for prop in spin.properties:
+        other = by_name.get((prop.variant, prop.name))
+        if other is None:
+            found.append(f"{prop.name}: Spin judged it, ehttp has no such property")
+            continue
+        if prop.verdict != other.verdict:
+            found.append(f"{prop.name}: verdict: Spin {prop.verdict}, ehttp {other.verdict}")
+        length = len(other.trace) - 1 if other.trace else None
+        if prop.length != length:
+            found.append(f"{prop.name}: trace length: Spin {prop.length}, ehttp {length}")
+    return found

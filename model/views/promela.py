@@ -9,17 +9,22 @@ Everything is read off the declarations (`model/spec/`) and the composition
   transition. Its guard is the row's source states and guard formula (each atom's Promela
   rendering, `model/spec/guards.py`), and for the environment's rows "nothing is overdue"
   (urgency, as `WorldModel.actions` does it). Its body first judges every reaction on the world
-  before the step (into hidden variables, which are not part of Spin's state), then updates;
+  before the step (into `r_` variables, back to 0 when the step ends, so they add no state; Spin's
+  breadth-first search refuses `hidden` variables), then updates;
 - the clock's alternative advances every running timer, as `WorldModel.next_state` does;
 - every `always` property of a variant is an assertion, in an alternative enabled only in a state
   that violates it (so it adds no transition while the property holds); a deadlock is Spin's
   "invalid end state";
-- every `sometimes` property is a numbered never claim, compiled in with ``-DWITNESS=k``: the
-  claim ends (Spin reports it violated) in a state where the goal holds, so Spin's shortest error
-  trail is ehttp's shortest witness;
-- a variant that leaves rows out is a switch (``-DWITHOUT_APPROVAL``) around those rows and its
-  properties. Variants with other starting worlds or fairness (the workaround's) carry only
-  liveness properties, which this export does not state.
+- every `sometimes` property is an alternative enabled only where its goal holds, whose assertion
+  fails there: selected with ``-DWITNESS=k`` (or ``EHTTP_WITNESS=k``), Spin's shortest error trail
+  in a breadth-first search is ehttp's shortest witness. (Not a never claim: Spin 6.5.2's
+  breadth-first search reports a never claim's end at the wrong depth, even for a five-state
+  counter; with the depth-first search the trail is not a shortest one.);
+- a variant that leaves rows out is a choice (``-DWITHOUT_APPROVAL`` or ``EHTTP_VARIANT=1``)
+  that disables those rows and selects its properties. Variants with other starting worlds or
+  fairness (the workaround's) carry only liveness properties, which this export does not state.
+The choices are C globals read through `c_expr` inside the guards (pan reads its environment when it
+starts), so one compiled `pan` serves every property: no choice adds a Spin state.
 """
 
 from __future__ import annotations
@@ -31,9 +36,11 @@ from dataclasses import dataclass
 from model.compose.properties import LAB, VARIANT_WITHOUT, lab_checks
 from model.compose.world import CLOCK_AT, EXEC, SITE, Env, WorldModel
 from model.config.schema import Lab
-from model.spec.clock import OVERDUE, QUANTUM_MINUTES
-from model.spec.guards import promela_all, promela_any, promela_not
+from model.spec.binding import CERTIFICATE_WORK_PENDING, SMSEXEC_RUNNING
+from model.spec.clock import OVERDUE, QUANTUM_MINUTES, TIME_CAN_ADVANCE
+from model.spec.guards import Atom, promela_all, promela_any, promela_not
 from model.spec.machine import Machine, Row
+from model.spec.site import APP_READY, ENHANCED
 from model.spec.state import Action
 
 __all__ = ["Numbered", "PromelaExport", "PromelaRendering", "export_promela", "switch_name"]
@@ -128,13 +135,47 @@ class PromelaExport:
     assertions: dict[int, int]
     always: tuple[Numbered, ...]
     witnesses: tuple[Numbered, ...]
-    switches: dict[str, str]
+    variants: dict[str, int]
+    """Each variant's number for EHTTP_VARIANT (0: the lab as configured)."""
 
 
-def _variant_if(variant: str, switches: dict[str, str]) -> str:
-    if variant == LAB:
-        return "#if " + " && ".join(f"!defined({s})" for s in switches.values())
-    return f"#ifdef {switches[variant]}"
+_SHARED: tuple[Atom, ...] = (
+    TIME_CAN_ADVANCE,
+    OVERDUE,
+    CERTIFICATE_WORK_PENDING,
+    ENHANCED,
+    APP_READY,
+    SMSEXEC_RUNNING,
+)
+"""Atoms that read no instance of their own: each becomes a macro named after it."""
+
+
+def _grouped(text: str) -> bool:
+    """Whether `text` is one parenthesized group (so replacing it by a macro keeps its meaning)."""
+    if not (text.startswith("(") and text.endswith(")")):
+        return False
+    level = 0
+    for at, char in enumerate(text):
+        level += {"(": 1, ")": -1}.get(char, 0)
+        if level == 0 and at < len(text) - 1:
+            return False
+    return True
+
+
+def _shared_macros(r: PromelaRendering) -> list[tuple[str, Atom, str]]:
+    """(macro name, atom, expansion) for the shared atoms, longest expansion first."""
+    found = []
+    for atom in _SHARED:
+        expansion = atom.promela(r, r.site)
+        if expansion not in ("0", "1") and _grouped(expansion):
+            found.append((_ident(atom.name).upper(), atom, expansion))
+    return sorted(found, key=lambda item: -len(item[2]))
+
+
+def _use_macros(text: str, macros: Sequence[tuple[str, Atom, str]]) -> str:
+    for name, _atom, expansion in macros:
+        text = text.replace(expansion, name)
+    return text
 
 
 def _comment(text: str) -> str:
@@ -202,8 +243,12 @@ def _reactions(r: PromelaRendering, instance: int, row: Row) -> tuple[list[str],
     return judge, apply
 
 
-def _step(out: _Writer, r: PromelaRendering, instance: int, number: int, row: Row) -> int | None:
-    """Write the alternative of (row, instance); return the line of its guard (None: never)."""
+def _step(
+    out: _Writer, r: PromelaRendering, instance: int, number: int, row: Row, choice: str
+) -> int | None:
+    """Write the alternative of (row, instance); return the line of its guard (None: never).
+
+    `choice` is a C condition on the run-time choices that must also hold ("" for none)."""
     env = r.env
     machine = env.machines[instance]
     who = env.names[instance]
@@ -224,7 +269,8 @@ def _step(out: _Writer, r: PromelaRendering, instance: int, number: int, row: Ro
     if row.note:
         out.add(f"     {_comment(row.note)}")
     out.lines[-1] += " */"
-    line = out.add(f"  :: d_step {{ {guard} ->")
+    chosen = f"c_expr {{ {choice} }} && " if choice else ""
+    line = out.add(f"  :: d_step {{ {chosen}{guard} ->")
     if instance == CLOCK_AT:
         for timed, deadlines in r.timed:
             out.add(f"      if :: {r.is_in(timed, deadlines)} -> {r.timer(timed)}++ :: else fi;")
@@ -260,16 +306,64 @@ def export_promela(lab: Lab) -> PromelaExport:
     r = PromelaRendering(env)
     checks = lab_checks(model)
     switches = {variant: switch_name(variant) for variant in VARIANT_WITHOUT}
+    variant_numbers = {LAB: 0, **{v: n for n, v in enumerate(switches, start=1)}}
+    always: list[tuple[int, str, str, str]] = []
+    witnesses: list[Numbered] = []
+    goals: list[str] = []
+    for found in checks:
+        prop = found.prop
+        if found.promela is None or found.variant not in variant_numbers:
+            continue
+        if prop.kind == "always":
+            always.append((len(always) + 1, found.variant, prop.name, found.promela(r)))
+        elif prop.kind == "sometimes":
+            witnesses.append(Numbered(len(witnesses) + 1, found.variant, prop.name))
+            goals.append(found.promela(r))
     out = _Writer()
-    variants = ", ".join(f"-D{s} (the {v!r} variant)" for v, s in switches.items())
     out.add("/*")
     out.add(f" * Enhanced HTTP: lab {lab.name!r} with {len(lab.clients)} clients, for Spin.")
     out.add(" * Generated by `ehttp export --promela` from the declarations in model/spec/;")
     out.add(" * do not edit. Encoding: see model/views/promela.py.")
     out.add(f" * Time: a quantum is {QUANTUM_MINUTES} minutes.")
-    out.add(f" * Switches: {variants}; -DWITNESS=k states the k-th sometimes property")
-    out.add(" * as a never claim (listed at the end).")
+    out.add(" *")
+    out.add(" * Run:   spin -a default.pml && gcc -DBFS -DSAFETY -DNOREDUCE -o pan pan.c && ./pan")
+    out.add(" * checks every always property of the lab (assertions) and deadlocks (invalid end")
+    out.add(" * states). Choices, given to spin -a as -D switches or to pan in its environment:")
+    out.add(" *   -DWITNESS=k        or EHTTP_WITNESS=k   look for the k-th sometimes property's")
+    out.add(" *                                           goal instead (an error is its witness)")
+    for variant, number in variant_numbers.items():
+        if number:
+            flag = f"-D{switches[variant]}"
+            out.add(f" *   {flag:18} or EHTTP_VARIANT={number}   the {variant!r} variant")
+    out.add(" *   EHTTP_SKIP=3,5                          leave out always properties 3 and 5")
     out.add(" */")
+    out.add()
+    out.add("#ifndef WITNESS")
+    out.add("#define WITNESS 0")
+    out.add("#endif")
+    for variant, number in variant_numbers.items():
+        if number:
+            out.add(f"#ifdef {switches[variant]}")
+            out.add(f"#define VARIANT {number}")
+            out.add("#endif")
+    out.add("#ifndef VARIANT")
+    out.add("#define VARIANT 0")
+    out.add("#endif")
+    out.add("c_decl {")
+    out.add("  /* the run-time choices; pan reads its environment when it starts */")
+    out.add(f"  int Witness = WITNESS, Variant = VARIANT, Skip[{len(always) + 1}];")
+    out.add("  __attribute__((constructor)) static void ehttp_choices(void) {")
+    out.add("    const char *v;")
+    out.add('    if ((v = getenv("EHTTP_WITNESS")) != NULL) Witness = atoi(v);')
+    out.add('    if ((v = getenv("EHTTP_VARIANT")) != NULL) Variant = atoi(v);')
+    out.add('    for (v = getenv("EHTTP_SKIP"); v != NULL && *v != 0; v++) {')
+    out.add("      int k = atoi(v);")
+    out.add(f"      if (k > 0 && k <= {len(always)}) Skip[k] = 1;")
+    out.add("      while (*v != 0 && *v != ',') v++;")
+    out.add("      if (*v == 0) break;")
+    out.add("    }")
+    out.add("  }")
+    out.add("}")
     out.add()
     for machine in dict.fromkeys(env.machines):
         out.add(f"/* {_comment(machine.name)}: {_comment(machine.title)} */")
@@ -305,48 +399,38 @@ def export_promela(lab: Lab) -> PromelaExport:
         for number, row in enumerate(machine.rows):
             if row.reaction:
                 continue
-            left_out = [v for v, rows in VARIANT_WITHOUT.items() if row.name in rows]
-            for variant in left_out:
-                out.add(f"#ifndef {switches[variant]}")
-            line = _step(out, r, index, number, row)
+            left_out = [
+                n for v, n in variant_numbers.items() if row.name in VARIANT_WITHOUT.get(v, ())
+            ]
+            choice = " && ".join(f"Variant != {n}" for n in left_out)
+            line = _step(out, r, index, number, row, choice)
             if line is not None:
                 steps[line] = (index, number)
-            for _variant in left_out:
-                out.add("#endif")
-    always: list[tuple[int, str, str, str]] = []
-    witnesses: list[Numbered] = []
-    goals: list[str] = []
-    for found in checks:
-        prop = found.prop
-        if found.promela is None or (found.variant != LAB and found.variant not in switches):
-            continue
-        if prop.kind == "always":
-            always.append((len(always) + 1, found.variant, prop.name, found.promela(r)))
-        elif prop.kind == "sometimes":
-            witnesses.append(Numbered(len(witnesses) + 1, found.variant, prop.name))
-            goals.append(found.promela(r))
     assertions: dict[int, int] = {}
     out.add("  /* always properties: each an alternative enabled only where it is violated */")
-    out.add("#ifndef WITNESS")
     for number, variant, _name, _expression in always:
-        out.add(_variant_if(variant, switches))
-        out.add(f"#ifndef SKIP_ALWAYS_{number}")
-        line = out.add(f"  :: d_step {{ !ALWAYS_{number} -> assert(ALWAYS_{number}) }}")
+        v = variant_numbers[variant]
+        line = out.add(
+            f"  :: d_step {{ c_expr {{ Witness == 0 && Variant == {v} && !Skip[{number}] }} && "
+            f"!ALWAYS_{number} -> assert(ALWAYS_{number}) }}"
+        )
         assertions[line] = number
-        out.add("#endif")
-        out.add("#endif")
-    out.add("#endif")
-    out.add("  /* sometimes properties: -DWITNESS=k, an alternative enabled only where it holds */")
+    out.add("  /* sometimes properties: each an alternative enabled only where its goal holds */")
     for witness in witnesses:
-        k = witness.number
-        out.add(f"#if WITNESS == {k}")
-        out.add(_variant_if(witness.variant, switches))
-        out.add(f"  :: d_step {{ SOMETIMES_{k} -> assert(!SOMETIMES_{k}) }}")
-        out.add("#endif")
-        out.add("#endif")
+        k, v = witness.number, variant_numbers[witness.variant]
+        out.add(
+            f"  :: d_step {{ c_expr {{ Witness == {k} && Variant == {v} }} && "
+            f"SOMETIMES_{k} -> assert(!SOMETIMES_{k}) }}"
+        )
     out.add("  od")
     out.add("}")
-    header: list[str] = ["/* the properties, in the order `ehttp check` reports them */"]
+    macros = _shared_macros(r)
+    header: list[str] = ["/* the atoms of the guards that read no instance of their own */"]
+    for at, (name, atom, expansion) in enumerate(macros):
+        header.append(f"/* {_comment(atom.name)}: {_comment(atom.text)} */")
+        header.append(f"#define {name} {_use_macros(expansion, macros[at + 1 :])}")
+    header.append("")
+    header.append("/* the properties, in the order `ehttp check` reports them */")
     for number, variant, name, expression in always:
         where = "" if variant == LAB else f" [{variant}]"
         header.append(f"/* always {number}: {_comment(name)}{where} */")
@@ -357,6 +441,13 @@ def export_promela(lab: Lab) -> PromelaExport:
         header.append(f"#define SOMETIMES_{witness.number} ({expression})")
     header.append("")
     at = process_line - 1
+    out.lines[at:] = [_use_macros(line, macros) for line in out.lines[at:]]
+    header = [
+        _use_macros(line, macros)
+        if line.startswith(("#define ALWAYS", "#define SOMETIMES"))
+        else line
+        for line in header
+    ]
     out.lines[at:at] = header
     shift = len(header)
     steps = {line + shift: action for line, action in steps.items()}
@@ -368,5 +459,5 @@ def export_promela(lab: Lab) -> PromelaExport:
         assertions=assertions,
         always=tuple(Numbered(number, variant, name) for number, variant, name, _ in always),
         witnesses=tuple(witnesses),
-        switches=switches,
+        variants=variant_numbers,
     )

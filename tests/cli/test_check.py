@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -107,3 +108,58 @@ def test_a_missing_lab_file_exits_2(tmp_path: Path) -> None:
     assert result.exit_code == 2
     [line] = result.stderr.splitlines()
     assert "missing.toml: cannot read the file" in line
+
+
+needs_spin = pytest.mark.skipif(
+    shutil.which("spin") is None or shutil.which("gcc") is None,
+    reason="spin or gcc is not installed (CI installs them)",
+)
+
+
+@needs_spin
+def test_engine_spin_prints_spins_figures_and_ehttps_table() -> None:
+    result = run("--engine", "spin")
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert out.startswith("lab 'default': 3 clients; Spin Version 6.")
+    assert ": 21,008 states, 147,772 transitions, diameter 19, " in out.splitlines()[0]
+    assert "variant 'without approval': 8,416 states, 53,944 transitions\n" in out
+    assert "  holds       sometimes     rapid enable/disable leaves no SMS-Issuing" in out
+    assert "  not checked leads-to      mp1: queued certificate work completes" in out
+    assert (
+        "     4. disable enhanced HTTP (site): site: https-or-http+enhanced -> https-or-http; "
+        "mp1: issued -> stranded; dp1: bound -> unbinding\n"
+    ) in out
+    assert out.endswith(
+        "PASS: 15 of 15 properties Spin decides hold; 5 not checked by this engine\n"
+    )
+
+
+@needs_spin
+def test_engine_spin_json_and_bitstate_is_incomplete() -> None:
+    result = run("--engine", "spin", "--bitstate", "--json")
+    assert result.exit_code == 1
+    data = json.loads(result.stdout)
+    assert data["engine"] == "spin" and data["bitstate"] is True and data["complete"] is False
+    verdicts = {p["kind"]: p["verdict"] for p in data["properties"]}
+    assert verdicts["always"] == "unknown" and verdicts["sometimes"] == "holds"
+
+
+def test_engine_spin_without_spin_is_one_line_with_the_install_command(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("PATH", "")
+    result = run("--engine", "spin")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "Error: --engine spin: spin is not installed; install it: apt-get install -y spin gcc\n"
+    )
+
+
+def test_spin_only_options_are_refused_elsewhere() -> None:
+    result = run("--bitstate")
+    assert result.exit_code == 2
+    assert result.stderr == "Error: --bitstate: is accepted only with --engine spin\n"
+    result = run("--engine", "spin", "--max-states", "10")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: --max-states: is not accepted with --engine spin")

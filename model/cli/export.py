@@ -1,0 +1,59 @@
+"""`ehttp export --promela`: the lab's composed model as Promela, for Spin.
+
+Writes `model/views/promela.py`'s text for the lab (the embedded default when `--lab` is not
+given, scaled with `--clients N`) to standard output or, atomically, to `--out FILE`. The committed
+`specs/promela/default.pml` is this command's output for the default lab.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from model.atomic import write_atomic
+from model.cli.common import lab_option, whole_number
+from model.config.schema import Lab
+from model.views.promela import export_promela
+
+__all__ = ["export"]
+
+
+@click.command()
+@lab_option
+@click.option("--promela", is_flag=True, help="Export as Promela (the one format so far).")
+@click.option(
+    "--clients",
+    type=str,
+    callback=whole_number(1),
+    help="Replicate the lab's clients to N clients (scale).",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="File to write (default: standard output).",
+)
+def export(lab: Lab, promela: bool, clients: int | None, out: Path | None) -> None:
+    """Write the lab's composed model for another tool: `--promela` for Spin.
+
+    One ehttp step is one Spin transition; every `always` property is an assertion, the k-th
+    `sometimes` property is selected with -DWITNESS=k, variants with -D switches (see the file's
+    header). Check it with `spin -a FILE && gcc -DBFS -DSAFETY -DNOREDUCE -o pan pan.c && ./pan`.
+    """
+    if not promela:
+        raise click.UsageError("format: none given; use --promela", None)
+    if clients is not None:
+        lab = lab.with_clients(clients)
+    text = export_promela(lab).text
+    if out is None:
+        sys.stdout.write(text)
+        return
+    if out.parent and not out.parent.is_dir():
+        raise click.BadParameter(
+            f"{str(out)!r} is in no existing folder; give a file in an existing folder",
+            param_hint="--out",
+        )
+    write_atomic(out, text.encode("utf-8"))
+    click.echo(f"wrote {out}")

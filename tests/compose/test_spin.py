@@ -1,0 +1,107 @@
+"""Spin as a second checker: it must agree with ehttp's own, figure for figure (CI cross-check).
+
+For the default lab at 1 to 4 clients and every example lab in specs/labs/, Spin's stored states
+and transitions of each variant, the diameter, and each `always`, `sometimes` and deadlock verdict
+with its trace's length must equal `ehttp check --no-symmetry`'s. The comparison is run on
+whatever the declarations say now (no pinned numbers), and it is shown to fail when Spin's model
+differs from ehttp's by one row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from model.compose import spin as engine
+from model.compose.checking import run_checks
+from model.compose.spin import SpinMissing, differences, run_spin, spin_available
+from model.config.labfile import load_lab
+from model.config.schema import Lab
+from model.views.promela import PromelaExport, export_promela
+
+LABS = sorted((Path(__file__).resolve().parents[2] / "specs" / "labs").glob("*.toml"))
+MISSING = spin_available()
+needs_spin = pytest.mark.skipif(
+    MISSING is not None, reason=f"{MISSING} is not installed (CI installs spin and gcc)"
+)
+
+
+def _labs() -> Iterator[tuple[str, Lab]]:
+    default = load_lab(None)
+    for clients in (1, 2, 3, 4):
+        yield f"default-{clients}", default.with_clients(clients)
+    for path in LABS:
+        yield path.stem, load_lab(path)
+
+
+LAB_CASES = dict(_labs())
+
+
+@needs_spin
+@pytest.mark.parametrize("name", sorted(LAB_CASES))
+def test_spin_agrees_with_ehttp(name: str) -> None:
+    lab = LAB_CASES[name]
+    spin = run_spin(lab, cores=1)
+    native = run_checks(lab, symmetry=False)
+    assert spin.complete
+    assert differences(spin, native) == []
+    decided = {p.kind for p in spin.properties}
+    assert "deadlock-free" in decided and "always" in decided
+
+
+def _drop_one_row(export: PromelaExport, row: str, instance: str) -> PromelaExport:
+    """The export with the alternative of (row, instance) never enabled: a one-row difference."""
+    lines = export.text.splitlines()
+    at = next(
+        number
+        for number, (index, row_number) in export.steps.items()
+        if export_names(export)[index] == instance and model_rows(export)[index][row_number] == row
+    )
+    assert lines[at - 1].startswith("  :: d_step { ")
+    lines[at - 1] = lines[at - 1].replace(":: d_step { ", ":: d_step { 0 && ", 1)
+    return replace(export, text="\n".join(lines) + "\n")
+
+
+def export_names(export: PromelaExport) -> tuple[str, ...]:
+    from model.compose.world import Env
+
+    return Env(export.lab).names
+
+
+def model_rows(export: PromelaExport) -> list[list[str]]:
+    from model.compose.world import Env
+
+    return [[row.name for row in m.rows] for m in Env(export.lab).machines]
+
+
+@needs_spin
+@pytest.mark.parametrize(
+    ("row", "instance"),
+    [
+        ("bind the certificate to the IIS Default Web Site on port 443", "mp1"),
+        ("register anonymously (manual approval)", "wg1"),
+    ],
+)
+def test_a_one_row_difference_fails_with_both_figures(
+    row: str, instance: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lab = load_lab(None)
+    monkeypatch.setattr(
+        engine, "export_promela", lambda lab: _drop_one_row(export_promela(lab), row, instance)
+    )
+    spin = run_spin(lab, cores=1)
+    native = run_checks(lab, symmetry=False)
+    found = differences(spin, native)
+    assert found, "a model without one row must not agree"
+    states = next(line for line in found if line.startswith("lab: states: "))
+    assert states.endswith(f", ehttp {native.main.states:,}")
+    assert f"Spin {spin.main().states:,}" in states
+
+
+def test_without_spin_the_engine_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", "")
+    with pytest.raises(SpinMissing, match="spin"):
+        run_spin(load_lab(None))
