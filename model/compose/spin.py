@@ -159,7 +159,7 @@ class SpinReport:
 
         return {
             "engine": "spin",
-            "version": self.version,
+            "spin": self.version,
             "lab": self.lab.name,
             "clients": len(self.lab.clients),
             "states": main.states,
