@@ -5,8 +5,8 @@ rejection reason; exit 1 if any attack is accepted". The catalogue (`model/lab/a
 SEC-1..SEC-5, REG-5 and PRE-1. Each attack runs through `LabDriver.inject` on the lab, or on the
 variant of it the attack names (an HTTPS distribution point, a network access account, enhanced
 HTTP off, a 1802 site); an attack whose hosts or conditions the lab lacks is listed as skipped
-with the reason. Exit 1 also when an attack is refused with another reason than the catalogue's:
-the lab then does not behave as the catalogue says.
+with the reason and the lab key that would enable it. Exit 1 also when an attack is refused with
+another reason than the catalogue's: the lab then does not behave as the catalogue says.
 """
 
 from __future__ import annotations
@@ -47,6 +47,7 @@ class CaseResult:
         """The case as DESIGN's JSON shape (plus the variant it ran on)."""
         return {
             "name": self.attack.name,
+            "family": self.attack.family,
             "what": self.attack.tries,
             "expected": self.attack.expected.value,
             "actual": self.actual,

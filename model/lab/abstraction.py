@@ -28,10 +28,10 @@ from cryptography import x509
 
 from model.compose.world import Env, World
 from model.lab.client import POLICY_INTERVAL
+from model.lab.policy import enhanced_on
 from model.lab.reasons import Accepted
 from model.lab.store import SiteSystemCertificates
 from model.lab.testbed import ConcreteLab
-from model.spec.access import enhanced_in_effect
 from model.spec.binding import STRANDED
 from model.spec.clock import QUANTUM_MINUTES
 
@@ -92,7 +92,7 @@ def _registration_state(lab: ConcreteLab, client: str) -> tuple[str, int]:
     registration = lab.registration_of(client)
     if registration is None:
         return ("pending-approval" if lab.pending_at(client) else "unregistered"), -1
-    enhanced = enhanced_in_effect(lab.site.version, lab.site.enhanced_http)
+    enhanced = enhanced_on(lab.site.version, lab.site.enhanced_http)
     if not (enhanced and registration.regime == "self-signed"):
         return f"registered:{registration.regime}", -1
     deadline = lab.clients[client].reregister_by
@@ -103,7 +103,7 @@ def _registration_state(lab: ConcreteLab, client: str) -> tuple[str, int]:
 
 def _site_state(lab: ConcreteLab) -> str:
     site = lab.site
-    if enhanced_in_effect(site.version, site.enhanced_http):
+    if enhanced_on(site.version, site.enhanced_http):
         return f"{site.client_communication}+enhanced"
     return site.client_communication
 

@@ -13,16 +13,22 @@ Modeling assumption: when enhanced HTTP is turned on, a client registered under 
 regime must re-register within one policy polling cycle (REG-4: default 60 minutes); the client
 keeps that deadline on the lab clock and, at its policy poll, rolls its registration over to a
 fresh key, signing the request with the key on record.
+
+Every request and message carries the lab clock's instant and a nonce derived from the seed, the
+client and a counter (reproducible, never repeated by one client; `model/lab/freshness.py`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from model.config.schema import Client
+from model.lab.clock import LabClock
+from model.lab.directory import computer_account
 from model.lab.domain import Domain
 from model.lab.evidence import (
     Anonymous,
@@ -33,6 +39,7 @@ from model.lab.evidence import (
     RegistrationRequest,
     registration_payload,
 )
+from model.lab.freshness import NONCE_BYTES
 from model.lab.keys import derive_ec_key
 from model.lab.messages import Registration, SignedMessage, sign_message
 from model.lab.pki import EnterprisePki, Issued
@@ -63,12 +70,15 @@ class ClientAgent:
         tenant: Tenant,
         domain: Domain,
         pki: EnterprisePki,
+        clock: LabClock,
     ) -> None:
         self.config = config
         self.name = config.name
         self.dns_name = f"{config.name}.{dns_suffix}"
-        self.account = f"{config.name.upper()}$"
+        self.account = computer_account(config.name)
         self._seed = seed
+        self._clock = clock
+        self._nonces = 0
         self._keys = 0
         self.key = derive_ec_key(seed, f"client:{config.name}:0")
         self._requested = self.key
@@ -98,16 +108,26 @@ class ClientAgent:
         if evidence_method == "pki-certificate":
             if self.certificate is None:
                 raise ValueError(f"method: {self.name} holds no PKI client certificate")
-            key = self.certificate.key
+            held = self.certificate.key
+            if not isinstance(held, ec.EllipticCurvePrivateKey):
+                raise ValueError(f"method: {self.name}'s certificate key is not a P-256 key")
+            key = held
         else:
             self._keys += 1
             key = derive_ec_key(self._seed, f"client:{self.name}:{self._keys}")
         der = public_der(key)
-        payload = registration_payload(self.name, der)
+        sent_at, nonce = self._clock.timestamp(), self.nonce()
+        payload = registration_payload(self.name, der, sent_at, nonce)
         evidence = self._evidence(evidence_method, payload)
         possession = key.sign(payload, ec.ECDSA(hashes.SHA256()))
         self._requested = key
-        return RegistrationRequest(self.name, der, evidence, possession)
+        return RegistrationRequest(self.name, der, evidence, possession, sent_at, nonce)
+
+    def nonce(self) -> bytes:
+        """A fresh nonce: never the same twice for this client and seed."""
+        self._nonces += 1
+        material = f"nonce:{self._seed}:{self.name}:{self._nonces}".encode()
+        return hashlib.sha256(material).digest()[:NONCE_BYTES]
 
     def _evidence(self, method: str, payload: bytes) -> Evidence:
         if method == "anonymous-manual-approval":
@@ -115,15 +135,14 @@ class ClientAgent:
         if method == "active-directory" and self._domain_secret is not None:
             return DomainProof(self.account, Domain.prove(self._domain_secret, payload))
         if method == "azure-ad-device-token" and self.device_id is not None:
-            return DeviceToken(self._tenant.device_token(self.name), self.device_id)
+            return DeviceToken(self._tenant.device_token(self.name))
         if method == "pki-certificate" and self.certificate is not None:
             return ClientCertificate(presented(self.certificate))
         raise ValueError(f"method: {self.name} holds no {method} evidence")
 
     def continuity(self, request: RegistrationRequest) -> bytes:
         """Sign ``request``'s registration payload with the key on record (key rollover)."""
-        payload = registration_payload(request.client, request.public_key_der)
-        return self.key.sign(payload, ec.ECDSA(hashes.SHA256()))
+        return self.key.sign(request.payload(), ec.ECDSA(hashes.SHA256()))
 
     def registered(self, registration: Registration) -> None:
         """Remember the registration the site accepted, and sign with its key from now on."""
@@ -135,4 +154,12 @@ class ClientAgent:
         """A message signed under the client's current registration."""
         if self.registration_id is None:
             raise ValueError(f"client: {self.name} is not registered; register it first")
-        return sign_message(self.key, self.registration_id, self.generation, kind, body)
+        return sign_message(
+            self.key,
+            self.registration_id,
+            self.generation,
+            kind,
+            body,
+            sent_at=self._clock.timestamp(),
+            nonce=self.nonce(),
+        )

@@ -1,7 +1,7 @@
 """The distribution point as an authenticator of content downloads.
 
-Implements the seed's DP table (DP-1, DP-2, DP-3) through `model/spec/access.py`, and SEC-1
-(derived):
+Implements the seed's DP table (DP-1, DP-2, DP-3) through the lab's own transcription of it
+(`model/lab/policy.py`, never `model/spec/access.py`), and SEC-1 (derived):
 no content leaves a distribution point that is not anonymous without an accepted credential. The
 credentials are checked with real cryptography: the network access account by its Scrypt
 derivation (`model/lab/naa.py`), the content access token by its ES256 signature from the SMS Token
@@ -23,12 +23,14 @@ from model.lab.clock import LabClock
 from model.lab.evidence import ClientCertificate, ContentToken, Credential, NaaLogon, NoCredential
 from model.lab.mutants import SERVES_WITHOUT_CREDENTIAL
 from model.lab.naa import NetworkAccessAccount
+from model.lab.policy import dp_accepts, dp_row
 from model.lab.reasons import Accepted, Reason, Refused, Verdict
 from model.lab.tokens import ContentTokenValidator
 from model.lab.trust import verify_client
-from model.spec.access import dp_authentication_methods, dp_type
 
 __all__ = ["DistributionPointServer", "Download"]
+
+_CREDENTIALS = (NoCredential, NaaLogon, ContentToken, ClientCertificate)
 
 
 @dataclass(frozen=True)
@@ -68,8 +70,12 @@ class DistributionPointServer:
 
     def download(self, package: str, credential: Credential) -> Verdict[Download]:
         """Serve ``package`` if ``credential`` is accepted here, or name why not (SEC-1)."""
-        kind = dp_type(self.config.connections, self.config.allow_anonymous)
-        table = dp_authentication_methods(kind, self.site.version, self.site.enhanced_http)
+        kind = dp_row(self.config.connections, self.config.allow_anonymous)
+        table = dp_accepts(kind, self.site.version, self.site.enhanced_http)
+        if not isinstance(credential, _CREDENTIALS):
+            return Refused(
+                Reason.INPUT_MALFORMED, f"{type(credential).__name__} is not a credential"
+            )
         if "none" in table or (
             self._serves_without_credential and isinstance(credential, NoCredential)
         ):

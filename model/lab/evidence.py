@@ -8,7 +8,12 @@ asks the site to register (reference: after registration "the client uses messag
 device identity").
 
 Modeling assumption: a registration request is signed by the key it registers (ECDSA over
-`registration_payload`), and Active Directory evidence is an account's proof over the same payload.
+`registration_payload`), and Active Directory evidence is an account's proof over the same payload;
+the payload names the client, the key, the instant the request was sent and a nonce, so a proof
+made for one client, or one moment, is no proof for another (`model/lab/freshness.py`).
+
+Device token evidence is the token alone: which device it must be for is the site's record of the
+client being registered, never something the request says about itself (issue 11, point 1).
 """
 
 from __future__ import annotations
@@ -54,10 +59,9 @@ class DomainProof:
 
 @dataclass(frozen=True)
 class DeviceToken:
-    """An Azure AD device token for the device id the client claims (Scenario 3)."""
+    """An Azure AD device token (Scenario 3)."""
 
     token: str
-    device_id: str
     method: ClassVar[Method] = "azure-ad-device-token"
 
 
@@ -106,9 +110,10 @@ UserEvidence = DomainProof | UserToken
 Credential = NoCredential | NaaLogon | ContentToken | ClientCertificate
 
 
-def registration_payload(client: str, public_key_der: bytes) -> bytes:
-    """The bytes a registration's proofs cover: the client name and the key to register."""
-    fields = (b"ehttp-register-v1", client.encode(), public_key_der)
+def registration_payload(client: str, public_key_der: bytes, sent_at: int, nonce: bytes) -> bytes:
+    """The bytes a registration's proofs cover: the client name, the key to register, when the
+    request was sent and its nonce (fields already checked by `model.lab.inputs`)."""
+    fields = (b"ehttp-register-v1", client.encode(), public_key_der, str(sent_at).encode(), nonce)
     return b"".join(len(f).to_bytes(4, "big") + f for f in fields)
 
 
@@ -120,3 +125,9 @@ class RegistrationRequest:
     public_key_der: bytes
     evidence: Evidence
     possession: bytes
+    sent_at: int
+    nonce: bytes
+
+    def payload(self) -> bytes:
+        """What the request's proofs cover (`registration_payload`)."""
+        return registration_payload(self.client, self.public_key_der, self.sent_at, self.nonce)

@@ -1,42 +1,49 @@
 """The management point as an authenticator: registration, signed messages, tokens for content.
 
 Implements the seed's MP table (REG-1, REG-2, REG-3, REG-6, MP-1, MP-2, MP-3): which methods a
-management point accepts comes from `model/spec/access.py`; this module checks the evidence itself
-with real cryptography (SEC-2, SEC-5). It keeps each registered client's public key, registration
-generation and signing regime (the regime names of `model/spec/registration.py`), acts on a client
-notification only when its signature verifies against the current registration (SEC-3, REG-5),
-and issues content access tokens under enhanced HTTP (reference "Tokens": "The management point
-issues each client a token").
+management point accepts comes from the lab's own transcription of the table (`model/lab/policy.py`,
+never `model/spec/access.py`, so lockstep fuzzing can catch a mistake in either); this module checks
+the evidence itself with real cryptography (SEC-2, SEC-5) and binds it to the site's record of the
+client it registers (`model/lab/directory.py`): a device token's device id, a domain proof's account
+and a PKI certificate's DNS name must be the record's (issue 11, point 1). It keeps each registered
+client's public key, registration generation and signing regime (the regime names of
+`model/spec/registration.py`), acts on a client notification only when its signature verifies
+against the current registration (SEC-3, REG-5), and issues content access tokens under enhanced
+HTTP (reference "Tokens": "The management point issues each client a token").
 
-A refused input never changes the management point's state.
+A refused input never changes the management point's state, and a malformed one is refused with a
+reason code, never an exception (`model/lab/inputs.py`). Requests and messages must be fresh
+(`model/lab/freshness.py`), and a message's signature covers its kind.
 
 Modeling assumptions: anonymous registrations wait in a pending list and replace nothing until an
 administrator approves them (REG-3), and the regime is fixed at approval; a registration's id is
-derived from the client name and survives re-registration, its generation counts registrations;
-an Active Directory registration must come from the requesting computer's own account; a PKI
-registration registers the certificate's key; a content access token is issued in answer to a
-signed message whose body names the distribution point.
+derived from the client name and survives re-registration, its generation counts registrations; an
+Active Directory registration must come from the requesting computer's own account; a PKI
+registration registers the certificate's key; a content access token is issued in answer to a signed
+message whose body names the distribution point.
 
 Modeling assumption (re-registration at the policy poll, REG-4): the client rolls over to a fresh
 key by a request that proves possession of the new key and is signed by the key on record; the
-registration keeps its approval, the generation counts on and the regime follows the site now.
-This is the registration endpoint's key rollover, not a client message: REG-5's "can't verify the
-client message signature" concerns messages such as notifications, which must be signed under the
-regime in effect.
+registration keeps its approval, the generation counts on and the regime follows the site now. This
+is the registration endpoint's key rollover, not a client message: REG-5's "can't verify the client
+message signature" concerns messages such as notifications, which must be signed under the regime in
+effect.
 """
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from typing import TypeVar
 
 from cryptography import x509
-from cryptography.exceptions import InvalidSignature
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from model.config.schema import ManagementPoint, Site
 from model.lab.clock import LabClock
+from model.lab.directory import ClientRecord
 from model.lab.domain import Domain
 from model.lab.evidence import (
     Anonymous,
@@ -45,21 +52,23 @@ from model.lab.evidence import (
     DomainProof,
     RegistrationRequest,
     UserEvidence,
-    registration_payload,
+    UserToken,
 )
-from model.lab.messages import Regime, Registration, SignedMessage, verify_message
-from model.lab.mutants import KEEPS_OLD_KEY
-from model.lab.reasons import Accepted, Reason, Refused, Verdict
+from model.lab.freshness import ReplayWindow
+from model.lab.inputs import blob, text, whole
+from model.lab.messages import Regime, Registration, SignedMessage, verify_message, well_formed
+from model.lab.mutants import (
+    IGNORES_IDENTITY,
+    KEEPS_OLD_KEY,
+    KIND_UNBOUND,
+    NO_REPLAY_WINDOW,
+    SKIPS_CONTINUITY,
+)
+from model.lab.policy import Exchange, enhanced_on, mp_accepts
+from model.lab.reasons import Accepted, Reason, Refused, Rejected, Verdict
 from model.lab.tokens import AadValidator, ContentTokenIssuer
 from model.lab.trust import verify_client
-from model.spec.access import (
-    Method,
-    enhanced_in_effect,
-    mp_client_package_methods,
-    mp_location_request_methods,
-    mp_registration_methods,
-    mp_user_authorization_methods,
-)
+from model.spec.access import Method
 
 __all__ = [
     "CONTENT_TOKEN_REQUEST",
@@ -69,6 +78,8 @@ __all__ = [
     "registration_id_for",
     "user_payload",
 ]
+
+_T = TypeVar("_T")
 
 NOTIFICATION = "client-notification"
 CONTENT_TOKEN_REQUEST = "content-access-token-request"
@@ -87,6 +98,7 @@ class MpSnapshot:
     pending: tuple[tuple[str, bytes], ...]
     notifications: tuple[tuple[str, bytes], ...]
     tokens_issued: int
+    nonces: tuple[tuple[str, bytes], ...]
 
 
 def _fingerprint(key: ec.EllipticCurvePublicKey) -> bytes:
@@ -106,9 +118,15 @@ class ManagementPointServer:
         pki_roots: tuple[x509.Certificate, ...],
         content_tokens: ContentTokenIssuer,
         clock: LabClock,
+        directory: dict[str, ClientRecord],
         mutants: frozenset[str] = frozenset(),
     ) -> None:
         self._keeps_old_key = KEEPS_OLD_KEY in mutants
+        self._ignores_identity = IGNORES_IDENTITY in mutants
+        self._skips_continuity = SKIPS_CONTINUITY in mutants
+        self._kind_unbound = KIND_UNBOUND in mutants
+        self._directory = directory
+        self._replays = ReplayWindow(disabled=NO_REPLAY_WINDOW in mutants)
         self.config = config
         self.site = site
         self._aad = aad
@@ -124,7 +142,7 @@ class ManagementPointServer:
     @property
     def enhanced(self) -> bool:
         """Whether enhanced HTTP is in effect for this site (SITE-3)."""
-        return enhanced_in_effect(self.site.version, self.site.enhanced_http)
+        return enhanced_on(self.site.version, self.site.enhanced_http)
 
     def configure(self, site: Site) -> None:
         """Take the site's current settings (the site pushes its configuration)."""
@@ -139,7 +157,10 @@ class ManagementPointServer:
         """Whether this management point validates Azure AD tokens."""
         return self._aad is not None
 
-    def _accepts(self, method: Method, table: frozenset[Method], what: str) -> Refused | None:
+    def _accepts(self, method: object, exchange: Exchange, what: str) -> Refused | None:
+        table = mp_accepts(
+            self.config.connections, exchange, self.site.version, self.site.enhanced_http
+        )
         if method in table:
             return None
         return Refused(
@@ -151,50 +172,66 @@ class ManagementPointServer:
 
     def location_request(self) -> Verdict[str]:
         """REG-6: answer a location request with no authentication."""
-        table = mp_location_request_methods(
-            self.config.connections, self.site.version, self.enhanced
-        )
-        return self._accepts("none", table, "location request") or Accepted(self.config.name)
+        return self._accepts("none", "location", "location request") or Accepted(self.config.name)
 
     def client_package(self) -> Verdict[str]:
         """REG-6: hand out the client package with no authentication."""
-        table = mp_client_package_methods(self.config.connections, self.site.version, self.enhanced)
-        return self._accepts("none", table, "client package") or Accepted("ccmsetup")
+        return self._accepts("none", "package", "client package") or Accepted("ccmsetup")
 
     def register(self, request: RegistrationRequest) -> Verdict[Registration]:
         """Register a client from its request, or name why not (SEC-2)."""
-        table = mp_registration_methods(self.config.connections, self.site.version, self.enhanced)
-        refused = self._accepts(request.evidence.method, table, "registration")
+        try:
+            return Accepted(self._register(request))
+        except Rejected as error:
+            return Refused.of(error)
+
+    def _register(self, request: RegistrationRequest) -> Registration:
+        _well_formed_request(request)
+        refused = self._accepts(request.evidence.method, "registration", "registration")
         if refused is not None:
-            return refused
+            raise Rejected(refused.reason, refused.detail)
         key = _possessed_key(request)
-        if isinstance(key, Refused):
-            return key
-        payload = registration_payload(request.client, request.public_key_der)
-        checked = self._check_evidence(request, payload, key)
-        if checked is not None:
-            return checked
-        return Accepted(self._record(request, key))
+        self._fresh(registration_id_for(request.client), request.sent_at, request.nonce)
+        self._check_evidence(request, key)
+        registration = self._record(request, key)
+        self._remember(registration_id_for(request.client), request.sent_at, request.nonce)
+        return registration
+
+    def _fresh(self, sender: str, sent_at: int, nonce: bytes) -> None:
+        stale = self._replays.check(sender, sent_at, nonce, self._clock.timestamp())
+        if stale is not None:
+            raise Rejected(stale.reason, stale.detail)
+
+    def _remember(self, sender: str, sent_at: int, nonce: bytes) -> None:
+        self._replays.remember(sender, sent_at, nonce, self._clock.timestamp())
 
     def reregister(self, request: RegistrationRequest, continuity: bytes) -> Verdict[Registration]:
         """Roll a registered client over to the key in ``request`` (REG-4, policy poll).
 
         ``continuity`` is the registration payload signed with the key on record.
         """
+        try:
+            return Accepted(self._reregister(request, continuity))
+        except Rejected as error:
+            return Refused.of(error)
+
+    def _reregister(self, request: RegistrationRequest, continuity: bytes) -> Registration:
+        _well_formed_request(request)
+        blob(continuity, "continuity", Reason.INPUT_MALFORMED)
         registration_id = registration_id_for(request.client)
         current = self.registrations.get(registration_id)
         if current is None:
-            return Refused(Reason.MSG_UNREGISTERED, f"{request.client} is not registered here")
+            raise Rejected(Reason.MSG_UNREGISTERED, f"{request.client} is not registered here")
         key = _possessed_key(request)
-        if isinstance(key, Refused):
-            return key
-        payload = registration_payload(request.client, request.public_key_der)
-        try:
-            current.public_key.verify(continuity, payload, ec.ECDSA(hashes.SHA256()))
-        except InvalidSignature:
-            return Refused(
-                Reason.MSG_BAD_SIGNATURE, f"rollover not signed by {request.client}'s key on record"
-            )
+        if not self._skips_continuity:
+            try:
+                current.public_key.verify(continuity, request.payload(), ec.ECDSA(hashes.SHA256()))
+            except InvalidSignature:
+                raise Rejected(
+                    Reason.REG_ROLLOVER_NOT_CONTINUOUS,
+                    f"rollover not signed by {request.client}'s key on record",
+                ) from None
+        self._fresh(registration_id, request.sent_at, request.nonce)
         regime: Regime = "pki" if current.regime == "pki" else self._regime("active-directory")
         renewed = Registration(
             current.client,
@@ -205,43 +242,64 @@ class ManagementPointServer:
             True,
         )
         self.registrations[registration_id] = renewed
-        return Accepted(renewed)
+        self._remember(registration_id, request.sent_at, request.nonce)
+        return renewed
 
-    def _check_evidence(
-        self, request: RegistrationRequest, payload: bytes, key: ec.EllipticCurvePublicKey
-    ) -> Refused | None:
+    def _record_of(self, client: str) -> ClientRecord | None:
+        """The site's record of ``client``; None when the `IGNORES_IDENTITY` mutant is on."""
+        if self._ignores_identity:
+            return None
+        record = self._directory.get(client)
+        if record is None:
+            raise Rejected(
+                Reason.REG_UNKNOWN_CLIENT,
+                f"the site has no record of a client named {client!r}; evidence proves a "
+                "recorded client's identity only",
+            )
+        return record
+
+    def _check_evidence(self, request: RegistrationRequest, key: ec.EllipticCurvePublicKey) -> None:
         evidence = request.evidence
         if isinstance(evidence, Anonymous):
-            return None
+            return
+        record = self._record_of(request.client)
         if isinstance(evidence, DomainProof):
-            account = f"{request.client.upper()}$"
-            if evidence.account != account:
-                return Refused(Reason.AD_BAD_PROOF, f"{evidence.account} is not {account}")
-            verdict = self._domain.verify(account, payload, evidence.proof)
-            return verdict if isinstance(verdict, Refused) else None
+            account = text(evidence.account, "account", Reason.AD_BAD_PROOF)
+            blob(evidence.proof, "proof", Reason.AD_BAD_PROOF)
+            if record is not None and account != record.account:
+                raise Rejected(
+                    Reason.AD_ACCOUNT_MISMATCH,
+                    f"proof is from {account!r}; {request.client}'s account is {record.account!r}",
+                )
+            _raise(self._domain.verify(account, request.payload(), evidence.proof))
+            return
         if isinstance(evidence, DeviceToken):
             if self._aad is None:
-                return Refused(Reason.METHOD_NOT_ACCEPTED, "the site is not onboarded to Azure AD")
-            identity = self._aad.validate(evidence.token, "device")
-            if isinstance(identity, Refused):
-                return identity
-            if identity.value.subject != evidence.device_id:
-                return Refused(
+                raise Rejected(Reason.METHOD_NOT_ACCEPTED, "the site is not onboarded to Azure AD")
+            identity = _raise(self._aad.validate(evidence.token, "device"))
+            if record is not None and identity.subject != record.device_id:
+                raise Rejected(
                     Reason.TOKEN_DEVICE_MISMATCH,
-                    f"token is for device {identity.value.subject}, not {evidence.device_id}",
+                    f"token is for device {identity.subject}; {request.client}'s record has "
+                    f"{record.device_id}",
                 )
-            return None
-        return self._check_certificate(evidence, key)
+            return
+        self._check_certificate(evidence, key, record)
 
     def _check_certificate(
-        self, evidence: ClientCertificate, key: ec.EllipticCurvePublicKey
-    ) -> Refused | None:
-        verdict = verify_client(evidence.chain, self._pki_roots, self._clock.now())
-        if isinstance(verdict, Refused):
-            return verdict
+        self,
+        evidence: ClientCertificate,
+        key: ec.EllipticCurvePublicKey,
+        record: ClientRecord | None,
+    ) -> None:
+        names = _raise(verify_client(evidence.chain, self._pki_roots, self._clock.now()))
         if evidence.chain[0].public_key() != key:
-            return Refused(Reason.CERT_KEY_MISMATCH, "registered key is not the certificate's key")
-        return None
+            raise Rejected(Reason.CERT_KEY_MISMATCH, "registered key is not the certificate's key")
+        if record is not None and record.dns_name not in names:
+            raise Rejected(
+                Reason.CERT_CLIENT_MISMATCH,
+                f"certificate names {list(names)}; {record.name}'s record is {record.dns_name}",
+            )
 
     def _regime(self, method: Method) -> Regime:
         if method == "pki-certificate":
@@ -270,6 +328,8 @@ class ManagementPointServer:
 
     def approve(self, client: str) -> Verdict[Registration]:
         """The administrator approves a pending client (REG-3); its regime is set now."""
+        if not isinstance(client, str) or not client:
+            return Refused(Reason.INPUT_MALFORMED, f"client: {client!r} is not a name")
         registration_id = registration_id_for(client)
         pending = self.pending.get(registration_id)
         if pending is None:
@@ -288,17 +348,39 @@ class ManagementPointServer:
         return Accepted(approved)
 
     def verify(self, message: SignedMessage) -> Verdict[Registration]:
-        """Verify a signed client message against the sender's current registration (SEC-3)."""
-        registration = self.registrations.get(message.registration_id) or self.pending.get(
-            message.registration_id
+        """Verify a signed client message against the sender's current registration (SEC-3).
+
+        Verifying is not acting: the message's nonce is not spent here.
+        """
+        try:
+            checked = well_formed(message)
+        except Rejected as error:
+            return Refused.of(error)
+        registration = self.registrations.get(checked.registration_id) or self.pending.get(
+            checked.registration_id
         )
-        return verify_message(message, registration, self.enhanced)
+        verdict = verify_message(
+            checked, registration, self.enhanced, kind_unbound=self._kind_unbound
+        )
+        if isinstance(verdict, Refused):
+            return verdict
+        stale = self._replays.check(
+            checked.registration_id, checked.sent_at, checked.nonce, self._clock.timestamp()
+        )
+        return verdict if stale is None else stale
+
+    def _act_on(self, message: SignedMessage, kind: str) -> Verdict[Registration]:
+        """Verify ``message`` as a ``kind`` message and spend its nonce if it verifies."""
+        if isinstance(message, SignedMessage) and message.kind != kind:
+            return Refused(Reason.MSG_WRONG_KIND, f"kind {message.kind!r}, expected {kind}")
+        verdict = self.verify(message)
+        if isinstance(verdict, Accepted):
+            self._remember(message.registration_id, message.sent_at, message.nonce)
+        return verdict
 
     def notify(self, message: SignedMessage) -> Verdict[str]:
         """Act on a client notification only if its signature verifies (SEC-3, REG-5)."""
-        if message.kind != NOTIFICATION:
-            return Refused(Reason.MSG_MALFORMED, f"kind {message.kind!r}, expected {NOTIFICATION}")
-        verdict = self.verify(message)
+        verdict = self._act_on(message, NOTIFICATION)
         if isinstance(verdict, Refused):
             return verdict
         self.notifications.append((verdict.value.client, message.body))
@@ -306,36 +388,36 @@ class ManagementPointServer:
 
     def content_token(self, message: SignedMessage) -> Verdict[str]:
         """Issue a content access token for the DP named in a signed request (DP-2, DP-3)."""
-        if message.kind != CONTENT_TOKEN_REQUEST:
-            return Refused(
-                Reason.MSG_MALFORMED, f"kind {message.kind!r}, expected {CONTENT_TOKEN_REQUEST}"
-            )
         if not self.enhanced:
             return Refused(Reason.CAT_NOT_AVAILABLE, "content access tokens need enhanced HTTP")
-        verdict = self.verify(message)
+        if isinstance(message, SignedMessage) and isinstance(message.body, bytes):
+            try:
+                text(message.body.decode("ascii"), "body", Reason.MSG_MALFORMED)
+            except (UnicodeDecodeError, Rejected):
+                return Refused(Reason.MSG_MALFORMED, "body is not a distribution point name")
+        verdict = self._act_on(message, CONTENT_TOKEN_REQUEST)
         if isinstance(verdict, Refused):
             return verdict
-        try:
-            distribution_point = message.body.decode("ascii")
-        except UnicodeDecodeError:
-            return Refused(Reason.MSG_MALFORMED, "body is not a distribution point name")
         self.tokens_issued += 1
+        distribution_point = message.body.decode("ascii")
         return Accepted(
             self._content_tokens.issue(verdict.value.registration_id, distribution_point)
         )
 
     def authorize_user(self, evidence: UserEvidence) -> Verdict[str]:
         """MP-3: authorize a user for user-targeted policy, or name why not."""
-        table = mp_user_authorization_methods(
-            self.config.connections, self.site.version, self.enhanced
-        )
-        refused = self._accepts(evidence.method, table, "user authorization")
+        if not isinstance(evidence, (DomainProof, UserToken)):
+            return Refused(Reason.INPUT_MALFORMED, f"{type(evidence).__name__} is not evidence")
+        refused = self._accepts(evidence.method, "user-authorization", "user authorization")
         if refused is not None:
             return refused
         if isinstance(evidence, DomainProof):
-            return self._domain.verify(
-                evidence.account, user_payload(evidence.account), evidence.proof
-            )
+            try:
+                account = text(evidence.account, "account", Reason.AD_BAD_PROOF)
+                blob(evidence.proof, "proof", Reason.AD_BAD_PROOF)
+            except Rejected as error:
+                return Refused.of(error)
+            return self._domain.verify(account, user_payload(account), evidence.proof)
         if self._aad is None:
             return Refused(Reason.METHOD_NOT_ACCEPTED, "the site is not onboarded to Azure AD")
         identity = self._aad.validate(evidence.token, "user")
@@ -365,22 +447,49 @@ class ManagementPointServer:
             ),
             tuple(self.notifications),
             self.tokens_issued,
+            self._replays.snapshot(),
         )
 
 
-def _possessed_key(request: RegistrationRequest) -> ec.EllipticCurvePublicKey | Refused:
+_EVIDENCE = (Anonymous, DomainProof, DeviceToken, ClientCertificate)
+
+
+def _well_formed_request(request: object) -> RegistrationRequest:
+    """``request`` if every field has its type and bounds; else `Rejected` (INPUT_MALFORMED)."""
+    malformed = Reason.INPUT_MALFORMED
+    if not isinstance(request, RegistrationRequest):
+        raise Rejected(malformed, f"{type(request).__name__} is not a registration request")
+    text(request.client, "client", malformed)
+    blob(request.public_key_der, "public_key_der", malformed)
+    blob(request.possession, "possession", malformed)
+    whole(request.sent_at, "sent_at", malformed)
+    blob(request.nonce, "nonce", malformed)
+    if not isinstance(request.evidence, _EVIDENCE):
+        raise Rejected(malformed, f"evidence: {type(request.evidence).__name__} is not evidence")
+    return request
+
+
+def _raise(verdict: Verdict[_T]) -> _T:
+    """The accepted value, or the refusal raised as `Rejected`."""
+    if isinstance(verdict, Refused):
+        raise Rejected(verdict.reason, verdict.detail)
+    return verdict.value
+
+
+def _possessed_key(request: RegistrationRequest) -> ec.EllipticCurvePublicKey:
     """The key a request asks to register, if the request proves possession of it."""
     try:
         key = serialization.load_der_public_key(request.public_key_der)
-    except ValueError:
-        return Refused(Reason.REG_BAD_PROOF_OF_POSSESSION, "public key is not DER SPKI")
+    except (ValueError, UnsupportedAlgorithm):
+        raise Rejected(Reason.REG_BAD_PROOF_OF_POSSESSION, "public key is not DER SPKI") from None
     if not isinstance(key, ec.EllipticCurvePublicKey):
-        return Refused(Reason.REG_BAD_PROOF_OF_POSSESSION, "public key is not an EC key")
-    payload = registration_payload(request.client, request.public_key_der)
+        raise Rejected(Reason.REG_BAD_PROOF_OF_POSSESSION, "public key is not an EC key")
     try:
-        key.verify(request.possession, payload, ec.ECDSA(hashes.SHA256()))
+        key.verify(request.possession, request.payload(), ec.ECDSA(hashes.SHA256()))
     except InvalidSignature:
-        return Refused(Reason.REG_BAD_PROOF_OF_POSSESSION, "request not signed by its key")
+        raise Rejected(
+            Reason.REG_BAD_PROOF_OF_POSSESSION, "request not signed by its key"
+        ) from None
     return key
 
 

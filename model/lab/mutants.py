@@ -1,8 +1,10 @@
 """Named faults that can be switched on in the concrete lab, to show the checks can fail.
 
 Each mutant breaks one guarantee of the requirement catalogue (SEC-5 token algorithms, SEC-1 the
-DP table, CERT-4 the workaround, SEC-3 the current registration's key) at one place in the lab's
-own code path: the component is built with the switch and tests it where the real decision is
+DP table, CERT-4 the workaround, SEC-3 the current registration's key) or removes one of the
+hostile-client checks of issue 11 (identity binding, rollover continuity, message kind, freshness,
+token lifetime, token revocation when enhanced HTTP is turned off) at one place in the lab's own
+code path: the component is built with the switch and tests it where the real decision is
 made. A mutant is observable when an attack of the catalogue is accepted or when the lab's
 abstraction departs from the abstract model (DESIGN "Concrete lab"; `tests/test_lab_mutants.py`).
 """
@@ -11,10 +13,16 @@ from __future__ import annotations
 
 __all__ = [
     "ALG_NONE",
+    "IGNORES_IDENTITY",
+    "IGNORES_LIFETIME",
     "KEEPS_OLD_KEY",
+    "KEEPS_TOKENS",
+    "KIND_UNBOUND",
     "MUTANTS",
     "NEVER_REBINDS",
+    "NO_REPLAY_WINDOW",
     "SERVES_WITHOUT_CREDENTIAL",
+    "SKIPS_CONTINUITY",
     "mutant_set",
 ]
 
@@ -22,6 +30,12 @@ ALG_NONE = "mp-accepts-alg-none"
 SERVES_WITHOUT_CREDENTIAL = "dp-serves-without-credential"
 NEVER_REBINDS = "mp-never-rebinds"
 KEEPS_OLD_KEY = "mp-keeps-old-key"
+IGNORES_IDENTITY = "mp-ignores-identity-binding"
+SKIPS_CONTINUITY = "mp-skips-rollover-continuity"
+KIND_UNBOUND = "mp-ignores-message-kind"
+NO_REPLAY_WINDOW = "mp-no-replay-window"
+IGNORES_LIFETIME = "dp-ignores-token-lifetime"
+KEEPS_TOKENS = "dp-keeps-tokens-after-disabling"
 
 MUTANTS: dict[str, str] = {
     ALG_NONE: "the management point accepts Azure AD tokens with alg=none (breaks SEC-5)",
@@ -33,6 +47,28 @@ MUTANTS: dict[str, str] = {
     ),
     KEEPS_OLD_KEY: (
         "the management point keeps a client's old key when it re-registers (breaks SEC-3)"
+    ),
+    IGNORES_IDENTITY: (
+        "the management point checks evidence without comparing it with the record of the "
+        "client it registers (breaks SEC-2)"
+    ),
+    SKIPS_CONTINUITY: (
+        "the management point rolls a registration over without the key on record's signature "
+        "(breaks SEC-2, SEC-3)"
+    ),
+    KIND_UNBOUND: (
+        "the management point takes a signature made for one message kind for another "
+        "(breaks SEC-3)"
+    ),
+    NO_REPLAY_WINDOW: (
+        "the management point accepts a signed request or message again, or late (breaks SEC-3)"
+    ),
+    IGNORES_LIFETIME: (
+        "the distribution point accepts a content access token past its lifetime (breaks SEC-1)"
+    ),
+    KEEPS_TOKENS: (
+        "the distribution point still accepts content access tokens issued before enhanced "
+        "HTTP was turned off (breaks SEC-1)"
     ),
 }
 """Every mutant by name, with the fault it introduces."""

@@ -8,6 +8,11 @@ The stored derivation is made once per (user, secret, seed) in a process and sha
 built for them, as a real DP keeps what the administrator entered rather than deriving it again;
 a presented secret is still derived afresh on every check.
 
+The derivation's input is the secret's UTF-8 bytes with their length in front: Scrypt keys
+HMAC-SHA256 with the password, and HMAC pads a short key with zero bytes, so without the length a
+secret and the same secret with trailing NULs would derive alike (issue 11, point 6). The user
+name is compared exactly; a user or secret that is not valid text is refused, never an exception.
+
 Modeling assumption: Windows authentication is reduced to a user name and a secret; the Scrypt
 cost (n = 2**12, r = 8, p = 1) is a lab setting chosen to keep steps fast, not a recommendation.
 """
@@ -21,6 +26,7 @@ from dataclasses import dataclass
 
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
+from model.lab.inputs import MAX_TEXT
 from model.lab.reasons import Accepted, Reason, Refused, Verdict
 
 __all__ = ["NetworkAccessAccount", "derive"]
@@ -29,8 +35,10 @@ _N, _R, _P, _LENGTH = 2**12, 8, 1, 32
 
 
 def derive(secret: str, salt: bytes) -> bytes:
-    """The Scrypt derivation of ``secret`` with ``salt``."""
-    return Scrypt(salt=salt, length=_LENGTH, n=_N, r=_R, p=_P).derive(secret.encode())
+    """The Scrypt derivation of ``secret`` (length-prefixed UTF-8) with ``salt``."""
+    encoded = secret.encode("utf-8")
+    password = len(encoded).to_bytes(4, "big") + encoded
+    return Scrypt(salt=salt, length=_LENGTH, n=_N, r=_R, p=_P).derive(password)
 
 
 @functools.cache
@@ -54,8 +62,15 @@ class NetworkAccessAccount:
         salt, derived = _stored(user, secret, seed)
         return cls(user, salt, derived)
 
-    def check(self, user: str, secret: str) -> Verdict[str]:
+    def check(self, user: object, secret: object) -> Verdict[str]:
         """Accept ``user``/``secret`` only if they are this account's."""
+        for field, value in (("user", user), ("secret", secret)):
+            if not _text(value):
+                return Refused(
+                    Reason.NAA_WRONG_SECRET if field == "secret" else Reason.NAA_UNKNOWN_ACCOUNT,
+                    f"{field}: not text of 1..{MAX_TEXT} valid Unicode characters",
+                )
+        assert isinstance(user, str) and isinstance(secret, str)
         if not hmac.compare_digest(user.encode(), self.user.encode()):
             return Refused(
                 Reason.NAA_UNKNOWN_ACCOUNT, f"{user!r} is not the network access account"
@@ -63,3 +78,13 @@ class NetworkAccessAccount:
         if not hmac.compare_digest(derive(secret, self.salt), self.derived):
             return Refused(Reason.NAA_WRONG_SECRET, f"wrong secret for {user!r}")
         return Accepted(user)
+
+
+def _text(value: object) -> bool:
+    if not isinstance(value, str) or not 0 < len(value) <= MAX_TEXT:
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from model.lab.clock import LabClock
@@ -39,6 +39,7 @@ __all__ = [
     "Authority",
     "EnterprisePki",
     "Issued",
+    "PrivateKey",
     "SiteAuthority",
 ]
 
@@ -48,6 +49,9 @@ TOKEN_SIGNING_NAME = "SMS Token Signing Certificate"
 ENTERPRISE_ROOT_NAME = "Contoso Enterprise Root CA"
 SERVER_AUTH = ExtendedKeyUsageOID.SERVER_AUTH
 CLIENT_AUTH = ExtendedKeyUsageOID.CLIENT_AUTH
+
+PrivateKey = ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey
+"""A certificate's key: the lab issues P-256 keys; an attacker's certificate may hold RSA."""
 
 _ROOT_LIFETIME = dt.timedelta(days=3650)
 _LEAF_LIFETIME = dt.timedelta(days=365)
@@ -59,7 +63,7 @@ class Issued:
     """A certificate with its private key and the intermediates between it and its root."""
 
     certificate: x509.Certificate
-    key: ec.EllipticCurvePrivateKey
+    key: PrivateKey
     intermediates: tuple[x509.Certificate, ...] = ()
 
     @property
@@ -131,9 +135,16 @@ class Authority:
         usages: Sequence[x509.ObjectIdentifier] = (SERVER_AUTH,),
         not_before: dt.datetime | None = None,
         not_after: dt.datetime | None = None,
+        key: PrivateKey | None = None,
+        common_name_only: bool = False,
     ) -> Issued:
-        """Issue an end-entity certificate; each call gets a fresh serial number."""
-        key = derive_ec_key(self._seed, f"{self._label}:{key_label}")
+        """Issue an end-entity certificate; each call gets a fresh serial number.
+
+        ``key`` replaces the P-256 key derived from ``key_label`` (an attacker's weak key);
+        ``common_name_only`` leaves out subjectAltName (a name only in the subject's CN).
+        """
+        if key is None:
+            key = derive_ec_key(self._seed, f"{self._label}:{key_label}")
         self._serials += 1
         start = not_before if not_before is not None else self._clock.start - _BACKDATE
         end = not_after if not_after is not None else start + _LEAF_LIFETIME
@@ -157,7 +168,7 @@ class Authority:
         )
         if usages:
             builder = builder.add_extension(x509.ExtendedKeyUsage(list(usages)), critical=False)
-        if dns_names:
+        if dns_names and not common_name_only:
             builder = builder.add_extension(
                 x509.SubjectAlternativeName([x509.DNSName(n) for n in dns_names]), critical=False
             )

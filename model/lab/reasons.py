@@ -4,7 +4,7 @@ Every rejection the concrete lab makes names one `Reason`, so that tests and the
 compare enum members, never message text (DESIGN "Concrete lab": bad input "is rejected with a
 reason, never with a crash"). Reasons group by the requirement they defend: tokens (SEC-5),
 certificates and TLS (SEC-4), signed client messages (SEC-3, REG-5), content access (SEC-1, DP-1..3)
-and registration (SEC-2, REG-1..3).
+and registration (SEC-2, REG-1..3); `specs/threat-model.md` says what each one defends.
 """
 
 from __future__ import annotations
@@ -34,16 +34,20 @@ class Reason(enum.Enum):
     TOKEN_WRONG_TYPE = "token-wrong-type"
     TOKEN_MISSING_DEVICE_ID = "token-missing-device-id"
     TOKEN_DEVICE_MISMATCH = "token-device-mismatch"
+    TOKEN_UNSUPPORTED_HEADER = "token-unsupported-header"
     CAT_FORGED = "cat-forged"
     CAT_EXPIRED = "cat-expired"
     CAT_WRONG_DP = "cat-wrong-dp"
     CAT_NOT_AVAILABLE = "cat-not-available"
+    CAT_REVOKED = "cat-revoked"
     CERT_UNTRUSTED = "cert-untrusted"
     CERT_EXPIRED = "cert-expired"
     CERT_WRONG_NAME = "cert-wrong-name"
     CERT_WRONG_USAGE = "cert-wrong-usage"
     CERT_ISSUER_NOT_CA = "cert-issuer-not-ca"
     CERT_KEY_MISMATCH = "cert-key-mismatch"
+    CERT_CLIENT_MISMATCH = "cert-client-mismatch"
+    CERT_WEAK_KEY = "cert-weak-key"
     TLS_NO_BINDING = "tls-no-binding"
     TLS_HANDSHAKE_FAILED = "tls-handshake-failed"
     MSG_MALFORMED = "msg-malformed"
@@ -52,13 +56,20 @@ class Reason(enum.Enum):
     MSG_PENDING_APPROVAL = "msg-pending-approval"
     MSG_STALE_REGISTRATION = "msg-stale-registration"
     MSG_REGIME_MISMATCH = "msg-regime-mismatch"
+    MSG_NOT_FRESH = "msg-not-fresh"
+    MSG_REPLAYED = "msg-replayed"
+    MSG_WRONG_KIND = "msg-wrong-kind"
     NAA_NOT_CONFIGURED = "naa-not-configured"
     NAA_WRONG_SECRET = "naa-wrong-secret"
     NAA_UNKNOWN_ACCOUNT = "naa-unknown-account"
     AD_UNKNOWN_ACCOUNT = "ad-unknown-account"
     AD_BAD_PROOF = "ad-bad-proof"
+    AD_ACCOUNT_MISMATCH = "ad-account-mismatch"
     REG_BAD_PROOF_OF_POSSESSION = "reg-bad-proof-of-possession"
     REG_NOT_PENDING = "reg-not-pending"
+    REG_UNKNOWN_CLIENT = "reg-unknown-client"
+    REG_ROLLOVER_NOT_CONTINUOUS = "reg-rollover-not-continuous"
+    INPUT_MALFORMED = "input-malformed"
     METHOD_NOT_ACCEPTED = "method-not-accepted"
 
 

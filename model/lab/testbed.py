@@ -25,17 +25,24 @@ from cryptography import x509
 from model.config.schema import ClientCommunication, DistributionPoint, Lab, ManagementPoint, Site
 from model.lab.client import POLICY_INTERVAL, ClientAgent
 from model.lab.clock import LabClock
+from model.lab.directory import directory_of
 from model.lab.domain import Domain
 from model.lab.dp import DistributionPointServer, Download
 from model.lab.messages import Registration
 from model.lab.mp import NOTIFICATION, ManagementPointServer, MpSnapshot, registration_id_for
 from model.lab.naa import NetworkAccessAccount
 from model.lab.pki import EnterprisePki, SiteAuthority
+from model.lab.policy import enhanced_on
 from model.lab.reasons import Accepted, Refused, Verdict
 from model.lab.store import CertificateManager, ManagerSnapshot, SiteSystemCertificates
 from model.lab.tenant import Tenant
-from model.lab.tokens import AadValidator, ContentTokenIssuer, ContentTokenValidator
-from model.spec.access import Method, enhanced_in_effect
+from model.lab.tokens import (
+    AadValidator,
+    ContentTokenIssuer,
+    ContentTokenValidator,
+    EnhancedPeriod,
+)
+from model.spec.access import Method
 
 __all__ = ["DNS_SUFFIX", "NAA_USER", "SITE_CODE", "ConcreteLab", "LabSnapshot"]
 
@@ -79,7 +86,13 @@ class ConcreteLab:
         naa = NetworkAccessAccount.configure(NAA_USER, self.naa_secret, seed)
         aad = self._aad_validator() if site.azure_ad_onboarded else None
         pki_roots = (self.pki.certificate,)
-        issuer = ContentTokenIssuer(self.authority.token_signing, SITE_CODE, self.clock)
+        self.period = EnhancedPeriod()
+        issuer = ContentTokenIssuer(
+            self.authority.token_signing, SITE_CODE, self.clock, self.period
+        )
+        directory = directory_of(
+            lab.clients, DNS_SUFFIX, {c.name: self.tenant.device_id(c.name) for c in lab.clients}
+        )
         self.management_points = {
             mp.name: ManagementPointServer(
                 mp,
@@ -89,6 +102,7 @@ class ConcreteLab:
                 pki_roots=pki_roots,
                 content_tokens=issuer,
                 clock=self.clock,
+                directory=directory,
                 mutants=mutants,
             )
             for mp in lab.management_points
@@ -99,7 +113,12 @@ class ConcreteLab:
                 site,
                 naa=naa,
                 content_tokens=ContentTokenValidator(
-                    self.authority.token_signing.certificate, SITE_CODE, dp.name, self.clock
+                    self.authority.token_signing.certificate,
+                    SITE_CODE,
+                    dp.name,
+                    self.clock,
+                    self.period,
+                    mutants=mutants,
                 ),
                 pki_roots=pki_roots,
                 clock=self.clock,
@@ -123,12 +142,12 @@ class ConcreteLab:
         self.certificates = CertificateManager(
             self.authority,
             systems,
-            enhanced=enhanced_in_effect(site.version, site.enhanced_http),
+            enhanced=enhanced_on(site.version, site.enhanced_http),
             clock=self.clock,
             mutants=mutants,
         )
         self.clients = {
-            c.name: ClientAgent(c, seed, DNS_SUFFIX, self.tenant, self.domain, self.pki)
+            c.name: ClientAgent(c, seed, DNS_SUFFIX, self.tenant, self.domain, self.pki, self.clock)
             for c in lab.clients
         }
 
@@ -149,8 +168,11 @@ class ConcreteLab:
         """The administrator turns enhanced HTTP on or off (SITE-1, CERT-1, CERT-3, REG-4).
 
         Turning it on gives every client registered under the self-signed regime one policy
-        cycle to re-register; turning it off cancels those pending re-registrations.
+        cycle to re-register; turning it off cancels those pending re-registrations and revokes
+        the content access tokens issued so far (`model.lab.tokens.EnhancedPeriod`).
         """
+        if not on and self.site.enhanced_http:
+            self.period.end()
         self._configure(replace(self.site, enhanced_http=on))
         if on:
             self.certificates.enable()

@@ -13,7 +13,11 @@ on the next connection, as Windows' TLS stack does; every connection is still a 
 the BIO pair. A session resumes only on the server context that created it, that is while the same
 certificate and key stay bound: after a rebind, a removal, or with an impostor's certificate, the
 server does not know the session, the handshake is a full one and the client verifies the served
-chain and name again. The handshakes are TLS 1.2, whose session IDs resume within the handshake
+chain and name again. The client reads names from subjectAltName only
+(`hostname_checks_common_name` off), and a served certificate is held to the key policy of path
+validation (`model.lab.trust.key_refusal`) before the server context loads it; a certificate that
+OpenSSL still won't load is a refused handshake, not an exception (issue 11, point 5). The
+handshakes are TLS 1.2, whose session IDs resume within the handshake
 itself (a TLS 1.3 ticket arrives only after it).
 """
 
@@ -31,6 +35,7 @@ from cryptography.hazmat.primitives import serialization
 
 from model.lab.pki import Issued
 from model.lab.reasons import Accepted, Reason, Refused, Verdict
+from model.lab.trust import key_refusal
 
 __all__ = ["HANDSHAKES", "handshake"]
 
@@ -41,6 +46,7 @@ _VERIFY_REASONS = {
     24: Reason.CERT_ISSUER_NOT_CA,
     26: Reason.CERT_WRONG_USAGE,
     62: Reason.CERT_WRONG_NAME,
+    79: Reason.CERT_ISSUER_NOT_CA,  # X509_V_ERR_INVALID_CA (OpenSSL 3)
 }
 
 
@@ -69,6 +75,7 @@ def _client_context(roots_pem: str) -> ssl.SSLContext:
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     context.minimum_version = context.maximum_version = ssl.TLSVersion.TLSv1_2
     context.check_hostname = True
+    context.hostname_checks_common_name = False
     context.verify_mode = ssl.CERT_REQUIRED
     context.load_verify_locations(cadata=roots_pem)
     return context
@@ -95,12 +102,17 @@ def handshake(bound: Issued | None, name: str, roots: Sequence[x509.Certificate]
     """
     if bound is None:
         return Refused(Reason.TLS_NO_BINDING, f"no certificate is bound on {name}:443")
+    weak = key_refusal((bound.certificate, *bound.intermediates))
+    if weak is not None:
+        return weak
     roots_pem = _roots_pem(tuple(roots))
+    try:
+        server_context = _server_context(bound.chain_pem(), bound.key_pem)
+    except ssl.SSLError as error:
+        return Refused(Reason.TLS_HANDSHAKE_FAILED, f"{name}:443 can't serve it: {error.reason}")
     server_in, server_out = ssl.MemoryBIO(), ssl.MemoryBIO()
     client_in, client_out = ssl.MemoryBIO(), ssl.MemoryBIO()
-    server = _server_context(bound.chain_pem(), bound.key_pem).wrap_bio(
-        server_in, server_out, server_side=True
-    )
+    server = server_context.wrap_bio(server_in, server_out, server_side=True)
     key = (name, roots_pem)
     offered = _SESSIONS.pop(key, None)
     client = _client_context(roots_pem).wrap_bio(

@@ -7,7 +7,16 @@ application not updated is refused), and DP-2/DP-3 (the content access token, re
 "The management point issues each client a token"; the SMS Token Signing Certificate signs the
 tokens the site issues).
 
-Each check runs on every call; parsed keys are cached, verdicts never are.
+Each check runs on every call; parsed keys are cached, verdicts never are. A token is text from the
+network: anything that is not a well-formed JWS compact token of at most `MAX_TOKEN` characters,
+or whose header asks for an extension (``crit``, ``b64``) or names its key by anything but a
+string, is refused with a reason code before PyJWT sees it, and PyJWT's own refusals are all
+caught (issue 11, point 4).
+
+Modeling assumption: turning enhanced HTTP off revokes the content access tokens issued before it;
+each token carries the site's enhanced HTTP period (``ehp``, counted up when enhanced HTTP is
+turned off) and a distribution point refuses a token from an earlier period (issue 11, point 7;
+the documents don't say how Configuration Manager ends a token's use).
 
 Modeling assumptions: the allowed algorithms are fixed (RS256 for Azure AD, ES256 for the site's
 tokens); clock skew leeway is 60 seconds; a content access token names the distribution point as
@@ -17,7 +26,9 @@ Signing key whose ``kid`` is the certificate's SHA-256 thumbprint (the documents
 
 from __future__ import annotations
 
+import binascii
 import datetime as dt
+import json
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -27,9 +38,11 @@ import jwt
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from jwt.types import Options
+from jwt.utils import base64url_decode
 
 from model.lab.clock import LabClock
-from model.lab.mutants import ALG_NONE
+from model.lab.inputs import text
+from model.lab.mutants import ALG_NONE, IGNORES_LIFETIME, KEEPS_TOKENS
 from model.lab.pki import Issued
 from model.lab.reasons import Accepted, Reason, Refused, Rejected, Verdict
 from model.lab.tenant import OLD_APP_URI
@@ -39,11 +52,13 @@ __all__ = [
     "CAT_ALGORITHMS",
     "CAT_LIFETIME",
     "LEEWAY_SECONDS",
+    "MAX_TOKEN",
     "AadIdentity",
     "AadValidator",
     "ContentGrant",
     "ContentTokenIssuer",
     "ContentTokenValidator",
+    "EnhancedPeriod",
     "thumbprint",
 ]
 
@@ -51,6 +66,9 @@ AAD_ALGORITHMS = ("RS256",)
 CAT_ALGORITHMS = ("ES256",)
 LEEWAY_SECONDS = 60
 CAT_LIFETIME = dt.timedelta(hours=1)
+MAX_TOKEN = 16384
+"""The longest token accepted, in characters (modeling assumption: Azure AD tokens are a few KB)."""
+_UNSUPPORTED_HEADERS = ("crit", "b64", "jku", "jwk", "x5u", "x5c")
 TokenKind = Literal["device", "user"]
 
 _NO_CLAIM_CHECKS: Options = {
@@ -80,12 +98,28 @@ class AadIdentity:
     tenant_id: str
 
 
-def _header(token: str, malformed: Reason) -> dict[str, Any]:
-    if token.count(".") != 2:
-        raise Rejected(malformed, f"expected 3 dot-separated segments, got {token.count('.') + 1}")
+def _header(token: object, malformed: Reason) -> dict[str, Any]:
+    checked = text(token, "token", malformed, MAX_TOKEN)
+    if checked.count(".") != 2:
+        raise Rejected(
+            malformed, f"expected 3 dot-separated segments, got {checked.count('.') + 1}"
+        )
     try:
-        return jwt.get_unverified_header(token)
-    except jwt.DecodeError as error:
+        raw = json.loads(base64url_decode(checked.split(".", 1)[0]))
+    except (ValueError, binascii.Error):
+        raise Rejected(malformed, "header: not base64url-encoded JSON") from None
+    if not isinstance(raw, dict):
+        raise Rejected(malformed, "header: not a JSON object")
+    asked = sorted(name for name in _UNSUPPORTED_HEADERS if name in raw)
+    if asked:
+        raise Rejected(
+            Reason.TOKEN_UNSUPPORTED_HEADER, f"header parameters {asked} are not supported"
+        )
+    if "kid" in raw and not isinstance(raw["kid"], str):
+        raise Rejected(malformed, f"kid {raw['kid']!r} is not a string")
+    try:
+        return jwt.get_unverified_header(checked)
+    except jwt.InvalidTokenError as error:
         raise Rejected(malformed, f"header: {error}") from None
 
 
@@ -98,7 +132,7 @@ def _verified_claims(
         )
     except jwt.InvalidSignatureError:
         raise Rejected(bad_signature, "signature does not verify") from None
-    except jwt.DecodeError as error:
+    except jwt.InvalidTokenError as error:
         raise Rejected(malformed, f"payload: {error}") from None
     return claims
 
@@ -107,13 +141,19 @@ def _unverified_claims(token: str) -> dict[str, Any]:
     """The payload with no signature check: only the `mp-accepts-alg-none` mutant uses it."""
     try:
         claims: dict[str, Any] = jwt.decode(token, options={"verify_signature": False})
-    except jwt.DecodeError as error:
+    except jwt.InvalidTokenError as error:
         raise Rejected(Reason.TOKEN_MALFORMED, f"payload: {error}") from None
     return claims
 
 
+def _seconds(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 def _times(claims: Mapping[str, Any], malformed: Reason) -> tuple[int, int]:
     exp, nbf = claims.get("exp"), claims.get("nbf", claims.get("iat"))
+    if isinstance(exp, bool) or isinstance(nbf, bool):
+        raise Rejected(malformed, "exp and nbf (or iat) must be whole seconds, not true or false")
     if not isinstance(exp, int) or not isinstance(nbf, int):
         raise Rejected(malformed, "exp and nbf (or iat) must be whole seconds")
     return nbf, exp
@@ -148,15 +188,16 @@ class AadValidator:
         self.app_uri = app_uri
         self._clock = clock
 
-    def validate(self, token: str, kind: TokenKind) -> Verdict[AadIdentity]:
+    def validate(self, token: object, kind: TokenKind) -> Verdict[AadIdentity]:
         """Accept a token of ``kind`` ("device" or "user"), or name why not."""
         try:
             return Accepted(self._validate(token, kind))
         except Rejected as error:
             return Refused.of(error)
 
-    def _validate(self, token: str, kind: TokenKind) -> AadIdentity:
+    def _validate(self, token: object, kind: TokenKind) -> AadIdentity:
         header = _header(token, Reason.TOKEN_MALFORMED)
+        assert isinstance(token, str)  # `_header` refused anything else
         algorithm = header.get("alg")
         if algorithm == "none" and self._alg_none:
             return self._claims_checked(_unverified_claims(token), kind)
@@ -164,7 +205,7 @@ class AadValidator:
             raise Rejected(
                 Reason.TOKEN_ALG_NOT_ALLOWED, f"alg {algorithm!r}; allowed {AAD_ALGORITHMS}"
             )
-        key = self._keys.get(str(header.get("kid")))
+        key = self._keys.get(header.get("kid", ""))
         if key is None:
             raise Rejected(
                 Reason.TOKEN_UNKNOWN_KID, f"kid {header.get('kid')!r} is not in the JWKS"
@@ -215,10 +256,24 @@ class ContentGrant:
     distribution_point: str
 
 
+class EnhancedPeriod:
+    """The site's enhanced HTTP period: counts up each time enhanced HTTP is turned off."""
+
+    def __init__(self) -> None:
+        self.number = 0
+
+    def end(self) -> None:
+        """Enhanced HTTP was turned off: every token issued so far is revoked."""
+        self.number += 1
+
+
 class ContentTokenIssuer:
     """The MP side: issues content access tokens signed with the SMS Token Signing key."""
 
-    def __init__(self, signing: Issued, site_code: str, clock: LabClock) -> None:
+    def __init__(
+        self, signing: Issued, site_code: str, clock: LabClock, period: EnhancedPeriod
+    ) -> None:
+        self._period = period
         self._signing = signing
         self._kid = thumbprint(signing.certificate)
         self.issuer = f"sms:{site_code}"
@@ -234,6 +289,7 @@ class ContentTokenIssuer:
             "iat": now,
             "nbf": now,
             "exp": now + int(CAT_LIFETIME.total_seconds()),
+            "ehp": self._period.number,
             "jti": str(
                 uuid.uuid5(uuid.NAMESPACE_URL, f"{registration}:{distribution_point}:{now}")
             ),
@@ -245,23 +301,34 @@ class ContentTokenValidator:
     """The DP side: accepts a content access token only for itself (SEC-1, DP-2, DP-3)."""
 
     def __init__(
-        self, token_signing: x509.Certificate, site_code: str, dp_name: str, clock: LabClock
+        self,
+        token_signing: x509.Certificate,
+        site_code: str,
+        dp_name: str,
+        clock: LabClock,
+        period: EnhancedPeriod,
+        *,
+        mutants: frozenset[str] = frozenset(),
     ) -> None:
+        self._period = period
+        self._ignores_lifetime = IGNORES_LIFETIME in mutants
+        self._keeps_tokens = KEEPS_TOKENS in mutants
         self._key = token_signing.public_key()
         self._kid = thumbprint(token_signing)
         self.issuer = f"sms:{site_code}"
         self.dp_name = dp_name
         self._clock = clock
 
-    def validate(self, token: str) -> Verdict[ContentGrant]:
+    def validate(self, token: object) -> Verdict[ContentGrant]:
         """Accept a content access token for this distribution point, or name why not."""
         try:
             return Accepted(self._validate(token))
         except Rejected as error:
             return Refused.of(error)
 
-    def _validate(self, token: str) -> ContentGrant:
+    def _validate(self, token: object) -> ContentGrant:
         header = _header(token, Reason.CAT_FORGED)
+        assert isinstance(token, str)  # `_header` refused anything else
         if header.get("alg") not in CAT_ALGORITHMS or header.get("kid") != self._kid:
             raise Rejected(
                 Reason.CAT_FORGED,
@@ -274,13 +341,23 @@ class ContentTokenValidator:
             raise Rejected(
                 Reason.CAT_WRONG_DP, f"aud {claims.get('aud')!r}, this is {self.dp_name}"
             )
-        _check_lifetime(
-            claims,
-            self._clock.timestamp(),
-            Reason.CAT_EXPIRED,
-            Reason.CAT_EXPIRED,
-            Reason.CAT_FORGED,
-        )
+        if not self._ignores_lifetime:
+            _check_lifetime(
+                claims,
+                self._clock.timestamp(),
+                Reason.CAT_EXPIRED,
+                Reason.CAT_EXPIRED,
+                Reason.CAT_FORGED,
+            )
+        period = claims.get("ehp")
+        if not _seconds(period):
+            raise Rejected(Reason.CAT_FORGED, f"ehp {period!r} is not a period number")
+        if period != self._period.number and not self._keeps_tokens:
+            raise Rejected(
+                Reason.CAT_REVOKED,
+                f"issued in enhanced HTTP period {period}; enhanced HTTP was turned off since "
+                f"(period {self._period.number})",
+            )
         subject = claims.get("sub")
         if not isinstance(subject, str) or not subject:
             raise Rejected(Reason.CAT_FORGED, "sub claim missing")

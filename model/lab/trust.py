@@ -5,11 +5,19 @@ it trusts (the site's SMS Issuing root, or a trusted enterprise PKI; reference "
 names that site system; and, for PKI client authentication (seed MP and DP tables), a client
 certificate only if it chains to a trusted root and carries clientAuth.
 
-The accept decision is `cryptography.x509.verification` alone. Only after it refuses does
-`diagnose` look at the certificates to name the reason (expired, wrong name, wrong usage, issuer
-not a CA; untrusted otherwise). Modeling assumption: how Configuration Manager clients trust SMS
-Issuing is not documented (reference "[Inference]": site-delivered trust); the lab passes the roots
-a client trusts explicitly.
+The accept decision is `cryptography.x509.verification` alone. Only after it refuses does `diagnose`
+look at the certificates to name the reason (expired, wrong name, wrong usage, issuer not a CA;
+untrusted otherwise).
+
+One key policy for path validation and TLS (issue 11, point 5): `key_refusal` refuses any
+certificate of a presented chain whose key is RSA under `MIN_RSA_BITS` bits, an elliptic curve other
+than P-256, P-384 or P-521, or another algorithm, with CERT_WEAK_KEY, before the verifier runs;
+`model/lab/tls.py` applies the same function to what a site system serves before its TLS server
+context loads it. Names are read only from subjectAltName in both (the TLS client turns
+`hostname_checks_common_name` off). Modeling assumption: the minimum sizes follow current CA/Browser
+Forum baseline requirements; the documents give none. Modeling assumption: how Configuration Manager
+clients trust SMS Issuing is not documented (reference "[Inference]": site-delivered trust); the lab
+passes the roots a client trusts explicitly.
 """
 
 from __future__ import annotations
@@ -19,6 +27,7 @@ from collections.abc import Sequence
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509 import DNSName
 from cryptography.x509.oid import ExtendedKeyUsageOID
 from cryptography.x509.verification import PolicyBuilder, Store, VerificationError
@@ -26,7 +35,18 @@ from cryptography.x509.verification import PolicyBuilder, Store, VerificationErr
 from model.lab.pki import Issued
 from model.lab.reasons import Accepted, Reason, Refused, Verdict
 
-__all__ = ["Presented", "diagnose", "presented", "verify_client", "verify_server"]
+__all__ = [
+    "MIN_RSA_BITS",
+    "Presented",
+    "diagnose",
+    "key_refusal",
+    "presented",
+    "verify_client",
+    "verify_server",
+]
+
+MIN_RSA_BITS = 2048
+_CURVES = (ec.SECP256R1, ec.SECP384R1, ec.SECP521R1)
 
 
 Presented = tuple[x509.Certificate, tuple[x509.Certificate, ...]]
@@ -38,10 +58,48 @@ def presented(issued: Issued) -> Presented:
     return issued.certificate, issued.intermediates
 
 
+def key_refusal(certificates: Sequence[x509.Certificate]) -> Refused | None:
+    """Why a chain's keys are too weak for the lab's one key policy, if they are."""
+    for certificate in certificates:
+        try:
+            key = certificate.public_key()
+        except (ValueError, TypeError) as error:
+            return Refused(Reason.CERT_WEAK_KEY, f"unreadable public key: {error}")
+        subject = certificate.subject.rfc4514_string()
+        if isinstance(key, rsa.RSAPublicKey):
+            if key.key_size < MIN_RSA_BITS:
+                return Refused(
+                    Reason.CERT_WEAK_KEY,
+                    f"{subject}: RSA {key.key_size} bits; at least {MIN_RSA_BITS} accepted",
+                )
+        elif isinstance(key, ec.EllipticCurvePublicKey):
+            if not isinstance(key.curve, _CURVES):
+                return Refused(Reason.CERT_WEAK_KEY, f"{subject}: curve {key.curve.name}")
+        else:
+            return Refused(Reason.CERT_WEAK_KEY, f"{subject}: {type(key).__name__} keys")
+    return None
+
+
+def _shape(chain: object) -> Refused | None:
+    if (
+        not isinstance(chain, tuple)
+        or len(chain) != 2
+        or not isinstance(chain[0], x509.Certificate)
+        or not isinstance(chain[1], tuple)
+        or not all(isinstance(c, x509.Certificate) for c in chain[1])
+        or len(chain[1]) > 8
+    ):
+        return Refused(Reason.CERT_UNTRUSTED, "not a certificate and at most 8 intermediates")
+    return None
+
+
 def verify_server(
     chain: Presented, name: str, roots: Sequence[x509.Certificate], at: dt.datetime
 ) -> Verdict[None]:
     """Accept a TLS server certificate for ``name`` at lab time ``at`` against ``roots``."""
+    refused = _shape(chain) or key_refusal((chain[0], *chain[1]))
+    if refused is not None:
+        return refused
     leaf, intermediates = chain
     verifier = (
         PolicyBuilder().store(Store(list(roots))).time(at).build_server_verifier(DNSName(name))
@@ -57,6 +115,9 @@ def verify_client(
     chain: Presented, roots: Sequence[x509.Certificate], at: dt.datetime
 ) -> Verdict[tuple[str, ...]]:
     """Accept a client authentication certificate; the value is its subjectAltName DNS names."""
+    refused = _shape(chain) or key_refusal((chain[0], *chain[1]))
+    if refused is not None:
+        return refused
     leaf, intermediates = chain
     verifier = PolicyBuilder().store(Store(list(roots))).time(at).build_client_verifier()
     try:

@@ -386,7 +386,7 @@ def write_report(lab: Lab, out: Path, fuzz: dict[str, Any] | None = None) -> Wri
         coverage_svg(fuzz)
     run = run_checks(lab)
     others = [run_checks(other) for other in example_labs() if other != lab]
-    page = render_page(lab, run, others, evaluate(lab), run_all(), fuzz)
+    page = render_page(lab, run, others, evaluate(lab), run_all(lab=lab), fuzz)
     out.mkdir(parents=True, exist_ok=True)
     path = out / PAGE
     write_atomic(path, page.encode("utf-8"))

@@ -29,21 +29,33 @@ def test_text_on_the_default_lab() -> None:
         "expected token-alg-not-allowed, actual token-alg-not-allowed"
     )
     assert len(lines) == len(CATALOGUE) + 2
+    needs_pki = [a.name for a in CATALOGUE if "pki-client" in a.requires]
+    ran = len(CATALOGUE) - len(needs_pki)
     assert lines[-1] == (
-        f"{len(CATALOGUE)} cases: {len(CATALOGUE)} rejected as expected, 0 with another reason, "
-        "0 accepted; 0 skipped"
+        f"{ran} cases: {ran} rejected as expected, 0 with another reason, "
+        f"0 accepted; {len(needs_pki)} skipped"
     )
+    assert (
+        "skipped   identity-pki-registers-other-client: does not apply: needs a client with a "
+        "PKI certificate ([[clients]] pki_certificate = true); needs an HTTPS management point "
+        '([[management_points]] connections = "https")'
+    ) in lines
 
 
 def test_json_on_the_default_lab() -> None:
     result = run("--json")
     assert result.exit_code == 0
     out = json.loads(result.stdout)
-    assert out["accepted"] == [] and out["unexpected_reason"] == [] and out["skipped"] == []
-    assert [c["name"] for c in out["cases"]] == [a.name for a in CATALOGUE]
+    assert out["accepted"] == [] and out["unexpected_reason"] == []
+    needs_pki = [a.name for a in CATALOGUE if "pki-client" in a.requires]
+    assert [s["name"] for s in out["skipped"]] == needs_pki
+    assert [c["name"] for c in out["cases"]] == [
+        a.name for a in CATALOGUE if a.name not in needs_pki
+    ]
     first = out["cases"][0]
     assert first == {
         "name": "token-alg-none",
+        "family": "tokens",
         "what": "device token with alg=none and no signature",
         "expected": "token-alg-not-allowed",
         "actual": "token-alg-not-allowed",
@@ -65,12 +77,16 @@ def test_a_mutant_makes_it_exit_1() -> None:
 
 
 def test_another_lab_skips_what_it_lacks() -> None:
-    result = run("--lab", str(LABS / "https-site-systems.toml"), "--json")
+    result = run("--lab", str(LABS / "osd-without-naa.toml"), "--json")
     assert result.exit_code == 0, result.output
     out = json.loads(result.stdout)
     skipped = {s["name"]: s["because"] for s in out["skipped"]}
-    assert skipped["reg-ad-wrong-proof"] == ["a domain-joined client dom1"]
+    assert skipped["token-alg-none"] == [
+        'needs an Azure AD-joined client ([[clients]] join = "azure-ad")'
+    ]
     assert all(c["rejected"] for c in out["cases"])
+    pki = json.loads(run("--lab", str(LABS / "https-site-systems.toml"), "--json").stdout)
+    assert "identity-pki-registers-other-client" in {c["name"] for c in pki["cases"]}
     assert len(out["cases"]) + len(skipped) == len(CATALOGUE)
 
 
@@ -87,8 +103,10 @@ def test_bad_mutant_is_one_line() -> None:
     result = run("--mutant", "bogus")
     assert result.exit_code == 2
     assert result.stderr.splitlines() == [
-        "Error: --mutant: 'bogus' is not accepted; use one of dp-serves-without-credential, "
-        "mp-accepts-alg-none, mp-keeps-old-key, mp-never-rebinds"
+        "Error: --mutant: 'bogus' is not accepted; use one of dp-ignores-token-lifetime, "
+        "dp-keeps-tokens-after-disabling, dp-serves-without-credential, mp-accepts-alg-none, "
+        "mp-ignores-identity-binding, mp-ignores-message-kind, mp-keeps-old-key, "
+        "mp-never-rebinds, mp-no-replay-window, mp-skips-rollover-continuity"
     ]
 
 
@@ -99,3 +117,11 @@ def test_bad_seed_exits_2_with_one_line(seed: str) -> None:
     assert result.stderr.splitlines() == [
         f"Error: --seed: '{seed}' is not accepted; give a whole number >= 0"
     ]
+
+
+def test_every_family_runs_on_some_example_lab() -> None:
+    ran: set[str] = set()
+    for path in sorted(LABS.glob("*.toml")):
+        out = json.loads(run("--lab", str(path), "--json").stdout)
+        ran |= {c["family"] for c in out["cases"]}
+    assert ran == {a.family for a in CATALOGUE}

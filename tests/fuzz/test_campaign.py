@@ -267,8 +267,10 @@ def test_cli_bad_usage_is_one_line() -> None:
         "Error: --seconds: '-1' is not accepted; give a number of seconds > 0"
     )
     assert one_error_line(run("--mutant", "nope")) == (
-        "Error: --mutant: 'nope' is not accepted; use one of dp-serves-without-credential, "
-        "mp-accepts-alg-none, mp-keeps-old-key, mp-never-rebinds"
+        "Error: --mutant: 'nope' is not accepted; use one of dp-ignores-token-lifetime, "
+        "dp-keeps-tokens-after-disabling, dp-serves-without-credential, mp-accepts-alg-none, "
+        "mp-ignores-identity-binding, mp-ignores-message-kind, mp-keeps-old-key, "
+        "mp-never-rebinds, mp-no-replay-window, mp-skips-rollover-continuity"
     )
     assert one_error_line(run("--examples", "0")).startswith("Error: --examples: '0'")
     assert "not accepted together" in one_error_line(run("--seconds", "1", "--examples", "1"))

@@ -14,10 +14,16 @@ from model.fuzz.replay import load_replay, replay
 from model.lab.facade import LabDriver
 from model.lab.mutants import (
     ALG_NONE,
+    IGNORES_IDENTITY,
+    IGNORES_LIFETIME,
     KEEPS_OLD_KEY,
+    KEEPS_TOKENS,
+    KIND_UNBOUND,
     MUTANTS,
     NEVER_REBINDS,
+    NO_REPLAY_WINDOW,
     SERVES_WITHOUT_CREDENTIAL,
+    SKIPS_CONTINUITY,
 )
 
 CAUGHT_BY = {
@@ -25,6 +31,12 @@ CAUGHT_BY = {
     SERVES_WITHOUT_CREDENTIAL: {ATTACK_REFUSED},
     NEVER_REBINDS: {ABSTRACTION},
     KEEPS_OLD_KEY: {LAB_STEPS, ATTACK_REFUSED, ATTACK_ANSWERED},
+    IGNORES_IDENTITY: {ATTACK_REFUSED},
+    SKIPS_CONTINUITY: {ATTACK_REFUSED},
+    KIND_UNBOUND: {ATTACK_REFUSED},
+    NO_REPLAY_WINDOW: {ATTACK_REFUSED},
+    IGNORES_LIFETIME: {ATTACK_REFUSED},
+    KEEPS_TOKENS: {ATTACK_REFUSED},
 }
 """The invariant each mutant breaks: an accepted attack, or the lab departing from the model
 (either when the lab refuses a notification the model says it acts on, or when the abstraction

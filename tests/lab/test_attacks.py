@@ -1,66 +1,135 @@
-"""The attack catalogue: every attack is refused with its own reason and changes nothing."""
+"""The attack catalogue: every attack is refused with its own reason and changes nothing, on every
+example lab that can host it, whatever the lab's hosts are called."""
 
 from __future__ import annotations
 
+import functools
+from dataclasses import replace
+
 import pytest
 
-from model.lab.attacks import CATALOGUE, VARIANTS, Attack, run
+from model.config.labfile import default_lab
+from model.config.schema import Lab
+from model.lab.attacks import CATALOGUE, FAMILIES, VARIANTS, Attack, run, run_all, unmet
 from model.lab.reasons import Reason
+from model.lab.testbed import ConcreteLab
+from model.report.traceability import example_labs
+
+
+@functools.cache
+def _hosts(attack_name: str) -> tuple[Lab, ...]:
+    attack = next(a for a in CATALOGUE if a.name == attack_name)
+    return tuple(
+        lab
+        for lab in example_labs()
+        if not unmet(attack, ConcreteLab(VARIANTS[attack.variant](lab)))
+    )
 
 
 @pytest.mark.parametrize("attack", CATALOGUE, ids=[a.name for a in CATALOGUE])
-def test_attack_is_refused_with_its_reason_and_changes_nothing(attack: Attack) -> None:
-    outcome = run(attack)
-    assert not outcome.verdict.ok
-    assert outcome.reason is attack.expected
-    assert outcome.state_unchanged
-    assert outcome.passed
+def test_attack_is_refused_with_its_reason_and_changes_nothing_on_every_host(
+    attack: Attack,
+) -> None:
+    hosts = _hosts(attack.name)
+    assert hosts, f"{attack.name}: no example lab can host it"
+    for lab in hosts:
+        outcome = run(attack, lab=lab)
+        assert not outcome.verdict.ok, lab.name
+        assert outcome.reason is attack.expected, (lab.name, outcome.verdict)
+        assert outcome.state_unchanged, lab.name
+        assert outcome.passed
+
+
+def _renamed(lab: Lab) -> Lab:
+    """The lab with every host renamed, so nothing can be found by the default lab's names."""
+    return replace(
+        lab,
+        name=f"{lab.name}-renamed",
+        management_points=tuple(
+            replace(m, name=f"site-mp-{i}") for i, m in enumerate(lab.management_points)
+        ),
+        distribution_points=tuple(
+            replace(d, name=f"site-dp-{i}") for i, d in enumerate(lab.distribution_points)
+        ),
+        clients=tuple(replace(c, name=f"pc-{i:02}") for i, c in enumerate(lab.clients)),
+    )
+
+
+def test_attacks_adapt_to_any_lab_names() -> None:
+    lab = default_lab()
+    original = {o.attack.name: o.reason for o in run_all(lab=lab)}
+    renamed = {o.attack.name: o.reason for o in run_all(lab=_renamed(lab))}
+    assert renamed == original
+    assert len(original) >= 70
+
+
+def test_a_skipped_attack_names_the_lab_key_that_would_enable_it() -> None:
+    attack = next(a for a in CATALOGUE if a.name == "identity-pki-registers-other-client")
+    missing = unmet(attack, ConcreteLab(default_lab()))
+    assert missing == (
+        "needs a client with a PKI certificate ([[clients]] pki_certificate = true)",
+        'needs an HTTPS management point ([[management_points]] connections = "https")',
+    )
+
+
+def test_preconditions_never_call_the_decision_functions(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A wrong access table must not make an attack skip itself (issue 11, point 7)."""
+    lab = VARIANTS["site-1802"](default_lab())
+    attack = next(a for a in CATALOGUE if a.name == "reg-device-token-1802-http-mp")
+    assert unmet(attack, ConcreteLab(lab)) == ()
+    everything = frozenset({"azure-ad-device-token", "anonymous-manual-approval"})
+    monkeypatch.setattr("model.lab.policy.mp_accepts", lambda *args: everything)
+    monkeypatch.setattr("model.spec.access.mp_registration_methods", lambda *args: everything)
+    monkeypatch.setattr("model.lab.mp.mp_accepts", lambda *args: everything)
+    assert unmet(attack, ConcreteLab(lab)) == ()
+    outcome = run(attack, lab=default_lab())
+    assert outcome.verdict.ok, "the wrong table is caught: the attack ran and was accepted"
+
+
+def test_every_family_is_a_module_with_attacks_named_for_it() -> None:
+    assert set(FAMILIES) == {
+        "tokens",
+        "certificates",
+        "content",
+        "messages",
+        "registration",
+        "identity",
+        "rollover",
+        "kinds",
+        "replay",
+        "stale",
+        "malformed",
+    }
+    assert all(attack.family == name for name, family in FAMILIES.items() for attack in family)
+    assert sum(len(family) for family in FAMILIES.values()) == len(CATALOGUE)
 
 
 def test_catalogue_is_large_named_uniquely_and_uses_known_variants() -> None:
     names = [a.name for a in CATALOGUE]
-    assert len(names) >= 28
+    assert len(names) >= 80
     assert len(set(names)) == len(names)
     assert {a.variant for a in CATALOGUE} <= set(VARIANTS)
     assert all(a.requirements for a in CATALOGUE)
 
 
-def test_catalogue_covers_many_distinct_reasons() -> None:
+def test_catalogue_covers_every_reason_a_hostile_input_can_get() -> None:
     reasons = {a.expected for a in CATALOGUE}
-    assert {
-        Reason.TOKEN_ALG_NOT_ALLOWED,
-        Reason.TOKEN_BAD_SIGNATURE,
-        Reason.TOKEN_UNKNOWN_KID,
-        Reason.TOKEN_EXPIRED,
-        Reason.TOKEN_NOT_YET_VALID,
-        Reason.TOKEN_WRONG_AUDIENCE,
-        Reason.TOKEN_WRONG_ISSUER,
-        Reason.TOKEN_WRONG_TENANT,
-        Reason.TOKEN_MISSING_DEVICE_ID,
-        Reason.TOKEN_MALFORMED,
-        Reason.TOKEN_WRONG_TYPE,
-        Reason.TOKEN_DEVICE_MISMATCH,
-        Reason.TOKEN_APP_NOT_UPDATED,
-        Reason.CAT_FORGED,
-        Reason.CAT_EXPIRED,
-        Reason.CAT_WRONG_DP,
-        Reason.CERT_UNTRUSTED,
-        Reason.CERT_EXPIRED,
-        Reason.CERT_WRONG_NAME,
-        Reason.CERT_WRONG_USAGE,
-        Reason.CERT_ISSUER_NOT_CA,
-        Reason.MSG_BAD_SIGNATURE,
-        Reason.MSG_UNREGISTERED,
-        Reason.MSG_STALE_REGISTRATION,
-        Reason.NAA_WRONG_SECRET,
-        Reason.METHOD_NOT_ACCEPTED,
-    } <= reasons
+    unreachable_by_one_input = {
+        Reason.TLS_NO_BINDING,
+        Reason.TLS_HANDSHAKE_FAILED,
+        Reason.CERT_KEY_MISMATCH,
+        Reason.NAA_NOT_CONFIGURED,
+        Reason.AD_UNKNOWN_ACCOUNT,
+        Reason.REG_NOT_PENDING,
+    }
+    assert set(Reason) - unreachable_by_one_input <= reasons
 
 
 def test_an_accepted_input_would_fail_the_attack() -> None:
     """The runner is not vacuous: an honest registration is reported as not refused."""
     honest = Attack(
         "honest",
+        "tokens",
         "a genuine device token",
         Reason.TOKEN_BAD_SIGNATURE,
         (),

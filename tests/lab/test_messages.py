@@ -4,11 +4,25 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
+
 from model.lab.keys import derive_ec_key
-from model.lab.messages import Registration, canonical, sign_message, verify_message
-from model.lab.reasons import Accepted, Reason, Refused
+from model.lab.messages import (
+    Registration,
+    SignedMessage,
+    canonical,
+    sign_message,
+    verify_message,
+    well_formed,
+)
+from model.lab.reasons import Accepted, Reason, Refused, Rejected
 
 KEY = derive_ec_key(0, "messages-test")
+NONCE = b"n" * 16
+
+
+def _signed(kind: str = "client-notification", body: bytes = b"restart") -> SignedMessage:
+    return sign_message(KEY, "GUID:c1", 1, kind, body, sent_at=1000, nonce=NONCE)
 
 
 def _registration(regime: str = "enhanced-http", generation: int = 1) -> Registration:
@@ -16,16 +30,17 @@ def _registration(regime: str = "enhanced-http", generation: int = 1) -> Registr
 
 
 def test_a_signed_message_verifies() -> None:
-    message = sign_message(KEY, "GUID:c1", 1, "client-notification", b"restart")
+    message = _signed()
     assert isinstance(verify_message(message, _registration(), enhanced=True), Accepted)
 
 
 def test_canonical_encoding_keeps_fields_apart() -> None:
-    assert canonical("a", 1, "bc", b"d") != canonical("ab", 1, "c", b"d")
+    assert canonical("a", 1, "bc", b"d", 5, NONCE) != canonical("ab", 1, "c", b"d", 5, NONCE)
+    assert canonical("a", 1, "b", b"d", 5, NONCE) != canonical("a", 1, "b", b"d", 6, NONCE)
 
 
 def test_self_signed_registration_is_unverifiable_under_enhanced_http_only() -> None:
-    message = sign_message(KEY, "GUID:c1", 1, "client-notification", b"restart")
+    message = _signed()
     registration = _registration("self-signed")
     assert verify_message(message, registration, enhanced=False).ok
     verdict = verify_message(message, registration, enhanced=True)
@@ -33,7 +48,39 @@ def test_self_signed_registration_is_unverifiable_under_enhanced_http_only() -> 
 
 
 def test_generation_and_body_are_signed() -> None:
-    message = sign_message(KEY, "GUID:c1", 1, "client-notification", b"restart")
+    message = _signed()
     relabelled = replace(message, generation=2)
     verdict = verify_message(relabelled, _registration(generation=2), enhanced=True)
     assert isinstance(verdict, Refused) and verdict.reason is Reason.MSG_BAD_SIGNATURE
+
+
+def test_message_kind_is_signed() -> None:
+    relabelled = replace(
+        _signed("content-access-token-request", b"dp1"), kind="client-notification"
+    )
+    verdict = verify_message(relabelled, _registration(), enhanced=True)
+    assert isinstance(verdict, Refused) and verdict.reason is Reason.MSG_BAD_SIGNATURE
+    assert verify_message(relabelled, _registration(), enhanced=True, kind_unbound=True).ok
+
+
+def test_freshness_fields_are_signed() -> None:
+    for changed in (replace(_signed(), sent_at=1001), replace(_signed(), nonce=b"m" * 16)):
+        verdict = verify_message(changed, _registration(), enhanced=True)
+        assert isinstance(verdict, Refused) and verdict.reason is Reason.MSG_BAD_SIGNATURE
+
+
+def test_malformed_message_fields_are_refused_by_name() -> None:
+    cases = {
+        "registration_id": "GUID:\udc80",
+        "generation": "1",
+        "kind": "",
+        "body": "text",
+        "sent_at": -1,
+        "nonce": None,
+        "signature": b"x" * 70000,
+    }
+    for field, value in cases.items():
+        with pytest.raises(Rejected) as error:
+            well_formed(replace(_signed(), **{field: value}))
+        assert error.value.reason is Reason.MSG_MALFORMED
+        assert error.value.detail.startswith(f"{field}: ")

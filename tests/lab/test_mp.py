@@ -2,14 +2,30 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import replace
+
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec
 
 from model.config.labfile import default_lab
 from model.config.schema import ManagementPoint
-from model.lab.evidence import DomainProof, UserToken
+from model.lab.attacks.identity import request_as
+from model.lab.domain import Domain
+from model.lab.evidence import (
+    ClientCertificate,
+    DeviceToken,
+    DomainProof,
+    Evidence,
+    RegistrationRequest,
+    UserToken,
+)
+from model.lab.freshness import WINDOW
+from model.lab.keys import derive_ec_key
 from model.lab.mp import CONTENT_TOKEN_REQUEST, NOTIFICATION, user_payload
 from model.lab.reasons import Accepted, Reason, Refused
 from model.lab.testbed import ConcreteLab
+from model.lab.trust import presented
 
 
 def _https_mp_lab() -> ConcreteLab:
@@ -98,3 +114,99 @@ def test_user_token_not_accepted_at_http_mp_without_enhanced_http() -> None:
     tb = ConcreteLab(replace(lab, site=replace(lab.site, enhanced_http=False)))
     verdict = tb.mp().authorize_user(UserToken(tb.tenant.user_token("alice@contoso.com")))
     assert isinstance(verdict, Refused) and verdict.reason is Reason.METHOD_NOT_ACCEPTED
+
+
+def _takeover_request(lab: ConcreteLab, victim: str, evidence: Evidence) -> RegistrationRequest:
+    """A request for ``victim``'s name under a fresh attacker key with ``evidence``."""
+    return request_as(lab, victim, lambda payload: evidence)
+
+
+def test_identity_binding_device_token_is_compared_with_the_client_record() -> None:
+    lab = ConcreteLab(default_lab())
+    assert lab.register("dom1", "active-directory").ok
+    before = lab.snapshot()
+    request = _takeover_request(lab, "dom1", DeviceToken(lab.tenant.device_token("aad1")))
+    verdict = lab.mp().register(request)
+    assert isinstance(verdict, Refused) and verdict.reason is Reason.TOKEN_DEVICE_MISMATCH
+    assert lab.snapshot() == before
+    assert lab.notify("dom1", b"still mine").ok
+
+
+def test_identity_binding_pki_certificate_is_compared_with_the_client_name() -> None:
+    lab = _https_mp_lab()
+    wg1 = lab.clients["wg1"]
+    assert wg1.certificate is not None
+    evidence = ClientCertificate(presented(wg1.certificate))
+    key = wg1.certificate.key
+    assert isinstance(key, ec.EllipticCurvePrivateKey)
+    verdict = lab.mp().register(request_as(lab, "dom1", lambda payload: evidence, key))
+    assert isinstance(verdict, Refused) and verdict.reason is Reason.CERT_CLIENT_MISMATCH
+    assert lab.register("wg1", "pki-certificate").ok
+
+
+def test_identity_binding_domain_proof_is_compared_with_the_account_on_record() -> None:
+    lab = ConcreteLab(default_lab())
+    secret = lab.domain.join("DOM1$")
+    request = _takeover_request(lab, "aad1", DomainProof("DOM1$", b""))
+    proof = DomainProof("DOM1$", Domain.prove(secret, request.payload()))
+    verdict = lab.mp().register(replace(request, evidence=proof))
+    assert isinstance(verdict, Refused) and verdict.reason is Reason.AD_ACCOUNT_MISMATCH
+
+
+def test_identity_binding_refuses_names_the_site_has_no_record_of() -> None:
+    lab = ConcreteLab(default_lab())
+    request = _takeover_request(lab, "DOM1", DeviceToken(lab.tenant.device_token("aad1")))
+    verdict = lab.mp().register(request)
+    assert isinstance(verdict, Refused) and verdict.reason is Reason.REG_UNKNOWN_CLIENT
+
+
+def test_rollover_continuity_needs_the_key_on_record() -> None:
+    lab = ConcreteLab(default_lab())
+    assert lab.register("dom1", "active-directory").ok
+    agent = lab.clients["dom1"]
+    request = agent.request("anonymous-manual-approval")
+    attacker = derive_ec_key(0, "attacker")
+    forged = attacker.sign(request.payload(), ec.ECDSA(hashes.SHA256()))
+    before = lab.snapshot()
+    verdict = lab.mp().reregister(request, forged)
+    assert isinstance(verdict, Refused) and verdict.reason is Reason.REG_ROLLOVER_NOT_CONTINUOUS
+    assert lab.snapshot() == before
+    assert lab.mp().reregister(request, agent.continuity(request)).ok
+
+
+def test_freshness_a_notification_is_acted_on_once_and_only_while_fresh() -> None:
+    lab = ConcreteLab(default_lab())
+    assert lab.register("dom1", "active-directory").ok
+    message = lab.clients["dom1"].message(NOTIFICATION, b"restart")
+    assert lab.mp().notify(message).ok
+    again = lab.mp().notify(message)
+    assert isinstance(again, Refused) and again.reason is Reason.MSG_REPLAYED
+    late = lab.clients["dom1"].message(NOTIFICATION, b"restart")
+    lab.clock.advance(WINDOW + dt.timedelta(seconds=1))
+    verdict = lab.mp().notify(late)
+    assert isinstance(verdict, Refused) and verdict.reason is Reason.MSG_NOT_FRESH
+
+
+def test_freshness_a_captured_registration_cannot_roll_the_key_back() -> None:
+    lab = ConcreteLab(default_lab())
+    agent = lab.clients["dom1"]
+    captured = agent.request("active-directory")
+    accepted = lab.mp().register(captured)
+    assert isinstance(accepted, Accepted)
+    agent.registered(accepted.value)
+    assert lab.register("dom1", "active-directory").ok
+    before = lab.snapshot()
+    verdict = lab.mp().register(captured)
+    assert isinstance(verdict, Refused) and verdict.reason is Reason.MSG_REPLAYED
+    assert lab.snapshot() == before
+
+
+def test_message_kind_a_relabelled_token_request_is_no_notification() -> None:
+    lab = ConcreteLab(default_lab())
+    assert lab.register("dom1", "active-directory").ok
+    request = lab.clients["dom1"].message(CONTENT_TOKEN_REQUEST, b"dp1")
+    verdict = lab.mp().notify(replace(request, kind=NOTIFICATION))
+    assert isinstance(verdict, Refused) and verdict.reason is Reason.MSG_BAD_SIGNATURE
+    wrong = lab.mp().notify(request)
+    assert isinstance(wrong, Refused) and wrong.reason is Reason.MSG_WRONG_KIND
+    assert lab.mp().content_token(request).ok

@@ -9,10 +9,16 @@ from model.config.labfile import default_lab
 from model.lab.facade import AttackAccepted, LabDriver
 from model.lab.mutants import (
     ALG_NONE,
+    IGNORES_IDENTITY,
+    IGNORES_LIFETIME,
     KEEPS_OLD_KEY,
+    KEEPS_TOKENS,
+    KIND_UNBOUND,
     MUTANTS,
     NEVER_REBINDS,
+    NO_REPLAY_WINDOW,
     SERVES_WITHOUT_CREDENTIAL,
+    SKIPS_CONTINUITY,
     mutant_set,
 )
 from model.lab.reasons import Reason
@@ -23,11 +29,29 @@ CAUGHT_BY_ATTACK = [
     (ALG_NONE, "token-alg-none", Reason.TOKEN_ALG_NOT_ALLOWED),
     (SERVES_WITHOUT_CREDENTIAL, "dp-no-credential", Reason.METHOD_NOT_ACCEPTED),
     (KEEPS_OLD_KEY, "msg-old-key-current-generation", Reason.MSG_BAD_SIGNATURE),
+    (IGNORES_IDENTITY, "identity-domain-registers-other-client", Reason.AD_ACCOUNT_MISMATCH),
+    (IGNORES_IDENTITY, "identity-token-registers-other-client", Reason.TOKEN_DEVICE_MISMATCH),
+    (IGNORES_IDENTITY, "identity-domain-unknown-name", Reason.REG_UNKNOWN_CLIENT),
+    (SKIPS_CONTINUITY, "rollover-signed-by-attacker", Reason.REG_ROLLOVER_NOT_CONTINUOUS),
+    (SKIPS_CONTINUITY, "rollover-borrowed-continuity", Reason.REG_ROLLOVER_NOT_CONTINUOUS),
+    (KIND_UNBOUND, "kind-token-request-as-notification", Reason.MSG_BAD_SIGNATURE),
+    (KIND_UNBOUND, "kind-notification-as-token-request", Reason.MSG_BAD_SIGNATURE),
+    (NO_REPLAY_WINDOW, "replay-notification", Reason.MSG_REPLAYED),
+    (NO_REPLAY_WINDOW, "replay-notification-next-day", Reason.MSG_NOT_FRESH),
+    (NO_REPLAY_WINDOW, "replay-registration-rollback", Reason.MSG_REPLAYED),
+    (IGNORES_LIFETIME, "cat-expired", Reason.CAT_EXPIRED),
+    (KEEPS_TOKENS, "stale-cat-after-disabling-and-enabling", Reason.CAT_REVOKED),
 ]
+"""Each mutant with an attack it lets through; the new six remove one identity, continuity,
+kind, freshness, lifetime or revocation check each (issue 11)."""
 
 
-@pytest.mark.req("SEC-5", "SEC-1", "SEC-3")
-@pytest.mark.parametrize(("mutant", "attack", "reason"), CAUGHT_BY_ATTACK)
+@pytest.mark.req("SEC-5", "SEC-1", "SEC-2", "SEC-3")
+@pytest.mark.parametrize(
+    ("mutant", "attack", "reason"),
+    CAUGHT_BY_ATTACK,
+    ids=[f"{m}:{a}" for m, a, _ in CAUGHT_BY_ATTACK],
+)
 def test_mutant_makes_an_attack_succeed(mutant: str, attack: str, reason: Reason) -> None:
     assert LabDriver(default_lab()).inject(attack) is reason
     driver = LabDriver(default_lab(), mutant=mutant)
@@ -84,8 +108,10 @@ def test_unknown_mutant_is_one_line() -> None:
     with pytest.raises(ValueError) as error:
         mutant_set("bogus")
     assert str(error.value) == (
-        "mutant: 'bogus' is not accepted; use one of dp-serves-without-credential, "
-        "mp-accepts-alg-none, mp-keeps-old-key, mp-never-rebinds"
+        "mutant: 'bogus' is not accepted; use one of dp-ignores-token-lifetime, "
+        "dp-keeps-tokens-after-disabling, dp-serves-without-credential, mp-accepts-alg-none, "
+        "mp-ignores-identity-binding, mp-ignores-message-kind, mp-keeps-old-key, "
+        "mp-never-rebinds, mp-no-replay-window, mp-skips-rollover-continuity"
     )
     with pytest.raises(ValueError, match="mutant: 'bogus'"):
         LabDriver(default_lab(), mutant="bogus")

@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import json
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from model.lab.clock import LabClock
 from model.lab.pki import SiteAuthority
 from model.lab.reasons import Accepted, Reason, Refused
 from model.lab.tenant import OLD_APP_URI, Tenant
-from model.lab.tokens import AadValidator, ContentTokenIssuer, ContentTokenValidator
+from model.lab.tokens import (
+    AadValidator,
+    ContentTokenIssuer,
+    ContentTokenValidator,
+    EnhancedPeriod,
+)
 
 
 def _validator(tenant: Tenant, clock: LabClock) -> AadValidator:
@@ -61,8 +72,11 @@ def test_updating_the_application_fixes_prerequisite_pre1() -> None:
 def test_content_access_token_round_trip_and_lifetime() -> None:
     clock = LabClock()
     authority = SiteAuthority(0, "PS1", clock)
-    issuer = ContentTokenIssuer(authority.token_signing, "PS1", clock)
-    validator = ContentTokenValidator(authority.token_signing.certificate, "PS1", "dp1", clock)
+    period = EnhancedPeriod()
+    issuer = ContentTokenIssuer(authority.token_signing, "PS1", clock, period)
+    validator = ContentTokenValidator(
+        authority.token_signing.certificate, "PS1", "dp1", clock, period
+    )
     token = issuer.issue("GUID:client", "dp1")
     grant = validator.validate(token)
     assert isinstance(grant, Accepted) and grant.value.registration == "GUID:client"
@@ -75,8 +89,66 @@ def test_content_access_token_from_another_site_is_forged() -> None:
     clock = LabClock()
     ours = SiteAuthority(0, "PS1", clock)
     theirs = SiteAuthority(0, "PS2", clock)
-    token = ContentTokenIssuer(theirs.token_signing, "PS1", clock).issue("GUID:x", "dp1")
-    verdict = ContentTokenValidator(ours.token_signing.certificate, "PS1", "dp1", clock).validate(
-        token
-    )
+    period = EnhancedPeriod()
+    token = ContentTokenIssuer(theirs.token_signing, "PS1", clock, period).issue("GUID:x", "dp1")
+    verdict = ContentTokenValidator(
+        ours.token_signing.certificate, "PS1", "dp1", clock, period
+    ).validate(token)
     assert isinstance(verdict, Refused) and verdict.reason is Reason.CAT_FORGED
+
+
+def test_content_access_token_is_revoked_when_its_enhanced_http_period_ends() -> None:
+    clock = LabClock()
+    authority = SiteAuthority(0, "PS1", clock)
+    period = EnhancedPeriod()
+    token = ContentTokenIssuer(authority.token_signing, "PS1", clock, period).issue("GUID:x", "dp1")
+    validator = ContentTokenValidator(
+        authority.token_signing.certificate, "PS1", "dp1", clock, period
+    )
+    assert validator.validate(token).ok
+    period.end()
+    verdict = validator.validate(token)
+    assert isinstance(verdict, Refused) and verdict.reason is Reason.CAT_REVOKED
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+@pytest.mark.parametrize(
+    ("header", "reason"),
+    [
+        ({"alg": "RS256", "kid": 5}, Reason.TOKEN_MALFORMED),
+        ({"alg": "RS256", "kid": ["a"]}, Reason.TOKEN_MALFORMED),
+        ({"alg": "RS256", "crit": ["exp"]}, Reason.TOKEN_UNSUPPORTED_HEADER),
+        ({"alg": "RS256", "b64": False, "crit": ["b64"]}, Reason.TOKEN_UNSUPPORTED_HEADER),
+        ({"alg": "RS256", "jku": "https://evil.example/keys"}, Reason.TOKEN_UNSUPPORTED_HEADER),
+        ([1, 2], Reason.TOKEN_MALFORMED),
+    ],
+)
+def test_malformed_token_headers_are_refused_never_raised(header: object, reason: Reason) -> None:
+    clock = LabClock()
+    validator = _validator(Tenant(0, "contoso", clock), clock)
+    token = f"{_b64(json.dumps(header).encode())}.{_b64(b'{}')}.{_b64(b'sig')}"
+    verdict = validator.validate(token, "device")
+    assert isinstance(verdict, Refused) and verdict.reason is reason
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(st.one_of(st.text(), st.binary(), st.integers(), st.none()))
+def test_token_parsers_refuse_any_text_never_raise(token: object) -> None:
+    clock = LabClock()
+    validator = _validator(Tenant(0, "contoso", clock), clock)
+    authority = SiteAuthority(0, "PS1", clock)
+    content = ContentTokenValidator(
+        authority.token_signing.certificate, "PS1", "dp1", clock, EnhancedPeriod()
+    )
+    assert isinstance(validator.validate(token, "device"), Refused)
+    assert isinstance(content.validate(token), Refused)
+
+
+def test_lone_surrogate_token_is_refused() -> None:
+    clock = LabClock()
+    tenant = Tenant(0, "contoso", clock)
+    verdict = _validator(tenant, clock).validate("\udc80" + tenant.device_token("aad1"), "device")
+    assert isinstance(verdict, Refused) and verdict.reason is Reason.TOKEN_MALFORMED

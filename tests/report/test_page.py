@@ -127,7 +127,7 @@ def test_diagrams_scenarios_attacks_and_fuzz_plot_are_inline(
     assert page.tags.count("svg") == 8
     assert "Certificate binding (per HTTP site system)" in html
     assert "users can&#x27;t see applications targeted to them as available" in html
-    count = len(CATALOGUE)
+    count = len([a for a in CATALOGUE if "pki-client" not in a.requires])
     assert f"{count} of {count} attacks refused with the expected reason." in html
     assert "80 of 120 reachable abstract states reached (66.7%)." in html
     assert 'aria-label="fuzz coverage timeline"' in html

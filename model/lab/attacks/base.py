@@ -1,0 +1,354 @@
+"""What an attack is, what it needs of a lab, and how it finds its hosts in any lab.
+
+An attack is data: a name, its family, what it tries, the `Reason` the lab must give, the
+requirement IDs it defends and a `prepare` function that sets up a lab and returns the single bad
+input as a thunk. It names the conditions it `requires` and, when it needs the lab changed first,
+a `variant` (an HTTPS distribution point, a network access account, enhanced HTTP off, a 1802
+site).
+
+Preconditions read the lab's configuration and state (its clients' joins, its site systems'
+connections, the site's settings, who is registered), never the decision functions the lab
+enforces (`model/spec/access.py`, `model/lab/policy.py`): an attack whose precondition came from
+the function under test would skip itself exactly when that function is wrong (issue 11,
+point 7). Each condition also names the lab key that would enable it, which `unmet` reports.
+
+Hosts are found by role (`Roles`): the first Azure AD-joined client, the first domain-joined one,
+the management point that takes device tokens, the first distribution point that asks for a
+credential, so every attack runs on any lab that has such hosts, whatever their names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any
+
+from model.config.labfile import default_lab
+from model.config.schema import Lab
+from model.lab.evidence import RegistrationRequest
+from model.lab.messages import Registration
+from model.lab.reasons import Accepted, Reason, Verdict
+from model.lab.testbed import ConcreteLab
+from model.spec.access import Method
+
+__all__ = [
+    "CONDITIONS",
+    "VARIANTS",
+    "Attack",
+    "Condition",
+    "Outcome",
+    "Roles",
+    "Submit",
+    "at_mp",
+    "register_capturing",
+    "registered",
+    "run",
+    "unmet",
+]
+
+Submit = Callable[[], Verdict[Any]]
+
+
+@dataclass(frozen=True)
+class Attack:
+    """One catalogued attack."""
+
+    name: str
+    family: str
+    tries: str
+    expected: Reason
+    requirements: tuple[str, ...]
+    prepare: Callable[[ConcreteLab], Submit]
+    variant: str = "default"
+    requires: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What the lab did with an attack."""
+
+    attack: Attack
+    verdict: Verdict[Any]
+    state_unchanged: bool
+
+    @property
+    def reason(self) -> Reason | None:
+        """The reason given, or None if the input was accepted."""
+        return None if self.verdict.ok else self.verdict.reason  # type: ignore[union-attr]
+
+    @property
+    def passed(self) -> bool:
+        """Refused with exactly the expected reason and nothing changed."""
+        return self.reason is self.attack.expected and self.state_unchanged
+
+
+def _https_dp(lab: Lab) -> Lab:
+    dps = tuple(replace(dp, connections="https") for dp in lab.distribution_points)
+    return replace(lab, distribution_points=dps)
+
+
+def _with_naa(lab: Lab) -> Lab:
+    dps = tuple(replace(dp, network_access_account=True) for dp in lab.distribution_points)
+    return replace(lab, distribution_points=dps)
+
+
+def _enhanced_off(lab: Lab) -> Lab:
+    return replace(lab, site=replace(lab.site, enhanced_http=False))
+
+
+def _site_1802(lab: Lab) -> Lab:
+    site = replace(lab.site, version="1802", prerelease_features=False, enhanced_http=False)
+    return replace(lab, site=site)
+
+
+VARIANTS: dict[str, Callable[[Lab], Lab]] = {
+    "default": lambda lab: lab,
+    "https-dp": _https_dp,
+    "naa-configured": _with_naa,
+    "enhanced-off": _enhanced_off,
+    "site-1802": _site_1802,
+}
+"""The lab changes an attack may ask for, by name."""
+
+
+def _first(names: list[str]) -> str | None:
+    return names[0] if names else None
+
+
+class Roles:
+    """The hosts of a lab, by the part they play in an attack (None when the lab has none)."""
+
+    def __init__(self, tb: ConcreteLab) -> None:
+        self.tb = tb
+
+    def joined(self, *joins: str) -> list[str]:
+        """Clients joined one of ``joins``, in lab order."""
+        return [c.name for c in self.tb.lab.clients if c.join in joins]
+
+    @property
+    def aad(self) -> str | None:
+        """The first Azure AD-joined (or hybrid) client."""
+        return _first(self.joined("azure-ad", "hybrid"))
+
+    @property
+    def domain(self) -> str | None:
+        """The first domain-joined (or hybrid) client."""
+        return _first(self.joined("domain", "hybrid"))
+
+    @property
+    def workgroup(self) -> str | None:
+        """The first workgroup client."""
+        return _first(self.joined("workgroup"))
+
+    @property
+    def pki(self) -> str | None:
+        """The first client holding a PKI client certificate."""
+        return _first([c.name for c in self.tb.lab.clients if c.pki_certificate])
+
+    def other_than(self, name: str | None) -> str | None:
+        """The first client that is not ``name``."""
+        return _first([c.name for c in self.tb.lab.clients if c.name != name])
+
+    @property
+    def unregistered_workgroup(self) -> str | None:
+        """The first workgroup client neither registered nor waiting for approval."""
+        tb = self.tb
+        return _first(
+            [
+                n
+                for n in self.joined("workgroup")
+                if tb.registration_of(n) is None and tb.pending_at(n) is None
+            ]
+        )
+
+    @property
+    def mp(self) -> str:
+        """The first management point (every method but the PKI one reaches it in some way)."""
+        return self.tb.lab.management_points[0].name
+
+    @property
+    def device_mp(self) -> str | None:
+        """A management point that takes device tokens, read from the configuration: the site
+        is onboarded to Azure AD and the MP is HTTPS (1706 on), or HTTP on a 1806 site with
+        enhanced HTTP set."""
+        site = self.tb.site
+        if not site.azure_ad_onboarded:
+            return None
+        for mp in self.tb.lab.management_points:
+            if mp.connections == "https" and site.version in ("1706", "1802", "1806"):
+                return mp.name
+            if mp.connections == "http" and site.version == "1806" and site.enhanced_http:
+                return mp.name
+        return None
+
+    @property
+    def https_mp(self) -> str | None:
+        """The first HTTPS management point (the only kind that registers PKI clients)."""
+        return _first([m.name for m in self.tb.lab.management_points if m.connections == "https"])
+
+    @property
+    def http_mp_without_enhanced(self) -> str | None:
+        """An HTTP management point on a site where enhanced HTTP is not set or not available."""
+        site = self.tb.site
+        if site.version == "1806" and site.enhanced_http:
+            return None
+        return _first([m.name for m in self.tb.lab.management_points if m.connections == "http"])
+
+    @property
+    def auth_dp(self) -> str | None:
+        """The first distribution point that does not allow anonymous connections."""
+        return _first([d.name for d in self.tb.lab.distribution_points if not d.allow_anonymous])
+
+    @property
+    def enhanced(self) -> bool:
+        """Enhanced HTTP is set on a 1806 site (the only version that has the option)."""
+        return self.tb.site.version == "1806" and self.tb.site.enhanced_http
+
+    def need(self, value: str | None, what: str) -> str:
+        """``value``, or a setup error naming ``what`` (`unmet` rules this out first)."""
+        if value is None:
+            raise RuntimeError(f"attack setup: the lab has no {what}")
+        return value
+
+
+@dataclass(frozen=True)
+class Condition:
+    """What an attack may require of a lab: a description, the lab key that would enable it,
+    and the test on the lab now."""
+
+    description: str
+    enable: str
+    holds: Callable[[Roles], bool]
+
+
+CONDITIONS: dict[str, Condition] = {
+    "aad-client": Condition(
+        "an Azure AD-joined client", '[[clients]] join = "azure-ad"', lambda r: bool(r.aad)
+    ),
+    "domain-client": Condition(
+        "a domain-joined client", '[[clients]] join = "domain"', lambda r: bool(r.domain)
+    ),
+    "pki-client": Condition(
+        "a client with a PKI certificate",
+        "[[clients]] pki_certificate = true",
+        lambda r: bool(r.pki),
+    ),
+    "two-clients": Condition(
+        "two clients", "a second [[clients]] table", lambda r: len(r.tb.lab.clients) >= 2
+    ),
+    "workgroup-client": Condition(
+        "a workgroup client", '[[clients]] join = "workgroup"', lambda r: bool(r.workgroup)
+    ),
+    "workgroup-unregistered": Condition(
+        "a workgroup client, not registered",
+        '[[clients]] join = "workgroup"',
+        lambda r: bool(r.unregistered_workgroup),
+    ),
+    "device-token-mp": Condition(
+        "a management point taking Azure AD device tokens",
+        '[site] azure_ad_onboarded = true, with [[management_points]] connections = "https" '
+        '(1706 on) or [site] version = "1806", enhanced_http = true',
+        lambda r: bool(r.device_mp),
+    ),
+    "https-mp": Condition(
+        "an HTTPS management point",
+        '[[management_points]] connections = "https"',
+        lambda r: bool(r.https_mp),
+    ),
+    "http-mp-without-enhanced": Condition(
+        "an HTTP management point without enhanced HTTP",
+        '[[management_points]] connections = "http"',
+        lambda r: bool(r.http_mp_without_enhanced),
+    ),
+    "app-updated": Condition(
+        "the Azure AD application updated",
+        "[site] azure_ad_app_updated = true",
+        lambda r: r.tb.tenant.app_updated,
+    ),
+    "enhanced": Condition(
+        "enhanced HTTP in effect",
+        '[site] version = "1806", enhanced_http = true',
+        lambda r: r.enhanced,
+    ),
+    "option-available": Condition(
+        "the enhanced HTTP option (a 1806 site)",
+        '[site] version = "1806"',
+        lambda r: r.tb.site.version == "1806",
+    ),
+    "authenticating-dp": Condition(
+        "a distribution point asking for a credential",
+        "[[distribution_points]] allow_anonymous = false",
+        lambda r: bool(r.auth_dp),
+    ),
+}
+"""What an attack may require of a lab, by name."""
+
+
+def unmet(attack: Attack, tb: ConcreteLab) -> tuple[str, ...]:
+    """Why ``attack`` does not apply to lab ``tb`` in its current state (empty: it applies);
+    each reason names the lab key that would enable it."""
+    roles = Roles(tb)
+    current = replace(tb.lab, site=tb.site)
+    missing = [
+        f"needs {c.description} ({c.enable})"
+        for c in (CONDITIONS[name] for name in attack.requires)
+        if not c.holds(roles)
+    ]
+    if VARIANTS[attack.variant](current) != current:
+        missing.insert(0, f"the lab is not a {attack.variant} lab")
+    return tuple(missing)
+
+
+def run(attack: Attack, seed: int = 0, lab: Lab | None = None) -> Outcome:
+    """Run ``attack`` against a fresh lab of its variant (of the default lab unless given)."""
+    testbed = ConcreteLab(VARIANTS[attack.variant](lab or default_lab()), seed)
+    submit = attack.prepare(testbed)
+    before = testbed.snapshot()
+    verdict = submit()
+    return Outcome(attack, verdict, testbed.snapshot() == before)
+
+
+def _method_of(tb: ConcreteLab, client: str) -> tuple[Method, str | None]:
+    roles = Roles(tb)
+    config = next(c for c in tb.lab.clients if c.name == client)
+    if config.join in ("domain", "hybrid"):
+        return "active-directory", roles.mp
+    if config.pki_certificate and roles.https_mp:
+        return "pki-certificate", roles.https_mp
+    if config.join == "azure-ad" and roles.device_mp and tb.tenant.app_updated:
+        return "azure-ad-device-token", roles.device_mp
+    return "anonymous-manual-approval", roles.mp
+
+
+def registered(tb: ConcreteLab, client: str) -> Registration:
+    """Register ``client`` with the best evidence it holds (approving an anonymous one)."""
+    method, mp = _method_of(tb, client)
+    verdict = tb.register(client, method, mp)
+    if method == "anonymous-manual-approval" and verdict.ok:
+        verdict = tb.approve(client, mp)
+    if not verdict.ok:
+        raise RuntimeError(f"attack setup: {client} could not register: {verdict}")
+    return verdict.value  # type: ignore[union-attr]
+
+
+def register_capturing(tb: ConcreteLab, client: str) -> RegistrationRequest:
+    """Register ``client`` with the best evidence it holds; the request it sent (as an attacker
+    on the network would capture it). Anonymous requests are approved."""
+    method, mp = _method_of(tb, client)
+    request = tb.clients[client].request(method)
+    verdict = tb.mp(mp).register(request)
+    if isinstance(verdict, Accepted) and method == "anonymous-manual-approval":
+        verdict = tb.mp(mp).approve(client)
+    if not isinstance(verdict, Accepted):
+        raise RuntimeError(f"attack setup: {client} could not register: {verdict}")
+    tb.clients[client].registered(verdict.value)
+    return request
+
+
+def at_mp(tb: ConcreteLab, client: str) -> str:
+    """The management point that holds ``client``'s registration."""
+    registration = tb.registration_of(client)
+    for name, mp in tb.management_points.items():
+        if registration is not None and registration.registration_id in mp.registrations:
+            return name
+    raise RuntimeError(f"attack setup: {client} is registered nowhere")

@@ -1,0 +1,51 @@
+"""Stale token attacks: content access tokens kept past the end of enhanced HTTP (SEC-1, DP-2;
+issue 11, point 7).
+
+A genuine content access token issued while enhanced HTTP was on, presented after the
+administrator turned it off, and after turning it on again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from model.lab.attacks.base import Attack, Roles, Submit
+from model.lab.attacks.content import download_with, real_content_token
+from model.lab.reasons import Reason
+from model.lab.testbed import ConcreteLab
+
+__all__ = ["ATTACKS"]
+
+
+def _after(*toggles: bool) -> Callable[[ConcreteLab], Submit]:
+    def prepare(tb: ConcreteLab) -> Submit:
+        roles = Roles(tb)
+        token = real_content_token(tb, roles.need(roles.auth_dp, "authenticating DP"))
+        for on in toggles:
+            tb.set_enhanced(on)
+        return download_with(tb, token)
+
+    return prepare
+
+
+ATTACKS: tuple[Attack, ...] = (
+    Attack(
+        "stale-cat-after-disabling",
+        "stale",
+        "a content access token issued before enhanced HTTP was turned off",
+        Reason.METHOD_NOT_ACCEPTED,
+        ("SEC-1", "DP-2"),
+        _after(False),
+        requires=("enhanced", "authenticating-dp"),
+    ),
+    Attack(
+        "stale-cat-after-disabling-and-enabling",
+        "stale",
+        "a content access token issued before enhanced HTTP was turned off and on again",
+        Reason.CAT_REVOKED,
+        ("SEC-1", "DP-2"),
+        _after(False, True),
+        requires=("enhanced", "authenticating-dp"),
+    ),
+)
+"""The stale token family."""
