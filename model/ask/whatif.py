@@ -127,7 +127,8 @@ class Window:
     """"works" (throughout), "doesn't work" (throughout), "starts" (didn't work before the
     actions, works later), "fails" (worked before the actions, fails right after, works again),
     "may fail" (works right after the actions, fails in some runs, works again), "stops" (some
-    fair run never works again)."""
+    fair run never works again; with no lasso, no run does: it worked before the actions and fails
+    in every world after them)."""
     first: int | None
     last: int | None
     dated: bool = True
@@ -144,6 +145,8 @@ class Window:
             return f"{head} works throughout"
         if self.status == "doesn't work":
             return f"{head} doesn't work, before or after"
+        if self.status == "stops" and not self.lasso:
+            return f"{head} stops working at {self.first} minutes and never works again"
         if self.status == "stops":
             return (
                 f"{head} fails from {self.first} minutes on, and in some fair run never works again"
@@ -151,6 +154,8 @@ class Window:
         if self.status == "starts":
             if not self.dated:
                 return f"{head} starts working eventually (no bound in minutes)"
+            if self.last == 0:
+                return f"{head} starts working at 0 minutes"
             return f"{head} starts working within {self.last} minutes"
         verb = "fails" if self.status == "fails" else "may fail"
         if not self.dated:
@@ -442,10 +447,15 @@ def _window(
     result: PropertyResult[World] | None,
     before: bool,
 ) -> Window:
-    if result is None:
+    if result is None and mask[0] == before:
         return Window(client, name, reqs, "works" if mask[0] else "doesn't work", None, None)
+    if result is None and mask[0]:
+        return Window(client, name, reqs, "starts", None, 0)
+    if result is None:
+        return Window(client, name, reqs, "stops", 0, None, False)
     failing = [t for s, times in enumerate(timed.arrivals) if not mask[s] for t in times]
     first, last = minutes(min(failing)), minutes(max(failing))
+    assert result is not None
     if result.verdict == "violated":
         lasso = trace_lines(result)
         return Window(client, name, reqs, "stops", first, None, False, lasso, result.loop_from)

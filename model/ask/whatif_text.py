@@ -27,6 +27,10 @@ def describe_world(model: WorldModel, world: World) -> str:
     return "; ".join(parts)
 
 
+def _worlds(count: int) -> str:
+    return f"{count:,} world" + ("" if count == 1 else "s")
+
+
 def _rows(answer: WhatIf) -> list[tuple[str, str, tuple[str, ...]]]:
     return [(r.subject, r.what, r.slots) for r in answer.timeline]
 
@@ -52,7 +56,7 @@ def render_text(answer: WhatIf) -> str:
     done = ", ".join(a.text for a in answer.actions)
     lines = [
         f"lab {lab.name!r}: what if the administrator does {done} now "
-        f"(then only the system's own steps, weakly fair; {answer.states:,} worlds explored)",
+        f"(then only the system's own steps, weakly fair; {_worlds(answer.states)} explored)",
         "",
         f"{answer.origin}: {describe_world(model, answer.steady)}",
         "the administrator, at once:",

@@ -112,3 +112,22 @@ def test_https_only_with_enhanced_http_is_not_a_healthy_outcome() -> None:
     assert [o.because for o in answer.outcomes] == [
         ("HTTPS only with enhanced HTTP is unsupported (SITE-2)",)
     ]
+
+
+@pytest.mark.req("SCN-1", "SITE-1")
+def test_disabling_loses_scenario_1_for_good() -> None:
+    answer = _ask("disable-enhanced-http", lab="recommended-1806")
+    assert answer.verdict == "never"
+    assert _window(answer, "aad1", "scenario 1") == (
+        "aad1: scenario 1 stops working at 0 minutes and never works again"
+    )
+    assert _change(answer, "mp1", "role certificate removed") == (0, 30, False)
+
+
+@pytest.mark.req("REG-3")
+def test_approving_a_client_starts_its_notification_at_once() -> None:
+    answer = _ask("approve wg1", lab="recommended-1806")
+    assert answer.verdict == "answered"
+    assert _window(answer, "wg1", "client notification") == (
+        "wg1: client notification starts working at 0 minutes"
+    )
