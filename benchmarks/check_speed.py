@@ -1,13 +1,20 @@
-"""How fast `ehttp check` explores the composed model, against a naive explorer, in one run.
+"""How fast `ehttp check` explores the composed model, against Spin and two yardsticks, in one run.
 
 For growing numbers of clients (`--clients N` replicas of the default lab's clients) it prints the
 states, seconds and states/s of the whole check (every property, every variant), the symmetry
-reduction factor (states without reduction / with), and the rate of a naive explorer measured in
-the same run on the same lab: one that keeps each world as `transitions` model objects, deep-copies
-them for every successor and fires each trigger through the `transitions` machines of
-`model/views/machines.py`. Nothing is asserted; speed lives here, not in the tests.
+reduction factor (states without reduction / with), and, measured in the same run:
+- Spin (`ehttp check --engine spin`, `model/compose/spin.py`): its unreduced states, its wall
+  seconds with `spin -a` and gcc included, and the seconds `pan` itself searched (the safety
+  searches and every witness search); left out when spin or gcc is missing;
+- the bare tuple BFS yardstick: a plain dict-and-deque breadth-first search over tuples of small
+  ints (as many as the lab's world has instances) with two actions per position, on a toy state
+  space of about the lab's unreduced size; the ratio of ehttp's exploration rate to it is printed;
+- a naive explorer on the default lab: one that keeps each world as `transitions` model objects,
+  deep-copies them for every successor and fires each trigger through the `transitions` machines
+  of `model/views/machines.py`.
+Nothing is asserted; speed lives here, not in the tests.
 
-    python benchmarks/check_speed.py [--max-clients 6] [--naive-seconds 10]
+    python benchmarks/check_speed.py [--max-clients 6] [--naive-seconds 10] [--no-spin]
 """
 
 from __future__ import annotations
@@ -19,6 +26,7 @@ from collections import deque
 from dataclasses import dataclass
 
 from model.compose.checking import run_checks
+from model.compose.spin import run_spin, spin_available
 from model.compose.world import CLOCK_AT, World, WorldModel
 from model.config.labfile import default_lab
 from model.views.machines import Context, MachineView, bind, build_view, fire
@@ -81,25 +89,69 @@ def naive_rate(model: WorldModel, seconds: float) -> tuple[int, float]:
     return len(seen), elapsed
 
 
+def tuple_bfs(positions: int, target: int) -> tuple[int, int, float]:
+    """A bare BFS over tuples of small ints: (states, transitions, seconds).
+
+    Each position holds 0..m-1 (m chosen so that m**positions is about `target`, the last
+    positions fixed at 0 when fewer are enough); its two actions add 1 or 2 modulo m, so every
+    state has 2 actions per free position, and the reachable set is the whole product.
+    """
+    size = 2
+    while size**positions < target and size < 64:
+        size += 1
+    free = positions
+    while free > 1 and size ** (free - 1) >= target:
+        free -= 1
+    start = (0,) * positions
+    seen = {start: 0}
+    queue = deque([start])
+    transitions = 0
+    began = time.perf_counter()
+    while queue:
+        state = queue.popleft()
+        for at in range(free):
+            value = state[at]
+            for step in (1, 2):
+                transitions += 1
+                successor = (*state[:at], (value + step) % size, *state[at + 1 :])
+                if successor not in seen:
+                    seen[successor] = len(seen)
+                    queue.append(successor)
+    return len(seen), transitions, time.perf_counter() - began
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--max-clients", type=int, default=6)
     parser.add_argument("--naive-seconds", type=float, default=10.0)
+    parser.add_argument("--no-spin", action="store_true", help="Leave the Spin columns out.")
     args = parser.parse_args()
+    spin = not args.no_spin and spin_available() is None
     lab = default_lab()
     print(
         f"{'clients':>7} {'states':>9} {'full':>9} {'reduction':>9} {'seconds':>8} {'states/s':>9}"
+        + (f" {'spin states':>11} {'spin s':>7} {'pan s':>6}" if spin else "")
+        + f" {'tuple BFS/s':>11} {'ehttp/BFS':>9}"
     )
     for clients in range(1, args.max_clients + 1):
         scaled = lab.with_clients(clients)
         report = run_checks(scaled)
         main_result = report.main
         full = main_result.liveness_states or main_result.states
-        print(
+        line = (
             f"{clients:>7} {main_result.states:>9,} {full:>9,} "
             f"{full / main_result.states:>9.2f} {report.seconds:>8.2f} "
             f"{main_result.states_per_second:>9,.0f}"
         )
+        if spin:
+            checked = run_spin(scaled)
+            line += (
+                f" {checked.main().states:>11,} {checked.seconds:>7.2f} {checked.searched:>6.2f}"
+            )
+        states, _transitions, seconds = tuple_bfs(len(WorldModel(scaled).initial), full)
+        bare = states / seconds
+        line += f" {bare:>11,.0f} {main_result.states_per_second / bare:>9.2f}"
+        print(line, flush=True)
     model = WorldModel(lab)
     fast = run_checks(lab)
     naive_states, naive_seconds = naive_rate(model, args.naive_seconds)

@@ -124,6 +124,8 @@ class SpinReport:
     properties: tuple[SpinProperty, ...]
     not_checked: tuple[SpinProperty, ...]
     seconds: float
+    searched: float
+    """Seconds `pan` spent searching, over every search (`seconds` adds compiling and the rest)."""
     bitstate: bool
     cores: int
     version: str
@@ -327,6 +329,7 @@ def run_spin(lab: Lab, *, cores: int | None = None, bitstate: bool = False) -> S
     unknown = "unknown" if bitstate else None
     optimize = "-O2" if len(lab.clients) >= _OPTIMIZE_FROM else "-O0"
     bits = _hash_bits(lab)
+    timings: list[float] = []
 
     def safety(pan: Path, folder: Path, variant: str) -> tuple[SpinRun, list[_Verdict]]:
         number = export.variants[variant]
@@ -341,6 +344,7 @@ def run_spin(lab: Lab, *, cores: int | None = None, bitstate: bool = False) -> S
             choices = {"EHTTP_VARIANT": str(number), "EHTTP_SKIP": ",".join(map(str, skipped))}
             where = folder / f"safety-{number}-{attempt}"
             found = _search(pan, where, choices, ignore_deadlocks=ignore, bits=bits)
+            timings.append(found.seconds)
             if found.error is None:
                 break
             trace = _words(models[variant], export, found.trail_lines)
@@ -375,6 +379,7 @@ def run_spin(lab: Lab, *, cores: int | None = None, bitstate: bool = False) -> S
         w = export.witnesses[k - 1]
         choices = {"EHTTP_WITNESS": str(k), "EHTTP_VARIANT": str(export.variants[w.variant])}
         found = _search(pan, folder / f"witness-{k}", choices, ignore_deadlocks=True, bits=bits)
+        timings.append(found.seconds)
         if found.error is None:
             return [(w.variant, w.name, unknown or "violated", ())]
         return [(w.variant, w.name, "holds", _words(models[w.variant], export, found.trail_lines))]
@@ -429,6 +434,7 @@ def run_spin(lab: Lab, *, cores: int | None = None, bitstate: bool = False) -> S
         properties=tuple(decided),
         not_checked=tuple(not_checked),
         seconds=time.perf_counter() - started,
+        searched=sum(timings),
         bitstate=bitstate,
         cores=cores,
         version=spin_version(),
