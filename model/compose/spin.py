@@ -190,6 +190,8 @@ class _Pan:
     error: str | None
     error_depth: int | None
     trail_lines: tuple[int, ...]
+    violated: int | None
+    """The number of the `always` property the trail breaks, as the replay printed it."""
 
 
 _NUMBER = {
@@ -199,6 +201,7 @@ _NUMBER = {
     "errors": re.compile(r"errors: (\d+)"),
 }
 _ERROR = re.compile(r"pan:1: (.*?) \(at depth (\d+)\)")
+_VIOLATED = re.compile(r"^ehttp: always (\d+) violated$", re.M)
 _STEP = re.compile(r"^\s*\d+:\s+proc\s+\d+ \(\w+\) \S+ \(state \d+\)\s+\[D_STEP(\d+)\]", re.M)
 """A step of `pan -r`: a d_step is named by the line it starts on."""
 
@@ -249,10 +252,12 @@ def _search(
         raise SpinError(f"pan printed no {', '.join(missing)}: {tail[0]}")
     error = _ERROR.search(output)
     lines: tuple[int, ...] = ()
+    violated: re.Match[str] | None = None
     if error is not None:
         (where / "model.pml").symlink_to(pan.parent / "model.pml")
         replay = _command([str(pan), "-r", *flags], where, env, check=False)
         lines = tuple(int(m.group(1)) for m in _STEP.finditer(replay))
+        violated = _VIOLATED.search(replay)
 
     def value(key: str) -> int:
         match = numbers[key]
@@ -267,6 +272,7 @@ def _search(
         error=error.group(1) if error else None,
         error_depth=int(error.group(2)) if error else None,
         trail_lines=lines,
+        violated=int(violated.group(1)) if violated else None,
     )
 
 
@@ -348,12 +354,11 @@ def run_spin(lab: Lab, *, cores: int | None = None, bitstate: bool = False) -> S
             if found.error is None:
                 break
             trace = _words(models[variant], export, found.trail_lines)
-            last = found.trail_lines[-1] if found.trail_lines else None
             if found.error.startswith("invalid end state") and not ignore:
                 found_verdicts.append((variant, deadlock[0], "violated", trace))
                 ignore = True
-            elif last in export.assertions:
-                always = export.assertions[last]
+            elif found.violated is not None:
+                always = found.violated
                 prop = export.always[always - 1]
                 found_verdicts.append((prop.variant, prop.name, "violated", trace))
                 skipped.append(always)

@@ -126,13 +126,13 @@ class PromelaExport:
     """The Promela text of a lab and what it takes to read Spin's answers back.
 
     `steps` maps the line of each alternative's guard to the ehttp action it stands for;
-    `assertions` maps the line of each `always` assertion to its property's number in `always`.
+    An `always` alternative prints ``ehttp: always k violated`` before its assertion fails, so a
+    replayed trail says which property it broke.
     """
 
     lab: Lab
     text: str
     steps: dict[int, Action]
-    assertions: dict[int, int]
     always: tuple[Numbered, ...]
     witnesses: tuple[Numbered, ...]
     variants: dict[str, int]
@@ -406,15 +406,15 @@ def export_promela(lab: Lab) -> PromelaExport:
             line = _step(out, r, index, number, row, choice)
             if line is not None:
                 steps[line] = (index, number)
-    assertions: dict[int, int] = {}
     out.add("  /* always properties: each an alternative enabled only where it is violated */")
     for number, variant, _name, _expression in always:
         v = variant_numbers[variant]
-        line = out.add(
+        out.add(
             f"  :: d_step {{ c_expr {{ Witness == 0 && Variant == {v} && !Skip[{number}] }} && "
-            f"!ALWAYS_{number} -> assert(ALWAYS_{number}) }}"
+            f"!ALWAYS_{number} ->"
         )
-        assertions[line] = number
+        out.add(f'      printf("ehttp: always {number} violated\\n"); assert(ALWAYS_{number})')
+        out.add("    }")
     out.add("  /* sometimes properties: each an alternative enabled only where its goal holds */")
     for witness in witnesses:
         k, v = witness.number, variant_numbers[witness.variant]
@@ -451,12 +451,10 @@ def export_promela(lab: Lab) -> PromelaExport:
     out.lines[at:at] = header
     shift = len(header)
     steps = {line + shift: action for line, action in steps.items()}
-    assertions = {line + shift: number for line, number in assertions.items()}
     return PromelaExport(
         lab=lab,
         text="\n".join(out.lines) + "\n",
         steps=steps,
-        assertions=assertions,
         always=tuple(Numbered(number, variant, name) for number, variant, name, _ in always),
         witnesses=tuple(witnesses),
         variants=variant_numbers,

@@ -690,14 +690,30 @@ active proctype world() {
       skip
     }
   /* always properties: each an alternative enabled only where it is violated */
-  :: d_step { c_expr { Witness == 0 && Variant == 0 && !Skip[1] } && !ALWAYS_1 -> assert(ALWAYS_1) }
-  :: d_step { c_expr { Witness == 0 && Variant == 0 && !Skip[2] } && !ALWAYS_2 -> assert(ALWAYS_2) }
-  :: d_step { c_expr { Witness == 0 && Variant == 0 && !Skip[3] } && !ALWAYS_3 -> assert(ALWAYS_3) }
-  :: d_step { c_expr { Witness == 0 && Variant == 0 && !Skip[4] } && !ALWAYS_4 -> assert(ALWAYS_4) }
-  :: d_step { c_expr { Witness == 0 && Variant == 0 && !Skip[5] } && !ALWAYS_5 -> assert(ALWAYS_5) }
-  :: d_step { c_expr { Witness == 0 && Variant == 0 && !Skip[6] } && !ALWAYS_6 -> assert(ALWAYS_6) }
-  :: d_step { c_expr { Witness == 0 && Variant == 0 && !Skip[7] } && !ALWAYS_7 -> assert(ALWAYS_7) }
-  :: d_step { c_expr { Witness == 0 && Variant == 1 && !Skip[8] } && !ALWAYS_8 -> assert(ALWAYS_8) }
+  :: d_step { c_expr { Witness == 0 && Variant == 0 && !Skip[1] } && !ALWAYS_1 ->
+      printf("ehttp: always 1 violated\n"); assert(ALWAYS_1)
+    }
+  :: d_step { c_expr { Witness == 0 && Variant == 0 && !Skip[2] } && !ALWAYS_2 ->
+      printf("ehttp: always 2 violated\n"); assert(ALWAYS_2)
+    }
+  :: d_step { c_expr { Witness == 0 && Variant == 0 && !Skip[3] } && !ALWAYS_3 ->
+      printf("ehttp: always 3 violated\n"); assert(ALWAYS_3)
+    }
+  :: d_step { c_expr { Witness == 0 && Variant == 0 && !Skip[4] } && !ALWAYS_4 ->
+      printf("ehttp: always 4 violated\n"); assert(ALWAYS_4)
+    }
+  :: d_step { c_expr { Witness == 0 && Variant == 0 && !Skip[5] } && !ALWAYS_5 ->
+      printf("ehttp: always 5 violated\n"); assert(ALWAYS_5)
+    }
+  :: d_step { c_expr { Witness == 0 && Variant == 0 && !Skip[6] } && !ALWAYS_6 ->
+      printf("ehttp: always 6 violated\n"); assert(ALWAYS_6)
+    }
+  :: d_step { c_expr { Witness == 0 && Variant == 0 && !Skip[7] } && !ALWAYS_7 ->
+      printf("ehttp: always 7 violated\n"); assert(ALWAYS_7)
+    }
+  :: d_step { c_expr { Witness == 0 && Variant == 1 && !Skip[8] } && !ALWAYS_8 ->
+      printf("ehttp: always 8 violated\n"); assert(ALWAYS_8)
+    }
   /* sometimes properties: each an alternative enabled only where its goal holds */
   :: d_step { c_expr { Witness == 1 && Variant == 0 } && SOMETIMES_1 -> assert(!SOMETIMES_1) }
   :: d_step { c_expr { Witness == 2 && Variant == 0 } && SOMETIMES_2 -> assert(!SOMETIMES_2) }

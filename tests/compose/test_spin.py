@@ -105,3 +105,47 @@ def test_without_spin_the_engine_says_what_to_install(monkeypatch: pytest.Monkey
     monkeypatch.setenv("PATH", "")
     with pytest.raises(SpinMissing, match="spin"):
         run_spin(load_lab(None))
+
+
+def _with_text(export: PromelaExport, old: str, new: str) -> PromelaExport:
+    assert export.text.count(old) == 1, old
+    return replace(export, text=export.text.replace(old, new))
+
+
+@needs_spin
+def test_a_violated_always_and_a_deadlock_are_found_with_their_traces(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    lab = load_lab(None)
+    export = export_promela(lab)
+    number = next(p.number for p in export.always if p.name.startswith("mp1: queued"))
+
+    def mutated(lab: Lab) -> PromelaExport:
+        # mp1's 30-minute bound claimed as "never unbinding"; mp1 never binds (work overdue,
+        # nothing but the bind may happen: a deadlock).
+        found = export_promela(lab)
+        found = _with_text(
+            found,
+            f"#define ALWAYS_{number} (",
+            f"#define ALWAYS_{number} (s_mp1 != CERTIFICATE_BINDING_unbinding && ",
+        )
+        return _drop_one_row(
+            found, "bind the certificate to the IIS Default Web Site on port 443", "mp1"
+        )
+
+    monkeypatch.setattr(engine, "export_promela", mutated)
+    spin = run_spin(lab, cores=1)
+    verdicts = {p.name: p for p in spin.properties}
+    bound = verdicts["mp1: queued certificate work is never older than 30 minutes"]
+    assert bound.verdict == "violated" and bound.length == 1
+    assert bound.trace[1].startswith("disable enhanced HTTP (site): ")
+    deadlock = next(p for p in spin.properties if p.kind == "deadlock-free")
+    assert deadlock.verdict == "violated" and deadlock.trace[0] == "initial state"
+    assert "15 minutes pass" in deadlock.trace  # the bind falls due, and nothing else may happen
+    others = [p for p in spin.properties if p.kind == "always" and p is not bound]
+    assert all(p.holds for p in others)
+    native = run_checks(lab, symmetry=False)
+    found = differences(spin, native)
+    name = "mp1: queued certificate work is never older than 30 minutes"
+    assert f"{name}: verdict: Spin violated, ehttp holds" in found
+    assert f"{name}: trace length: Spin 1, ehttp None" in found
