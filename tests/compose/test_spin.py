@@ -18,6 +18,7 @@ import pytest
 from model.compose import spin as engine
 from model.compose.checking import run_checks
 from model.compose.spin import SpinMissing, differences, run_spin, spin_available
+from model.compose.world import Env
 from model.config.labfile import load_lab
 from model.config.schema import Lab
 from model.views.promela import PromelaExport, export_promela
@@ -54,27 +55,16 @@ def test_spin_agrees_with_ehttp(name: str) -> None:
 
 def _drop_one_row(export: PromelaExport, row: str, instance: str) -> PromelaExport:
     """The export with the alternative of (row, instance) never enabled: a one-row difference."""
+    env = Env(export.lab)
     lines = export.text.splitlines()
     at = next(
-        number
-        for number, (index, row_number) in export.steps.items()
-        if export_names(export)[index] == instance and model_rows(export)[index][row_number] == row
+        line
+        for line, (index, number) in export.steps.items()
+        if env.names[index] == instance and env.machines[index].rows[number].name == row
     )
     assert lines[at - 1].startswith("  :: d_step { ")
     lines[at - 1] = lines[at - 1].replace(":: d_step { ", ":: d_step { 0 && ", 1)
     return replace(export, text="\n".join(lines) + "\n")
-
-
-def export_names(export: PromelaExport) -> tuple[str, ...]:
-    from model.compose.world import Env
-
-    return Env(export.lab).names
-
-
-def model_rows(export: PromelaExport) -> list[list[str]]:
-    from model.compose.world import Env
-
-    return [[row.name for row in m.rows] for m in Env(export.lab).machines]
 
 
 @needs_spin
