@@ -80,6 +80,10 @@ class Outcome:
     """Earliest and latest minute a run settles here."""
     path: tuple[tuple[int, str], ...]
     """A shortest path from the world after the actions: (minutes so far, step) per step."""
+    cycle: int = 0
+    """0 for a settled world; else the number of worlds some runs cycle among forever without
+    settling (a bottom strongly connected component with more than one world), `world` the
+    first of them found."""
 
 
 @dataclass(frozen=True)
@@ -256,6 +260,11 @@ def _apply_all(
     return world, texts
 
 
+_NOTIFICATION_AGAIN = "client notification works again"
+_NOT_ON_TIMELINE = frozenset({_NOTIFICATION_AGAIN})
+"""Changes the timeline leaves out: the client's notification row shows the same minutes."""
+
+
 def _goals(
     model: WorldModel, timed: Timed, steady: World
 ) -> list[tuple[str, str, tuple[str, ...], list[bool]]]:
@@ -291,16 +300,39 @@ def _goals(
         elif not registered[0] and any(registered):
             goals.append((name, "registered", ("REG-1", "REG-2"), registered))
         if steady[index][0] in REGISTERED_STATES and not registered[0]:
-            goals.append((name, "client notification works again", ("REG-5",), registered))
+            goals.append((name, _NOTIFICATION_AGAIN, ("REG-5",), registered))
     return goals
 
 
 def _outcomes(model: WorldModel, timed: Timed) -> tuple[Outcome, ...]:
+    """Settled worlds, then, should the declarations ever allow it, one world for each region of
+    worlds runs cycle in forever without settling (none in the current declarations)."""
     env = model.env
-    found: list[Outcome] = []
-    for state, world in enumerate(timed.states):
-        if not timed.settled(state):
+    count = len(timed.states)
+    reverse: list[list[int]] = [[] for _ in range(count)]
+    for state in range(count):
+        for nxt in timed.successors(state):
+            reverse[nxt].append(state)
+    settles = [timed.settled(s) for s in range(count)]
+    stack = [s for s in range(count) if settles[s]]
+    while stack:
+        for before in reverse[stack.pop()]:
+            if not settles[before]:
+                settles[before] = True
+                stack.append(before)
+    picked: list[tuple[int, int]] = [(s, 0) for s in range(count) if timed.settled(s)]
+    covered = [False] * count
+    for state in range(count):
+        if settles[state] or covered[state]:
             continue
+        region = _forward(timed, state)
+        if all(state in _forward(timed, other) for other in region):
+            for other in region:
+                covered[other] = True
+            picked.append((state, len(region)))
+    found: list[Outcome] = []
+    for state, cycle in picked:
+        world = timed.states[state]
         times = timed.arrivals[state]
         found.append(
             Outcome(
@@ -312,9 +344,21 @@ def _outcomes(model: WorldModel, timed: Timed) -> tuple[Outcome, ...]:
                 ),
                 reached=(minutes(min(times)), minutes(max(times))),
                 path=tuple((minutes(q), text) for q, text in timed.path_to(state)),
+                cycle=cycle,
             )
         )
     return tuple(found)
+
+
+def _forward(timed: Timed, start: int) -> set[int]:
+    seen = {start}
+    stack = [start]
+    while stack:
+        for nxt in timed.successors(stack.pop()):
+            if nxt not in seen:
+                seen.add(nxt)
+                stack.append(nxt)
+    return seen
 
 
 def _cert3(model: WorldModel, timed: Timed, after: World) -> Cert3:
@@ -403,7 +447,7 @@ def what_if(lab: Lab, texts: list[str] | tuple[str, ...], start: World | None = 
     for number, (client, name, reqs, mask) in enumerate(asked):
         before = asked_before[number]
         windows.append(_window(timed, client, name, reqs, mask, by_window.get(number), before))
-    rows = [(s, w, [not m for m in mask]) for s, w, _r, mask in goals if "again" not in w]
+    rows = [(s, w, [not m for m in mask]) for s, w, _r, mask in goals if w not in _NOT_ON_TIMELINE]
     rows += [
         (client, name, [not m for m in mask])
         for number, (client, name, _r, mask) in enumerate(asked)

@@ -39,7 +39,12 @@ def _outcome_lines(number: int, outcome: Outcome, model: WorldModel) -> list[str
     verdict = "healthy" if outcome.healthy else "NOT healthy: " + "; ".join(outcome.because)
     low, high = outcome.reached
     when = f"at {low} minutes" if low == high else f"between {low} and {high} minutes"
-    lines = [f"  {number}. {verdict}; runs settle here {when}"]
+    where = (
+        f"runs settle here {when}"
+        if not outcome.cycle
+        else f"runs cycle among {outcome.cycle} worlds forever from here, reached {when}"
+    )
+    lines = [f"  {number}. {verdict}; {where}"]
     lines.append(f"     {describe_world(model, outcome.world)}")
     if outcome.path:
         lines.append("     shortest path:")
@@ -186,6 +191,7 @@ def to_json(answer: WhatIf) -> dict[str, Any]:
                 "because": list(o.because),
                 "cert3": list(o.cert3),
                 "settles_between_minutes": list(o.reached),
+                "cycle": o.cycle,
                 "state": model.state_to_json(o.world),
                 "path": [{"minutes": m, "step": t} for m, t in o.path],
             }

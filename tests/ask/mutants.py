@@ -1,7 +1,8 @@
-"""Declaration mutants for the answers' tests: a machine with other deadlines or fewer rows.
+"""Declaration mutants for the answers' tests: a machine with other deadlines, fewer or more rows.
 
-The composition compiles each declared machine once (`model.compose.world._COMPILED`); a test
-swaps in a compiled mutant for its duration, so every model built meanwhile uses the mutant.
+The composition compiles each declared machine once (`model.compose.world._COMPILED`) and builds
+a lab's instances from the machine constants it imports; a test swaps in the mutant in both places
+for its duration, so every model built meanwhile uses it and row numbers stay consistent.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from dataclasses import replace
 import pytest
 
 from model.compose import world
-from model.spec.machine import Machine
+from model.spec.machine import Machine, Row
 
 __all__ = ["mutate"]
 
@@ -22,10 +23,17 @@ def mutate(
     *,
     deadlines: dict[str, int] | None = None,
     drop_rows: frozenset[str] = frozenset(),
-) -> None:
-    """Use `machine` with the given state deadlines (in quanta) and without the named rows."""
+    add_rows: tuple[Row, ...] = (),
+) -> Machine:
+    """Use `machine` with the given state deadlines (in quanta), without the named rows and with
+    `add_rows`; return the mutant."""
     changed = deadlines or {}
     states = tuple(replace(s, deadline=changed.get(s.name, s.deadline)) for s in machine.states)
-    rows = tuple(r for r in machine.rows if r.name not in drop_rows)
+    rows = tuple(r for r in machine.rows if r.name not in drop_rows) + add_rows
     mutant = replace(machine, states=states, rows=rows)
+    names = [name for name, value in vars(world).items() if value is machine]
+    assert names, f"model.compose.world imports no machine {machine.name!r}"
+    for name in names:
+        monkeypatch.setattr(world, name, mutant)
     monkeypatch.setitem(world._COMPILED, machine.name, world._compile(mutant))
+    return mutant

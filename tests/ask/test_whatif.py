@@ -7,9 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from model.ask.steady import steady_state
 from model.ask.whatif import WhatIf, what_if
+from model.compose.world import EXEC, ModelError
 from model.config.labfile import load_lab
-from model.spec.binding import BINDING
+from model.spec.binding import BINDING, SMSEXEC
+from model.spec.machine import Row
 from model.spec.registration import POLICY_POLL, REGISTRATION, REREGISTRATION_DUE
 from tests.ask.mutants import mutate
 
@@ -131,3 +134,14 @@ def test_approving_a_client_starts_its_notification_at_once() -> None:
     assert _window(answer, "wg1", "client notification") == (
         "wg1: client notification starts working at 0 minutes"
     )
+
+
+def test_runs_that_cycle_forever_are_an_outcome_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    lab = load_lab(LABS / "recommended-1806.toml")
+    steady = steady_state(lab)
+    crash = Row("smsexec crashes", ("running",), "restarting", ("CERT-4",), "site")
+    mutate(monkeypatch, SMSEXEC, add_rows=(crash,))
+    with pytest.raises(ModelError, match="the system's own steps never settle"):
+        steady_state(lab)
+    answer = what_if(lab, ["restart-smsexec"], steady)
+    assert [(o.cycle, o.world[EXEC][0]) for o in answer.outcomes] == [(2, "restarting")]
