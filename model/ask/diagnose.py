@@ -146,6 +146,8 @@ def _is_subsequence(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
 
 
 def _causes(graph: _Graph, hit: Callable[[int], bool], limit: int) -> list[tuple[str, ...]]:
+    """Action sequences of at most `MAX_ACTIONS` that can lead to a `hit` world (the caller
+    falls back to one with the fewest actions when the symptom needs more)."""
     start = graph.closure([0])
     if any(hit(n) for n in start):
         return [()]
@@ -394,7 +396,16 @@ def diagnose(lab: Lab, text: str, *, limit: int = 5) -> Diagnosis:
         reason = _impossible(model, symptom, len(states))
         return Diagnosis(lab, symptom, steady, len(states), (), reason, full)
     causes: list[Cause] = []
-    for sequence in _causes(graph, marks.__getitem__, limit):
+    sequences = _causes(graph, marks.__getitem__, limit)
+    if not sequences:
+        path = _fewest_actions(graph, 0, marks.__getitem__)
+        assert path is not None, "a reachable symptom world has a path from the steady state"
+        sequences = [
+            tuple(
+                graph.texts[graph.labels[n][k]] for n, k in path if graph.admin[graph.labels[n][k]]
+            )
+        ]
+    for sequence in sequences:
         steps, node = _trace(graph, sequence, marks.__getitem__)
         world = states[node]
         clears, within, lasso = _settle(

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from model.ask import diagnose as diagnose_module
 from model.ask.diagnose import Diagnosis, diagnose
 from model.config.labfile import load_lab
 from model.spec.binding import BINDING, DELETE, SMSEXEC_STARTS
@@ -147,3 +148,13 @@ def test_without_a_gateway_nothing_cures_an_internet_client() -> None:
     answer = _ask("content-download-refused aad1", lab="no-cmg")
     assert answer.verdict == "no cure"
     assert [(c.actions, c.cure) for c in answer.causes] == [((), None)]
+
+
+@pytest.mark.req("REG-5")
+def test_a_symptom_beyond_the_search_depth_still_gets_its_shortest_cause(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(diagnose_module, "MAX_ACTIONS", 0)
+    answer = _ask("notification-fails wg1")
+    assert [len(c.actions) for c in answer.causes] == [3]
+    assert answer.causes[0].actions[-1] == "enable-enhanced-http"
