@@ -5,6 +5,8 @@ is a terminal (rich), then steps, steps per second, examples, coverage against t
 reachable set with its timeline, the rules never fired, and any failure as a numbered step list in
 the source's words with its replay file. `--replay FILE` replays a campaign's replay file exactly
 (its own lab, seed and mutant), or a property's trace from `ehttp check --json` on `--lab`.
+`--hostile` runs the hostile-input campaign instead (`model/fuzz/hostile.py`): structured
+mutations of genuine tokens, messages, requests, logons and chains, and prints how many were tried.
 Exit 0 clean, 1 a failure found, 2 bad usage or input (one line).
 """
 
@@ -31,6 +33,7 @@ from model.cli.common import (
 from model.config.schema import Lab
 from model.fuzz.campaign import CampaignPlan, FuzzResult, run_campaign
 from model.fuzz.coverage import Coverage
+from model.fuzz.hostile import CI_HOSTILE_EXAMPLES, HostilePlan, HostileResult, run_hostile
 from model.fuzz.lockstep import FuzzStep
 from model.fuzz.profiles import PROFILES, Profile
 from model.fuzz.replay import (
@@ -44,7 +47,14 @@ from model.fuzz.replay import (
 from model.lab.facade import LabDriver
 from model.lab.mutants import MUTANTS
 
-__all__ = ["DEFAULT_SECONDS", "campaign_json", "fuzz", "render_replay", "render_text"]
+__all__ = [
+    "DEFAULT_SECONDS",
+    "campaign_json",
+    "fuzz",
+    "render_hostile",
+    "render_replay",
+    "render_text",
+]
 
 DEFAULT_SECONDS = 30.0
 
@@ -190,6 +200,11 @@ def _replay(path: Path, lab: Lab, seed: int | None, mutant: str | None, as_json:
     show_default=True,
     help="Hypothesis profile: ci (deterministic, bounded) or fuzz.",
 )
+@click.option(
+    "--hostile",
+    is_flag=True,
+    help="Throw mutated tokens, messages, requests, logons and chains at the lab instead.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 def fuzz(
     lab: Lab,
@@ -199,6 +214,7 @@ def fuzz(
     replay_file: Path | None,
     mutant: str | None,
     profile: Profile,
+    hostile: bool,
     as_json: bool,
 ) -> None:
     """Drive the concrete lab with Hypothesis in lockstep with the model.
@@ -208,6 +224,8 @@ def fuzz(
     Coverage is counted against the checker's reachable set for the same lab.
     """
     if replay_file is not None:
+        if hostile:
+            raise click.UsageError("--replay and --hostile are not accepted together; give one")
         _replay(replay_file, lab, seed, mutant, as_json)
         return
     if seconds is not None and examples is not None:
@@ -216,6 +234,9 @@ def fuzz(
         seed = secrets.randbelow(2**32)
     if not as_json:
         click.echo(f"seed {seed}")
+    if hostile:
+        _hostile(lab, seed, seconds, examples, mutant, profile, as_json)
+        return
     if seconds is None and examples is None:
         seconds = DEFAULT_SECONDS
     plan = CampaignPlan(
@@ -228,3 +249,63 @@ def fuzz(
     else:
         sys.stdout.write(render_text(result))
     sys.exit(1 if result.failures else 0)
+
+
+def render_hostile(result: HostileResult) -> str:
+    """A hostile campaign as users read it: inputs tried, per target, the verdict."""
+    lines = [
+        f"hostile inputs tried: {result.total:,} in {result.seconds:.1f} s "
+        f"({result.per_second:,.0f} per second)"
+    ]
+    for name in sorted(result.tried):
+        lines.append(
+            f"  {name}: {result.tried[name]:,} tried, {result.accepted[name]:,} accepted "
+            "within the model's rules"
+        )
+    lines.extend(f"  skipped {line}" for line in result.skipped)
+    failure = result.failure
+    if failure is None:
+        lines.append(
+            "PASS: no exception, no acceptance the model forbids, nothing changed after a refusal"
+        )
+    else:
+        lines.append(f"FAIL: {failure.invariant}")
+        lines.append(f"  {failure.target}: {failure.detail}")
+        lines.append(f"  input: {failure.hostile}")
+    return "\n".join(lines) + "\n"
+
+
+def _hostile(
+    lab: Lab,
+    seed: int,
+    seconds: float | None,
+    examples: int | None,
+    mutant: str | None,
+    profile: Profile,
+    as_json: bool,
+) -> None:
+    if seconds is None and examples is None:
+        if profile == "ci":
+            examples = CI_HOSTILE_EXAMPLES
+        else:
+            seconds = DEFAULT_SECONDS
+    plan = HostilePlan(lab, seed, seconds, examples, mutant, profile)
+    result = run_hostile(plan)
+    if as_json:
+        body = result.to_json()
+        body.pop("seed")
+        emit_json(
+            envelope(
+                "fuzz",
+                lab,
+                "pass" if result.failure is None else "fail",
+                body,
+                mode="hostile",
+                seed=seed,
+                mutant=mutant,
+                profile=profile,
+            )
+        )
+    else:
+        sys.stdout.write(render_hostile(result))
+    sys.exit(0 if result.failure is None else 1)

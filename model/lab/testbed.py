@@ -84,6 +84,8 @@ class ConcreteLab:
         self.domain = Domain(DNS_SUFFIX, seed)
         self.naa_secret = hashlib.sha256(f"naa-secret:{seed}".encode()).hexdigest()[:20]
         naa = NetworkAccessAccount.configure(NAA_USER, self.naa_secret, seed)
+        self.naa = naa
+        """The site's network access account, as every distribution point checks it."""
         aad = self._aad_validator() if site.azure_ad_onboarded else None
         pki_roots = (self.pki.certificate,)
         self.period = EnhancedPeriod()

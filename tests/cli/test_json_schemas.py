@@ -184,3 +184,27 @@ def test_ctrl_c_exits_130(monkeypatch: pytest.MonkeyPatch) -> None:
     assert result.exit_code == 130
     assert "interrupted (Ctrl-C)" in result.stderr
     assert "Error" not in result.stderr
+
+
+def test_fuzz_hostile_pass_and_failure() -> None:
+    clean = json_of(
+        run("fuzz", "--hostile", "--examples", "3", "--seed", "1", "--profile", "ci", "--json"), 0
+    )
+    assert (clean["mode"], clean["verdict"], clean["failure"]) == ("hostile", "pass", None)
+    assert clean["tried"] == sum(t["tried"] for t in clean["targets"].values()) > 0
+    broken = json_of(
+        run(
+            "fuzz",
+            "--hostile",
+            "--profile",
+            "ci",
+            "--seed",
+            "0",
+            "--json",
+            "--mutant",
+            "mp-skips-rollover-continuity",
+        ),
+        1,
+    )
+    assert broken["verdict"] == "fail"
+    assert broken["failure"]["target"] == "key rollover"

@@ -1,0 +1,104 @@
+"""The hostile-input campaign (model/fuzz/hostile.py): the CI profile passes the lab, each of its
+three invariants can fail, and mutants that remove an identity, continuity, freshness or lifetime
+check are caught by it."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from model.cli.app import main
+from model.config.labfile import default_lab
+from model.config.schema import Lab
+from model.fuzz.hostile import (
+    ACCEPTED_FORBIDDEN,
+    EXCEPTION,
+    REFUSAL_CHANGED,
+    HostilePlan,
+    run_hostile,
+)
+from model.lab.dp import DistributionPointServer, Download
+from model.lab.mutants import (
+    IGNORES_IDENTITY,
+    IGNORES_LIFETIME,
+    NO_REPLAY_WINDOW,
+    SKIPS_CONTINUITY,
+)
+from model.lab.reasons import Reason, Refused
+from model.report.traceability import example_labs
+
+
+def test_ci_profile_passes_the_lab_and_tries_every_target() -> None:
+    result = run_hostile(HostilePlan(default_lab(), seed=0, profile="ci"))
+    assert result.failure is None
+    assert result.skipped == ()
+    assert len(result.tried) == 7
+    assert all(count >= 60 for count in result.tried.values())
+    again = run_hostile(HostilePlan(default_lab(), seed=0, profile="ci"))
+    assert again.tried == result.tried and again.accepted == result.accepted
+
+
+@pytest.mark.parametrize("lab", example_labs(), ids=lambda lab: lab.name)
+def test_every_example_lab_survives_a_bounded_hostile_run(lab: Lab) -> None:
+    result = run_hostile(HostilePlan(lab, seed=1, examples=10, profile="ci"))
+    assert result.failure is None, result.failure
+    assert result.total > 0
+
+
+@pytest.mark.parametrize(
+    ("mutant", "target"),
+    [
+        (IGNORES_IDENTITY, "registration request"),
+        (SKIPS_CONTINUITY, "key rollover"),
+        (NO_REPLAY_WINDOW, "client notification"),
+        (IGNORES_LIFETIME, "content access token"),
+    ],
+)
+def test_a_removed_check_is_an_acceptance_the_model_forbids(mutant: str, target: str) -> None:
+    result = run_hostile(HostilePlan(default_lab(), seed=0, profile="ci", mutant=mutant))
+    assert result.failure is not None
+    assert (result.failure.invariant, result.failure.target) == (ACCEPTED_FORBIDDEN, target)
+
+
+def test_an_exception_breaks_the_first_invariant(monkeypatch: pytest.MonkeyPatch) -> None:
+    def crash(self: DistributionPointServer, package: str, credential: object) -> None:
+        raise UnicodeEncodeError("utf-8", "\udc80", 0, 1, "surrogates not allowed")
+
+    monkeypatch.setattr(DistributionPointServer, "download", crash)
+    result = run_hostile(HostilePlan(default_lab(), seed=0, examples=5, profile="ci"))
+    assert result.failure is not None and result.failure.invariant == EXCEPTION
+    assert "UnicodeEncodeError" in result.failure.detail
+
+
+def test_a_refusal_that_changes_state_breaks_the_third_invariant(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def leaky(self: DistributionPointServer, package: str, credential: object) -> Refused:
+        self.served.append(Download(package, "nobody"))
+        return Refused(Reason.METHOD_NOT_ACCEPTED, "refused, but logged as served")
+
+    monkeypatch.setattr(DistributionPointServer, "download", leaky)
+    result = run_hostile(HostilePlan(default_lab(), seed=0, examples=5, profile="ci"))
+    assert result.failure is not None and result.failure.invariant == REFUSAL_CHANGED
+
+
+def test_the_command_prints_the_inputs_tried() -> None:
+    result = CliRunner().invoke(
+        main, ["fuzz", "--hostile", "--profile", "ci", "--seed", "0"], catch_exceptions=False
+    )
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0] == "seed 0"
+    assert lines[1].startswith("hostile inputs tried: ")
+    assert "  device token: " in result.stdout
+    assert lines[-1] == (
+        "PASS: no exception, no acceptance the model forbids, nothing changed after a refusal"
+    )
+
+
+def test_replay_and_hostile_together_is_one_line() -> None:
+    result = CliRunner().invoke(main, ["fuzz", "--hostile", "--replay", "x.json"])
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        "Error: --replay and --hostile are not accepted together; give one"
+    ]
