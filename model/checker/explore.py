@@ -177,6 +177,15 @@ def explore(
         for action in actions_of(state):
             enabled += 1
             transitions += 1
+            # The deadline is honoured inside a state's expansion too: one state may have
+            # very many actions, each costly.
+            if (
+                limits.deadline is not None
+                and transitions % _CLOCK_EVERY == 0
+                and clock() >= limits.deadline
+            ):
+                stopped = "max-seconds"
+                break
             target = next_of(state, action)
             if canon is not None:
                 target = canon(target)

@@ -30,7 +30,7 @@ from model.cli.common import (
 from model.compose.checking import LabCheck, run_checks
 from model.compose.spin import INSTALL, SpinError, SpinMissing, SpinReport, run_spin
 from model.compose.world import World
-from model.config.schema import Lab
+from model.config.schema import MAX_CLIENTS, Lab
 from model.spec.site import UNSUPPORTED_STATE
 
 __all__ = ["check", "check_json", "check_verdict", "render_spin_text", "render_text"]
@@ -222,8 +222,8 @@ def _check_with_spin(
 @click.option(
     "--clients",
     type=str,
-    callback=whole_number(1),
-    help="Replicate the lab's clients to N clients (scale).",
+    callback=whole_number(1, MAX_CLIENTS),
+    help=f"Replicate the lab's clients to N clients (scale; 1 to {MAX_CLIENTS}).",
 )
 @click.option("--no-symmetry", is_flag=True, help="Explore without symmetry reduction.")
 @click.option(

@@ -119,17 +119,22 @@ def _load(ctx: click.Context, param: click.Parameter, value: Path | None) -> Lab
 
 
 def whole_number(
-    minimum: int,
+    minimum: int, maximum: int | None = None
 ) -> Callable[[click.Context, click.Parameter, str | None], int | None]:
-    """An option callback accepting a whole number >= `minimum`, with a one-line error."""
+    """An option callback accepting a whole number >= `minimum` (and <= `maximum` when given),
+    with a one-line error."""
 
     def parse(ctx: click.Context, param: click.Parameter, value: str | None) -> int | None:
         if value is None:
             return None
         try:
-            number = int(value)
+            number = int(value) if len(value) <= 30 else minimum - 1
         except ValueError:
             number = minimum - 1
+        if maximum is not None and not minimum <= number <= maximum:
+            raise click.BadParameter(
+                f"{value!r} is not accepted; give a whole number from {minimum} to {maximum}"
+            )
         if number < minimum:
             raise click.BadParameter(f"{value!r} is not accepted; give a whole number >= {minimum}")
         return number

@@ -14,7 +14,7 @@ import click
 
 from model.atomic import write_atomic
 from model.cli.common import lab_option, whole_number
-from model.config.schema import Lab
+from model.config.schema import MAX_CLIENTS, Lab
 from model.views.promela import export_promela
 
 __all__ = ["export"]
@@ -26,8 +26,8 @@ __all__ = ["export"]
 @click.option(
     "--clients",
     type=str,
-    callback=whole_number(1),
-    help="Replicate the lab's clients to N clients (scale).",
+    callback=whole_number(1, MAX_CLIENTS),
+    help=f"Replicate the lab's clients to N clients (scale; 1 to {MAX_CLIENTS}).",
 )
 @click.option(
     "--out",

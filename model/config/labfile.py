@@ -10,6 +10,11 @@ pydantic's `TypeAdapter`; this module reads the TOML and words the first error.
 
 Key paths count array entries from zero: ``clients[1]`` is the second ``[[clients]]`` table.
 
+A lab file is read only up to `MAX_LAB_BYTES` (a device such as ``/dev/zero`` or a huge file is
+refused without being read whole), and TOML nested deeper than the parser can follow is refused
+like any other mistake. Lab names (the top-level ``name``) may be any text; `file_stem` turns one
+into a file name (letters, digits, ``-``, ``_`` and ``.``; no path separators, no leading dot).
+
 Modeling assumption: site system and client names are host names (letters, digits and hyphens),
 unique across the lab ignoring case, because the concrete lab issues certificates that name them
 and DNS names are case-insensitive. The documents say nothing about names.
@@ -39,8 +44,10 @@ from model.config.schema import (
 )
 
 __all__ = [
+    "MAX_LAB_BYTES",
     "LabError",
     "default_lab",
+    "file_stem",
     "lab_to_toml",
     "load_lab",
     "parse_lab",
@@ -164,6 +171,8 @@ def parse_lab(text: str, source: str) -> Lab:
         data: dict[str, Any] = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise LabError(f"{source}: {_toml_error(error)}") from None
+    except RecursionError:
+        raise LabError(f"{source}: values nested too deeply; a lab file is flat tables") from None
     if not data:
         what = "is empty" if not text.strip() else "holds only comments"
         raise LabError(
@@ -182,12 +191,29 @@ def parse_lab(text: str, source: str) -> Lab:
     return lab if "name" in data else replace(lab, name=Path(source).stem)
 
 
+MAX_LAB_BYTES = 1_048_576
+"""The largest lab file read (1 MiB; the example labs are about 1.5 KB)."""
+
+
+def file_stem(name: str) -> str:
+    """``name`` as a file name stem: each run of other characters becomes ``_``, leading dots
+    and underscores go, at most 64 characters; ``lab`` when nothing is left."""
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "_", name).lstrip("._")[:64]
+    return stem or "lab"
+
+
 def load_lab(path: Path | None) -> Lab:
     """Read a lab file, or the embedded default lab when ``path`` is None. Raises `LabError`."""
     if path is None:
         return default_lab()
     try:
-        text = path.read_bytes().decode("utf-8")
+        with path.open("rb") as file:
+            data = file.read(MAX_LAB_BYTES + 1)
+        if len(data) > MAX_LAB_BYTES:
+            raise LabError(
+                f"{path}: larger than {MAX_LAB_BYTES:,} bytes; a lab file is a few KB of TOML"
+            )
+        text = data.decode("utf-8")
     except OSError as error:
         raise LabError(f"{path}: cannot read the file ({error.strerror or error})") from None
     except UnicodeDecodeError as error:

@@ -22,6 +22,7 @@ __all__ = [
     "CLIENT_COMMUNICATION",
     "CONNECTIONS",
     "JOINS",
+    "MAX_CLIENTS",
     "NETWORKS",
     "VERSIONS",
     "WINDOWS_BUILDS",
@@ -46,6 +47,10 @@ Join = Literal["domain", "azure-ad", "hybrid", "workgroup"]
 Network = Literal["intranet", "internet"]
 
 VERSIONS: tuple[Version, ...] = get_args(Version)
+MAX_CLIENTS = 32
+"""The most clients `Lab.with_clients` (`--clients N`) makes: the model's state space grows
+exponentially with clients (symmetry reduction only divides it), so larger labs exhaust memory
+before an answer; checked by `ehttp check` with one line and exit 2."""
 CLIENT_COMMUNICATION: tuple[ClientCommunication, ...] = get_args(ClientCommunication)
 CONNECTIONS: tuple[Connections, ...] = get_args(Connections)
 JOINS: tuple[Join, ...] = get_args(Join)
@@ -178,8 +183,10 @@ class Lab:
         used in turn (the first N mod templates get one copy more) and each template's copies
         follow it, so interchangeable clients sit side by side.
         """
-        if count < 1:
-            raise ValueError(f"clients: {count} is not accepted; give a whole number >= 1")
+        if not 1 <= count <= MAX_CLIENTS:
+            raise ValueError(
+                f"clients: {count} is not accepted; give a whole number from 1 to {MAX_CLIENTS}"
+            )
         templates = len(self.clients)
         clients = []
         for number, template in enumerate(self.clients):

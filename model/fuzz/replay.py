@@ -9,6 +9,12 @@ order in which actions happen to be enumerated.
 The same command replays a trace from `ehttp check --json` (a property's ``"trace"``: a list of
 ``{"action", "state", "text"}``): each step is mapped back to the model action whose successor
 renders as the trace's next state, so a checker witness can be watched happening in the lab.
+
+A replay file is untrusted input: it is read only up to `MAX_REPLAY_BYTES`, JSON nested deeper than
+the parser follows is refused, at most `MAX_REPLAY_STEPS` steps are replayed, and the mutant and
+each attack must be ones this version knows; each mistake is one line (exit 2 at the command).
+The file a failure is written to is named after the lab through `file_stem`, so a lab named with
+``/`` or ``..`` can't place it outside the replay folder, and is written atomically.
 """
 
 from __future__ import annotations
@@ -20,16 +26,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from model.atomic import write_atomic
 from model.compose.world import Action, World, WorldModel
-from model.config.labfile import LabError, lab_to_toml, parse_lab
+from model.config.labfile import LabError, file_stem, lab_to_toml, parse_lab
 from model.config.schema import Lab
 from model.fuzz.driver import Driver
 from model.fuzz.invariants import InvariantBroken, state_invariants
 from model.fuzz.lockstep import FuzzStep, Lockstep
 from model.fuzz.profiles import cache_folder
+from model.lab.attacks import CATALOGUE
+from model.lab.mutants import MUTANTS
 
 __all__ = [
     "FORMAT",
+    "MAX_REPLAY_BYTES",
+    "MAX_REPLAY_STEPS",
     "ReplayError",
     "ReplayOutcome",
     "ReplayPlan",
@@ -40,6 +51,12 @@ __all__ = [
 ]
 
 FORMAT = "ehttp-fuzz-replay"
+MAX_REPLAY_BYTES = 4_194_304
+"""The largest replay file read (4 MiB; a minimized failure is a few KB)."""
+MAX_REPLAY_STEPS = 10_000
+"""The most steps a replay file may hold (campaign examples are at most 500 steps)."""
+
+_ATTACKS = frozenset(attack.name for attack in CATALOGUE)
 
 Move = Action | str
 """A replayed step: a model action, or the name of an attack of the catalogue."""
@@ -106,8 +123,8 @@ def write_replay(
     digest = hashlib.sha256(text.encode()).hexdigest()[:12]
     where = folder if folder is not None else cache_folder() / "replays"
     where.mkdir(parents=True, exist_ok=True)
-    path = where / f"{lab.name}-seed{seed}-{digest}.json"
-    path.write_text(text, encoding="utf-8")
+    path = where / f"{file_stem(lab.name)}-seed{seed}-{digest}.json"
+    write_atomic(path, text.encode("utf-8"))
     return path
 
 
@@ -115,7 +132,14 @@ def load_replay(path: Path, lab: Lab) -> ReplayPlan:
     """Read a replay file, or a checker trace to replay on `lab` (the file's own lab wins)."""
     where = str(path)
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
+        with path.open("rb") as file:
+            data = file.read(MAX_REPLAY_BYTES + 1)
+        if len(data) > MAX_REPLAY_BYTES:
+            raise ReplayError(
+                f"--replay: {where}: larger than {MAX_REPLAY_BYTES:,} bytes; give a replay file "
+                "written by ehttp fuzz or a trace from ehttp check --json"
+            )
+        document = json.loads(data.decode("utf-8"))
     except OSError as error:
         raise ReplayError(f"--replay: {where}: {error.strerror or error}") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
@@ -123,6 +147,8 @@ def load_replay(path: Path, lab: Lab) -> ReplayPlan:
             f"--replay: {where} is not JSON ({error}); give a replay file "
             "written by ehttp fuzz or a trace from ehttp check --json"
         ) from None
+    except RecursionError:
+        raise ReplayError(f"--replay: {where}: JSON nested too deeply to be a replay") from None
     if isinstance(document, dict) and document.get("format") == FORMAT:
         return _fuzz_plan(document, where)
     if isinstance(document, dict) and isinstance(document.get("trace"), list):
@@ -145,22 +171,43 @@ def _fuzz_plan(document: dict[str, Any], where: str) -> ReplayPlan:
     seed, mutant, steps = document.get("seed"), document.get("mutant"), document.get("steps")
     if isinstance(seed, bool) or not isinstance(seed, int):
         raise ReplayError(f"--replay: {where}: seed {seed!r} is not accepted; give a whole number")
-    if mutant is not None and not isinstance(mutant, str):
-        raise ReplayError(f"--replay: {where}: mutant {mutant!r} is not accepted; a name or null")
+    if mutant is not None and mutant not in MUTANTS:
+        raise ReplayError(
+            f"--replay: {where}: mutant {_short(mutant)} is not accepted; use null or one of "
+            f"{', '.join(sorted(MUTANTS))}"
+        )
     if not isinstance(steps, list):
-        raise ReplayError(f"--replay: {where}: steps {steps!r} is not accepted; give a list")
+        raise ReplayError(f"--replay: {where}: steps {_short(steps)} is not accepted; give a list")
+    _bounded(steps, where)
     model = WorldModel(lab)
     moves = tuple(_move(model, step, number, where) for number, step in enumerate(steps, 1))
     return ReplayPlan(lab, seed, mutant, moves, "fuzz")
 
 
+def _short(value: object) -> str:
+    shown = repr(value)
+    return shown if len(shown) <= 60 else shown[:59] + "…"
+
+
+def _bounded(steps: Sequence[object], where: str) -> None:
+    if len(steps) > MAX_REPLAY_STEPS:
+        raise ReplayError(
+            f"--replay: {where}: {len(steps):,} steps; at most {MAX_REPLAY_STEPS:,} are accepted"
+        )
+
+
 def _move(model: WorldModel, step: object, number: int, where: str) -> Move:
     env = model.env
     if isinstance(step, dict) and isinstance(step.get("attack"), str):
+        if step["attack"] not in _ATTACKS:
+            raise ReplayError(
+                f"--replay: {where}: step {number}: attack {_short(step['attack'])} is not "
+                "accepted; name an attack of ehttp attacks"
+            )
         return str(step["attack"])
     if not isinstance(step, dict) or step.get("instance") not in env.names:
         raise ReplayError(
-            f"--replay: {where}: step {number}: instance {_get(step, 'instance')!r} is not "
+            f"--replay: {where}: step {number}: instance {_short(_get(step, 'instance'))} is not "
             f'accepted; use one of {", ".join(env.names)} (or give an "attack")'
         )
     index = env.names.index(step["instance"])
@@ -185,6 +232,7 @@ def _get(step: object, key: str) -> object:
 
 def _check_plan(trace: list[Any], lab: Lab, where: str) -> ReplayPlan:
     """Map a checker trace onto model actions, one enabled action per step."""
+    _bounded(trace, where)
     model = WorldModel(lab)
     if not trace or not isinstance(trace[0], dict) or "state" not in trace[0]:
         raise ReplayError(

@@ -321,6 +321,39 @@ def test_time_limit_stops_the_search(monkeypatch: pytest.MonkeyPatch) -> None:
     assert result.states == 1 and result.properties[0].verdict == "unknown"
 
 
+class _Wide(BaseModel[int, int]):
+    """One state with many actions, each of which costs 10 ms of (fake) time."""
+
+    def __init__(self, now: list[float]) -> None:
+        self.now = now
+
+    def init_states(self) -> Sequence[int]:
+        return (0,)
+
+    def actions(self, state: int) -> Sequence[int]:
+        return range(100_000) if state == 0 else ()
+
+    def next_state(self, state: int, action: int) -> int:
+        self.now[0] += 0.01
+        return action + 1
+
+    def action_name(self, action: int) -> str:
+        return "step"
+
+    def all_action_names(self) -> Sequence[str]:
+        return ("step",)
+
+
+def test_time_limit_stops_the_search_inside_one_state_expansion(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    now = [0.0]
+    monkeypatch.setattr("time.perf_counter", lambda: now[0])
+    result = check(_Wide(now), [Property.deadlock_free("no deadlock")], max_seconds=2.0)
+    assert (result.complete, result.stopped_reason) == (False, "max-seconds")
+    assert result.states < 1_000, "stopped long before the 100,000 actions of the first state"
+
+
 def test_progress_reports_the_search(monkeypatch: pytest.MonkeyPatch) -> None:
     ticks = itertools.count()
     monkeypatch.setattr("time.perf_counter", lambda: float(next(ticks)))

@@ -84,8 +84,18 @@ def test_clients_scale_with_symmetry() -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("--clients", "-3"), "Error: --clients: '-3' is not accepted; give a whole number >= 1"),
-        (("--clients", "x"), "Error: --clients: 'x' is not accepted; give a whole number >= 1"),
+        (
+            ("--clients", "-3"),
+            "Error: --clients: '-3' is not accepted; give a whole number from 1 to 32",
+        ),
+        (
+            ("--clients", "x"),
+            "Error: --clients: 'x' is not accepted; give a whole number from 1 to 32",
+        ),
+        (
+            ("--clients", "33"),
+            "Error: --clients: '33' is not accepted; give a whole number from 1 to 32",
+        ),
         (
             ("--max-seconds", "0"),
             "Error: --max-seconds: '0' is not accepted; give a number of seconds > 0",

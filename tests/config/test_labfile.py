@@ -10,7 +10,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from model.config import labfile
-from model.config.labfile import LabError, default_lab, lab_to_toml, load_lab, parse_lab
+from model.config.labfile import (
+    MAX_LAB_BYTES,
+    LabError,
+    default_lab,
+    file_stem,
+    lab_to_toml,
+    load_lab,
+    parse_lab,
+)
 from model.config.schema import (
     CLIENT_COMMUNICATION,
     CONNECTIONS,
@@ -375,3 +383,36 @@ def test_load_lab_names_the_file_as_given(tmp_path: Path) -> None:
     with pytest.raises(LabError) as caught:
         load_lab(path)
     assert str(caught.value).startswith(f"{path}: the file is empty; ")
+
+
+def test_a_device_or_huge_file_is_refused_without_reading_it_whole(tmp_path: Path) -> None:
+    with pytest.raises(LabError, match=r"^/dev/zero: larger than 1,048,576 bytes; "):
+        load_lab(Path("/dev/zero"))
+    big = tmp_path / "big.toml"
+    big.write_bytes(b"# padding\n" * (MAX_LAB_BYTES // 10 + 1))
+    with pytest.raises(LabError, match="larger than"):
+        load_lab(big)
+
+
+def test_deeply_nested_toml_is_one_line(tmp_path: Path) -> None:
+    deep = tmp_path / "deep.toml"
+    deep.write_text("name = " + "[" * 5000 + "]" * 5000)
+    with pytest.raises(LabError) as error:
+        load_lab(deep)
+    assert str(error.value) == f"{deep}: values nested too deeply; a lab file is flat tables"
+
+
+@pytest.mark.parametrize(
+    ("name", "stem"),
+    [
+        ("default", "default"),
+        ("../../etc/passwd", "etc_passwd"),
+        ("/abs/path", "abs_path"),
+        ("..", "lab"),
+        (".hidden", "hidden"),
+        ("a b\\c\u00e9", "a_b_c_"),
+        ("x" * 100, "x" * 64),
+    ],
+)
+def test_file_stem_keeps_lab_names_inside_their_folder(name: str, stem: str) -> None:
+    assert file_stem(name) == stem

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -172,6 +173,11 @@ def replay_document(**changes: object) -> dict[str, object]:
             "step 1: row 5 of site-mode is not 'enable enhanced HTTP'",
         ),
         ({"lab": "[site]\nversion = 3"}, "--replay: "),
+        ({"mutant": "mp-trusts-everyone"}, "mutant 'mp-trusts-everyone' is not accepted"),
+        ({"mutant": 7}, "mutant 7 is not accepted"),
+        ({"steps": [{"attack": "no-such-attack"}]}, "attack 'no-such-attack' is not accepted"),
+        ({"steps": [{"attack": "x"}] * 10_001}, "10,001 steps; at most 10,000 are accepted"),
+        ({"steps": "x" * 500}, "steps 'xxxxxxxx"),
     ],
 )
 def test_bad_replay_documents(tmp_path: Path, changes: dict[str, object], message: str) -> None:
@@ -201,3 +207,30 @@ def test_checker_trace_of_another_lab_is_refused(
     assert "is not the initial state of lab" in one_error_line(
         run("--replay", str(path), "--lab", str(lab))
     )
+
+
+def test_oversized_and_deeply_nested_replay_files_are_one_line(tmp_path: Path) -> None:
+    huge = tmp_path / "huge.json"
+    huge.write_text("[" + "0," * 2_200_000 + "0]")
+    assert "larger than 4,194,304 bytes" in one_error_line(run("--replay", str(huge)))
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000 + "]" * 100_000)
+    assert "nested too deeply" in one_error_line(run("--replay", str(deep)))
+
+
+def test_unknown_mutant_in_a_replay_file_exits_2(tmp_path: Path) -> None:
+    path = tmp_path / "mutant.json"
+    path.write_text(json.dumps(replay_document(mutant="bogus")))
+    assert one_error_line(run("--replay", str(path))).startswith(
+        f"Error: --replay: {path}: mutant 'bogus' is not accepted; use null or one of "
+    )
+
+
+def test_a_lab_name_never_places_a_replay_file_outside_its_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "replays"
+    for name in ("../../escape", "/etc/passwd", "..", "a/b\\c", ".hidden"):
+        lab = replace(default_lab(), name=name)
+        path = write_replay(folder, lab=lab, seed=0, mutant=None, invariant="x", steps=())
+        assert path.parent == folder
+        assert not path.name.startswith(".")
+        assert "/" not in path.name and ".." not in path.name.split("-seed")[0]
