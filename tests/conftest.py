@@ -32,11 +32,23 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         pytest.skip("Graphviz's dot is not on PATH (apt-get install graphviz; .ci/run installs it)")
 
 
+SESSION_FIXTURES = frozenset({"checked", "default_worlds"})
+"""The costly session fixtures below. Under pytest-xdist (``-n``, ``--dist loadgroup``) the tests
+that use them run in one worker, and every other test with the rest of its module, so that a lab
+is checked, and a module fixture computed, once per run rather than once per worker."""
+
+
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Refuse to run when a ``req`` marker names no ID, or an ID the catalogue doesn't hold."""
+    """Refuse to run when a ``req`` marker names no ID, or an ID the catalogue doesn't hold; group
+    the tests for pytest-xdist (see `SESSION_FIXTURES`).
+    """
     known = requirement_ids()
     problems = []
     for item in items:
+        shared = SESSION_FIXTURES & set(getattr(item, "fixturenames", ()))
+        group = "session-fixtures" if shared else item.nodeid.split("::")[0]
+        item.add_marker(pytest.mark.xdist_group(group))
         for mark in item.iter_markers("req"):
             if not mark.args:
                 problems.append(f"{item.nodeid}: @pytest.mark.req names no requirement ID")
