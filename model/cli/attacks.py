@@ -1,7 +1,7 @@
 """`ehttp attacks`: the attack catalogue run against a lab, each case with its expected reason.
 
 DESIGN "Command line": "the attack catalogue run against the lab; each case, expected and actual
-rejection reason; exit 1 if any attack is accepted". The catalogue (`model/lab/attacks.py`) defends
+rejection reason; exit 1 if any attack is accepted". The catalogue (`model/lab/attacks/`) defends
 SEC-1..SEC-5, REG-5 and PRE-1. Each attack runs through `LabDriver.inject` on the lab, or on the
 variant of it the attack names (an HTTPS distribution point, a network access account, enhanced
 HTTP off, a 1802 site); an attack whose hosts or conditions the lab lacks is listed as skipped

@@ -3,42 +3,22 @@
 See `model/report/page.py`. The page is written atomically into the output folder (default
 `report/`)
 and its path is printed. A `--out` that names an existing file, or a `--fuzz` file that is not
-`ehttp fuzz --json` output, is an input error: one line, exit 2.
+`ehttp fuzz --json` campaign output of the same lab (`model/report/fuzzfile.py`), is an input
+error: one line, exit 2.
 """
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Any
 
 import click
 
 from model.cli.common import emit_json, envelope, lab_option
 from model.config.schema import Lab
+from model.report.fuzzfile import read_fuzz
 from model.report.page import ReportError, write_report
 
 __all__ = ["report"]
-
-
-def _fuzz(path: Path | None) -> dict[str, Any] | None:
-    if path is None:
-        return None
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as error:
-        raise click.BadParameter(
-            f"{str(path)!r} is not JSON ({error.msg} at line {error.lineno}); give the output of "
-            "`ehttp fuzz --json`",
-            param_hint="--fuzz",
-        ) from None
-    if not isinstance(data, dict):
-        raise click.BadParameter(
-            f"{str(path)!r} holds a JSON {type(data).__name__}; give the output of "
-            "`ehttp fuzz --json` (an object with coverage.timeline)",
-            param_hint="--fuzz",
-        )
-    return data
 
 
 @click.command()
@@ -64,7 +44,8 @@ def report(lab: Lab, fuzz_path: Path | None, out: Path, as_json: bool) -> None:
     diagrams, the attack catalogue results and, with --fuzz, the fuzz coverage timeline.
     """
     try:
-        written = write_report(lab, out, _fuzz(fuzz_path))
+        fuzz = None if fuzz_path is None else read_fuzz(fuzz_path, lab)
+        written = write_report(lab, out, fuzz)
     except ReportError as error:
         option, _, message = str(error).partition(": ")
         raise click.BadParameter(message, param_hint=option) from None

@@ -5,7 +5,7 @@ property with its verdict and trace (`model/compose/checking.py`), the scenario 
 (`model/views/scenarios.py`), the seed's two access tables (`model/views/tables.py`), the
 traceability matrix (`model/report/traceability.py`), the modeling assumptions
 (`specs/assumptions.md`), every machine's diagram as inline SVG (`model/views/diagrams.py`; a note
-instead when Graphviz's `dot` is missing), the attack catalogue's results (`model/lab/attacks.py`)
+instead when Graphviz's `dot` is missing), the attack catalogue's results (`model/lab/attacks/`)
 and, when given the JSON of a fuzz campaign, its coverage timeline as an inline SVG plot. Styles are
 inline and the page references no file and no address, so it works offline as one file.
 """
@@ -347,7 +347,8 @@ def render_page(
     if fuzz is not None:
         coverage = fuzz["coverage"]
         text = (
-            f"<p>{coverage.get('reached', '?')} of {coverage.get('reachable', '?')} reachable "
+            f"<p>{_e(str(coverage.get('reached', '?')))} of "
+            f"{_e(str(coverage.get('reachable', '?')))} reachable "
             f"abstract states reached ({float(coverage.get('fraction', 0)):.1%}).</p>"
         )
         sections.append(("fuzz", "Fuzz coverage", text + coverage_svg(fuzz)))
