@@ -3,7 +3,8 @@
 `ehttp fuzz --hostile`. Where the lockstep campaign drives the lab with the model's actions, this
 one throws inputs at the lab's authenticators the way an attacker on the network would: it takes
 a genuine input (an Azure AD device token, a content access token, a signed client notification,
-a registration request, a network access account logon, a site system's certificate chain) and
+a registration request, a key rollover, a network access account logon, a site system's
+certificate chain, a lab file, a replay file) and
 mutates its structure with Hypothesis: header fields and claims set to hostile JSON values or
 removed, segments re-encoded with lone surrogates, padding or extra dots, signatures flipped,
 truncated or emptied, lengths cut or repeated, message fields swapped for values of other types,
@@ -29,10 +30,13 @@ import binascii
 import contextlib
 import json
 import random
+import shutil
+import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
 from typing import Any
 
 import jwt
@@ -43,7 +47,10 @@ from hypothesis import seed as hypothesis_seed
 from hypothesis import strategies as st
 from hypothesis.errors import Flaky
 
+from model.config.labfile import LabError, lab_to_toml, parse_lab
 from model.config.schema import Lab
+from model.fuzz.replay import FORMAT, MAX_REPLAY_STEPS, ReplayError, load_replay
+from model.lab.attacks import CATALOGUE
 from model.lab.attacks.base import CONDITIONS, Roles, at_mp, registered
 from model.lab.attacks.content import real_content_token
 from model.lab.attacks.identity import request_as
@@ -59,9 +66,9 @@ from model.lab.freshness import NONCE_BYTES, WINDOW
 from model.lab.keys import derive_ec_key, derive_rsa_key
 from model.lab.messages import KINDS, SignedMessage, sign_message
 from model.lab.mp import NOTIFICATION
-from model.lab.mutants import mutant_set
+from model.lab.mutants import MUTANTS, mutant_set
 from model.lab.pki import ROLE_CERTIFICATE_NAME, Authority, Issued
-from model.lab.reasons import Accepted
+from model.lab.reasons import Accepted, Reason, Refused
 from model.lab.testbed import NAA_USER, SITE_CODE, ConcreteLab
 from model.lab.tokens import LEEWAY_SECONDS, thumbprint
 from model.lab.trust import verify_server
@@ -594,6 +601,101 @@ def _pool(tb: ConcreteLab, name: str) -> list[Issued]:
     return store[name]
 
 
+_TOML_SNIPPETS = (
+    "\x00",
+    "\udc80",
+    "[[clients]]\n",
+    "\n[site]\n",
+    'name = "../../etc/passwd"\n',
+    "version = 1806\n",
+    "= = =",
+    '"""',
+    "[" * 3000,
+    "x = " + "[" * 900 + "]" * 900 + "\n",
+    'name = "' + "a" * 5000 + '"\n',
+)
+
+
+def _lab_file(tb: ConcreteLab, data: st.DataObject) -> tuple[Any, str, Callable[[Any], bool]]:
+    """A lab file: the lab's own TOML with text inserted, cut or repeated."""
+    genuine = lab_to_toml(tb.lab)
+    how = data.draw(st.sampled_from(["insert", "cut", "repeat", "replace-line"]))
+    at = data.draw(st.integers(0, len(genuine)))
+    if how == "insert":
+        text = genuine[:at] + data.draw(st.sampled_from(_TOML_SNIPPETS) | _TEXT) + genuine[at:]
+    elif how == "cut":
+        text = genuine[:at] + genuine[at + data.draw(st.integers(1, 80)) :]
+    elif how == "repeat":
+        text = genuine * data.draw(st.integers(2, 50))
+    else:
+        lines = genuine.splitlines()
+        line = data.draw(st.integers(0, len(lines) - 1))
+        key = lines[line].split(" = ")[0] if " = " in lines[line] else "name"
+        lines[line] = f"{key} = {json.dumps(data.draw(_JSON), ensure_ascii=False)}"
+        text = "\n".join(lines)
+    try:
+        verdict: Any = Accepted(parse_lab(text, "hostile.toml"))
+    except LabError as error:
+        verdict = Refused(Reason.INPUT_MALFORMED, str(error))
+
+    def allowed(accepted: Any) -> bool:
+        lab = accepted.value
+        return isinstance(lab, Lab) and parse_lab(lab_to_toml(lab), "again.toml") == lab
+
+    return verdict, repr(text[:300]), allowed
+
+
+def _replay_file(tb: ConcreteLab, data: st.DataObject) -> tuple[Any, str, Callable[[Any], bool]]:
+    """A replay file: a genuine one (two steps and an attack) with a key, a step or its size
+    changed, or its text cut or nested."""
+    document: dict[str, Any] = {
+        "format": FORMAT,
+        "lab": lab_to_toml(tb.lab),
+        "seed": tb.seed,
+        "mutant": None,
+        "invariant": "hostile",
+        "steps": [
+            {"action": "select HTTPS only", "instance": "site", "machine": "site-mode", "row": 5},
+            {"attack": CATALOGUE[0].name},
+        ],
+    }
+    how = data.draw(st.sampled_from(["key", "step", "steps", "mutant", "text"]))
+    if how == "key":
+        document[data.draw(st.sampled_from(sorted(document)))] = data.draw(_JSON)
+    elif how == "step":
+        step = data.draw(st.integers(0, 1))
+        document["steps"][step][data.draw(st.sampled_from(["attack", "instance", "row"]))] = (
+            data.draw(_JSON)
+        )
+    elif how == "steps":
+        document["steps"] = [{"attack": CATALOGUE[0].name}] * data.draw(st.integers(0, 20_000))
+    elif how == "mutant":
+        document["mutant"] = data.draw(st.sampled_from(sorted(MUTANTS)) | _TEXT)
+    text = json.dumps(document, ensure_ascii=False)
+    if how == "text":
+        cut = data.draw(st.integers(0, len(text)))
+        text = data.draw(st.sampled_from(["[" * 50_000, text[:cut], text + "]", ""]))
+    folder: Path = tb.__dict__.setdefault("_hostile_folder", Path(tempfile.mkdtemp()))
+    path = folder / "replay.json"
+    path.write_bytes(text.encode("utf-8", "surrogatepass"))
+    try:
+        verdict: Any = Accepted(load_replay(path, tb.lab))
+    except ReplayError as error:
+        verdict = Refused(Reason.INPUT_MALFORMED, str(error))
+
+    def allowed(accepted: Any) -> bool:
+        plan = accepted.value
+        return (
+            (plan.mutant is None or plan.mutant in MUTANTS)
+            and len(plan.moves) <= MAX_REPLAY_STEPS
+            and all(m in _ATTACK_NAMES for m in plan.moves if isinstance(m, str))
+        )
+
+    return verdict, repr(text[:300]), allowed
+
+
+_ATTACK_NAMES = frozenset(a.name for a in CATALOGUE)
+
 _TARGETS: tuple[tuple[_Target, tuple[str, ...]], ...] = (
     (_Target("device token", _device_token), ("aad-client", "device-token-mp", "app-updated")),
     (_Target("content access token", _content_token), ("enhanced", "authenticating-dp")),
@@ -602,6 +704,8 @@ _TARGETS: tuple[tuple[_Target, tuple[str, ...]], ...] = (
     (_Target("key rollover", _rollover), ()),
     (_Target("network access account logon", _logon), ()),
     (_Target("site system certificate chain", _chain), ()),
+    (_Target("lab file", _lab_file), ()),
+    (_Target("replay file", _replay_file), ()),
 )
 
 
@@ -730,5 +834,8 @@ def run_hostile(plan: HostilePlan) -> HostileResult:
             progressed = True
         if not progressed:
             break
+    folder = tb.__dict__.get("_hostile_folder")
+    if folder is not None:
+        shutil.rmtree(folder, ignore_errors=True)
     result.seconds = time.perf_counter() - started
     return result

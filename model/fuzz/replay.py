@@ -171,7 +171,7 @@ def _fuzz_plan(document: dict[str, Any], where: str) -> ReplayPlan:
     seed, mutant, steps = document.get("seed"), document.get("mutant"), document.get("steps")
     if isinstance(seed, bool) or not isinstance(seed, int):
         raise ReplayError(f"--replay: {where}: seed {seed!r} is not accepted; give a whole number")
-    if mutant is not None and mutant not in MUTANTS:
+    if mutant is not None and (not isinstance(mutant, str) or mutant not in MUTANTS):
         raise ReplayError(
             f"--replay: {where}: mutant {_short(mutant)} is not accepted; use null or one of "
             f"{', '.join(sorted(MUTANTS))}"

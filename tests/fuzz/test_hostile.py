@@ -32,7 +32,7 @@ def test_ci_profile_passes_the_lab_and_tries_every_target() -> None:
     result = run_hostile(HostilePlan(default_lab(), seed=0, profile="ci"))
     assert result.failure is None
     assert result.skipped == ()
-    assert len(result.tried) == 7
+    assert len(result.tried) == 9
     assert all(count >= 60 for count in result.tried.values())
     again = run_hostile(HostilePlan(default_lab(), seed=0, profile="ci"))
     assert again.tried == result.tried and again.accepted == result.accepted

@@ -175,6 +175,7 @@ def replay_document(**changes: object) -> dict[str, object]:
         ({"lab": "[site]\nversion = 3"}, "--replay: "),
         ({"mutant": "mp-trusts-everyone"}, "mutant 'mp-trusts-everyone' is not accepted"),
         ({"mutant": 7}, "mutant 7 is not accepted"),
+        ({"mutant": ["x"]}, "mutant ['x'] is not accepted"),
         ({"steps": [{"attack": "no-such-attack"}]}, "attack 'no-such-attack' is not accepted"),
         ({"steps": [{"attack": "x"}] * 10_001}, "10,001 steps; at most 10,000 are accepted"),
         ({"steps": "x" * 500}, "steps 'xxxxxxxx"),
