@@ -16,7 +16,10 @@ from typing import Any
 from model.compose.world import CLOCK_AT, HISTORY, ModelError, World, WorldModel
 from model.spec.clock import QUANTUM_MINUTES
 
-__all__ = ["StateFileError", "load_world"]
+__all__ = ["MAX_STATE_BYTES", "StateFileError", "load_world"]
+
+MAX_STATE_BYTES = 1_048_576
+"""A state file is untrusted input: read at most this much (a world of a lab is a few KiB)."""
 
 
 class StateFileError(ModelError):
@@ -35,10 +38,20 @@ def _pick(data: Any) -> Any:
 def load_world(model: WorldModel, path: Path) -> World:
     """The world the file at `path` names, for `model`'s lab."""
     where = f"--from: {path}"
+    with path.open("rb") as file:
+        raw = file.read(MAX_STATE_BYTES + 1)
+    if len(raw) > MAX_STATE_BYTES:
+        raise StateFileError(
+            f"{where}: larger than {MAX_STATE_BYTES:,} bytes; give one world as JSON"
+        )
     try:
-        data = _pick(json.loads(path.read_text(encoding="utf-8")))
+        data = _pick(json.loads(raw.decode("utf-8")))
+    except UnicodeDecodeError:
+        raise StateFileError(f"{where}: not UTF-8 text; give one world as JSON") from None
     except json.JSONDecodeError as error:
         raise StateFileError(f"{where}: not JSON ({error.msg} at line {error.lineno})") from None
+    except RecursionError:
+        raise StateFileError(f"{where}: JSON nested too deeply to be a world") from None
     if not isinstance(data, dict):
         raise StateFileError(f"{where}: give a JSON object of instance states")
     env = model.env

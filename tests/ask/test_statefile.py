@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from model.ask.statefile import StateFileError, load_world
+from model.ask.statefile import MAX_STATE_BYTES, StateFileError, load_world
 from model.ask.steady import steady_state
 from model.ask.whatif import what_if
 from model.compose.world import WorldModel
@@ -56,3 +56,23 @@ def test_a_missing_instance_is_named(model: WorldModel, tmp_path: Path) -> None:
     del data["wg1"]
     with pytest.raises(StateFileError, match="key 'wg1' is missing"):
         load_world(model, _write(tmp_path, data))
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"[" * 100_000, "JSON nested too deeply to be a world"),
+        (b"\xff\xfe", "not UTF-8 text; give one world as JSON"),
+        (b"{", "not JSON (Expecting property name enclosed in double quotes at line 1)"),
+        (b" " * (MAX_STATE_BYTES + 1), "larger than 1,048,576 bytes; give one world as JSON"),
+    ],
+    ids=["nested", "not-utf8", "not-json", "too-large"],
+)
+def test_untrusted_files_are_refused_in_one_line(
+    model: WorldModel, tmp_path: Path, content: bytes, message: str
+) -> None:
+    path = tmp_path / "state.json"
+    path.write_bytes(content)
+    with pytest.raises(StateFileError) as caught:
+        load_world(model, path)
+    assert str(caught.value) == f"--from: {path}: {message}"
