@@ -34,7 +34,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from model.compose.properties import LAB, VARIANT_WITHOUT, lab_checks
-from model.compose.world import CLOCK_AT, EXEC, SITE, Env, WorldModel
+from model.compose.world import CLOCK_AT, EXEC, SITE, Env, ModelError, WorldModel
 from model.config.schema import Lab
 from model.spec.binding import CERTIFICATE_WORK_PENDING, SMSEXEC_RUNNING
 from model.spec.clock import OVERDUE, QUANTUM_MINUTES, TIME_CAN_ADVANCE
@@ -74,17 +74,25 @@ class PromelaRendering:
             if compiled.deadlines
         )
         self.variables = tuple(f"s_{_ident(name)}" for name in env.names)
-        if len(set(self.variables)) != len(self.variables):
-            raise ValueError(
-                f"instance names {list(env.names)} give repeated Promela names "
-                f"{list(self.variables)}; give the lab's systems and clients distinct names"
+        repeated = sorted(
+            {
+                n
+                for n, v in zip(env.names, self.variables, strict=True)
+                if self.variables.count(v) > 1
+            }
+        )
+        if repeated:
+            fixed = ", ".join(env.names[: env.first_binding])
+            raise ModelError(
+                f"names: {', '.join(repeated)} name one Promela variable; give the lab's site "
+                f"systems and clients distinct names, none of {fixed}"
             )
         self._constants: dict[tuple[str, str], str] = {}
         for machine in set(env.machines):
             prefix = _ident(machine.name).upper()
             spelled = [f"{prefix}_{_ident(state)}" for state in machine.state_names]
             if len(set(spelled)) != len(spelled):
-                raise ValueError(f"machine {machine.name}: state names collide in Promela")
+                raise ModelError(f"machine {machine.name}: state names collide in Promela")
             for state, constant in zip(machine.state_names, spelled, strict=True):
                 self._constants[machine.name, state] = constant
 

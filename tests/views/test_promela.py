@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from model.compose.world import WorldModel
+from model.compose.world import ModelError, WorldModel
 from model.config.labfile import load_lab
 from model.views.promela import PromelaRendering, export_promela
 
@@ -43,12 +43,15 @@ def test_every_row_that_can_fire_has_its_own_alternative() -> None:
     assert len(fired) == len(export.steps)
 
 
-def test_names_that_collide_in_promela_are_refused() -> None:
+def test_a_client_named_like_a_site_component_is_refused_in_one_line() -> None:
     lab = load_lab(None)
-    first = lab.clients[0]
-    clash = replace(lab, clients=(replace(first, name="a-b"), replace(first, name="a_b")))
-    with pytest.raises(ValueError, match="distinct names"):
+    clash = replace(lab, clients=(replace(lab.clients[0], name="smsexec"),))
+    with pytest.raises(ModelError) as error:
         PromelaRendering(WorldModel(clash).env)
+    assert str(error.value) == (
+        "names: smsexec name one Promela variable; give the lab's site systems and clients "
+        "distinct names, none of site, azure-ad-app, smsexec, clock, toggle-history"
+    )
 
 
 @pytest.mark.skipif(shutil.which("spin") is None or shutil.which("gcc") is None, reason="no spin")
