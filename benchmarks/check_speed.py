@@ -7,8 +7,9 @@ reduction factor (states without reduction / with), and, measured in the same ru
   seconds with `spin -a` and gcc included, and the seconds `pan` itself searched (the safety
   searches and every witness search); left out when spin or gcc is missing;
 - the bare tuple BFS yardstick: a plain dict-and-deque breadth-first search over tuples of small
-  ints (as many as the lab's world has instances) with two actions per position, on a toy state
-  space of about the lab's unreduced size; the ratio of ehttp's exploration rate to it is printed;
+  ints (as many as the lab's world has instances) with two actions per position (two dozen and
+  more), on a toy state space of 1 to 2 times the lab's unreduced size; the ratio of ehttp's
+  exploration rate to it is printed;
 - a naive explorer on the default lab: one that keeps each world as `transitions` model objects,
   deep-copies them for every successor and fires each trigger through the `transitions` machines
   of `model/views/machines.py`.
@@ -92,16 +93,18 @@ def naive_rate(model: WorldModel, seconds: float) -> tuple[int, float]:
 def tuple_bfs(positions: int, target: int) -> tuple[int, int, float]:
     """A bare BFS over tuples of small ints: (states, transitions, seconds).
 
-    Each position holds 0..m-1 (m chosen so that m**positions is about `target`, the last
-    positions fixed at 0 when fewer are enough); its two actions add 1 or 2 modulo m, so every
-    state has 2 actions per free position, and the reachable set is the whole product.
+    Position i holds 0..m_i-1, the m_i grown in turn from 1 until their product reaches
+    `target` (so the toy has between 1 and 2 times the lab's states); the two actions of a
+    position add 1 or 2 modulo m_i, so every state has two actions per position, and the
+    reachable set is the whole product.
     """
-    size = 2
-    while size**positions < target and size < 64:
-        size += 1
-    free = positions
-    while free > 1 and size ** (free - 1) >= target:
-        free -= 1
+    sizes = [1] * positions
+    product = 1
+    at = 0
+    while product < target:
+        product = product // sizes[at] * (sizes[at] + 1)
+        sizes[at] += 1
+        at = (at + 1) % positions
     start = (0,) * positions
     seen = {start: 0}
     queue = deque([start])
@@ -109,7 +112,7 @@ def tuple_bfs(positions: int, target: int) -> tuple[int, int, float]:
     began = time.perf_counter()
     while queue:
         state = queue.popleft()
-        for at in range(free):
+        for at, size in enumerate(sizes):
             value = state[at]
             for step in (1, 2):
                 transitions += 1
