@@ -43,13 +43,16 @@ class ProgressInfo:
 
 @dataclass(frozen=True)
 class Limits:
-    """When to stop: a state budget, a wall-clock deadline, and whom to tell about progress."""
+    """When to stop: a state budget, a wall-clock deadline, a caller's stop request (asked
+    between batches of expansions, e.g. set by a Ctrl-C handler), and whom to tell about
+    progress."""
 
     max_states: int | None
     deadline: float | None
     progress: Callable[[ProgressInfo], None] | None
     started: float
     progress_every: float = 0.2
+    stop: Callable[[], bool] | None = None
 
 
 @dataclass(frozen=True)
@@ -155,6 +158,9 @@ def explore(
             now = clock()
             if limits.deadline is not None and now >= limits.deadline:
                 stopped = "max-seconds"
+                break
+            if limits.stop is not None and limits.stop():
+                stopped = "interrupted"
                 break
             if limits.progress is not None and now >= next_progress:
                 next_progress = now + limits.progress_every

@@ -106,12 +106,16 @@ def check(
     max_states: int | None = None,
     max_seconds: float | None = None,
     progress: Callable[[ProgressInfo], None] | None = None,
+    phase: Callable[[str], None] | None = None,
+    stop: Callable[[], bool] | None = None,
 ) -> CheckResult[S]:
     """Explore ``model`` and judge ``properties``; see the module docstring for the semantics.
 
     ``max_states`` and ``max_seconds`` bound the whole run. With symmetry on and a liveness
     property asked, the unreduced exploration runs second, under the same limits, and
-    ``progress`` then counts its states from zero.
+    ``progress`` then counts its states from zero. ``phase`` is told each phase as it starts
+    ("exploring", "liveness: unreduced graph", "judging"); ``stop`` is asked every few hundred
+    expansions, and True stops the search as "interrupted" (incomplete, like a limit).
     """
     props = tuple(properties)
     _validate(props, max_states, max_seconds)
@@ -121,7 +125,10 @@ def check(
         deadline=None if max_seconds is None else started + max_seconds,
         progress=progress,
         started=started,
+        stop=stop,
     )
+    tell = phase if phase is not None else (lambda _label: None)
+    tell("exploring")
     wants_liveness = any(p.kind in LIVENESS_KINDS for p in props)
     checks = [
         SafetyCheck(slot, p.condition, hit_when=p.kind == "sometimes")
@@ -141,6 +148,7 @@ def check(
     if wants_liveness and main.complete:
         full = main
         if symmetry:
+            tell("liveness: unreduced graph")
             full = explore(
                 model,
                 canonicalize=False,
@@ -149,6 +157,7 @@ def check(
                 checks=(),
                 limits=limits,
             )
+    tell("judging")
     results = tuple(
         _judge(model, slot, prop, main, full, symmetry) for slot, prop in enumerate(props)
     )

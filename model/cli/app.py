@@ -17,6 +17,7 @@ from __future__ import annotations
 import importlib
 import sys
 from collections.abc import Sequence
+from difflib import get_close_matches
 from typing import Any, NoReturn
 
 import click
@@ -90,8 +91,10 @@ class _Group(click.Group):
     ) -> tuple[str | None, click.Command | None, list[str]]:
         name = args[0]
         if self.get_command(ctx, name) is None and not ctx.resilient_parsing:
+            close = get_close_matches(name, self.list_commands(ctx), n=1)
+            hint = f"did you mean {close[0]!r}? " if close else ""
             raise click.UsageError(
-                f"command: {name!r} is not accepted; use one of "
+                f"command: {name!r} is not accepted; {hint}use one of "
                 f"{', '.join(self.list_commands(ctx))}",
                 ctx,
             )

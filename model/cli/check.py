@@ -1,46 +1,68 @@
 """`ehttp check`: the exhaustive model check of a lab, with every property and its trace.
 
 Runs `model/compose/checking.py` on the lab (the embedded default when `--lab` is not given) and
-prints
-a summary line, a table of properties (name, kind, requirement IDs, verdict), each trace as
-readable steps, and the transitions never fired. Exit 0 when the search completed and every
-property holds; 1 otherwise (an incomplete search never passes).
+prints a summary line, a table of properties (name, kind, requirement IDs, verdict), each trace as
+readable steps, the transitions never fired, and a last line that says the outcome: `PASS`,
+`FAIL` naming the properties that do not hold, `INCOMPLETE` (a limit cut the search) or
+`INTERRUPTED` (Ctrl-C). An incomplete search prints no "never fired" list: rows it did not reach
+may still fire. Progress (phase, elapsed time, states) goes to standard error: a status line on a
+terminal, a plain line every 10 s otherwise. Exit 0 when the search completed and every property
+holds, 1 otherwise (an incomplete search never passes), 130 when interrupted.
 """
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import click
 
 from model.checker import ProgressInfo, PropertyResult
 from model.cli.common import (
+    INTERRUPTED,
     JsonVerdict,
     OneOf,
+    clients_option,
     emit_json,
     envelope,
+    interruptible,
     lab_option,
     positive_seconds,
-    status_line,
+    reporter,
+    scaled_lab,
     whole_number,
 )
 from model.compose.checking import LabCheck, run_checks
 from model.compose.spin import INSTALL, SpinError, SpinMissing, SpinReport, run_spin
 from model.compose.world import World
-from model.config.schema import MAX_CLIENTS, Lab
+from model.config.schema import Lab
 from model.spec.site import UNSUPPORTED_STATE
 
-__all__ = ["check", "check_json", "check_verdict", "render_spin_text", "render_text"]
+__all__ = [
+    "check",
+    "check_json",
+    "check_verdict",
+    "exit_code",
+    "outcome_line",
+    "render_spin_text",
+    "render_text",
+]
 
 
 def check_verdict(report: LabCheck) -> JsonVerdict:
-    """`pass` when complete and every property holds, `incomplete` when a limit cut the search."""
+    """`pass` when complete and every property holds; `interrupted` after Ctrl-C; `incomplete`
+    when a limit cut the search; `fail` otherwise."""
+    if report.interrupted:
+        return "interrupted"
     if not report.complete:
         return "incomplete"
     return "pass" if report.passed else "fail"
+
+
+def exit_code(report: LabCheck) -> int:
+    """0 pass, 130 interrupted, 1 otherwise."""
+    verdict = check_verdict(report)
+    return 0 if verdict == "pass" else INTERRUPTED if verdict == "interrupted" else 1
 
 
 def check_json(report: LabCheck) -> dict[str, Any]:
@@ -50,21 +72,11 @@ def check_json(report: LabCheck) -> dict[str, Any]:
     return envelope("check", report.lab, check_verdict(report), **fields)
 
 
-@contextmanager
-def _progress() -> Iterator[Callable[[ProgressInfo], None] | None]:
-    """The checker's progress (states, frontier, depth, states/s) on a terminal's status line."""
-    with status_line("exploring") as line:
-        if line is None:
-            yield None
-            return
-
-        def show(info: ProgressInfo) -> None:
-            line(
-                f"states {info.states:,}  frontier {info.frontier:,}  depth {info.depth}  "
-                f"{info.states_per_second:,.0f} states/s"
-            )
-
-        yield show
+def _numbers(info: ProgressInfo) -> str:
+    return (
+        f"states {info.states:,}  frontier {info.frontier:,}  depth {info.depth}  "
+        f"{info.states_per_second:,.0f} states/s"
+    )
 
 
 def _trace_lines(result: PropertyResult[World]) -> list[str]:
@@ -77,8 +89,30 @@ def _trace_lines(result: PropertyResult[World]) -> list[str]:
     return lines
 
 
+def outcome_line(report: LabCheck) -> str:
+    """The last line: PASS, FAIL naming what does not hold, INCOMPLETE or INTERRUPTED."""
+    props = report.properties
+    holding = sum(p.holds for _, p in props)
+    decided = sum(p.verdict != "unknown" for _, p in props)
+    verdict = check_verdict(report)
+    if verdict == "pass":
+        return f"PASS: {holding} of {len(props)} properties hold"
+    if verdict in ("incomplete", "interrupted"):
+        states = report.main.states
+        why = sorted({v.result.stopped_reason or "" for v in report.variants} - {""})
+        violated = [p.name for _, p in props if p.verdict == "violated"]
+        found = f"; violated already: {'; '.join(violated)}" if violated else ""
+        return (
+            f"{verdict.upper()}: the search stopped ({', '.join(why)}) at {states:,} states of the "
+            f"lab; "
+            f"{decided} of {len(props)} properties decided{found}; nothing passes"
+        )
+    failing = [f"{p.name} ({p.verdict})" for _, p in props if not p.holds]
+    return f"FAIL: {holding} of {len(props)} properties hold; not holding: {'; '.join(failing)}"
+
+
 def render_text(report: LabCheck) -> str:
-    """The text users read: summary, property table, traces, rows never fired."""
+    """The text users read: summary, property table, traces, rows never fired, the outcome."""
     main = report.main
     lines = [
         f"lab {report.lab.name!r}: {len(report.lab.clients)} clients; "
@@ -98,9 +132,6 @@ def render_text(report: LabCheck) -> str:
             f"variant {variant.variant!r}: {variant.result.states:,} states, "
             f"{variant.result.transitions:,} transitions"
         )
-    if not report.complete:
-        reasons = sorted({v.result.stopped_reason or "" for v in report.variants} - {""})
-        lines.append(f"INCOMPLETE: the search stopped ({', '.join(reasons)}); nothing passes")
     if any(w[0][0] == UNSUPPORTED_STATE for w in report.model.init_states()):
         lines.append(
             "WARNING: the site is configured HTTPS only with enhanced HTTP: unsupported (SITE-2)"
@@ -117,21 +148,16 @@ def render_text(report: LabCheck) -> str:
     for _, prop in report.properties:
         if not prop.trace:
             continue
-        what = prop.trace_role
         lines.append("")
-        lines.append(f"{what} for {prop.name!r} ({', '.join(prop.requirements)}):")
+        lines.append(f"{prop.trace_role} for {prop.name!r} ({', '.join(prop.requirements)}):")
         lines.extend(_trace_lines(prop))
     lines.append("")
-    if report.never_fired_rows:
+    if report.complete and report.never_fired_rows:
         lines.append("transition rows never fired in this lab:")
         lines.extend(f"  {row}" for row in report.never_fired_rows)
-    else:
+    elif report.complete:
         lines.append("every transition row fired")
-    verdict = "PASS" if report.passed else "FAIL"
-    lines.append(
-        f"{verdict}: {sum(p.holds for _, p in report.properties)} of "
-        f"{len(report.properties)} properties hold"
-    )
+    lines.append(outcome_line(report))
     return "\n".join(lines) + "\n"
 
 
@@ -219,22 +245,19 @@ def _check_with_spin(
 
 @click.command()
 @lab_option
-@click.option(
-    "--clients",
-    type=str,
-    callback=whole_number(1, MAX_CLIENTS),
-    help=f"Replicate the lab's clients to N clients (scale; 1 to {MAX_CLIENTS}).",
-)
+@clients_option
 @click.option("--no-symmetry", is_flag=True, help="Explore without symmetry reduction.")
 @click.option(
     "--max-states",
     type=str,
+    metavar="INTEGER",
     callback=whole_number(1),
     help="Stop after N states (the run is then incomplete and fails).",
 )
 @click.option(
     "--max-seconds",
     type=str,
+    metavar="FLOAT",
     callback=positive_seconds,
     help="Stop after S seconds (the run is then incomplete and fails).",
 )
@@ -264,24 +287,26 @@ def check(
     """Explore every reachable state of the lab and judge every property.
 
     Each property names the requirement IDs it checks; a violated property prints its shortest
-    counterexample (a lasso for liveness), a `sometimes` property its shortest witness.
+    counterexample (a lasso for liveness), a `sometimes` property its shortest witness. Ctrl-C
+    stops the search and prints what it decided so far (exit 130).
     """
-    if clients is not None:
-        lab = lab.with_clients(clients)
+    lab = scaled_lab(lab, clients)
     if engine == "spin":
         _check_with_spin(lab, bitstate, max_states, max_seconds, as_json)
     if bitstate:
         raise click.BadParameter("is accepted only with --engine spin", param_hint="--bitstate")
-    with _progress() as progress:
+    with reporter("lab: exploring") as progress, interruptible() as stop:
         report = run_checks(
             lab,
             symmetry=not no_symmetry,
             max_states=max_states,
             max_seconds=max_seconds,
-            progress=progress,
+            progress=lambda info: progress.show(_numbers(info)),
+            phase=progress.phase,
+            stop=stop,
         )
     if as_json:
         emit_json(check_json(report))
     else:
         sys.stdout.write(render_text(report))
-    sys.exit(0 if report.passed else 1)
+    sys.exit(exit_code(report))

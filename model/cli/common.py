@@ -13,11 +13,15 @@ shape is a JSON Schema in `specs/schemas/<command>.json` (with `specs/schemas/en
 from __future__ import annotations
 
 import json
+import signal
+import threading
+import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as _package_version
 from pathlib import Path
+from types import FrameType
 from typing import Any, Literal, TypeVar
 
 import click
@@ -25,18 +29,25 @@ from rich.console import Console
 from rich.progress import Progress, TextColumn
 
 from model.config.labfile import LabError, load_lab
-from model.config.schema import Lab
+from model.config.schema import MAX_CLIENTS, Lab
 
 __all__ = [
     "ENVELOPE_KEYS",
     "INTERRUPTED",
+    "PLAIN_EVERY",
     "VERDICTS",
     "JsonVerdict",
     "OneOf",
+    "Reporter",
+    "StopRequest",
+    "clients_option",
     "emit_json",
     "envelope",
+    "interruptible",
     "lab_option",
     "positive_seconds",
+    "reporter",
+    "scaled_lab",
     "status_line",
     "tool_version",
     "whole_number",
@@ -172,6 +183,127 @@ def status_line(label: str) -> Iterator[Callable[[str], None] | None]:
             bar.update(task, description=description)
 
         yield show
+
+
+PLAIN_EVERY = 10.0
+"""Seconds between plain progress lines when standard error is not a terminal (as TLC does)."""
+
+
+class Reporter:
+    """Progress of a long run: the current phase, elapsed time and the latest numbers.
+
+    On a terminal a transient status line shows `[12 s] phase: numbers`; otherwise a plain line
+    of the same text goes to standard error every `PLAIN_EVERY` seconds, so a log shows the run
+    is alive. `phase` starts a phase; `show` gives its latest numbers.
+    """
+
+    def __init__(self, line: Callable[[str], None] | None, every: float = PLAIN_EVERY) -> None:
+        self._line = line
+        self._every = every
+        self._started = time.perf_counter()
+        self._next_plain = self._started + every
+        self.current = "starting"
+        self.numbers = ""
+
+    @property
+    def elapsed(self) -> float:
+        """Seconds since the run started."""
+        return time.perf_counter() - self._started
+
+    def text(self) -> str:
+        """`[elapsed] phase: numbers`, as the status line shows it."""
+        numbers = f": {self.numbers}" if self.numbers else ""
+        return f"[{self.elapsed:.0f} s] {self.current}{numbers}"
+
+    def phase(self, label: str) -> None:
+        """A new phase starts (its numbers are cleared)."""
+        self.current, self.numbers = label, ""
+        self._tell()
+
+    def show(self, numbers: str) -> None:
+        """The current phase's latest numbers."""
+        self.numbers = numbers
+        self._tell()
+
+    def _tell(self) -> None:
+        if self._line is not None:
+            self._line(self.text())
+            return
+        now = time.perf_counter()
+        if now >= self._next_plain:
+            self._next_plain = now + self._every
+            click.echo(self.text(), err=True)
+
+
+@contextmanager
+def reporter(label: str) -> Iterator[Reporter]:
+    """A `Reporter` on a status line when standard error is a terminal, plain lines otherwise."""
+    with status_line(label) as line:
+        yield Reporter(line)
+
+
+class StopRequest:
+    """Set by the first Ctrl-C inside `interruptible`; a long run asks it between steps."""
+
+    def __init__(self) -> None:
+        self.requested = False
+
+    def __call__(self) -> bool:
+        return self.requested
+
+
+@contextmanager
+def interruptible() -> Iterator[StopRequest]:
+    """Turn the first Ctrl-C into a stop request, so the run can end with what it has so far
+    and the command exit INTERRUPTED; a second Ctrl-C interrupts at once as usual."""
+    stop = StopRequest()
+    if threading.current_thread() is not threading.main_thread():
+        yield stop
+        return
+
+    def first(signum: int, frame: FrameType | None) -> None:
+        stop.requested = True
+        click.echo("\nstopping after the current step (Ctrl-C again to stop at once)", err=True)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+    previous = signal.signal(signal.SIGINT, first)
+    try:
+        yield stop
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def clients_option(command: F) -> F:
+    """Add `--clients N`; the command scales its lab with `scaled_lab`."""
+    option = click.option(
+        "--clients",
+        type=str,
+        metavar="INTEGER",
+        callback=whole_number(1, MAX_CLIENTS),
+        help="Scale the lab to N clients, from the lab's own count to "
+        f"{MAX_CLIENTS}: the lab's clients are copied in turn (aad1, dom1, wg1, aad1-2, "
+        "dom1-2, ...), so every kind of client stays.",
+    )
+    return option(command)
+
+
+def scaled_lab(lab: Lab, clients: int | None) -> Lab:
+    """`lab` with `clients` clients (`Lab.with_clients`), or unchanged for None.
+
+    Fewer clients than the lab has would drop whole kinds of client, and the properties about
+    them would fail for a reason the run cannot show; that is refused as a usage error.
+    """
+    if clients is None:
+        return lab
+    have = len(lab.clients)
+    if clients < have:
+        names = ", ".join(client.name for client in lab.clients)
+        raise click.BadParameter(
+            f"{clients} is not accepted; lab {lab.name!r} has {have} clients ({names}) and "
+            f"--clients copies them, so give a whole number >= {have}",
+            param_hint="--clients",
+        )
+    return lab.with_clients(clients)
 
 
 def lab_option(command: F) -> F:

@@ -22,6 +22,7 @@ from typing import Any
 import click
 
 from model.cli.common import (
+    INTERRUPTED,
     OneOf,
     emit_json,
     envelope,
@@ -81,7 +82,7 @@ def campaign_json(plan: CampaignPlan, result: FuzzResult) -> dict[str, Any]:
     return envelope(
         "fuzz",
         plan.lab,
-        "fail" if result.failures else "pass",
+        "fail" if result.failures else "interrupted" if result.interrupted else "pass",
         mode="campaign",
         mutant=plan.mutant,
         profile=plan.profile,
@@ -95,8 +96,21 @@ def _numbered(steps: tuple[FuzzStep, ...]) -> list[str]:
 
 
 def render_text(result: FuzzResult) -> str:
-    """The campaign summary users read (the seed line is printed before the campaign runs)."""
-    lines = [
+    """The campaign summary users read (the seed line is printed before the campaign runs).
+
+    A failure comes first (what broke, the shortened steps, the replay command), then coverage;
+    the rules never fired are listed only for a campaign that ran its whole budget.
+    """
+    lines: list[str] = []
+    for failure in result.failures:
+        count = len(failure.steps)
+        lines.append(f"FAIL: {failure.invariant}")
+        lines.append(f"  {failure.detail}")
+        lines.append(f"shortened to {count} step{'' if count == 1 else 's'}:")
+        lines.extend(_numbered(failure.steps))
+        lines.append(f"replay: ehttp fuzz --replay {failure.replay_file}")
+        lines.append("")
+    lines += [
         f"{result.steps:,} steps in {result.seconds:.1f} s "
         f"({result.steps_per_second:,.0f} steps/s), "
         f"{result.examples:,} examples",
@@ -111,17 +125,20 @@ def render_text(result: FuzzResult) -> str:
         header += (
             f" ({len(ruled_out)} rows that no reachable state enables: the lab rules them out)"
         )
-    lines.append(header)
-    lines.extend(f"  {name}" + ("  [ruled out]" if name in ruled_out else "") for name in never)
-    if not result.failures:
+    if result.failures or result.interrupted:
+        lines.append(f"{header}; the campaign stopped early, so no list")
+    else:
+        lines.append(header)
+        lines.extend(f"  {name}" + ("  [ruled out]" if name in ruled_out else "") for name in never)
+    if result.failures:
+        names = "; ".join(failure.invariant for failure in result.failures)
+        lines.append(f"FAIL: {names} (steps and replay above)")
+    elif result.interrupted:
+        lines.append(
+            f"INTERRUPTED: no invariant broke in {result.steps:,} steps; coverage so far above"
+        )
+    else:
         lines.append("PASS: no invariant broke")
-    for failure in result.failures:
-        lines.append(f"FAIL: {failure.invariant}")
-        lines.append(f"  {failure.detail}")
-        count = len(failure.steps)
-        lines.append(f"shrunk to {count} step{'' if count == 1 else 's'}:")
-        lines.extend(_numbered(failure.steps))
-        lines.append(f"replay: ehttp fuzz --replay {failure.replay_file}")
     return "\n".join(lines) + "\n"
 
 
@@ -177,15 +194,26 @@ def _replay(path: Path, lab: Lab, seed: int | None, mutant: str | None, as_json:
 @click.command()
 @lab_option
 @click.option(
-    "--seconds", type=str, callback=positive_seconds, help="Run for S seconds (default 30)."
+    "--seconds",
+    type=str,
+    metavar="FLOAT",
+    callback=positive_seconds,
+    help="Run for S seconds (default 30).",
 )
 @click.option(
     "--examples",
     type=str,
+    metavar="INTEGER",
     callback=whole_number(1),
     help="Run N examples (same seed, same result).",
 )
-@click.option("--seed", type=str, callback=whole_number(0), help="Seed (default: a random one).")
+@click.option(
+    "--seed",
+    type=str,
+    metavar="INTEGER",
+    callback=whole_number(0),
+    help="Seed (default: a random one).",
+)
 @click.option(
     "--replay",
     "replay_file",
@@ -248,7 +276,7 @@ def fuzz(
         emit_json(campaign_json(plan, result))
     else:
         sys.stdout.write(render_text(result))
-    sys.exit(1 if result.failures else 0)
+    sys.exit(1 if result.failures else INTERRUPTED if result.interrupted else 0)
 
 
 def render_hostile(result: HostileResult) -> str:

@@ -76,6 +76,11 @@ class LabCheck:
         return all(v.result.complete for v in self.variants)
 
     @property
+    def interrupted(self) -> bool:
+        """A stop request (Ctrl-C) cut the run; some variants may not have run at all."""
+        return any(v.result.stopped_reason == "interrupted" for v in self.variants)
+
+    @property
     def passed(self) -> bool:
         """Complete, and every property holds (a vacuous or unknown verdict is not a pass)."""
         return self.complete and all(p.holds for _, p in self.properties)
@@ -154,8 +159,22 @@ def run_checks(
     max_states: int | None = None,
     max_seconds: float | None = None,
     progress: Callable[[ProgressInfo], None] | None = None,
+    phase: Callable[[str], None] | None = None,
+    stop: Callable[[], bool] | None = None,
 ) -> LabCheck:
-    """Check every property of `lab` on the variant it is stated on."""
+    """Check every property of `lab` on the variant it is stated on.
+
+    `phase` is told each phase as it starts, prefixed with the variant ("lab: exploring",
+    "without approval: judging", ...); `stop` is the checker's stop request (see
+    `model.checker.check`): once it is True every remaining variant stops at once, "interrupted".
+    """
+
+    def tell(variant: str) -> Callable[[str], None] | None:
+        if phase is None:
+            return None
+        report = phase
+        return lambda label: report(f"{variant}: {label}")
+
     started = time.perf_counter()
     model = WorldModel(lab)
     checks = lab_checks(model)
@@ -182,6 +201,8 @@ def run_checks(
                 max_states=max_states,
                 max_seconds=max_seconds,
                 progress=progress,
+                phase=tell(LAB),
+                stop=stop,
             ),
         )
     ]
@@ -206,6 +227,8 @@ def run_checks(
                     max_states=max_states,
                     max_seconds=remaining(),
                     progress=progress,
+                    phase=tell(variant),
+                    stop=stop,
                 ),
             )
         )

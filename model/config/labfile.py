@@ -26,6 +26,7 @@ import re
 import tomllib
 from dataclasses import fields, replace
 from datetime import date, datetime, time
+from difflib import get_close_matches
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -127,7 +128,9 @@ def _describe(error: ErrorDetails) -> str:
         table, key = _SECTIONS[str(loc[0])], str(loc[-1])
     path = _path(loc)
     if error["type"] == "unexpected_keyword_argument":
-        return f"{path}: unknown key; accepted keys are {_keys(table)}"
+        close = get_close_matches(key, [field.name for field in fields(table)], n=1)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        return f"{path}: unknown key; {hint}accepted keys are {_keys(table)}"
     if error["type"] == "missing":
         return f"{path}: missing; {_accepted(table, key)}"
     given = error["input"]

@@ -112,6 +112,8 @@ class FuzzResult:
     never_enabled: tuple[str, ...]
     """Row rules that no state of the checker's reachable set enables: the lab rules them out,
     so their never firing is no gap in the campaign."""
+    interrupted: bool = False
+    """Ctrl-C stopped the campaign: the numbers are what it had reached by then."""
 
     @property
     def steps_per_second(self) -> float:
@@ -146,6 +148,7 @@ class FuzzResult:
             "never_fired": list(self.never_fired),
             "never_enabled": list(self.never_enabled),
             "failures": [failure.to_json() for failure in self.failures],
+            "interrupted": self.interrupted,
         }
 
 
@@ -212,6 +215,7 @@ def run_campaign(
     deadline = None if plan.seconds is None else coverage.started + plan.seconds
     seeds = random.Random(plan.seed)
     failure: Failure | None = None
+    interrupted = False
     number = 0
     while failure is None:
         if budgets is not None:
@@ -224,7 +228,11 @@ def run_campaign(
             examples = ROUND_EXAMPLES
         round_seed = seeds.getrandbits(64)
         session.begin_round()
-        broken = _run_round(session, plan, examples, round_seed, number)
+        try:
+            broken = _run_round(session, plan, examples, round_seed, number)
+        except KeyboardInterrupt:
+            interrupted = True
+            break
         if broken is not None:
             failure = _failure(plan, session, broken)
         number += 1
@@ -242,6 +250,7 @@ def run_campaign(
         rules=tuple(counts),
         failures=() if failure is None else (failure,),
         never_enabled=never_enabled(model, reachable, rules),
+        interrupted=interrupted,
     )
 
 

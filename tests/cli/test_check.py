@@ -4,14 +4,21 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner, Result
 
+import model.cli.check as check_cli
+import model.config
 from model.cli.app import main
+from model.cli.common import Reporter, StopRequest
 
 LABS = Path(__file__).resolve().parents[2] / "specs" / "labs"
+DEFAULT = Path(model.config.__file__).resolve().parent / "default_lab.toml"
 
 
 def run(*args: str) -> Result:
@@ -60,8 +67,75 @@ def test_json_has_the_documented_shape() -> None:
 def test_max_states_is_incomplete_and_exits_1() -> None:
     result = run("--max-states", "10")
     assert result.exit_code == 1
-    assert "INCOMPLETE: the search stopped (max-states); nothing passes" in result.stdout
-    assert result.stdout.rstrip().splitlines()[-1].startswith("FAIL: ")
+    last = result.stdout.rstrip().splitlines()[-1]
+    assert last.startswith("INCOMPLETE: the search stopped (max-states) at 10 states of the lab; ")
+    assert last.endswith("; nothing passes")
+    assert "never fired" not in result.stdout
+
+
+def test_a_failed_check_names_what_does_not_hold(tmp_path: Path) -> None:
+    # With only an Azure AD-joined client nothing can wait for approval (REG-3) or be due to
+    # re-register (REG-4, REG-5): those `sometimes` properties find no witness.
+    text = DEFAULT.read_text(encoding="utf-8")
+    one = tmp_path / "one-client.toml"
+    one.write_text(text[: text.index("[[clients]]", text.index("[[clients]]") + 1)])
+    result = run("--lab", str(one))
+    assert result.exit_code == 1, result.output
+    last = result.stdout.rstrip().splitlines()[-1]
+    assert last.startswith("FAIL: 17 of 20 properties hold; not holding: ")
+    assert "a client waits for manual approval (violated)" in last
+    assert "(vacuous)" in last
+
+
+def test_ctrl_c_stops_with_a_partial_summary(monkeypatch: pytest.MonkeyPatch) -> None:
+    @contextmanager
+    def pressed() -> Iterator[StopRequest]:
+        stop = StopRequest()
+        stop.requested = True
+        yield stop
+
+    monkeypatch.setattr(check_cli, "interruptible", pressed)
+    result = run()
+    assert result.exit_code == 130
+    last = result.stdout.rstrip().splitlines()[-1]
+    assert last.startswith("INTERRUPTED: the search stopped (interrupted) at ")
+    assert last.endswith("; nothing passes")
+    data = json.loads(run("--json").stdout)
+    assert (data["verdict"], data["stopped_reason"]) == ("interrupted", "interrupted")
+
+
+def test_progress_is_a_plain_line_every_10_s_off_a_terminal() -> None:
+    lines: list[str] = []
+    progress = Reporter(None, every=0.0)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(click, "echo", lambda text, err: lines.append(text))
+        progress.phase("lab: exploring")
+        progress.show("states 10")
+    assert [line.split("] ", 1)[1] for line in lines] == [
+        "lab: exploring",
+        "lab: exploring: states 10",
+    ]
+    assert all(line.startswith("[0 s] ") for line in lines)
+    quiet = Reporter(None)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(click, "echo", lambda text, err: lines.append(text))
+        quiet.show("states 20")
+    assert len(lines) == 2
+
+
+def test_clients_fewer_than_the_lab_has_are_refused() -> None:
+    result = run("--clients", "1")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        "Error: --clients: 1 is not accepted; lab 'default' has 3 clients (aad1, dom1, wg1) and "
+        "--clients copies them, so give a whole number >= 3"
+    ]
+
+
+def test_help_names_number_types() -> None:
+    text = run("--help").stdout
+    assert "--clients INTEGER" in text and "--max-states INTEGER" in text
+    assert "--max-seconds FLOAT" in text and "TEXT" not in text
 
 
 def test_unsupported_site_is_flagged() -> None:

@@ -208,3 +208,41 @@ def test_fuzz_hostile_pass_and_failure() -> None:
     )
     assert broken["verdict"] == "fail"
     assert broken["failure"]["target"] == "key rollover"
+
+
+def test_a_failing_fuzz_run_prints_the_failure_first() -> None:
+    result = run("fuzz", "--examples", "4", "--seed", "1", "--mutant", "mp-accepts-alg-none")
+    assert result.exit_code == 1, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0] == "seed 1"
+    assert lines[1].startswith("FAIL: ")
+    assert lines[3].startswith("shortened to ")
+    replay = next(
+        n for n, line in enumerate(lines) if line.startswith("replay: ehttp fuzz --replay ")
+    )
+    coverage = next(n for n, line in enumerate(lines) if line.startswith("coverage: "))
+    assert replay < coverage
+    assert lines[-1] == f"{lines[1]} (steps and replay above)"
+
+
+def test_ctrl_c_in_fuzz_keeps_the_coverage_so_far(monkeypatch: pytest.MonkeyPatch) -> None:
+    import model.fuzz.campaign as campaign
+
+    real = campaign._run_round
+    rounds: list[int] = []
+
+    def interrupted_second_round(*args: Any) -> Any:
+        rounds.append(1)
+        if len(rounds) == 2:
+            raise KeyboardInterrupt
+        return real(*args)
+
+    monkeypatch.setattr(campaign, "_run_round", interrupted_second_round)
+    result = run("fuzz", "--examples", "6", "--seed", "1", "--profile", "ci")
+    assert result.exit_code == 130, result.output
+    assert result.stdout.splitlines()[-1].startswith("INTERRUPTED: no invariant broke in ")
+    assert "coverage: " in result.stdout
+    rounds.clear()
+    document = json_of(run("fuzz", "--examples", "6", "--seed", "1", "--json"), 130)
+    assert document["verdict"] == "interrupted" and document["interrupted"] is True
+    assert document["coverage"]["reached"] > 0

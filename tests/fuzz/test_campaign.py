@@ -299,6 +299,7 @@ def test_cli_json_shape_on_the_lab() -> None:
         "never_fired",
         "never_enabled",
         "failures",
+        "interrupted",
     ]
     assert data["seed"] == 5
     assert set(data["coverage"]) == {"reached", "reachable", "fraction", "timeline"}
