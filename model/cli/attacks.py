@@ -11,70 +11,14 @@ another reason than the catalogue's: the lab then does not behave as the catalog
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
-
 import click
 
 from model.cli.common import OneOf, emit_json, envelope, lab_option, whole_number
 from model.config.schema import Lab
-from model.lab.attacks import CATALOGUE, VARIANTS, Attack, unmet
-from model.lab.facade import AttackAccepted, LabDriver
+from model.lab.catalogue_run import CaseResult, run_catalogue
 from model.lab.mutants import MUTANTS
 
-__all__ = ["CaseResult", "attacks", "run_catalogue"]
-
-
-@dataclass(frozen=True)
-class CaseResult:
-    """One attack against the lab: what the lab answered, or why the attack did not apply."""
-
-    attack: Attack
-    actual: str | None
-    skipped_because: tuple[str, ...] = ()
-
-    @property
-    def rejected(self) -> bool:
-        """Refused without a state change (with whatever reason)."""
-        return self.actual is not None and self.actual != "accepted"
-
-    @property
-    def as_expected(self) -> bool:
-        """Refused with exactly the catalogue's reason."""
-        return self.actual == self.attack.expected.value
-
-    def to_json(self) -> dict[str, Any]:
-        """The case as DESIGN's JSON shape (plus the variant it ran on)."""
-        return {
-            "name": self.attack.name,
-            "family": self.attack.family,
-            "what": self.attack.tries,
-            "expected": self.attack.expected.value,
-            "actual": self.actual,
-            "rejected": self.rejected,
-            "variant": self.attack.variant,
-        }
-
-
-def run_catalogue(lab: Lab, seed: int = 0, mutant: str | None = None) -> tuple[CaseResult, ...]:
-    """Run every catalogued attack against ``lab`` (or the variant of it the attack names)."""
-    drivers: dict[str, LabDriver] = {}
-    results = []
-    for attack in CATALOGUE:
-        driver = drivers.get(attack.variant)
-        if driver is None:
-            driver = drivers[attack.variant] = LabDriver(
-                VARIANTS[attack.variant](lab), seed, mutant
-            )
-        missing = unmet(attack, driver.lab)
-        if missing:
-            results.append(CaseResult(attack, None, missing))
-            continue
-        try:
-            results.append(CaseResult(attack, driver.inject(attack.name).value))
-        except AttackAccepted:
-            results.append(CaseResult(attack, "accepted"))
-    return tuple(results)
+__all__ = ["attacks"]
 
 
 def _line(case: CaseResult) -> str:
@@ -93,6 +37,7 @@ def _line(case: CaseResult) -> str:
 @click.option(
     "--seed",
     type=str,
+    metavar="INTEGER",
     default="0",
     callback=whole_number(0),
     show_default=True,

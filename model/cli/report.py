@@ -9,20 +9,50 @@ error: one line, exit 2.
 
 from __future__ import annotations
 
+import shlex
+import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
 
-from model.cli.common import emit_json, envelope, lab_option
+from model.cli.common import (
+    JsonVerdict,
+    OneOf,
+    clients_option,
+    emit_json,
+    envelope,
+    lab_option,
+    scaled_lab,
+    tool_version,
+    whole_number,
+)
 from model.config.schema import Lab
+from model.lab.mutants import MUTANTS
 from model.report.fuzzfile import read_fuzz
-from model.report.page import ReportError, write_report
+from model.report.page import ReportError, ReportMeta, write_report
 
 __all__ = ["report"]
 
 
 @click.command()
 @lab_option
+@clients_option
+@click.option(
+    "--mutant",
+    type=OneOf(sorted(MUTANTS)),
+    default=None,
+    help="Plant one named bug in the lab the attack catalogue runs against.",
+)
+@click.option(
+    "--seed",
+    type=str,
+    metavar="INTEGER",
+    default="0",
+    callback=whole_number(0),
+    show_default=True,
+    help="Seed of the lab's keys for the attack catalogue.",
+)
 @click.option(
     "--fuzz",
     "fuzz_path",
@@ -38,28 +68,62 @@ __all__ = ["report"]
     help="Folder to write index.html into (created when missing).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the page's path and verdict as JSON.")
-def report(lab: Lab, fuzz_path: Path | None, out: Path, as_json: bool) -> None:
-    """Write one self-contained HTML page: check summary and every property with its trace,
-    scenario verdicts, the access tables, the traceability matrix, the modeling assumptions, the
-    diagrams, the attack catalogue results and, with --fuzz, the fuzz coverage timeline.
+def report(
+    lab: Lab,
+    clients: int | None,
+    mutant: str | None,
+    seed: int,
+    fuzz_path: Path | None,
+    out: Path,
+    as_json: bool,
+) -> None:
+    """Write one self-contained HTML page: the verdict, the lab's configuration, the traces (the
+    CERT-3 witness first, every counterexample before it), every property, one row per
+    requirement with its quote, what checks it and a badge per lab, the source text, scenario
+    verdicts, the access tables, the attack catalogue, machine diagrams, the modeling
+    assumptions, a glossary and, with --fuzz, the coverage plot. Progress per lab goes to
+    standard error. Exit 1 when a property does not hold or an attack is not refused as
+    expected (the page then says why, first).
     """
+    lab = scaled_lab(lab, clients)
+    meta = ReportMeta(
+        version=tool_version(),
+        date=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        command=" ".join(["ehttp", *(shlex.quote(arg) for arg in sys.argv[1:])]),
+        seed=seed,
+        mutant=mutant,
+    )
     try:
         fuzz = None if fuzz_path is None else read_fuzz(fuzz_path, lab)
-        written = write_report(lab, out, fuzz)
+        written = write_report(
+            lab,
+            out,
+            fuzz,
+            meta=meta,
+            progress=None if as_json else lambda line: click.echo(line, err=True),
+        )
     except ReportError as error:
         option, _, message = str(error).partition(": ")
         raise click.BadParameter(message, param_hint=option) from None
     run = written.run
+    verdict: JsonVerdict = (
+        "incomplete" if not run.complete else "pass" if written.passed else "fail"
+    )
     if as_json:
         emit_json(
             envelope(
                 "report",
                 lab,
-                "incomplete" if not run.complete else "pass" if run.passed else "fail",
+                verdict,
                 path=str(written.path),
                 properties=len(run.properties),
                 holding=sum(p.holds for _, p in run.properties),
+                mutant=mutant,
+                attacks_not_refused=[
+                    c.attack.name for c in written.cases if c.actual and not c.as_expected
+                ],
             )
         )
     else:
         click.echo(str(written.path))
+    sys.exit(0 if verdict == "pass" else 1)

@@ -85,11 +85,14 @@ def read_fuzz(path: Path, lab: Lab) -> dict[str, Any]:
         at = _number(point[0], f"coverage.timeline[{number}][0]", 0.0, 1e9)
         count = _number(point[1], f"coverage.timeline[{number}][1]", 0.0, 1e12)
         points.append([at, count])
+    seed = document.get("seed")
     return {
+        "lab": lab.name,
+        "seed": seed if isinstance(seed, int) and not isinstance(seed, bool) else None,
         "coverage": {
             "reached": reached,
             "reachable": reachable,
             "fraction": fraction,
             "timeline": points,
-        }
+        },
     }

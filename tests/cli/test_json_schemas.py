@@ -7,6 +7,7 @@ schema extends it by `$ref`. Each case runs the command as users do and validate
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -105,6 +106,15 @@ def test_check_pass_and_incomplete() -> None:
         False,
         "max-states",
     )
+
+
+@pytest.mark.skipif(
+    shutil.which("spin") is None or shutil.which("gcc") is None,
+    reason="spin or gcc is not installed (CI installs them)",
+)
+def test_check_with_spin() -> None:
+    document = json_of(run("check", "--engine", "spin", "--json"), 0)
+    assert (document["engine"], document["verdict"]) == ("spin", "pass")
 
 
 def test_fuzz_campaign_failure_and_its_replay(tmp_path: Path) -> None:

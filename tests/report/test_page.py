@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
@@ -10,8 +11,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+import model.config
 from model.cli.app import main
+from model.cli.common import tool_version
 from model.compose.checking import LabCheck
+from model.compose.world import MACHINES
 from model.lab.attacks import CATALOGUE
 from model.report import page as page_module
 from model.report.page import ReportError, coverage_svg, read_assumptions
@@ -71,8 +75,9 @@ def written(
             main, ["report", "--out", str(folder / "out"), "--fuzz", str(fuzz)]
         )
     assert result.exit_code == 0, result.output
-    path = Path(result.output.strip())
+    path = Path(result.stdout.strip())
     assert path == folder / "out" / "index.html"
+    assert "[1/9] lab 'default': 21,008 states, 20 of 20 properties hold (" in result.stderr
     return path, path.read_text(encoding="utf-8")
 
 
@@ -86,16 +91,72 @@ def page(written: tuple[Path, str]) -> Page:
 
 def test_every_section_is_there(page: Page) -> None:
     assert page.headings == [
-        "Check summary",
+        "Lab configuration",
+        "Traces",
         "Properties",
+        "Requirements",
         "Scenario verdicts",
         "Access tables (regenerated from the model)",
-        "Traceability matrix",
-        "Modeling assumptions",
-        "Diagrams",
         "Attack catalogue",
         "Fuzz coverage",
+        "Machine diagrams",
+        "Modeling assumptions",
+        "Glossary of property kinds and verdicts",
     ]
+
+
+def test_the_header_says_the_verdict_version_seed_and_command(written: tuple[Path, str]) -> None:
+    html = written[1]
+    assert "PASS: 20 of 20 properties hold; every attack that applies is refused" in html
+    assert f"ehttp {tool_version()} · " in html and " · seed 0 · " in html
+    assert "<code>ehttp " in html
+
+
+def test_quotes_are_rendered_markdown_and_each_row_links_its_source(
+    written: tuple[Path, str], page: Page
+) -> None:
+    assert "**" not in "".join(page.text)
+    html = written[1]
+    assert "<strong>SMS Issuing</strong>" in html and "&lt;br" not in html
+    rows = dict(re.findall(r'<tr id="([A-Z]+-[0-9]+)"(.*?)</tr>', html, flags=re.DOTALL))
+    assert set(rows) == requirement_ids()
+    assert [i for i, row in rows.items() if 'href="#src-' not in row] == []
+    assert any(ref.startswith("#src-seed-") for ref in page.references)
+    assert "src-facts-0" in page.ids
+
+
+def test_the_cert3_witness_comes_first_with_every_world_in_full(written: tuple[Path, str]) -> None:
+    html = written[1]
+    traces = html[html.index('<section id="traces">') : html.index('<section id="properties">')]
+    first = traces.index("witness for <b>")
+    assert traces[first:].startswith(
+        "witness for <b>rapid enable/disable leaves no SMS-Issuing certificate bound</b>"
+    )
+    table = traces[first : traces.index("</table>", first)]
+    assert "<th>step 0: initial state</th>" in table
+    assert "<td><b>stranded</b></td>" in table
+    assert "CERT-3: mp1 stranded" in table
+
+
+def test_a_failing_report_says_why_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, checked: Callable[..., LabCheck]
+) -> None:
+    monkeypatch.setattr(page_module, "example_labs", lambda: ())
+    text = (Path(model.config.__file__).parent / "default_lab.toml").read_text(encoding="utf-8")
+    one = tmp_path / "one.toml"
+    one.write_text(text[: text.index("[[clients]]", text.index("[[clients]]") + 1)])
+    result = CliRunner().invoke(
+        main,
+        ["report", "--lab", str(one), "--mutant", "mp-accepts-alg-none", "--out", str(tmp_path)],
+    )
+    assert result.exit_code == 1, result.output
+    html = (tmp_path / "index.html").read_text(encoding="utf-8")
+    banner = html[html.index('<div class="banner fail">') :]
+    banner = banner[: banner.index("</div>")]
+    assert "FAIL: 3 properties do not hold: " in banner
+    assert "a client waits for manual approval</a> (violated)" in banner
+    assert "token-alg-none</a> (accepted)" in banner
+    assert " · mutant <b>mp-accepts-alg-none</b>" in html
 
 
 def test_every_requirement_id_appears(page: Page) -> None:
@@ -112,6 +173,8 @@ def test_no_external_reference_and_every_local_one_exists(
     assert page.references
     for reference in page.references:
         assert not reference.lower().startswith(("http:", "https:", "//")), reference
+        if reference.startswith("data:image/svg+xml;base64,"):
+            continue
         if reference.startswith("#"):
             assert reference[1:] in page.ids, reference
         else:
@@ -124,11 +187,13 @@ def test_diagrams_scenarios_attacks_and_fuzz_plot_are_inline(
     written: tuple[Path, str], page: Page
 ) -> None:
     html = written[1]
-    assert page.tags.count("svg") == 8
+    assert page.tags.count("svg") == 1
+    assert html.count('<img src="data:image/svg+xml;base64,') == 2 * len(MACHINES) + 6
     assert "Certificate binding (per HTTP site system)" in html
     assert "users can&#x27;t see applications targeted to them as available" in html
     count = len([a for a in CATALOGUE if "pki-client" not in a.requires])
-    assert f"{count} of {count} attacks refused with the expected reason." in html
+    skipped = len(CATALOGUE) - count
+    assert f"{count} of {count} attacks refused with the expected reason; {skipped} do not" in html
     assert "80 of 120 reachable abstract states reached (66.7%)." in html
     assert 'aria-label="fuzz coverage timeline"' in html
     assert "rapid enable/disable leaves no SMS-Issuing certificate bound" in html

@@ -1,0 +1,139 @@
+"""Screenshots of `ehttp report` in headless Chromium, 1400 px wide: how tall is the page?
+
+Writes the report of the default lab and of a failing run (a lab with only its Azure AD-joined
+client, so three properties cannot hold, and the mutant mp-accepts-alg-none planted, so an attack
+is accepted), measures each page's height in the browser, and takes a full-page screenshot of
+each plus one of every screen (1400x1000) of it, to read at full size. Prints each page's height
+in screens of 1400x1000; the default lab's page must be at most 8 screens tall (issue 14) and the
+script exits 1 when it is not.
+
+Needs Chromium (Debian: apt-get install -y chromium). Run from a checkout:
+
+    PYTHONPATH=$PWD python benchmarks/report_screens.py [OUT_DIR]
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from model.cli.app import main
+
+SCREEN = (1400, 1000)
+LIMIT = 8
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--hide-scrollbars",
+]
+
+
+def _chromium() -> str:
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        found = shutil.which(name)
+        if found:
+            return found
+    sys.exit("Chromium is not on PATH; apt-get install -y chromium")
+
+
+def _run(browser: str, *args: str) -> str:
+    with tempfile.TemporaryDirectory() as profile:
+        done = subprocess.run(
+            [browser, *FLAGS, f"--user-data-dir={profile}", *args],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+    return done.stdout
+
+
+def page_height(browser: str, page: Path) -> int:
+    """The page's scroll height at 1400 px wide, measured by the browser on a copy of the page
+    with one line of script (the report itself has none)."""
+    probe = page.with_name("probe.html")
+    text = page.read_text(encoding="utf-8")
+    script = "<script>document.title=document.documentElement.scrollHeight</script></body>"
+    probe.write_text(text.replace("</body>", script), encoding="utf-8")
+    dom = _run(browser, f"--window-size={SCREEN[0]},{SCREEN[1]}", "--dump-dom", probe.as_uri())
+    probe.unlink()
+    found = re.search(r"<title>(\d+)</title>", dom)
+    if found is None:
+        sys.exit(f"could not measure {page}")
+    return int(found.group(1))
+
+
+def screenshot(browser: str, page: Path, target: Path, height: int) -> None:
+    """A screenshot of the page's first `height` pixels at 1400 px wide."""
+    _run(
+        browser,
+        f"--window-size={SCREEN[0]},{height}",
+        f"--screenshot={target}",
+        page.as_uri(),
+    )
+
+
+def _report(out: Path, *args: str) -> Path:
+    argv = ["report", "--out", str(out), *args]
+    sys.argv = ["ehttp", *argv]  # the command line the page records
+    result = CliRunner().invoke(main, argv)
+    if result.exit_code not in (0, 1):
+        sys.exit(f"ehttp report {' '.join(args)} failed: {result.output}")
+    return out / "index.html"
+
+
+def _one_client_lab(folder: Path) -> Path:
+    text = (Path(__file__).resolve().parents[1] / "model/config/default_lab.toml").read_text()
+    second = text.index("[[clients]]", text.index("[[clients]]") + 1)
+    path = folder / "one-client.toml"
+    path.write_text(text[:second].replace('name = "default"', 'name = "one-client"', 1))
+    return path
+
+
+def main_(out: Path) -> int:
+    browser = _chromium()
+    out.mkdir(parents=True, exist_ok=True)
+    pages = {
+        "default": _report(out / "default"),
+        "failing": _report(
+            out / "failing", "--lab", str(_one_client_lab(out)), "--mutant", "mp-accepts-alg-none"
+        ),
+    }
+    worst = 0.0
+    for name, page in pages.items():
+        height = page_height(browser, page)
+        screens = height / SCREEN[1]
+        full = out / f"report-{name}.png"
+        first = out / f"report-{name}-screen1.png"
+        screenshot(browser, page, full, height)
+        screenshot(browser, page, first, SCREEN[1])
+        for number in range(1, math.ceil(height / SCREEN[1])):
+            shifted = page.with_name(f"screen{number + 1}.html")
+            style = f"<style>body{{transform:translateY(-{number * SCREEN[1]}px)}}</style></head>"
+            shifted.write_text(page.read_text(encoding="utf-8").replace("</head>", style, 1))
+            screenshot(browser, shifted, out / f"report-{name}-screen{number + 1}.png", SCREEN[1])
+            shifted.unlink()
+        print(f"{name}: {height} px tall = {screens:.1f} screens of 1400x1000 -> {full}, {first}")
+        if name == "default":
+            worst = screens
+    if worst > LIMIT:
+        print(f"the default lab's page is {worst:.1f} screens tall, more than {LIMIT}")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main_(Path(sys.argv[1]) if len(sys.argv) > 1 else Path("report-screens")))
