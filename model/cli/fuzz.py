@@ -1,13 +1,15 @@
 """`ehttp fuzz`: a Hypothesis stateful campaign over the concrete lab, or the replay of one.
 
-DESIGN "Command line". Prints the seed first, shows progress on standard error when it
-is a terminal (rich), then steps, steps per second, examples, coverage against the checker's
-reachable set with its timeline, the rules never fired, and any failure as a numbered step list in
-the source's words with its replay file. `--replay FILE` replays a campaign's replay file exactly
-(its own lab, seed and mutant), or a property's trace from `ehttp check --json` on `--lab`.
-`--hostile` runs the hostile-input campaign instead (`model/fuzz/hostile.py`): structured
-mutations of genuine tokens, messages, requests, logons and chains, and prints how many were tried.
-Exit 0 clean, 1 a failure found, 2 bad usage or input (one line).
+DESIGN "Command line". Prints the seed first, shows progress on standard error when it is a
+terminal (rich); a failure comes next (what broke, the shortened steps, the replay command), then
+steps, steps per second, examples, coverage of the checker's reachable states and transitions with
+its timeline, and the rules never fired (rows and attacks the lab rules out marked as such).
+`--steps N` stops after N lab steps (same seed and N, same coverage); `--seconds S` counts the
+set-up and stops at the first step past S. `--replay FILE` replays a campaign's replay file
+exactly (its own lab, seed and mutant), or a property's trace from `ehttp check --json` on
+`--lab`. `--hostile` runs the hostile-input campaign instead (`model/fuzz/hostile.py`):
+structured mutations of genuine tokens, messages, requests, logons and chains, and prints how
+many were tried. Exit 0 clean, 1 a failure found, 2 bad usage or input (one line), 130 interrupted.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from click.core import ParameterSource
 
 from model.cli.common import (
     INTERRUPTED,
@@ -86,7 +89,7 @@ def campaign_json(plan: CampaignPlan, result: FuzzResult) -> dict[str, Any]:
         mode="campaign",
         mutant=plan.mutant,
         profile=plan.profile,
-        budget={"seconds": plan.seconds, "examples": plan.examples},
+        budget={"seconds": plan.seconds, "examples": plan.examples, "steps": plan.steps},
         **result.to_json(),
     )
 
@@ -115,7 +118,8 @@ def render_text(result: FuzzResult) -> str:
         f"({result.steps_per_second:,.0f} steps/s), "
         f"{result.examples:,} examples",
         f"coverage: {result.reached:,} of {result.reachable:,} reachable states "
-        f"({100 * result.fraction:.1f}%)",
+        f"({100 * result.fraction:.1f}%), {result.edges:,} of {result.reachable_edges:,} "
+        f"reachable transitions ({100 * result.edges / max(result.reachable_edges, 1):.1f}%)",
         "timeline: " + ", ".join(f"{at:.0f} s {count:,}" for at, count in result.timeline[1:]),
     ]
     never = result.never_fired
@@ -129,7 +133,15 @@ def render_text(result: FuzzResult) -> str:
         lines.append(f"{header}; the campaign stopped early, so no list")
     else:
         lines.append(header)
-        lines.extend(f"  {name}" + ("  [ruled out]" if name in ruled_out else "") for name in never)
+        needs = dict(result.attack_needs)
+        for name in never:
+            attack = name.removeprefix("attack: ")
+            if name in ruled_out:
+                lines.append(f"  {name}  [ruled out]")
+            elif attack in needs:
+                lines.append(f"  {name}  [ruled out: {'; '.join(needs[attack])}]")
+            else:
+                lines.append(f"  {name}")
     if result.failures:
         names = "; ".join(failure.invariant for failure in result.failures)
         lines.append(f"FAIL: {names} (steps and replay above)")
@@ -156,11 +168,40 @@ def render_replay(path: Path, plan: ReplayPlan, outcome: ReplayOutcome) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _replay(path: Path, lab: Lab, seed: int | None, mutant: str | None, as_json: bool) -> None:
+_REPLAY_IGNORES = ("seconds", "steps", "examples", "profile")
+"""Options that mean nothing to a replay, refused with --replay rather than dropped."""
+_FILE_DECIDES = ("lab", "seed", "mutant")
+"""Options a fuzz replay file decides itself (its own lab, seed and mutant)."""
+
+
+def _given(ctx: click.Context, names: tuple[str, ...]) -> list[str]:
+    return [
+        f"--{name}"
+        for name in names
+        if ctx.get_parameter_source(name) is ParameterSource.COMMANDLINE
+    ]
+
+
+def _replay(
+    path: Path, lab: Lab, seed: int | None, mutant: str | None, prop: str | None, as_json: bool
+) -> None:
+    ctx = click.get_current_context()
+    ignored = _given(ctx, _REPLAY_IGNORES)
+    if ignored:
+        raise click.UsageError(
+            f"{', '.join(ignored)}: not accepted with --replay, which replays the file's steps "
+            "as they are; leave it out"
+        )
     try:
-        plan = load_replay(path, lab)
+        plan = load_replay(path, lab, prop)
     except ReplayError as error:
         raise click.UsageError(str(error)) from None
+    decided = _given(ctx, _FILE_DECIDES)
+    if plan.source == "fuzz" and decided:
+        raise click.UsageError(
+            f"{', '.join(decided)}: not accepted with --replay of a fuzz replay file, which "
+            "carries its own lab, seed and mutant; leave it out"
+        )
     if plan.source == "check":
         plan = ReplayPlan(plan.lab, seed or 0, mutant, plan.moves, plan.source)
     driver = LabDriver(plan.lab, seed=plan.seed, mutant=plan.mutant)
@@ -198,7 +239,14 @@ def _replay(path: Path, lab: Lab, seed: int | None, mutant: str | None, as_json:
     type=str,
     metavar="FLOAT",
     callback=positive_seconds,
-    help="Run for S seconds (default 30).",
+    help="Run for S seconds, set-up included (default 30); stops within a step of S.",
+)
+@click.option(
+    "--steps",
+    type=str,
+    metavar="INTEGER",
+    callback=whole_number(1),
+    help="Run N lab steps: the same seed and N give the same coverage on any machine.",
 )
 @click.option(
     "--examples",
@@ -220,6 +268,11 @@ def _replay(path: Path, lab: Lab, seed: int | None, mutant: str | None, as_json:
     type=click.Path(path_type=Path, dir_okay=False),
     help="Replay a failure's JSON file, or a trace from `ehttp check --json`.",
 )
+@click.option(
+    "--property",
+    "prop",
+    help="With --replay of a whole `ehttp check --json` file: the property whose trace to replay.",
+)
 @click.option("--mutant", type=OneOf(sorted(MUTANTS)), help="Plant one named bug in the lab.")
 @click.option(
     "--profile",
@@ -237,9 +290,11 @@ def _replay(path: Path, lab: Lab, seed: int | None, mutant: str | None, as_json:
 def fuzz(
     lab: Lab,
     seconds: float | None,
+    steps: int | None,
     examples: int | None,
     seed: int | None,
     replay_file: Path | None,
+    prop: str | None,
     mutant: str | None,
     profile: Profile,
     hostile: bool,
@@ -254,21 +309,40 @@ def fuzz(
     if replay_file is not None:
         if hostile:
             raise click.UsageError("--replay and --hostile are not accepted together; give one")
-        _replay(replay_file, lab, seed, mutant, as_json)
+        _replay(replay_file, lab, seed, mutant, prop, as_json)
         return
-    if seconds is not None and examples is not None:
-        raise click.UsageError("--seconds and --examples are not accepted together; give one")
+    if prop is not None:
+        raise click.UsageError(
+            "--property: accepted only with --replay of an ehttp check --json file"
+        )
+    given = [
+        name
+        for name, value in (("--seconds", seconds), ("--steps", steps), ("--examples", examples))
+        if value is not None
+    ]
+    if len(given) > 1:
+        raise click.UsageError(f"{' and '.join(given)} are not accepted together; give one")
     if seed is None:
         seed = secrets.randbelow(2**32)
     if not as_json:
         click.echo(f"seed {seed}")
     if hostile:
+        if steps is not None:
+            raise click.UsageError(
+                "--steps and --hostile are not accepted together; give --seconds or --examples"
+            )
         _hostile(lab, seed, seconds, examples, mutant, profile, as_json)
         return
-    if seconds is None and examples is None:
+    if not given:
         seconds = DEFAULT_SECONDS
     plan = CampaignPlan(
-        lab=lab, seed=seed, seconds=seconds, examples=examples, mutant=mutant, profile=profile
+        lab=lab,
+        seed=seed,
+        seconds=seconds,
+        examples=examples,
+        steps=steps,
+        mutant=mutant,
+        profile=profile,
     )
     with _progress() as progress:
         result = run_campaign(plan, progress=progress)

@@ -28,7 +28,7 @@ from hypothesis.stateful import run_state_machine_as_test
 from model.compose.world import WorldModel
 from model.config.labfile import lab_to_toml
 from model.config.schema import Lab
-from model.fuzz.coverage import Coverage, Reachable
+from model.fuzz.coverage import BudgetSpent, Coverage, Reachable
 from model.fuzz.driver import Driver
 from model.fuzz.invariants import InvariantBroken, state_invariants
 from model.fuzz.lockstep import FuzzStep
@@ -37,7 +37,7 @@ from model.fuzz.minimize import minimize
 from model.fuzz.profiles import Profile, profile_settings
 from model.fuzz.replay import step_json, write_replay
 from model.fuzz.rules import RuleSpec, derive_rules
-from model.lab.attacks import CATALOGUE
+from model.lab.attacks import CATALOGUE, unmet
 from model.lab.facade import LabDriver
 
 # Hypothesis documents the factory as "anything which returns an instance of RuleBasedStateMachine
@@ -71,6 +71,9 @@ class CampaignPlan:
     seed: int
     seconds: float | None = None
     examples: int | None = None
+    steps: int | None = None
+    """Stop after this many lab steps: the same seed and steps give the same coverage on any
+    machine (no example database is read)."""
     mutant: str | None = None
     profile: Profile = "fuzz"
     steering: bool = True
@@ -112,8 +115,15 @@ class FuzzResult:
     never_enabled: tuple[str, ...]
     """Row rules that no state of the checker's reachable set enables: the lab rules them out,
     so their never firing is no gap in the campaign."""
+    edges: int = 0
+    """Distinct reachable transitions the campaign took."""
+    reachable_edges: int = 0
+    """Distinct transitions of the checker's reachable graph (symmetry-reduced)."""
     interrupted: bool = False
     """Ctrl-C stopped the campaign: the numbers are what it had reached by then."""
+    attack_needs: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """Attacks that never fired and that the lab as configured does not host, each with what it
+    needs (naming the lab key that would let it run)."""
 
     @property
     def steps_per_second(self) -> float:
@@ -143,10 +153,13 @@ class FuzzResult:
                 "reachable": self.reachable,
                 "fraction": round(self.fraction, 4),
                 "timeline": [[round(at, 3), count] for at, count in self.timeline],
+                "edges": self.edges,
+                "reachable_edges": self.reachable_edges,
             },
             "rules": dict(self.rules),
             "never_fired": list(self.never_fired),
             "never_enabled": list(self.never_enabled),
+            "attack_needs": {name: list(needs) for name, needs in self.attack_needs},
             "failures": [failure.to_json() for failure in self.failures],
             "interrupted": self.interrupted,
         }
@@ -195,7 +208,9 @@ def run_campaign(
 
     `progress` is told the tally and the reachable count after every example.
     """
-    coverage = Coverage()
+    coverage = Coverage(max_steps=plan.steps)
+    if plan.seconds is not None:
+        coverage.deadline = coverage.started + plan.seconds
     model = WorldModel(plan.lab)
     reachable = Reachable(model)
     make = lab_driver(plan) if new_driver is None else new_driver
@@ -223,7 +238,9 @@ def run_campaign(
                 break
             examples = budgets[number]
         else:
-            if deadline is None or time.perf_counter() >= deadline:
+            if deadline is not None and time.perf_counter() >= deadline:
+                break
+            if deadline is None and plan.steps is None:
                 break
             examples = ROUND_EXAMPLES
         round_seed = seeds.getrandbits(64)
@@ -233,10 +250,13 @@ def run_campaign(
         except KeyboardInterrupt:
             interrupted = True
             break
+        except BudgetSpent:
+            break
         if broken is not None:
             failure = _failure(plan, session, broken)
         number += 1
     seconds = time.perf_counter() - coverage.started
+    needs = _attack_needs(plan, session, make(model))
     counts = [(spec.title, coverage.rules[spec.title]) for spec in rules]
     counts += [(f"attack: {name}", coverage.rules[f"attack: {name}"]) for name in session.attacks]
     return FuzzResult(
@@ -250,8 +270,29 @@ def run_campaign(
         rules=tuple(counts),
         failures=() if failure is None else (failure,),
         never_enabled=never_enabled(model, reachable, rules),
+        edges=len(coverage.edges),
+        attack_needs=needs,
+        reachable_edges=reachable.edges,
         interrupted=interrupted,
     )
+
+
+def _attack_needs(
+    plan: CampaignPlan, session: Session, driver: Driver
+) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Each attack that never fired and that the lab's initial state does not host, with what it
+    needs (`model.lab.attacks.unmet`); only a concrete lab can tell."""
+    if not isinstance(driver, LabDriver):
+        return ()
+    by_name = {attack.name: attack for attack in CATALOGUE}
+    found = []
+    for name in session.attacks:
+        if session.coverage.rules[f"attack: {name}"] or name not in by_name:
+            continue
+        missing = unmet(by_name[name], driver.lab)
+        if missing:
+            found.append((name, missing))
+    return tuple(found)
 
 
 def never_enabled(
@@ -277,7 +318,8 @@ def _run_round(
 
     key = f"{lab_to_toml(plan.lab)}|{plan.mutant}|{plan.steering}|{number}"
     factory._hypothesis_internal_add_digest = key.encode()  # type: ignore[attr-defined]
-    settings = profile_settings(plan.profile, examples, reuse=plan.examples is None)
+    reuse = plan.examples is None and plan.steps is None
+    settings = profile_settings(plan.profile, examples, reuse=reuse)
     try:
         _run_as_test(hypothesis_seed(round_seed)(factory), settings=settings)
     except InvariantBroken as broken:

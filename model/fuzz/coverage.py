@@ -15,7 +15,12 @@ from dataclasses import dataclass, field
 from model.checker import Exploration, reachable
 from model.compose.world import Action, World, WorldModel
 
-__all__ = ["Coverage", "Reachable"]
+__all__ = ["BudgetSpent", "Coverage", "Reachable"]
+
+
+class BudgetSpent(BaseException):
+    """The campaign's step or time budget is spent: raised by the step that spends it, and not an
+    `Exception`, so Hypothesis passes it through at once (no shrinking, no failure report)."""
 
 
 class Reachable:
@@ -31,6 +36,8 @@ class Reachable:
             tuple(dict.fromkeys(out)) for out in self._graph.succ
         )
         """Each state's distinct successors (state numbers, in the model's action order)."""
+        self.edges = sum(len(out) for out in self.successors)
+        """How many distinct (state, successor) pairs the reachable graph has."""
 
     def __len__(self) -> int:
         return len(self.states)
@@ -46,6 +53,10 @@ class Coverage:
     rules: Counter[str] = field(default_factory=Counter)
     steps: int = 0
     examples: int = 0
+    edges: set[tuple[int, int]] = field(default_factory=set)
+    """Distinct reachable transitions taken: (state number, successor number)."""
+    max_steps: int | None = None
+    deadline: float | None = None
 
     def visit(self, canonical: World) -> bool:
         """Note a canonical world; True when it is new to the campaign."""
@@ -59,6 +70,19 @@ class Coverage:
         """Note one step of the rule called `title`."""
         self.rules[title] += 1
         self.steps += 1
+
+    def spend(self) -> None:
+        """Raise `BudgetSpent` once `max_steps` steps are taken or the clock passes `deadline`
+        (asked after each step is fully noted)."""
+        if self.max_steps is not None and self.steps >= self.max_steps:
+            raise BudgetSpent
+        if self.deadline is not None and time.perf_counter() >= self.deadline:
+            raise BudgetSpent
+
+    def moved(self, before: int, after: int) -> None:
+        """Note a transition between two reachable states (by number)."""
+        if before != after:
+            self.edges.add((before, after))
 
     def reached_at(self, seconds: float) -> int:
         """How many distinct states had been reached `seconds` into the campaign."""

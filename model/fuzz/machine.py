@@ -155,6 +155,7 @@ class FuzzMachine(RuleBasedStateMachine):
         self.unfired: frozenset[str] = frozenset()
         self.visited: set[int] = set()
         self.route: list[int] = []
+        self.here: int = 0
         self.head: tuple[int | Action, ...] = ()
         self.fired: set[str] = set()
         self.restart = False
@@ -174,7 +175,7 @@ class FuzzMachine(RuleBasedStateMachine):
         session.last = self.lock
         self.attacks = 0
         self.route.clear()
-        self._note(self.lock.world)
+        self._note(self.lock.world, moved=False)
         self.start = self.here
         self.lock.check()
         self._refresh()
@@ -188,6 +189,7 @@ class FuzzMachine(RuleBasedStateMachine):
         self.fired.add(title)
         self._note(self.lock.world)
         self._refresh()
+        session.coverage.spend()
 
     def allowed(self) -> frozenset[Action]:
         """The actions the plain per-row rules may take now: every enabled action while
@@ -252,16 +254,20 @@ class FuzzMachine(RuleBasedStateMachine):
         self.attacks += 1
         self.session.coverage.fired(f"attack: {name}")
         self.fired.add(f"attack: {name}")
+        self.session.coverage.spend()
 
     def teardown(self) -> None:
         if self.session.on_example is not None:
             self.session.on_example()
 
-    def _note(self, world: World) -> None:
+    def _note(self, world: World, moved: bool = True) -> None:
         session = self.session
         canonical = session.model.canonical(world)
         session.coverage.visit(canonical)
-        self.here = number = session.reachable.index[canonical]
+        number = session.reachable.index[canonical]
+        if moved:
+            session.coverage.moved(self.here, number)
+        self.here = number
         session.first_epoch.setdefault(number, session.epoch)
         self.visited.add(number)
 

@@ -128,8 +128,9 @@ def write_replay(
     return path
 
 
-def load_replay(path: Path, lab: Lab) -> ReplayPlan:
-    """Read a replay file, or a checker trace to replay on `lab` (the file's own lab wins)."""
+def load_replay(path: Path, lab: Lab, prop: str | None = None) -> ReplayPlan:
+    """Read a replay file, or a checker trace to replay on `lab` (the file's own lab wins): a
+    property's trace, or the trace of property `prop` in a whole `ehttp check --json` file."""
     where = str(path)
     try:
         with path.open("rb") as file:
@@ -151,6 +152,8 @@ def load_replay(path: Path, lab: Lab) -> ReplayPlan:
         raise ReplayError(f"--replay: {where}: JSON nested too deeply to be a replay") from None
     if isinstance(document, dict) and document.get("format") == FORMAT:
         return _fuzz_plan(document, where)
+    if isinstance(document, dict) and isinstance(document.get("properties"), list):
+        return _check_plan(_trace_of(document["properties"], prop, where), lab, where)
     if isinstance(document, dict) and isinstance(document.get("trace"), list):
         return _check_plan(document["trace"], lab, where)
     if isinstance(document, list):
@@ -158,6 +161,28 @@ def load_replay(path: Path, lab: Lab) -> ReplayPlan:
     raise ReplayError(
         f'--replay: {where} is neither a replay file ("format": "{FORMAT}") nor a checker '
         'trace (a property\'s "trace" list from ehttp check --json)'
+    )
+
+
+def _trace_of(properties: list[Any], prop: str | None, where: str) -> list[Any]:
+    """The trace of property `prop` among a check's properties (one that has a trace)."""
+    traced = [
+        p
+        for p in properties
+        if isinstance(p, dict) and isinstance(p.get("trace"), list) and p["trace"]
+    ]
+    names = ", ".join(repr(p.get("id")) for p in traced)
+    if prop is None:
+        raise ReplayError(
+            f"--property: {where} is a whole ehttp check --json file; give --property NAME, one "
+            f"of the properties with a trace: {names}"
+        )
+    for candidate in traced:
+        if candidate.get("id") == prop:
+            trace: list[Any] = candidate["trace"]
+            return trace
+    raise ReplayError(
+        f"--property: {prop!r} is not a property with a trace in {where}; use one of {names}"
     )
 
 

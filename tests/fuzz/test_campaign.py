@@ -274,6 +274,19 @@ def test_cli_bad_usage_is_one_line() -> None:
     )
     assert one_error_line(run("--examples", "0")).startswith("Error: --examples: '0'")
     assert "not accepted together" in one_error_line(run("--seconds", "1", "--examples", "1"))
+    assert one_error_line(run("--steps", "5", "--seconds", "1")) == (
+        "Error: --seconds and --steps are not accepted together; give one"
+    )
+
+
+def test_steps_stop_the_campaign_and_the_same_seed_and_steps_give_the_same_coverage() -> None:
+    first = json.loads(run("--steps", "300", "--seed", "3", "--profile", "ci", "--json").stdout)
+    again = json.loads(run("--steps", "300", "--seed", "3", "--profile", "ci", "--json").stdout)
+    assert first["steps"] == again["steps"] == 300
+    assert first["budget"] == {"seconds": None, "examples": None, "steps": 300}
+    assert first["coverage"]["reached"] == again["coverage"]["reached"] > 0
+    assert first["coverage"]["edges"] == again["coverage"]["edges"] > 0
+    assert first["coverage"]["reachable_edges"] == 135_968
 
 
 def test_cli_json_shape_on_the_lab() -> None:
@@ -298,11 +311,19 @@ def test_cli_json_shape_on_the_lab() -> None:
         "rules",
         "never_fired",
         "never_enabled",
+        "attack_needs",
         "failures",
         "interrupted",
     ]
     assert data["seed"] == 5
-    assert set(data["coverage"]) == {"reached", "reachable", "fraction", "timeline"}
+    assert set(data["coverage"]) == {
+        "reached",
+        "reachable",
+        "fraction",
+        "timeline",
+        "edges",
+        "reachable_edges",
+    }
     assert data["coverage"]["reachable"] == 21008
     assert data["failures"] == []
     assert (

@@ -235,3 +235,34 @@ def test_a_lab_name_never_places_a_replay_file_outside_its_folder(tmp_path: Path
         assert path.parent == folder
         assert not path.name.startswith(".")
         assert "/" not in path.name and ".." not in path.name.split("-seed")[0]
+
+
+def test_a_whole_check_json_file_replays_the_named_property(
+    tmp_path: Path, checked: Callable[..., LabCheck]
+) -> None:
+    path = tmp_path / "check.json"
+    path.write_text(json.dumps(checked(default_lab()).to_json()))
+    result = run("--replay", str(path))
+    assert result.exit_code == 2
+    assert result.stderr.startswith(
+        f"Error: --property: {path} is a whole ehttp check --json file; give --property NAME, "
+    )
+    assert repr(CERT_3) in result.stderr
+    result = run("--replay", str(path), "--property", CERT_3)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.endswith("PASS: every invariant held over 5 steps\n")
+    result = run("--replay", str(path), "--property", "nope")
+    assert result.exit_code == 2 and "'nope' is not a property with a trace" in result.stderr
+
+
+def test_options_a_replay_ignores_are_refused(
+    tmp_path: Path, cert3_trace: list[dict[str, object]]
+) -> None:
+    path = tmp_path / "cert3.json"
+    path.write_text(json.dumps(cert3_trace))
+    result = run("--replay", str(path), "--seconds", "3", "--steps", "9")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        "Error: --seconds, --steps: not accepted with --replay, which replays the file's steps as "
+        "they are; leave it out"
+    ]
