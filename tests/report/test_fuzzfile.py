@@ -60,10 +60,14 @@ def test_deep_and_huge_fuzz_files_are_refused(tmp_path: Path) -> None:
 
 def test_only_checked_numbers_are_kept(tmp_path: Path) -> None:
     path = tmp_path / "fuzz.json"
-    path.write_text(json.dumps({**GOOD, "extra": "<script>"}), encoding="utf-8")
+    path.write_text(json.dumps({**GOOD, "extra": "<script>", "seed": 7}), encoding="utf-8")
     assert read_fuzz(path, default_lab()) == {
-        "coverage": {"reached": 80, "reachable": 120, "fraction": 0.6667, "timeline": [[0.0, 1.0]]}
+        "lab": "default",
+        "seed": 7,
+        "coverage": {"reached": 80, "reachable": 120, "fraction": 0.6667, "timeline": [[0.0, 1.0]]},
     }
+    path.write_text(json.dumps({**GOOD, "seed": "<b>7</b>"}), encoding="utf-8")
+    assert read_fuzz(path, default_lab())["seed"] is None
 
 
 def test_the_command_exits_2_with_one_line(tmp_path: Path) -> None:
