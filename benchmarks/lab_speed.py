@@ -85,7 +85,7 @@ def _step(lab: ConcreteLab, rng: random.Random, book: Book) -> str:
         _timed(book, "tls", lambda: system.prove(lab.trusted_roots))
     elif kind == "forged":
         request = _timed(book, "signing", lambda: aad.request("azure-ad-device-token"))
-        forged = replace(request, evidence=DeviceToken(lab.tenant.user_token("a@contoso.com"), "x"))
+        forged = replace(request, evidence=DeviceToken(lab.tenant.user_token("a@contoso.com")))
         _timed(book, "verification", lambda: mp.register(forged))
     elif kind == "naa":
         _timed(book, "verification", lambda: dp.download("PS1", NaaLogon(NAA_USER, lab.naa_secret)))
