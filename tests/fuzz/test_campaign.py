@@ -3,6 +3,7 @@ coverage against the checker, steering, invariants, profiles and the command as 
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -14,14 +15,23 @@ from model.cli.app import main
 from model.compose.properties import LAB, lab_checks
 from model.compose.world import Action, World, WorldModel
 from model.config.labfile import default_lab, load_lab
+from model.config.schema import Connections, Version
 from model.fuzz.campaign import CampaignPlan, FuzzResult, never_enabled, run_campaign
 from model.fuzz.coverage import Coverage, Reachable
 from model.fuzz.driver import ModelDriver
-from model.fuzz.invariants import ABSTRACTION, InvariantBroken, StateInvariant, state_invariants
+from model.fuzz.invariants import (
+    ABSTRACTION,
+    LAB_STEPS,
+    InvariantBroken,
+    StateInvariant,
+    state_invariants,
+)
 from model.fuzz.lockstep import Lockstep
 from model.fuzz.machine import Session, machine_class
 from model.fuzz.profiles import cache_folder, profile_settings
 from model.fuzz.rules import derive_rules, pick_instance
+from model.spec import access
+from model.spec.access import Method
 
 LABS = Path(__file__).resolve().parents[2] / "specs" / "labs"
 
@@ -340,3 +350,27 @@ def test_cli_prints_the_seed_first() -> None:
     assert lines[0] == "seed 11"
     assert lines[2].startswith("coverage: ") and "of 21,008 reachable states" in lines[2]
     assert lines[-1] == "PASS: no invariant broke"
+
+
+def test_a_mistake_in_the_model_access_table_is_caught_in_lockstep(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The lab reads its own transcription of the tables (model/lab/policy.py), so a model
+    table that wrongly lets an HTTP management point take device tokens without enhanced HTTP
+    makes the model enable a registration the lab refuses (issue 11, point 7)."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    right = access.mp_registration_methods
+
+    def wrong(mp: Connections, version: Version, enhanced: bool) -> frozenset[Method]:
+        return right(mp, version, enhanced) | {"azure-ad-device-token"}
+
+    for where in ("model.compose.world", "model.spec.registration", "model.lab.facade"):
+        monkeypatch.setattr(f"{where}.mp_registration_methods", wrong)
+    lab = load_lab(Path(__file__).resolve().parents[2] / "specs" / "labs" / "enhanced-off.toml")
+    on_the_intranet = tuple(dataclasses.replace(c, network="intranet") for c in lab.clients)
+    lab = dataclasses.replace(lab, clients=on_the_intranet)
+    plan = CampaignPlan(lab, seed=0, examples=4, profile="ci", replay_folder=tmp_path)
+    (failure,) = run_campaign(plan).failures
+    assert failure.invariant == LAB_STEPS
+    assert "register with an Azure AD device token" in failure.detail
+    assert "method-not-accepted" in failure.detail
