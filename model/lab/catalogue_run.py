@@ -1,6 +1,7 @@
 """The attack catalogue run against a lab: each case, what the lab answered, or why it was skipped.
 
-DESIGN "Command line" (`ehttp attacks`) and the report's attack section read the same run. Each
+DESIGN "Command line" (`ehttp attacks`) and the report's attack section read the same run; the
+catalogue defends SEC-1..SEC-5 (`specs/threat-model.md`). Each
 attack runs through `LabDriver.inject` on the lab, or on the variant of it the attack names (an
 HTTPS distribution point, a network access account, enhanced HTTP off, a 1802 site); an attack
 whose hosts or conditions the lab lacks is skipped with the reason. With a mutant planted the lab
