@@ -42,6 +42,7 @@ from model.report.markdown import (
 )
 from model.report.requirements import FACTS, SEED, SPECS
 from model.report.traceability import (
+    TESTS,
     TraceRow,
     build_matrix,
     example_labs,
@@ -565,6 +566,12 @@ def _cite(rows: Sequence[TraceRow]) -> _Cited:
     return _Cited(blocks, anchors, cited_by)
 
 
+_NO_TESTS = (
+    "Test traceability is not available: this installed package has no tests/ to read, so no "
+    "requirement shows its tests; write the report from a source checkout to see them."
+)
+
+
 def _requirements(rows: Sequence[TraceRow], labs: Sequence[str], cited: _Cited) -> str:
     head = (
         "<tr><th>ID</th><th>quote (source) and our wording</th><th>checked by</th>"
@@ -607,6 +614,8 @@ def _requirements(rows: Sequence[TraceRow], labs: Sequence[str], cited: _Cited) 
         "“+ N tests” for the tests. The source link opens the paragraph in the included "
         "source text.</p>"
     )
+    if TESTS is None:
+        legend += f'<p class="small">{_e(_NO_TESTS)}</p>'
     return legend + "".join(out)
 
 
