@@ -45,7 +45,8 @@ def parse(text: str) -> tuple[Assumption, ...]:
     for block in re.split(r"^## ", text, flags=re.MULTILINE)[1:]:
         heading, _, body = block.partition("\n")
         fields = dict(re.findall(r"^- (\w+): (.*)$", body, flags=re.MULTILINE))
-        ids = _ID.findall(heading) or _ID.findall(fields.get("ID", ""))
+        given = next((v for k, v in fields.items() if k.lower() == "id"), "")
+        ids = _ID.findall(heading) or _ID.findall(given)
         title = _ID.sub("", heading).strip(" :.-\u2013\u2014")
         phrase = fields.get("Phrase", "").strip().strip('"')
         found.append(Assumption(ids[0] if ids else None, title, phrase))
