@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner, Result
 
-from model.cli.app import main
+from model.cli.app import COMMANDS, main
 from model.compose.world import MACHINES
 
 LABS = Path(__file__).resolve().parents[2] / "specs" / "labs"
@@ -157,3 +158,29 @@ def test_tables_text_is_plain_and_names_the_lab() -> None:
     assert result.stdout.endswith(
         "Lab 'default': site version 1806, enhanced HTTP on; --json lists what its site accepts.\n"
     )
+
+
+def test_the_readme_synopsis_of_every_command_lists_every_option() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    group = main
+    assert isinstance(group, click.Group)
+    ctx = click.Context(group)
+    missing = {}
+    for name in sorted(COMMANDS):
+        command = group.get_command(ctx, name)
+        assert command is not None
+        heading = next(
+            (line for line in readme.splitlines() if line.startswith(f"### `ehttp {name} ")), ""
+        )
+        options = [o for p in command.params for o in p.opts if o.startswith("--")]
+        absent = [
+            o
+            for o in options
+            if o != "--help"
+            and f"{o} " not in heading + " "
+            and f"{o}]" not in heading
+            and f"{o}`" not in heading
+        ]
+        if absent or not heading:
+            missing[name] = absent or ["no heading"]
+    assert missing == {}
