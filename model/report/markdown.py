@@ -45,7 +45,12 @@ _MD = _parser()
 
 
 def render_inline(text: str) -> str:
-    """One sentence or table cell as HTML: emphasis, code and links rendered, `<br>` a break."""
+    """One sentence, table cell or table row as HTML: emphasis, code and links rendered, `<br>` a
+    break, a row's cells (`| a | b |`) joined by a middle dot."""
+    stripped = text.strip()
+    if stripped.startswith("|") and stripped.endswith("|") and len(stripped) > 1:
+        cells = [cell for cell in stripped[1:-1].split("|") if cell.strip()]
+        return " · ".join(render_inline(cell) for cell in cells)
     return "<br>".join(_MD.renderInline(part.strip()) for part in _BREAK.split(text))
 
 
