@@ -5,7 +5,8 @@ catalogue defends SEC-1..SEC-5 (`specs/threat-model.md`). Each
 attack runs through `LabDriver.inject` on the lab, or on the variant of it the attack names (an
 HTTPS distribution point, a network access account, enhanced HTTP off, a 1802 site); an attack
 whose hosts or conditions the lab lacks is skipped with the reason. With a mutant planted the lab
-may accept an attack: that case says "accepted".
+may accept an attack: that case says "accepted". The catalogue defends SEC-1..SEC-5, REG-5 and
+PRE-1 (each attack names its requirement IDs).
 """
 
 from __future__ import annotations

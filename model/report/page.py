@@ -240,8 +240,7 @@ def _e(value: object) -> str:
 
 
 def _table(head: Sequence[str], rows: Sequence[Sequence[str]], css: str = "") -> str:
-    """An HTML table; cells in `rows` are already HTML (a row starting with a `<tr` attribute
-    string is not supported: mark rows by wrapping the first cell instead)."""
+    """An HTML table of class `css`; cells in `rows` are already HTML."""
     out = [f'<table class="{css}"><tr>', *(f"<th>{_e(h)}</th>" for h in head), "</tr>"]
     for row in rows:
         out.append("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>")
