@@ -6,10 +6,11 @@ the weakly fair rows). A world where no system step is enabled is *settled*. The
 the settled world, reachable that way, in which the most clients are registered; among several,
 the first found by breadth-first search (a fixed order, so the answer is reproducible).
 
-Modeling assumption: a client that holds identity evidence (Active Directory, an Azure AD device
-token, a PKI certificate) registers with it rather than anonymously. The declarations let a client
-register anonymously as well (REG-3); the steady state picks the registration a client agent makes
-when it can, and `ehttp diagnose --symptom client-pending-approval` still finds the anonymous one.
+Modeling assumption A-32: a client that holds identity evidence (Active Directory, an Azure AD
+device token, a PKI certificate) registers with it rather than anonymously. The declarations let a
+client register anonymously as well (REG-3); the steady state picks the registration a client agent
+makes when it can, and `ehttp diagnose --symptom client-pending-approval` still finds the anonymous
+one.
 """
 
 from __future__ import annotations

@@ -17,8 +17,8 @@ situation, or is one of its verdicts:
   actions can reach it without toggling enhanced HTTP (both `sometimes` properties, on the lab's
   full model from the world after the actions, with and without the toggle rows).
 
-Modeling assumption: the administrator's actions are taken one after another at once, before any
-system step runs (clicks in the console within one clock quantum); an action that can't be taken
+Modeling assumption A-33: the administrator's actions are taken one after another at once, before
+any system step runs (clicks in the console within one clock quantum); an action that can't be taken
 at that point is an input error. The documented fault is about exactly such rapid changes.
 """
 
@@ -62,7 +62,10 @@ ASSUMPTION_PHRASES: tuple[str, ...] = (
     "re-registration at the policy poll goes over the channel the client already",
     "disabling enhanced HTTP before a client re-registered cancels the pending",
     "an internet client reaches a management point only through the cloud",
-    "the Azure AD device token needs Windows 10 1803",
+    "an Azure AD token is accepted only from a site onboarded to Azure AD",
+    "with the site's client communication set to HTTPS only, clients don't use",
+    "an smsexec restart completes within one clock quantum",
+    "while smsexec is not running no reaction changes certificate work",
 )
 """The sections of `specs/assumptions.md` every `whatif` answer rests on."""
 

@@ -111,6 +111,10 @@ def outcome_line(report: LabCheck) -> str:
     return f"FAIL: {holding} of {len(props)} properties hold; not holding: {'; '.join(failing)}"
 
 
+def _assumes(ids: tuple[str, ...]) -> str:
+    return f" [assumes {', '.join(ids)}]" if ids else ""
+
+
 def render_text(report: LabCheck) -> str:
     """The text users read: summary, property table, traces, rows never fired, the outcome."""
     main = report.main
@@ -139,17 +143,20 @@ def render_text(report: LabCheck) -> str:
     lines.append("")
     width = max(len(p.name) for _, p in report.properties)
     lines.append(f"  {'verdict':9} {'kind':13} {'property':{width}}  requirements")
-    for where, prop in report.properties:
+    assumed = report.assumptions or tuple(() for _ in report.properties)
+    for (where, prop), ids in zip(report.properties, assumed, strict=True):
         suffix = "" if where == "lab" else f"  [{where}]"
         lines.append(
             f"  {prop.verdict:9} {prop.kind:13} {prop.name:{width}}  "
-            f"{', '.join(prop.requirements)}{suffix}"
+            f"{', '.join(prop.requirements)}{_assumes(ids)}{suffix}"
         )
-    for _, prop in report.properties:
+    for (_, prop), ids in zip(report.properties, assumed, strict=True):
         if not prop.trace:
             continue
         lines.append("")
-        lines.append(f"{prop.trace_role} for {prop.name!r} ({', '.join(prop.requirements)}):")
+        lines.append(
+            f"{prop.trace_role} for {prop.name!r} ({', '.join(prop.requirements)}){_assumes(ids)}:"
+        )
         lines.extend(_trace_lines(prop))
     lines.append("")
     if report.complete and report.never_fired_rows:

@@ -38,7 +38,7 @@ from model.compose.properties import (
 from model.compose.world import World, WorldModel
 from model.config.schema import Lab
 
-__all__ = ["LabCheck", "VariantResult", "run_checks"]
+__all__ = ["LabCheck", "VariantResult", "assumptions_of", "run_checks"]
 
 
 @dataclass(frozen=True)
@@ -59,6 +59,9 @@ class LabCheck:
     variants: tuple[VariantResult, ...]
     seconds: float
     never_fired_rows: tuple[str, ...]
+    assumptions: tuple[tuple[str, ...], ...] = ()
+    """For each of `properties`, in order: the modeling assumptions (``A-n``) its verdict rests
+    on (see `assumptions_of`)."""
 
     @property
     def main(self) -> CheckResult[World]:
@@ -103,6 +106,8 @@ class LabCheck:
             assert isinstance(found, list)
             for prop in found:
                 merged.append({**prop, "variant": variant.variant})
+        for prop, assumed in zip(merged, self.assumptions, strict=True):
+            prop["assumptions"] = list(assumed)
         out["properties"] = merged
         out["variants"] = [
             {
@@ -115,6 +120,39 @@ class LabCheck:
         ]
         out["never_fired_rows"] = list(self.never_fired_rows)
         return out
+
+
+def _assumption_order(ids: set[str]) -> tuple[str, ...]:
+    return tuple(sorted(ids, key=lambda i: int(i.removeprefix("A-"))))
+
+
+def assumptions_of(model: WorldModel, prop: PropertyResult[World]) -> tuple[str, ...]:
+    """The modeling assumptions a property's verdict rests on.
+
+    A `sometimes` property that holds rests on its witness: the assumptions enacted by the rows
+    the witness fires (its own rows and the reactions they trigger). Any other verdict is about
+    every behaviour, so it rests as well on the assumptions enacted by each row that serves one
+    of the property's requirement IDs (the rows that implement what it checks).
+    """
+    found: set[str] = set()
+    if not (prop.kind == "sometimes" and prop.holds):
+        wanted = set(prop.requirements)
+        found = {
+            assumption
+            for machine in set(model.env.machines)
+            for row in machine.rows
+            if wanted & set(row.requirements)
+            for assumption in row.assumes
+        }
+    for before, after in zip(prop.trace, prop.trace[1:], strict=False):
+        for action in model.actions(before.state):
+            if (
+                model.action_name(action) == after.action
+                and model.next_state(before.state, action) == after.state
+            ):
+                found |= {a for row in model.rows_fired(before.state, action) for a in row.assumes}
+                break
+    return _assumption_order(found)
 
 
 def _without_clients(lab: Lab) -> Lab:
@@ -232,10 +270,13 @@ def run_checks(
                 ),
             )
         )
+    fired = _never_fired_rows(models)
+    assumed = tuple(assumptions_of(v.model, prop) for v in results for prop in v.result.properties)
     return LabCheck(
         lab=lab,
         model=model,
         variants=tuple(results),
         seconds=time.perf_counter() - started,
-        never_fired_rows=_never_fired_rows(models),
+        never_fired_rows=fired,
+        assumptions=assumed,
     )

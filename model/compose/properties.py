@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from model.checker import Property
-from model.compose.world import EXEC, HISTORY, SITE, World, WorldModel
+from model.compose.world import APP, EXEC, HISTORY, SITE, World, WorldModel
 from model.spec.binding import (
     BINDING,
     BOUND_STATES,
@@ -248,6 +248,14 @@ def _binding_checks(model: WorldModel) -> list[Check]:
     def any_stranded_promela(r: Rendering) -> str:
         return promela_any(stranded_promela(r, i) for i in http)
 
+    def site_wide_symptom(w: World) -> bool:
+        # The known issue's symptom is site-wide: "No certificates issued by the "SMS Issuing"
+        # certificate are bound to a website" in IIS, for the roles it may not "properly bind to".
+        return all(stranded(model, w, i) for i in http)
+
+    def site_wide_symptom_promela(r: Rendering) -> str:
+        return promela_all(stranded_promela(r, i) for i in http)
+
     checks += [
         Check(
             Property.sometimes(
@@ -260,10 +268,10 @@ def _binding_checks(model: WorldModel) -> list[Check]:
         Check(
             Property.sometimes(
                 "rapid enable/disable leaves no SMS-Issuing certificate bound",
-                any_stranded,
+                site_wide_symptom,
                 ("CERT-3",),
             ),
-            promela=any_stranded_promela,
+            promela=site_wide_symptom_promela,
         ),
         Check(
             Property.always(
@@ -306,15 +314,22 @@ def _client_checks(model: WorldModel) -> list[Check]:
     def no_old_regime_while_enhanced(w: World) -> bool:
         return not env.enhanced(w) or all(w[i][0] != "registered:self-signed" for i in clients)
 
+    # An Azure AD token needs a current application (PRE-1), which is never withdrawn: an Azure
+    # AD-joined client lacks evidence exactly while the application is not current.
     def lacks_evidence(i: int) -> bool:
         client = env.client(i)
-        return not client.pki_certificate and (
-            client.join == "workgroup" or (client.join == "azure-ad" and client.build < 1803)
-        )
+        return not client.pki_certificate and client.join in ("workgroup", "azure-ad")
+
+    def lacks_now(w: World, i: int) -> bool:
+        return env.client(i).join == "workgroup" or w[APP][0] != "updated"
 
     def evidence_only(w: World) -> bool:
         for i in clients:
-            if lacks_evidence(i) and w[i][0] in REGISTERED_STATES | {REREGISTRATION_DUE}:
+            if (
+                lacks_evidence(i)
+                and lacks_now(w, i)
+                and w[i][0] in REGISTERED_STATES | {REREGISTRATION_DUE}
+            ):
                 return False
         return True
 
@@ -335,7 +350,17 @@ def _client_checks(model: WorldModel) -> list[Check]:
 
     def evidence_only_promela(r: Rendering) -> str:
         held = REGISTERED_STATES | {REREGISTRATION_DUE}
-        return promela_all(promela_not(r.is_in(i, held)) for i in clients if lacks_evidence(i))
+        stale = promela_not(r.is_in(APP, ("updated",)))
+        return promela_all(
+            promela_any(
+                (
+                    promela_not(r.is_in(i, held)),
+                    "0" if env.client(i).join == "workgroup" else promela_not(stale),
+                )
+            )
+            for i in clients
+            if lacks_evidence(i)
+        )
 
     checks = [
         Check(

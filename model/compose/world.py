@@ -36,8 +36,14 @@ from model.spec.binding import (
 )
 from model.spec.clock import CLOCK, QUANTUM_MINUTES
 from model.spec.machine import Machine, Row
-from model.spec.registration import REGISTRATION
-from model.spec.site import AZURE_AD_APP, ENHANCED_STATES, SITE_MODE, option_available
+from model.spec.registration import DEVICE_IDENTITY_BUILD, REGISTRATION
+from model.spec.site import (
+    AZURE_AD_APP,
+    ENHANCED_STATES,
+    HTTPS_ONLY_STATES,
+    SITE_MODE,
+    option_available,
+)
 from model.spec.state import Action, World
 
 __all__ = [
@@ -196,23 +202,51 @@ class Env:
                 return True
         return False
 
+    def https_only(self, world: World) -> bool:
+        """Whether the site's client communication is HTTPS only (with or without the option)."""
+        return world[SITE][0] in HTTPS_ONLY_STATES
+
+    def usable(self, world: World, connections: str) -> bool:
+        """Whether clients use a site system configured for `connections` now.
+
+        Modeling assumption A-39: with the site's client communication set to HTTPS only, clients
+        don't use a site system configured for HTTP (no registration, no download); the setting is
+        taken at its word (SITE-5).
+        """
+        return connections == "https" or not self.https_only(world)
+
     def mp_reachable(self, world: World, client_index: int, mp_number: int) -> bool:
         """Whether the client reaches management point `mp_number` (intranet, or through a CMG)."""
+        mp = self.lab.management_points[mp_number]
+        if not self.usable(world, mp.connections):
+            return False
         if self.client(client_index).network == "intranet":
             return True
         if not self.lab.site.cloud_management_gateway:
             return False
-        mp = self.lab.management_points[mp_number]
         if mp.connections == "https":
             return True
         return self.enhanced(world) and self.sms_bound(world, self.first_binding + mp_number)
 
+    def cmg_authenticates(self, world: World, client_index: int) -> bool:
+        """Whether the CMG authenticates the client (A-8, A-9): by its PKI certificate, by the
+        Azure AD user token of its signed-in user, or by its device identity alone, which needs
+        Windows 10 1803 and the 1806 improvements (SCN-3: "now sufficient")."""
+        client = self.client(client_index)
+        if client.pki_certificate:
+            return True
+        if client.join not in ("azure-ad", "hybrid") or not self.app_ready(world):
+            return False
+        if client.user_signed_in:
+            return True
+        return client.build >= DEVICE_IDENTITY_BUILD and self.enhanced(world)
+
     def some_mp_accepts(self, world: World, client_index: int, method: Method) -> bool:
         """Whether some reachable management point registers with `method` now."""
         client = self.client(client_index)
-        if client.network == "internet" and method not in (
-            "azure-ad-device-token",
-            "pki-certificate",
+        if client.network == "internet" and (
+            method not in ("azure-ad-device-token", "pki-certificate")
+            or not self.cmg_authenticates(world, client_index)
         ):
             return False
         return any(
@@ -221,7 +255,9 @@ class Env:
         )
 
     def dp_methods(self, world: World, dp: DistributionPoint) -> frozenset[Method]:
-        """What distribution point `dp` accepts now (DP table)."""
+        """What distribution point `dp` accepts now (DP table); nothing if clients don't use it."""
+        if not self.usable(world, dp.connections):
+            return frozenset()
         kind = dp_type(dp.connections, dp.allow_anonymous)
         return dp_authentication_methods(kind, self.lab.site.version, self.enhanced(world))
 
@@ -314,10 +350,10 @@ class WorldModel:
     def actions(self, state: World) -> Iterator[Action]:
         """Every enabled local row of every instance (less the rows this variant leaves out).
 
-        Modeling assumption (urgency): while some timer stands at its deadline only the system's
-        own steps can happen; the environment's next step comes after the overdue work. Without
-        it, an administrator who restarts smsexec over and over within one instant would stop
-        time (a Zeno behaviour) and starve the certificate manager.
+        Modeling assumption A-12 (urgency): while some timer stands at its deadline only the
+        system's own steps can happen; the environment's next step comes after the overdue work.
+        Without it, an administrator who restarts smsexec over and over within one instant would
+        stop time (a Zeno behaviour) and starve the certificate manager.
         """
         env = self.env
         without = self.without
@@ -382,6 +418,22 @@ class WorldModel:
             if matched is not None:
                 new[other] = self._enter(other, state[other], matched.dest)
         return tuple(new)
+
+    def rows_fired(self, state: World, action: Action) -> tuple[Row, ...]:
+        """The rows a step fires: the action's own row, then every reaction row it triggers
+        (the same matching as `next_state`, for reports; not on the checker's hot path)."""
+        env = self.env
+        index, number = action
+        row = env.machines[index].rows[number]
+        rows = [row]
+        for other, _machine, by_source in env.reactors.get(row.name, ()):
+            if other != index:
+                rows.extend(
+                    reaction
+                    for _n, reaction in by_source.get(state[other][0], ())
+                    if reaction.guard(env, state, other)
+                )
+        return tuple(rows)
 
     def fire(self, world: World, index: int, name: str) -> World:
         """Fire the enabled local row called `name` of instance `index` (exactly one must be)."""

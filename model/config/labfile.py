@@ -15,9 +15,9 @@ refused without being read whole), and TOML nested deeper than the parser can fo
 like any other mistake. Lab names (the top-level ``name``) may be any text; `file_stem` turns one
 into a file name (letters, digits, ``-``, ``_`` and ``.``; no path separators, no leading dot).
 
-Modeling assumption: site system and client names are host names (letters, digits and hyphens),
-unique across the lab ignoring case, because the concrete lab issues certificates that name them
-and DNS names are case-insensitive. The documents say nothing about names.
+Modeling assumption A-14: site system and client names are host names (letters, digits and
+hyphens), unique across the lab ignoring case, because the concrete lab issues certificates that
+name them and DNS names are case-insensitive. The documents say nothing about names.
 """
 
 from __future__ import annotations

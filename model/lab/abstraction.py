@@ -108,6 +108,15 @@ def _site_state(lab: ConcreteLab) -> str:
     return site.client_communication
 
 
+def _smsexec_state(lab: ConcreteLab) -> tuple[str, int]:
+    certificates = lab.certificates
+    if certificates.running:
+        return "running", -1
+    if certificates.stopped_since is None:
+        raise AbstractionError("smsexec: stopped with no instant it stopped at")
+    return "restarting", quanta(certificates.stopped_since, lab.clock.now())
+
+
 def _app_state(lab: ConcreteLab) -> str:
     if not lab.site.azure_ad_onboarded:
         return "not-onboarded"
@@ -121,7 +130,7 @@ def abstract(lab: ConcreteLab, env: Env) -> World:
     world: list[tuple[str, int]] = [
         (_site_state(lab), -1),
         (_app_state(lab), -1),
-        ("running" if certificates.running else "restarting", -1),
+        _smsexec_state(lab),
         ("ticking", -1),
         ("rapid" if certificates.rapid else "careful", -1),
     ]

@@ -5,11 +5,11 @@ device token (Scenarios 1 and 3, 1803+), a domain-joined computer its Active Dir
 PKI client its certificate (MP table); a registered client signs its messages (reference
 "Registration and approval") and asks the MP for content access tokens (DP table).
 
-Modeling assumption: a client makes a new key pair each time it registers (the key generation
+Modeling assumption A-18: a client makes a new key pair each time it registers (the key generation
 counter is part of the key derivation), and with a PKI certificate it registers the certificate's
 key.
 
-Modeling assumption: when enhanced HTTP is turned on, a client registered under the self-signed
+Modeling assumption A-30: when enhanced HTTP is turned on, a client registered under the self-signed
 regime must re-register within one policy polling cycle (REG-4: default 60 minutes); the client
 keeps that deadline on the lab clock and, at its policy poll, rolls its registration over to a
 fresh key, signing the request with the key on record.

@@ -6,7 +6,7 @@ point compares each with the record of the client named in the request, never wi
 request says about itself. Without the record, a token for device X (or a certificate for
 computer X) would register client Y and take over Y's registration.
 
-Modeling assumption: the site knows each client's record before it registers, as Configuration
+Modeling assumption A-34: the site knows each client's record before it registers, as Configuration
 Manager's discovery methods (Active Directory System Discovery, Azure Active Directory device
 discovery) create resource records the seed and reference don't detail: its name, its Azure AD
 device id when it is Azure AD-joined or hybrid, its computer account (``NAME$``) when it is

@@ -4,7 +4,7 @@ Implements the evidence behind "Active Directory domain" in the MP table (REG-1,
 MP-3) and the hierarchy approval default "Automatic for computers in trusted domains" (reference
 "Registration and approval").
 
-Modeling assumption: no Kerberos; each domain account (computer or user) holds a secret derived
+Modeling assumption A-20: no Kerberos; each domain account (computer or user) holds a secret derived
 from the seed, and proves itself by an HMAC-SHA256 of that secret over the request it makes; the
 domain controller checks the proof in constant time.
 """

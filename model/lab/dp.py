@@ -8,7 +8,7 @@ derivation (`model/lab/naa.py`), the content access token by its ES256 signature
 Signing key (`model/lab/tokens.py`), a PKI client certificate by path validation
 (`model/lab/trust.py`).
 
-A refused download changes nothing. Modeling assumption: an anonymous distribution point serves
+A refused download changes nothing. Modeling assumption A-22: an anonymous distribution point serves
 whatever is presented, since it asks for nothing (DP-1).
 """
 

@@ -7,7 +7,7 @@ checks the evidence itself. Registration requests carry a proof of possession of
 asks the site to register (reference: after registration "the client uses message signing to prove
 device identity").
 
-Modeling assumption: a registration request is signed by the key it registers (ECDSA over
+Modeling assumption A-19: a registration request is signed by the key it registers (ECDSA over
 `registration_payload`), and Active Directory evidence is an account's proof over the same payload;
 the payload names the client, the key, the instant the request was sent and a nonce, so a proof
 made for one client, or one moment, is no proof for another (`model/lab/freshness.py`).

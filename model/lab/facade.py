@@ -189,9 +189,10 @@ class LabDriver:
     def _management_point(self, index: int, method: Method) -> str:
         """The first management point the model says the client reaches that accepts ``method``.
 
-        The lab's abstraction is read only when the client is not on the intranet, the one case
-        where reachability depends on the lab's state (`Env.mp_reachable`), so a step reads the
-        abstraction (and proves the bindings) at most once besides the campaign's own read.
+        The lab's abstraction is read only when the client is not on the intranet or the site is
+        HTTPS only, the cases where reachability depends on the lab's state (`Env.mp_reachable`),
+        so a step reads the abstraction (and proves the bindings) at most once besides the
+        campaign's own read.
         """
         env = self.model.env
         site = self.lab.site
@@ -200,7 +201,8 @@ class LabDriver:
         for number, mp in enumerate(self.config.management_points):
             if method not in mp_registration_methods(mp.connections, site.version, enhanced):
                 continue
-            if env.client(index).network == "intranet":
+            plain = site.client_communication == "https-or-http"
+            if env.client(index).network == "intranet" and plain:
                 return mp.name
             world = self.abstraction() if world is None else world
             if env.mp_reachable(world, index, number):

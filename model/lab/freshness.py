@@ -6,7 +6,7 @@ nothing of how Configuration Manager makes messages fresh (they say only that af
 "the client uses message signing to prove device identity"), so this module is a labelled
 assumption.
 
-Modeling assumption: every signed registration request, key rollover and client message carries
+Modeling assumption A-35: every signed registration request, key rollover and client message carries
 the instant it was sent (whole seconds on the lab clock) and a 16-byte nonce, both covered by its
 signature. A management point accepts it only when that instant lies within `WINDOW` of its own
 clock (either side) and the (sender, nonce) pair was not accepted before; accepted pairs are kept

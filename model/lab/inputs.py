@@ -6,7 +6,7 @@ a NUL, or a megabyte; a number may be a string; bytes may be text. Each check he
 field into a `Rejected` with the caller's reason code and the field's name, so that no later
 ``encode()``, ``int()`` or length-prefixing can raise (issue 11, point 4).
 
-Modeling assumption: names and kinds are at most 256 characters and bodies, signatures, nonces
+Modeling assumption A-38: names and kinds are at most 256 characters and bodies, signatures, nonces
 and public keys at most 64 KiB; the documents give no limits.
 """
 

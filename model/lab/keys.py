@@ -2,7 +2,7 @@
 
 The design asks for reproducible runs (STYLE rule 7): the same seed gives the same keys, hence
 the same certificates, key identifiers and token signatures (RS256 is deterministic). Keys are
-cached per (seed, label), as a real site keeps its keys. Modeling assumption: real systems draw
+cached per (seed, label), as a real site keeps its keys. Modeling assumption A-15: real systems draw
 keys from a system random source; deriving them from a seed is a lab convenience, not a security
 claim.
 """

@@ -6,7 +6,7 @@ when the site verifies the signature against the client's current registration; 
 enhanced HTTP and re-registration "The site can't verify the client message signature" (seed, Known
 issues).
 
-Modeling assumptions: a message is signed ECDSA P-256/SHA-256 over a canonical, length-prefixed
+Modeling assumptions A-23: a message is signed ECDSA P-256/SHA-256 over a canonical, length-prefixed
 encoding of (registration id, registration generation, kind, body, the instant it was sent, a
 nonce), so the signature covers the message's kind (a content access token request relabelled as a
 notification does not verify) and its freshness (`model/lab/freshness.py`); the site keeps only the

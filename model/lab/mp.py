@@ -15,15 +15,15 @@ A refused input never changes the management point's state, and a malformed one 
 reason code, never an exception (`model/lab/inputs.py`). Requests and messages must be fresh
 (`model/lab/freshness.py`), and a message's signature covers its kind.
 
-Modeling assumptions: anonymous registrations wait in a pending list and replace nothing until an
-administrator approves them (REG-3), and the regime is fixed at approval; a registration's id is
+Modeling assumptions A-24: anonymous registrations wait in a pending list and replace nothing until
+an administrator approves them (REG-3), and the regime is fixed at approval; a registration's id is
 derived from the client name and survives re-registration, its generation counts registrations; an
 Active Directory registration must come from the requesting computer's own account; a PKI
 registration registers the certificate's key; a content access token is issued in answer to a signed
 message whose body names the distribution point.
 
-Modeling assumption (re-registration at the policy poll, REG-4): the client rolls over to a fresh
-key by a request that proves possession of the new key and is signed by the key on record; the
+Modeling assumption A-31 (re-registration at the policy poll, REG-4): the client rolls over to a
+fresh key by a request that proves possession of the new key and is signed by the key on record; the
 registration keeps its approval, the generation counts on and the regime follows the site now. This
 is the registration endpoint's key rollover, not a client message: REG-5's "can't verify the client
 message signature" concerns messages such as notifications, which must be signed under the regime in

@@ -13,7 +13,7 @@ HMAC-SHA256 with the password, and HMAC pads a short key with zero bytes, so wit
 secret and the same secret with trailing NULs would derive alike (issue 11, point 6). The user
 name is compared exactly; a user or secret that is not valid text is refused, never an exception.
 
-Modeling assumption: Windows authentication is reduced to a user name and a secret; the Scrypt
+Modeling assumption A-21: Windows authentication is reduced to a user name and a secret; the Scrypt
 cost (n = 2**12, r = 8, p = 1) is a lab setting chosen to keep steps fast, not a recommendation.
 """
 

@@ -7,10 +7,10 @@ certificate manager also creates the **SMS Token Signing Certificate** from SMS 
 signs the tokens the site issues. The enterprise PKI (seed "Note": PKI certificates are still
 valid) issues server certificates for HTTPS site systems and client authentication certificates.
 
-Modeling assumptions: lifetimes are not documented, so roots live 10 years, role, token-signing and
-PKI certificates 1 year; every certificate is backdated to one day before the lab started, so that
-it is valid both on the lab clock and on the wall clock that Python `ssl` uses. All keys are P-256,
-derived from the run's seed (`model/lab/keys.py`).
+Modeling assumptions A-16: lifetimes are not documented, so roots live 10 years, role, token-signing
+and PKI certificates 1 year; every certificate is backdated to one day before the lab started, so
+that it is valid both on the lab clock and on the wall clock that Python `ssl` uses. All keys are
+P-256, derived from the run's seed (`model/lab/keys.py`).
 """
 
 from __future__ import annotations

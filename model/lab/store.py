@@ -6,8 +6,8 @@ CERT-2 (the site system binds it), CERT-3 (rapid enable/disable leaves no SMS-Is
 certificate bound to any IIS website), CERT-4 (delete every SMS-Issuing-issued certificate from the
 SMS store and restart smsexec) and SITE-4 (a PKI certificate already bound stays in use).
 
-Modeling assumption: this module enacts exactly the mechanism declared in `model/spec/binding.py`
-(see
+Modeling assumption A-28: this module enacts exactly the mechanism declared in
+`model/spec/binding.py` (see
 its docstring): enable issues a role certificate and queues a bind unless a role certificate is
 already in the store ("done", and a queued removal is cancelled); disable cancels a queued bind
 and queues removal of a binding it made; the queued work runs only while smsexec runs; deleting the
@@ -132,6 +132,7 @@ class CertificateManager:
         self.clock = clock if clock is not None else LabClock()
         self._never_rebinds = NEVER_REBINDS in mutants
         self.running = True
+        self.stopped_since: dt.datetime | None = None
         self.rapid = False
         if enhanced:
             for system in systems.values():
@@ -143,25 +144,35 @@ class CertificateManager:
         system.queue("bind", self.clock.now())
 
     def enable(self) -> None:
-        """The administrator turns enhanced HTTP on (CERT-1; CERT-3's mechanism)."""
+        """The administrator turns enhanced HTTP on (CERT-1; CERT-3's mechanism); a stopped
+        smsexec acts on it when it starts (A-41)."""
         self.rapid = self.rapid or bool(self.pending())
         self.enhanced = True
-        for system in self.systems.values():
-            if system.stored:
-                if system.queued == "unbind":
-                    system.queue(None, self.clock.now())
-            elif self.running:
-                self._issue(system)
+        if self.running:
+            for system in self.systems.values():
+                self._on_enable(system, issue=True)
+
+    def _on_enable(self, system: SiteSystemCertificates, *, issue: bool) -> None:
+        if system.stored:
+            if system.queued == "unbind":
+                system.queue(None, self.clock.now())
+        elif issue:
+            self._issue(system)
 
     def disable(self) -> None:
-        """The administrator turns enhanced HTTP off."""
+        """The administrator turns enhanced HTTP off; a stopped smsexec acts on it when it
+        starts (A-41)."""
         self.rapid = self.rapid or bool(self.pending())
         self.enhanced = False
-        for system in self.systems.values():
-            if system.queued == "bind":
-                system.queue(None, self.clock.now())
-            elif system.serves_sms_certificate() and system.queued is None:
-                system.queue("unbind", self.clock.now())
+        if self.running:
+            for system in self.systems.values():
+                self._on_disable(system)
+
+    def _on_disable(self, system: SiteSystemCertificates) -> None:
+        if system.queued == "bind":
+            system.queue(None, self.clock.now())
+        elif system.serves_sms_certificate() and system.queued is None:
+            system.queue("unbind", self.clock.now())
 
     def pending(self) -> tuple[str, ...]:
         """The site systems with queued certificate work, by name."""
@@ -195,16 +206,21 @@ class CertificateManager:
                 system.bound = None
 
     def restart(self) -> None:
-        """Restart the smsexec service: it stops."""
+        """Restart the smsexec service: it stops, and is back within one quantum (A-40)."""
         self.running = False
+        self.stopped_since = self.clock.now()
 
     def start(self) -> None:
-        """smsexec starts and reconciles: enhanced HTTP on and no role certificate -> issue anew."""
+        """smsexec starts and reconciles the option with every site system (A-41): what an
+        enable or disable would have queued (with enhanced HTTP on and no role certificate:
+        issue anew)."""
         self.running = True
-        if self.enhanced and not self._never_rebinds:
-            for system in self.systems.values():
-                if not system.stored:
-                    self._issue(system)
+        self.stopped_since = None
+        for system in self.systems.values():
+            if self.enhanced:
+                self._on_enable(system, issue=not self._never_rebinds)
+            else:
+                self._on_disable(system)
 
     def snapshot(self) -> ManagerSnapshot:
         """The observable state: smsexec, the setting it acts on, and every site system."""

@@ -5,7 +5,7 @@ Implements the token side of the seed's Scenarios 1 and 3 and the MP table ("the
 Azure AD application" if onboarded before). Reference "Tokens": the client asks for a device token
 first and falls back to a user token.
 
-Modeling assumptions (the documents give no token format):
+Modeling assumptions A-25 (the documents give no token format):
 - tokens are Azure AD v1-style JWTs signed RS256 with an RSA 2048 key named by ``kid`` and
   published in a JWKS; the issuer is ``https://sts.windows.net/<tenant id>/``; ``tid`` is the
   tenant; device tokens carry ``deviceid`` and user tokens ``upn`` and ``oid``; the claim ``idtyp``

@@ -9,9 +9,9 @@ read its state through `snapshot`. The site's settings change only through its m
 (`set_enhanced`, `set_client_communication`, `onboard_azure_ad`, `update_azure_ad_application`),
 which push them to every site system as the site server does.
 
-Modeling assumptions: all names live in the DNS domain ``contoso.com``; the site code is ``PS1``;
-the network access account exists for the site and a distribution point uses it only when its
-``network_access_account`` setting is on; HTTPS site systems have an enterprise PKI server
+Modeling assumptions A-27: all names live in the DNS domain ``contoso.com``; the site code is
+``PS1``; the network access account exists for the site and a distribution point uses it only when
+its ``network_access_account`` setting is on; HTTPS site systems have an enterprise PKI server
 certificate bound in IIS; a client trusts the site's SMS Issuing root and the enterprise root.
 """
 

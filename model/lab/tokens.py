@@ -13,15 +13,16 @@ or whose header asks for an extension (``crit``, ``b64``) or names its key by an
 string, is refused with a reason code before PyJWT sees it, and PyJWT's own refusals are all
 caught (issue 11, point 4).
 
-Modeling assumption: turning enhanced HTTP off revokes the content access tokens issued before it;
-each token carries the site's enhanced HTTP period (``ehp``, counted up when enhanced HTTP is
+Modeling assumption A-36: turning enhanced HTTP off revokes the content access tokens issued before
+it; each token carries the site's enhanced HTTP period (``ehp``, counted up when enhanced HTTP is
 turned off) and a distribution point refuses a token from an earlier period (issue 11, point 7;
 the documents don't say how Configuration Manager ends a token's use).
 
-Modeling assumptions: the allowed algorithms are fixed (RS256 for Azure AD, ES256 for the site's
-tokens); clock skew leeway is 60 seconds; a content access token names the distribution point as
-audience and the client's registration as subject, lives one hour and is signed with the SMS Token
-Signing key whose ``kid`` is the certificate's SHA-256 thumbprint (the documents give no format).
+Modeling assumptions A-26: the allowed algorithms are fixed (RS256 for Azure AD, ES256 for the
+site's tokens); clock skew leeway is 60 seconds; a content access token names the distribution point
+as audience and the client's registration as subject, lives one hour and is signed with the SMS
+Token Signing key whose ``kid`` is the certificate's SHA-256 thumbprint (the documents give no
+format).
 """
 
 from __future__ import annotations

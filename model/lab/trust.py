@@ -14,10 +14,10 @@ certificate of a presented chain whose key is RSA under `MIN_RSA_BITS` bits, an 
 than P-256, P-384 or P-521, or another algorithm, with CERT_WEAK_KEY, before the verifier runs;
 `model/lab/tls.py` applies the same function to what a site system serves before its TLS server
 context loads it. Names are read only from subjectAltName in both (the TLS client turns
-`hostname_checks_common_name` off). Modeling assumption: the minimum sizes follow current CA/Browser
-Forum baseline requirements; the documents give none. Modeling assumption: how Configuration Manager
-clients trust SMS Issuing is not documented (reference "[Inference]": site-delivered trust); the lab
-passes the roots a client trusts explicitly.
+`hostname_checks_common_name` off). Modeling assumption A-37: the minimum sizes follow current
+CA/Browser Forum baseline requirements; the documents give none. Modeling assumption A-29: how
+Configuration Manager clients trust SMS Issuing is not documented (reference "[Inference]":
+site-delivered trust); the lab passes the roots a client trusts explicitly.
 """
 
 from __future__ import annotations

@@ -136,6 +136,8 @@ table{border-collapse:collapse;margin:4px 0;font-size:12px}
 th,td{border:1px solid #ccc;padding:2px 5px;vertical-align:top;text-align:left}
 th{background:#f0f0f0}
 .holds,.works,.passed,.pass{color:#1e7b34;font-weight:bold}
+.not-applicable{color:#555}.undocumented{color:#8a6d00;font-weight:bold}
+.blocked{color:#c0392b;font-weight:bold}
 .violated,.unknown,.vacuous,.fails,.failed,.untraced,.fail,.accepted{color:#c0392b;
 font-weight:bold}
 .tested{color:#1f5f99;font-weight:bold}
@@ -354,7 +356,8 @@ def _summary(run: LabCheck) -> str:
 
 def _properties(run: LabCheck, pictured: set[str]) -> str:
     rows = []
-    for variant, prop in run.properties:
+    assumed = run.assumptions or tuple(() for _ in run.properties)
+    for (variant, prop), ids in zip(run.properties, assumed, strict=True):
         anchor = _property_anchor(variant, prop.name)
         name = _e(prop.name) + ("" if variant == "lab" else f" <i>[{_e(variant)}]</i>")
         if anchor in pictured:
@@ -368,10 +371,15 @@ def _properties(run: LabCheck, pictured: set[str]) -> str:
                 f'<span id="{anchor}">{verdict}</span>',
                 _e(prop.kind),
                 name,
-                _req_links(prop.requirements),
+                _req_links(prop.requirements) + _assumes(ids),
             ]
         )
     return _table(["verdict", "kind", "property", "requirements"], rows)
+
+
+def _assumes(ids: Sequence[str]) -> str:
+    """The assumption IDs a verdict rests on (`specs/assumptions.md`), after its requirements."""
+    return f" <i>[assumes {_e(', '.join(ids))}]</i>" if ids else ""
 
 
 def _trace_order(traced: Sequence[Traced]) -> list[Traced]:
@@ -491,14 +499,16 @@ def _traces(lab: Lab, run: LabCheck) -> tuple[str, set[str]]:
 def _scenarios(report: ScenarioReport) -> str:
     rows = []
     for v in report.verdicts:
-        because = "; ".join(_e(reason) for reason in v.because)
+        because = "; ".join(
+            [_e(reason) for reason in v.because] + [f"fix: <code>{_e(f)}</code>" for f in v.fix]
+        )
         rows.append(
             [
                 _e(v.client),
                 _e(SCENARIO_TITLES[v.scenario]),
-                _verdict("works" if v.works else "fails"),
+                _verdict(v.verdict),
                 f'<span class="small">{because}</span>',
-                _req_links(v.requirements),
+                _req_links(v.requirements) + _assumes(v.assumptions),
             ]
         )
     warning = ""

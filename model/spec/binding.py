@@ -6,7 +6,7 @@ certificate" (CERT-2), the known issue on rapidly enabling and disabling the opt
 workaround (CERT-3, CERT-4), and, from the reference facts, that the role certificate is bound to
 the IIS Default Web Site on port 443 and that a PKI certificate already bound stays in use (SITE-4).
 
-Modeling assumption (the mechanism of CERT-3 and CERT-4; the seed gives only the symptom and the
+Modeling assumption A-3 (the mechanism of CERT-3 and CERT-4; the seed gives only the symptom and the
 cure): the certificate manager in smsexec keeps a queue of work per site system.
 - On enable it issues an SMS Role SSL Certificate into the SMS store and queues a bind, unless an
   SMS-Issuing-issued role certificate is already in the store, which it takes as "already done".
@@ -20,9 +20,17 @@ Reason: this is the smallest mechanism under which "rapidly and repeatedly enabl
 restarting alone does not help (the certificate is still "done"), and deleting the certificates then
 restarting smsexec issues and binds anew (exactly the documented cure).
 
-Modeling assumption: the 30-minute bound of the Tip applies to every queued certificate operation
-on every HTTP site system (the Tip names the management point only), and a service restart takes
-less than one clock quantum.
+Modeling assumption A-4: the 30-minute bound of the Tip applies to every queued certificate
+operation on every HTTP site system (the Tip names the management point only).
+
+Modeling assumption A-40: an smsexec restart completes within one clock quantum: `restarting`
+carries a deadline of one quantum, so time passes at most once while the service is down.
+
+Modeling assumption A-41: while smsexec is not running no reaction changes certificate work; the
+certificate manager in it acts on an enable or disable made meanwhile when it starts: it reconciles
+the option with each site system and queues what the change would have queued (issue anew, cancel a
+queued bind, queue or cancel a removal), and still takes a role certificate already in the store as
+done (A-3).
 """
 
 from __future__ import annotations
@@ -39,6 +47,7 @@ __all__ = [
     "DELETE",
     "PENDING_STATES",
     "RESTART",
+    "RESTART_DEADLINE",
     "SMSEXEC",
     "SMSEXEC_RUNNING",
     "SMSEXEC_STARTS",
@@ -82,6 +91,8 @@ def initial_binding(pki_bound: bool, enhanced: bool) -> str:
 
 
 _PENDING = CERTIFICATE_DEADLINE
+RESTART_DEADLINE = 1
+"""A-40: smsexec is back within one clock quantum."""
 
 BINDING = Machine(
     name="certificate-binding",
@@ -143,8 +154,10 @@ BINDING = Machine(
             STRANDED,
             ("CERT-3",),
             "site",
+            SMSEXEC_RUNNING,
             event=ENABLE,
-            note="Modeling assumption: the mechanism of the rapid enable/disable fault",
+            note="Modeling assumption A-3: the mechanism of the rapid enable/disable fault",
+            assumes=("A-3",),
         ),
         Row(
             "role certificate already in the store: taken as done",
@@ -152,8 +165,10 @@ BINDING = Machine(
             "bound",
             ("CERT-3",),
             "site",
+            SMSEXEC_RUNNING,
             event=ENABLE,
-            note="Modeling assumption: enabling cancels a queued removal",
+            note="Modeling assumption A-5: enabling cancels a queued removal",
+            assumes=("A-3", "A-5"),
         ),
         Row(
             "cancel the queued bind",
@@ -161,8 +176,10 @@ BINDING = Machine(
             STRANDED,
             ("CERT-3",),
             "site",
+            SMSEXEC_RUNNING,
             event=DISABLE,
-            note="Modeling assumption: the issued certificate stays in the SMS store",
+            note="Modeling assumption A-6: the issued certificate stays in the SMS store",
+            assumes=("A-3", "A-6"),
         ),
         Row(
             "cancel the queued bind",
@@ -170,7 +187,9 @@ BINDING = Machine(
             "pki-bound+stored",
             ("SITE-4",),
             "site",
+            SMSEXEC_RUNNING,
             event=DISABLE,
+            assumes=("A-3",),
         ),
         Row(
             "queue removal of the binding",
@@ -178,7 +197,9 @@ BINDING = Machine(
             "unbinding",
             ("CERT-5",),
             "site",
+            SMSEXEC_RUNNING,
             event=DISABLE,
+            assumes=("A-3",),
         ),
         Row(
             "bind the certificate to the IIS Default Web Site on port 443",
@@ -187,6 +208,7 @@ BINDING = Machine(
             ("CERT-2",),
             "site",
             SMSEXEC_RUNNING,
+            assumes=("A-4",),
         ),
         Row(
             "keep the PKI certificate already bound",
@@ -195,6 +217,7 @@ BINDING = Machine(
             ("SITE-4", "CERT-2"),
             "site",
             SMSEXEC_RUNNING,
+            assumes=("A-4",),
         ),
         Row(
             "remove the binding and delete the role certificate",
@@ -203,6 +226,7 @@ BINDING = Machine(
             ("CERT-5",),
             "site",
             SMSEXEC_RUNNING,
+            assumes=("A-3", "A-4"),
         ),
         Row(
             DELETE,
@@ -211,6 +235,7 @@ BINDING = Machine(
             ("CERT-4",),
             "administrator",
             note="a binding to a deleted certificate binds nothing",
+            assumes=("A-3",),
         ),
         Row(
             DELETE,
@@ -227,6 +252,7 @@ BINDING = Machine(
             "site",
             ENHANCED,
             event=SMSEXEC_STARTS,
+            assumes=("A-3",),
         ),
         Row(
             "reconcile on start: issue anew",
@@ -236,6 +262,47 @@ BINDING = Machine(
             "site",
             ENHANCED,
             event=SMSEXEC_STARTS,
+            assumes=("A-3",),
+        ),
+        Row(
+            "reconcile on start: cancel the queued removal",
+            ("unbinding",),
+            "bound",
+            ("CERT-4", "CERT-5"),
+            "site",
+            ENHANCED,
+            event=SMSEXEC_STARTS,
+            assumes=("A-41", "A-5"),
+        ),
+        Row(
+            "reconcile on start: cancel the queued bind",
+            ("issued",),
+            STRANDED,
+            ("CERT-3", "CERT-4"),
+            "site",
+            ~ENHANCED,
+            event=SMSEXEC_STARTS,
+            assumes=("A-41", "A-6"),
+        ),
+        Row(
+            "reconcile on start: cancel the queued bind",
+            ("pki-bound+issued",),
+            "pki-bound+stored",
+            ("CERT-4", "SITE-4"),
+            "site",
+            ~ENHANCED,
+            event=SMSEXEC_STARTS,
+            assumes=("A-41",),
+        ),
+        Row(
+            "reconcile on start: queue removal of the binding",
+            ("bound",),
+            "unbinding",
+            ("CERT-4", "CERT-5"),
+            "site",
+            ~ENHANCED,
+            event=SMSEXEC_STARTS,
+            assumes=("A-41",),
         ),
     ),
 )
@@ -246,11 +313,15 @@ SMSEXEC = Machine(
     doc="The smsexec service, whose certificate manager does the certificate work.",
     states=(
         StateDecl("running", "smsexec running; the certificate manager works its queue"),
-        StateDecl("restarting", "smsexec restarting; no certificate work is done"),
+        StateDecl(
+            "restarting",
+            "smsexec restarting; no certificate work is done",
+            deadline=RESTART_DEADLINE,
+        ),
     ),
     rows=(
-        Row(RESTART, ("running",), "restarting", ("CERT-4",), "administrator"),
-        Row(SMSEXEC_STARTS, ("restarting",), "running", ("CERT-4",), "site"),
+        Row(RESTART, ("running",), "restarting", ("CERT-4",), "administrator", assumes=("A-40",)),
+        Row(SMSEXEC_STARTS, ("restarting",), "running", ("CERT-4",), "site", assumes=("A-40",)),
     ),
 )
 

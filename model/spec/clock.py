@@ -7,7 +7,7 @@ by default" (REG-5). They are states here, not comments: a state may carry a dea
 instance's timer counts the quanta spent in it, and the clock's only step advances every running
 timer by one quantum, which it may not do while some timer stands at its deadline.
 
-Modeling assumption: a quantum of 15 minutes; the documents give 30 and 60 minutes, both whole
+Modeling assumption A-7: a quantum of 15 minutes; the documents give 30 and 60 minutes, both whole
 multiples of it, and nothing finer is claimed. Timers run only while something is pending, so the
 state space stays finite without a wrapping wall clock.
 """
@@ -86,6 +86,7 @@ CLOCK = Machine(
             ("CERT-2", "REG-4", "REG-5"),
             "time",
             TIME_CAN_ADVANCE,
+            assumes=("A-7", "A-12"),
         ),
     ),
 )

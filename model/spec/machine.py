@@ -19,6 +19,7 @@ cannot advance past a deadline (the state is urgent at its deadline), as in time
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -36,6 +37,7 @@ __all__ = [
 ]
 
 Actor = Literal["administrator", "user", "site", "client", "time"]
+_ASSUMPTION_ID = re.compile(r"A-[1-9][0-9]*")
 FAIR_ACTORS: frozenset[Actor] = frozenset({"site", "client", "time"})
 """Actors whose steps are weakly fair: site server components, the client agent and the clock.
 Administrators and users are the environment: the model never assumes they act."""
@@ -74,6 +76,8 @@ class Row:
     guard: Guard = ALWAYS
     event: str | None = None
     note: str = ""
+    assumes: tuple[str, ...] = ()
+    """The modeling assumptions (``A-n`` of `specs/assumptions.md`) the row enacts."""
 
     @property
     def guard_text(self) -> str:
@@ -117,6 +121,12 @@ class Machine:
                 raise DeclarationError(
                     f"machine {self.name}: row {row.name!r} has no source state; give at least one"
                 )
+            malformed = [a for a in row.assumes if not _ASSUMPTION_ID.fullmatch(a)]
+            if malformed:
+                raise DeclarationError(
+                    f"machine {self.name}: row {row.name!r} assumes {malformed}; "
+                    "name assumptions by their IDs in specs/assumptions.md, such as 'A-3'"
+                )
             if not row.requirements:
                 raise DeclarationError(
                     f"machine {self.name}: row {row.name!r} names no requirement ID; "
@@ -150,6 +160,10 @@ class Machine:
     def reaction_rows(self) -> tuple[Row, ...]:
         """Rows that react to another machine's step."""
         return tuple(row for row in self.rows if row.reaction)
+
+    def assumption_ids(self) -> frozenset[str]:
+        """Every assumption ID named by a row of the machine."""
+        return frozenset(a for row in self.rows for a in row.assumes)
 
     def requirement_ids(self) -> frozenset[str]:
         """Every requirement ID named by a row of the machine."""

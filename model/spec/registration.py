@@ -4,28 +4,33 @@ Implements the MP table's registration column (REG-1, REG-2, REG-3), the known i
 clients automatically re-register with the site ... during the next policy polling cycle" after
 enhanced HTTP is enabled (REG-4) and that until then "client notification actions don't work. The
 site can't verify the client message signature" (REG-5), Scenario 1 (an Azure AD-joined device
-through a CMG), Scenario 3 (device identity needs Windows 10 1803) and the reference facts that
-clients using HTTP with a self-signed certificate need approval and that after registration "the
-client uses message signing to prove device identity".
+through a CMG), Scenario 3 (device identity alone is sufficient from Windows 10 1803) and the
+reference facts that clients using HTTP with a self-signed certificate need approval and that after
+registration "the client uses message signing to prove device identity".
 
 A registered state names the signing regime the site holds for the client:
 - ``registered:self-signed``: registered at an HTTP management point without enhanced HTTP;
 - ``registered:enhanced-http``: registered while enhanced HTTP is on;
 - ``registered:pki``: registered with a PKI client certificate.
 
-Modeling assumption: an internet client reaches a management point only through the cloud
-management gateway, which authenticates it by Azure AD device token or PKI certificate; through
-it an HTTP management point is reachable only with enhanced HTTP on and the management point's
-role certificate bound (Scenario 1: "The site server generates a certificate for the management
-point allowing it to communicate via a secure channel"; 1802 "requires an HTTPS-enabled management
-point").
-Modeling assumption: the Azure AD device token needs Windows 10 1803 (Scenario 3's prerequisite)
-and a current Azure AD application (PRE-1).
-Modeling assumption: disabling enhanced HTTP before a client re-registered cancels the pending
+Modeling assumption A-8: an internet client reaches a management point only through the cloud
+management gateway, and registers through it with its Azure AD device token or PKI certificate;
+through it an HTTP management point is reachable only with enhanced HTTP on and the management
+point's role certificate bound (Scenario 1: "The site server generates a certificate for the
+management point allowing it to communicate via a secure channel"; 1802 "requires an HTTPS-enabled
+management point").
+Modeling assumption A-9: an Azure AD token is accepted only from a site onboarded to Azure AD with
+its application updated (PRE-1). Windows 10 1803 is asked for only where the CMG authenticates a
+client by its device identity alone (no user signed in, no PKI certificate), which is Scenario 3's
+claim ("the cloud-based device identity is now sufficient"; "*Scenario 3* only: A client running
+Windows 10 version 1803"), and needs the 1806 improvements; a signed-in user's Azure AD user token
+authenticates the client at the CMG ("the site verifies the *user* and/or *device* Azure AD
+token"), and registration with a device token needs no particular build.
+Modeling assumption A-10: disabling enhanced HTTP before a client re-registered cancels the pending
 re-registration, and does not invalidate registrations made while it was on (the documents describe
 re-registration only on enabling).
-Modeling assumption: re-registration at the policy poll goes over the channel the client already
-uses, so it does not depend on the management point's certificate binding.
+Modeling assumption A-11: re-registration at the policy poll goes over the channel the client
+already uses, so it does not depend on the management point's certificate binding.
 """
 
 from __future__ import annotations
@@ -36,9 +41,9 @@ from typing import TYPE_CHECKING
 from model.spec.access import mp_registration_methods
 from model.spec.binding import BOUND_STATES
 from model.spec.clock import POLICY_CYCLE
-from model.spec.guards import Atom, Rendering, promela_all, promela_any
+from model.spec.guards import Atom, Rendering, promela_all, promela_any, promela_not
 from model.spec.machine import Machine, Row, StateDecl
-from model.spec.site import APP_READY, DISABLE, ENABLE, ENHANCED
+from model.spec.site import APP_READY, DISABLE, ENABLE, ENHANCED, HTTPS_ONLY_STATES
 
 if TYPE_CHECKING:
     from model.config.schema import Client
@@ -46,6 +51,7 @@ if TYPE_CHECKING:
     from model.spec.state import Questions, World
 
 __all__ = [
+    "DEVICE_IDENTITY_BUILD",
     "NOTIFY_FAILS",
     "NOTIFY_OK",
     "POLICY_POLL",
@@ -58,6 +64,8 @@ __all__ = [
 ]
 
 REREGISTRATION_DUE = "reregistration-due"
+DEVICE_IDENTITY_BUILD = 1803
+"""SCN-3: the Windows 10 version from which device identity alone authenticates (A-9)."""
 REGISTERED_STATES = frozenset(
     {"registered:self-signed", "registered:enhanced-http", "registered:pki"}
 )
@@ -80,7 +88,7 @@ def _evidence(client: Client, app_ready: bool) -> frozenset[Method]:
     methods: set[Method] = {"anonymous-manual-approval"}
     if client.join in ("domain", "hybrid"):
         methods.add("active-directory")
-    if client.join in ("azure-ad", "hybrid") and client.build >= 1803 and app_ready:
+    if client.join in ("azure-ad", "hybrid") and app_ready:
         methods.add("azure-ad-device-token")
     if client.pki_certificate:
         methods.add("pki-certificate")
@@ -127,13 +135,19 @@ def _mp_accepts(method: Method) -> Atom:
             return "0"
 
         def reachable(number: int, enhanced: bool) -> str:
+            if lab.management_points[number].connections == "https":
+                usable = "1"
+            else:
+                usable = promela_not(r.is_in(r.site, HTTPS_ONLY_STATES))
             if client.network == "intranet":
-                return "1"
+                return usable
             if not lab.site.cloud_management_gateway:
                 return "0"
             if lab.management_points[number].connections == "https":
                 return "1"
-            return r.is_in(r.management_points[number], BOUND_STATES) if enhanced else "0"
+            if not enhanced:
+                return "0"
+            return promela_all((usable, r.is_in(r.management_points[number], BOUND_STATES)))
 
         def accepting(enhanced: bool) -> str:
             return promela_any(
@@ -143,10 +157,14 @@ def _mp_accepts(method: Method) -> Atom:
             )
 
         on, off = accepting(True), accepting(False)
-        if on == off:
-            return on
         enhanced = ENHANCED.promela(r, index)
-        return promela_any((promela_all((enhanced, on)), promela_all((f"!{enhanced}", off))))
+        if on == off:
+            found = on
+        else:
+            found = promela_any((promela_all((enhanced, on)), promela_all((f"!{enhanced}", off))))
+        if client.network == "intranet":
+            return found
+        return promela_all((_cmg_authenticates(r, index), found))
 
     return Atom(
         f"some MP accepts {method}",
@@ -156,6 +174,27 @@ def _mp_accepts(method: Method) -> Atom:
         rendering,
     )
 
+
+def _cmg_authenticates(r: Rendering, index: int) -> str:
+    """`Env.cmg_authenticates` in Promela (A-8, A-9)."""
+    client = r.env.client(index)
+    if client.pki_certificate:
+        return "1"
+    if client.join not in ("azure-ad", "hybrid"):
+        return "0"
+    ready = APP_READY.promela(r, index)
+    if client.user_signed_in:
+        return ready
+    if client.build < DEVICE_IDENTITY_BUILD:
+        return "0"
+    return promela_all((ready, ENHANCED.promela(r, index)))
+
+
+_ASSUMES: dict[Method, tuple[str, ...]] = {
+    "active-directory": ("A-39",),
+    "azure-ad-device-token": ("A-8", "A-9", "A-39"),
+}
+"""The assumptions the registration guards read (`Env.some_mp_accepts`)."""
 
 _NAMES: dict[Method, str] = {
     "active-directory": "register with Active Directory domain evidence",
@@ -177,6 +216,7 @@ def _regime_rows(method: Method) -> tuple[Row, ...]:
             _REQS[method],
             "client",
             ENHANCED & can,
+            assumes=_ASSUMES[method],
         ),
         Row(
             _NAMES[method],
@@ -185,6 +225,7 @@ def _regime_rows(method: Method) -> tuple[Row, ...]:
             _REQS[method],
             "client",
             ~ENHANCED & can,
+            assumes=_ASSUMES[method],
         ),
     )
 
@@ -215,6 +256,7 @@ REGISTRATION = Machine(
             ("REG-1", "REG-2", "REG-3"),
             "client",
             holds_evidence("anonymous-manual-approval") & mp_accepts("anonymous-manual-approval"),
+            assumes=("A-39",),
         ),
         *_regime_rows("active-directory"),
         *_regime_rows("azure-ad-device-token"),
@@ -225,6 +267,7 @@ REGISTRATION = Machine(
             ("REG-2", "SEC-2"),
             "client",
             holds_evidence("pki-certificate") & mp_accepts("pki-certificate"),
+            assumes=("A-8", "A-39"),
         ),
         Row(
             "approve the client",
@@ -257,9 +300,17 @@ REGISTRATION = Machine(
             ("REG-4",),
             "client",
             event=DISABLE,
-            note="Modeling assumption: see the module docstring",
+            note="Modeling assumption A-10: see the module docstring",
+            assumes=("A-10",),
         ),
-        Row(POLICY_POLL, (REREGISTRATION_DUE,), "registered:enhanced-http", ("REG-4",), "client"),
+        Row(
+            POLICY_POLL,
+            (REREGISTRATION_DUE,),
+            "registered:enhanced-http",
+            ("REG-4",),
+            "client",
+            assumes=("A-11",),
+        ),
         *(
             Row(NOTIFY_OK, (state,), state, ("SEC-3", "REG-5"), "administrator")
             for state in sorted(REGISTERED_STATES)

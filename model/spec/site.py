@@ -8,9 +8,9 @@ prerequisite to onboard the site to Azure AD and update the application (PRE-1).
 SITE-2 is modelled as the seed states it: the console lets the administrator reach the combination,
 the documentation says not to. The state is reachable and marked unsupported, never forbidden.
 
-Modeling assumption: the site version and the pre-release switch are fixed for a lab (an upgrade is
-out of scope); the option only exists in 1806 with pre-release features on, and in 1706 and 1802 the
-row that enables it is never enabled.
+Modeling assumption A-1: the site version and the pre-release switch are fixed for a lab (an upgrade
+is out of scope); the option only exists in 1806 with pre-release features on, and in 1706 and 1802
+the row that enables it is never enabled.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ __all__ = [
     "ENABLE",
     "ENHANCED",
     "ENHANCED_STATES",
+    "HTTPS_ONLY_STATES",
     "OPTION_AVAILABLE",
     "SITE_MODE",
     "UNSUPPORTED_STATE",
@@ -40,6 +41,7 @@ ENABLE = "enable enhanced HTTP"
 DISABLE = "disable enhanced HTTP"
 UNSUPPORTED_STATE = "https-only+enhanced"
 ENHANCED_STATES = frozenset({"https-or-http+enhanced", UNSUPPORTED_STATE})
+HTTPS_ONLY_STATES = frozenset({"https-only", UNSUPPORTED_STATE})
 
 
 def option_available(env: Questions, world: World, index: int) -> bool:
@@ -171,9 +173,10 @@ AZURE_AD_APP = Machine(
             ("PRE-1",),
             "administrator",
             note=(
-                "Modeling assumption: onboarding on 1806 creates an application "
+                "Modeling assumption A-2: onboarding on 1806 creates an application "
                 "that needs no update"
             ),
+            assumes=("A-2",),
         ),
         Row(
             "Update application setting",

@@ -1,36 +1,39 @@
-"""Scenario verdicts: which of the seed's scenarios work for each client of a lab, and why.
+"""Scenario verdicts: for each client of a lab, whether the seed's scenarios work, and why.
 
 Implements the seed's "Scenarios" (Scenario 1: client to management point, SCN-1; Scenario 2:
-client to distribution point, SCN-2; Scenario 3: Azure AD device identity, SCN-3), with the
-"Prerequisites" (PRE-1), and two "Known issues": users can't see applications targeted to them as
-available in Software Center (KI-1), and OS deployment still needs the network access account
-(KI-2).
+client to distribution point, SCN-2; Scenario 3: Azure AD device identity, SCN-3), the 1806
+improvements they "benefit from" (IMP-1), the "Prerequisites" (PRE-1, PRE-2), and two "Known
+issues": users can't see applications targeted to them as available in Software Center (KI-1), and
+OS deployment still needs the network access account (KI-2).
 
-The question is "does it work in my site as configured", so the lab's composed model
-(`model/compose/world.py`) is explored with the site's configuration frozen: every row of the site
-mode and
-Azure AD application machines (enable or disable enhanced HTTP, select HTTPS only or HTTPS or HTTP,
-onboard, Update application setting) is left out. Each (client, scenario) is one `sometimes`
-property, and all of a lab's properties are judged in one exploration by the generic checker: the
-verdict is reachability in the model, not a table.
+A verdict is one of four words:
+- ``works``: the seed's conditions hold and the lab's model reaches the scenario's goal;
+- ``blocked``: a condition the seed states is missing; each reason names the lab value and the
+  value that would fix it (``fix: distribution_points[dp1].network_access_account = true``);
+- ``not-applicable``: the scenario is about another kind of client (a domain-joined intranet
+  desktop is not Scenario 1's Azure AD-joined device on the internet);
+- ``undocumented``: the seed does not decide it, and the verdict does not guess.
 
-The reasons ("because") are derived from the lab's values with the same decision functions
-(`model/spec/access.py`): one fact per relevant lab value, each naming the value and the
-requirement ID.
-A working scenario lists the facts it rests on, a failing one the facts that stop it. The model and
-the facts are independent views of one claim; the tests check that they agree on every example lab
-and on generated labs, and should they ever disagree the row says that the model found no world.
+For a scenario that applies and that the seed decides, the question is "does it work in my site as
+configured", so the lab's composed model (`model/compose/world.py`) is explored with the site's
+configuration frozen: every row of the site mode and Azure AD application machines (enable or
+disable enhanced HTTP, select HTTPS only or HTTPS or HTTP, onboard, Update application setting) is
+left out. Each (client, scenario) is one `sometimes` property, and all of a lab's properties are
+judged in one exploration by the generic checker: the verdict is reachability in the model, not a
+table. The reasons come from `model/views/scenario_facts.py`, each citing a requirement ID or an
+assumption ID; the tests check that the model and the facts agree on every example lab and on
+generated labs. A verdict lists the assumption IDs its reasons rest on.
 
-Modeling assumption: a per-client property holds when it holds for the client or for another client
-of the same configuration. Such clients are interchangeable (the checker's symmetry reduction stores
-one of their orders), so the verdict is the same for each of them.
+Modeling assumption A-13: a per-client property holds when it holds for the client or for another
+client of the same configuration. Such clients are interchangeable (the checker's symmetry
+reduction stores one of their orders), so the verdict is the same for each of them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal, get_args
 
 from model.checker import Property, check
 from model.compose.world import SITE, Env, World, WorldModel
@@ -41,16 +44,23 @@ from model.spec.access import (
 )
 from model.spec.registration import REGISTERED_STATES, evidence
 from model.spec.site import AZURE_AD_APP, SITE_MODE, UNSUPPORTED_STATE
-from model.views.scenario_facts import Fact, ScenarioId, facts, user_methods
+from model.views.scenario_facts import (
+    Fact,
+    ScenarioId,
+    facts,
+    user_methods,
+)
 
 __all__ = [
     "SCENARIOS",
     "SCENARIO_TITLES",
     "SITE_CONFIGURATION_ROWS",
+    "VERDICTS",
     "Fact",
     "ScenarioId",
     "ScenarioReport",
     "Verdict",
+    "VerdictWord",
     "evaluate",
     "facts",
     "render_text",
@@ -58,6 +68,9 @@ __all__ = [
     "scenario_model",
     "to_json",
 ]
+
+VerdictWord = Literal["works", "blocked", "not-applicable", "undocumented"]
+VERDICTS: tuple[VerdictWord, ...] = get_args(VerdictWord)
 
 SCENARIOS: tuple[ScenarioId, ...] = (1, 2, 3, "os-deployment", "user-available-apps")
 SCENARIO_TITLES: dict[ScenarioId, str] = {
@@ -78,9 +91,10 @@ _GOALS: dict[ScenarioId, str] = {
     1: "the client is registered under enhanced HTTP and reaches an HTTP management point",
     2: "the client is registered under enhanced HTTP and an HTTP distribution point accepts its "
     "content access token",
-    3: "the client is registered, holds its device token and reaches a management point that "
-    "verifies it",
-    "os-deployment": "a distribution point serves the task sequence its content",
+    3: "enhanced HTTP is on and the client is registered, holds its device token and reaches a "
+    "management point that verifies it",
+    "os-deployment": "a distribution point with the network access account serves the task "
+    "sequence its content",
     "user-available-apps": "the client is registered with enhanced HTTP off and reaches a "
     "management point that authorizes its user",
 }
@@ -93,22 +107,32 @@ SITE_CONFIGURATION_ROWS: frozenset[str] = frozenset(
 
 @dataclass(frozen=True)
 class Verdict:
-    """Whether a scenario works for a client, the reasons, and the requirement IDs behind them."""
+    """A scenario's verdict for a client, its reasons, what would fix it, and the IDs behind it."""
 
     client: str
     scenario: ScenarioId
-    works: bool
+    verdict: VerdictWord
     because: tuple[str, ...]
     requirements: tuple[str, ...]
+    assumptions: tuple[str, ...] = ()
+    fix: tuple[str, ...] = ()
+
+    @property
+    def works(self) -> bool:
+        """Whether the verdict is ``works``."""
+        return self.verdict == "works"
 
     def to_json(self) -> dict[str, Any]:
         """The row in the shape `ehttp scenarios --json` prints."""
         return {
             "client": self.client,
             "scenario": str(self.scenario),
+            "verdict": self.verdict,
             "works": self.works,
             "because": list(self.because),
+            "fix": list(self.fix),
             "requirements": list(self.requirements),
+            "assumptions": list(self.assumptions),
         }
 
 
@@ -120,6 +144,8 @@ class ScenarioReport:
     verdicts: tuple[Verdict, ...]
     unsupported: bool
     states: int
+    answers: tuple[tuple[str, ScenarioId, bool], ...] = ()
+    """The model's answer for each (client, scenario) it was asked about."""
 
 
 def scenario_model(lab: Lab) -> WorldModel:
@@ -175,25 +201,23 @@ def _scenario_3(env: Env, world: World, index: int) -> bool:
     client = env.client(index)
     if client.join not in ("azure-ad", "hybrid") or client.user_signed_in:
         return False
-    if world[index][0] not in REGISTERED_STATES:
+    if not env.enhanced(world) or world[index][0] not in REGISTERED_STATES:
         return False
     if "azure-ad-device-token" not in evidence(env, world, index):
         return False
-    version, enhanced = env.lab.site.version, env.enhanced(world)
+    version = env.lab.site.version
     return any(
-        "azure-ad-device-token"
-        in mp_client_authentication_methods(mp.connections, version, enhanced)
+        "azure-ad-device-token" in mp_client_authentication_methods(mp.connections, version, True)
         and env.mp_reachable(world, index, number)
         for number, mp in enumerate(env.lab.management_points)
     )
 
 
 def _os_deployment(env: Env, world: World, index: int) -> bool:
-    for dp in env.lab.distribution_points:
-        methods = env.dp_methods(world, dp)
-        if "none" in methods or (dp.network_access_account and "network-access-account" in methods):
-            return True
-    return False
+    return any(
+        dp.network_access_account and env.dp_methods(world, dp)
+        for dp in env.lab.distribution_points
+    )
 
 
 def _user_available_apps(env: Env, world: World, index: int) -> bool:
@@ -238,52 +262,128 @@ def _unique(items: Sequence[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(items))
 
 
-def _ids(text: str) -> list[str]:
-    inside = text[text.rfind("(") + 1 : text.rfind(")")]
-    return [part.strip() for part in inside.split(",")]
-
-
-def _unsupported_note() -> str:
-    return (
+def _unsupported_fact() -> Fact:
+    return Fact(
+        False,
         "site.client_communication = https-only with enhanced_http = true: unsupported, the "
-        "known issues say not to configure it (SITE-2)"
+        "known issues say not to configure it",
+        ("SITE-2",),
     )
 
 
-def _verdict(
-    lab: Lab, client: Client, scenario: ScenarioId, works: bool, unsupported: bool
+def _word(found: Sequence[Fact], model_works: bool | None) -> VerdictWord:
+    if any(not f.holds for f in found if f.kind == "gate"):
+        return "not-applicable"
+    if any(not f.holds for f in found if f.kind == "silence"):
+        return "undocumented"
+    blocked = any(not f.holds for f in found if f.kind == "prerequisite")
+    return "works" if model_works and not blocked else "blocked"
+
+
+def _shown(found: Sequence[Fact], word: VerdictWord) -> list[Fact]:
+    """The facts a verdict shows: what holds for ``works``; for the others what decides it."""
+    if word == "works":
+        return [f for f in found if f.holds]
+    kinds = {"not-applicable": ("gate",), "undocumented": ("silence",)}.get(
+        word, ("prerequisite", "mechanism")
+    )
+    chosen: list[Fact] = []
+    fixes: set[tuple[str, ...]] = set()
+    for fact in found:
+        if fact.holds or fact.kind not in kinds or fact.line in {f.line for f in chosen}:
+            continue
+        if fact.fix and fact.fix in fixes:
+            continue
+        chosen.append(fact)
+        fixes.add(fact.fix)
+    return chosen
+
+
+def _judge(
+    client: Client, scenario: ScenarioId, found: Sequence[Fact], model_works: bool | None
 ) -> Verdict:
-    chosen = [f.text for f in facts(lab, client, scenario) if f.holds == works]
-    if not works and not chosen:
-        chosen = [
-            f"the model reaches no world where {_GOALS[scenario]} "
-            f"({', '.join(_BASE_IDS[scenario])})"
+    """The verdict from a scenario's facts and the model's answer (None: not asked)."""
+    word = _word(found, model_works)
+    shown = _shown(found, word)
+    if word == "blocked" and not shown:
+        shown = [
+            Fact(
+                False,
+                f"the model reaches no world where {_GOALS[scenario]}",
+                _BASE_IDS[scenario],
+            )
         ]
-    if unsupported:
-        chosen.append(_unsupported_note())
-    ids = [*_BASE_IDS[scenario], *(i for text in chosen for i in _ids(text))]
-    return Verdict(client.name, scenario, works, _unique(chosen), _unique(ids))
+    ids = [*_BASE_IDS[scenario], *(i for f in shown for i in f.requirements)]
+    assumptions = [i for f in shown for i in f.assumptions]
+    fixes = [fix for f in shown for fix in f.fix] if word == "blocked" else []
+    return Verdict(
+        client.name,
+        scenario,
+        word,
+        _unique([f.line for f in shown]),
+        _unique(ids),
+        _unique(assumptions),
+        _unique(fixes),
+    )
+
+
+def _asks_model(found: Sequence[Fact]) -> bool:
+    return all(f.holds for f in found if f.kind in ("gate", "silence"))
 
 
 def evaluate(lab: Lab) -> ScenarioReport:
-    """Judge every (client, scenario) of `lab` in one exploration of its frozen-site model."""
+    """Judge every (client, scenario) of `lab`; the model is explored once, for every scenario
+    that applies and that the seed decides."""
     model = scenario_model(lab)
     env = model.env
-    asked = [
-        (index, scenario)
+    rows = [
+        (index, scenario, facts(lab, env.client(index), scenario))
         for index in env.clients
         for scenario in SCENARIOS
         if _applies(env.client(index), scenario)
     ]
+    asked = [(index, scenario) for index, scenario, found in rows if _asks_model(found)]
     result = check(model, [_property(model, index, scenario) for index, scenario in asked])
     if not result.complete:
         raise RuntimeError(f"scenarios: the exploration stopped ({result.stopped_reason})")
+    answers = {key: prop.holds for key, prop in zip(asked, result.properties, strict=True)}
     unsupported = model.initial[SITE][0] == UNSUPPORTED_STATE
-    verdicts = tuple(
-        _verdict(lab, env.client(index), scenario, prop.holds, unsupported)
-        for (index, scenario), prop in zip(asked, result.properties, strict=True)
+    verdicts = []
+    for index, scenario, found in rows:
+        verdict = _judge(env.client(index), scenario, found, answers.get((index, scenario)))
+        if len(_peers(model, index)) > 1 and (index, scenario) in answers:
+            verdict = _with_assumption(verdict, "A-13")
+        if unsupported and verdict.verdict != "not-applicable":
+            verdict = _with_reason(verdict, _unsupported_fact())
+        verdicts.append(verdict)
+    asked_answers = tuple(
+        (env.names[index], scenario, holds) for (index, scenario), holds in answers.items()
     )
-    return ScenarioReport(lab, verdicts, unsupported, result.states)
+    return ScenarioReport(lab, tuple(verdicts), unsupported, result.states, asked_answers)
+
+
+def _with_assumption(verdict: Verdict, assumption: str) -> Verdict:
+    return Verdict(
+        verdict.client,
+        verdict.scenario,
+        verdict.verdict,
+        verdict.because,
+        verdict.requirements,
+        _unique([*verdict.assumptions, assumption]),
+        verdict.fix,
+    )
+
+
+def _with_reason(verdict: Verdict, fact: Fact) -> Verdict:
+    return Verdict(
+        verdict.client,
+        verdict.scenario,
+        verdict.verdict,
+        _unique([*verdict.because, fact.line]),
+        _unique([*verdict.requirements, *fact.requirements]),
+        verdict.assumptions,
+        verdict.fix,
+    )
 
 
 def to_json(report: ScenarioReport) -> list[dict[str, Any]]:
@@ -291,8 +391,15 @@ def to_json(report: ScenarioReport) -> list[dict[str, Any]]:
     return [verdict.to_json() for verdict in report.verdicts]
 
 
+def _ids(verdict: Verdict) -> str:
+    text = ", ".join(verdict.requirements)
+    if verdict.assumptions:
+        text += f" [assumes {', '.join(verdict.assumptions)}]"
+    return text
+
+
 def render_text(report: ScenarioReport) -> str:
-    """The table users read: one row per (client, scenario), its reasons indented below it."""
+    """The table users read: one row per (client, scenario), its reasons and fixes below it."""
     site = report.lab.site
     lines = [
         f"lab {report.lab.name!r}: site version {site.version}, {site.client_communication}, "
@@ -306,22 +413,25 @@ def render_text(report: ScenarioReport) -> str:
     lines.append("")
     client_width = max(len("client"), *(len(v.client) for v in report.verdicts))
     title_width = max(len(t) for t in SCENARIO_TITLES.values())
+    word_width = max(len(w) for w in VERDICTS)
     lines.append(
-        f"{'client':{client_width}}  {'scenario':{title_width}}  {'verdict':13}  requirements"
+        f"{'client':{client_width}}  {'scenario':{title_width}}  {'verdict':{word_width}}  "
+        "requirements"
     )
     for verdict in report.verdicts:
-        state = "works" if verdict.works else "doesn't work"
         lines.append(
             f"{verdict.client:{client_width}}  {SCENARIO_TITLES[verdict.scenario]:{title_width}}  "
-            f"{state:13}  {', '.join(verdict.requirements)}"
+            f"{verdict.verdict:{word_width}}  {_ids(verdict)}"
         )
         lines.extend(f"{'':{client_width}}    - {reason}" for reason in verdict.because)
-    works = sum(v.works for v in report.verdicts)
+        lines.extend(f"{'':{client_width}}    fix: {fix}" for fix in verdict.fix)
+    counts = [f"{sum(v.verdict == word for v in report.verdicts)} {word}" for word in VERDICTS]
     lines.append("")
-    lines.append(f"{works} of {len(report.verdicts)} scenario checks work")
+    lines.append(f"{len(report.verdicts)} scenario checks: {', '.join(counts)}")
     return "\n".join(lines) + "\n"
 
 
 def scenario_holds(env: Env, world: World, index: int, scenario: ScenarioId) -> bool:
-    """Whether `scenario` works for the client at instance `index` in `world` (one world only)."""
+    """Whether `scenario`'s goal is reached for the client at instance `index` in `world` (one
+    world only; the model's side of a verdict, before gates and prerequisites)."""
     return _PREDICATES[scenario](env, world, index)

@@ -51,7 +51,7 @@ c_decl {
 
 /* smsexec: SMS Executive service */
 #define SMSEXEC_running 0   /* smsexec running; the certificate manager works its queue */
-#define SMSEXEC_restarting 1   /* smsexec restarting; no certificate work is done */
+#define SMSEXEC_restarting 1   /* smsexec restarting; no certificate work is done (deadline 1 quanta) */
 
 /* clock: Model clock */
 #define CLOCK_ticking 0   /* time passes while some timer runs */
@@ -88,6 +88,7 @@ byte s_dp1 = CERTIFICATE_BINDING_bound;   /* dp1: certificate-binding */
 byte s_aad1 = CLIENT_REGISTRATION_unregistered;   /* aad1: client-registration */
 byte s_dom1 = CLIENT_REGISTRATION_unregistered;   /* dom1: client-registration */
 byte s_wg1 = CLIENT_REGISTRATION_unregistered;   /* wg1: client-registration */
+byte t_smsexec = 0;   /* quanta smsexec spent in its state */
 byte t_mp1 = 0;   /* quanta mp1 spent in its state */
 byte t_dp1 = 0;   /* quanta dp1 spent in its state */
 byte t_aad1 = 0;   /* quanta aad1 spent in its state */
@@ -102,9 +103,9 @@ byte r_wg1;   /* which reaction of wg1 this step takes; 0 between steps */
 
 /* the atoms of the guards that read no instance of their own */
 /* time can advance: a timer runs and none stands at its deadline */
-#define TIME_CAN_ADVANCE (((s_mp1 == CERTIFICATE_BINDING_issued || s_mp1 == CERTIFICATE_BINDING_unbinding || s_mp1 == CERTIFICATE_BINDING_pki_bound_issued) || (s_dp1 == CERTIFICATE_BINDING_issued || s_dp1 == CERTIFICATE_BINDING_unbinding || s_dp1 == CERTIFICATE_BINDING_pki_bound_issued) || s_aad1 == CLIENT_REGISTRATION_reregistration_due || s_dom1 == CLIENT_REGISTRATION_reregistration_due || s_wg1 == CLIENT_REGISTRATION_reregistration_due) && !OVERDUE)
+#define TIME_CAN_ADVANCE ((s_smsexec == SMSEXEC_restarting || (s_mp1 == CERTIFICATE_BINDING_issued || s_mp1 == CERTIFICATE_BINDING_unbinding || s_mp1 == CERTIFICATE_BINDING_pki_bound_issued) || (s_dp1 == CERTIFICATE_BINDING_issued || s_dp1 == CERTIFICATE_BINDING_unbinding || s_dp1 == CERTIFICATE_BINDING_pki_bound_issued) || s_aad1 == CLIENT_REGISTRATION_reregistration_due || s_dom1 == CLIENT_REGISTRATION_reregistration_due || s_wg1 == CLIENT_REGISTRATION_reregistration_due) && !OVERDUE)
 /* overdue: some timer stands at its deadline */
-#define OVERDUE ((s_mp1 == CERTIFICATE_BINDING_issued && t_mp1 >= 2) || (s_mp1 == CERTIFICATE_BINDING_unbinding && t_mp1 >= 2) || (s_mp1 == CERTIFICATE_BINDING_pki_bound_issued && t_mp1 >= 2) || (s_dp1 == CERTIFICATE_BINDING_issued && t_dp1 >= 2) || (s_dp1 == CERTIFICATE_BINDING_unbinding && t_dp1 >= 2) || (s_dp1 == CERTIFICATE_BINDING_pki_bound_issued && t_dp1 >= 2) || (s_aad1 == CLIENT_REGISTRATION_reregistration_due && t_aad1 >= 4) || (s_dom1 == CLIENT_REGISTRATION_reregistration_due && t_dom1 >= 4) || (s_wg1 == CLIENT_REGISTRATION_reregistration_due && t_wg1 >= 4))
+#define OVERDUE ((s_smsexec == SMSEXEC_restarting && t_smsexec >= 1) || (s_mp1 == CERTIFICATE_BINDING_issued && t_mp1 >= 2) || (s_mp1 == CERTIFICATE_BINDING_unbinding && t_mp1 >= 2) || (s_mp1 == CERTIFICATE_BINDING_pki_bound_issued && t_mp1 >= 2) || (s_dp1 == CERTIFICATE_BINDING_issued && t_dp1 >= 2) || (s_dp1 == CERTIFICATE_BINDING_unbinding && t_dp1 >= 2) || (s_dp1 == CERTIFICATE_BINDING_pki_bound_issued && t_dp1 >= 2) || (s_aad1 == CLIENT_REGISTRATION_reregistration_due && t_aad1 >= 4) || (s_dom1 == CLIENT_REGISTRATION_reregistration_due && t_dom1 >= 4) || (s_wg1 == CLIENT_REGISTRATION_reregistration_due && t_wg1 >= 4))
 /* certificate work pending: certificate work queued */
 #define CERTIFICATE_WORK_PENDING ((s_mp1 == CERTIFICATE_BINDING_issued || s_mp1 == CERTIFICATE_BINDING_unbinding || s_mp1 == CERTIFICATE_BINDING_pki_bound_issued) || (s_dp1 == CERTIFICATE_BINDING_issued || s_dp1 == CERTIFICATE_BINDING_unbinding || s_dp1 == CERTIFICATE_BINDING_pki_bound_issued))
 /* enhanced: enhanced HTTP on */
@@ -126,7 +127,7 @@ byte r_wg1;   /* which reaction of wg1 this step takes; 0 between steps */
 /* always 7: client notification fails only after enabling, for at most one policy cycle */
 #define ALWAYS_7 (((!(s_aad1 == CLIENT_REGISTRATION_reregistration_due) || (ENHANCED && t_aad1 <= 4)) && (!(s_dom1 == CLIENT_REGISTRATION_reregistration_due) || (ENHANCED && t_dom1 <= 4)) && (!(s_wg1 == CLIENT_REGISTRATION_reregistration_due) || (ENHANCED && t_wg1 <= 4))))
 /* always 8: without approval, a client with no identity evidence is never registered [without approval] */
-#define ALWAYS_8 (!(s_wg1 == CLIENT_REGISTRATION_registered_self_signed || s_wg1 == CLIENT_REGISTRATION_registered_enhanced_http || s_wg1 == CLIENT_REGISTRATION_registered_pki || s_wg1 == CLIENT_REGISTRATION_reregistration_due))
+#define ALWAYS_8 (((!(s_aad1 == CLIENT_REGISTRATION_registered_self_signed || s_aad1 == CLIENT_REGISTRATION_registered_enhanced_http || s_aad1 == CLIENT_REGISTRATION_registered_pki || s_aad1 == CLIENT_REGISTRATION_reregistration_due) || !(!(s_azure_ad_app == AZURE_AD_APP_updated))) && !(s_wg1 == CLIENT_REGISTRATION_registered_self_signed || s_wg1 == CLIENT_REGISTRATION_registered_enhanced_http || s_wg1 == CLIENT_REGISTRATION_registered_pki || s_wg1 == CLIENT_REGISTRATION_reregistration_due)))
 /* sometimes 1: HTTPS or HTTP with enhanced HTTP on is reachable */
 #define SOMETIMES_1 (s_site == SITE_MODE_https_or_http_enhanced)
 /* sometimes 2: HTTPS only with enhanced HTTP is reachable from the console */
@@ -134,7 +135,7 @@ byte r_wg1;   /* which reaction of wg1 this step takes; 0 between steps */
 /* sometimes 3: enhanced HTTP on with every HTTP site system's role certificate bound */
 #define SOMETIMES_3 ((ENHANCED && (s_mp1 == CERTIFICATE_BINDING_bound || s_mp1 == CERTIFICATE_BINDING_unbinding) && (s_dp1 == CERTIFICATE_BINDING_bound || s_dp1 == CERTIFICATE_BINDING_unbinding)))
 /* sometimes 4: rapid enable/disable leaves no SMS-Issuing certificate bound */
-#define SOMETIMES_4 (((s_mp1 == CERTIFICATE_BINDING_stranded && ENHANCED && s_smsexec == SMSEXEC_running) || (s_dp1 == CERTIFICATE_BINDING_stranded && ENHANCED && s_smsexec == SMSEXEC_running)))
+#define SOMETIMES_4 (((s_mp1 == CERTIFICATE_BINDING_stranded && ENHANCED && s_smsexec == SMSEXEC_running) && (s_dp1 == CERTIFICATE_BINDING_stranded && ENHANCED && s_smsexec == SMSEXEC_running)))
 /* sometimes 5: a client waits for manual approval */
 #define SOMETIMES_5 ((s_aad1 == CLIENT_REGISTRATION_pending_approval || s_dom1 == CLIENT_REGISTRATION_pending_approval || s_wg1 == CLIENT_REGISTRATION_pending_approval))
 /* sometimes 6: an existing client is due to re-register after enhanced HTTP is enabled */
@@ -153,15 +154,15 @@ active proctype world() {
       if
       :: (s_mp1 == CERTIFICATE_BINDING_no_certificate && s_smsexec == SMSEXEC_running) -> r_mp1 = 1   /* mp1: issue the SMS Role SSL Certificate: no-certificate -> issued (CERT-1) */
       :: (s_mp1 == CERTIFICATE_BINDING_pki_bound && s_smsexec == SMSEXEC_running) -> r_mp1 = 2   /* mp1: issue the SMS Role SSL Certificate: pki-bound -> pki-bound+issued (CERT-1, SITE-4) */
-      :: s_mp1 == CERTIFICATE_BINDING_stranded -> r_mp1 = 3   /* mp1: role certificate already in the store: taken as done: stranded -> stranded (CERT-3) */
-      :: s_mp1 == CERTIFICATE_BINDING_unbinding -> r_mp1 = 4   /* mp1: role certificate already in the store: taken as done: unbinding -> bound (CERT-3) */
+      :: (s_mp1 == CERTIFICATE_BINDING_stranded && s_smsexec == SMSEXEC_running) -> r_mp1 = 3   /* mp1: role certificate already in the store: taken as done: stranded -> stranded (CERT-3) */
+      :: (s_mp1 == CERTIFICATE_BINDING_unbinding && s_smsexec == SMSEXEC_running) -> r_mp1 = 4   /* mp1: role certificate already in the store: taken as done: unbinding -> bound (CERT-3) */
       :: else -> r_mp1 = 0
       fi;
       if
       :: (s_dp1 == CERTIFICATE_BINDING_no_certificate && s_smsexec == SMSEXEC_running) -> r_dp1 = 1   /* dp1: issue the SMS Role SSL Certificate: no-certificate -> issued (CERT-1) */
       :: (s_dp1 == CERTIFICATE_BINDING_pki_bound && s_smsexec == SMSEXEC_running) -> r_dp1 = 2   /* dp1: issue the SMS Role SSL Certificate: pki-bound -> pki-bound+issued (CERT-1, SITE-4) */
-      :: s_dp1 == CERTIFICATE_BINDING_stranded -> r_dp1 = 3   /* dp1: role certificate already in the store: taken as done: stranded -> stranded (CERT-3) */
-      :: s_dp1 == CERTIFICATE_BINDING_unbinding -> r_dp1 = 4   /* dp1: role certificate already in the store: taken as done: unbinding -> bound (CERT-3) */
+      :: (s_dp1 == CERTIFICATE_BINDING_stranded && s_smsexec == SMSEXEC_running) -> r_dp1 = 3   /* dp1: role certificate already in the store: taken as done: stranded -> stranded (CERT-3) */
+      :: (s_dp1 == CERTIFICATE_BINDING_unbinding && s_smsexec == SMSEXEC_running) -> r_dp1 = 4   /* dp1: role certificate already in the store: taken as done: unbinding -> bound (CERT-3) */
       :: else -> r_dp1 = 0
       fi;
       if
@@ -225,15 +226,15 @@ active proctype world() {
       if
       :: (s_mp1 == CERTIFICATE_BINDING_no_certificate && s_smsexec == SMSEXEC_running) -> r_mp1 = 1   /* mp1: issue the SMS Role SSL Certificate: no-certificate -> issued (CERT-1) */
       :: (s_mp1 == CERTIFICATE_BINDING_pki_bound && s_smsexec == SMSEXEC_running) -> r_mp1 = 2   /* mp1: issue the SMS Role SSL Certificate: pki-bound -> pki-bound+issued (CERT-1, SITE-4) */
-      :: s_mp1 == CERTIFICATE_BINDING_stranded -> r_mp1 = 3   /* mp1: role certificate already in the store: taken as done: stranded -> stranded (CERT-3) */
-      :: s_mp1 == CERTIFICATE_BINDING_unbinding -> r_mp1 = 4   /* mp1: role certificate already in the store: taken as done: unbinding -> bound (CERT-3) */
+      :: (s_mp1 == CERTIFICATE_BINDING_stranded && s_smsexec == SMSEXEC_running) -> r_mp1 = 3   /* mp1: role certificate already in the store: taken as done: stranded -> stranded (CERT-3) */
+      :: (s_mp1 == CERTIFICATE_BINDING_unbinding && s_smsexec == SMSEXEC_running) -> r_mp1 = 4   /* mp1: role certificate already in the store: taken as done: unbinding -> bound (CERT-3) */
       :: else -> r_mp1 = 0
       fi;
       if
       :: (s_dp1 == CERTIFICATE_BINDING_no_certificate && s_smsexec == SMSEXEC_running) -> r_dp1 = 1   /* dp1: issue the SMS Role SSL Certificate: no-certificate -> issued (CERT-1) */
       :: (s_dp1 == CERTIFICATE_BINDING_pki_bound && s_smsexec == SMSEXEC_running) -> r_dp1 = 2   /* dp1: issue the SMS Role SSL Certificate: pki-bound -> pki-bound+issued (CERT-1, SITE-4) */
-      :: s_dp1 == CERTIFICATE_BINDING_stranded -> r_dp1 = 3   /* dp1: role certificate already in the store: taken as done: stranded -> stranded (CERT-3) */
-      :: s_dp1 == CERTIFICATE_BINDING_unbinding -> r_dp1 = 4   /* dp1: role certificate already in the store: taken as done: unbinding -> bound (CERT-3) */
+      :: (s_dp1 == CERTIFICATE_BINDING_stranded && s_smsexec == SMSEXEC_running) -> r_dp1 = 3   /* dp1: role certificate already in the store: taken as done: stranded -> stranded (CERT-3) */
+      :: (s_dp1 == CERTIFICATE_BINDING_unbinding && s_smsexec == SMSEXEC_running) -> r_dp1 = 4   /* dp1: role certificate already in the store: taken as done: unbinding -> bound (CERT-3) */
       :: else -> r_dp1 = 0
       fi;
       if
@@ -293,15 +294,15 @@ active proctype world() {
       :: else -> r_toggle_history = 0
       fi;
       if
-      :: s_mp1 == CERTIFICATE_BINDING_issued -> r_mp1 = 1   /* mp1: cancel the queued bind: issued -> stranded (CERT-3) */
-      :: s_mp1 == CERTIFICATE_BINDING_pki_bound_issued -> r_mp1 = 2   /* mp1: cancel the queued bind: pki-bound+issued -> pki-bound+stored (SITE-4) */
-      :: s_mp1 == CERTIFICATE_BINDING_bound -> r_mp1 = 3   /* mp1: queue removal of the binding: bound -> unbinding (CERT-5) */
+      :: (s_mp1 == CERTIFICATE_BINDING_issued && s_smsexec == SMSEXEC_running) -> r_mp1 = 1   /* mp1: cancel the queued bind: issued -> stranded (CERT-3) */
+      :: (s_mp1 == CERTIFICATE_BINDING_pki_bound_issued && s_smsexec == SMSEXEC_running) -> r_mp1 = 2   /* mp1: cancel the queued bind: pki-bound+issued -> pki-bound+stored (SITE-4) */
+      :: (s_mp1 == CERTIFICATE_BINDING_bound && s_smsexec == SMSEXEC_running) -> r_mp1 = 3   /* mp1: queue removal of the binding: bound -> unbinding (CERT-5) */
       :: else -> r_mp1 = 0
       fi;
       if
-      :: s_dp1 == CERTIFICATE_BINDING_issued -> r_dp1 = 1   /* dp1: cancel the queued bind: issued -> stranded (CERT-3) */
-      :: s_dp1 == CERTIFICATE_BINDING_pki_bound_issued -> r_dp1 = 2   /* dp1: cancel the queued bind: pki-bound+issued -> pki-bound+stored (SITE-4) */
-      :: s_dp1 == CERTIFICATE_BINDING_bound -> r_dp1 = 3   /* dp1: queue removal of the binding: bound -> unbinding (CERT-5) */
+      :: (s_dp1 == CERTIFICATE_BINDING_issued && s_smsexec == SMSEXEC_running) -> r_dp1 = 1   /* dp1: cancel the queued bind: issued -> stranded (CERT-3) */
+      :: (s_dp1 == CERTIFICATE_BINDING_pki_bound_issued && s_smsexec == SMSEXEC_running) -> r_dp1 = 2   /* dp1: cancel the queued bind: pki-bound+issued -> pki-bound+stored (SITE-4) */
+      :: (s_dp1 == CERTIFICATE_BINDING_bound && s_smsexec == SMSEXEC_running) -> r_dp1 = 3   /* dp1: queue removal of the binding: bound -> unbinding (CERT-5) */
       :: else -> r_dp1 = 0
       fi;
       if
@@ -359,15 +360,15 @@ active proctype world() {
       :: else -> r_toggle_history = 0
       fi;
       if
-      :: s_mp1 == CERTIFICATE_BINDING_issued -> r_mp1 = 1   /* mp1: cancel the queued bind: issued -> stranded (CERT-3) */
-      :: s_mp1 == CERTIFICATE_BINDING_pki_bound_issued -> r_mp1 = 2   /* mp1: cancel the queued bind: pki-bound+issued -> pki-bound+stored (SITE-4) */
-      :: s_mp1 == CERTIFICATE_BINDING_bound -> r_mp1 = 3   /* mp1: queue removal of the binding: bound -> unbinding (CERT-5) */
+      :: (s_mp1 == CERTIFICATE_BINDING_issued && s_smsexec == SMSEXEC_running) -> r_mp1 = 1   /* mp1: cancel the queued bind: issued -> stranded (CERT-3) */
+      :: (s_mp1 == CERTIFICATE_BINDING_pki_bound_issued && s_smsexec == SMSEXEC_running) -> r_mp1 = 2   /* mp1: cancel the queued bind: pki-bound+issued -> pki-bound+stored (SITE-4) */
+      :: (s_mp1 == CERTIFICATE_BINDING_bound && s_smsexec == SMSEXEC_running) -> r_mp1 = 3   /* mp1: queue removal of the binding: bound -> unbinding (CERT-5) */
       :: else -> r_mp1 = 0
       fi;
       if
-      :: s_dp1 == CERTIFICATE_BINDING_issued -> r_dp1 = 1   /* dp1: cancel the queued bind: issued -> stranded (CERT-3) */
-      :: s_dp1 == CERTIFICATE_BINDING_pki_bound_issued -> r_dp1 = 2   /* dp1: cancel the queued bind: pki-bound+issued -> pki-bound+stored (SITE-4) */
-      :: s_dp1 == CERTIFICATE_BINDING_bound -> r_dp1 = 3   /* dp1: queue removal of the binding: bound -> unbinding (CERT-5) */
+      :: (s_dp1 == CERTIFICATE_BINDING_issued && s_smsexec == SMSEXEC_running) -> r_dp1 = 1   /* dp1: cancel the queued bind: issued -> stranded (CERT-3) */
+      :: (s_dp1 == CERTIFICATE_BINDING_pki_bound_issued && s_smsexec == SMSEXEC_running) -> r_dp1 = 2   /* dp1: cancel the queued bind: pki-bound+issued -> pki-bound+stored (SITE-4) */
+      :: (s_dp1 == CERTIFICATE_BINDING_bound && s_smsexec == SMSEXEC_running) -> r_dp1 = 3   /* dp1: queue removal of the binding: bound -> unbinding (CERT-5) */
       :: else -> r_dp1 = 0
       fi;
       if
@@ -436,7 +437,7 @@ active proctype world() {
       s_site = SITE_MODE_https_or_http_enhanced;
     }
   /* azure-ad-app: onboard the site to Azure AD for cloud management (administrator; PRE-1): not-onboarded -> updated
-     Modeling assumption: onboarding on 1806 creates an application that needs no update */
+     Modeling assumption A-2: onboarding on 1806 creates an application that needs no update */
   :: d_step { (s_azure_ad_app == AZURE_AD_APP_not_onboarded && !OVERDUE) ->
       s_azure_ad_app = AZURE_AD_APP_updated;
     }
@@ -448,29 +449,47 @@ active proctype world() {
   /* smsexec: restart the smsexec service (administrator; CERT-4): running -> restarting */
   :: d_step { (s_smsexec == SMSEXEC_running && !OVERDUE) ->
       s_smsexec = SMSEXEC_restarting;
+      t_smsexec = 0;
     }
   /* smsexec: smsexec service starts (site; CERT-4): restarting -> running */
   :: d_step { s_smsexec == SMSEXEC_restarting ->
       if
       :: (s_mp1 == CERTIFICATE_BINDING_no_certificate && ENHANCED) -> r_mp1 = 1   /* mp1: reconcile on start: issue anew: no-certificate -> issued (CERT-4) */
       :: (s_mp1 == CERTIFICATE_BINDING_pki_bound && ENHANCED) -> r_mp1 = 2   /* mp1: reconcile on start: issue anew: pki-bound -> pki-bound+issued (CERT-4, SITE-4) */
+      :: (s_mp1 == CERTIFICATE_BINDING_unbinding && ENHANCED) -> r_mp1 = 3   /* mp1: reconcile on start: cancel the queued removal: unbinding -> bound (CERT-4, CERT-5) */
+      :: (s_mp1 == CERTIFICATE_BINDING_issued && !ENHANCED) -> r_mp1 = 4   /* mp1: reconcile on start: cancel the queued bind: issued -> stranded (CERT-3, CERT-4) */
+      :: (s_mp1 == CERTIFICATE_BINDING_pki_bound_issued && !ENHANCED) -> r_mp1 = 5   /* mp1: reconcile on start: cancel the queued bind: pki-bound+issued -> pki-bound+stored (CERT-4, SITE-4) */
+      :: (s_mp1 == CERTIFICATE_BINDING_bound && !ENHANCED) -> r_mp1 = 6   /* mp1: reconcile on start: queue removal of the binding: bound -> unbinding (CERT-4, CERT-5) */
       :: else -> r_mp1 = 0
       fi;
       if
       :: (s_dp1 == CERTIFICATE_BINDING_no_certificate && ENHANCED) -> r_dp1 = 1   /* dp1: reconcile on start: issue anew: no-certificate -> issued (CERT-4) */
       :: (s_dp1 == CERTIFICATE_BINDING_pki_bound && ENHANCED) -> r_dp1 = 2   /* dp1: reconcile on start: issue anew: pki-bound -> pki-bound+issued (CERT-4, SITE-4) */
+      :: (s_dp1 == CERTIFICATE_BINDING_unbinding && ENHANCED) -> r_dp1 = 3   /* dp1: reconcile on start: cancel the queued removal: unbinding -> bound (CERT-4, CERT-5) */
+      :: (s_dp1 == CERTIFICATE_BINDING_issued && !ENHANCED) -> r_dp1 = 4   /* dp1: reconcile on start: cancel the queued bind: issued -> stranded (CERT-3, CERT-4) */
+      :: (s_dp1 == CERTIFICATE_BINDING_pki_bound_issued && !ENHANCED) -> r_dp1 = 5   /* dp1: reconcile on start: cancel the queued bind: pki-bound+issued -> pki-bound+stored (CERT-4, SITE-4) */
+      :: (s_dp1 == CERTIFICATE_BINDING_bound && !ENHANCED) -> r_dp1 = 6   /* dp1: reconcile on start: queue removal of the binding: bound -> unbinding (CERT-4, CERT-5) */
       :: else -> r_dp1 = 0
       fi;
       s_smsexec = SMSEXEC_running;
+      t_smsexec = 0;
       if
       :: r_mp1 == 1 -> s_mp1 = CERTIFICATE_BINDING_issued; t_mp1 = 0;
       :: r_mp1 == 2 -> s_mp1 = CERTIFICATE_BINDING_pki_bound_issued; t_mp1 = 0;
+      :: r_mp1 == 3 -> s_mp1 = CERTIFICATE_BINDING_bound; t_mp1 = 0;
+      :: r_mp1 == 4 -> s_mp1 = CERTIFICATE_BINDING_stranded; t_mp1 = 0;
+      :: r_mp1 == 5 -> s_mp1 = CERTIFICATE_BINDING_pki_bound_stored; t_mp1 = 0;
+      :: r_mp1 == 6 -> s_mp1 = CERTIFICATE_BINDING_unbinding; t_mp1 = 0;
       :: else -> skip
       fi;
       r_mp1 = 0;
       if
       :: r_dp1 == 1 -> s_dp1 = CERTIFICATE_BINDING_issued; t_dp1 = 0;
       :: r_dp1 == 2 -> s_dp1 = CERTIFICATE_BINDING_pki_bound_issued; t_dp1 = 0;
+      :: r_dp1 == 3 -> s_dp1 = CERTIFICATE_BINDING_bound; t_dp1 = 0;
+      :: r_dp1 == 4 -> s_dp1 = CERTIFICATE_BINDING_stranded; t_dp1 = 0;
+      :: r_dp1 == 5 -> s_dp1 = CERTIFICATE_BINDING_pki_bound_stored; t_dp1 = 0;
+      :: r_dp1 == 6 -> s_dp1 = CERTIFICATE_BINDING_unbinding; t_dp1 = 0;
       :: else -> skip
       fi;
       r_dp1 = 0;
@@ -478,6 +497,7 @@ active proctype world() {
   /* clock: 15 minutes pass (time; CERT-2, REG-4, REG-5): ticking -> ticking
      if a timer runs and none stands at its deadline */
   :: d_step { (s_clock == CLOCK_ticking && TIME_CAN_ADVANCE) ->
+      if :: s_smsexec == SMSEXEC_restarting -> t_smsexec++ :: else fi;
       if :: (s_mp1 == CERTIFICATE_BINDING_issued || s_mp1 == CERTIFICATE_BINDING_unbinding || s_mp1 == CERTIFICATE_BINDING_pki_bound_issued) -> t_mp1++ :: else fi;
       if :: (s_dp1 == CERTIFICATE_BINDING_issued || s_dp1 == CERTIFICATE_BINDING_unbinding || s_dp1 == CERTIFICATE_BINDING_pki_bound_issued) -> t_dp1++ :: else fi;
       if :: s_aad1 == CLIENT_REGISTRATION_reregistration_due -> t_aad1++ :: else fi;
@@ -547,13 +567,13 @@ active proctype world() {
   /* aad1: register with Active Directory domain evidence (client; REG-1, REG-2, SEC-2): unregistered -> registered:self-signed: never enabled in this lab */
   /* aad1: register with an Azure AD device token (client; REG-1, REG-2, SEC-2, SCN-1, SCN-3): unregistered -> registered:enhanced-http
      if enhanced HTTP on and holds azure-ad-device-token evidence and reaches a management point that accepts azure-ad-device-token */
-  :: d_step { (s_aad1 == CLIENT_REGISTRATION_unregistered && (ENHANCED && s_azure_ad_app == AZURE_AD_APP_updated && (ENHANCED && (s_mp1 == CERTIFICATE_BINDING_bound || s_mp1 == CERTIFICATE_BINDING_unbinding)))) ->
+  :: d_step { (s_aad1 == CLIENT_REGISTRATION_unregistered && (ENHANCED && s_azure_ad_app == AZURE_AD_APP_updated && ((s_azure_ad_app == AZURE_AD_APP_updated && ENHANCED) && (ENHANCED && (!(s_site == SITE_MODE_https_only || s_site == SITE_MODE_https_only_enhanced) && (s_mp1 == CERTIFICATE_BINDING_bound || s_mp1 == CERTIFICATE_BINDING_unbinding)))))) ->
       s_aad1 = CLIENT_REGISTRATION_registered_enhanced_http;
       t_aad1 = 0;
     }
   /* aad1: register with an Azure AD device token (client; REG-1, REG-2, SEC-2, SCN-1, SCN-3): unregistered -> registered:self-signed
      if enhanced HTTP off and holds azure-ad-device-token evidence and reaches a management point that accepts azure-ad-device-token */
-  :: d_step { (s_aad1 == CLIENT_REGISTRATION_unregistered && (!ENHANCED && s_azure_ad_app == AZURE_AD_APP_updated && (ENHANCED && (s_mp1 == CERTIFICATE_BINDING_bound || s_mp1 == CERTIFICATE_BINDING_unbinding)))) ->
+  :: d_step { (s_aad1 == CLIENT_REGISTRATION_unregistered && (!ENHANCED && s_azure_ad_app == AZURE_AD_APP_updated && ((s_azure_ad_app == AZURE_AD_APP_updated && ENHANCED) && (ENHANCED && (!(s_site == SITE_MODE_https_only || s_site == SITE_MODE_https_only_enhanced) && (s_mp1 == CERTIFICATE_BINDING_bound || s_mp1 == CERTIFICATE_BINDING_unbinding)))))) ->
       s_aad1 = CLIENT_REGISTRATION_registered_self_signed;
       t_aad1 = 0;
     }
@@ -593,19 +613,19 @@ active proctype world() {
     }
   /* dom1: register anonymously (manual approval) (client; REG-1, REG-2, REG-3): unregistered -> pending-approval
      if holds anonymous-manual-approval evidence and reaches a management point that accepts anonymous-manual-approval */
-  :: d_step { s_dom1 == CLIENT_REGISTRATION_unregistered ->
+  :: d_step { (s_dom1 == CLIENT_REGISTRATION_unregistered && !(s_site == SITE_MODE_https_only || s_site == SITE_MODE_https_only_enhanced)) ->
       s_dom1 = CLIENT_REGISTRATION_pending_approval;
       t_dom1 = 0;
     }
   /* dom1: register with Active Directory domain evidence (client; REG-1, REG-2, SEC-2): unregistered -> registered:enhanced-http
      if enhanced HTTP on and holds active-directory evidence and reaches a management point that accepts active-directory */
-  :: d_step { (s_dom1 == CLIENT_REGISTRATION_unregistered && ENHANCED) ->
+  :: d_step { (s_dom1 == CLIENT_REGISTRATION_unregistered && (ENHANCED && !(s_site == SITE_MODE_https_only || s_site == SITE_MODE_https_only_enhanced))) ->
       s_dom1 = CLIENT_REGISTRATION_registered_enhanced_http;
       t_dom1 = 0;
     }
   /* dom1: register with Active Directory domain evidence (client; REG-1, REG-2, SEC-2): unregistered -> registered:self-signed
      if enhanced HTTP off and holds active-directory evidence and reaches a management point that accepts active-directory */
-  :: d_step { (s_dom1 == CLIENT_REGISTRATION_unregistered && !ENHANCED) ->
+  :: d_step { (s_dom1 == CLIENT_REGISTRATION_unregistered && (!ENHANCED && !(s_site == SITE_MODE_https_only || s_site == SITE_MODE_https_only_enhanced))) ->
       s_dom1 = CLIENT_REGISTRATION_registered_self_signed;
       t_dom1 = 0;
     }
@@ -647,7 +667,7 @@ active proctype world() {
     }
   /* wg1: register anonymously (manual approval) (client; REG-1, REG-2, REG-3): unregistered -> pending-approval
      if holds anonymous-manual-approval evidence and reaches a management point that accepts anonymous-manual-approval */
-  :: d_step { s_wg1 == CLIENT_REGISTRATION_unregistered ->
+  :: d_step { (s_wg1 == CLIENT_REGISTRATION_unregistered && !(s_site == SITE_MODE_https_only || s_site == SITE_MODE_https_only_enhanced)) ->
       s_wg1 = CLIENT_REGISTRATION_pending_approval;
       t_wg1 = 0;
     }

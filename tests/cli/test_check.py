@@ -30,17 +30,18 @@ def test_default_lab_passes_and_prints_the_cert3_witness() -> None:
     assert result.exit_code == 0, result.output
     out = result.stdout
     assert out.startswith(
-        "lab 'default': 3 clients; 21,008 states, 147,772 transitions, diameter 19, "
+        "lab 'default': 3 clients; 30,256 states, 176,848 transitions, diameter 20, "
     )
     assert (
-        "witness for 'rapid enable/disable leaves no SMS-Issuing certificate bound' (CERT-3):\n"
-        in out
+        "witness for 'rapid enable/disable leaves no SMS-Issuing certificate bound' (CERT-3) "
+        "[assumes A-3, A-4, A-6]:\n" in out
     )
     assert (
-        "     4. disable enhanced HTTP (site): site: https-or-http+enhanced -> https-or-http; "
-        "mp1: issued -> stranded; dp1: bound -> unbinding\n"
+        "     5. disable enhanced HTTP (site): site: https-or-http+enhanced -> https-or-http; "
+        "toggle-history: careful -> rapid; mp1: issued -> stranded; dp1: issued -> stranded\n"
     ) in out
     assert "  holds     sometimes     rapid enable/disable leaves no SMS-Issuing certificate" in out
+    assert "CERT-3 [assumes A-3, A-4, A-6]\n" in out
     assert "  azure-ad-app: Update application setting (needs-update -> updated)\n" in out
     assert out.endswith("PASS: 20 of 20 properties hold\n")
 
@@ -55,12 +56,16 @@ def test_json_has_the_documented_shape() -> None:
         data
     )
     assert data["complete"] is True
-    assert data["states"] == 21_008
+    assert data["states"] == 30_256
     prop = next(p for p in data["properties"] if p["requirements"] == ["CERT-3"])
     assert {"id", "kind", "requirements", "holds", "trace", "vacuous", "loop_from"} <= set(prop)
     assert prop["holds"] is True and prop["vacuous"] is False
     assert [step["action"] for step in prop["trace"]][-1] == "enable enhanced HTTP"
     assert prop["trace"][-1]["state"]["mp1"] == {"state": "stranded", "minutes": None}
+    assert prop["trace"][-1]["state"]["dp1"] == {"state": "stranded", "minutes": None}
+    assert prop["assumptions"] == ["A-3", "A-4", "A-6"]
+    site = next(p for p in data["properties"] if p["requirements"] == ["SITE-1"])
+    assert site["assumptions"] == []
     assert "register with a PKI client certificate" in data["never_fired"]
 
 
@@ -150,9 +155,9 @@ def test_unsupported_site_is_flagged() -> None:
 def test_clients_scale_with_symmetry() -> None:
     result = run("--clients", "4")
     assert result.exit_code == 0
-    assert "4 clients; 31,512 states" in result.stdout
+    assert "4 clients; 45,384 states" in result.stdout
     assert "(symmetry reduction on)" in result.stdout
-    assert "liveness judged on the unreduced graph: 42,016 states" in result.stdout
+    assert "liveness judged on the unreduced graph: 60,512 states" in result.stdout
 
 
 @pytest.mark.parametrize(
@@ -206,13 +211,13 @@ def test_engine_spin_prints_spins_figures_and_ehttps_table() -> None:
     assert result.exit_code == 0, result.output
     out = result.stdout
     assert out.startswith("lab 'default': 3 clients; Spin Version 6.")
-    assert ": 21,008 states, 147,772 transitions, diameter 19, " in out.splitlines()[0]
-    assert "variant 'without approval': 8,416 states, 53,944 transitions\n" in out
+    assert ": 30,256 states, 176,848 transitions, diameter 20, " in out.splitlines()[0]
+    assert "variant 'without approval': 12,512 states, 64,984 transitions\n" in out
     assert "  holds       sometimes     rapid enable/disable leaves no SMS-Issuing" in out
     assert "  not checked leads-to      mp1: queued certificate work completes" in out
     assert (
-        "     4. disable enhanced HTTP (site): site: https-or-http+enhanced -> https-or-http; "
-        "mp1: issued -> stranded; dp1: bound -> unbinding\n"
+        "     5. disable enhanced HTTP (site): site: https-or-http+enhanced -> https-or-http; "
+        "toggle-history: careful -> rapid; mp1: issued -> stranded; dp1: issued -> stranded\n"
     ) in out
     assert out.endswith(
         "PASS: 15 of 15 properties Spin decides hold; 5 not checked by this engine\n"

@@ -97,7 +97,7 @@ def test_the_envelope_refuses_a_document_without_its_keys() -> None:
 
 def test_check_pass_and_incomplete() -> None:
     passed = json_of(run("check", "--json"), 0)
-    assert (passed["lab"], passed["verdict"], passed["states"]) == ("default", "pass", 21_008)
+    assert (passed["lab"], passed["verdict"], passed["states"]) == ("default", "pass", 30_256)
     step = passed["properties"][9]["trace"][0]
     assert step["action"] is None and step["state"]["site"]["minutes"] is None
     cut = json_of(run("check", "--json", "--max-states", "10"), 1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,7 @@ from model.config.labfile import default_lab, load_lab
 from model.config.schema import Lab
 from model.spec.binding import DELETE, RESTART, SMSEXEC_STARTS
 from model.spec.clock import TICK
-from model.spec.site import DISABLE, ENABLE
+from model.spec.site import DISABLE, ENABLE, SITE_MODE
 from tests.search import reachable
 
 LABS = Path(__file__).resolve().parents[2] / "specs" / "labs"
@@ -31,7 +32,7 @@ def _unmemoised(model: WorldModel, world: World) -> list[Action]:
 def test_default_lab_state_count_is_pinned(
     default_worlds: tuple[WorldModel, list[World]],
 ) -> None:
-    assert len(default_worlds[1]) == 21_008
+    assert len(default_worlds[1]) == 30_256
 
 
 @pytest.mark.parametrize("lab_file", ["recommended-1806.toml", "https-site-systems.toml"])
@@ -135,3 +136,73 @@ def test_enhanced_http_on_an_1802_site_is_refused_with_the_key_named() -> None:
         "site.enhanced_http: true is not accepted for version 1802 with prerelease_features = "
         "true; enhanced HTTP needs version 1806 with prerelease_features = true"
     )
+
+
+def _one_client(lab: Lab, name: str) -> Lab:
+    return Lab(
+        lab.name,
+        lab.site,
+        lab.management_points,
+        lab.distribution_points,
+        tuple(c for c in lab.clients if c.name == name),
+    )
+
+
+@pytest.mark.req("SITE-5", "SITE-2")
+def test_point_5_the_client_communication_mode_has_an_effect() -> None:
+    """Before, swapping "HTTPS only" and "HTTPS or HTTP" in every reachable world gave the same
+    reachable set, and an intranet client registered at the HTTP management point either way."""
+    lab = _one_client(default_lab(), "dom1")
+    frozen = frozenset(row.name for row in SITE_MODE.rows)
+    plain = {w[1:] for w in reachable(WorldModel(lab, without=frozen))}
+    https = WorldModel(
+        replace(lab, site=replace(lab.site, client_communication="https-only")), without=frozen
+    )
+    assert {w[SITE][0] for w in reachable(https)} == {"https-only+enhanced"}
+    assert {w[1:] for w in reachable(https)} != plain
+    model = WorldModel(lab)
+    https_only = model.fire(model.initial, SITE, "select HTTPS only")
+    dom1 = model.env.first_client
+    names = {model.action_name(a) for a in model.actions(https_only) if a[0] == dom1}
+    assert names == set()
+    names = {model.action_name(a) for a in model.actions(model.initial) if a[0] == dom1}
+    assert "register with Active Directory domain evidence" in names
+
+
+@pytest.mark.req("CERT-4")
+def test_point_8_a_restart_completes_within_one_quantum() -> None:
+    """A-40. Before: disable, restart, tick, tick was reachable with smsexec still restarting."""
+    model = WorldModel(_one_client(default_lab(), "wg1"))
+    world = model.fire(model.initial, SITE, DISABLE)
+    world = model.fire(world, EXEC, RESTART)
+    world = model.fire(world, 3, TICK)
+    assert world[EXEC] == ("restarting", 1)
+    with pytest.raises(ModelError, match="is not enabled"):
+        model.fire(world, 3, TICK)
+    for reached in reachable(model):
+        if reached[EXEC][0] == "restarting":
+            assert 0 <= reached[EXEC][1] <= 1, reached
+
+
+@pytest.mark.req("CERT-3", "CERT-4")
+def test_point_8_no_reaction_changes_certificate_work_while_smsexec_is_stopped() -> None:
+    """A-41: an enable or disable made while smsexec restarts changes no binding; smsexec's
+    start reconciles. Before: disabling while it restarted cancelled a queued bind at once."""
+    model = WorldModel(_one_client(default_lab(), "wg1"))
+    env = model.env
+    seen = 0
+    for world in reachable(model):
+        if world[EXEC][0] != "restarting":
+            continue
+        for action in model.actions(world):
+            if action[0] != SITE:
+                continue
+            after = model.next_state(world, action)
+            assert [after[i] for i in env.bindings] == [world[i] for i in env.bindings]
+            seen += 1
+    assert seen > 0
+    world = model.fire(model.initial, EXEC, RESTART)
+    world = model.fire(world, SITE, DISABLE)
+    assert [world[i][0] for i in env.bindings] == ["bound", "bound"]
+    world = model.fire(world, EXEC, SMSEXEC_STARTS)
+    assert [world[i][0] for i in env.bindings] == ["unbinding", "unbinding"]

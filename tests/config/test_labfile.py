@@ -37,7 +37,11 @@ LABS = Path(__file__).resolve().parents[2] / "specs" / "labs"
 DEFAULT_TEXT = (Path(labfile.__file__).parent / "default_lab.toml").read_text(encoding="utf-8")
 EXAMPLES = sorted(LABS.glob("*.toml"))
 EXPECTED_EXAMPLES = {
+    "aad-1709",
     "aad-app-not-updated",
+    "anonymous-dp",
+    "hybrid-devices",
+    "site-1806-prerelease-off",
     "enhanced-off",
     "https-only-enhanced",
     "https-site-systems",

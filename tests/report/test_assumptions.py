@@ -10,14 +10,16 @@ from model.report.requirements import requirement_ids
 
 ROOT = Path(__file__).resolve().parents[2]
 ASSUMPTIONS = ROOT / "specs" / "assumptions.md"
-MARK = re.compile(r"Modeling assumptions?(?: \([^)]*\))?:")
-"""A mark: the words, an optional bracketed note, then a colon (a heading is not a mark)."""
+MARK = re.compile(r"Modeling assumptions?(?: (A-\d+))?(?: \([^)]*\))?:")
+"""A mark: the words, the assumption's ID, an optional bracketed note, then a colon (a heading
+is not a mark)."""
 WINDOW = 300
 """How many characters after a mark its phrase must start within."""
 
 
 @dataclass(frozen=True)
 class Entry:
+    id: str
     title: str
     file: str
     phrase: str
@@ -32,11 +34,14 @@ def flat(text: str) -> str:
 def parse(text: str) -> list[Entry]:
     entries = []
     for block in re.split(r"^## ", text, flags=re.MULTILINE)[1:]:
-        title, _, body = block.partition("\n")
+        heading, _, body = block.partition("\n")
+        found = re.fullmatch(r"(A-\d+): (.+)", heading.strip())
+        ident, title = (found.group(1), found.group(2)) if found else ("", heading.strip())
         fields = dict(re.findall(r"^- (\w+): (.*)$", body, flags=re.MULTILINE))
         entries.append(
             Entry(
-                title=title.strip(),
+                id=ident,
+                title=title,
                 file=fields.get("File", "").strip("`"),
                 phrase=fields.get("Phrase", "").strip('"'),
                 requirements=tuple(
@@ -48,34 +53,45 @@ def parse(text: str) -> list[Entry]:
     return entries
 
 
-def marks() -> list[tuple[str, int, str]]:
-    """Every mark in model/**/*.py: file, line, and the flattened text that follows it."""
+def marks() -> list[tuple[str, int, str, str]]:
+    """Every mark in model/**/*.py: file, line, the ID it names ("" if none) and the flattened
+    text that follows it."""
     found = []
     for path in sorted((ROOT / "model").rglob("*.py")):
+        if "specs" in path.relative_to(ROOT).parts:
+            continue
         text = path.read_text(encoding="utf-8")
         for match in MARK.finditer(text):
             line = text.count("\n", 0, match.start()) + 1
             after = flat(text[match.start() : match.start() + WINDOW * 2])[:WINDOW]
-            found.append((path.relative_to(ROOT).as_posix(), line, after))
+            found.append((path.relative_to(ROOT).as_posix(), line, match.group(1) or "", after))
     return found
 
 
-def test_the_file_parses_into_complete_entries() -> None:
+def test_the_file_parses_into_complete_entries_with_stable_ids() -> None:
     entries = parse(ASSUMPTIONS.read_text(encoding="utf-8"))
     assert len(entries) >= 30
     for entry in entries:
         assert entry.file and entry.phrase and entry.requirements and entry.reason, entry
     assert len({e.title for e in entries}) == len(entries)
+    assert [e.id for e in entries] == [f"A-{n}" for n in range(1, len(entries) + 1)]
 
 
-def test_every_mark_in_the_model_is_listed() -> None:
-    entries = parse(ASSUMPTIONS.read_text(encoding="utf-8"))
-    missing = [
-        f"{file}:{line}: {after[:80]}"
-        for file, line, after in marks()
-        if not any(e.file == file and e.phrase in after for e in entries)
+def test_every_mark_in_the_model_names_its_listed_id() -> None:
+    """A mark names an ID whose entry is in the same file; each entry's phrase follows a mark
+    that names its ID (other marks naming it are rows that enact it)."""
+    entries = {e.id: e for e in parse(ASSUMPTIONS.read_text(encoding="utf-8"))}
+    found = marks()
+    wrong = [
+        f"{file}:{line}: {ident or 'no ID'}: {after[:80]}"
+        for file, line, ident, after in found
+        if ident not in entries or entries[ident].file != file
     ]
-    assert missing == [], "not in specs/assumptions.md:\n" + "\n".join(missing)
+    assert wrong == [], "marks without a listed ID:\n" + "\n".join(wrong)
+    for entry in entries.values():
+        assert any(ident == entry.id and entry.phrase in after for _, _, ident, after in found), (
+            f"{entry.id}: no mark naming it is followed by {entry.phrase!r}"
+        )
 
 
 def test_every_entry_names_an_existing_file_its_phrase_and_existing_ids() -> None:
@@ -90,9 +106,9 @@ def test_every_entry_names_an_existing_file_its_phrase_and_existing_ids() -> Non
 
 def test_a_mark_without_an_entry_is_reported() -> None:
     entries = parse(
-        '## One\n- File: `model/spec/site.py`\n- Phrase: "nothing like this"\n'
+        '## A-1: One\n- File: `model/spec/site.py`\n- Phrase: "nothing like this"\n'
         "- Requirements: SITE-3\n- Reason: r\n"
     )
-    site = [after for file, _, after in marks() if file == "model/spec/site.py"]
+    site = [after for file, _, _, after in marks() if file == "model/spec/site.py"]
     assert site
     assert not any(entries[0].phrase in after for after in site)

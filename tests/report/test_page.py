@@ -77,7 +77,7 @@ def written(
     assert result.exit_code == 0, result.output
     path = Path(result.stdout.strip())
     assert path == folder / "out" / "index.html"
-    assert "[1/9] lab 'default': 21,008 states, 20 of 20 properties hold (" in result.stderr
+    assert "[1/13] lab 'default': 30,256 states, 20 of 20 properties hold (" in result.stderr
     return path, path.read_text(encoding="utf-8")
 
 

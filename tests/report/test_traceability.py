@@ -73,7 +73,7 @@ def test_the_matrix_has_one_row_per_id_with_quote_checks_and_verdict(
 ) -> None:
     matrix = build_matrix(judged, req_markers())
     assert [row.id for row in matrix] == [r.id for r in load_requirements()]
-    assert len(matrix) == 32
+    assert len(matrix) == 35
     by_id = {row.id: row for row in matrix}
     assert by_id["CERT-3"].verdict == "holds"
     assert any(p.kind == "sometimes" for p in by_id["CERT-3"].properties)
@@ -136,6 +136,6 @@ def test_this_files_own_markers_are_found() -> None:
     nodes = {ref.node for ref in req_markers()}
     assert "tests/report/test_traceability.py::test_this_files_own_markers_are_found" in nodes
     assert (
-        "tests/views/test_scenarios.py::test_scenario_3_needs_device_identity_windows_1803_and_no_user"
+        "tests/views/test_scenarios.py::test_point_2_scenario_3_needs_the_1806_improvements"
         in nodes
     )

@@ -103,12 +103,16 @@ def test_registration_atoms_render_the_lab_configuration() -> None:
     mp = r.management_points[0]
     rows = {(row.name, row.dest): row for row in REGISTRATION.rows}
     token_on = rows["register with an Azure AD device token", "registered:enhanced-http"]
-    # The internet client reaches the HTTP MP through the CMG only with its certificate bound.
+    # The internet client reaches the HTTP MP through the CMG only with its certificate bound,
+    # when the CMG authenticates it (A-8, A-9: device identity alone on 1803 with enhanced HTTP
+    # and a current application) and the site allows HTTP.
     site = ENHANCED.promela(r, aad)
+    usable = "!(s0 == https-only || s0 == https-only+enhanced)"
     assert token_on.guard.promela(r, aad) == (
-        f"({site} && s1 == updated && ({site} && (s{mp} == bound || s{mp} == unbinding)))"
+        f"({site} && s1 == updated && ((s1 == updated && {site}) && ({site} && ({usable} && "
+        f"(s{mp} == bound || s{mp} == unbinding)))))"
     )
     # A workgroup client holds no Active Directory evidence: the row is never enabled.
     ad_on = rows["register with Active Directory domain evidence", "registered:enhanced-http"]
     assert ad_on.guard.promela(r, wg) == "0"
-    assert ad_on.guard.promela(r, dom) == site
+    assert ad_on.guard.promela(r, dom) == f"({site} && {usable})"

@@ -1,7 +1,7 @@
 """Pictures of a lab (model/views/diagrams_lab.py): the reachable graph with its traces, and each
 trace.
 
-The small lab is the default lab with its distribution point left out and one client (aad1): 160
+The small lab is the default lab with its distribution point left out and one client (aad1): 256
 reachable worlds, where SITE-2 and CERT-3 both happen and four `sometimes` properties have
 witnesses. The pictures are checked by parsing the SVG `dot` lays out (node and edge titles, their
 stroke colours and texts), as a reader's browser would see them.
@@ -92,9 +92,9 @@ def graph_svg(small: LabCheck) -> bytes:
 
 @pytest.mark.needs_dot
 def test_the_small_lab_graph_has_every_reachable_world(small: LabCheck, graph_svg: bytes) -> None:
-    assert small.main.states == 160
+    assert small.main.states == 256
     worlds = [n for n in _shapes(graph_svg, "node") if re.fullmatch(r"w\d+", n.title)]
-    assert len(worlds) == 160
+    assert len(worlds) == 256
     assert any("the initial world" in n.texts for n in worlds)
 
 
@@ -145,7 +145,7 @@ def test_every_other_transition_is_grey(graph_svg: bytes) -> None:
 def test_site2_and_cert3_worlds_are_red_with_a_double_border(graph_svg: bytes) -> None:
     worlds = [n for n in _shapes(graph_svg, "node") if re.fullmatch(r"w\d+", n.title)]
     marked = [n for n in worlds if any(t.startswith(("SITE-2:", "CERT-3:")) for t in n.texts)]
-    assert len(marked) == 46
+    assert len(marked) == 68
     assert all(n.strokes == {_RED} for n in marked)
     assert not any(_RED in n.strokes for n in worlds if n not in marked)
     ends = {
@@ -238,7 +238,7 @@ def test_a_graph_over_the_limit_gets_one_line_and_its_traces(tmp_path: Path) -> 
     lines = _run("--lab", str(lab_file), "--out", str(tmp_path / "out"), "--format", "dot")
     notices = [line for line in lines if not line.startswith("wrote ")]
     assert notices == [
-        f"lab 'bigger': the reachable state graph has 704 states, more than the limit of "
+        f"lab 'bigger': the reachable state graph has 1128 states, more than the limit of "
         f"{GRAPH_LIMIT}; drawing its traces instead"
     ]
     assert not list((tmp_path / "out").glob("lab-bigger-graph.*"))
