@@ -25,11 +25,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from model.ask.actions import action_text
+from model.ask.assumptions import Assumption, assumption
 from model.ask.observe import healthy, http_site_systems
 from model.ask.steady import steady_state
 from model.ask.symptoms import Symptom, parse_symptom
 from model.ask.timing import explore_timed, minutes
-from model.ask.whatif import trace_lines
+from model.ask.whatif import ASSUMPTION_PHRASES, trace_lines
 from model.checker import Exploration, Property, check, reachable
 from model.compose.properties import stranded, workaround_starts
 from model.compose.world import EXEC, ModelError, World, WorldModel
@@ -97,6 +98,8 @@ class Diagnosis:
     reason: str
     """Why the symptom can't happen on this lab (empty when it can)."""
     model: WorldModel
+    assumptions: tuple[Assumption, ...] = ()
+    """The sections of `specs/assumptions.md` the answer rests on (whatif's, less "at once")."""
 
     @property
     def verdict(self) -> str:
@@ -394,7 +397,7 @@ def diagnose(lab: Lab, text: str, *, limit: int = 5) -> Diagnosis:
     marks = [symptom.holds(full, w) and not env.overdue(w) for w in states]
     if not any(marks):
         reason = _impossible(model, symptom, len(states))
-        return Diagnosis(lab, symptom, steady, len(states), (), reason, full)
+        return Diagnosis(lab, symptom, steady, len(states), (), reason, full, _assumptions())
     causes: list[Cause] = []
     sequences = _causes(graph, marks.__getitem__, limit)
     if not sequences:
@@ -423,4 +426,8 @@ def diagnose(lab: Lab, text: str, *, limit: int = 5) -> Diagnosis:
                 cure=_cure(graph, symptom, node, clears, within),
             )
         )
-    return Diagnosis(lab, symptom, steady, len(states), tuple(causes), "", full)
+    return Diagnosis(lab, symptom, steady, len(states), tuple(causes), "", full, _assumptions())
+
+
+def _assumptions() -> tuple[Assumption, ...]:
+    return tuple(assumption(p) for p in ASSUMPTION_PHRASES if "taken one after another" not in p)

@@ -80,6 +80,9 @@ def render_text(answer: Diagnosis) -> str:
     for number, cause in enumerate(answer.causes, 1):
         lines.extend(_cause_lines(number, cause))
         lines.append("")
+    lines.append("modeling assumptions this answer rests on:")
+    lines.extend(f"  - {item.label}" for item in answer.assumptions)
+    lines.append("")
     lines.append(f"verdict: {_verdict_words(answer)}")
     return "\n".join(lines) + "\n"
 
@@ -114,6 +117,9 @@ def to_json(answer: Diagnosis) -> dict[str, Any]:
         "worlds": answer.worlds,
         "can_happen": bool(answer.causes),
         "reason": answer.reason,
+        "assumptions": [
+            {"id": a.id, "title": a.title, "phrase": a.phrase} for a in answer.assumptions
+        ],
         "causes": [
             {
                 "actions": list(c.actions),

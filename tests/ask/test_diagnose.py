@@ -158,3 +158,11 @@ def test_a_symptom_beyond_the_search_depth_still_gets_its_shortest_cause(
     answer = _ask("notification-fails wg1")
     assert [len(c.actions) for c in answer.causes] == [3]
     assert answer.causes[0].actions[-1] == "enable-enhanced-http"
+
+
+@pytest.mark.req("CERT-3")
+def test_the_answer_names_its_assumptions_by_id() -> None:
+    labels = [a.label for a in _ask("no-sms-certificate-bound mp1").assumptions]
+    assert labels[0] == "A-32 The steady state: clients register with their evidence"
+    assert "A-3 The mechanism of the rapid enable/disable fault" in labels
+    assert not any("taken at once" in label for label in labels)
