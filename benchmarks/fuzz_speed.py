@@ -1,16 +1,18 @@
-"""Fuzz speed: lab steps per second under Hypothesis, and coverage after 10, 30 and 60 seconds.
+"""Fuzz speed and coverage by steps: lab steps per second, and states covered per 1,000 steps.
 
-Prints figures, never asserts (STYLE rule 8). Run: ``python benchmarks/fuzz_speed.py [--quick]
-[--seed S]``; ``--quick`` stops every run at 10 s instead of 60 s.
+Prints figures, never asserts (STYLE rule 8). Run: ``python benchmarks/fuzz_speed.py [--steps N]
+[--seed S]`` (default 6,000 steps per run; ``ehttp fuzz --steps 30000 --seed 1`` is the
+campaign's goal run). Coverage by steps does not depend on the machine's speed; steps per second
+does.
 
-Four runs on the default lab, each against the checker's reachable set:
+Four runs on the default lab, each of N steps, each against the checker's reachable set:
 - the campaign with model-guided steering (`model.fuzz.machine`);
 - the same campaign without steering (plain Hypothesis rule selection);
 - a plain seeded random walk over the model's enabled actions, driving the same concrete lab in
   lockstep and checking the same invariants, restarting a fresh lab after each example's worth
   of steps (the fuzz profile's example length) and injecting no attacks;
-- the steered campaign with the abstract model standing in for the lab, to show what the steering
-  reaches when a step costs no cryptography.
+- the steered campaign with the abstract model standing in for the lab (no attacks), to show what
+  the steering reaches when a step costs no cryptography.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from model.fuzz.lockstep import Lockstep
 from model.fuzz.profiles import STEPS_PER_EXAMPLE
 from model.lab.facade import LabDriver
 
-MARKS = (10.0, 30.0, 60.0)
+EVERY = 1000
 
 
 @dataclass(frozen=True)
@@ -39,83 +41,77 @@ class Run:
     steps: int
     seconds: float
     reachable: int
-    at: dict[float, int]
+    by: dict[int, int]
+    """States covered after each multiple of `EVERY` steps (and after the last step)."""
 
 
-def _at(points: list[tuple[float, int]], seconds: float) -> int:
-    count = 0
-    for when, reached in points:
-        if when > seconds:
-            break
-        count = reached
-    return count
+def _marks(steps: int) -> list[int]:
+    return [*range(EVERY, steps + 1, EVERY)] + ([steps] if steps % EVERY else [])
 
 
-def campaign(name: str, seconds: float, seed: int, *, steering: bool, model_only: bool) -> Run:
-    plan = CampaignPlan(default_lab(), seed=seed, seconds=seconds, steering=steering)
-    result = run_campaign(plan, ModelDriver, attacks=()) if model_only else run_campaign(plan)
-    points = list(result.timeline)
-    return Run(
-        name,
-        result.steps,
-        result.seconds,
-        result.reachable,
-        {mark: _at(points, mark) for mark in MARKS if mark <= seconds},
-    )
+def campaign(name: str, steps: int, seed: int, *, steering: bool, model_only: bool) -> Run:
+    plan = CampaignPlan(default_lab(), seed=seed, steps=steps, steering=steering)
+    tally: list[Coverage] = []
+
+    def keep(coverage: Coverage, reachable: int) -> None:
+        if not tally:
+            tally.append(coverage)
+
+    if model_only:
+        result = run_campaign(plan, ModelDriver, attacks=(), progress=keep)
+    else:
+        result = run_campaign(plan, progress=keep)
+    coverage = tally[0]
+    by = {mark: coverage.reached_by(mark) for mark in _marks(result.steps)}
+    return Run(name, result.steps, result.seconds, result.reachable, by)
 
 
-def random_walk(seconds: float, seed: int) -> Run:
+def random_walk(steps: int, seed: int) -> Run:
     lab = default_lab()
     model = WorldModel(lab)
     coverage = Coverage()
     reachable = Reachable(model)
     invariants = state_invariants(model)
     rng = random.Random(seed)
-    deadline = coverage.started + seconds
-    while time.perf_counter() < deadline:
+    while coverage.steps < steps:
         lock = Lockstep(LabDriver(lab, seed=seed), invariants)
         coverage.visit(model.canonical(lock.world))
-        for _ in range(STEPS_PER_EXAMPLE["fuzz"]):
+        for _ in range(min(STEPS_PER_EXAMPLE["fuzz"], steps - coverage.steps)):
             action = rng.choice(list(model.actions(lock.world)))
-            coverage.visit(model.canonical(lock.act(action)))
             coverage.steps += 1
+            coverage.visit(model.canonical(lock.act(action)))
     elapsed = time.perf_counter() - coverage.started
-    return Run(
-        "plain seeded random walk (lab)",
-        coverage.steps,
-        elapsed,
-        len(reachable),
-        {mark: coverage.reached_at(mark) for mark in MARKS if mark <= seconds},
-    )
+    by = {mark: coverage.reached_by(mark) for mark in _marks(coverage.steps)}
+    return Run("plain seeded random walk (lab)", coverage.steps, elapsed, len(reachable), by)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="10-second runs instead of 60")
+    parser.add_argument("--steps", type=int, default=6000, help="lab steps per run")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
-    seconds = 10.0 if args.quick else 60.0
-    print(f"seed {args.seed}, {seconds:.0f} s per run, default lab")
+    print(f"seed {args.seed}, {args.steps:,} steps per run, default lab")
     runs = [
-        campaign(
-            "Hypothesis + steering (lab)", seconds, args.seed, steering=True, model_only=False
-        ),
-        campaign(
-            "Hypothesis, no steering (lab)", seconds, args.seed, steering=False, model_only=False
-        ),
-        random_walk(seconds, args.seed),
-        campaign(
-            "Hypothesis + steering (model only)", seconds, args.seed, steering=True, model_only=True
-        ),
+        campaign("steered (lab)", args.steps, args.seed, steering=True, model_only=False),
+        campaign("no steering (lab)", args.steps, args.seed, steering=False, model_only=False),
+        random_walk(args.steps, args.seed),
+        campaign("steered (model only)", args.steps, args.seed, steering=True, model_only=True),
     ]
-    marks = [mark for mark in MARKS if mark <= seconds]
-    header = "  ".join(f"{'at ' + format(m, '.0f') + ' s':>16}" for m in marks)
-    print(f"{'run':36} {'steps':>8} {'steps/s':>8}  {header}")
+    print(f"{'run':32} {'steps':>8} {'seconds':>8} {'steps/s':>8}")
     for run in runs:
-        cells = "  ".join(
-            f"{run.at[m]:>7,} ({100 * run.at[m] / run.reachable:4.1f}%)" for m in marks
-        )
-        print(f"{run.name:36} {run.steps:>8,} {run.steps / run.seconds:>8,.0f}  {cells}")
+        rate = run.steps / run.seconds if run.seconds else 0.0
+        print(f"{run.name:32} {run.steps:>8,} {run.seconds:>8.1f} {rate:>8,.0f}")
+    print()
+    print("states covered after each 1,000 steps (share of the reachable set)")
+    names = ["steered (lab)", "no steering (lab)", "random walk (lab)", "steered (model)"]
+    print(f"{'steps':>8}  " + "  ".join(f"{name:>22}" for name in names))
+    for mark in _marks(args.steps):
+        cells = []
+        for run in runs:
+            count = run.by.get(mark)
+            cell = "" if count is None else f"{count:,} ({100 * count / run.reachable:4.1f}%)"
+            cells.append(f"{cell:>22}")
+        print(f"{mark:>8,}  " + "  ".join(cells))
     print(f"reachable states (checker, symmetry-reduced): {runs[0].reachable:,}")
 
 

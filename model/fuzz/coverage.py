@@ -38,9 +38,63 @@ class Reachable:
         """Each state's distinct successors (state numbers, in the model's action order)."""
         self.edges = sum(len(out) for out in self.successors)
         """How many distinct (state, successor) pairs the reachable graph has."""
+        self.component: tuple[int, ...] = _components(self.successors)
+        """Each state's strongly connected component (a number): two states share one when
+        each can reach the other. The model has one-way regions (registrations and the toggle
+        history never go back), so leaving a component leaves its states behind for good. The
+        numbers follow Tarjan's order, so no edge leads to a higher-numbered component."""
 
     def __len__(self) -> int:
         return len(self.states)
+
+
+def _components(successors: tuple[tuple[int, ...], ...]) -> tuple[int, ...]:
+    """Tarjan's strongly connected components of a graph given by successor lists, without
+    recursion (the reachable graph is deep); each node's component number."""
+    count = len(successors)
+    order = [-1] * count
+    low = [0] * count
+    component = [-1] * count
+    stack: list[int] = []
+    on_stack = [False] * count
+    counter = 0
+    found = 0
+    for root in range(count):
+        if order[root] != -1:
+            continue
+        work = [(root, 0)]
+        order[root] = low[root] = counter
+        counter += 1
+        stack.append(root)
+        on_stack[root] = True
+        while work:
+            node, position = work[-1]
+            out = successors[node]
+            if position < len(out):
+                work[-1] = (node, position + 1)
+                nxt = out[position]
+                if order[nxt] == -1:
+                    order[nxt] = low[nxt] = counter
+                    counter += 1
+                    stack.append(nxt)
+                    on_stack[nxt] = True
+                    work.append((nxt, 0))
+                elif on_stack[nxt]:
+                    low[node] = min(low[node], order[nxt])
+                continue
+            work.pop()
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+            if low[node] == order[node]:
+                while True:
+                    member = stack.pop()
+                    on_stack[member] = False
+                    component[member] = found
+                    if member == node:
+                        break
+                found += 1
+    return tuple(component)
 
 
 @dataclass
@@ -57,6 +111,9 @@ class Coverage:
     """Distinct reachable transitions taken: (state number, successor number)."""
     max_steps: int | None = None
     deadline: float | None = None
+    growth: list[tuple[int, int]] = field(default_factory=list)
+    """(steps taken, states reached) each time a state new to the campaign is reached: coverage
+    by steps, which no machine's speed changes."""
 
     def visit(self, canonical: World) -> bool:
         """Note a canonical world; True when it is new to the campaign."""
@@ -64,6 +121,7 @@ class Coverage:
             return False
         self.reached.add(canonical)
         self.timeline.append((time.perf_counter() - self.started, len(self.reached)))
+        self.growth.append((self.steps, len(self.reached)))
         return True
 
     def fired(self, title: str) -> None:
@@ -83,6 +141,15 @@ class Coverage:
         """Note a transition between two reachable states (by number)."""
         if before != after:
             self.edges.add((before, after))
+
+    def reached_by(self, steps: int) -> int:
+        """How many distinct states had been reached once `steps` steps were taken."""
+        count = 0
+        for taken, reached in self.growth:
+            if taken > steps:
+                break
+            count = reached
+        return count
 
     def reached_at(self, seconds: float) -> int:
         """How many distinct states had been reached `seconds` into the campaign."""

@@ -12,11 +12,16 @@ checker's reachable graph (`model.fuzz.coverage.Reachable`) gives every state's 
 each step the machine ranks the enabled actions:
 - first, the actions of rows no example has fired yet (a row that leaves the state as it is, such
   as a client notification, leads to no new state, yet its step must be tried), then the actions
-  whose successor (canonical form) the campaign has not covered yet;
+  whose successor (canonical form) the campaign has not covered yet, narrowed to those that stay
+  furthest upstream (a step into a lower strongly connected component leaves the states above
+  behind: registrations and the toggle history never go back) and then, by Warnsdorff's rule,
+  to those with the fewest uncovered successors of their own but at least one (the state that
+  would be hardest to come back to is taken while it is next door);
 - when there is none, the first step of a shortest path in the model (breadth-first over the
   reachable graph from the current state) to the nearest state not covered yet;
-- when no such state can be reached from here (the model has absorbing regions: registrations
-  and the toggle history never go back), starting again on a fresh lab, from which one can;
+- starting again on a fresh lab when the nearest such state is no further from the initial
+  state than from here, or cannot be reached from here (a fresh lab costs set-up time, never a
+  lab step, so a campaign of N steps spends none of them re-walking a longer way);
 - when every reachable state is covered, no preference: the plain per-row rules take over.
 The initialize rule `begin_example` draws the example's key (below) and builds its lab. The rule
 `steer` draws an index into that preferred head,
@@ -295,18 +300,47 @@ class FuzzMachine(RuleBasedStateMachine):
             if rows:
                 self.head = rows
                 return
-        successors = self.session.reachable.successors[self.here]
+        reachable = self.session.reachable
+        successors = reachable.successors[self.here]
         novel = tuple(number for number in successors if self._fresh(number))
         if novel:
             self.route.clear()
-            self.head = novel
+            self.head = self._onward(novel)
             return
         if not (self.route and self.route[0] in successors):
             self.route = self._route(self.here)
+            if self.here != self.start:
+                anew = self._route(self.start)
+                if anew and (not self.route or len(anew) <= len(self.route)):
+                    self.route.clear()
+                    self.restart = True
+                    return
         if self.route:
             self.head = (self.route.pop(0),)
-        elif self.here != self.start:
-            self.restart = bool(self._route(self.start))
+
+    def _onward(self, states: tuple[int, ...]) -> tuple[int, ...]:
+        """Of the fresh successors `states`, the ones to prefer: those that stay furthest
+        upstream (in the highest strongly connected component: `Reachable.component` numbers
+        the components so that no edge leads to a higher one), since a step downstream leaves
+        the states upstream behind; among those, the ones with the fewest fresh successors of
+        their own but at least one (Warnsdorff's rule: take the hard-to-reach state now, while
+        it is next door, and keep a fresh state next)."""
+        reachable = self.session.reachable
+        top = max(reachable.component[number] for number in states)
+        upstream = tuple(number for number in states if reachable.component[number] == top)
+        onward = {
+            number: sum(
+                1
+                for after in reachable.successors[number]
+                if after != number and self._fresh(after)
+            )
+            for number in upstream
+        }
+        counts = [count for count in onward.values() if count]
+        if not counts:
+            return upstream
+        fewest = min(counts)
+        return tuple(number for number in upstream if onward[number] == fewest)
 
     def _route(self, start: int) -> list[int]:
         """The states of a shortest path from state `start` to the nearest state that is fresh to

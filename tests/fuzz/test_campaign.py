@@ -374,3 +374,22 @@ def test_a_mistake_in_the_model_access_table_is_caught_in_lockstep(
     assert failure.invariant == LAB_STEPS
     assert "register with an Azure AD device token" in failure.detail
     assert "method-not-accepted" in failure.detail
+
+
+def test_steering_reaches_more_states_than_plain_hypothesis_at_equal_steps() -> None:
+    def reached(steering: bool) -> int:
+        plan = CampaignPlan(default_lab(), seed=1, steps=2000, steering=steering)
+        result = run_campaign(plan, ModelDriver, attacks=())
+        assert result.steps == 2000
+        return result.reached
+
+    assert reached(True) > 2 * reached(False)
+
+
+def test_a_short_steps_run_with_a_fixed_seed_is_deterministic() -> None:
+    def tally(seed: int) -> tuple[int, int, tuple[tuple[str, int], ...]]:
+        plan = CampaignPlan(default_lab(), seed=seed, steps=1500)
+        result = run_campaign(plan, ModelDriver, attacks=())
+        return result.reached, result.edges, result.rules
+
+    assert tally(5) == tally(5)
