@@ -10,7 +10,7 @@ import click
 
 from model.cli.common import emit_json, envelope, lab_option
 from model.config.schema import Lab
-from model.views.tables import render_text, table_json
+from model.views.tables import conditions_json, render_text, table_json
 
 __all__ = ["tables"]
 
@@ -23,8 +23,9 @@ __all__ = ["tables"]
 def tables(lab: Lab, as_json: bool) -> None:
     """Print the seed's MP and DP authentication tables, regenerated from the model.
 
-    Text shows every method with the condition under which it is accepted; --json lists the
-    methods accepted at the lab's site (its version and enhanced HTTP option).
+    Text shows every cell in the seed's words, each method with the condition under which it is
+    accepted; --json lists the methods accepted at the lab's site (its version and enhanced HTTP
+    option), and under "conditions" every cell's wording and each method's condition.
     """
     site = lab.site
     if as_json:
@@ -36,6 +37,7 @@ def tables(lab: Lab, as_json: bool) -> None:
                 "info",
                 site={"version": site.version, "enhanced_http": site.enhanced_http},
                 **tables,
+                conditions=conditions_json(),
             )
         )
         return

@@ -191,7 +191,22 @@ def parse_lab(text: str, source: str) -> Lab:
     duplicate = _duplicate_name(lab)
     if duplicate is not None:
         raise LabError(f"{source}: {duplicate}")
+    option = _option_mistake(lab)
+    if option is not None:
+        raise LabError(f"{source}: {option}")
     return lab if "name" in data else replace(lab, name=Path(source).stem)
+
+
+def _option_mistake(lab: Lab) -> str | None:
+    """Enhanced HTTP set on a site without the option (SITE-3: 1806 with pre-release features)."""
+    site = lab.site
+    if site.enhanced_http and not (site.version == "1806" and site.prerelease_features):
+        return (
+            f"site.enhanced_http: true is not accepted for version {site.version} with "
+            f"prerelease_features = {str(site.prerelease_features).lower()}; enhanced HTTP "
+            "needs version 1806 with prerelease_features = true"
+        )
+    return None
 
 
 MAX_LAB_BYTES = 1_048_576

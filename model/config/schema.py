@@ -40,7 +40,7 @@ __all__ = [
     "WindowsBuild",
 ]
 
-Version = Literal["1706", "1802", "1806"]
+Version = Literal["1702", "1706", "1802", "1806"]
 ClientCommunication = Literal["https-only", "https-or-http"]
 Connections = Literal["http", "https"]
 Join = Literal["domain", "azure-ad", "hybrid", "workgroup"]

@@ -54,14 +54,14 @@ _DP_ROWS: tuple[tuple[str, Method, Qualifier], ...] = (
 
 def enhanced_on(version: Version, enhanced_http: bool) -> bool:
     """Enhanced HTTP is a 1806 option: on an older site the setting does nothing."""
-    return enhanced_http and version not in ("1706", "1802")
+    return enhanced_http and version == "1806"
 
 
 def _holds(qualifier: Qualifier, version: Version, enhanced_http: bool) -> bool:
     if qualifier == "enhanced-http":
         return enhanced_on(version, enhanced_http)
     if qualifier == "version-1706":
-        return version in ("1706", "1802", "1806")
+        return int(version) >= 1706
     return True
 
 

@@ -8,9 +8,9 @@ prerequisite to onboard the site to Azure AD and update the application (PRE-1).
 SITE-2 is modelled as the seed states it: the console lets the administrator reach the combination,
 the documentation says not to. The state is reachable and marked unsupported, never forbidden.
 
-Modeling assumption A-1: the site version and the pre-release switch are fixed for a lab (an upgrade
-is out of scope); the option only exists in 1806 with pre-release features on, and in 1706 and 1802
-the row that enables it is never enabled.
+Modeling assumption A-1: the site version and the pre-release switch are fixed for a lab (an
+upgrade is out of scope); the option only exists in 1806 with pre-release features on, and in 1702,
+1706 and 1802 the row that enables it is never enabled.
 """
 
 from __future__ import annotations

@@ -7,8 +7,11 @@ over the modelled site versions (1706, 1802, 1806) with enhanced HTTP off and on
 method's condition (for example "Enhanced HTTP") is read off from where the function accepts it.
 `table_json` evaluates the same functions for one site, in the shape DESIGN.md gives.
 
-The modelled versions start at 1706, so a method that the seed marks "(version 1706)" is accepted
-in every modelled version and shows no condition; the text output says which versions were read.
+The modelled versions start at 1702, the version before 1706, so a method the seed marks "(version
+1706)" shows that condition. Each cell keeps the seed's wording around its methods: "Yes, using one
+of the following methods", "Yes for user scenarios, ...", and the HTTP management point's "No" with
+its sentence "With Enhanced HTTP, the site verifies the Azure AD user and/or device token" (an Azure
+AD user token and device token with one condition read as one "user and/or device token").
 """
 
 from __future__ import annotations
@@ -37,10 +40,13 @@ __all__ = [
     "DP_TYPE_LABELS",
     "METHOD_LABELS",
     "MP_CELLS",
+    "MP_LEADS",
     "MP_TYPE_LABELS",
     "Cell",
     "Decision",
     "Entry",
+    "cell_lines",
+    "conditions_json",
     "derive_cell",
     "dp_cells",
     "mp_cells",
@@ -81,12 +87,19 @@ MP_CELLS: tuple[tuple[str, str, str | None, _MpDecision], ...] = (
     ("registration", "Registration", _DEVICE, mp_registration_methods),
     (
         "user_authorization",
-        "Client authorization, user identity (user scenarios)",
+        "Client authorization, user identity",
         None,
         mp_user_authorization_methods,
     ),
 )
 """The MP table's cells: JSON key, heading and column group in the seed's words, decision."""
+
+MP_LEADS: dict[str, str] = {
+    "client_authentication": "Yes, using one of the following methods",
+    "registration": "Yes, using one of the following methods",
+    "user_authorization": "Yes for user scenarios, using one of the following methods",
+}
+"""The seed's words before an MP cell's list of methods (MP-2, REG-1, REG-2, MP-3)."""
 
 _SEED_ORDER: tuple[Method, ...] = (
     "none",
@@ -128,6 +141,8 @@ class Cell:
     heading: str
     group: str | None
     entries: tuple[Entry, ...]
+    lead: str | None = None
+    """The seed's words before the list ("Yes, using one of the following methods"), if any."""
 
 
 def _condition(accepted_in: frozenset[tuple[Version, bool]]) -> str | None:
@@ -146,7 +161,9 @@ def _condition(accepted_in: frozenset[tuple[Version, bool]]) -> str | None:
     )
 
 
-def derive_cell(key: str, heading: str, group: str | None, decide: Decision) -> Cell:
+def derive_cell(
+    key: str, heading: str, group: str | None, decide: Decision, lead: str | None = None
+) -> Cell:
     """Evaluate `decide` over every modelled version with enhanced HTTP off and on.
 
     A method accepted everywhere has no condition; one accepted exactly where enhanced HTTP is in
@@ -159,7 +176,7 @@ def derive_cell(key: str, heading: str, group: str | None, decide: Decision) -> 
         where = frozenset(c for c in _COMBINATIONS if method in accepted[c])
         if where:
             entries.append(Entry(method, _condition(where)))
-    return Cell(key, heading, group, tuple(entries))
+    return Cell(key, heading, group, tuple(entries), lead)
 
 
 def _fix_mp(decide: _MpDecision, mp: Connections) -> Decision:
@@ -173,7 +190,7 @@ def _fix_dp(dp: DpType) -> Decision:
 def mp_cells(mp: Connections) -> tuple[Cell, ...]:
     """The MP table's row for management point type `mp`."""
     return tuple(
-        derive_cell(key, heading, group, _fix_mp(decide, mp))
+        derive_cell(key, heading, group, _fix_mp(decide, mp), MP_LEADS.get(key))
         for key, heading, group, decide in MP_CELLS
     )
 
@@ -183,10 +200,54 @@ def dp_cells(dp: DpType) -> Cell:
     return derive_cell("client_authentication", "Client authentication", None, _fix_dp(dp))
 
 
+_AAD_TOKENS = ("azure-ad-device-token", "azure-ad-user-token")
+
+
+def _labels(entries: tuple[Entry, ...]) -> list[str]:
+    """The entries' texts; a device and a user token with one condition read as the seed's one
+    "Azure AD user and/or device token"."""
+    conditions = {e.method: e.condition for e in entries if e.method in _AAD_TOKENS}
+    both = len(conditions) == 2 and len(set(conditions.values())) == 1
+    texts = []
+    for entry in entries:
+        if both and entry.method == "azure-ad-user-token":
+            continue
+        if both and entry.method == "azure-ad-device-token":
+            condition = entry.condition
+            label = "Azure AD user and/or device token"
+            texts.append(label if condition is None else f"{label} ({condition})")
+        else:
+            texts.append(entry.text)
+    return texts
+
+
+def cell_lines(cell: Cell) -> tuple[str, list[str]]:
+    """A cell in the seed's words: the text after its heading, then its list (or sentences).
+
+    A cell that is "No" unconditionally reads "No", followed, for methods accepted only under a
+    condition, by the seed's sentence "With <condition>, the site verifies the <methods>".
+    """
+    no = [e for e in cell.entries if e.method == "none" and e.condition is None]
+    others = tuple(e for e in cell.entries if not (e.method == "none" and e.condition is None))
+    if no:
+        by_condition: dict[str | None, list[Entry]] = {}
+        for entry in others:
+            by_condition.setdefault(entry.condition, []).append(entry)
+        sentences = [
+            f"With {condition}, the site verifies the "
+            + " and ".join(label.removesuffix(f" ({condition})") for label in _labels(tuple(group)))
+            + "."
+            for condition, group in by_condition.items()
+        ]
+        return "No", sentences
+    items = _labels(cell.entries)
+    return (f"{cell.lead}:" if cell.lead else ""), [f"- {item}" for item in items]
+
+
 def _cell_lines(cell: Cell, indent: str) -> list[str]:
-    if len(cell.entries) == 1 and cell.entries[0].condition is None:
-        return [f"{indent}{cell.heading}: {cell.entries[0].text}"]
-    return [f"{indent}{cell.heading}:", *(f"{indent}  - {entry.text}" for entry in cell.entries)]
+    head, items = cell_lines(cell)
+    first = f"{indent}{cell.heading}: {head}" if head else f"{indent}{cell.heading}:"
+    return [first, *(f"{indent}  {item}" for item in items)]
 
 
 def render_text() -> str:
@@ -215,6 +276,28 @@ def render_text() -> str:
         "off and on; a method with no condition is accepted in all of them."
     )
     return "\n".join(lines) + "\n"
+
+
+def _condition_cell(cell: Cell) -> dict[str, Any]:
+    head, _ = cell_lines(cell)
+    return {
+        "wording": head.removesuffix(":") or None,
+        "methods": [{"method": e.method, "condition": e.condition} for e in cell.entries],
+    }
+
+
+def conditions_json() -> dict[str, Any]:
+    """Every cell of both tables with the seed's wording and each method's condition (None:
+    accepted in every modelled version with enhanced HTTP off and on)."""
+    return {
+        "management_point": [
+            {"type": mp, **{cell.key: _condition_cell(cell) for cell in mp_cells(mp)}}
+            for mp in MP_TYPES
+        ],
+        "distribution_point": [
+            {"type": dp, "client_authentication": _condition_cell(dp_cells(dp))} for dp in DP_TYPES
+        ],
+    }
 
 
 def _methods(accepted: frozenset[Method]) -> list[Method]:

@@ -80,7 +80,9 @@ def test_lab_the_model_cannot_represent_is_exit_2(tmp_path: Path) -> None:
     lab.write_text(text.replace("enhanced_http = false", "enhanced_http = true"))
     out = str(tmp_path / "d")
     line = one_error_line(run("diagrams", "--lab", str(lab), "--out", out, "--format", "dot"))
-    assert line.startswith("Error: site.enhanced_http: true is not accepted for version 1802")
+    assert line.startswith(
+        f"Error: --lab: {lab}: site.enhanced_http: true is not accepted for version 1802"
+    )
 
 
 def test_out_pointing_at_a_file(tmp_path: Path) -> None:
@@ -125,6 +127,7 @@ def test_tables_json_for_the_default_lab_has_enhanced_http_methods() -> None:
         "site",
         "management_point",
         "distribution_point",
+        "conditions",
     }
     http_mp = tables["management_point"][0]
     assert http_mp["type"] == "http"

@@ -126,6 +126,14 @@ windows_builds = st.sampled_from(WINDOWS_BUILDS) | st.integers(19, 99).flatmap(
 )
 
 
+def _site(draw: st.DrawFn) -> Site:
+    """A site a lab file may give: enhanced HTTP only on 1806 with pre-release features."""
+    version = draw(st.sampled_from(VERSIONS))
+    enhanced, prerelease, *rest = draw(st.tuples(*(st.booleans() for _ in range(5))))
+    enhanced = enhanced and prerelease and version == "1806"
+    return Site(version, draw(st.sampled_from(CLIENT_COMMUNICATION)), enhanced, prerelease, *rest)
+
+
 @st.composite
 def labs(draw: st.DrawFn) -> Lab:
     names = draw(st.lists(host_names, min_size=2, max_size=7, unique=True))
@@ -139,11 +147,7 @@ def labs(draw: st.DrawFn) -> Lab:
     booleans = st.booleans()
     return Lab(
         name=draw(st.text(st.characters(codec="utf-8"), min_size=1).filter(str.isprintable)),
-        site=Site(
-            draw(st.sampled_from(VERSIONS)),
-            draw(st.sampled_from(CLIENT_COMMUNICATION)),
-            *draw(st.tuples(booleans, booleans, booleans, booleans, booleans)),
-        ),
+        site=_site(draw),
         management_points=tuple(
             ManagementPoint(name, draw(st.sampled_from(CONNECTIONS))) for name in mp_names
         ),
@@ -261,7 +265,7 @@ EXACT_MESSAGES = {
     "number for a version": (
         DEFAULT_TEXT.replace('version = "1806"', "version = 1806"),
         "lab.toml: site.version: 1806 is not accepted;"
-        " use one of 1706, 1802, 1806 (as quoted text)",
+        " use one of 1702, 1706, 1802, 1806 (as quoted text)",
     ),
     "number for a name": (
         DEFAULT_TEXT.replace('name = "mp1"', "name = 1"),
@@ -279,7 +283,7 @@ EXACT_MESSAGES = {
     ),
     "missing site key": (
         DEFAULT_TEXT.replace('version = "1806"\n', ""),
-        "lab.toml: site.version: missing; use one of 1706, 1802, 1806",
+        "lab.toml: site.version: missing; use one of 1702, 1706, 1802, 1806",
     ),
     "missing client key": (
         DEFAULT_TEXT.replace('network = "internet"\n', ""),
@@ -322,7 +326,7 @@ EXACT_MESSAGES = {
     "a date": (
         DEFAULT_TEXT.replace('version = "1806"', "version = 2018-06-01"),
         "lab.toml: site.version: 2018-06-01 is not accepted;"
-        " use one of 1706, 1802, 1806 (as quoted text)",
+        " use one of 1702, 1706, 1802, 1806 (as quoted text)",
     ),
     "not TOML": (
         'name = "x"\n[site]\nversion = \n',
@@ -354,7 +358,7 @@ def test_a_long_value_is_cut_short() -> None:
     message = error_for(DEFAULT_TEXT.replace('version = "1806"', f'version = "{"x" * 200}"'))
     assert message.startswith("lab.toml: site.version: 'xxx")
     assert "x" * 60 not in message
-    assert message.endswith("… is not accepted; use one of 1706, 1802, 1806")
+    assert message.endswith("… is not accepted; use one of 1702, 1706, 1802, 1806")
 
 
 def test_a_missing_file(tmp_path: Path) -> None:
@@ -420,3 +424,13 @@ def test_deeply_nested_toml_is_one_line(tmp_path: Path) -> None:
 )
 def test_file_stem_keeps_lab_names_inside_their_folder(name: str, stem: str) -> None:
     assert file_stem(name) == stem
+
+
+def test_enhanced_http_without_pre_release_features_names_the_file() -> None:
+    """Issue 9's acceptance: the mistake is one line naming the file, like every other."""
+    text = DEFAULT_TEXT.replace("prerelease_features = true", "prerelease_features = false")
+    assert error_for(text) == (
+        "lab.toml: site.enhanced_http: true is not accepted for version 1806 with "
+        "prerelease_features = false; enhanced HTTP needs version 1806 with prerelease_features "
+        "= true"
+    )

@@ -3,47 +3,62 @@ JSON."""
 
 from __future__ import annotations
 
-import pytest
+import json
 
+import pytest
+from click.testing import CliRunner
+
+from model.cli.app import main
 from model.config.schema import Connections, Version
 from model.spec.access import MP_TYPES, Method
-from model.views.tables import Cell, derive_cell, dp_cells, mp_cells, render_text, table_json
+from model.views.tables import (
+    Cell,
+    conditions_json,
+    derive_cell,
+    dp_cells,
+    mp_cells,
+    render_text,
+    table_json,
+)
 
 # The seed's tables as the text output must show them: (type, heading) -> lines of the cell.
 SEED_TEXT: dict[tuple[str, str], list[str]] = {
     ("MP type HTTP", "Client authentication"): [
         "No",
-        "Azure AD device token (Enhanced HTTP)",
-        "Azure AD user token (Enhanced HTTP)",
+        "With Enhanced HTTP, the site verifies the Azure AD user and/or device token.",
     ],
     ("MP type HTTP", "Location request"): ["No"],
     ("MP type HTTP", "Client package"): ["No"],
     ("MP type HTTP", "Registration"): [
+        "Yes, using one of the following methods",
         "Anonymous (manual approval)",
         "Active Directory domain",
         "Azure AD device token (Enhanced HTTP)",
     ],
-    ("MP type HTTP", "Client authorization, user identity (user scenarios)"): [
+    ("MP type HTTP", "Client authorization, user identity"): [
+        "Yes for user scenarios, using one of the following methods",
         "Active Directory domain",
         "Azure AD user token (Enhanced HTTP)",
     ],
     ("MP type HTTPS", "Client authentication"): [
+        "Yes, using one of the following methods",
         "Active Directory domain",
         "PKI certificate",
-        "Azure AD device token",
-        "Azure AD user token",
+        "Azure AD user and/or device token (version 1706)",
     ],
     ("MP type HTTPS", "Location request"): ["No"],
     ("MP type HTTPS", "Client package"): ["No"],
     ("MP type HTTPS", "Registration"): [
+        "Yes, using one of the following methods",
         "Anonymous (manual approval)",
         "Active Directory domain",
         "PKI certificate",
-        "Azure AD device token",
+        "Azure AD device token (version 1706)",
     ],
-    ("MP type HTTPS", "Client authorization, user identity (user scenarios)"): [
+    ("MP type HTTPS", "Client authorization, user identity"): [
+        "Yes for user scenarios, using one of the following methods",
         "Active Directory domain",
-        "Azure AD user token",
+        "Azure AD user token (version 1706)",
     ],
     ("DP type HTTP (anonymous)", "Client authentication"): ["No"],
     ("DP type HTTP", "Client authentication"): [
@@ -59,7 +74,8 @@ SEED_TEXT: dict[tuple[str, str], list[str]] = {
 
 
 def _parse(text: str) -> dict[tuple[str, str], list[str]]:
-    """Read the text output back into cells, the way a reader scans it."""
+    """Read the text output back into cells, the way a reader scans it: a heading, the words
+    after it, then its list items or sentences."""
     cells: dict[tuple[str, str], list[str]] = {}
     kind = ""
     current: list[str] = []
@@ -69,11 +85,13 @@ def _parse(text: str) -> dict[tuple[str, str], list[str]]:
             kind = line
         elif stripped.startswith("- "):
             current.append(stripped[2:])
-        elif kind and stripped.endswith(":"):
+        elif kind and stripped.endswith(":") and ": " not in stripped:
             current = cells.setdefault((kind, stripped[:-1]), [])
         elif kind and ": " in stripped:
             heading, value = stripped.split(": ", 1)
-            cells[(kind, heading)] = [value]
+            current = cells.setdefault((kind, heading), [value.removesuffix(":")])
+        elif kind and stripped:
+            current.append(stripped)
         elif not stripped:
             kind = ""
     return {key: value for key, value in cells.items() if value}
@@ -89,7 +107,7 @@ def test_text_names_the_two_tables_and_the_device_identity_column() -> None:
     assert "Client to management point communication" in text
     assert "Client to distribution point communication" in text
     assert text.count("  Client authorization, device identity:") == 2
-    assert "site versions 1706, 1802, 1806 with enhanced HTTP off and on" in text
+    assert "site versions 1702, 1706, 1802, 1806 with enhanced HTTP off and on" in text
 
 
 @pytest.mark.parametrize("mp", MP_TYPES)
@@ -117,7 +135,7 @@ def _cell(decide: dict[tuple[Version, bool], set[Method]]) -> Cell:
 
 
 def _all(methods: set[Method]) -> dict[tuple[Version, bool], set[Method]]:
-    return {(v, on): set(methods) for v in ("1706", "1802", "1806") for on in (False, True)}
+    return {(v, on): set(methods) for v in ("1702", "1706", "1802", "1806") for on in (False, True)}
 
 
 def test_conditions_are_read_off_the_decision_function() -> None:
@@ -126,12 +144,12 @@ def test_conditions_are_read_off_the_decision_function() -> None:
     for version in ("1802", "1806"):
         for on in (False, True):
             decide[(version, on)].add("pki-certificate")
-    decide[("1706", True)].add("network-access-account")
+    decide[("1702", True)].add("network-access-account")
     texts = [entry.text for entry in _cell(decide).entries]
     assert texts == [
         "Active Directory domain",
         "PKI certificate (version 1802)",
-        "Windows authentication (network access account) (only 1706 with enhanced HTTP on)",
+        "Windows authentication (network access account) (only 1702 with enhanced HTTP on)",
         "Content access token (Enhanced HTTP)",
     ]
 
@@ -220,3 +238,31 @@ def test_json_without_enhanced_http_drops_exactly_the_enhanced_methods(
         ["network-access-account"],
         ["pki-certificate", "network-access-account"],
     ]
+
+
+@pytest.mark.req("MP-1", "MP-2", "MP-3", "REG-2")
+def test_point_6_the_cells_keep_their_conditions_in_text_and_json() -> None:
+    """With 1702 modelled, "(version 1706)" shows on the HTTPS MP cells; each cell keeps the
+    seed's wording, and --json carries each method's condition. Before: no condition, no
+    wording, and the HTTP MP's authentication split into transport methods."""
+    text = render_text()
+    assert text.count("(version 1706)") == 3
+    assert "  Client authentication: No\n    With Enhanced HTTP, the site verifies" in text
+    conditions = conditions_json()
+    http, https = conditions["management_point"]
+    assert http["client_authentication"] == {
+        "wording": "No",
+        "methods": [
+            {"method": "none", "condition": None},
+            {"method": "azure-ad-device-token", "condition": "Enhanced HTTP"},
+            {"method": "azure-ad-user-token", "condition": "Enhanced HTTP"},
+        ],
+    }
+    assert https["user_authorization"]["wording"] == (
+        "Yes for user scenarios, using one of the following methods"
+    )
+    assert {"method": "azure-ad-device-token", "condition": "version 1706"} in https[
+        "registration"
+    ]["methods"]
+    document = json.loads(CliRunner().invoke(main, ["tables", "--json"]).output)
+    assert document["conditions"] == conditions

@@ -175,7 +175,7 @@ class Roles:
         if not site.azure_ad_onboarded:
             return None
         for mp in self.tb.lab.management_points:
-            if mp.connections == "https" and site.version in ("1706", "1802", "1806"):
+            if mp.connections == "https" and int(site.version) >= 1706:
                 return mp.name
             if mp.connections == "http" and site.version == "1806" and site.enhanced_http:
                 return mp.name
