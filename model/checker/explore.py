@@ -53,6 +53,8 @@ class Limits:
     started: float
     progress_every: float = 0.2
     stop: Callable[[], bool] | None = None
+    stop_when_decided: bool = False
+    """Stop as soon as every safety check is decided (``stopped_reason`` "decided")."""
 
 
 @dataclass(frozen=True)
@@ -131,6 +133,8 @@ def explore(
     clock = time.perf_counter
     next_progress = limits.started + limits.progress_every
 
+    stop_when_decided = limits.stop_when_decided and bool(pending)
+
     def discovered(j: int, state: S) -> None:
         for check in list(pending):
             if bool(check.pred(state)) is check.hit_when:
@@ -154,6 +158,9 @@ def explore(
 
     cursor = 0
     while stopped is None and cursor < len(states):
+        if stop_when_decided and not pending:
+            stopped = "decided"
+            break
         if cursor % _CLOCK_EVERY == 0:
             now = clock()
             if limits.deadline is not None and now >= limits.deadline:

@@ -12,7 +12,9 @@ when symmetry is on, liveness properties are checked on the unreduced reachable 
 separately, and `CheckResult.liveness_states` reports its size.
 
 An incomplete search (a state or time limit hit) never passes a property: whatever a found
-counterexample or witness did not decide is "unknown".
+counterexample or witness did not decide is "unknown". When every property asked is a `sometimes`,
+the search stops as soon as each has its witness (``stopped_reason`` "decided"): no further state
+could change a verdict, so the result is complete, and its state count is what was explored.
 """
 
 from __future__ import annotations
@@ -120,12 +122,14 @@ def check(
     props = tuple(properties)
     _validate(props, max_states, max_seconds)
     started = time.perf_counter()
+    only_sometimes = bool(props) and all(p.kind == "sometimes" for p in props)
     limits = Limits(
         max_states=max_states,
         deadline=None if max_seconds is None else started + max_seconds,
         progress=progress,
         started=started,
         stop=stop,
+        stop_when_decided=only_sometimes,
     )
     tell = phase if phase is not None else (lambda _label: None)
     tell("exploring")
@@ -178,7 +182,8 @@ def check(
         diameter=main.diameter,
         seconds=seconds,
         states_per_second=len(main.states) / main_seconds if main_seconds > 0 else 0.0,
-        complete=main.complete and (full is None or full.complete),
+        complete=(main.complete or main.stopped_reason == "decided")
+        and (full is None or full.complete),
         stopped_reason=main.stopped_reason or (full.stopped_reason if full else None),
         properties=results,
         never_fired=tuple(sorted(declared - fired)),

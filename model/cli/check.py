@@ -132,9 +132,11 @@ def render_text(report: LabCheck) -> str:
     if main.liveness_states is not None and main.liveness_states != main.states:
         lines.append(f"liveness judged on the unreduced graph: {main.liveness_states:,} states")
     for variant in report.variants[1:]:
+        decided = variant.result.stopped_reason == "decided"
         lines.append(
             f"variant {variant.variant!r}: {variant.result.states:,} states, "
             f"{variant.result.transitions:,} transitions"
+            + (" (stopped once every property had its witness)" if decided else "")
         )
     if any(w[0][0] == UNSUPPORTED_STATE for w in report.model.init_states()):
         lines.append(

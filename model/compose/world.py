@@ -14,7 +14,7 @@ one each), the clock's step advances every running timer.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -103,25 +103,41 @@ def _compile(machine: Machine) -> _Compiled:
 
 
 _COMPILED: dict[str, _Compiled] = {m.name: _compile(m) for m in MACHINES}
+_DECLARED: dict[str, Machine] = {m.name: m for m in MACHINES}
+
+
+def _declared(replaced: Mapping[str, Machine]) -> dict[str, Machine]:
+    known = {m.name: m for m in MACHINES}
+    unknown = sorted(set(replaced) - set(known))
+    if unknown:
+        raise ModelError(
+            f"machines: {unknown[0]!r} is not a declared machine; use one of {', '.join(known)}"
+        )
+    return {**known, **replaced}
 
 
 class Env:
-    """A lab's instances and the questions guards ask of a world (read-only helpers)."""
+    """A lab's instances and the questions guards ask of a world (read-only helpers).
 
-    def __init__(self, lab: Lab) -> None:
+    `machines` replaces declared machines by name (a variant of the declarations, such as a
+    mutant of the audit); by default every instance runs its declared machine.
+    """
+
+    def __init__(self, lab: Lab, machines: Mapping[str, Machine] | None = None) -> None:
         self.lab = lab
         mps, dps = lab.management_points, lab.distribution_points
         self.first_binding = HISTORY + 1
         self.first_dp = self.first_binding + len(mps)
         self.first_client = self.first_dp + len(dps)
+        declared = _declared(machines or {})
         self.machines: tuple[Machine, ...] = (
-            SITE_MODE,
-            AZURE_AD_APP,
-            SMSEXEC,
-            CLOCK,
-            TOGGLE_HISTORY,
-            *(BINDING for _ in (*mps, *dps)),
-            *(REGISTRATION for _ in lab.clients),
+            declared[SITE_MODE.name],
+            declared[AZURE_AD_APP.name],
+            declared[SMSEXEC.name],
+            declared[CLOCK.name],
+            declared[TOGGLE_HISTORY.name],
+            *(declared[BINDING.name] for _ in (*mps, *dps)),
+            *(declared[REGISTRATION.name] for _ in lab.clients),
         )
         self.names: tuple[str, ...] = (
             "site",
@@ -133,7 +149,11 @@ class Env:
             *(dp.name for dp in dps),
             *(client.name for client in lab.clients),
         )
-        self.compiled = tuple(_COMPILED[m.name] for m in self.machines)
+        by_name = {
+            name: _COMPILED[name] if machine is _DECLARED[name] else _compile(machine)
+            for name, machine in declared.items()
+        }
+        self.compiled = tuple(by_name[m.name] for m in self.machines)
         self.bindings = range(self.first_binding, self.first_client)
         self.clients = range(self.first_client, len(self.machines))
         reactors: dict[str, list[tuple[int, str, dict[str, tuple[tuple[int, Row], ...]]]]] = {}
@@ -286,7 +306,8 @@ class WorldModel:
     Clients with identical configuration are interchangeable; the canonical form sorts their
     states. A variant may leave out rows by name (`without`), start from given worlds (`initial`)
     or keep only the system's own fair steps (`fair_only`): properties such as "after the
-    workaround, the binding is restored" are checked on such variants.
+    workaround, the binding is restored" are checked on such variants. `machines` replaces
+    declared machines by name (see `Env`).
     """
 
     def __init__(
@@ -296,8 +317,10 @@ class WorldModel:
         without: frozenset[str] = frozenset(),
         initial: Sequence[World] | None = None,
         fair_only: bool = False,
+        machines: Mapping[str, Machine] | None = None,
     ) -> None:
-        self.env = Env(lab)
+        self.env = Env(lab, machines)
+        self.machines: Mapping[str, Machine] = dict(machines or {})
         self.lab = lab
         self.without = without
         self.fair_only = fair_only

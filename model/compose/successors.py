@@ -1,0 +1,119 @@
+"""One table of successors shared by a lab's model and its variants.
+
+A lab is checked on its model and on variants that differ only in where they start, which rows
+they leave out and whether only fair steps run (`model/compose/checking.py`). Their successors
+are the lab model's, filtered, so each world's successors are computed once, by the lab model,
+and every variant reads them from the table. The audit (`model/audit/`) also hands a mutant's
+table the unmutated table to copy from where the mutation cannot matter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from model.compose.world import Action, World, WorldModel
+
+__all__ = ["Edges", "Successors", "TableModel"]
+
+Edges = tuple[tuple[Action, World], ...]
+"""A world's enabled actions, each with the world it leads to."""
+
+
+class Successors:
+    """The lab model's successors of each world asked for, computed once (a memo).
+
+    `reuse(world)` may supply a world's edges instead of computing them (None: compute).
+    """
+
+    def __init__(
+        self, model: WorldModel, reuse: Callable[[World], Edges | None] | None = None
+    ) -> None:
+        if model.without or model.fair_only:
+            raise ValueError("Successors: give the lab's full model, not a variant of it")
+        self.model = model
+        self.reuse = reuse
+        self.memo: dict[World, Edges] = {}
+
+    def __call__(self, world: World) -> Edges:
+        found = self.memo.get(world)
+        if found is None:
+            if self.reuse is not None:
+                found = self.reuse(world)
+            if found is None:
+                model = self.model
+                found = tuple((a, model.next_state(world, a)) for a in model.actions(world))
+            self.memo[world] = found
+        return found
+
+    def compute(self, world: World) -> Edges:
+        """The edges of `world` computed by the model, not read from the memo or `reuse`."""
+        model = self.model
+        return tuple((a, model.next_state(world, a)) for a in model.actions(world))
+
+
+class TableModel:
+    """A variant of a lab's model whose successors are read from the lab model's table.
+
+    It answers the checker's questions as `variant` would: the same initial worlds, actions less
+    the rows `variant` leaves out (and only fair ones for a fair-only variant), the same names,
+    fairness, symmetry and step texts.
+    """
+
+    def __init__(self, variant: WorldModel, table: Successors) -> None:
+        self.variant = variant
+        self.table = table
+        rows = variant.env.machines
+        without = variant.without
+        fair_only = variant.fair_only
+        self._last: tuple[World | None, Edges] = (None, ())
+        self._keep: Callable[[Action], bool] | None = None
+        if without or fair_only:
+
+            def keep(action: Action) -> bool:
+                row = rows[action[0]].rows[action[1]]
+                return not (fair_only and not row.fair) and row.name not in without
+
+            self._keep = keep
+
+    def init_states(self) -> Sequence[World]:
+        """The variant's initial worlds."""
+        return self.variant.init_states()
+
+    def actions(self, state: World) -> list[Action]:
+        """The variant's enabled actions, read from the table."""
+        edges = self.table(state)
+        self._last = (state, edges)
+        keep = self._keep
+        if keep is None:
+            return [action for action, _target in edges]
+        return [action for action, _target in edges if keep(action)]
+
+    def next_state(self, state: World, action: Action) -> World:
+        """The table's successor of `state` under `action`."""
+        last_state, edges = self._last
+        if last_state is not state:
+            edges = self.table(state)
+        for found, target in edges:
+            if found == action:
+                return target
+        return self.variant.next_state(state, action)
+
+    def is_fair(self, action: Action) -> bool:
+        """As the variant says."""
+        return self.variant.is_fair(action)
+
+    def action_name(self, action: Action) -> str:
+        """As the variant says."""
+        return self.variant.action_name(action)
+
+    def all_action_names(self) -> Sequence[str]:
+        """As the variant says."""
+        return self.variant.all_action_names()
+
+    def canonical(self, state: World) -> World:
+        """As the variant says."""
+        return self.variant.canonical(state)
+
+    def describe_step(self, before: World, action: Action, after: World) -> str:
+        """As the variant says."""
+        return self.variant.describe_step(before, action, after)
