@@ -4,16 +4,16 @@ The generic checker (`model/checker/run.py`) judges each variant; this module bu
 from
 the same declarations, runs them, and gathers one result a report or the command line can print.
 
-The "after the workaround" variant starts from the lab's CERT-3 worlds with the workaround applied.
-Those worlds are found on the lab without its clients: no row of the site, smsexec, clock, history
-or binding machines reads a client, so the certificate behaviour of the lab with clients is, step
-for step, a behaviour of the lab without them (clients only add steps and hold the clock back).
+The "after the workaround" variant starts from every reachable CERT-3 world of the lab, clients
+included, with the workaround applied; "from enhanced HTTP off" starts from the lab's site before
+the option was turned on. `lab_variants` builds every variant model from one lab model (and its
+reachable graph, where a variant needs it), so the audit can build the same variants of a mutant.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,18 +27,23 @@ from model.checker import (
     to_json,
 )
 from model.compose.properties import (
+    AFTER_ENABLING,
+    FROM_OFF,
     LAB,
     NO_APPROVAL,
     VARIANT_WITHOUT,
     WORKAROUND,
+    enabled_start,
+    from_off_start,
     lab_checks,
     stranded,
     workaround_starts,
 )
+from model.compose.successors import Successors, TableModel
 from model.compose.world import World, WorldModel
 from model.config.schema import Lab
 
-__all__ = ["LabCheck", "VariantResult", "assumptions_of", "run_checks"]
+__all__ = ["LabCheck", "VariantResult", "assumptions_of", "lab_variants", "run_checks"]
 
 
 @dataclass(frozen=True)
@@ -155,24 +160,47 @@ def assumptions_of(model: WorldModel, prop: PropertyResult[World]) -> tuple[str,
     return _assumption_order(found)
 
 
-def _without_clients(lab: Lab) -> Lab:
-    return Lab(
-        name=lab.name,
-        site=lab.site,
-        management_points=lab.management_points,
-        distribution_points=lab.distribution_points,
-        clients=(),
-    )
+def lab_variants(
+    model: WorldModel, variants: set[str], worlds: Iterable[World] | None = None
+) -> list[tuple[str, WorldModel]]:
+    """The variant models named in `variants` (less "lab"), built from `model`'s declarations.
 
-
-def _stranded_worlds(model: WorldModel) -> tuple[World, ...]:
-    """Every reachable CERT-3 world of `model`, read off the generic checker's reachable graph."""
-    graph = reachable(model)
-    return tuple(
-        world
-        for world in graph.states
-        if any(stranded(model, world, i) for i in model.env.bindings)
-    )
+    "after the workaround" needs the reachable worlds of `model`: `worlds` when given, else
+    explored here.
+    """
+    machines = model.machines
+    built: list[tuple[str, WorldModel]] = []
+    if NO_APPROVAL in variants:
+        built.append(
+            (
+                NO_APPROVAL,
+                WorldModel(model.lab, without=VARIANT_WITHOUT[NO_APPROVAL], machines=machines),
+            )
+        )
+    if FROM_OFF in variants:
+        built.append(
+            (FROM_OFF, WorldModel(model.lab, initial=[from_off_start(model)], machines=machines))
+        )
+    if AFTER_ENABLING in variants:
+        built.append(
+            (
+                AFTER_ENABLING,
+                WorldModel(
+                    model.lab, initial=[enabled_start(model)], fair_only=True, machines=machines
+                ),
+            )
+        )
+    if WORKAROUND in variants:
+        found = worlds if worlds is not None else reachable(model).states
+        symptoms = [w for w in found if any(stranded(model, w, i) for i in model.env.bindings)]
+        starts = workaround_starts(model, symptoms)
+        built.append(
+            (
+                WORKAROUND,
+                WorldModel(model.lab, initial=starts, fair_only=True, machines=machines),
+            )
+        )
+    return built
 
 
 def _never_fired_rows(models: list[WorldModel]) -> tuple[str, ...]:
@@ -190,6 +218,23 @@ def _never_fired_rows(models: list[WorldModel]) -> tuple[str, ...]:
     )
 
 
+def _undecided(props: list[Property[World]], reason: str | None) -> CheckResult[World]:
+    """A variant not searched because the search it starts from stopped (for `reason`)."""
+    return CheckResult(
+        states=0,
+        transitions=0,
+        diameter=0,
+        seconds=0.0,
+        states_per_second=0.0,
+        complete=False,
+        stopped_reason=reason,
+        properties=tuple(PropertyResult(p.name, p.kind, p.requirements, "unknown") for p in props),
+        never_fired=(),
+        symmetry=False,
+        liveness_states=None,
+    )
+
+
 def run_checks(
     lab: Lab,
     *,
@@ -202,9 +247,11 @@ def run_checks(
 ) -> LabCheck:
     """Check every property of `lab` on the variant it is stated on.
 
-    `phase` is told each phase as it starts, prefixed with the variant ("lab: exploring",
-    "without approval: judging", ...); `stop` is the checker's stop request (see
-    `model.checker.check`): once it is True every remaining variant stops at once, "interrupted".
+    Every variant reads its successors from one table computed by the lab's model, so a world
+    shared by several variants is expanded once. `phase` is told each phase as it starts,
+    prefixed with the variant ("lab: exploring", "without approval: judging", ...); `stop` is the
+    checker's stop request (see `model.checker.check`): once it is True every remaining variant
+    stops at once, "interrupted".
     """
 
     def tell(variant: str) -> Callable[[str], None] | None:
@@ -228,12 +275,13 @@ def run_checks(
             return None
         return max(max_seconds - (time.perf_counter() - started), 0.001)
 
+    table = Successors(model)
     results = [
         VariantResult(
             LAB,
             model,
             check(
-                model,
+                TableModel(model, table),
                 props(LAB),
                 symmetry=symmetry,
                 max_states=max_states,
@@ -244,22 +292,24 @@ def run_checks(
             ),
         )
     ]
-    models = [model]
-    variants: list[tuple[str, WorldModel]] = []
-    if props(NO_APPROVAL):
-        variants.append((NO_APPROVAL, WorldModel(lab, without=VARIANT_WITHOUT[NO_APPROVAL])))
-    if props(WORKAROUND):
-        projected = WorldModel(_without_clients(lab))
-        starts = workaround_starts(projected, _stranded_worlds(projected))
-        variants.append((WORKAROUND, WorldModel(projected.lab, initial=starts, fair_only=True)))
+    variants = lab_variants(model, {c.variant for c in checks}, list(table.memo))
     for variant, variant_model in variants:
-        models.append(variant_model)
+        if variant == WORKAROUND and not results[0].result.complete:
+            # Its starting worlds come from the lab's search, which stopped early.
+            results.append(
+                VariantResult(
+                    variant,
+                    variant_model,
+                    _undecided(props(variant), results[0].result.stopped_reason),
+                )
+            )
+            continue
         results.append(
             VariantResult(
                 variant,
                 variant_model,
                 check(
-                    variant_model,
+                    TableModel(variant_model, table),
                     props(variant),
                     symmetry=symmetry,
                     max_states=max_states,
@@ -270,13 +320,13 @@ def run_checks(
                 ),
             )
         )
-    fired = _never_fired_rows(models)
-    assumed = tuple(assumptions_of(v.model, prop) for v in results for prop in v.result.properties)
     return LabCheck(
         lab=lab,
         model=model,
         variants=tuple(results),
         seconds=time.perf_counter() - started,
-        never_fired_rows=fired,
-        assumptions=assumed,
+        never_fired_rows=_never_fired_rows([model]),
+        assumptions=tuple(
+            assumptions_of(v.model, prop) for v in results for prop in v.result.properties
+        ),
     )

@@ -43,7 +43,7 @@ def test_default_lab_passes_and_prints_the_cert3_witness() -> None:
     assert "  holds     sometimes     rapid enable/disable leaves no SMS-Issuing certificate" in out
     assert "CERT-3 [assumes A-3, A-4, A-6]\n" in out
     assert "  azure-ad-app: Update application setting (needs-update -> updated)\n" in out
-    assert out.endswith("PASS: 20 of 20 properties hold\n")
+    assert out.endswith("PASS: 23 of 23 properties hold\n")
 
 
 def test_json_has_the_documented_shape() -> None:
