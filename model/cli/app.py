@@ -54,6 +54,7 @@ def _fail(message: str, code: int) -> NoReturn:
 
 COMMANDS: dict[str, str] = {
     "attacks": "model.cli.attacks",
+    "audit": "model.cli.audit",
     "check": "model.cli.check",
     "diagnose": "model.cli.diagnose",
     "diagrams": "model.cli.diagrams",

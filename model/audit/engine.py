@@ -1,0 +1,551 @@
+"""Run every property of a lab against every mutant of the declarations.
+
+The lab and its variants are checked once, unmutated, which fills one successor table
+(`model/compose/successors.py`). A mutant changes one machine; a world where no instance of that
+machine stands in a state the change touches has the same successors as before, so the mutant's
+table copies them from the unmutated one and computes only the others. First, every world the
+unmutated run expanded is asked whether its successors change; when none does, the mutant
+cannot change any reachable graph (by induction from the same initial worlds) and is set aside
+as equivalent without exploring. Otherwise every variant is checked again on the mutant's table
+and each property that no longer holds (violated, or vacuous for a leads-to whose trigger became
+unreachable) kills the mutant. A mutant whose search hits the state budget decides only what it
+found.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from model.audit.mutants import REDIRECT_LIMIT, REDIRECT_SEED, Mutant, derive_mutants
+from model.checker import CheckResult, Property, PropertyResult, check, reachable
+from model.compose.checking import lab_variants
+from model.compose.properties import LAB, Check, lab_checks
+from model.compose.successors import Edges, Successors, TableModel
+from model.compose.world import Action, World, WorldModel
+from model.config.schema import Lab
+
+__all__ = [
+    "STATE_BUDGET",
+    "AuditResult",
+    "BaseFailed",
+    "Checks",
+    "MutantResult",
+    "PropertyStrength",
+    "Status",
+    "run_audit",
+]
+
+Status = Literal["killed", "survived", "equivalent", "not-run"]
+STATE_BUDGET = 2
+"""A mutant's search stops at this many times the unmutated run's worlds (a guard forced true on
+the clock lets timers grow without bound)."""
+
+
+class BaseFailed(RuntimeError):
+    """The unmutated lab does not pass its own check: there is nothing to measure."""
+
+
+@dataclass(frozen=True)
+class MutantResult:
+    """What one mutant did: which properties it broke, or what it allows unnoticed."""
+
+    mutant: Mutant
+    status: Status
+    killed_by: tuple[str, ...] = ()
+    lengths: tuple[int | None, ...] = ()
+    """Per property in `killed_by`: the counterexample's number of steps (None: vacuous)."""
+    behaviour: str = ""
+    unconstrained: str | None = None
+    """The seed sentence that leaves this survivor open (`specs/unconstrained.toml`)."""
+    complete: bool = True
+
+
+@dataclass(frozen=True)
+class PropertyStrength:
+    """One property: the mutants it kills, and one of them with its counterexample length."""
+
+    key: str
+    name: str
+    variant: str
+    kind: str
+    requirements: tuple[str, ...]
+    killed: tuple[str, ...]
+    example: tuple[str, int | None] | None
+
+    @property
+    def unfalsifiable(self) -> bool:
+        """No mutant made it fail."""
+        return not self.killed
+
+
+@dataclass(frozen=True)
+class AuditResult:
+    """The audit of one lab."""
+
+    lab: Lab
+    properties: tuple[PropertyStrength, ...]
+    mutants: tuple[MutantResult, ...]
+    redirects_total: int
+    redirects_limit: int
+    seconds: float
+    stale_listed: tuple[str, ...]
+    """Mutant IDs listed in `specs/unconstrained.toml` that this audit did not derive with the
+    listed change (not derived for this lab, or the declarations changed under the entry)."""
+
+    @property
+    def complete(self) -> bool:
+        """Every mutant was run to the end."""
+        return all(m.status != "not-run" for m in self.mutants)
+
+    @property
+    def changing(self) -> tuple[MutantResult, ...]:
+        """Mutants that change a reachable graph and are not a copy of an earlier one."""
+        return tuple(
+            m
+            for m in self.mutants
+            if m.status in ("killed", "survived") and m.mutant.same_as is None
+        )
+
+    @property
+    def counted(self) -> tuple[MutantResult, ...]:
+        """The changing mutants less the survivors the seed leaves open."""
+        return tuple(m for m in self.changing if m.unconstrained is None)
+
+    @property
+    def kill_ratio(self) -> float:
+        """Killed over counted (1.0 when nothing is counted)."""
+        counted = self.counted
+        if not counted:
+            return 1.0
+        return sum(m.status == "killed" for m in counted) / len(counted)
+
+    @property
+    def unfalsifiable(self) -> tuple[PropertyStrength, ...]:
+        """Properties that killed no mutant."""
+        return tuple(p for p in self.properties if p.unfalsifiable)
+
+    @property
+    def passed(self) -> bool:
+        """Complete, and every property killed at least one mutant."""
+        return self.complete and not self.unfalsifiable
+
+    def to_json(self) -> dict[str, Any]:
+        """The audit as JSON-ready data (the shape `ehttp audit --json` prints)."""
+        counted = self.counted
+        return {
+            "lab": self.lab.name,
+            "seconds": round(self.seconds, 3),
+            "complete": self.complete,
+            "passed": self.passed,
+            "kill_ratio": round(self.kill_ratio, 4),
+            "killed": sum(m.status == "killed" for m in counted),
+            "counted": len(counted),
+            "redirects": {
+                "derived": self.redirects_total,
+                "limit": self.redirects_limit,
+                "seed": REDIRECT_SEED,
+            },
+            "properties": [
+                {
+                    "id": p.name,
+                    "variant": p.variant,
+                    "kind": p.kind,
+                    "requirements": list(p.requirements),
+                    "killed": len(p.killed),
+                    "unfalsifiable": p.unfalsifiable,
+                    "example": None
+                    if p.example is None
+                    else {"mutant": p.example[0], "length": p.example[1]},
+                }
+                for p in self.properties
+            ],
+            "mutants": [
+                {
+                    "id": m.mutant.id,
+                    "kind": m.mutant.kind,
+                    "change": m.mutant.change,
+                    "status": m.status,
+                    "killed_by": list(m.killed_by),
+                    "same_as": m.mutant.same_as,
+                    "behaviour": m.behaviour or None,
+                    "unconstrained": m.unconstrained,
+                    "complete": m.complete,
+                }
+                for m in self.mutants
+            ],
+            "stale_listed": list(self.stale_listed),
+        }
+
+
+def _key(variant: str, name: str) -> str:
+    return name if variant == LAB else f"{name} [{variant}]"
+
+
+@dataclass
+class _Run:
+    """The results of checking a lab's variants on one table."""
+
+    results: dict[str, CheckResult[World]]
+    lab_worlds: list[World]
+
+
+def _check_all(
+    model: WorldModel,
+    table: Successors,
+    props: dict[str, list[Property[World]]],
+    symmetry: bool,
+    max_states: int | None,
+) -> _Run:
+    results: dict[str, CheckResult[World]] = {}
+    results[LAB] = check(
+        TableModel(model, table), props[LAB], symmetry=symmetry, max_states=max_states
+    )
+    lab_worlds = list(table.memo)
+    for variant, variant_model in lab_variants(model, set(props) - {LAB}, lab_worlds):
+        results[variant] = check(
+            TableModel(variant_model, table),
+            props[variant],
+            symmetry=symmetry,
+            max_states=max_states,
+        )
+    return _Run(results, lab_worlds)
+
+
+Checks = Callable[[WorldModel], Sequence[Check]]
+"""What the audit measures: the checks of a lab's model (default `lab_checks`)."""
+
+
+def _by_variant(model: WorldModel, checks: Checks) -> dict[str, list[Property[World]]]:
+    """The properties built for `model` (a probe asks this model's rows), by variant."""
+    props: dict[str, list[Property[World]]] = {}
+    for item in checks(model):
+        props.setdefault(item.variant, []).append(item.prop)
+    return props
+
+
+def _failures(run: _Run) -> list[tuple[str, PropertyResult[World]]]:
+    return [
+        (_key(variant, p.name), p)
+        for variant, result in run.results.items()
+        for p in result.properties
+        if p.verdict in ("violated", "vacuous")
+    ]
+
+
+class _Base:
+    """The unmutated lab: its table, its worlds in breadth-first order, and its verdicts."""
+
+    def __init__(self, lab: Lab, checks: Checks) -> None:
+        self.model = WorldModel(lab)
+        self.checks = checks
+        self.props = _by_variant(self.model, checks)
+        self.order = [(item.variant, item.prop) for item in checks(self.model)]
+        self.symmetry = bool(self.model.symmetric_groups)
+        self.table = Successors(self.model)
+        run = _check_all(self.model, self.table, self.props, self.symmetry, None)
+        failed = _failures(run)
+        incomplete = [v for v, r in run.results.items() if not r.complete]
+        if failed or incomplete:
+            names = ", ".join(k for k, _ in failed) or ", ".join(incomplete)
+            raise BaseFailed(
+                f"lab {lab.name!r}: the unmutated model does not pass ({names}); "
+                "run ehttp check on it first"
+            )
+        graph = reachable(TableModel(self.model, self.table))
+        self.graph = graph
+        self.scan_order = list(dict.fromkeys([*graph.states, *self.table.memo]))
+        """Every expanded world, the lab's in breadth-first order first."""
+        self.budget = STATE_BUDGET * len(self.table.memo)
+        self.instances: dict[str, tuple[int, ...]] = {}
+        for index, machine in enumerate(self.model.env.machines):
+            self.instances.setdefault(machine.name, ())
+            self.instances[machine.name] += (index,)
+
+    def path_to(self, world: World) -> list[str]:
+        """The action names of a shortest path from the lab's initial world to `world`."""
+        index = self.graph.index.get(world)
+        if index is None:
+            return []
+        names: list[str] = []
+        parent = self.graph.parent
+        while parent[index] >= 0:
+            before = self.graph.states[parent[index]]
+            for action, target in self.table(before):
+                if target == self.graph.states[index]:
+                    names.append(self._label(action))
+                    break
+            index = parent[index]
+        return names[::-1]
+
+    def _label(self, action: Action) -> str:
+        name = self.model.action_name(action)
+        who = self.model.env.names[action[0]]
+        return name if who == "clock" else f"{name} ({who})"
+
+
+def _affected(base: _Base, mutant: Mutant) -> Callable[[World], bool]:
+    instances = base.instances.get(mutant.machine, ())
+    sources = mutant.sources
+
+    def affected(world: World) -> bool:
+        return any(world[i][0] in sources for i in instances)
+
+    return affected
+
+
+def _describe(base: _Base, model: WorldModel, world: World, old: Edges, new: Edges) -> str:
+    steps = base.path_to(world)
+    where = f"after {'; '.join(steps)}" if steps else "in the initial world"
+    before = {a: t for a, t in old}
+    after = {a: t for a, t in new}
+    parts = []
+    for action, target in new:
+        if before.get(action) != target:
+            parts.append(f"now {model.describe_step(world, action, target)}")
+    for action, target in old:
+        if action not in after:
+            parts.append(f"no longer {base.model.describe_step(world, action, target)}")
+    return f"{where}: {'; '.join(parts)}"
+
+
+def _edges_of(base: _Base, model: WorldModel, mutant: Mutant) -> Callable[[World, Edges], Edges]:
+    """The mutant's edges of a world, from the unmutated edges of that world.
+
+    A row mutant changes only its own row: a local row's edges are dropped and asked again of
+    the mutant (its guard, urgency, its destination); for a reaction row, the edges of its event
+    are taken again by the mutant (who reacts, and where to). A deadline mutant changes when time
+    may pass and what is urgent: the world's edges are computed anew.
+    """
+    compute = Successors(model).compute
+    number = mutant.row
+    instances = base.instances.get(mutant.machine, ())
+    if number is None:
+        return lambda world, edges: compute(world)
+    row = mutant.replaced.rows[number]
+    env = model.env
+    if row.event is not None:
+        event = row.event
+
+        def react(world: World, edges: Edges) -> Edges:
+            return tuple(
+                (action, model.next_state(world, action))
+                if model.action_name(action) == event
+                else (action, target)
+                for action, target in edges
+            )
+
+        return react
+
+    def local(world: World, edges: Edges) -> Edges:
+        kept = [(a, t) for a, t in edges if not (a[1] == number and a[0] in instances)]
+        urgent = env.overdue(world)
+        for index in instances:
+            if world[index][0] not in row.source or (urgent and not row.fair):
+                continue
+            if row.guard(env, world, index):
+                kept.append(((index, number), model.next_state(world, (index, number))))
+        return tuple(kept)
+
+    return local
+
+
+def _first_change(
+    base: _Base, affected: Callable[[World], bool], edges_of: Callable[[World, Edges], Edges]
+) -> tuple[World, Edges, dict[World, Edges]] | None:
+    """The shallowest world the unmutated run expanded whose successors the mutant changes, the
+    mutant's edges there, and the mutant's edges of every affected world asked before it."""
+    memo = base.table.memo
+    asked: dict[World, Edges] = {}
+    for world in base.scan_order:
+        if affected(world):
+            old = memo[world]
+            new = asked[world] = edges_of(world, old)
+            if new != old and set(new) != set(old):
+                return world, new, asked
+    return None
+
+
+def _run_mutant(base: _Base, mutant: Mutant) -> MutantResult:
+    model = WorldModel(base.model.lab, machines={mutant.machine: mutant.replaced})
+    affected = _affected(base, mutant)
+    edges_of = _edges_of(base, model, mutant)
+    found = _first_change(base, affected, edges_of)
+    if found is None:
+        return MutantResult(mutant, "equivalent")
+    world, new, asked = found
+    behaviour = _describe(base, model, world, base.table.memo[world], new)
+    memo = base.table.memo
+
+    def reuse(world: World) -> Edges | None:
+        old = memo.get(world)
+        if old is None or not affected(world):
+            return old
+        known = asked.get(world)
+        return known if known is not None else edges_of(world, old)
+
+    table = Successors(model, reuse)
+    run = _check_all(model, table, _by_variant(model, base.checks), base.symmetry, base.budget)
+    failed = _failures(run)
+    complete = all(r.complete for r in run.results.values())
+    if not failed:
+        return MutantResult(mutant, "survived", behaviour=behaviour, complete=complete)
+    return MutantResult(
+        mutant,
+        "killed",
+        tuple(k for k, _ in failed),
+        tuple(len(p.trace) - 1 if p.trace else None for _, p in failed),
+        behaviour,
+        complete=complete,
+    )
+
+
+def _strengths(base: _Base, results: Sequence[MutantResult]) -> tuple[PropertyStrength, ...]:
+    strengths = []
+    for variant, prop in base.order:
+        key = _key(variant, prop.name)
+        killed: list[str] = []
+        best: tuple[str, int | None] | None = None
+        for result in results:
+            if key not in result.killed_by:
+                continue
+            killed.append(result.mutant.id)
+            if result.mutant.same_as is not None:
+                continue
+            length = result.lengths[result.killed_by.index(key)]
+            if best is None or (length is not None and (best[1] is None or length < best[1])):
+                best = (result.mutant.id, length)
+        strengths.append(
+            PropertyStrength(
+                key, prop.name, variant, prop.kind, prop.requirements, tuple(killed), best
+            )
+        )
+    return tuple(strengths)
+
+
+_SHARED: list[tuple[_Base, tuple[Mutant, ...]]] = []
+"""The unmutated lab and the mutants, for the worker processes (inherited when forked: a
+mutant's guards are closures, which do not pickle)."""
+
+_Outcome = tuple[int, Status, tuple[str, ...], tuple[int | None, ...], str, bool]
+
+
+def _in_worker(number: int) -> _Outcome:
+    base, mutants = _SHARED[0]
+    result = _run_mutant(base, mutants[number])
+    return (
+        number,
+        result.status,
+        result.killed_by,
+        result.lengths,
+        result.behaviour,
+        result.complete,
+    )
+
+
+def _workers(requested: int | None) -> int:
+    if requested is not None:
+        return max(1, requested)
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    return max(1, min(2, os.cpu_count() or 1))
+
+
+def run_audit(
+    lab: Lab,
+    *,
+    unconstrained: Mapping[str, tuple[str, str]] | None = None,
+    max_seconds: float | None = None,
+    redirect_limit: int = REDIRECT_LIMIT,
+    only: Iterable[Mutant] | None = None,
+    workers: int | None = None,
+    checks: Checks = lab_checks,
+    progress: Callable[[int, int, MutantResult], None] | None = None,
+) -> AuditResult:
+    """Audit `lab`: derive the mutants (or take `only`), run each, gather the strengths.
+
+    `unconstrained` maps mutant IDs to (the change listed, the seed sentence that leaves it
+    open); an entry counts only when the derived mutant's change is the listed one. Mutants run in
+    `workers` processes (default: up to two, forked, where the platform forks); results do not
+    depend on how many. `checks` builds the properties measured (tests measure other ones).
+    """
+    started = time.perf_counter()
+    base = _Base(lab, checks)
+    redirects_total = 0
+    if only is None:
+        mutants, redirects_total = derive_mutants(
+            tuple(dict.fromkeys(base.model.env.machines)), redirect_limit=redirect_limit
+        )
+    else:
+        mutants = tuple(only)
+    listed = unconstrained or {}
+    ran: dict[int, MutantResult] = {}
+    jobs = [(n, m) for n, m in enumerate(mutants) if m.same_as is None]
+    count = 0
+
+    def out_of_time() -> bool:
+        return max_seconds is not None and time.perf_counter() - started > max_seconds
+
+    def record(result: MutantResult, number: int) -> None:
+        nonlocal count
+        ran[number] = result
+        count += 1
+        if progress is not None:
+            progress(count, len(jobs), result)
+
+    pool_size = _workers(workers)
+    if pool_size == 1:
+        for number, mutant in jobs:
+            if out_of_time():
+                break
+            record(_run_mutant(base, mutant), number)
+    else:
+        _SHARED[:] = [(base, mutants)]
+        context = multiprocessing.get_context("fork")
+        with context.Pool(pool_size) as pool:
+            for number, status, killed_by, lengths, behaviour, complete in pool.imap_unordered(
+                _in_worker, [n for n, _ in jobs]
+            ):
+                record(
+                    MutantResult(
+                        mutants[number], status, killed_by, lengths, behaviour, complete=complete
+                    ),
+                    number,
+                )
+                if out_of_time():
+                    pool.terminate()
+                    break
+        _SHARED.clear()
+    by_id = {mutants[n].id: r for n, r in ran.items()}
+    results: list[MutantResult] = []
+    for number, mutant in enumerate(mutants):
+        found = ran.get(number)
+        if found is None and mutant.same_as is not None and mutant.same_as in by_id:
+            copy = by_id[mutant.same_as]
+            found = MutantResult(
+                mutant, copy.status, copy.killed_by, copy.lengths, copy.behaviour, None
+            )
+        if found is None:
+            found = MutantResult(mutant, "not-run")
+        entry = listed.get(mutant.id)
+        if found.status == "survived" and entry is not None and entry[0] == mutant.change:
+            found = MutantResult(
+                mutant, found.status, behaviour=found.behaviour, unconstrained=entry[1]
+            )
+        results.append(found)
+    derived = {m.id: m.change for m in mutants}
+    return AuditResult(
+        lab=lab,
+        properties=_strengths(base, results),
+        mutants=tuple(results),
+        redirects_total=redirects_total,
+        redirects_limit=redirect_limit,
+        seconds=time.perf_counter() - started,
+        stale_listed=tuple(
+            sorted(key for key, (change, _) in listed.items() if derived.get(key) != change)
+        ),
+    )

@@ -1,0 +1,204 @@
+"""Mutants of the declarations: small, named changes to one machine, made in memory.
+
+From the declared machines alone (`model/spec/`), each mutant changes one thing:
+- ``remove``: a row is removed (kept in place with a guard that is never true, so that actions
+  keep their row numbers; a removed reaction row no longer reacts to its event);
+- ``guard-true`` / ``guard-false``: a row's guard is forced true, or false (rows whose guard is
+  already "always" have no guard to force; a guard forced false behaves exactly as the row
+  removed, and the audit says so instead of checking it twice);
+- ``deadline-shorter`` / ``deadline-longer``: a state's deadline is one clock quantum shorter
+  (never below one quantum) or longer;
+- ``redirect``: a row's destination becomes another state of its machine. There are many of
+  these; when there are more than the limit, a fixed-seed sample of them is taken, so a run is
+  reproducible.
+Observer machines (the toggle history) are not mutated: no guard reads them, so a change to them
+changes no behaviour of the site, only what the properties see.
+
+Nothing is patched: a mutant is a new `Machine` value built with `dataclasses.replace`, and the
+composition runs it in place of the declared one (`WorldModel(..., machines=...)`).
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Literal
+
+from model.spec.machine import Machine, Row, always
+
+if TYPE_CHECKING:
+    from model.spec.state import Questions, World
+
+__all__ = [
+    "KINDS",
+    "OBSERVERS",
+    "REDIRECT_LIMIT",
+    "REDIRECT_SEED",
+    "Kind",
+    "Mutant",
+    "derive_mutants",
+    "never",
+]
+
+Kind = Literal[
+    "remove", "guard-true", "guard-false", "deadline-shorter", "deadline-longer", "redirect"
+]
+KINDS: tuple[Kind, ...] = (
+    "remove",
+    "guard-true",
+    "guard-false",
+    "deadline-shorter",
+    "deadline-longer",
+    "redirect",
+)
+OBSERVERS = frozenset({"toggle-history"})
+"""Machines that only observe (no guard reads them); they are not mutated."""
+REDIRECT_LIMIT = 40
+"""At most this many redirect mutants; more are sampled with `REDIRECT_SEED`."""
+REDIRECT_SEED = 1806
+
+
+def never(env: Questions, world: World, index: int) -> bool:
+    """The guard of a removed row, or of a guard forced false."""
+    return False
+
+
+@dataclass(frozen=True)
+class Mutant:
+    """One change to one declared machine.
+
+    `id` is stable across runs (machine, row number or state, kind); `change` says what changed
+    in the declaration's own words; `sources` are the states of `machine` where the change can
+    make a difference (a world with no instance of `machine` in one of them behaves as before).
+    `same_as` names an earlier mutant with exactly the same behaviour.
+    """
+
+    id: str
+    kind: Kind
+    machine: str
+    change: str
+    replaced: Machine
+    sources: frozenset[str]
+    same_as: str | None = None
+    row: int | None = None
+    """The number of the changed row (None for a deadline)."""
+
+
+def _row_text(row: Row) -> str:
+    on = f" on {row.event!r}" if row.event is not None else ""
+    return f"{row.name!r}{on} ({', '.join(row.source)} -> {row.dest})"
+
+
+def _with_row(machine: Machine, number: int, row: Row) -> Machine:
+    rows = list(machine.rows)
+    rows[number] = row
+    return replace(machine, rows=tuple(rows))
+
+
+def _row_mutants(machine: Machine) -> tuple[list[Mutant], list[Mutant]]:
+    mutants: list[Mutant] = []
+    redirects: list[Mutant] = []
+    for number, row in enumerate(machine.rows):
+        base = f"{machine.name}/{number}"
+        sources = frozenset(row.source)
+        text = _row_text(row)
+        removed = f"{base}/remove"
+        mutants.append(
+            Mutant(
+                removed,
+                "remove",
+                machine.name,
+                f"{machine.name}: row {text} removed",
+                _with_row(machine, number, replace(row, guard=never)),
+                sources,
+                row=number,
+            )
+        )
+        if row.guard is not always:
+            guard = row.guard_text or row.guard.__name__
+            mutants.append(
+                Mutant(
+                    f"{base}/guard-true",
+                    "guard-true",
+                    machine.name,
+                    f"{machine.name}: row {text}: guard [{guard}] forced true",
+                    _with_row(machine, number, replace(row, guard=always)),
+                    sources,
+                    row=number,
+                )
+            )
+            mutants.append(
+                Mutant(
+                    f"{base}/guard-false",
+                    "guard-false",
+                    machine.name,
+                    f"{machine.name}: row {text}: guard [{guard}] forced false",
+                    _with_row(machine, number, replace(row, guard=never)),
+                    sources,
+                    same_as=removed,
+                    row=number,
+                )
+            )
+        for state in machine.state_names:
+            if state == row.dest:
+                continue
+            redirects.append(
+                Mutant(
+                    f"{base}/redirect/{state}",
+                    "redirect",
+                    machine.name,
+                    f"{machine.name}: row {text} goes to {state} instead",
+                    _with_row(machine, number, replace(row, dest=state)),
+                    sources,
+                    row=number,
+                )
+            )
+    return mutants, redirects
+
+
+def _deadline_mutants(machine: Machine) -> list[Mutant]:
+    mutants: list[Mutant] = []
+    for number, state in enumerate(machine.states):
+        if state.deadline is None:
+            continue
+        for kind, delta in (("deadline-shorter", -1), ("deadline-longer", 1)):
+            deadline = state.deadline + delta
+            if deadline < 1:
+                continue
+            states = list(machine.states)
+            states[number] = replace(state, deadline=deadline)
+            word = "shorter" if delta < 0 else "longer"
+            mutants.append(
+                Mutant(
+                    f"{machine.name}/{state.name}/{kind}",
+                    "deadline-shorter" if delta < 0 else "deadline-longer",
+                    machine.name,
+                    f"{machine.name}: deadline of {state.name} {state.deadline} -> {deadline} "
+                    f"quanta (one quantum {word})",
+                    replace(machine, states=tuple(states)),
+                    frozenset({state.name}),
+                )
+            )
+    return mutants
+
+
+def derive_mutants(
+    machines: Sequence[Machine], *, redirect_limit: int = REDIRECT_LIMIT, seed: int = REDIRECT_SEED
+) -> tuple[tuple[Mutant, ...], int]:
+    """Every mutant of `machines` (observers left out), with redirects sampled down to
+    `redirect_limit`; also the number of redirect mutants there were before sampling."""
+    mutants: list[Mutant] = []
+    redirects: list[Mutant] = []
+    for machine in machines:
+        if machine.name in OBSERVERS:
+            continue
+        found, redirected = _row_mutants(machine)
+        mutants += found
+        mutants += _deadline_mutants(machine)
+        redirects += redirected
+    total = len(redirects)
+    if total > redirect_limit:
+        chosen = set(random.Random(seed).sample(range(total), redirect_limit))
+        redirects = [m for number, m in enumerate(redirects) if number in chosen]
+    return tuple(mutants + redirects), total

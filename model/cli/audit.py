@@ -1,0 +1,147 @@
+"""`ehttp audit`: how strong each property is, measured on mutants of the declarations.
+
+Runs `model/audit/` on the lab (the embedded default when `--lab` is not given) and prints, per
+property, how many mutants it kills and one of them with its counterexample length; each surviving
+mutant with the change and the behaviour it allows (or the seed sentence that leaves it open, from
+`specs/unconstrained.toml`); and the kill ratio. Exit 0 when every mutant ran and every property
+killed at least one; 1 when a property is unfalsifiable or the run stopped early (`--max-seconds`).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+import click
+
+from model.audit import (
+    REDIRECT_SEED,
+    AuditResult,
+    BaseFailed,
+    MutantResult,
+    UnconstrainedError,
+    load_unconstrained,
+    run_audit,
+)
+from model.cli.common import lab_option, positive_seconds, status_line
+from model.config.schema import Lab
+
+__all__ = ["audit", "render_text"]
+
+
+@contextmanager
+def _progress() -> Iterator[Callable[[int, int, MutantResult], None]]:
+    """Progress on a terminal's status line (rich); plain lines on standard error otherwise."""
+    with status_line("deriving mutants") as line:
+
+        def show(done: int, total: int, result: MutantResult) -> None:
+            text = f"mutant {done}/{total}: {result.mutant.id}: {result.status}"
+            if line is not None:
+                line(text)
+            else:
+                click.echo(text, err=True)
+
+        yield show
+
+
+def _example(result: AuditResult, index: int) -> str:
+    prop = result.properties[index]
+    if prop.example is None:
+        return "UNFALSIFIABLE: no mutant makes it fail"
+    mutant, length = prop.example
+    steps = "vacuous" if length is None else f"{length} steps"
+    return f"{mutant} ({steps})"
+
+
+def render_text(result: AuditResult) -> str:
+    """The text users read: summary, per-property kills, survivors, kill ratio."""
+    mutants = result.mutants
+    equivalent = sum(m.status == "equivalent" for m in mutants)
+    same = sum(m.mutant.same_as is not None for m in mutants)
+    not_run = sum(m.status == "not-run" for m in mutants)
+    sampled = (
+        f"redirects: {result.redirects_limit} sampled of {result.redirects_total}, "
+        f"seed {REDIRECT_SEED}"
+        if result.redirects_total > result.redirects_limit
+        else f"redirects: all {result.redirects_total}"
+    )
+    lines = [
+        f"audit of lab {result.lab.name!r}: {len(mutants)} mutants ({sampled}); "
+        f"{len(result.changing)} change the reachable graph, {equivalent} don't, "
+        f"{same} behave as a removal; {result.seconds:.1f} s",
+    ]
+    if not_run:
+        lines.append(f"INCOMPLETE: {not_run} mutants not run (--max-seconds); nothing passes")
+    lines.append("")
+    width = max(len(p.key) for p in result.properties)
+    lines.append(f"  {'killed':>6}  {'property':{width}}  example mutant (counterexample)")
+    for index, prop in enumerate(result.properties):
+        lines.append(f"  {len(prop.killed):6}  {prop.key:{width}}  {_example(result, index)}")
+    survivors = [m for m in result.changing if m.status == "survived"]
+    lines.append("")
+    listed = [m for m in survivors if m.unconstrained is not None]
+    lines.append(
+        f"surviving mutants: {len(survivors)} ({len(listed)} left open by the seed, "
+        "listed in specs/unconstrained.toml)"
+    )
+    for m in survivors:
+        lines.append(f"  {m.mutant.id}")
+        lines.append(f"    change: {m.mutant.change}")
+        lines.append(f"    allows: {m.behaviour}")
+        if m.unconstrained is not None:
+            lines.append(f"    left open by the seed: {m.unconstrained!r}")
+    for mutant_id in result.stale_listed:
+        lines.append(
+            f"  note: {mutant_id} is listed in specs/unconstrained.toml with a change this "
+            "audit did not derive (another lab's, or a stale entry)"
+        )
+    counted = result.counted
+    killed = sum(m.status == "killed" for m in counted)
+    lines.append("")
+    lines.append(
+        f"kill ratio: {result.kill_ratio:.2f} ({killed} killed of {len(counted)} counted mutants)"
+    )
+    verdict = "PASS" if result.passed else "FAIL"
+    lines.append(
+        f"{verdict}: {len(result.properties) - len(result.unfalsifiable)} of "
+        f"{len(result.properties)} properties kill at least one mutant"
+    )
+    return "\n".join(lines) + "\n"
+
+
+@click.command()
+@lab_option
+@click.option(
+    "--max-seconds",
+    type=str,
+    callback=positive_seconds,
+    help="Stop after S seconds (the run is then incomplete and fails).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def audit(lab: Lab, max_seconds: float | None, as_json: bool) -> None:
+    """Measure every property of the lab against mutants of the declarations.
+
+    Mutants: each row removed, each guard forced true or false, each deadline one quantum
+    shorter or longer, each row redirected to another state (sampled with a fixed seed). A
+    property that kills no mutant is unfalsifiable, and the audit fails.
+    """
+    try:
+        listed = {s.mutant: (s.change, s.sentence) for s in load_unconstrained()}
+    except UnconstrainedError as error:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(2)
+    try:
+        with _progress() as progress:
+            result = run_audit(
+                lab, unconstrained=listed, max_seconds=max_seconds, progress=progress
+            )
+    except BaseFailed as error:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(1)
+    if as_json:
+        click.echo(json.dumps(result.to_json(), indent=2))
+    else:
+        sys.stdout.write(render_text(result))
+    sys.exit(0 if result.passed else 1)
