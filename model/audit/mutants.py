@@ -21,10 +21,11 @@ composition runs it in place of the declared one (`WorldModel(..., machines=...)
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
 
+from model.spec.guards import Atom, Guard, Rendering
 from model.spec.machine import Machine, Row, always
 
 if TYPE_CHECKING:
@@ -59,9 +60,22 @@ REDIRECT_LIMIT = 40
 REDIRECT_SEED = 1806
 
 
-def never(env: Questions, world: World, index: int) -> bool:
-    """The guard of a removed row, or of a guard forced false."""
-    return False
+@dataclass(frozen=True, eq=False)
+class _Never(Guard):
+    text: str = "never"
+
+    def __call__(self, env: Questions, world: World, index: int) -> bool:
+        return False
+
+    def promela(self, rendering: Rendering, index: int) -> str:
+        return "0"
+
+    def atoms(self) -> Iterator[Atom]:
+        return iter(())
+
+
+never: Guard = _Never()
+"""The guard of a removed row, or of a guard forced false."""
 
 
 @dataclass(frozen=True)
@@ -116,7 +130,7 @@ def _row_mutants(machine: Machine) -> tuple[list[Mutant], list[Mutant]]:
             )
         )
         if row.guard is not always:
-            guard = row.guard_text or row.guard.__name__
+            guard = row.guard_text
             mutants.append(
                 Mutant(
                     f"{base}/guard-true",
