@@ -9,7 +9,6 @@ killed at least one; 1 when a property is unfalsifiable or the run stopped early
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -25,10 +24,24 @@ from model.audit import (
     load_unconstrained,
     run_audit,
 )
-from model.cli.common import lab_option, positive_seconds, status_line
+from model.cli.common import (
+    JsonVerdict,
+    emit_json,
+    envelope,
+    lab_option,
+    positive_seconds,
+    status_line,
+)
 from model.config.schema import Lab
 
-__all__ = ["audit", "render_text"]
+__all__ = ["audit", "audit_verdict", "render_text"]
+
+
+def audit_verdict(result: AuditResult) -> JsonVerdict:
+    """`pass` when every property kills a mutant, `incomplete` when --max-seconds cut the run."""
+    if not result.complete:
+        return "incomplete"
+    return "pass" if result.passed else "fail"
 
 
 @contextmanager
@@ -141,7 +154,9 @@ def audit(lab: Lab, max_seconds: float | None, as_json: bool) -> None:
         click.echo(f"Error: {error}", err=True)
         sys.exit(1)
     if as_json:
-        click.echo(json.dumps(result.to_json(), indent=2))
+        fields = result.to_json()
+        del fields["lab"]
+        emit_json(envelope("audit", result.lab, audit_verdict(result), **fields))
     else:
         sys.stdout.write(render_text(result))
     sys.exit(0 if result.passed else 1)

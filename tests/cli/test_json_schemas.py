@@ -95,10 +95,21 @@ def test_the_envelope_refuses_a_document_without_its_keys() -> None:
     assert VERDICTS == ("pass", "fail", "incomplete", "interrupted", "info")
 
 
+def test_audit_pass_and_incomplete() -> None:
+    lab = str(LABS / "site-1802.toml")
+    passed = json_of(run("audit", "--lab", lab, "--json"), 0)
+    assert (passed["verdict"], passed["complete"], passed["kill_ratio"]) == ("pass", True, 1.0)
+    assert all(p["killed"] > 0 for p in passed["properties"])
+    cut = json_of(run("audit", "--lab", lab, "--json", "--max-seconds", "0.001"), 1)
+    assert (cut["verdict"], cut["complete"]) == ("incomplete", False)
+    assert "not-run" in {m["status"] for m in cut["mutants"]}
+
+
 def test_check_pass_and_incomplete() -> None:
     passed = json_of(run("check", "--json"), 0)
     assert (passed["lab"], passed["verdict"], passed["states"]) == ("default", "pass", 30_256)
-    step = passed["properties"][9]["trace"][0]
+    [cert3] = [p for p in passed["properties"] if p["requirements"] == ["CERT-3"]]
+    step = cert3["trace"][0]
     assert step["action"] is None and step["state"]["site"]["minutes"] is None
     cut = json_of(run("check", "--json", "--max-states", "10"), 1)
     assert (cut["verdict"], cut["complete"], cut["stopped_reason"]) == (

@@ -1,0 +1,57 @@
+"""`ehttp audit` as users see it (model/cli/audit.py), on the small site-1802 lab (72 worlds)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner, Result
+
+from model.audit import run_audit
+from model.cli.app import main
+from model.cli.audit import render_text
+from model.config.labfile import load_lab
+from tests.compose.hollow import OLD_SITE3, hollow_checks
+
+LAB = str(Path(__file__).resolve().parents[2] / "specs" / "labs" / "site-1802.toml")
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(main, ["audit", *args], catch_exceptions=False)
+
+
+def test_the_1802_lab_passes_with_every_listed_survivor_citing_the_seed() -> None:
+    result = run("--lab", LAB)
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert out.startswith("audit of lab 'site-1802': ")
+    assert "  killed  property" in out
+    assert "enhanced HTTP is never on: the option needs 1806 with pre-release features" in out
+    assert "  smsexec/0/remove\n" in out
+    assert "    left open by the seed: 'To work around this issue, delete all certificates" in out
+    assert "kill ratio: 1.00 (" in out
+    assert out.endswith("PASS: 10 of 10 properties kill at least one mutant\n")
+
+
+def test_an_unfalsifiable_property_is_marked_and_fails_the_audit() -> None:
+    lab = load_lab(Path(LAB))
+    result = run_audit(lab, checks=hollow_checks, workers=1)
+    text = render_text(result)
+    assert not result.passed
+    [old] = [p for p in result.properties if p.name == OLD_SITE3]
+    assert not old.unfalsifiable  # without the option the old statement reads "never on"
+    assert "UNFALSIFIABLE: no mutant makes it fail" in text
+    assert text.endswith("properties kill at least one mutant\n") and "FAIL: " in text
+
+
+def test_max_seconds_stops_the_run_and_fails() -> None:
+    result = run("--lab", LAB, "--max-seconds", "0.001")
+    assert result.exit_code == 1
+    assert "INCOMPLETE: " in result.stdout and "mutants not run (--max-seconds)" in result.stdout
+
+
+def test_a_bad_max_seconds_is_one_line_and_exit_2() -> None:
+    result = run("--max-seconds", "soon")
+    assert result.exit_code == 2
+    assert result.output == (
+        "Error: --max-seconds: 'soon' is not accepted; give a number of seconds > 0\n"
+    )
