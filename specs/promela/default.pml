@@ -24,14 +24,14 @@
 #endif
 c_decl {
   /* the run-time choices; pan reads its environment when it starts */
-  int Witness = WITNESS, Variant = VARIANT, Skip[9];
+  int Witness = WITNESS, Variant = VARIANT, Skip[7];
   __attribute__((constructor)) static void ehttp_choices(void) {
     const char *v;
     if ((v = getenv("EHTTP_WITNESS")) != NULL) Witness = atoi(v);
     if ((v = getenv("EHTTP_VARIANT")) != NULL) Variant = atoi(v);
     for (v = getenv("EHTTP_SKIP"); v != NULL && *v != 0; v++) {
       int k = atoi(v);
-      if (k > 0 && k <= 8) Skip[k] = 1;
+      if (k > 0 && k <= 6) Skip[k] = 1;
       while (*v != 0 && *v != ',') v++;
       if (*v == 0) break;
     }
@@ -112,34 +112,26 @@ byte r_wg1;   /* which reaction of wg1 this step takes; 0 between steps */
 #define ENHANCED (s_site == SITE_MODE_https_or_http_enhanced || s_site == SITE_MODE_https_only_enhanced)
 
 /* the properties, in the order `ehttp check` reports them */
-/* always 1: HTTPS only with enhanced HTTP is always flagged unsupported */
-#define ALWAYS_1 ((s_site == SITE_MODE_https_only_enhanced) == ((s_site == SITE_MODE_https_only || s_site == SITE_MODE_https_only_enhanced) && ENHANCED))
-/* always 2: enhanced HTTP is on only with version 1806 and pre-release features */
-#define ALWAYS_2 (1)
-/* always 3: mp1: queued certificate work is never older than 30 minutes */
-#define ALWAYS_3 ((!(s_mp1 == CERTIFICATE_BINDING_issued || s_mp1 == CERTIFICATE_BINDING_unbinding || s_mp1 == CERTIFICATE_BINDING_pki_bound_issued) || t_mp1 <= 2))
-/* always 4: dp1: queued certificate work is never older than 30 minutes */
-#define ALWAYS_4 ((!(s_dp1 == CERTIFICATE_BINDING_issued || s_dp1 == CERTIFICATE_BINDING_unbinding || s_dp1 == CERTIFICATE_BINDING_pki_bound_issued) || t_dp1 <= 2))
-/* always 5: toggling only after the previous change completed never strands a certificate */
-#define ALWAYS_5 ((s_toggle_history == TOGGLE_HISTORY_rapid || !((s_mp1 == CERTIFICATE_BINDING_stranded && ENHANCED && s_smsexec == SMSEXEC_running) || (s_dp1 == CERTIFICATE_BINDING_stranded && ENHANCED && s_smsexec == SMSEXEC_running))))
-/* always 6: with enhanced HTTP on no client stays registered under the old regime */
-#define ALWAYS_6 ((!ENHANCED || (!(s_aad1 == CLIENT_REGISTRATION_registered_self_signed) && !(s_dom1 == CLIENT_REGISTRATION_registered_self_signed) && !(s_wg1 == CLIENT_REGISTRATION_registered_self_signed))))
-/* always 7: client notification fails only after enabling, for at most one policy cycle */
-#define ALWAYS_7 (((!(s_aad1 == CLIENT_REGISTRATION_reregistration_due) || (ENHANCED && t_aad1 <= 4)) && (!(s_dom1 == CLIENT_REGISTRATION_reregistration_due) || (ENHANCED && t_dom1 <= 4)) && (!(s_wg1 == CLIENT_REGISTRATION_reregistration_due) || (ENHANCED && t_wg1 <= 4))))
-/* always 8: without approval, a client with no identity evidence is never registered [without approval] */
-#define ALWAYS_8 (((!(s_aad1 == CLIENT_REGISTRATION_registered_self_signed || s_aad1 == CLIENT_REGISTRATION_registered_enhanced_http || s_aad1 == CLIENT_REGISTRATION_registered_pki || s_aad1 == CLIENT_REGISTRATION_reregistration_due) || !(!(s_azure_ad_app == AZURE_AD_APP_updated))) && !(s_wg1 == CLIENT_REGISTRATION_registered_self_signed || s_wg1 == CLIENT_REGISTRATION_registered_enhanced_http || s_wg1 == CLIENT_REGISTRATION_registered_pki || s_wg1 == CLIENT_REGISTRATION_reregistration_due)))
-/* sometimes 1: HTTPS or HTTP with enhanced HTTP on is reachable */
-#define SOMETIMES_1 (s_site == SITE_MODE_https_or_http_enhanced)
-/* sometimes 2: HTTPS only with enhanced HTTP is reachable from the console */
-#define SOMETIMES_2 (s_site == SITE_MODE_https_only_enhanced)
-/* sometimes 3: enhanced HTTP on with every HTTP site system's role certificate bound */
-#define SOMETIMES_3 ((ENHANCED && (s_mp1 == CERTIFICATE_BINDING_bound || s_mp1 == CERTIFICATE_BINDING_unbinding) && (s_dp1 == CERTIFICATE_BINDING_bound || s_dp1 == CERTIFICATE_BINDING_unbinding)))
-/* sometimes 4: rapid enable/disable leaves no SMS-Issuing certificate bound */
-#define SOMETIMES_4 (((s_mp1 == CERTIFICATE_BINDING_stranded && ENHANCED && s_smsexec == SMSEXEC_running) && (s_dp1 == CERTIFICATE_BINDING_stranded && ENHANCED && s_smsexec == SMSEXEC_running)))
-/* sometimes 5: a client waits for manual approval */
-#define SOMETIMES_5 ((s_aad1 == CLIENT_REGISTRATION_pending_approval || s_dom1 == CLIENT_REGISTRATION_pending_approval || s_wg1 == CLIENT_REGISTRATION_pending_approval))
-/* sometimes 6: an existing client is due to re-register after enhanced HTTP is enabled */
-#define SOMETIMES_6 ((s_aad1 == CLIENT_REGISTRATION_reregistration_due || s_dom1 == CLIENT_REGISTRATION_reregistration_due || s_wg1 == CLIENT_REGISTRATION_reregistration_due))
+/* always 1: mp1: queued certificate work is never older than 30 minutes */
+#define ALWAYS_1 ((!(s_mp1 == CERTIFICATE_BINDING_issued || s_mp1 == CERTIFICATE_BINDING_unbinding || s_mp1 == CERTIFICATE_BINDING_pki_bound_issued) || t_mp1 * 15 <= 30))
+/* always 2: dp1: queued certificate work is never older than 30 minutes */
+#define ALWAYS_2 ((!(s_dp1 == CERTIFICATE_BINDING_issued || s_dp1 == CERTIFICATE_BINDING_unbinding || s_dp1 == CERTIFICATE_BINDING_pki_bound_issued) || t_dp1 * 15 <= 30))
+/* always 3: with enhanced HTTP off and smsexec running no role certificate is bound or waiting to be bound (a queued removal aside) */
+#define ALWAYS_3 ((ENHANCED || !(s_smsexec == SMSEXEC_running) || (!(s_mp1 == CERTIFICATE_BINDING_issued || s_mp1 == CERTIFICATE_BINDING_bound || s_mp1 == CERTIFICATE_BINDING_pki_bound_issued) && !(s_dp1 == CERTIFICATE_BINDING_issued || s_dp1 == CERTIFICATE_BINDING_bound || s_dp1 == CERTIFICATE_BINDING_pki_bound_issued))))
+/* always 4: toggling only after the previous change completed never strands a certificate */
+#define ALWAYS_4 ((s_toggle_history == TOGGLE_HISTORY_rapid || !((s_mp1 == CERTIFICATE_BINDING_stranded && ENHANCED && s_smsexec == SMSEXEC_running) || (s_dp1 == CERTIFICATE_BINDING_stranded && ENHANCED && s_smsexec == SMSEXEC_running))))
+/* always 5: with enhanced HTTP on no client stays registered under the old regime */
+#define ALWAYS_5 ((!ENHANCED || (!(s_aad1 == CLIENT_REGISTRATION_registered_self_signed) && !(s_dom1 == CLIENT_REGISTRATION_registered_self_signed) && !(s_wg1 == CLIENT_REGISTRATION_registered_self_signed))))
+/* always 6: without approval, a client with no identity evidence is never registered [without approval] */
+#define ALWAYS_6 (((!(s_aad1 == CLIENT_REGISTRATION_registered_self_signed || s_aad1 == CLIENT_REGISTRATION_registered_enhanced_http || s_aad1 == CLIENT_REGISTRATION_registered_pki || s_aad1 == CLIENT_REGISTRATION_reregistration_due) || !(!(s_azure_ad_app == AZURE_AD_APP_updated))) && !(s_wg1 == CLIENT_REGISTRATION_registered_self_signed || s_wg1 == CLIENT_REGISTRATION_registered_enhanced_http || s_wg1 == CLIENT_REGISTRATION_registered_pki || s_wg1 == CLIENT_REGISTRATION_reregistration_due)))
+/* sometimes 1: HTTPS only with enhanced HTTP is reachable from the console */
+#define SOMETIMES_1 (s_site == SITE_MODE_https_only_enhanced)
+/* sometimes 2: rapid enable/disable leaves no SMS-Issuing certificate bound */
+#define SOMETIMES_2 (((s_mp1 == CERTIFICATE_BINDING_stranded && ENHANCED && s_smsexec == SMSEXEC_running) && (s_dp1 == CERTIFICATE_BINDING_stranded && ENHANCED && s_smsexec == SMSEXEC_running)))
+/* sometimes 3: a client waits for manual approval */
+#define SOMETIMES_3 ((s_aad1 == CLIENT_REGISTRATION_pending_approval || s_dom1 == CLIENT_REGISTRATION_pending_approval || s_wg1 == CLIENT_REGISTRATION_pending_approval))
+/* sometimes 4: an existing client is due to re-register after enhanced HTTP is enabled */
+#define SOMETIMES_4 ((s_aad1 == CLIENT_REGISTRATION_reregistration_due || s_dom1 == CLIENT_REGISTRATION_reregistration_due || s_wg1 == CLIENT_REGISTRATION_reregistration_due))
 
 active proctype world() {
   do
@@ -725,21 +717,13 @@ active proctype world() {
   :: d_step { c_expr { Witness == 0 && Variant == 0 && !Skip[5] } && !ALWAYS_5 ->
       printf("ehttp: always 5 violated\n"); assert(ALWAYS_5)
     }
-  :: d_step { c_expr { Witness == 0 && Variant == 0 && !Skip[6] } && !ALWAYS_6 ->
+  :: d_step { c_expr { Witness == 0 && Variant == 1 && !Skip[6] } && !ALWAYS_6 ->
       printf("ehttp: always 6 violated\n"); assert(ALWAYS_6)
-    }
-  :: d_step { c_expr { Witness == 0 && Variant == 0 && !Skip[7] } && !ALWAYS_7 ->
-      printf("ehttp: always 7 violated\n"); assert(ALWAYS_7)
-    }
-  :: d_step { c_expr { Witness == 0 && Variant == 1 && !Skip[8] } && !ALWAYS_8 ->
-      printf("ehttp: always 8 violated\n"); assert(ALWAYS_8)
     }
   /* sometimes properties: each an alternative enabled only where its goal holds */
   :: d_step { c_expr { Witness == 1 && Variant == 0 } && SOMETIMES_1 -> assert(!SOMETIMES_1) }
   :: d_step { c_expr { Witness == 2 && Variant == 0 } && SOMETIMES_2 -> assert(!SOMETIMES_2) }
   :: d_step { c_expr { Witness == 3 && Variant == 0 } && SOMETIMES_3 -> assert(!SOMETIMES_3) }
   :: d_step { c_expr { Witness == 4 && Variant == 0 } && SOMETIMES_4 -> assert(!SOMETIMES_4) }
-  :: d_step { c_expr { Witness == 5 && Variant == 0 } && SOMETIMES_5 -> assert(!SOMETIMES_5) }
-  :: d_step { c_expr { Witness == 6 && Variant == 0 } && SOMETIMES_6 -> assert(!SOMETIMES_6) }
   od
 }
