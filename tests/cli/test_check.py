@@ -87,7 +87,7 @@ def test_a_failed_check_names_what_does_not_hold(tmp_path: Path) -> None:
     result = run("--lab", str(one))
     assert result.exit_code == 1, result.output
     last = result.stdout.rstrip().splitlines()[-1]
-    assert last.startswith("FAIL: 17 of 20 properties hold; not holding: ")
+    assert last.startswith("FAIL: 20 of 23 properties hold; not holding: ")
     assert "a client waits for manual approval (violated)" in last
     assert "(vacuous)" in last
 

