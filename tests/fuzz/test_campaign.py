@@ -357,14 +357,20 @@ def test_a_mistake_in_the_model_access_table_is_caught_in_lockstep(
 ) -> None:
     """The lab reads its own transcription of the tables (model/lab/policy.py), so a model
     table that wrongly lets an HTTP management point take device tokens without enhanced HTTP
-    makes the model enable a registration the lab refuses (issue 11, point 7)."""
+    makes the model enable a registration the lab refuses. The properties' own oracle reads the
+    same wrong table, so only the lab's transcription can disagree: lockstep must catch it."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     right = access.mp_registration_methods
 
     def wrong(mp: Connections, version: Version, enhanced: bool) -> frozenset[Method]:
         return right(mp, version, enhanced) | {"azure-ad-device-token"}
 
-    for where in ("model.compose.world", "model.spec.registration", "model.lab.facade"):
+    for where in (
+        "model.compose.world",
+        "model.compose.properties",
+        "model.spec.registration",
+        "model.lab.facade",
+    ):
         monkeypatch.setattr(f"{where}.mp_registration_methods", wrong)
     lab = load_lab(Path(__file__).resolve().parents[2] / "specs" / "labs" / "enhanced-off.toml")
     on_the_intranet = tuple(dataclasses.replace(c, network="intranet") for c in lab.clients)
