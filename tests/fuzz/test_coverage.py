@@ -4,6 +4,7 @@ connected components that steering reads, and coverage counted by steps."""
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Sequence
 
 import pytest
 
@@ -17,7 +18,7 @@ def reachable() -> Reachable:
     return Reachable(WorldModel(default_lab()))
 
 
-def _reach(successors: tuple[tuple[int, ...], ...], start: int) -> set[int]:
+def _reach(successors: Sequence[Sequence[int]], start: int) -> set[int]:
     seen = {start}
     queue = deque([start])
     while queue:
@@ -46,9 +47,13 @@ def test_no_edge_leads_to_a_higher_component(reachable: Reachable) -> None:
 
 def test_a_component_is_the_states_that_reach_each_other(reachable: Reachable) -> None:
     successors, component = reachable.successors, reachable.component
+    predecessors: list[list[int]] = [[] for _ in successors]
+    for source, targets in enumerate(successors):
+        for target in targets:
+            predecessors[target].append(source)
     for state in (0, len(reachable) // 2, len(reachable) - 1):
         forward = _reach(successors, state)
-        mutual = {other for other in forward if state in _reach(successors, other)}
+        mutual = forward & _reach(predecessors, state)
         assert mutual == {other for other in forward if component[other] == component[state]}
 
 
