@@ -117,7 +117,8 @@ def check(
     property asked, the unreduced exploration runs second, under the same limits, and
     ``progress`` then counts its states from zero. ``phase`` is told each phase as it starts
     ("exploring", "liveness: unreduced graph", "judging"); ``stop`` is asked every few hundred
-    expansions, and True stops the search as "interrupted" (incomplete, like a limit).
+    expansions and before judging each liveness property, and True stops the run as
+    "interrupted" (incomplete, like a limit; what was decided so far is kept).
     """
     props = tuple(properties)
     _validate(props, max_states, max_seconds)
@@ -162,9 +163,7 @@ def check(
                 limits=limits,
             )
     tell("judging")
-    results = tuple(
-        _judge(model, slot, prop, main, full, symmetry) for slot, prop in enumerate(props)
-    )
+    results, judged = _judge_all(model, props, main, full, symmetry, stop)
     fired = {model.action_name(a) for a in main.fired}
     if full is not None:
         fired.update(model.action_name(a) for a in full.fired)
@@ -183,8 +182,11 @@ def check(
         seconds=seconds,
         states_per_second=len(main.states) / main_seconds if main_seconds > 0 else 0.0,
         complete=(main.complete or main.stopped_reason == "decided")
-        and (full is None or full.complete),
-        stopped_reason=main.stopped_reason or (full.stopped_reason if full else None),
+        and (full is None or full.complete)
+        and judged,
+        stopped_reason=main.stopped_reason
+        or (full.stopped_reason if full else None)
+        or (None if judged else "interrupted"),
         properties=results,
         never_fired=tuple(sorted(declared - fired)),
         symmetry=symmetry,
@@ -250,6 +252,41 @@ def _validate(
                 f"name: {prop.name!r} is used by two properties; give each property its own name"
             )
         seen.add(prop.name)
+
+
+def _judge_all(
+    model: Model[S, A],
+    props: tuple[Property[S], ...],
+    main: Exploration[S, A],
+    full: Exploration[S, A] | None,
+    symmetry: bool,
+    stop: Callable[[], bool] | None,
+) -> tuple[tuple[PropertyResult[S], ...], bool]:
+    """Every property's verdict, and whether every one was judged.
+
+    Judging liveness can take long on a large graph, so a stop request is asked before each
+    liveness property, and, when the caller gave ``stop`` (it handles interruption), a
+    KeyboardInterrupt (a second Ctrl-C) while judging one ends judging too. Liveness properties
+    left unjudged are "unknown".
+    """
+    results: list[PropertyResult[S]] = []
+    judged = True
+    for slot, prop in enumerate(props):
+        if prop.kind in LIVENESS_KINDS and full is not None:
+            if judged and stop is not None and stop():
+                judged = False
+            if judged:
+                try:
+                    results.append(_judge(model, slot, prop, main, full, symmetry))
+                    continue
+                except KeyboardInterrupt:
+                    if stop is None:
+                        raise
+                    judged = False
+            results.append(PropertyResult(prop.name, prop.kind, prop.requirements, "unknown"))
+            continue
+        results.append(_judge(model, slot, prop, main, full, symmetry))
+    return tuple(results), judged
 
 
 def _judge(

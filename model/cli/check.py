@@ -65,10 +65,13 @@ def exit_code(report: LabCheck) -> int:
     return 0 if verdict == "pass" else INTERRUPTED if verdict == "interrupted" else 1
 
 
-def check_json(report: LabCheck) -> dict[str, Any]:
-    """`ehttp check --json`: the envelope, then `LabCheck.to_json` (specs/schemas/check.json)."""
+def check_json(report: LabCheck, stopped_during: str | None = None) -> dict[str, Any]:
+    """`ehttp check --json`: the envelope, then `LabCheck.to_json` (specs/schemas/check.json);
+    after Ctrl-C, `stopped_during` is the phase the search was in."""
     fields = report.to_json()
     del fields["lab"]
+    if report.interrupted:
+        fields["stopped_during"] = stopped_during
     return envelope("check", report.lab, check_verdict(report), **fields)
 
 
@@ -115,8 +118,12 @@ def _assumes(ids: tuple[str, ...]) -> str:
     return f" [assumes {', '.join(ids)}]" if ids else ""
 
 
-def render_text(report: LabCheck) -> str:
-    """The text users read: summary, property table, traces, rows never fired, the outcome."""
+def render_text(report: LabCheck, stopped_during: str | None = None) -> str:
+    """The text users read: summary, property table, traces, rows never fired, the outcome.
+
+    After Ctrl-C, `stopped_during` is the phase the search was in; the table and the traces are
+    what was decided before it.
+    """
     main = report.main
     lines = [
         f"lab {report.lab.name!r}: {len(report.lab.clients)} clients; "
@@ -133,6 +140,10 @@ def render_text(report: LabCheck) -> str:
         lines.append(f"liveness judged on the unreduced graph: {main.liveness_states:,} states")
     for variant in report.variants[1:]:
         decided = variant.result.stopped_reason == "decided"
+        if variant.result.states == 0:
+            why = variant.result.stopped_reason
+            lines.append(f"variant {variant.variant!r}: not searched (the search stopped: {why})")
+            continue
         lines.append(
             f"variant {variant.variant!r}: {variant.result.states:,} states, "
             f"{variant.result.transitions:,} transitions"
@@ -166,6 +177,9 @@ def render_text(report: LabCheck) -> str:
         lines.extend(f"  {row}" for row in report.never_fired_rows)
     elif report.complete:
         lines.append("every transition row fired")
+    if report.interrupted:
+        during = f" during {stopped_during!r}" if stopped_during else ""
+        lines.append(f"stopped by Ctrl-C{during}: the verdicts above are what was decided before")
     lines.append(outcome_line(report))
     return "\n".join(lines) + "\n"
 
@@ -304,7 +318,7 @@ def check(
         _check_with_spin(lab, bitstate, max_states, max_seconds, as_json)
     if bitstate:
         raise click.BadParameter("is accepted only with --engine spin", param_hint="--bitstate")
-    with reporter("lab: exploring") as progress, interruptible() as stop:
+    with reporter("lab: exploring") as progress, interruptible(progress) as stop:
         report = run_checks(
             lab,
             symmetry=not no_symmetry,
@@ -315,7 +329,7 @@ def check(
             stop=stop,
         )
     if as_json:
-        emit_json(check_json(report))
+        emit_json(check_json(report, stop.during))
     else:
-        sys.stdout.write(render_text(report))
+        sys.stdout.write(render_text(report, stop.during))
     sys.exit(exit_code(report))

@@ -243,26 +243,38 @@ def reporter(label: str) -> Iterator[Reporter]:
 
 
 class StopRequest:
-    """Set by the first Ctrl-C inside `interruptible`; a long run asks it between steps."""
+    """Set by the first Ctrl-C inside `interruptible`; a long run asks it between steps.
+
+    `during` is the phase the run was in when Ctrl-C came (None when nobody reported one).
+    """
 
     def __init__(self) -> None:
         self.requested = False
+        self.during: str | None = None
 
     def __call__(self) -> bool:
         return self.requested
 
+    def request(self, during: str | None = None) -> None:
+        """Ask the run to stop; `during` names the phase it is in."""
+        self.requested = True
+        self.during = during
+
 
 @contextmanager
-def interruptible() -> Iterator[StopRequest]:
+def interruptible(progress: Reporter | None = None) -> Iterator[StopRequest]:
     """Turn the first Ctrl-C into a stop request, so the run can end with what it has so far
-    and the command exit INTERRUPTED; a second Ctrl-C interrupts at once as usual."""
+    and the command exit INTERRUPTED; a second Ctrl-C interrupts at once as usual.
+
+    With `progress`, the request records the phase the run was in (`StopRequest.during`).
+    """
     stop = StopRequest()
     if threading.current_thread() is not threading.main_thread():
         yield stop
         return
 
     def first(signum: int, frame: FrameType | None) -> None:
-        stop.requested = True
+        stop.request(None if progress is None else progress.current)
         click.echo("\nstopping after the current step (Ctrl-C again to stop at once)", err=True)
         signal.signal(signal.SIGINT, signal.default_int_handler)
 

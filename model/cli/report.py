@@ -13,15 +13,18 @@ import shlex
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
 from model.cli.common import (
+    INTERRUPTED,
     JsonVerdict,
     OneOf,
     clients_option,
     emit_json,
     envelope,
+    interruptible,
     lab_option,
     scaled_lab,
     tool_version,
@@ -30,7 +33,7 @@ from model.cli.common import (
 from model.config.schema import Lab
 from model.lab.mutants import MUTANTS
 from model.report.fuzzfile import read_fuzz
-from model.report.page import ReportError, ReportMeta, write_report
+from model.report.page import PAGE, ReportError, ReportInterrupted, ReportMeta, write_report
 
 __all__ = ["report"]
 
@@ -95,16 +98,20 @@ def report(
     )
     try:
         fuzz = None if fuzz_path is None else read_fuzz(fuzz_path, lab)
-        written = write_report(
-            lab,
-            out,
-            fuzz,
-            meta=meta,
-            progress=None if as_json else lambda line: click.echo(line, err=True),
-        )
+        with interruptible() as stop:
+            written = write_report(
+                lab,
+                out,
+                fuzz,
+                meta=meta,
+                progress=None if as_json else lambda line: click.echo(line, err=True),
+                stop=stop,
+            )
     except ReportError as error:
         option, _, message = str(error).partition(": ")
         raise click.BadParameter(message, param_hint=option) from None
+    except ReportInterrupted as stopped:
+        _interrupted(lab, mutant, out / PAGE, stopped, as_json)
     run = written.run
     verdict: JsonVerdict = (
         "incomplete" if not run.complete else "pass" if written.passed else "fail"
@@ -127,3 +134,44 @@ def report(
     else:
         click.echo(str(written.path))
     sys.exit(0 if verdict == "pass" else 1)
+
+
+def _interrupted(
+    lab: Lab, mutant: str | None, page: Path, stopped: ReportInterrupted, as_json: bool
+) -> NoReturn:
+    """What the report did before Ctrl-C, and that it wrote nothing; exit INTERRUPTED."""
+    kept = f"{page} is as it was" if page.exists() else f"{page} does not exist"
+    if as_json:
+        emit_json(
+            envelope(
+                "report",
+                lab,
+                "interrupted",
+                path=None,
+                written=False,
+                stopped_during=stopped.during,
+                labs_checked=[
+                    {
+                        "lab": each.name,
+                        "states": each.states,
+                        "properties": each.properties,
+                        "holding": each.holding,
+                    }
+                    for each in stopped.checked
+                ],
+                labs_not_checked=list(stopped.not_checked),
+                mutant=mutant,
+            )
+        )
+    else:
+        total = len(stopped.checked) + len(stopped.not_checked)
+        click.echo(f"labs checked before Ctrl-C: {len(stopped.checked)} of {total}")
+        for each in stopped.checked:
+            click.echo(
+                f"  {each.name}: {each.states:,} states, {each.holding} of {each.properties} "
+                "properties hold"
+            )
+        if stopped.not_checked:
+            click.echo(f"not checked: {', '.join(stopped.not_checked)}")
+        click.echo(f"INTERRUPTED: Ctrl-C while {stopped.during}; no page written ({kept})")
+    sys.exit(INTERRUPTED)

@@ -294,14 +294,13 @@ def run_checks(
     ]
     variants = lab_variants(model, {c.variant for c in checks}, list(table.memo))
     for variant, variant_model in variants:
-        if variant == WORKAROUND and not results[0].result.complete:
-            # Its starting worlds come from the lab's search, which stopped early.
+        # After a stop request no variant is searched; the workaround's starting worlds come from
+        # the lab's search, so it is not searched either when that stopped early.
+        interrupted = stop is not None and stop()
+        if interrupted or (variant == WORKAROUND and not results[0].result.complete):
+            reason = "interrupted" if interrupted else results[0].result.stopped_reason
             results.append(
-                VariantResult(
-                    variant,
-                    variant_model,
-                    _undecided(props(variant), results[0].result.stopped_reason),
-                )
+                VariantResult(variant, variant_model, _undecided(props(variant), reason))
             )
             continue
         results.append(

@@ -74,7 +74,9 @@ __all__ = [
     "GLOSSARY",
     "PAGE",
     "Assumption",
+    "CheckedLab",
     "ReportError",
+    "ReportInterrupted",
     "ReportMeta",
     "Written",
     "coverage_svg",
@@ -182,6 +184,32 @@ code{font-size:0.95em}
 
 class ReportError(ValueError):
     """A report that can't be written as asked; one line naming the option, value and fix."""
+
+
+@dataclass(frozen=True)
+class CheckedLab:
+    """A lab the report checked: its name, states, properties and how many hold."""
+
+    name: str
+    states: int
+    properties: int
+    holding: int
+
+
+class ReportInterrupted(Exception):
+    """Ctrl-C stopped `write_report` before the page was written: nothing was written, and a
+    page already in the output folder is as it was."""
+
+    def __init__(
+        self, checked: Sequence[CheckedLab], not_checked: Sequence[str], during: str
+    ) -> None:
+        super().__init__(f"interrupted while {during}")
+        self.checked = tuple(checked)
+        """The labs checked to the end, in order."""
+        self.not_checked = tuple(not_checked)
+        """The labs not checked (the one being checked first)."""
+        self.during = during
+        """What the report was doing, e.g. "checking lab 'no-cmg'"."""
 
 
 @dataclass(frozen=True)
@@ -865,9 +893,15 @@ def write_report(
     *,
     meta: ReportMeta,
     progress: Callable[[str], None] | None = None,
+    stop: Callable[[], bool] | None = None,
 ) -> Written:
     """Check `lab` (and the example labs for the badges), run the attack catalogue against it,
-    write the page into `out`; `progress` is told each lab as it is checked."""
+    write the page into `out`; `progress` is told each lab as it is checked.
+
+    `stop` is asked during and after each step (a stop request, as `model.checker.check` takes);
+    once it is True, or on a KeyboardInterrupt, `ReportInterrupted` says which labs were checked
+    and nothing is written (the page is written atomically, last).
+    """
     if out.exists() and not out.is_dir():
         raise ReportError(
             f"--out: {str(out)!r} is a file, not a folder; give a folder (it is created when "
@@ -876,20 +910,45 @@ def write_report(
     if fuzz is not None:
         coverage_svg(fuzz)
     tell = progress if progress is not None else (lambda _text: None)
+    stopped = stop if stop is not None else (lambda: False)
     labs = [lab, *(other for other in example_labs() if other != lab)]
-    runs = []
-    for number, each in enumerate(labs, 1):
-        run = run_checks(each)
-        holding = sum(p.holds for _, p in run.properties)
-        tell(
-            f"[{number}/{len(labs)}] lab {each.name!r}: {run.main.states:,} states, "
-            f"{holding} of {len(run.properties)} properties hold ({run.seconds:.1f} s)"
-        )
-        runs.append(run)
-    tell("attack catalogue, scenarios and pictures")
-    cases = run_catalogue(lab, meta.seed, meta.mutant)
-    page = render_page(lab, runs[0], runs[1:], evaluate(lab), cases, fuzz, meta)
-    out.mkdir(parents=True, exist_ok=True)
-    path = out / PAGE
-    write_atomic(path, page.encode("utf-8"))
+    runs: list[LabCheck] = []
+    during = "starting"
+
+    def interrupted() -> ReportInterrupted:
+        checked = [
+            CheckedLab(
+                r.lab.name, r.main.states, len(r.properties), sum(p.holds for _, p in r.properties)
+            )
+            for r in runs
+        ]
+        return ReportInterrupted(checked, [each.name for each in labs[len(runs) :]], during)
+
+    try:
+        for number, each in enumerate(labs, 1):
+            during = f"checking lab {each.name!r}"
+            run = run_checks(each, stop=stop)
+            if run.interrupted or stopped():
+                raise interrupted()
+            holding = sum(p.holds for _, p in run.properties)
+            tell(
+                f"[{number}/{len(labs)}] lab {each.name!r}: {run.main.states:,} states, "
+                f"{holding} of {len(run.properties)} properties hold ({run.seconds:.1f} s)"
+            )
+            runs.append(run)
+        during = "running the attack catalogue"
+        tell("attack catalogue, scenarios and pictures")
+        cases = run_catalogue(lab, meta.seed, meta.mutant)
+        during = "drawing the page"
+        if stopped():
+            raise interrupted()
+        page = render_page(lab, runs[0], runs[1:], evaluate(lab), cases, fuzz, meta)
+        during = "writing the page"
+        if stopped():
+            raise interrupted()
+        out.mkdir(parents=True, exist_ok=True)
+        path = out / PAGE
+        write_atomic(path, page.encode("utf-8"))
+    except KeyboardInterrupt:
+        raise interrupted() from None
     return Written(path, runs[0], cases)

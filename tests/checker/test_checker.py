@@ -572,3 +572,61 @@ def test_liveness_agrees_with_brute_force_on_random_graphs(
         assert is_fair_lasso(model, prop, p, q)
     else:
         assert prop.verdict == "holds"
+
+
+def _asked_in(phase: str) -> tuple[Callable[[str], None], Callable[[], bool]]:
+    """A phase callback and a stop request that turns True once `phase` starts (Ctrl-C then)."""
+    pressed: list[bool] = []
+
+    def tell(label: str) -> None:
+        if label == phase:
+            pressed.append(True)
+
+    return tell, lambda: bool(pressed)
+
+
+def test_a_stop_during_the_liveness_search_keeps_what_was_decided() -> None:
+    tell, stop = _asked_in("liveness: unreduced graph")
+    result = check(TwoPhase(), two_phase_properties(), phase=tell, stop=stop)
+    assert (result.complete, result.stopped_reason) == (False, "interrupted")
+    assert result.states == 80 and result.liveness_states is None
+    whole = verdicts(check(TwoPhase(), two_phase_properties()))
+    liveness = {"TM decides", "every RM decides", "prepared leads to commit", "never triggered"}
+    assert verdicts(result) == {
+        name: "unknown" if name in liveness else verdict for name, verdict in whole.items()
+    }
+    assert {whole[name] for name in liveness} != {"unknown"}
+
+
+def test_a_stop_while_judging_leaves_the_liveness_properties_unknown() -> None:
+    tell, stop = _asked_in("judging")
+    result = check(TwoPhase(), two_phase_properties(), phase=tell, stop=stop)
+    assert (result.complete, result.stopped_reason) == (False, "interrupted")
+    assert result.liveness_states == 288
+    assert {p.verdict for p in result.properties if p.kind in ("eventually", "leads-to")} == {
+        "unknown"
+    }
+    assert verdicts(result)["TCConsistent"] == "holds"
+
+
+def test_a_second_ctrl_c_while_judging_liveness_ends_judging(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    judged: list[str] = []
+    real = checker.run.find_lasso
+
+    def interrupted_second(*args: object, **kwargs: object) -> object:
+        judged.append("x")
+        if len(judged) == 2:
+            raise KeyboardInterrupt
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(checker.run, "find_lasso", interrupted_second)
+    result = check(TwoPhase(), two_phase_properties(), stop=lambda: False)
+    assert (result.complete, result.stopped_reason) == (False, "interrupted")
+    assert verdicts(result)["TM decides"] == "holds"
+    assert verdicts(result)["every RM decides"] == "unknown"
+    assert len(judged) == 2, "no liveness property is judged after the interrupt"
+    judged.clear()
+    with pytest.raises(KeyboardInterrupt):
+        check(TwoPhase(), two_phase_properties())

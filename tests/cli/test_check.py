@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 import click
@@ -16,6 +16,7 @@ import model.cli.check as check_cli
 import model.config
 from model.cli.app import main
 from model.cli.common import Reporter, StopRequest
+from tests.cli.test_json_schemas import validate
 
 LABS = Path(__file__).resolve().parents[2] / "specs" / "labs"
 DEFAULT = Path(model.config.__file__).resolve().parent / "default_lab.toml"
@@ -92,12 +93,78 @@ def test_a_failed_check_names_what_does_not_hold(tmp_path: Path) -> None:
     assert "(vacuous)" in last
 
 
-def test_ctrl_c_stops_with_a_partial_summary(monkeypatch: pytest.MonkeyPatch) -> None:
+def pressed_in(word: str) -> Callable[[Reporter | None], AbstractContextManager[StopRequest]]:
+    """`interruptible` as if Ctrl-C came when a phase naming `word` starts (at once for "")."""
+
     @contextmanager
-    def pressed() -> Iterator[StopRequest]:
+    def interruptible(progress: Reporter | None = None) -> Iterator[StopRequest]:
         stop = StopRequest()
-        stop.requested = True
+        if not word:
+            stop.request()
+        assert progress is not None
+        told = progress.phase
+
+        def phase(label: str) -> None:
+            told(label)
+            if word in label and not stop.requested:
+                stop.request(label)
+
+        progress.phase = phase  # type: ignore[method-assign]
         yield stop
+
+    return interruptible
+
+
+def test_ctrl_c_in_the_liveness_phase_keeps_what_was_decided_before(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Four clients: two are interchangeable, so liveness needs a search of its own.
+    monkeypatch.setattr(check_cli, "interruptible", pressed_in("liveness"))
+    result = run("--lab", str(LABS / "aad-1709.toml"), "--clients", "4")
+    assert result.exit_code == 130, result.output
+    lines = result.stdout.rstrip().splitlines()
+    assert lines[0].startswith("lab 'aad-1709': 4 clients; 9,384 states, ")
+    assert lines[-2] == (
+        "stopped by Ctrl-C during 'lab: liveness: unreduced graph': the verdicts above are what "
+        "was decided before"
+    )
+    assert lines[-1] == (
+        "INTERRUPTED: the search stopped (interrupted) at 9,384 states of the lab; "
+        "15 of 23 properties decided; nothing passes"
+    )
+    table = [line.split() for line in lines if line.startswith("  ") and " " in line.strip()]
+    liveness = [row for row in table if row[1] in ("eventually", "leads-to")]
+    assert len(liveness) == 5 and {row[0] for row in liveness} == {"unknown"}
+    assert "witness for 'rapid enable/disable leaves no SMS-Issuing certificate bound'" in (
+        result.stdout
+    )
+    assert "variant 'after enabling': not searched (the search stopped: interrupted)" in lines
+    document = json.loads(
+        run("--lab", str(LABS / "aad-1709.toml"), "--clients", "4", "--json").stdout
+    )
+    validate("check", document)
+    assert (document["verdict"], document["stopped_during"]) == (
+        "interrupted",
+        "lab: liveness: unreduced graph",
+    )
+    decided = [p for p in document["properties"] if p["verdict"] != "unknown"]
+    assert len(decided) == 15 and any(p["trace"] for p in decided)
+
+
+def test_ctrl_c_while_judging_leaves_liveness_unknown(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(check_cli, "interruptible", pressed_in("lab: judging"))
+    result = run()
+    assert result.exit_code == 130, result.output
+    assert "stopped by Ctrl-C during 'lab: judging'" in result.stdout
+    assert (
+        result.stdout.rstrip()
+        .splitlines()[-1]
+        .endswith("; 15 of 23 properties decided; nothing passes")
+    )
+
+
+def test_ctrl_c_stops_with_a_partial_summary(monkeypatch: pytest.MonkeyPatch) -> None:
+    pressed = pressed_in("")
 
     monkeypatch.setattr(check_cli, "interruptible", pressed)
     result = run()
