@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -434,6 +435,11 @@ mutant's guards are closures, which do not pickle)."""
 _Outcome = tuple[int, Status, tuple[str, ...], tuple[int | None, ...], str, bool]
 
 
+def _ignore_ctrl_c() -> None:
+    """In a worker: Ctrl-C is the parent's to handle (it stops handing out mutants)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _in_worker(number: int) -> _Outcome:
     base, mutants = _SHARED[0]
     result = _run_mutant(base, mutants[number])
@@ -465,6 +471,7 @@ def run_audit(
     workers: int | None = None,
     checks: Checks = lab_checks,
     progress: Callable[[int, int, MutantResult], None] | None = None,
+    stop: Callable[[], bool] | None = None,
 ) -> AuditResult:
     """Audit `lab`: derive the mutants (or take `only`), run each, gather the strengths.
 
@@ -472,6 +479,8 @@ def run_audit(
     open); an entry counts only when the derived mutant's change is the listed one. Mutants run in
     `workers` processes (default: up to two, forked, where the platform forks); results do not
     depend on how many. `checks` builds the properties measured (tests measure other ones).
+    `stop` is a stop request (Ctrl-C), asked between mutants like the time limit: the mutants
+    not run then are "not-run".
     """
     started = time.perf_counter()
     base = _Base(lab, checks)
@@ -488,6 +497,8 @@ def run_audit(
     count = 0
 
     def out_of_time() -> bool:
+        if stop is not None and stop():
+            return True
         return max_seconds is not None and time.perf_counter() - started > max_seconds
 
     def record(result: MutantResult, number: int) -> None:
@@ -506,7 +517,7 @@ def run_audit(
     else:
         _SHARED[:] = [(base, mutants)]
         context = multiprocessing.get_context("fork")
-        with context.Pool(pool_size) as pool:
+        with context.Pool(pool_size, initializer=_ignore_ctrl_c) as pool:
             for number, status, killed_by, lengths, behaviour, complete in pool.imap_unordered(
                 _in_worker, [n for n, _ in jobs]
             ):

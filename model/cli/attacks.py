@@ -13,8 +13,18 @@ from __future__ import annotations
 
 import click
 
-from model.cli.common import OneOf, emit_json, envelope, lab_option, whole_number
+from model.cli.common import (
+    INTERRUPTED,
+    JsonVerdict,
+    OneOf,
+    emit_json,
+    envelope,
+    interruptible,
+    lab_option,
+    whole_number,
+)
 from model.config.schema import Lab
+from model.lab.attacks import CATALOGUE
 from model.lab.catalogue_run import CaseResult, run_catalogue
 from model.lab.mutants import MUTANTS
 
@@ -53,18 +63,23 @@ def _line(case: CaseResult) -> str:
 def attacks(lab: Lab, seed: int, mutant: str | None, as_json: bool) -> None:
     """Run the attack catalogue against the lab: each case, the expected and the actual reason.
 
-    Exit 1 if any attack is accepted or refused with another reason than expected.
+    Exit 1 if any attack is accepted or refused with another reason than expected; Ctrl-C
+    stops after the current attack and prints the cases run so far (exit 130).
     """
-    results = run_catalogue(lab, seed, mutant)
+    with interruptible() as stop:
+        results = run_catalogue(lab, seed, mutant, stop=stop)
+    not_run = [attack.name for attack in CATALOGUE[len(results) :]]
     ran = [r for r in results if r.actual is not None]
     accepted = [r.attack.name for r in ran if not r.rejected]
     other = [r.attack.name for r in ran if r.rejected and not r.as_expected]
+    failed = bool(accepted or other)
+    verdict: JsonVerdict = "fail" if failed else "interrupted" if not_run else "pass"
     if as_json:
         emit_json(
             envelope(
                 "attacks",
                 lab,
-                "fail" if accepted or other else "pass",
+                verdict,
                 seed=seed,
                 mutant=mutant,
                 cases=[r.to_json() for r in ran],
@@ -75,6 +90,7 @@ def attacks(lab: Lab, seed: int, mutant: str | None, as_json: bool) -> None:
                     for r in results
                     if r.actual is None
                 ],
+                not_run=not_run,
             )
         )
     else:
@@ -87,5 +103,12 @@ def attacks(lab: Lab, seed: int, mutant: str | None, as_json: bool) -> None:
             f"{len(other)} with another reason, {len(accepted)} accepted; "
             f"{len(results) - len(ran)} skipped"
         )
-    if accepted or other:
+        if not_run:
+            click.echo(
+                f"INTERRUPTED: Ctrl-C after {len(results)} of {len(CATALOGUE)} attacks; "
+                f"not run: {', '.join(not_run)}"
+            )
+    if failed:
         raise SystemExit(1)
+    if not_run:
+        raise SystemExit(INTERRUPTED)

@@ -25,9 +25,11 @@ from model.audit import (
     run_audit,
 )
 from model.cli.common import (
+    INTERRUPTED,
     JsonVerdict,
     emit_json,
     envelope,
+    interruptible,
     lab_option,
     positive_seconds,
     status_line,
@@ -37,10 +39,11 @@ from model.config.schema import Lab
 __all__ = ["audit", "audit_verdict", "render_text"]
 
 
-def audit_verdict(result: AuditResult) -> JsonVerdict:
-    """`pass` when every property kills a mutant, `incomplete` when --max-seconds cut the run."""
+def audit_verdict(result: AuditResult, interrupted: bool = False) -> JsonVerdict:
+    """`pass` when every property kills a mutant, `incomplete` when --max-seconds cut the run,
+    `interrupted` when Ctrl-C did."""
     if not result.complete:
-        return "incomplete"
+        return "interrupted" if interrupted else "incomplete"
     return "pass" if result.passed else "fail"
 
 
@@ -68,8 +71,9 @@ def _example(result: AuditResult, index: int) -> str:
     return f"{mutant} ({steps})"
 
 
-def render_text(result: AuditResult) -> str:
-    """The text users read: summary, per-property kills, survivors, kill ratio."""
+def render_text(result: AuditResult, interrupted: bool = False) -> str:
+    """The text users read: summary, per-property kills, survivors, kill ratio; after Ctrl-C
+    (`interrupted`), what the mutants run so far showed."""
     mutants = result.mutants
     equivalent = sum(m.status == "equivalent" for m in mutants)
     same = sum(m.mutant.same_as is not None for m in mutants)
@@ -86,7 +90,8 @@ def render_text(result: AuditResult) -> str:
         f"{same} behave as a removal; {result.seconds:.1f} s",
     ]
     if not_run:
-        lines.append(f"INCOMPLETE: {not_run} mutants not run (--max-seconds); nothing passes")
+        why = "Ctrl-C" if interrupted else "--max-seconds"
+        lines.append(f"INCOMPLETE: {not_run} mutants not run ({why}); nothing passes")
     lines.append("")
     width = max(len(p.key) for p in result.properties)
     lines.append(f"  {'killed':>6}  {'property':{width}}  example mutant (counterexample)")
@@ -116,10 +121,17 @@ def render_text(result: AuditResult) -> str:
     lines.append(
         f"kill ratio: {result.kill_ratio:.2f} ({killed} killed of {len(counted)} counted mutants)"
     )
+    killing = len(result.properties) - len(result.unfalsifiable)
+    if interrupted and not result.complete:
+        ran = len(mutants) - not_run
+        lines.append(
+            f"INTERRUPTED: {ran} of {len(mutants)} mutants run before Ctrl-C; so far {killing} of "
+            f"{len(result.properties)} properties kill at least one mutant"
+        )
+        return "\n".join(lines) + "\n"
     verdict = "PASS" if result.passed else "FAIL"
     lines.append(
-        f"{verdict}: {len(result.properties) - len(result.unfalsifiable)} of "
-        f"{len(result.properties)} properties kill at least one mutant"
+        f"{verdict}: {killing} of {len(result.properties)} properties kill at least one mutant"
     )
     return "\n".join(lines) + "\n"
 
@@ -146,17 +158,18 @@ def audit(lab: Lab, max_seconds: float | None, as_json: bool) -> None:
         click.echo(f"Error: {error}", err=True)
         sys.exit(2)
     try:
-        with _progress() as progress:
+        with _progress() as progress, interruptible() as stop:
             result = run_audit(
-                lab, unconstrained=listed, max_seconds=max_seconds, progress=progress
+                lab, unconstrained=listed, max_seconds=max_seconds, progress=progress, stop=stop
             )
     except BaseFailed as error:
         click.echo(f"Error: {error}", err=True)
         sys.exit(1)
+    verdict = audit_verdict(result, stop.requested)
     if as_json:
         fields = result.to_json()
         del fields["lab"]
-        emit_json(envelope("audit", result.lab, audit_verdict(result), **fields))
+        emit_json(envelope("audit", result.lab, verdict, **fields))
     else:
-        sys.stdout.write(render_text(result))
-    sys.exit(0 if result.passed else 1)
+        sys.stdout.write(render_text(result, stop.requested))
+    sys.exit(0 if verdict == "pass" else INTERRUPTED if verdict == "interrupted" else 1)

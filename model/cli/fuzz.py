@@ -366,7 +366,12 @@ def render_hostile(result: HostileResult) -> str:
         )
     lines.extend(f"  skipped {line}" for line in result.skipped)
     failure = result.failure
-    if failure is None:
+    if failure is None and result.interrupted:
+        lines.append(
+            f"INTERRUPTED: no exception, no acceptance the model forbids, nothing changed after "
+            f"a refusal in {result.total:,} inputs; counts so far above"
+        )
+    elif failure is None:
         lines.append(
             "PASS: no exception, no acceptance the model forbids, nothing changed after a refusal"
         )
@@ -400,7 +405,7 @@ def _hostile(
             envelope(
                 "fuzz",
                 lab,
-                "pass" if result.failure is None else "fail",
+                "fail" if result.failure else "interrupted" if result.interrupted else "pass",
                 body,
                 mode="hostile",
                 seed=seed,
@@ -410,4 +415,4 @@ def _hostile(
         )
     else:
         sys.stdout.write(render_hostile(result))
-    sys.exit(0 if result.failure is None else 1)
+    sys.exit(1 if result.failure else INTERRUPTED if result.interrupted else 0)

@@ -130,6 +130,8 @@ class HostileResult:
     accepted: Counter[str] = field(default_factory=Counter)
     failure: HostileFailure | None = None
     skipped: tuple[str, ...] = ()
+    interrupted: bool = False
+    """Ctrl-C stopped the campaign: the counts are what was tried before it."""
 
     @property
     def total(self) -> int:
@@ -154,6 +156,7 @@ class HostileResult:
                 for name in sorted(self.tried)
             },
             "skipped": list(self.skipped),
+            "interrupted": self.interrupted,
             "failure": None
             if failure is None
             else {
@@ -820,6 +823,9 @@ def run_hostile(plan: HostilePlan) -> HostileResult:
             )
             try:
                 test()
+            except KeyboardInterrupt:
+                result.interrupted = True
+                break
             except Flaky:
                 # Inputs depend on the lab, which moves on: Hypothesis may see a replayed
                 # choice sequence draw differently. The inputs it ran were still checked.
@@ -832,7 +838,7 @@ def run_hostile(plan: HostilePlan) -> HostileResult:
                 break
             done[target.name] += examples
             progressed = True
-        if not progressed:
+        if not progressed or result.interrupted:
             break
     folder = tb.__dict__.get("_hostile_folder")
     if folder is not None:

@@ -11,6 +11,7 @@ PRE-1 (each attack names its requirement IDs).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,22 +53,42 @@ class CaseResult:
         }
 
 
-def run_catalogue(lab: Lab, seed: int = 0, mutant: str | None = None) -> tuple[CaseResult, ...]:
-    """Run every catalogued attack against ``lab`` (or the variant of it the attack names)."""
+def run_catalogue(
+    lab: Lab,
+    seed: int = 0,
+    mutant: str | None = None,
+    *,
+    stop: Callable[[], bool] | None = None,
+) -> tuple[CaseResult, ...]:
+    """Run every catalogued attack against ``lab`` (or the variant of it the attack names).
+
+    ``stop`` is a stop request asked before each attack; once it is True, or on a
+    KeyboardInterrupt when ``stop`` is given, the cases run so far are returned (fewer than the
+    catalogue's).
+    """
     drivers: dict[str, LabDriver] = {}
-    results = []
-    for attack in CATALOGUE:
-        driver = drivers.get(attack.variant)
-        if driver is None:
-            driver = drivers[attack.variant] = LabDriver(
-                VARIANTS[attack.variant](lab), seed, mutant
-            )
-        missing = unmet(attack, driver.lab)
-        if missing:
-            results.append(CaseResult(attack, None, missing))
-            continue
-        try:
-            results.append(CaseResult(attack, driver.inject(attack.name).value))
-        except AttackAccepted:
-            results.append(CaseResult(attack, "accepted"))
+    results: list[CaseResult] = []
+    try:
+        for attack in CATALOGUE:
+            if stop is not None and stop():
+                break
+            results.append(_run_case(attack, lab, seed, mutant, drivers))
+    except KeyboardInterrupt:
+        if stop is None:
+            raise
     return tuple(results)
+
+
+def _run_case(
+    attack: Attack, lab: Lab, seed: int, mutant: str | None, drivers: dict[str, LabDriver]
+) -> CaseResult:
+    driver = drivers.get(attack.variant)
+    if driver is None:
+        driver = drivers[attack.variant] = LabDriver(VARIANTS[attack.variant](lab), seed, mutant)
+    missing = unmet(attack, driver.lab)
+    if missing:
+        return CaseResult(attack, None, missing)
+    try:
+        return CaseResult(attack, driver.inject(attack.name).value)
+    except AttackAccepted:
+        return CaseResult(attack, "accepted")

@@ -32,6 +32,7 @@ from model.atomic import write_atomic
 from model.compose.checking import LabCheck, run_checks
 from model.compose.world import MACHINES
 from model.config.schema import Lab
+from model.lab.attacks import CATALOGUE
 from model.lab.catalogue_run import CaseResult, run_catalogue
 from model.report.markdown import (
     SourceBlock,
@@ -938,9 +939,10 @@ def write_report(
             runs.append(run)
         during = "running the attack catalogue"
         tell("attack catalogue, scenarios and pictures")
-        cases = run_catalogue(lab, meta.seed, meta.mutant)
+        cases = run_catalogue(lab, meta.seed, meta.mutant, stop=stop)
         during = "drawing the page"
-        if stopped():
+        if stopped() or len(cases) < len(CATALOGUE):
+            during = "running the attack catalogue"
             raise interrupted()
         page = render_page(lab, runs[0], runs[1:], evaluate(lab), cases, fuzz, meta)
         during = "writing the page"

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
 
 from model.cli.app import main
 from model.lab.attacks import CATALOGUE
+from tests.cli.test_json_schemas import validate
 
 LABS = Path(__file__).resolve().parents[2] / "specs" / "labs"
 
@@ -125,3 +127,35 @@ def test_every_family_runs_on_some_example_lab() -> None:
         out = json.loads(run("--lab", str(path), "--json").stdout)
         ran |= {c["family"] for c in out["cases"]}
     assert ran == {a.family for a in CATALOGUE}
+
+
+def test_ctrl_c_prints_the_cases_run_so_far_and_exits_130(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import model.lab.catalogue_run as catalogue_run
+
+    real = catalogue_run._run_case
+    cases: list[int] = []
+
+    def interrupted_fourth(*args: Any) -> Any:
+        cases.append(1)
+        if len(cases) == 4:
+            raise KeyboardInterrupt
+        return real(*args)
+
+    monkeypatch.setattr(catalogue_run, "_run_case", interrupted_fourth)
+    result = run()
+    assert result.exit_code == 130, result.output
+    lines = result.stdout.splitlines()
+    assert len(lines) == 1 + 3 + 2
+    assert (
+        lines[-2] == "3 cases: 3 rejected as expected, 0 with another reason, 0 accepted; 0 skipped"
+    )
+    assert lines[-1].startswith(
+        f"INTERRUPTED: Ctrl-C after 3 of {len(CATALOGUE)} attacks; not run: "
+    )
+    cases.clear()
+    document = json.loads(run("--json").stdout)
+    validate("attacks", document)
+    assert document["verdict"] == "interrupted" and len(document["cases"]) == 3
+    assert document["not_run"] == [attack.name for attack in CATALOGUE[3:]]

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner, Result
 
+import model.cli.audit as audit_cli
 from model.audit import run_audit
 from model.cli.app import main
 from model.cli.audit import render_text
+from model.cli.common import StopRequest
 from model.config.labfile import load_lab
+from tests.cli.test_json_schemas import validate
 from tests.compose.hollow import OLD_SITE3, hollow_checks
 
 LAB = str(Path(__file__).resolve().parents[2] / "specs" / "labs" / "site-1802.toml")
@@ -55,3 +62,36 @@ def test_a_bad_max_seconds_is_one_line_and_exit_2() -> None:
     assert result.output == (
         "Error: --max-seconds: 'soon' is not accepted; give a number of seconds > 0\n"
     )
+
+
+class _CtrlCAfter(StopRequest):
+    """A stop request that comes (as Ctrl-C would) the `n`th time the audit asks."""
+
+    def __init__(self, n: int) -> None:
+        super().__init__()
+        self.asked = 0
+        self.n = n
+
+    def __call__(self) -> bool:
+        self.asked += 1
+        if self.asked >= self.n:
+            self.request()
+        return self.requested
+
+
+def test_ctrl_c_prints_what_the_mutants_run_so_far_showed(monkeypatch: pytest.MonkeyPatch) -> None:
+    @contextmanager
+    def pressed() -> Iterator[StopRequest]:
+        yield _CtrlCAfter(6)
+
+    monkeypatch.setattr(audit_cli, "interruptible", pressed)
+    result = run("--lab", LAB)
+    assert result.exit_code == 130, result.output
+    assert "mutants not run (Ctrl-C); nothing passes" in result.stdout
+    last = result.stdout.splitlines()[-1]
+    assert last.startswith("INTERRUPTED: ") and " mutants run before Ctrl-C; so far " in last
+    ran = int(last.split()[1])
+    assert 5 <= ran < 20, "the audit stops within a mutant per worker of the request"
+    document = json.loads(run("--lab", LAB, "--json").stdout)
+    validate("audit", document)
+    assert (document["verdict"], document["complete"]) == ("interrupted", False)

@@ -268,3 +268,36 @@ def test_ctrl_c_in_fuzz_keeps_the_coverage_so_far(monkeypatch: pytest.MonkeyPatc
     document = json_of(run("fuzz", "--examples", "6", "--seed", "1", "--json"), 130)
     assert document["verdict"] == "interrupted" and document["interrupted"] is True
     assert document["coverage"]["reached"] > 0
+
+
+def test_ctrl_c_in_a_hostile_campaign_keeps_the_counts_so_far(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import model.fuzz.hostile as hostile
+
+    real = hostile._check
+    calls: list[int] = []
+
+    def interrupted_later(*args: Any) -> None:
+        calls.append(1)
+        if len(calls) == 25:
+            raise KeyboardInterrupt
+        real(*args)
+
+    monkeypatch.setattr(hostile, "_check", interrupted_later)
+    result = run("fuzz", "--hostile", "--examples", "20", "--seed", "1", "--profile", "ci")
+    assert result.exit_code == 130, result.output
+    last = result.stdout.splitlines()[-1]
+    assert last.startswith("INTERRUPTED: no exception, no acceptance the model forbids, ")
+    tried = int(last.split(" in ")[-1].split(" inputs")[0])
+    assert 0 < tried < 25 and last.endswith(f" in {tried} inputs; counts so far above")
+    calls.clear()
+    document = json_of(
+        run("fuzz", "--hostile", "--examples", "20", "--seed", "1", "--profile", "ci", "--json"),
+        130,
+    )
+    assert (document["verdict"], document["interrupted"], document["tried"]) == (
+        "interrupted",
+        True,
+        tried,
+    )

@@ -17,6 +17,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 import model.cli.report as report_cli
+import model.lab.catalogue_run
 import model.report.page
 from model.cli.app import main
 from model.cli.common import StopRequest
@@ -112,7 +113,7 @@ def test_a_second_ctrl_c_in_the_attack_catalogue_still_says_what_was_done(
     def interrupted(*args: object) -> object:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(model.report.page, "run_catalogue", interrupted)
+    monkeypatch.setattr(model.lab.catalogue_run, "_run_case", interrupted)
     result = run("--out", str(tmp_path))
     assert result.exit_code == 130, result.output
     lines = result.stdout.splitlines()
