@@ -5,14 +5,16 @@ Prints figures, never asserts (STYLE rule 8). Run: ``python benchmarks/fuzz_spee
 campaign's goal run). Coverage by steps does not depend on the machine's speed; steps per second
 does.
 
-Four runs on the default lab, each of N steps, each against the checker's reachable set:
-- the campaign with model-guided steering (`model.fuzz.machine`);
+Six runs on the default lab, each of N steps, each against the checker's reachable set:
+- the campaign steered by the global walk planner (`model.fuzz.planner`, the default);
+- the same campaign with the earlier local steering (`CampaignPlan.walk = "local"`: nearest
+  uncovered state, Warnsdorff's rule among fresh successors);
 - the same campaign without steering (plain Hypothesis rule selection);
 - a plain seeded random walk over the model's enabled actions, driving the same concrete lab in
   lockstep and checking the same invariants, restarting a fresh lab after each example's worth
   of steps (the fuzz profile's example length) and injecting no attacks;
-- the steered campaign with the abstract model standing in for the lab (no attacks), to show what
-  the steering reaches when a step costs no cryptography.
+- the planner and the local steering with the abstract model standing in for the lab (no
+  attacks), to show what each walk reaches when a step costs no cryptography.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from dataclasses import dataclass
 
 from model.compose.world import WorldModel
 from model.config.labfile import default_lab
-from model.fuzz.campaign import CampaignPlan, run_campaign
+from model.fuzz.campaign import CampaignPlan, Walk, run_campaign
 from model.fuzz.coverage import Coverage, Reachable
 from model.fuzz.driver import ModelDriver
 from model.fuzz.invariants import state_invariants
@@ -39,6 +41,7 @@ EVERY = 1000
 class Run:
     name: str
     steps: int
+    attacks: int
     seconds: float
     reachable: int
     by: dict[int, int]
@@ -49,8 +52,10 @@ def _marks(steps: int) -> list[int]:
     return [*range(EVERY, steps + 1, EVERY)] + ([steps] if steps % EVERY else [])
 
 
-def campaign(name: str, steps: int, seed: int, *, steering: bool, model_only: bool) -> Run:
-    plan = CampaignPlan(default_lab(), seed=seed, steps=steps, steering=steering)
+def campaign(
+    name: str, steps: int, seed: int, *, steering: bool, walk: Walk, model_only: bool
+) -> Run:
+    plan = CampaignPlan(default_lab(), seed=seed, steps=steps, steering=steering, walk=walk)
     tally: list[Coverage] = []
 
     def keep(coverage: Coverage, reachable: int) -> None:
@@ -63,7 +68,8 @@ def campaign(name: str, steps: int, seed: int, *, steering: bool, model_only: bo
         result = run_campaign(plan, progress=keep)
     coverage = tally[0]
     by = {mark: coverage.reached_by(mark) for mark in _marks(result.steps)}
-    return Run(name, result.steps, result.seconds, result.reachable, by)
+    attacks = sum(count for title, count in result.rules if title.startswith("attack: "))
+    return Run(name, result.steps, attacks, result.seconds, result.reachable, by)
 
 
 def random_walk(steps: int, seed: int) -> Run:
@@ -82,7 +88,7 @@ def random_walk(steps: int, seed: int) -> Run:
             coverage.visit(model.canonical(lock.act(action)))
     elapsed = time.perf_counter() - coverage.started
     by = {mark: coverage.reached_by(mark) for mark in _marks(coverage.steps)}
-    return Run("plain seeded random walk (lab)", coverage.steps, elapsed, len(reachable), by)
+    return Run("random walk (lab)", coverage.steps, 0, elapsed, len(reachable), by)
 
 
 def main() -> None:
@@ -91,27 +97,29 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
     print(f"seed {args.seed}, {args.steps:,} steps per run, default lab")
+    steps, seed = args.steps, args.seed
     runs = [
-        campaign("steered (lab)", args.steps, args.seed, steering=True, model_only=False),
-        campaign("no steering (lab)", args.steps, args.seed, steering=False, model_only=False),
-        random_walk(args.steps, args.seed),
-        campaign("steered (model only)", args.steps, args.seed, steering=True, model_only=True),
+        campaign("planner (lab)", steps, seed, steering=True, walk="global", model_only=False),
+        campaign("local (lab)", steps, seed, steering=True, walk="local", model_only=False),
+        campaign("no steering (lab)", steps, seed, steering=False, walk="global", model_only=False),
+        random_walk(steps, seed),
+        campaign("planner (model)", steps, seed, steering=True, walk="global", model_only=True),
+        campaign("local (model)", steps, seed, steering=True, walk="local", model_only=True),
     ]
-    print(f"{'run':32} {'steps':>8} {'seconds':>8} {'steps/s':>8}")
+    print(f"{'run':20} {'steps':>8} {'attacks':>8} {'seconds':>8} {'steps/s':>8}")
     for run in runs:
         rate = run.steps / run.seconds if run.seconds else 0.0
-        print(f"{run.name:32} {run.steps:>8,} {run.seconds:>8.1f} {rate:>8,.0f}")
+        print(f"{run.name:20} {run.steps:>8,} {run.attacks:>8,} {run.seconds:>8.1f} {rate:>8,.0f}")
     print()
     print("states covered after each 1,000 steps (share of the reachable set)")
-    names = ["steered (lab)", "no steering (lab)", "random walk (lab)", "steered (model)"]
-    print(f"{'steps':>8}  " + "  ".join(f"{name:>22}" for name in names))
-    for mark in _marks(args.steps):
+    print(f"{'steps':>7} " + " ".join(f"{run.name:>17}" for run in runs))
+    for mark in _marks(steps):
         cells = []
         for run in runs:
             count = run.by.get(mark)
             cell = "" if count is None else f"{count:,} ({100 * count / run.reachable:4.1f}%)"
-            cells.append(f"{cell:>22}")
-        print(f"{mark:>8,}  " + "  ".join(cells))
+            cells.append(f"{cell:>17}")
+        print(f"{mark:>7,} " + " ".join(cells))
     print(f"reachable states (checker, symmetry-reduced): {runs[0].reachable:,}")
 
 

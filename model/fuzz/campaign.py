@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from hypothesis import seed as hypothesis_seed
 from hypothesis.stateful import run_state_machine_as_test
@@ -34,6 +34,7 @@ from model.fuzz.invariants import InvariantBroken, state_invariants
 from model.fuzz.lockstep import FuzzStep
 from model.fuzz.machine import Session, machine_class
 from model.fuzz.minimize import minimize
+from model.fuzz.planner import Planner
 from model.fuzz.profiles import Profile, profile_settings
 from model.fuzz.replay import step_json, write_replay
 from model.fuzz.rules import RuleSpec, derive_rules
@@ -48,9 +49,11 @@ _run_as_test: Callable[..., None] = run_state_machine_as_test
 __all__ = [
     "CATALOGUE_NAMES",
     "ROUND_EXAMPLES",
+    "WALKS",
     "CampaignPlan",
     "Failure",
     "FuzzResult",
+    "Walk",
     "lab_driver",
     "never_enabled",
     "run_campaign",
@@ -61,6 +64,13 @@ ROUND_EXAMPLES = 2
 overshot by little (the budget is looked at between rounds)."""
 
 DriverFactory = Callable[[WorldModel], Driver]
+
+Walk = Literal["global", "local"]
+WALKS: tuple[Walk, ...] = ("global", "local")
+"""How steering walks the checker's graph: "global", the walk planner of `model.fuzz.planner`
+(path cover, detours weighed by new states per step); "local", the earlier steering of
+`model.fuzz.machine` (nearest uncovered state, Warnsdorff among fresh successors), kept so that
+`benchmarks/fuzz_speed.py` can set the two side by side."""
 
 
 @dataclass(frozen=True)
@@ -77,6 +87,7 @@ class CampaignPlan:
     mutant: str | None = None
     profile: Profile = "fuzz"
     steering: bool = True
+    walk: Walk = "global"
     replay_folder: Path | None = None
 
 
@@ -224,8 +235,10 @@ def run_campaign(
         reachable=reachable,
         coverage=coverage,
         steering=plan.steering,
+        planner=_planner(plan, reachable),
         on_example=None if progress is None else lambda: progress(coverage, len(reachable)),
     )
+    ruled_out = never_enabled(model, reachable, rules)
     budgets = _round_budgets(plan)
     deadline = None if plan.seconds is None else coverage.started + plan.seconds
     seeds = random.Random(plan.seed)
@@ -255,8 +268,10 @@ def run_campaign(
         if broken is not None:
             failure = _failure(plan, session, broken)
         number += 1
+    needs = _attack_needs(
+        plan, session, make(model) if session.last is None else session.last.driver
+    )
     seconds = time.perf_counter() - coverage.started
-    needs = _attack_needs(plan, session, make(model))
     counts = [(spec.title, coverage.rules[spec.title]) for spec in rules]
     counts += [(f"attack: {name}", coverage.rules[f"attack: {name}"]) for name in session.attacks]
     return FuzzResult(
@@ -269,12 +284,19 @@ def run_campaign(
         timeline=_timeline(coverage, seconds),
         rules=tuple(counts),
         failures=() if failure is None else (failure,),
-        never_enabled=never_enabled(model, reachable, rules),
+        never_enabled=ruled_out,
         edges=len(coverage.edges),
         attack_needs=needs,
         reachable_edges=reachable.edges,
         interrupted=interrupted,
     )
+
+
+def _planner(plan: CampaignPlan, reachable: Reachable) -> Planner | None:
+    if not plan.steering or plan.walk != "global":
+        return None
+    start = reachable.index[reachable.model.canonical(reachable.model.initial)]
+    return Planner(reachable.successors, reachable.component, start)
 
 
 def _attack_needs(
@@ -316,7 +338,7 @@ def _run_round(
     def factory() -> object:
         return machine()
 
-    key = f"{lab_to_toml(plan.lab)}|{plan.mutant}|{plan.steering}|{number}"
+    key = f"{lab_to_toml(plan.lab)}|{plan.mutant}|{plan.steering}|{plan.walk}|{number}"
     factory._hypothesis_internal_add_digest = key.encode()  # type: ignore[attr-defined]
     reuse = plan.examples is None and plan.steps is None
     settings = profile_settings(plan.profile, examples, reuse=reuse)

@@ -9,20 +9,24 @@ invariants after it.
 Deep-state steering, when a session asks for it (plain random walks stall short of states such as
 CERT-3). The model is an exact and cheap oracle for the lab's next abstract state, and the
 checker's reachable graph (`model.fuzz.coverage.Reachable`) gives every state's successors, so at
-each step the machine ranks the enabled actions:
-- first, the actions of rows no example has fired yet (a row that leaves the state as it is, such
-  as a client notification, leads to no new state, yet its step must be tried), then the actions
-  whose successor (canonical form) the campaign has not covered yet, narrowed to those that stay
-  furthest upstream (a step into a lower strongly connected component leaves the states above
-  behind: registrations and the toggle history never go back) and then, by Warnsdorff's rule,
-  to those with the fewest uncovered successors of their own but at least one (the state that
-  would be hardest to come back to is taken while it is next door);
+each step the machine ranks the enabled actions. First come the actions of rows no example has
+fired yet (a row that leaves the state as it is, such as a client notification, leads to no new
+state, yet its step must be tried). Then, by default, the global walk planner
+(`model.fuzz.planner`): the path cover's next state or the preferred fresh successors, else a
+detour through covered states, from here or on a fresh lab, chosen for the most new states per
+step. The earlier local steering (`Session.planner` None, `CampaignPlan.walk = "local"`) ranks
+instead:
+- the actions whose successor (canonical form) the campaign has not covered yet, narrowed to those
+  that stay furthest upstream (a step into a lower strongly connected component leaves the states
+  above behind: registrations and the toggle history never go back) and then, by Warnsdorff's
+  rule, to those with the fewest uncovered successors of their own but at least one (the state
+  that would be hardest to come back to is taken while it is next door);
 - when there is none, the first step of a shortest path in the model (breadth-first over the
   reachable graph from the current state) to the nearest state not covered yet;
 - starting again on a fresh lab when the nearest such state is no further from the initial
-  state than from here, or cannot be reached from here (a fresh lab costs set-up time, never a
-  lab step, so a campaign of N steps spends none of them re-walking a longer way);
-- when every reachable state is covered, no preference: the plain per-row rules take over.
+  state than from here, or cannot be reached from here.
+Either way a fresh lab costs set-up time, never a lab step, and when every reachable state is
+covered there is no preference: the plain per-row rules take over.
 The initialize rule `begin_example` draws the example's key (below) and builds its lab. The rule
 `steer` draws an index into that preferred head,
 the rule `start_again_on_a_fresh_lab` builds a new lab (its steps are a failure's step list from
@@ -58,6 +62,7 @@ from model.fuzz.coverage import Coverage, Reachable
 from model.fuzz.driver import Driver
 from model.fuzz.invariants import StateInvariant
 from model.fuzz.lockstep import Lockstep
+from model.fuzz.planner import Planner
 from model.fuzz.rules import RuleSpec, pick_instance
 
 __all__ = [
@@ -70,12 +75,13 @@ __all__ = [
     "machine_class",
 ]
 
-ATTACK_SPACING = 20
-"""A lab's k-th attack (k = 0, 1, ...) needs ATTACK_SPACING * k model steps before it. An attack
-costs several lab steps (a replica catching up, a copy of it, the attack's own setup and input:
-`model.lab.facade.LabDriver.inject`), so unbudgeted attacks would take much of a campaign's time;
-with the budget the first can still come at once, and any can come at any moment after its
-spacing."""
+ATTACK_SPACING = 100
+"""An example's first attack may come at once; each later one needs ATTACK_SPACING model steps
+of the example since the one before. An attack is one of a campaign's lab steps, and costs more
+time than a model step (a replica catching up, a copy of it, the attack's own setup and input:
+`model.lab.facade.LabDriver.inject`), so the spacing keeps attacks to about one step in a hundred
+of a `--steps N` budget. It counts an example's steps, not a lab's: the planner starts fresh labs
+often, and a budget per lab gave each of them an attack at once (about 4 % of all steps)."""
 
 KEYS = 2**64
 """The range an example's key is drawn from: wide, so that two examples of a round share a key (and
@@ -106,6 +112,9 @@ class Session:
     reachable: Reachable
     coverage: Coverage
     steering: bool
+    planner: Planner | None = None
+    """The global walk planner (`model.fuzz.planner`) when steering uses it; None for the local
+    steering of this module's docstring."""
     on_example: Callable[[], None] | None = None
     last: Lockstep | None = None
     first_epoch: dict[int, int] = field(default_factory=dict)
@@ -160,6 +169,11 @@ class FuzzMachine(RuleBasedStateMachine):
         self.unfired: frozenset[str] = frozenset()
         self.visited: set[int] = set()
         self.route: list[int] = []
+        self.cursor = 0
+        self.planned: tuple[int, ...] = ()
+        self.moves = 0
+        """Model steps since the example's last attack (or its start)."""
+        self.attacked = False
         self.here: int = 0
         self.head: tuple[int | Action, ...] = ()
         self.fired: set[str] = set()
@@ -173,13 +187,15 @@ class FuzzMachine(RuleBasedStateMachine):
         self.epoch, self.unfired = self.session.view(key)
         self.fresh_lab()
 
-    def fresh_lab(self) -> None:
-        """Start (again) on a newly built lab, in the model's initial world."""
+    def fresh_lab(self, route: tuple[int, ...] = ()) -> None:
+        """Start (again) on a newly built lab, in the model's initial world, and walk `route`
+        from there (the planner's detour). A spent budget stops the campaign first: building
+        a lab takes time, and no step would follow it."""
         session = self.session
+        session.coverage.spend()
         self.lock = Lockstep(session.new_driver(), session.invariants)
         session.last = self.lock
-        self.attacks = 0
-        self.route.clear()
+        self.route = list(route)
         self._note(self.lock.world, moved=False)
         self.start = self.here
         self.lock.check()
@@ -189,6 +205,7 @@ class FuzzMachine(RuleBasedStateMachine):
         """One model action, in the lab too; then tally and rank what comes next."""
         session = self.session
         self.lock.act(action)
+        self.moves += 1
         title = session.title(action)
         session.coverage.fired(title)
         self.fired.add(title)
@@ -231,9 +248,8 @@ class FuzzMachine(RuleBasedStateMachine):
 
     def may_attack(self) -> bool:
         """Within the example's attack budget, with some attack applying to the lab now."""
-        moves = len(self.lock.steps) - self.attacks
-        budget = ATTACK_SPACING * self.attacks
-        return budget <= moves and bool(self.applicable_attacks())
+        spaced = not self.attacked or self.moves >= ATTACK_SPACING
+        return spaced and bool(self.applicable_attacks())
 
     def applicable_attacks(self) -> tuple[str, ...]:
         """The attacks the lab can be given in its current state (asked once per step)."""
@@ -256,7 +272,8 @@ class FuzzMachine(RuleBasedStateMachine):
             if names[(start + k) % len(names)] in applicable
         )
         self.lock.attack(name)
-        self.attacks += 1
+        self.moves = 0
+        self.attacked = True
         self.session.coverage.fired(f"attack: {name}")
         self.fired.add(f"attack: {name}")
         self.session.coverage.spend()
@@ -300,6 +317,9 @@ class FuzzMachine(RuleBasedStateMachine):
             if rows:
                 self.head = rows
                 return
+        if self.session.planner is not None:
+            self._plan(self.session.planner)
+            return
         reachable = self.session.reachable
         successors = reachable.successors[self.here]
         novel = tuple(number for number in successors if self._fresh(number))
@@ -317,6 +337,28 @@ class FuzzMachine(RuleBasedStateMachine):
                     return
         if self.route:
             self.head = (self.route.pop(0),)
+
+    def _plan(self, planner: Planner) -> None:
+        """The global walk planner's choice: the detour under way, else the preferred fresh
+        successors, else a new detour (from here, or on a fresh lab)."""
+        if self.route and self.route[0] not in self.session.reachable.successors[self.here]:
+            self.route.clear()
+        if self.route:
+            self.head = (self.route.pop(0),)
+            return
+        ahead = planner.onward(self.here, self._fresh)
+        if ahead:
+            self.head = ahead
+            return
+        detour, self.cursor = planner.detour(self.here, self._fresh, self.cursor)
+        if detour is None:
+            return
+        if detour.fresh_lab:
+            self.planned = detour.path
+            self.restart = True
+            return
+        self.route = list(detour.path)
+        self.head = (self.route.pop(0),)
 
     def _onward(self, states: tuple[int, ...]) -> tuple[int, ...]:
         """Of the fresh successors `states`, the ones to prefer: those that stay furthest
@@ -417,7 +459,7 @@ def _restart_rule() -> Callable[..., None]:
         return machine.restart
 
     def start_again_on_a_fresh_lab(machine: FuzzMachine) -> None:
-        machine.fresh_lab()
+        machine.fresh_lab(machine.planned)
 
     made: Callable[..., None] = rule()(precondition(trapped)(start_again_on_a_fresh_lab))
     return made

@@ -27,7 +27,7 @@ from model.fuzz.invariants import (
     state_invariants,
 )
 from model.fuzz.lockstep import Lockstep
-from model.fuzz.machine import Session, machine_class
+from model.fuzz.machine import ATTACK_SPACING, Session, machine_class
 from model.fuzz.profiles import cache_folder, profile_settings
 from model.fuzz.rules import derive_rules, pick_instance
 from model.spec import access
@@ -399,3 +399,21 @@ def test_a_short_steps_run_with_a_fixed_seed_is_deterministic() -> None:
         return result.reached, result.edges, result.rules
 
     assert tally(5) == tally(5)
+
+
+def test_attacks_are_spaced_by_each_examples_steps() -> None:
+    result = run_campaign(CampaignPlan(default_lab(), seed=1, steps=800))
+    attacks = sum(count for name, count in result.rules if name.startswith("attack: "))
+    assert result.steps == 800
+    assert 0 < attacks <= result.examples + result.steps // ATTACK_SPACING
+
+
+def test_the_local_walk_is_still_steering_and_deterministic() -> None:
+    def tally() -> tuple[int, int]:
+        plan = CampaignPlan(default_lab(), seed=3, steps=1500, walk="local")
+        result = run_campaign(plan, ModelDriver, attacks=())
+        return result.reached, result.edges
+
+    first = tally()
+    assert first == tally()
+    assert first[0] > 1300
