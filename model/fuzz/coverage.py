@@ -138,9 +138,10 @@ class Coverage:
             raise BudgetSpent
 
     def moved(self, before: int, after: int) -> None:
-        """Note a transition between two reachable states (by number)."""
-        if before != after:
-            self.edges.add((before, after))
+        """Note a transition between two reachable states (by number), a step that leaves the
+        state as it is included: the reachable graph counts such steps among its edges (15,344
+        of the default lab's 163,216), so leaving them out kept edge coverage short of 100 %."""
+        self.edges.add((before, after))
 
     def reached_by(self, steps: int) -> int:
         """How many distinct states had been reached once `steps` steps were taken."""

@@ -36,13 +36,16 @@ __all__ = [
     "path_cover",
 ]
 
-CANDIDATES = 20
-"""How many of the nearest fresh states, from here and from the initial state, a detour weighs."""
+CANDIDATES = 40
+"""How many of the nearest fresh states, from here and from the initial state, a detour weighs.
+More weigh better and cost more time: on the default lab's graph, 30,000 steps of the walk alone
+cover 74.5 % with 20 candidates (search depth 8, horizon 40), 75.3 % with 40 (10, 80) and 76.8 %
+with 200 (20, 60), for 2.5, 7 and 28 s of planning."""
 
-RUN_HORIZON = 40
+RUN_HORIZON = 80
 """How far ahead the run of new states from a detour's candidate is walked (states)."""
 
-SEARCH_DEPTH = 8
+SEARCH_DEPTH = 10
 """How far from here (steps) a detour's breadth-first search looks for fresh states."""
 
 

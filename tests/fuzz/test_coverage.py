@@ -67,3 +67,17 @@ def test_coverage_by_steps() -> None:
     coverage.fired("row")
     coverage.visit((("c", 0),))
     assert [coverage.reached_by(steps) for steps in range(5)] == [1, 2, 2, 3, 3]
+
+
+def test_a_step_that_leaves_the_state_as_it_is_is_a_transition_taken() -> None:
+    coverage = Coverage()
+    coverage.moved(3, 3)
+    coverage.moved(3, 4)
+    coverage.moved(3, 4)
+    assert coverage.edges == {(3, 3), (3, 4)}
+
+
+def test_self_loops_are_edges_of_the_reachable_graph(reachable: Reachable) -> None:
+    loops = sum(1 for state, out in enumerate(reachable.successors) if state in out)
+    assert loops == 15344
+    assert reachable.edges == 163216
