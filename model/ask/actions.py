@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from model.ask.steps import TimedStep, timed_step
 from model.compose.world import ModelError, World, WorldModel
 from model.spec.binding import DELETE, RESTART
 from model.spec.site import DISABLE, ENABLE
@@ -143,8 +144,8 @@ def _usage(action: AdminAction) -> str:
     return f"{action.id} NAME"
 
 
-def apply(model: WorldModel, world: World, action: AdminAction) -> tuple[World, list[str]]:
-    """`world` after `action`, and the text of each model step it took.
+def apply(model: WorldModel, world: World, action: AdminAction) -> tuple[World, list[TimedStep]]:
+    """`world` after `action`, and each model step it took (at 0 minutes).
 
     Raises `ActionError` naming what is possible now when the action can't be taken in `world`.
     """
@@ -173,8 +174,10 @@ def _targets(model: WorldModel, action: AdminAction) -> list[int]:
     ]
 
 
-def _take(model: WorldModel, world: World, action: AdminAction) -> tuple[World, list[str]] | None:
-    texts: list[str] = []
+def _take(
+    model: WorldModel, world: World, action: AdminAction
+) -> tuple[World, list[TimedStep]] | None:
+    texts: list[TimedStep] = []
     current = world
     for index in _targets(model, action):
         enabled = [
@@ -185,6 +188,6 @@ def _take(model: WorldModel, world: World, action: AdminAction) -> tuple[World, 
         if not enabled:
             continue
         after = model.next_state(current, enabled[0])
-        texts.append(model.describe_step(current, enabled[0], after))
+        texts.append(timed_step(model, 0, current, enabled[0], after))
         current = after
     return (current, texts) if texts else None

@@ -28,9 +28,10 @@ from model.ask.actions import action_text
 from model.ask.assumptions import Assumption, assumption
 from model.ask.observe import healthy, http_site_systems
 from model.ask.steady import steady_state
+from model.ask.steps import TimedStep, timed_step, trace_steps
 from model.ask.symptoms import Symptom, parse_symptom
 from model.ask.timing import explore_timed, minutes
-from model.ask.whatif import ASSUMPTION_PHRASES, trace_lines
+from model.ask.whatif import ASSUMPTION_PHRASES
 from model.checker import Exploration, Property, check, reachable
 from model.compose.properties import stranded, workaround_starts
 from model.compose.world import EXEC, ModelError, World, WorldModel
@@ -38,19 +39,10 @@ from model.config.schema import Lab
 from model.spec.binding import RESTART, SMSEXEC_STARTS
 from model.spec.clock import TICK
 
-__all__ = ["Cause", "Cure", "Diagnosis", "TraceStep", "diagnose"]
+__all__ = ["Cause", "Cure", "Diagnosis", "diagnose"]
 
 MAX_ACTIONS = 8
 """The longest administrator action sequence the search for causes tries."""
-
-
-@dataclass(frozen=True)
-class TraceStep:
-    """One step of a trace: the minutes so far, who acts, and what happens."""
-
-    minutes: int
-    administrator: bool
-    text: str
 
 
 @dataclass(frozen=True)
@@ -66,9 +58,10 @@ class Cure:
     within: int | None
     """Minutes after the last action (after smsexec starts, when it restarts) by which every run
     is there (None: no bound in minutes)."""
-    trace: tuple[TraceStep, ...] = ()
-    restart_alone: tuple[str, ...] = ()
+    trace: tuple[TimedStep, ...] = ()
+    restart_alone: tuple[TimedStep, ...] = ()
     """For CERT-3: the checker's lasso showing that restarting smsexec alone never rebinds."""
+    restart_alone_loop_from: int | None = None
 
 
 @dataclass(frozen=True)
@@ -76,14 +69,15 @@ class Cause:
     """An administrator action sequence that can lead to the symptom, and what follows."""
 
     actions: tuple[str, ...]
-    trace: tuple[TraceStep, ...]
+    trace: tuple[TimedStep, ...]
     world: World
     cert3: bool
     clears: bool
     clears_within: int | None
-    never_clears: tuple[str, ...]
+    never_clears: tuple[TimedStep, ...]
     """The checker's lasso when the symptom never clears by itself."""
     cure: Cure | None
+    never_clears_loop_from: int | None = None
 
 
 @dataclass(frozen=True)
@@ -185,7 +179,7 @@ def _causes(graph: _Graph, hit: Callable[[int], bool], limit: int) -> list[tuple
 
 def _trace(
     graph: _Graph, sequence: tuple[str, ...], goal: Callable[[int], bool]
-) -> tuple[list[TraceStep], int]:
+) -> tuple[list[TimedStep], int]:
     """A shortest trace from the steady state taking `sequence` in order, ending in `goal`."""
     start = (0, 0)
     parent: dict[tuple[int, int], tuple[tuple[int, int], int] | None] = {start: None}
@@ -214,14 +208,13 @@ def _trace(
         chain.append((link[0][0], link[1]))
         at = link[0]
     chain.reverse()
-    steps: list[TraceStep] = []
+    steps: list[TimedStep] = []
     quanta = 0
     for node, k in chain:
         before, action, after = graph.step(node, k)
         if graph.model.action_name(action) == TICK:
             quanta += 1
-        text = graph.model.describe_step(before, action, after)
-        steps.append(TraceStep(minutes(quanta), graph.admin[graph.labels[node][k]], text))
+        steps.append(timed_step(graph.model, quanta, before, action, after))
     return steps, end[0]
 
 
@@ -254,18 +247,26 @@ def _fewest_actions(
     return None
 
 
-def _settle(
-    model: WorldModel, world: World, goal: Callable[[World], bool], name: str
-) -> tuple[bool, int | None, tuple[str, ...]]:
+@dataclass(frozen=True)
+class _Settled:
+    """Whether every fair run of system steps reaches a goal, by when, and else the lasso."""
+
+    reached: bool
+    within: int | None
+    lasso: tuple[TimedStep, ...] = ()
+    loop_from: int | None = None
+
+
+def _settle(model: WorldModel, world: World, goal: Callable[[World], bool], name: str) -> _Settled:
     """Whether every fair run of system steps from `world` reaches `goal`; by when; the lasso."""
     fair = WorldModel(model.lab, initial=[world], fair_only=True)
     result = check(fair, [Property.eventually(name, goal)], symmetry=False).properties[0]
     if not result.holds:
-        return False, None, trace_lines(result)
+        return _Settled(False, None, trace_steps(fair, result), result.loop_from)
     timed = explore_timed(fair)
     reach = timed.first_reach([goal(w) for w in timed.states])
     within = minutes(reach.latest) if reach is not None and reach.dated else None
-    return True, within, ()
+    return _Settled(True, within)
 
 
 def _cure(
@@ -291,13 +292,14 @@ def _cure(
         except ModelError:
             proven, by = False, None
         restarted = model.fire(world, EXEC, RESTART)
-        _ok, _by, lasso = _settle(model, restarted, all_bound, "restart alone rebinds")
+        alone = _settle(model, restarted, all_bound, "restart alone rebinds")
         return Cure(
             "documented workaround",
             (*deleted, "restart-smsexec"),
             proven,
             by,
-            restart_alone=lasso,
+            restart_alone=alone.lasso,
+            restart_alone_loop_from=alone.loop_from,
         )
 
     env = model.env
@@ -313,19 +315,18 @@ def _cure(
             break
     else:
         return None
-    steps: list[TraceStep] = []
+    steps: list[TimedStep] = []
     actions: list[str] = []
     last_action = world
     quanta = 0
     for prev, k in path:
         before, action, after = graph.step(prev, k)
-        admin = graph.admin[graph.labels[prev][k]]
         if model.action_name(action) == TICK:
             quanta += 1
-        if admin:
+        if graph.admin[graph.labels[prev][k]]:
             actions.append(action_text(model, action))
             last_action = after
-        steps.append(TraceStep(minutes(quanta), admin, model.describe_step(before, action, after)))
+        steps.append(timed_step(model, quanta, before, action, after))
 
     proven, by = _proven(model, last_action, back)
     return Cure("administrator actions", tuple(actions), proven, by, tuple(steps))
@@ -335,10 +336,11 @@ def _proven(
     model: WorldModel, world: World, goal: Callable[[World], bool]
 ) -> tuple[bool, int | None]:
     """Whether every fair run from `world` reaches `goal`, and by when after smsexec starts."""
-    proven, by, _lasso = _settle(model, world, goal, "the cure works")
+    settled = _settle(model, world, goal, "the cure works")
+    proven, by = settled.reached, settled.within
     started = _started(model, world)
     if proven and started != world:
-        by = _settle(model, started, goal, "the cure works")[1]
+        by = _settle(model, started, goal, "the cure works").within
     return proven, by
 
 
@@ -411,19 +413,18 @@ def diagnose(lab: Lab, text: str, *, limit: int = 5) -> Diagnosis:
     for sequence in sequences:
         steps, node = _trace(graph, sequence, marks.__getitem__)
         world = states[node]
-        clears, within, lasso = _settle(
-            full, world, lambda w: not symptom.holds(full, w), "the symptom clears"
-        )
+        clears = _settle(full, world, lambda w: not symptom.holds(full, w), "the symptom clears")
         causes.append(
             Cause(
                 actions=sequence,
                 trace=tuple(steps),
                 world=world,
                 cert3=stranded(full, world, symptom.index),
-                clears=clears,
-                clears_within=within,
-                never_clears=lasso,
-                cure=_cure(graph, symptom, node, clears, within),
+                clears=clears.reached,
+                clears_within=clears.within,
+                never_clears=clears.lasso,
+                cure=_cure(graph, symptom, node, clears.reached, clears.within),
+                never_clears_loop_from=clears.loop_from,
             )
         )
     return Diagnosis(lab, symptom, steady, len(states), tuple(causes), "", full, _assumptions())

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from model.ask.diagnose import Cause, Cure, Diagnosis, TraceStep
+from model.ask.diagnose import Cause, Cure, Diagnosis
+from model.ask.steps import TimedStep, lasso_lines, step_json
 from model.ask.whatif_text import describe_world
 
 __all__ = ["render_text", "to_json"]
 
 
-def _step(step: TraceStep) -> str:
+def _step(step: TimedStep) -> str:
     who = "administrator" if step.administrator else "system       "
     return f"[{step.minutes:>3} min] {who}  {step.text}"
 
@@ -43,7 +44,9 @@ def _cure_lines(cure: Cure | None) -> list[str]:
             f"{when} ({proven})",
             "  restart-smsexec alone does not cure it; a fair run after it (the checker's lasso):",
         ]
-        return lines + [f"    {line}" for line in cure.restart_alone]
+        return lines + [
+            f"    {line}" for line in lasso_lines(cure.restart_alone, cure.restart_alone_loop_from)
+        ]
     lines = [
         f"  cure (fewest administrator actions back to a settled world without it): "
         f"{', '.join(cure.actions)}; it clears {when} ({proven})"
@@ -60,7 +63,9 @@ def _cause_lines(number: int, cause: Cause) -> list[str]:
         lines.append(f"  clears by itself: yes{', ' + when if when else ' (no bound in minutes)'}")
     else:
         lines.append("  clears by itself: no, it needs action; a fair run where it stays:")
-        lines.extend(f"    {line}" for line in cause.never_clears)
+        lines.extend(
+            f"    {line}" for line in lasso_lines(cause.never_clears, cause.never_clears_loop_from)
+        )
     return lines + _cure_lines(cause.cure)
 
 
@@ -95,17 +100,6 @@ def _verdict_words(answer: Diagnosis) -> str:
     return f"{len(answer.causes)} cause(s), each with a proven cure"
 
 
-def _steps(steps: tuple[TraceStep, ...]) -> list[dict[str, Any]]:
-    return [
-        {
-            "minutes": s.minutes,
-            "actor": "administrator" if s.administrator else "system",
-            "step": s.text,
-        }
-        for s in steps
-    ]
-
-
 def to_json(answer: Diagnosis) -> dict[str, Any]:
     """The answer's own fields (the command adds the shared envelope)."""
     model = answer.model
@@ -123,12 +117,13 @@ def to_json(answer: Diagnosis) -> dict[str, Any]:
         "causes": [
             {
                 "actions": list(c.actions),
-                "trace": _steps(c.trace),
+                "trace": [step_json(model, s) for s in c.trace],
                 "state": model.state_to_json(c.world),
                 "cert3": c.cert3,
                 "clears_by_itself": c.clears,
                 "clears_within_minutes": c.clears_within,
-                "never_clears": list(c.never_clears),
+                "never_clears": [step_json(model, s) for s in c.never_clears],
+                "never_clears_loop_from": c.never_clears_loop_from,
                 "cure": None
                 if c.cure is None
                 else {
@@ -136,8 +131,9 @@ def to_json(answer: Diagnosis) -> dict[str, Any]:
                     "actions": list(c.cure.actions),
                     "proven": c.cure.proven,
                     "within_minutes": c.cure.within,
-                    "trace": _steps(c.cure.trace),
-                    "restart_alone_lasso": list(c.cure.restart_alone),
+                    "trace": [step_json(model, s) for s in c.cure.trace],
+                    "restart_alone_lasso": [step_json(model, s) for s in c.cure.restart_alone],
+                    "restart_alone_loop_from": c.cure.restart_alone_loop_from,
                 },
             }
             for c in answer.causes

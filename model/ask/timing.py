@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
+from model.ask.steps import TimedStep, timed_step
 from model.checker import Exploration, reachable
 from model.compose.world import CLOCK_AT, EXEC, ModelError, World, WorldModel
 from model.spec.clock import QUANTUM_MINUTES
@@ -114,8 +115,8 @@ class Timed:
                     queue.append((nxt, at))
         return Reach(min(hits), latest, dated)
 
-    def path_to(self, state: int) -> list[tuple[int, str]]:
-        """A shortest path from the start to `state`: (quanta so far, step text) per step."""
+    def path_to(self, state: int) -> list[TimedStep]:
+        """A shortest path from the start to `state`, each step with the minutes so far."""
         parent = self.graph.parent
         chain = [state]
         while parent[chain[-1]] >= 0:
@@ -123,14 +124,15 @@ class Timed:
         chain.reverse()
         labels = self.graph.labels
         assert labels is not None
-        steps: list[tuple[int, str]] = []
+        steps: list[TimedStep] = []
         quanta = 0
         for before, after in pairwise(chain):
             k = list(self.successors(before)).index(after)
             action = self.graph.actions[labels[before][k]]
             quanta += self.ticks[before][k]
-            text = self.model.describe_step(self.states[before], action, self.states[after])
-            steps.append((quanta, text))
+            steps.append(
+                timed_step(self.model, quanta, self.states[before], action, self.states[after])
+            )
         return steps
 
 

@@ -31,12 +31,12 @@ from model.ask.actions import AdminAction, apply, parse
 from model.ask.assumptions import Assumption, assumption
 from model.ask.observe import CAPABILITIES, healthy, http_site_systems, unhealthy_because
 from model.ask.steady import steady_state
+from model.ask.steps import TimedStep, trace_steps
 from model.ask.timing import Timed, explore_timed, minutes
 from model.checker import Property, PropertyResult, check
 from model.compose.properties import stranded
 from model.compose.world import EXEC, World, WorldModel
 from model.config.schema import Lab
-from model.spec.clock import TICK
 from model.spec.registration import REGISTERED_STATES, REREGISTRATION_DUE
 from model.spec.site import DISABLE, ENABLE
 
@@ -48,7 +48,6 @@ __all__ = [
     "TimelineRow",
     "WhatIf",
     "Window",
-    "trace_lines",
     "what_if",
 ]
 
@@ -81,8 +80,8 @@ class Outcome:
     """The HTTP site systems that show the CERT-3 symptom in this outcome."""
     reached: tuple[int, int]
     """Earliest and latest minute a run settles here."""
-    path: tuple[tuple[int, str], ...]
-    """A shortest path from the world after the actions: (minutes so far, step) per step."""
+    path: tuple[TimedStep, ...]
+    """A shortest path from the world after the actions."""
     cycle: int = 0
     """0 for a settled world; else the number of worlds some runs cycle among forever without
     settling (a bottom strongly connected component with more than one world), `world` the
@@ -102,7 +101,8 @@ class Change:
     """Some fair run never gets there (the checker's `eventually` is violated)."""
     dated: bool = True
     """False when some run waits for it on a step with no deadline: `latest` is no bound then."""
-    lasso: tuple[str, ...] = ()
+    lasso: tuple[TimedStep, ...] = ()
+    """When `never`: the checker's lasso from the world after the actions (its first step)."""
     loop_from: int | None = None
 
     @property
@@ -140,7 +140,8 @@ class Window:
     last: int | None
     dated: bool = True
     """False when the failure may last through a step with no deadline: `last` is no bound."""
-    lasso: tuple[str, ...] = ()
+    lasso: tuple[TimedStep, ...] = ()
+    """When some fair run never works again: the checker's lasso (its first step the start)."""
     loop_from: int | None = None
 
     @property
@@ -186,13 +187,15 @@ class TimelineRow:
 class Cert3:
     """Whether the documented fault (CERT-3) can happen, and how."""
 
-    on_the_way: tuple[tuple[int, str], ...] | None
-    """A shortest path to the symptom with system steps only (None: not reachable)."""
+    on_the_way: tuple[TimedStep, ...] | None
+    """A shortest path to the symptom with system steps only, from the world after the actions
+    (None: not reachable)."""
     without_toggle: bool | None
     """Further administrator actions other than enabling or disabling reach it (None: not asked,
     because it happens on the way)."""
-    with_toggle: tuple[str, ...]
-    """A shortest path to it with any further administrator actions (empty: none)."""
+    with_toggle: tuple[TimedStep, ...]
+    """A shortest path to it with any further administrator actions, its first step the world
+    after the actions (empty: none)."""
 
 
 @dataclass(frozen=True)
@@ -203,7 +206,7 @@ class WhatIf:
     actions: tuple[AdminAction, ...]
     steady: World
     after: World
-    action_steps: tuple[str, ...]
+    action_steps: tuple[TimedStep, ...]
     states: int
     outcomes: tuple[Outcome, ...]
     changes: tuple[Change, ...]
@@ -233,30 +236,10 @@ class WhatIf:
         return "never" if self.never else "answered"
 
 
-_STAY = "it stays so forever"
-
-
-def trace_lines(result: PropertyResult[World], *, skip_first: bool = True) -> tuple[str, ...]:
-    """A checker trace as lines with the minutes so far, marking where a lasso loops."""
-    lines: list[str] = []
-    quanta = 0
-    for number, step in enumerate(result.trace):
-        if step.action == TICK:
-            quanta += 1
-        if number == 0 and skip_first:
-            if "stutters" in step.text:
-                lines.append(f"[  0 min] no system step follows; {_STAY}")
-            continue
-        loops = result.loop_from == number and number < len(result.trace) - 1
-        mark = "  <- the run loops back here" if loops else ""
-        lines.append(f"[{minutes(quanta):>3} min] {step.text}{mark}")
-    return tuple(lines)
-
-
 def _apply_all(
     model: WorldModel, world: World, actions: tuple[AdminAction, ...]
-) -> tuple[World, list[str]]:
-    texts: list[str] = []
+) -> tuple[World, list[TimedStep]]:
+    texts: list[TimedStep] = []
     for action in actions:
         world, steps = apply(model, world, action)
         texts.extend(steps)
@@ -346,7 +329,7 @@ def _outcomes(model: WorldModel, timed: Timed) -> tuple[Outcome, ...]:
                     env.names[i] for i in http_site_systems(env) if stranded(model, world, i)
                 ),
                 reached=(minutes(min(times)), minutes(max(times))),
-                path=tuple((minutes(q), text) for q, text in timed.path_to(state)),
+                path=tuple(timed.path_to(state)),
                 cycle=cycle,
             )
         )
@@ -373,15 +356,14 @@ def _cert3(model: WorldModel, timed: Timed, after: World) -> Cert3:
 
     on_the_way = next((s for s, w in enumerate(timed.states) if symptom(w)), None)
     if on_the_way is not None:
-        path = tuple((minutes(q), t) for q, t in timed.path_to(on_the_way))
-        return Cert3(path, None, ())
+        return Cert3(tuple(timed.path_to(on_the_way)), None, ())
     if not systems or not model.option_available():
         return Cert3(None, False, ())
     prop = Property.sometimes("CERT-3 symptom", symptom, ("CERT-3",))
     quiet = WorldModel(model.lab, initial=[after], without=frozenset({ENABLE, DISABLE}))
     without = check(quiet, [prop], symmetry=False).properties[0].holds
     full = check(WorldModel(model.lab, initial=[after]), [prop], symmetry=False).properties[0]
-    return Cert3(None, without, trace_lines(full) if full.holds else ())
+    return Cert3(None, without, trace_steps(model, full) if full.holds else ())
 
 
 def _timeline(timed: Timed, rows: list[tuple[str, str, list[bool]]]) -> tuple[TimelineRow, ...]:
@@ -441,7 +423,7 @@ def what_if(lab: Lab, texts: list[str] | tuple[str, ...], start: World | None = 
                 None if reach is None or never else minutes(reach.latest),
                 never,
                 reach is not None and reach.dated,
-                trace_lines(result) if never else (),
+                trace_steps(model, result) if never else (),
                 result.loop_from if never else None,
             )
         )
@@ -504,7 +486,7 @@ def _window(
     first, last = minutes(min(failing)), minutes(max(failing))
     assert result is not None
     if result.verdict == "violated":
-        lasso = trace_lines(result)
+        lasso = trace_steps(timed.model, result)
         return Window(client, name, reqs, "stops", first, None, False, lasso, result.loop_from)
     dated = all(timed.timer_runs(s) or timed.settled(s) for s in range(len(mask)) if not mask[s])
     status = "may fail" if mask[0] else "fails" if before else "starts"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from model.ask.steps import lasso_lines, step_json
 from model.ask.timeline import GLYPHS, gantt, svg
 from model.ask.whatif import Outcome, WhatIf
 from model.compose.world import World, WorldModel
@@ -48,7 +49,7 @@ def _outcome_lines(number: int, outcome: Outcome, model: WorldModel) -> list[str
     lines.append(f"     {describe_world(model, outcome.world)}")
     if outcome.path:
         lines.append("     shortest path:")
-        lines.extend(f"       [{m:>3} min] {text}" for m, text in outcome.path)
+        lines.extend(f"       [{s.minutes:>3} min] {s.text}" for s in outcome.path)
     else:
         lines.append("     (no system step follows the actions)")
     return lines
@@ -65,7 +66,7 @@ def render_text(answer: WhatIf) -> str:
         "",
         f"{answer.origin}: {describe_world(model, answer.steady)}",
         "the administrator, at once:",
-        *(f"  [  0 min] {text}" for text in answer.action_steps),
+        *(f"  [  0 min] {step.text}" for step in answer.action_steps),
         "",
         "timeline (minutes after the actions; "
         f"{GLYPHS['fails']} not yet or fails in every run, {GLYPHS['maybe']} in some runs, "
@@ -80,7 +81,7 @@ def render_text(answer: WhatIf) -> str:
         lines.append(f"  {change.text}  ({', '.join(change.requirements)})")
         if change.never and change.lasso:
             lines.append("    a fair run that never gets there, from right after the actions:")
-            lines.extend(f"      {step}" for step in change.lasso)
+            lines.extend(f"      {line}" for line in lasso_lines(change.lasso, change.loop_from))
     lines += ["", "clients meanwhile:"]
     steady: dict[str, list[str]] = {"works throughout": [], "doesn't work, before or after": []}
     for window in answer.windows:
@@ -92,7 +93,9 @@ def render_text(answer: WhatIf) -> str:
             lines.append(f"  {window.text}  ({', '.join(window.requirements)})")
             if window.lasso:
                 lines.append("    a fair run where it never works again:")
-                lines.extend(f"      {step}" for step in window.lasso)
+                lines.extend(
+                    f"      {line}" for line in lasso_lines(window.lasso, window.loop_from)
+                )
     for words, items in steady.items():
         if items:
             lines.append(f"  {words}: {', '.join(items)}")
@@ -119,8 +122,8 @@ def _cert3_lines(answer: WhatIf) -> list[str]:
     cert3 = answer.cert3
     if cert3.on_the_way is not None:
         lines = [f"{_CERT3}: REACHED on the way; shortest path:"]
-        lines.extend(f"  [  0 min] {text}" for text in answer.action_steps)
-        lines.extend(f"  [{m:>3} min] {text}" for m, text in cert3.on_the_way)
+        lines.extend(f"  [  0 min] {step.text}" for step in answer.action_steps)
+        lines.extend(f"  [{step.minutes:>3} min] {step.text}" for step in cert3.on_the_way)
         return lines
     if cert3.without_toggle is False and not cert3.with_toggle:
         return [f"{_CERT3}: not reachable on the way, nor by any further administrator action"]
@@ -132,7 +135,7 @@ def _cert3_lines(answer: WhatIf) -> list[str]:
     if not cert3.with_toggle:
         return [head]
     return [f"{head}; the shortest further actions that reach it:"] + [
-        f"  {step}" for step in cert3.with_toggle
+        f"  {line}" for line in lasso_lines(cert3.with_toggle)
     ]
 
 
@@ -144,7 +147,7 @@ def to_json(answer: WhatIf) -> dict[str, Any]:
         "start": answer.origin,
         "steady_state": model.state_to_json(answer.steady),
         "after_actions": model.state_to_json(answer.after),
-        "action_steps": list(answer.action_steps),
+        "action_steps": [step_json(model, s) for s in answer.action_steps],
         "worlds": answer.states,
         "changes": [
             {
@@ -155,7 +158,7 @@ def to_json(answer: WhatIf) -> dict[str, Any]:
                 "latest_minutes": c.latest if c.dated else None,
                 "bounded": c.dated and not c.never,
                 "never": c.never,
-                "lasso": list(c.lasso),
+                "lasso": [step_json(model, s) for s in c.lasso],
                 "loop_from": c.loop_from,
                 "text": c.text,
             }
@@ -170,20 +173,21 @@ def to_json(answer: WhatIf) -> dict[str, Any]:
                 "fails_from_minutes": w.first,
                 "fails_until_at_most_minutes": w.last if w.dated else None,
                 "bounded": w.dated,
-                "lasso": list(w.lasso),
+                "lasso": [step_json(model, s) for s in w.lasso],
+                "loop_from": w.loop_from,
                 "text": w.text,
             }
             for w in answer.windows
         ],
         "cert3": {
             "on_the_way": answer.cert3.on_the_way is not None,
-            "path": (
-                [*answer.action_steps, *(t for _m, t in answer.cert3.on_the_way)]
+            "path": [
+                step_json(model, s)
+                for s in (*answer.action_steps, *(answer.cert3.on_the_way or ()))
                 if answer.cert3.on_the_way is not None
-                else []
-            ),
+            ],
             "without_toggle": answer.cert3.without_toggle,
-            "with_further_actions": list(answer.cert3.with_toggle),
+            "with_further_actions": [step_json(model, s) for s in answer.cert3.with_toggle],
         },
         "outcomes": [
             {
@@ -193,7 +197,7 @@ def to_json(answer: WhatIf) -> dict[str, Any]:
                 "settles_between_minutes": list(o.reached),
                 "cycle": o.cycle,
                 "state": model.state_to_json(o.world),
-                "path": [{"minutes": m, "step": t} for m, t in o.path],
+                "path": [step_json(model, s) for s in o.path],
             }
             for o in answer.outcomes
         ],

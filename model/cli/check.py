@@ -218,7 +218,7 @@ def render_spin_text(report: SpinReport) -> str:
         role = "witness" if prop.kind == "sometimes" and prop.holds else "counterexample"
         lines.append("")
         lines.append(f"{role} for {prop.name!r} ({', '.join(prop.requirements)}):")
-        lines.extend(f"    {number:2}. {text}" for number, text in enumerate(prop.trace))
+        lines.extend(f"    {number:2}. {step.text}" for number, step in enumerate(prop.trace))
     lines.append("")
     if report.not_checked:
         kinds = sorted({p.kind for p in report.not_checked})

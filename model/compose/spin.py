@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from model.checker import Step
 from model.compose.checking import LabCheck
 from model.compose.properties import LAB, VARIANT_WITHOUT, lab_checks
 from model.compose.world import World, WorldModel
@@ -94,14 +95,18 @@ class SpinRun:
 
 @dataclass(frozen=True)
 class SpinProperty:
-    """Spin's verdict on one property, with its trace in ehttp's words (ehttp's verdict words)."""
+    """Spin's verdict on one property, with its trace as ehttp's steps (ehttp's verdict words).
+
+    The trace is Spin's trail replayed on ehttp's model: the same `Step` values (action, world,
+    text) as the native checker's traces, beginning with the initial state.
+    """
 
     variant: str
     name: str
     kind: str
     requirements: tuple[str, ...]
     verdict: str
-    trace: tuple[str, ...] = ()
+    trace: tuple[Step[World], ...] = ()
 
     @property
     def holds(self) -> bool:
@@ -145,8 +150,10 @@ class SpinReport:
         return self.complete and all(p.holds for p in self.properties)
 
     def to_json(self) -> dict[str, Any]:
-        """The figures, every verdict with its trace's words, and what this engine leaves out."""
+        """The figures, every verdict with its trace, and what this engine leaves out; trace
+        steps have the shape of `ehttp check --json`'s (action, state, text)."""
         main = self.main()
+        state_to_json = WorldModel(self.lab).state_to_json
 
         def prop(p: SpinProperty) -> dict[str, Any]:
             return {
@@ -156,7 +163,10 @@ class SpinReport:
                 "verdict": p.verdict,
                 "holds": p.holds,
                 "variant": p.variant,
-                "trace": list(p.trace),
+                "trace": [
+                    {"action": s.action, "state": state_to_json(s.state), "text": s.text}
+                    for s in p.trace
+                ],
             }
 
         return {
@@ -298,20 +308,23 @@ def _replay(model: WorldModel, export: PromelaExport, lines: Sequence[int]) -> l
     return worlds
 
 
-def _words(model: WorldModel, export: PromelaExport, lines: Sequence[int]) -> tuple[str, ...]:
+def _steps(
+    model: WorldModel, export: PromelaExport, lines: Sequence[int]
+) -> tuple[Step[World], ...]:
     worlds = _replay(model, export, lines)
-    texts = ["initial state"]  # as the native checker's traces begin
+    steps = [Step[World](None, worlds[0], "initial state")]  # as the native checker's traces
     actions = [export.steps[line] for line in lines if line in export.steps]
     for before, action, after in zip(worlds, actions, worlds[1:], strict=False):
-        texts.append(model.describe_step(before, action, after))
-    return tuple(texts)
+        text = model.describe_step(before, action, after)
+        steps.append(Step[World](model.action_name(action), after, text))
+    return tuple(steps)
 
 
 _OPTIMIZE_FROM = 5
 """Clients from which the safety searches are compiled with gcc's optimizer: below it a search
 takes well under a second unoptimized and compiling dominates."""
 
-_Verdict = tuple[str, str, str, tuple[str, ...]]
+_Verdict = tuple[str, str, str, tuple[Step[World], ...]]
 
 
 def run_spin(lab: Lab, *, cores: int | None = None, bitstate: bool = False) -> SpinReport:
@@ -353,7 +366,7 @@ def run_spin(lab: Lab, *, cores: int | None = None, bitstate: bool = False) -> S
             timings.append(found.seconds)
             if found.error is None:
                 break
-            trace = _words(models[variant], export, found.trail_lines)
+            trace = _steps(models[variant], export, found.trail_lines)
             if found.error.startswith("invalid end state") and not ignore:
                 found_verdicts.append((variant, deadlock[0], "violated", trace))
                 ignore = True
@@ -387,7 +400,7 @@ def run_spin(lab: Lab, *, cores: int | None = None, bitstate: bool = False) -> S
         timings.append(found.seconds)
         if found.error is None:
             return [(w.variant, w.name, unknown or "violated", ())]
-        return [(w.variant, w.name, "holds", _words(models[w.variant], export, found.trail_lines))]
+        return [(w.variant, w.name, "holds", _steps(models[w.variant], export, found.trail_lines))]
 
     with (
         tempfile.TemporaryDirectory(prefix="ehttp-spin-") as name,

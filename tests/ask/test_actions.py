@@ -67,11 +67,15 @@ def test_unclear_actions_say_what_is_accepted(model: WorldModel, text: str, mess
 
 def test_delete_without_a_name_deletes_on_every_site_system(model: WorldModel) -> None:
     world, steps = apply(model, steady_state(model.lab), parse(model, "delete-sms-issuing-certs"))
-    assert [s.split(":")[0] for s in steps] == [
+    assert [s.text.split(":")[0] for s in steps] == [
         'delete all certificates issued by "SMS Issuing" from the SMS certificate store (mp1)',
         'delete all certificates issued by "SMS Issuing" from the SMS certificate store (dp1)',
     ]
     assert "delete-sms-issuing-certs" not in possible_now(model, world)
+    assert [(s.minutes, s.administrator, s.action) for s in steps] == [
+        (0, True, 'delete all certificates issued by "SMS Issuing" from the SMS certificate store')
+    ] * 2
+    assert steps[-1].world == world
 
 
 def test_a_step_reads_back_as_its_id(model: WorldModel) -> None:

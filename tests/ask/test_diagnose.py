@@ -41,7 +41,7 @@ def test_no_certificate_bound_shows_the_rapid_toggle_and_the_proven_workaround()
     assert toggle.cure.how == "documented workaround"
     assert toggle.cure.actions == ("delete-sms-issuing-certs mp1", "restart-smsexec")
     assert (toggle.cure.proven, toggle.cure.within) == (True, 30)
-    assert toggle.cure.restart_alone[-1].endswith(
+    assert toggle.cure.restart_alone[-1].text.endswith(
         "then stutters forever: no fair action is enabled here"
     )
     deleted = answer.causes[0]

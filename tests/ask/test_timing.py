@@ -37,4 +37,7 @@ def test_a_settled_state_is_occupied_after_it_is_reached() -> None:
     settled = [s for s in range(len(timed.states)) if timed.settled(s)]
     assert len(settled) == 1
     assert settled[0] in timed.occupied(100)
-    assert timed.path_to(settled[0])[-1][1].startswith("policy poll")
+    path = timed.path_to(settled[0])
+    assert path[-1].text.startswith("policy poll") and path[-1].world == timed.states[settled[0]]
+    assert [s.minutes for s in path] == sorted(s.minutes for s in path)
+    assert not any(s.administrator for s in path), "the timed graph has system steps only"

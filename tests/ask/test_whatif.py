@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from model.ask.steady import steady_state
+from model.ask.steps import lasso_lines
 from model.ask.whatif import WhatIf, what_if
 from model.compose.world import EXEC, ModelError
 from model.config.labfile import load_lab
@@ -49,7 +50,7 @@ def test_enabling_on_a_lab_with_enhanced_http_off() -> None:
     )
     assert answer.cert3.on_the_way is None
     assert answer.cert3.without_toggle is False
-    assert [line.split("(site)")[0] for line in answer.cert3.with_toggle] == [
+    assert [line.split("(site)")[0] for line in lasso_lines(answer.cert3.with_toggle)] == [
         "[  0 min] disable enhanced HTTP ",
         "[  0 min] enable enhanced HTTP ",
     ]
@@ -74,7 +75,8 @@ def test_a_rapid_toggle_strands_the_certificates() -> None:
     earliest, latest, never = _change(answer, "mp1", "role certificate bound")
     assert (earliest, latest, never) == (None, None, True)
     mp1 = next(c for c in answer.changes if c.subject == "mp1")
-    assert mp1.lasso[-1].endswith("then stutters forever: no fair action is enabled here")
+    assert mp1.lasso[-1].text.endswith("then stutters forever: no fair action is enabled here")
+    assert mp1.lasso[0].action is None and mp1.lasso[0].world == answer.after
 
 
 @pytest.mark.req("CERT-4")

@@ -299,6 +299,23 @@ def test_engine_spin_json_and_bitstate_is_incomplete() -> None:
     assert data["engine"] == "spin" and data["bitstate"] is True and data["complete"] is False
     verdicts = {p["kind"]: p["verdict"] for p in data["properties"]}
     assert verdicts["always"] == "unknown" and verdicts["sometimes"] == "holds"
+    validate("check", data)
+    native = json.loads(run("--json").stdout)
+    cert3 = "rapid enable/disable leaves no SMS-Issuing certificate bound"
+    [spin_trace] = [p["trace"] for p in data["properties"] if p["id"] == cert3]
+    [ehttp_trace] = [p["trace"] for p in native["properties"] if p["id"] == cert3]
+    assert [set(step) for step in spin_trace] == [set(step) for step in ehttp_trace]
+    assert (
+        spin_trace[0]
+        == ehttp_trace[0]
+        == {
+            "action": None,
+            "state": ehttp_trace[0]["state"],
+            "text": "initial state",
+        }
+    )
+    assert len(spin_trace) == len(ehttp_trace) == 7, "both are shortest witnesses"
+    assert spin_trace[-1]["state"]["mp1"]["state"] == "stranded"
 
 
 def test_engine_spin_without_spin_is_one_line_with_the_install_command(

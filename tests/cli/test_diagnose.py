@@ -12,6 +12,7 @@ from model.cli import diagnose as diagnose_cli
 from model.cli.app import main
 from model.spec.binding import BINDING, DELETE
 from tests.ask.mutants import mutate
+from tests.cli.test_json_schemas import validate
 
 LABS = Path(__file__).resolve().parents[2] / "specs" / "labs"
 
@@ -70,6 +71,24 @@ def test_json_carries_the_envelope_and_the_causes() -> None:
         "documented workaround",
         True,
         30,
+    )
+    validate("diagnose", data)
+    toggle = data["causes"][1]
+    assert [step["actor"] for step in toggle["trace"]] == [
+        "administrator",
+        "system",
+        "administrator",
+        "administrator",
+        "administrator",
+    ]
+    assert toggle["trace"][-1]["state"] == toggle["state"]
+    lasso = cure["restart_alone_lasso"]
+    assert lasso[0]["action"] is None and lasso[-1]["text"].endswith(
+        "then stutters forever: no fair action is enabled here"
+    )
+    assert cure["restart_alone_loop_from"] == len(lasso) - 1
+    assert (
+        toggle["never_clears"][0]["action"] is None and toggle["never_clears_loop_from"] is not None
     )
 
 

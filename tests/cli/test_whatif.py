@@ -10,6 +10,7 @@ from click.testing import CliRunner, Result
 
 from model.cli import whatif as whatif_cli
 from model.cli.app import main
+from tests.cli.test_json_schemas import validate
 
 LABS = Path(__file__).resolve().parents[2] / "specs" / "labs"
 OFF = str(LABS / "enhanced-off.toml")
@@ -72,6 +73,29 @@ def test_json_carries_the_envelope_and_the_answer() -> None:
     assert data["cert3"]["on_the_way"] is False
     assert data["cert3"]["without_toggle"] is False
     assert [o["healthy"] for o in data["outcomes"]] == [True]
+    validate("whatif", data)
+
+
+def test_every_path_is_check_trace_steps_with_minutes_and_actor() -> None:
+    data = json.loads(
+        run("--lab", OFF, "--do", "enable", "--do", "disable", "--do", "enable", "--json").stdout
+    )
+    validate("whatif", data)
+    assert data["answer"] == "fault"
+    [enable, _disable, again] = data["action_steps"]
+    assert (enable["action"], enable["actor"], enable["minutes"]) == (
+        "enable enhanced HTTP",
+        "administrator",
+        0,
+    )
+    assert again["state"] == data["after_actions"]
+    assert data["cert3"]["path"][:3] == data["action_steps"]
+    mp1 = next(c for c in data["changes"] if c["subject"] == "mp1")
+    assert mp1["never"] and mp1["lasso"][0]["state"] == data["after_actions"]
+    assert mp1["lasso"][0]["action"] is None and mp1["lasso"][-1]["actor"] == "system"
+    assert 0 <= mp1["loop_from"] < len(mp1["lasso"])
+    [outcome] = data["outcomes"]
+    assert outcome["path"][-1]["state"] == outcome["state"]
 
 
 def test_svg_writes_the_timeline(tmp_path: Path) -> None:

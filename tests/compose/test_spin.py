@@ -136,10 +136,13 @@ def test_a_violated_always_and_a_deadlock_are_found_with_their_traces(
     verdicts = {p.name: p for p in spin.properties}
     bound = verdicts["mp1: queued certificate work is never older than 30 minutes"]
     assert bound.verdict == "violated" and bound.length == 1
-    assert bound.trace[1].startswith("disable enhanced HTTP (site): ")
+    assert bound.trace[1].text.startswith("disable enhanced HTTP (site): ")
+    assert bound.trace[1].action == "disable enhanced HTTP"
+    assert bound.trace[1].state[0] != bound.trace[0].state[0], "each step carries its world"
     deadlock = next(p for p in spin.properties if p.kind == "deadlock-free")
-    assert deadlock.verdict == "violated" and deadlock.trace[0] == "initial state"
-    assert "15 minutes pass" in deadlock.trace  # the bind falls due, and nothing else may happen
+    assert deadlock.verdict == "violated" and deadlock.trace[0].text == "initial state"
+    # the bind falls due, and nothing else may happen
+    assert "15 minutes pass" in [step.text for step in deadlock.trace]
     others = [p for p in spin.properties if p.kind == "always" and p is not bound]
     assert all(p.holds for p in others)
     native = run_checks(lab, symmetry=False)
