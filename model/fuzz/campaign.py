@@ -341,7 +341,10 @@ def _run_round(
     key = f"{lab_to_toml(plan.lab)}|{plan.mutant}|{plan.steering}|{plan.walk}|{number}"
     factory._hypothesis_internal_add_digest = key.encode()  # type: ignore[attr-defined]
     reuse = plan.examples is None and plan.steps is None
-    settings = profile_settings(plan.profile, examples, reuse=reuse)
+    coverage = session.coverage
+    settings = profile_settings(
+        plan.profile, examples, reuse=reuse, saving=lambda: not coverage.spent
+    )
     try:
         _run_as_test(hypothesis_seed(round_seed)(factory), settings=settings)
     except InvariantBroken as broken:

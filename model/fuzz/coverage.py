@@ -111,6 +111,8 @@ class Coverage:
     """Distinct reachable transitions taken: (state number, successor number)."""
     max_steps: int | None = None
     deadline: float | None = None
+    spent: bool = False
+    """The budget is spent (`spend` raised `BudgetSpent`)."""
     growth: list[tuple[int, int]] = field(default_factory=list)
     """(steps taken, states reached) each time a state new to the campaign is reached: coverage
     by steps, which no machine's speed changes."""
@@ -133,8 +135,10 @@ class Coverage:
         """Raise `BudgetSpent` once `max_steps` steps are taken or the clock passes `deadline`
         (asked after each step is fully noted)."""
         if self.max_steps is not None and self.steps >= self.max_steps:
-            raise BudgetSpent
+            self.spent = True
         if self.deadline is not None and time.perf_counter() >= self.deadline:
+            self.spent = True
+        if self.spent:
             raise BudgetSpent
 
     def moved(self, before: int, after: int) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from hypothesis.database import InMemoryExampleDatabase
 
 from model.checker import check
 from model.cli.app import main
@@ -28,7 +29,7 @@ from model.fuzz.invariants import (
 )
 from model.fuzz.lockstep import Lockstep
 from model.fuzz.machine import ATTACK_SPACING, Session, machine_class
-from model.fuzz.profiles import cache_folder, profile_settings
+from model.fuzz.profiles import Failures, cache_folder, profile_settings
 from model.fuzz.rules import derive_rules, pick_instance
 from model.spec import access
 from model.spec.access import Method
@@ -417,3 +418,32 @@ def test_the_local_walk_is_still_steering_and_deterministic() -> None:
     first = tally()
     assert first == tally()
     assert first[0] > 1300
+
+
+def _saved(folder: Path) -> list[Path]:
+    return [path for path in folder.rglob("*") if path.is_file()] if folder.exists() else []
+
+
+def test_the_database_saves_no_example_the_budget_cut_short() -> None:
+    result = run_campaign(CampaignPlan(default_lab(), seed=1, steps=300), ModelDriver, attacks=())
+    assert result.steps == 300
+    assert _saved(cache_folder() / "hypothesis") == []
+
+
+def test_the_database_saves_a_failure() -> None:
+    plan = CampaignPlan(default_lab(), seed=1, examples=50, profile="fuzz")
+    (failure,) = run_campaign(plan, ForgetfulDriver, attacks=()).failures
+    assert failure.invariant == ABSTRACTION
+    assert _saved(cache_folder() / "hypothesis") != []
+
+
+def test_failures_only_database_drops_saves_while_told_to() -> None:
+    inner = InMemoryExampleDatabase()
+    saving = [True]
+    database = Failures(inner, lambda: saving[0])
+    database.save(b"k", b"kept")
+    saving[0] = False
+    database.save(b"k", b"dropped")
+    assert list(database.fetch(b"k")) == [b"kept"]
+    database.delete(b"k", b"kept")
+    assert list(inner.fetch(b"k")) == []
