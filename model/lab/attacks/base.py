@@ -36,12 +36,15 @@ __all__ = [
     "VARIANTS",
     "Attack",
     "Condition",
+    "Family",
     "Outcome",
     "Roles",
     "Submit",
     "at_mp",
+    "first_registered",
     "register_capturing",
     "registered",
+    "registered_domain_client",
     "run",
     "unmet",
 ]
@@ -61,6 +64,38 @@ class Attack:
     prepare: Callable[[ConcreteLab], Submit]
     variant: str = "default"
     requires: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Family:
+    """How a family declares its attacks: the family's name, the requirement IDs its attacks
+    defend and the lab conditions they need, unless an attack says otherwise."""
+
+    name: str
+    requirements: tuple[str, ...]
+    requires: tuple[str, ...] = ()
+
+    def __call__(
+        self,
+        name: str,
+        tries: str,
+        expected: Reason,
+        prepare: Callable[[ConcreteLab], Submit],
+        requires: tuple[str, ...] | None = None,
+        requirements: tuple[str, ...] | None = None,
+        variant: str = "default",
+    ) -> Attack:
+        """One attack of the family."""
+        return Attack(
+            name,
+            self.name,
+            tries,
+            expected,
+            self.requirements if requirements is None else requirements,
+            prepare,
+            variant,
+            self.requires if requires is None else requires,
+        )
 
 
 @dataclass(frozen=True)
@@ -343,6 +378,21 @@ def register_capturing(tb: ConcreteLab, client: str) -> RegistrationRequest:
         raise RuntimeError(f"attack setup: {client} could not register: {verdict}")
     tb.clients[client].registered(verdict.value)
     return request
+
+
+def first_registered(tb: ConcreteLab) -> str:
+    """The lab's first client, registered."""
+    client = tb.lab.clients[0].name
+    registered(tb, client)
+    return client
+
+
+def registered_domain_client(tb: ConcreteLab) -> tuple[str, str]:
+    """A domain-joined client, registered, and the management point that holds it."""
+    roles = Roles(tb)
+    client = roles.need(roles.domain, "domain-joined client")
+    registered(tb, client)
+    return client, at_mp(tb, client)
 
 
 def at_mp(tb: ConcreteLab, client: str) -> str:

@@ -12,7 +12,15 @@ from collections.abc import Callable
 
 import jwt
 
-from model.lab.attacks.base import Attack, Roles, Submit, at_mp, registered
+from model.lab.attacks.base import (
+    Attack,
+    Family,
+    Roles,
+    Submit,
+    at_mp,
+    first_registered,
+    registered_domain_client,
+)
 from model.lab.evidence import ClientCertificate, ContentToken, NaaLogon, NoCredential
 from model.lab.mp import CONTENT_TOKEN_REQUEST, registration_id_for
 from model.lab.pki import EnterprisePki, Issued
@@ -31,16 +39,9 @@ def _dp(tb: ConcreteLab) -> str:
     return roles.need(roles.auth_dp, "distribution point asking for a credential")
 
 
-def _holder(tb: ConcreteLab) -> str:
-    """The client that holds content access tokens: the lab's first client, registered."""
-    client = tb.lab.clients[0].name
-    registered(tb, client)
-    return client
-
-
 def real_content_token(tb: ConcreteLab, dp: str, client: str | None = None) -> str:
     """A genuine content access token for ``dp``, issued to ``client`` (registered first)."""
-    holder = client if client is not None else _holder(tb)
+    holder = client if client is not None else first_registered(tb)
     message = tb.clients[holder].message(CONTENT_TOKEN_REQUEST, dp.encode())
     verdict = tb.mp(at_mp(tb, holder)).content_token(message)
     if not verdict.ok:
@@ -55,7 +56,7 @@ def download_with(tb: ConcreteLab, token: str) -> Submit:
 
 
 def _cat_forged(tb: ConcreteLab) -> Submit:
-    holder = _holder(tb)
+    holder = first_registered(tb)
     now = tb.clock.timestamp()
     claims = {
         "iss": f"sms:{SITE_CODE}",
@@ -82,11 +83,8 @@ def _cat_other_dp(tb: ConcreteLab) -> Submit:
 
 
 def _cat_without_enhanced(tb: ConcreteLab) -> Submit:
-    roles = Roles(tb)
-    client = roles.need(roles.domain, "domain-joined client")
-    registered(tb, client)
+    client, mp = registered_domain_client(tb)
     message = tb.clients[client].message(CONTENT_TOKEN_REQUEST, _dp(tb).encode())
-    mp = at_mp(tb, client)
     return lambda: tb.mp(mp).content_token(message)
 
 
@@ -128,16 +126,7 @@ _CONTENT = ("SEC-1",)
 _R = Reason
 
 
-def _attack(
-    name: str,
-    tries: str,
-    expected: Reason,
-    prepare: Callable[[ConcreteLab], Submit],
-    requires: tuple[str, ...],
-    requirements: tuple[str, ...] = _CONTENT,
-    variant: str = "default",
-) -> Attack:
-    return Attack(name, "content", tries, expected, requirements, prepare, variant, requires)
+_attack = Family("content", _CONTENT)
 
 
 ATTACKS: tuple[Attack, ...] = (

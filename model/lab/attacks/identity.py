@@ -16,7 +16,7 @@ from collections.abc import Callable
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from model.lab.attacks.base import Attack, Roles, Submit, registered
+from model.lab.attacks.base import Attack, Family, Roles, Submit, registered
 from model.lab.attacks.messages import attacker_nonce
 from model.lab.client import public_der
 from model.lab.domain import Domain
@@ -136,14 +136,7 @@ _AAD = ("aad-client", "device-token-mp", "app-updated")
 _R = Reason
 
 
-def _attack(
-    name: str,
-    tries: str,
-    expected: Reason,
-    prepare: Callable[[ConcreteLab], Submit],
-    requires: tuple[str, ...],
-) -> Attack:
-    return Attack(name, "identity", tries, expected, _ID, prepare, requires=requires)
+_attack = Family("identity", _ID)
 
 
 ATTACKS: tuple[Attack, ...] = (

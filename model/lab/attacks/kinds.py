@@ -7,10 +7,9 @@ endpoint of another kind is refused for its kind.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import replace
 
-from model.lab.attacks.base import Attack, Submit, at_mp, registered
+from model.lab.attacks.base import Attack, Family, Submit, at_mp, first_registered
 from model.lab.mp import CONTENT_TOKEN_REQUEST, NOTIFICATION
 from model.lab.reasons import Reason
 from model.lab.testbed import ConcreteLab
@@ -18,45 +17,32 @@ from model.lab.testbed import ConcreteLab
 __all__ = ["ATTACKS"]
 
 
-def _client(tb: ConcreteLab) -> str:
-    client = tb.lab.clients[0].name
-    registered(tb, client)
-    return client
-
-
 def _dp_name(tb: ConcreteLab) -> bytes:
     return tb.lab.distribution_points[0].name.encode()
 
 
 def _request_as_notification(tb: ConcreteLab) -> Submit:
-    client = _client(tb)
+    client = first_registered(tb)
     message = tb.clients[client].message(CONTENT_TOKEN_REQUEST, _dp_name(tb))
     mp = at_mp(tb, client)
     return lambda: tb.mp(mp).notify(replace(message, kind=NOTIFICATION))
 
 
 def _notification_as_request(tb: ConcreteLab) -> Submit:
-    client = _client(tb)
+    client = first_registered(tb)
     message = tb.clients[client].message(NOTIFICATION, _dp_name(tb))
     mp = at_mp(tb, client)
     return lambda: tb.mp(mp).content_token(replace(message, kind=CONTENT_TOKEN_REQUEST))
 
 
 def _wrong_endpoint(tb: ConcreteLab) -> Submit:
-    client = _client(tb)
+    client = first_registered(tb)
     message = tb.clients[client].message(NOTIFICATION, _dp_name(tb))
     mp = at_mp(tb, client)
     return lambda: tb.mp(mp).content_token(message)
 
 
-def _attack(
-    name: str,
-    tries: str,
-    expected: Reason,
-    prepare: Callable[[ConcreteLab], Submit],
-    requires: tuple[str, ...] = (),
-) -> Attack:
-    return Attack(name, "kinds", tries, expected, ("SEC-3",), prepare, requires=requires)
+_attack = Family("kinds", ("SEC-3",))
 
 
 ATTACKS: tuple[Attack, ...] = (

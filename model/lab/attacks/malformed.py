@@ -16,7 +16,7 @@ from typing import Any
 
 import jwt
 
-from model.lab.attacks.base import Attack, Roles, Submit, at_mp, registered
+from model.lab.attacks.base import Attack, Family, Roles, Submit, at_mp, registered
 from model.lab.attacks.content import download_with
 from model.lab.attacks.encoding import b64, compact
 from model.lab.attacks.tokens import device_claims, present_device_token
@@ -96,16 +96,7 @@ _R = Reason
 _TOKEN = ("SEC-5",)
 
 
-def _attack(
-    name: str,
-    tries: str,
-    expected: Reason,
-    prepare: Callable[[ConcreteLab], Submit],
-    requires: tuple[str, ...] = _AAD,
-    requirements: tuple[str, ...] = _TOKEN,
-    variant: str = "default",
-) -> Attack:
-    return Attack(name, "malformed", tries, expected, requirements, prepare, variant, requires)
+_attack = Family("malformed", _TOKEN, _AAD)
 
 
 ATTACKS: tuple[Attack, ...] = (

@@ -9,12 +9,20 @@ signature, or from a self-signed client after enhanced HTTP was turned on.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
 from dataclasses import replace
 
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from model.lab.attacks.base import Attack, Roles, Submit, at_mp, registered
+from model.lab.attacks.base import (
+    Attack,
+    Family,
+    Roles,
+    Submit,
+    at_mp,
+    first_registered,
+    registered,
+    registered_domain_client,
+)
 from model.lab.freshness import NONCE_BYTES
 from model.lab.keys import derive_ec_key
 from model.lab.messages import SignedMessage, sign_message
@@ -56,21 +64,14 @@ def notify_at(tb: ConcreteLab, client: str, message: SignedMessage) -> Submit:
     return lambda: tb.mp(mp).notify(message)
 
 
-def _client(tb: ConcreteLab) -> str:
-    """The first client of the lab, registered."""
-    client = tb.lab.clients[0].name
-    registered(tb, client)
-    return client
-
-
 def _tampered(tb: ConcreteLab) -> Submit:
-    client = _client(tb)
+    client = first_registered(tb)
     message = tb.clients[client].message(NOTIFICATION, b"run-scripts:inventory")
     return notify_at(tb, client, replace(message, body=b"run-scripts:wipe"))
 
 
 def _other_clients_key(tb: ConcreteLab) -> Submit:
-    victim = _client(tb)
+    victim = first_registered(tb)
     attacker = Roles(tb).need(Roles(tb).other_than(victim), "second client")
     registered(tb, attacker)
     target = tb.clients[victim]
@@ -88,14 +89,14 @@ def _unregistered(tb: ConcreteLab) -> Submit:
 
 
 def _stale(tb: ConcreteLab) -> Submit:
-    client = _client(tb)
+    client = first_registered(tb)
     old = tb.clients[client].message(NOTIFICATION, b"restart")
     registered(tb, client)
     return notify_at(tb, client, old)
 
 
 def _old_key_current_generation(tb: ConcreteLab) -> Submit:
-    client = _client(tb)
+    client = first_registered(tb)
     old_key = tb.clients[client].key
     registered(tb, client)
     agent = tb.clients[client]
@@ -104,7 +105,7 @@ def _old_key_current_generation(tb: ConcreteLab) -> Submit:
 
 
 def _truncated(tb: ConcreteLab) -> Submit:
-    client = _client(tb)
+    client = first_registered(tb)
     message = tb.clients[client].message(NOTIFICATION, b"restart")
     return notify_at(tb, client, replace(message, signature=message.signature[:-7]))
 
@@ -118,10 +119,7 @@ def _pending(tb: ConcreteLab) -> Submit:
 
 
 def _before_reregistration(tb: ConcreteLab) -> Submit:
-    roles = Roles(tb)
-    client = roles.need(roles.domain, "domain-joined client")
-    registered(tb, client)
-    mp = at_mp(tb, client)
+    client, mp = registered_domain_client(tb)
     tb.mp(mp).configure(replace(tb.site, enhanced_http=True))
     message = tb.clients[client].message(NOTIFICATION, b"restart")
     return lambda: tb.mp(mp).notify(message)
@@ -131,16 +129,7 @@ _MSG = ("SEC-3",)
 _R = Reason
 
 
-def _attack(
-    name: str,
-    tries: str,
-    expected: Reason,
-    prepare: Callable[[ConcreteLab], Submit],
-    requires: tuple[str, ...] = (),
-    requirements: tuple[str, ...] = _MSG,
-    variant: str = "default",
-) -> Attack:
-    return Attack(name, "messages", tries, expected, requirements, prepare, variant, requires)
+_attack = Family("messages", _MSG)
 
 
 ATTACKS: tuple[Attack, ...] = (

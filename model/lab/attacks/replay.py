@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from model.lab.attacks.base import Attack, Submit, at_mp, register_capturing, registered
+from model.lab.attacks.base import Attack, Family, Submit, at_mp, register_capturing, registered
 from model.lab.attacks.messages import attacker_nonce
 from model.lab.messages import sign_message
 from model.lab.mp import NOTIFICATION
@@ -74,10 +74,7 @@ def _from_the_future(tb: ConcreteLab) -> Submit:
     return lambda: tb.mp(mp).notify(message)
 
 
-def _attack(
-    name: str, tries: str, expected: Reason, prepare: Callable[[ConcreteLab], Submit]
-) -> Attack:
-    return Attack(name, "replay", tries, expected, ("SEC-3", "SEC-2"), prepare)
+_attack = Family("replay", ("SEC-3", "SEC-2"))
 
 
 ATTACKS: tuple[Attack, ...] = (

@@ -16,7 +16,7 @@ from typing import Any
 import jwt
 from cryptography.hazmat.primitives import serialization
 
-from model.lab.attacks.base import Attack, Roles, Submit
+from model.lab.attacks.base import Attack, Family, Roles, Submit
 from model.lab.attacks.encoding import b64, compact
 from model.lab.evidence import DeviceToken
 from model.lab.keys import derive_rsa_key
@@ -131,16 +131,7 @@ def _device_token_1802(tb: ConcreteLab) -> Submit:
     return lambda: tb.mp(mp).register(request)
 
 
-def _attack(
-    name: str,
-    tries: str,
-    expected: Reason,
-    prepare: Callable[[ConcreteLab], Submit],
-    requires: tuple[str, ...] = _AAD,
-    requirements: tuple[str, ...] = _TOKEN,
-    variant: str = "default",
-) -> Attack:
-    return Attack(name, "tokens", tries, expected, requirements, prepare, variant, requires)
+_attack = Family("tokens", _TOKEN, _AAD)
 
 
 _R = Reason
