@@ -16,12 +16,12 @@ import click
 from model.cli.common import (
     INTERRUPTED,
     JsonVerdict,
-    OneOf,
     emit_json,
     envelope,
     interruptible,
     lab_option,
-    whole_number,
+    mutant_option,
+    seed_option,
 )
 from model.config.schema import Lab
 from model.lab.attacks import CATALOGUE
@@ -44,20 +44,9 @@ def _line(case: CaseResult) -> str:
 
 @click.command()
 @lab_option
-@click.option(
-    "--seed",
-    type=str,
-    metavar="INTEGER",
-    default="0",
-    callback=whole_number(0),
-    show_default=True,
-    help="Seed of the lab's keys.",
-)
-@click.option(
-    "--mutant",
-    type=OneOf(sorted(MUTANTS)),
-    default=None,
-    help="Run against the lab with this fault switched on (shows the catalogue catches it).",
+@seed_option("Seed of the lab's keys.")
+@mutant_option(
+    MUTANTS, "Run against the lab with this fault switched on (shows the catalogue catches it)."
 )
 @click.option("--json", "as_json", is_flag=True, help="Every case as JSON.")
 def attacks(lab: Lab, seed: int, mutant: str | None, as_json: bool) -> None:

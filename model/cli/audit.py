@@ -31,7 +31,7 @@ from model.cli.common import (
     envelope,
     interruptible,
     lab_option,
-    positive_seconds,
+    seconds_option,
     status_line,
 )
 from model.config.schema import Lab
@@ -138,11 +138,8 @@ def render_text(result: AuditResult, interrupted: bool = False) -> str:
 
 @click.command()
 @lab_option
-@click.option(
-    "--max-seconds",
-    type=str,
-    callback=positive_seconds,
-    help="Stop after S seconds (the run is then incomplete and fails).",
+@seconds_option(
+    "--max-seconds", help="Stop after S seconds (the run is then incomplete and fails)."
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 def audit(lab: Lab, max_seconds: float | None, as_json: bool) -> None:

@@ -25,12 +25,12 @@ from model.cli.common import (
     clients_option,
     emit_json,
     envelope,
+    integer_option,
     interruptible,
     lab_option,
-    positive_seconds,
     reporter,
     scaled_lab,
-    whole_number,
+    seconds_option,
 )
 from model.compose.checking import LabCheck, run_checks
 from model.compose.spin import INSTALL, SpinError, SpinMissing, SpinReport, run_spin
@@ -270,19 +270,13 @@ def _check_with_spin(
 @lab_option
 @clients_option
 @click.option("--no-symmetry", is_flag=True, help="Explore without symmetry reduction.")
-@click.option(
+@integer_option(
     "--max-states",
-    type=str,
-    metavar="INTEGER",
-    callback=whole_number(1),
+    minimum=1,
     help="Stop after N states (the run is then incomplete and fails).",
 )
-@click.option(
-    "--max-seconds",
-    type=str,
-    metavar="FLOAT",
-    callback=positive_seconds,
-    help="Stop after S seconds (the run is then incomplete and fails).",
+@seconds_option(
+    "--max-seconds", help="Stop after S seconds (the run is then incomplete and fails)."
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @click.option(

@@ -16,7 +16,7 @@ import json
 import signal
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as _package_version
@@ -43,11 +43,15 @@ __all__ = [
     "clients_option",
     "emit_json",
     "envelope",
+    "integer_option",
     "interruptible",
     "lab_option",
+    "mutant_option",
     "positive_seconds",
     "reporter",
     "scaled_lab",
+    "seconds_option",
+    "seed_option",
     "status_line",
     "tool_version",
     "whole_number",
@@ -285,18 +289,57 @@ def interruptible(progress: Reporter | None = None) -> Iterator[StopRequest]:
         signal.signal(signal.SIGINT, previous)
 
 
+def _adding(option: Callable[[F], F]) -> Callable[[F], F]:
+    def add(command: F) -> F:
+        return option(command)
+
+    return add
+
+
+def integer_option(
+    *decls: str, minimum: int, maximum: int | None = None, **attrs: Any
+) -> Callable[[F], F]:
+    """An option taking a whole number >= `minimum` (and <= `maximum`): INTEGER in `--help`,
+    the one-line error of `whole_number`. `attrs` are click's (help, default, ...)."""
+    return _adding(
+        click.option(
+            *decls, type=str, metavar="INTEGER", callback=whole_number(minimum, maximum), **attrs
+        )
+    )
+
+
+def seconds_option(*decls: str, **attrs: Any) -> Callable[[F], F]:
+    """An option taking a number of seconds > 0: FLOAT in `--help`, the one-line error of
+    `positive_seconds`."""
+    return _adding(
+        click.option(*decls, type=str, metavar="FLOAT", callback=positive_seconds, **attrs)
+    )
+
+
+def seed_option(help: str, default: int | None = 0) -> Callable[[F], F]:
+    """`--seed N`, a whole number >= 0; `default` is shown in `--help` (None: no default, the
+    command picks one)."""
+    if default is None:
+        return integer_option("--seed", minimum=0, help=help)
+    return integer_option("--seed", minimum=0, default=str(default), show_default=True, help=help)
+
+
+def mutant_option(names: Iterable[str], help: str) -> Callable[[F], F]:
+    """`--mutant NAME`, one of `names` (the lab's named bugs, `model.lab.mutants.MUTANTS`, which
+    the command passes so that this module imports no lab)."""
+    return _adding(click.option("--mutant", type=OneOf(sorted(names)), default=None, help=help))
+
+
 def clients_option(command: F) -> F:
     """Add `--clients N`; the command scales its lab with `scaled_lab`."""
-    option = click.option(
+    return integer_option(
         "--clients",
-        type=str,
-        metavar="INTEGER",
-        callback=whole_number(1, MAX_CLIENTS),
+        minimum=1,
+        maximum=MAX_CLIENTS,
         help="Scale the lab to N clients, from the lab's own count to "
         f"{MAX_CLIENTS}: the lab's clients are copied in turn (aad1, dom1, wg1, aad1-2, "
         "dom1-2, ...), so every kind of client stays.",
-    )
-    return option(command)
+    )(command)
 
 
 def scaled_lab(lab: Lab, clients: int | None) -> Lab:

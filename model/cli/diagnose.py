@@ -14,7 +14,7 @@ import click
 from model.ask.diagnose import diagnose as find_causes
 from model.ask.diagnose_text import render_text, to_json
 from model.ask.symptoms import symptom_list
-from model.cli.common import JsonVerdict, emit_json, envelope, lab_option, whole_number
+from model.cli.common import JsonVerdict, emit_json, envelope, integer_option, lab_option
 from model.compose.world import WorldModel
 from model.config.schema import Lab
 
@@ -31,12 +31,11 @@ __all__ = ["diagnose"]
     help="What the administrator sees, e.g. 'no-sms-certificate-bound mp1' (see --list).",
 )
 @click.option("--list", "list_only", is_flag=True, help="Print the lab's symptoms.")
-@click.option(
+@integer_option(
     "--max",
     "limit",
+    minimum=1,
     default="5",
-    callback=whole_number(1),
-    metavar="N",
     help="At most N causes, fewest administrator actions first (default 5).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON.")

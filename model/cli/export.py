@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from model.atomic import write_atomic
-from model.cli.common import lab_option, whole_number
+from model.cli.common import integer_option, lab_option
 from model.config.schema import MAX_CLIENTS, Lab
 from model.views.promela import export_promela
 
@@ -23,10 +23,10 @@ __all__ = ["export"]
 @click.command()
 @lab_option
 @click.option("--promela", is_flag=True, help="Export as Promela (the one format so far).")
-@click.option(
+@integer_option(
     "--clients",
-    type=str,
-    callback=whole_number(1, MAX_CLIENTS),
+    minimum=1,
+    maximum=MAX_CLIENTS,
     help=f"Replicate the lab's clients to N clients (scale; 1 to {MAX_CLIENTS}).",
 )
 @click.option(

@@ -1,23 +1,22 @@
 """`ehttp fuzz`: a Hypothesis stateful campaign over the concrete lab, or the replay of one.
 
-DESIGN "Command line". Prints the seed first, shows progress on standard error when it is a
-terminal (rich); a failure comes next (what broke, the shortened steps, the replay command), then
-steps, steps per second, examples, coverage of the checker's reachable states and transitions with
-its timeline, and the rules never fired (rows and attacks the lab rules out marked as such).
-`--steps N` stops after N lab steps (same seed and N, same coverage); `--seconds S` counts the
-set-up and stops at the first step past S. `--replay FILE` replays a campaign's replay file
-exactly (its own lab, seed and mutant), or a property's trace from `ehttp check --json` on
-`--lab`. `--hostile` runs the hostile-input campaign instead (`model/fuzz/hostile.py`):
-structured mutations of genuine tokens, messages, requests, logons and chains, and prints how
-many were tried. Exit 0 clean, 1 a failure found, 2 bad usage or input (one line), 130 interrupted.
+DESIGN "Command line". Prints the seed first, shows progress on standard error (as `check` does: a
+status line on a terminal, a plain line every 10 s otherwise); a failure comes next (what broke, the
+shortened steps, the replay command), then steps, steps per second, examples, coverage of the
+checker's reachable states and transitions with its timeline, and the rules never fired (rows and
+attacks the lab rules out marked as such). `--steps N` stops after N lab steps (same seed and N,
+same coverage); `--seconds S` counts the set-up and stops at the first step past S. `--replay FILE`
+replays a campaign's replay file exactly (its own lab, seed and mutant), or a property's trace from
+`ehttp check --json` on `--lab`. `--hostile` runs the hostile-input campaign instead
+(`model/fuzz/hostile.py`): structured mutations of genuine tokens, messages, requests, logons and
+chains, and prints how many were tried. Exit 0 clean, 1 a failure found, 2 bad usage or input (one
+line), 130 interrupted.
 """
 
 from __future__ import annotations
 
 import secrets
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -29,10 +28,12 @@ from model.cli.common import (
     OneOf,
     emit_json,
     envelope,
+    integer_option,
     lab_option,
-    positive_seconds,
-    status_line,
-    whole_number,
+    mutant_option,
+    reporter,
+    seconds_option,
+    seed_option,
 )
 from model.config.schema import Lab
 from model.fuzz.campaign import CampaignPlan, FuzzResult, run_campaign
@@ -63,21 +64,11 @@ __all__ = [
 DEFAULT_SECONDS = 30.0
 
 
-@contextmanager
-def _progress() -> Iterator[Callable[[Coverage, int], None] | None]:
-    """The campaign's progress (examples, steps, states reached) on a terminal's status line."""
-    with status_line("fuzzing") as line:
-        if line is None:
-            yield None
-            return
-
-        def show(coverage: Coverage, reachable: int) -> None:
-            line(
-                f"examples {coverage.examples:,}  steps {coverage.steps:,}  "
-                f"states {len(coverage.reached):,} of {reachable:,}"
-            )
-
-        yield show
+def _numbers(coverage: Coverage, reachable: int) -> str:
+    return (
+        f"examples {coverage.examples:,}  steps {coverage.steps:,}  "
+        f"states {len(coverage.reached):,} of {reachable:,}"
+    )
 
 
 def campaign_json(plan: CampaignPlan, result: FuzzResult) -> dict[str, Any]:
@@ -234,34 +225,16 @@ def _replay(
 
 @click.command()
 @lab_option
-@click.option(
-    "--seconds",
-    type=str,
-    metavar="FLOAT",
-    callback=positive_seconds,
-    help="Run for S seconds, set-up included (default 30); stops within a step of S.",
+@seconds_option(
+    "--seconds", help="Run for S seconds, set-up included (default 30); stops within a step of S."
 )
-@click.option(
+@integer_option(
     "--steps",
-    type=str,
-    metavar="INTEGER",
-    callback=whole_number(1),
+    minimum=1,
     help="Run N lab steps: the same seed and N give the same coverage on any machine.",
 )
-@click.option(
-    "--examples",
-    type=str,
-    metavar="INTEGER",
-    callback=whole_number(1),
-    help="Run N examples (same seed, same result).",
-)
-@click.option(
-    "--seed",
-    type=str,
-    metavar="INTEGER",
-    callback=whole_number(0),
-    help="Seed (default: a random one).",
-)
+@integer_option("--examples", minimum=1, help="Run N examples (same seed, same result).")
+@seed_option("Seed (default: a random one).", default=None)
 @click.option(
     "--replay",
     "replay_file",
@@ -273,7 +246,7 @@ def _replay(
     "prop",
     help="With --replay of a whole `ehttp check --json` file: the property whose trace to replay.",
 )
-@click.option("--mutant", type=OneOf(sorted(MUTANTS)), help="Plant one named bug in the lab.")
+@mutant_option(MUTANTS, "Plant one named bug in the lab.")
 @click.option(
     "--profile",
     type=OneOf(list(PROFILES)),
@@ -344,8 +317,8 @@ def fuzz(
         mutant=mutant,
         profile=profile,
     )
-    with _progress() as progress:
-        result = run_campaign(plan, progress=progress)
+    with reporter("fuzzing") as progress:
+        result = run_campaign(plan, progress=lambda *now: progress.show(_numbers(*now)))
     if as_json:
         emit_json(campaign_json(plan, result))
     else:

@@ -20,15 +20,15 @@ import click
 from model.cli.common import (
     INTERRUPTED,
     JsonVerdict,
-    OneOf,
     clients_option,
     emit_json,
     envelope,
     interruptible,
     lab_option,
+    mutant_option,
     scaled_lab,
+    seed_option,
     tool_version,
-    whole_number,
 )
 from model.config.schema import Lab
 from model.lab.mutants import MUTANTS
@@ -41,21 +41,8 @@ __all__ = ["report"]
 @click.command()
 @lab_option
 @clients_option
-@click.option(
-    "--mutant",
-    type=OneOf(sorted(MUTANTS)),
-    default=None,
-    help="Plant one named bug in the lab the attack catalogue runs against.",
-)
-@click.option(
-    "--seed",
-    type=str,
-    metavar="INTEGER",
-    default="0",
-    callback=whole_number(0),
-    show_default=True,
-    help="Seed of the lab's keys for the attack catalogue.",
-)
+@mutant_option(MUTANTS, "Plant one named bug in the lab the attack catalogue runs against.")
+@seed_option("Seed of the lab's keys for the attack catalogue.")
 @click.option(
     "--fuzz",
     "fuzz_path",

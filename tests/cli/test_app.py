@@ -187,3 +187,33 @@ def test_the_readme_synopsis_of_every_command_lists_every_option() -> None:
         if absent or not heading:
             missing[name] = absent or ["no heading"]
     assert missing == {}
+
+
+NUMBERS = {
+    "--clients": "INTEGER",
+    "--examples": "INTEGER",
+    "--max": "INTEGER",
+    "--max-seconds": "FLOAT",
+    "--max-states": "INTEGER",
+    "--seconds": "FLOAT",
+    "--seed": "INTEGER",
+    "--steps": "INTEGER",
+}
+"""Every option that takes a number, and how `--help` names it."""
+
+
+def test_help_shows_every_number_as_integer_or_float() -> None:
+    group = main
+    assert isinstance(group, click.Group)
+    ctx = click.Context(group)
+    shown: dict[str, str] = {}
+    for name in sorted(COMMANDS):
+        command = group.get_command(ctx, name)
+        assert command is not None
+        text = " ".join(run(name, "--help").stdout.split())
+        for param in command.params:
+            for option in (o for o in param.opts if o in NUMBERS):
+                kind = NUMBERS[option]
+                assert f"{option} {kind} " in text, f"ehttp {name} --help: {option} {kind}"
+                shown[f"{name} {option}"] = kind
+    assert len(shown) == 13, shown
