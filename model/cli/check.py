@@ -118,11 +118,11 @@ def _assumes(ids: tuple[str, ...]) -> str:
     return f" [assumes {', '.join(ids)}]" if ids else ""
 
 
-def render_text(report: LabCheck, stopped_during: str | None = None) -> str:
+def render_text(report: LabCheck, stopped_during: str | None = None, stopped_at: str = "") -> str:
     """The text users read: summary, property table, traces, rows never fired, the outcome.
 
-    After Ctrl-C, `stopped_during` is the phase the search was in; the table and the traces are
-    what was decided before it.
+    After Ctrl-C, `stopped_during` is the phase the search was in and `stopped_at` its latest
+    progress numbers; the table and the traces are what was decided before it.
     """
     main = report.main
     lines = [
@@ -179,7 +179,10 @@ def render_text(report: LabCheck, stopped_during: str | None = None) -> str:
         lines.append("every transition row fired")
     if report.interrupted:
         during = f" during {stopped_during!r}" if stopped_during else ""
-        lines.append(f"stopped by Ctrl-C{during}: the verdicts above are what was decided before")
+        at = f" ({stopped_at})" if stopped_at else ""
+        lines.append(
+            f"stopped by Ctrl-C{during}{at}: the verdicts above are what was decided before"
+        )
     lines.append(outcome_line(report))
     return "\n".join(lines) + "\n"
 
@@ -325,5 +328,5 @@ def check(
     if as_json:
         emit_json(check_json(report, stop.during))
     else:
-        sys.stdout.write(render_text(report, stop.during))
+        sys.stdout.write(render_text(report, stop.during, stop.numbers))
     sys.exit(exit_code(report))

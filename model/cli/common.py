@@ -249,20 +249,23 @@ def reporter(label: str) -> Iterator[Reporter]:
 class StopRequest:
     """Set by the first Ctrl-C inside `interruptible`; a long run asks it between steps.
 
-    `during` is the phase the run was in when Ctrl-C came (None when nobody reported one).
+    `during` is the phase the run was in when Ctrl-C came (None when nobody reported one), and
+    `numbers` the phase's latest progress numbers then ("" when none).
     """
 
     def __init__(self) -> None:
         self.requested = False
         self.during: str | None = None
+        self.numbers = ""
 
     def __call__(self) -> bool:
         return self.requested
 
-    def request(self, during: str | None = None) -> None:
-        """Ask the run to stop; `during` names the phase it is in."""
+    def request(self, during: str | None = None, numbers: str = "") -> None:
+        """Ask the run to stop; `during` names the phase it is in, `numbers` its progress."""
         self.requested = True
         self.during = during
+        self.numbers = numbers
 
 
 @contextmanager
@@ -278,7 +281,10 @@ def interruptible(progress: Reporter | None = None) -> Iterator[StopRequest]:
         return
 
     def first(signum: int, frame: FrameType | None) -> None:
-        stop.request(None if progress is None else progress.current)
+        if progress is None:
+            stop.request()
+        else:
+            stop.request(progress.current, progress.numbers)
         click.echo("\nstopping after the current step (Ctrl-C again to stop at once)", err=True)
         signal.signal(signal.SIGINT, signal.default_int_handler)
 

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
+import threading
 from pathlib import Path
 
 import click
@@ -10,6 +13,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from model.cli.app import COMMANDS, main
+from model.cli.common import Reporter, interruptible
 from model.compose.world import MACHINES
 
 LABS = Path(__file__).resolve().parents[2] / "specs" / "labs"
@@ -217,3 +221,21 @@ def test_help_shows_every_number_as_integer_or_float() -> None:
                 assert f"{option} {kind} " in text, f"ehttp {name} --help: {option} {kind}"
                 shown[f"{name} {option}"] = kind
     assert len(shown) == 13, shown
+
+
+def test_the_first_ctrl_c_is_a_stop_request_that_names_the_phase() -> None:
+    if threading.current_thread() is not threading.main_thread():
+        pytest.skip("signal handlers are installed from the main thread only")
+    progress = Reporter(lambda _text: None)
+    progress.phase("lab: liveness: unreduced graph")
+    progress.show("states 1,234")
+    before = signal.getsignal(signal.SIGINT)
+    with interruptible(progress) as stop:
+        os.kill(os.getpid(), signal.SIGINT)
+        assert stop() and (stop.during, stop.numbers) == (
+            "lab: liveness: unreduced graph",
+            "states 1,234",
+        )
+        with pytest.raises(KeyboardInterrupt):
+            os.kill(os.getpid(), signal.SIGINT)
+    assert signal.getsignal(signal.SIGINT) is before
