@@ -4,7 +4,7 @@ Writes the report of the default lab and of a failing run (a lab with only its A
 client, so three properties cannot hold, and the mutant mp-accepts-alg-none planted, so an attack
 is accepted), measures each page's height in the browser, and takes a full-page screenshot of
 each plus one of every screen (1400x1000) of it, to read at full size. Prints each page's height
-in screens of 1400x1000; the default lab's page must be at most 8 screens tall (issue 14) and the
+in screens of 1400x1000; the default lab's page must be at most 8 screens tall and the
 script exits 1 when it is not.
 
 Needs Chromium (Debian: apt-get install -y chromium). Run from a checkout:

@@ -1,6 +1,6 @@
 """The site's record of each client: the identities its evidence must prove.
 
-Issue 11, point 1 (SEC-2): evidence is bound to the client record it registers. A device token
+SEC-2, in specs/threat-model.md: evidence is bound to the client record it registers. A device token
 proves a device id, a domain proof an account, a PKI client certificate a DNS name; the management
 point compares each with the record of the client named in the request, never with what the
 request says about itself. Without the record, a token for device X (or a certificate for

@@ -13,7 +13,7 @@ the payload names the client, the key, the instant the request was sent and a no
 made for one client, or one moment, is no proof for another (`model/lab/freshness.py`).
 
 Device token evidence is the token alone: which device it must be for is the site's record of the
-client being registered, never something the request says about itself (issue 11, point 1).
+client being registered, never something the request says about itself (specs/threat-model.md).
 """
 
 from __future__ import annotations

@@ -1,10 +1,10 @@
 """Freshness of signed requests and messages: a timestamp window and a replay cache.
 
-Issue 11, point 3: a captured registration request replayed later must not roll a client's key
-back, and a signed client notification must not be acted on twice. The reference facts say
-nothing of how Configuration Manager makes messages fresh (they say only that after registration
-"the client uses message signing to prove device identity"), so this module is a labelled
-assumption.
+Capability 3 of specs/threat-model.md: a captured registration request replayed later must not
+roll a client's key back, and a signed client notification must not be acted on twice. The
+reference facts say nothing of how Configuration Manager makes messages fresh (they say only that
+after registration "the client uses message signing to prove device identity"), so this module is
+a labelled assumption.
 
 Modeling assumption A-35: every signed registration request, key rollover and client message carries
 the instant it was sent (whole seconds on the lab clock) and a 16-byte nonce, both covered by its

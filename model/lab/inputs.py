@@ -4,7 +4,7 @@ DESIGN "Concrete lab": bad input "is rejected with a reason, never with a crash"
 controls every field of what it sends: a name may hold a lone surrogate (which UTF-8 can't encode),
 a NUL, or a megabyte; a number may be a string; bytes may be text. Each check here turns such a
 field into a `Rejected` with the caller's reason code and the field's name, so that no later
-``encode()``, ``int()`` or length-prefixing can raise (issue 11, point 4).
+``encode()``, ``int()`` or length-prefixing can raise (specs/threat-model.md).
 
 Modeling assumption A-38: names and kinds are at most 256 characters and bodies, signatures, nonces
 and public keys at most 64 KiB; the documents give no limits.

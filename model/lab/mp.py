@@ -5,8 +5,8 @@ management point accepts comes from the lab's own transcription of the table (`m
 never `model/spec/access.py`, so lockstep fuzzing can catch a mistake in either); this module checks
 the evidence itself with real cryptography (SEC-2, SEC-5) and binds it to the site's record of the
 client it registers (`model/lab/directory.py`): a device token's device id, a domain proof's account
-and a PKI certificate's DNS name must be the record's (issue 11, point 1). It keeps each registered
-client's public key, registration generation and signing regime (the regime names of
+and a PKI certificate's DNS name must be the record's (specs/threat-model.md). It keeps each
+registered client's public key, registration generation and signing regime (the regime names of
 `model/spec/registration.py`), acts on a client notification only when its signature verifies
 against the current registration (SEC-3, REG-5), and issues content access tokens under enhanced
 HTTP (reference "Tokens": "The management point issues each client a token").

@@ -10,7 +10,7 @@ a presented secret is still derived afresh on every check.
 
 The derivation's input is the secret's UTF-8 bytes with their length in front: Scrypt keys
 HMAC-SHA256 with the password, and HMAC pads a short key with zero bytes, so without the length a
-secret and the same secret with trailing NULs would derive alike (issue 11, point 6). The user
+secret and the same secret with trailing NULs would derive alike (specs/threat-model.md). The user
 name is compared exactly; a user or secret that is not valid text is refused, never an exception.
 
 Modeling assumption A-21: Windows authentication is reduced to a user name and a secret; the Scrypt

@@ -6,7 +6,7 @@ tables, each with the qualifier the seed prints beside it: "(Enhanced HTTP)" or 
 
 This is a second, independent transcription on purpose: the model's guards and `ehttp tables`
 read `model/spec/access.py`, the lab's authenticators read this module and never that one
-(issue 11, point 7), so a mistake in either transcription shows up as the lab departing from the
+(specs/threat-model.md), so a mistake in either transcription shows up as the lab departing from the
 model in lockstep fuzzing instead of being copied into both.
 """
 

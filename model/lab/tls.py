@@ -16,7 +16,7 @@ server does not know the session, the handshake is a full one and the client ver
 chain and name again. The client reads names from subjectAltName only
 (`hostname_checks_common_name` off), and a served certificate is held to the key policy of path
 validation (`model.lab.trust.key_refusal`) before the server context loads it; a certificate that
-OpenSSL still won't load is a refused handshake, not an exception (issue 11, point 5). The
+OpenSSL still won't load is a refused handshake, not an exception (specs/threat-model.md). The
 handshakes are TLS 1.2, whose session IDs resume within the handshake
 itself (a TLS 1.3 ticket arrives only after it).
 """

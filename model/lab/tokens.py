@@ -11,11 +11,11 @@ Each check runs on every call; parsed keys are cached, verdicts never are. A tok
 network: anything that is not a well-formed JWS compact token of at most `MAX_TOKEN` characters,
 or whose header asks for an extension (``crit``, ``b64``) or names its key by anything but a
 string, is refused with a reason code before PyJWT sees it, and PyJWT's own refusals are all
-caught (issue 11, point 4).
+caught (specs/threat-model.md).
 
 Modeling assumption A-36: turning enhanced HTTP off revokes the content access tokens issued before
 it; each token carries the site's enhanced HTTP period (``ehp``, counted up when enhanced HTTP is
-turned off) and a distribution point refuses a token from an earlier period (issue 11, point 7;
+turned off) and a distribution point refuses a token from an earlier period (specs/threat-model.md;
 the documents don't say how Configuration Manager ends a token's use).
 
 Modeling assumptions A-26: the allowed algorithms are fixed (RS256 for Azure AD, ES256 for the

@@ -9,7 +9,7 @@ The accept decision is `cryptography.x509.verification` alone. Only after it ref
 look at the certificates to name the reason (expired, wrong name, wrong usage, issuer not a CA;
 untrusted otherwise).
 
-One key policy for path validation and TLS (issue 11, point 5): `key_refusal` refuses any
+One key policy for path validation and TLS (specs/threat-model.md): `key_refusal` refuses any
 certificate of a presented chain whose key is RSA under `MIN_RSA_BITS` bits, an elliptic curve other
 than P-256, P-384 or P-521, or another algorithm, with CERT_WEAK_KEY, before the verifier runs;
 `model/lab/tls.py` applies the same function to what a site system serves before its TLS server

@@ -9,8 +9,9 @@ site).
 Preconditions read the lab's configuration and state (its clients' joins, its site systems'
 connections, the site's settings, who is registered), never the decision functions the lab
 enforces (`model/spec/access.py`, `model/lab/policy.py`): an attack whose precondition came from
-the function under test would skip itself exactly when that function is wrong (issue 11,
-point 7). Each condition also names the lab key that would enable it, which `unmet` reports.
+the function under test would skip itself exactly when that function is wrong
+(specs/threat-model.md). Each condition also names the lab key that would enable it, which
+`unmet` reports.
 
 Hosts are found by role (`Roles`): the first Azure AD-joined client, the first domain-joined one,
 the management point that takes device tokens, the first distribution point that asks for a

@@ -3,7 +3,8 @@
 Each serves the first management point's name a bad certificate, checked by path validation or
 by a real TLS handshake; the certificate is what is wrong (issuer, validity, name, usage, key).
 Path validation and TLS follow one policy, so the same certificate gets the same reason both ways
-(issue 11, point 5): a name only in the subject's CN, and a 1024-bit RSA key, are tried both ways.
+(specs/threat-model.md): a name only in the subject's CN, and a 1024-bit RSA key, are tried
+both ways.
 """
 
 from __future__ import annotations

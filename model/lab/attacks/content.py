@@ -1,7 +1,7 @@
 """Content access attacks: downloads a distribution point must refuse (SEC-1, DP-1..DP-3).
 
 Content access tokens forged, expired or for another distribution point; the network access
-account with a wrong secret, or the right one with a trailing NUL (issue 11, point 6); no
+account with a wrong secret, or the right one with a trailing NUL (specs/threat-model.md); no
 credential at all; PKI client certificates from an untrusted root or without clientAuth.
 """
 

@@ -1,5 +1,5 @@
-"""Identity binding attacks: evidence for one client registering another (SEC-2; issue 11,
-point 1).
+"""Identity binding attacks: evidence for one client registering another (SEC-2,
+specs/threat-model.md).
 
 The attacker holds genuine evidence for itself (its Azure AD device token, its PKI client
 certificate, its computer account's secret) and asks the management point to register another

@@ -1,4 +1,4 @@
-"""Message kind attacks: a signed message relabelled as another kind (SEC-3; issue 11, point 2).
+"""Message kind attacks: a signed message relabelled as another kind (SEC-3; specs/threat-model.md).
 
 A client's signature covers its message's kind, so a content access token request relabelled as
 a client notification (or the other way round) does not verify; a genuine message sent to the

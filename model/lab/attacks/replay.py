@@ -1,5 +1,5 @@
-"""Replay attacks: captured signed requests and messages sent again (SEC-3, SEC-2; issue 11,
-point 3).
+"""Replay attacks: captured signed requests and messages sent again (SEC-3, SEC-2,
+specs/threat-model.md).
 
 A client notification the management point already acted on, sent again at once or a day later;
 a captured registration request replayed after the client moved to a new key (which would roll

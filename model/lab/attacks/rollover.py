@@ -1,5 +1,5 @@
 """Key rollover attacks: a policy poll's re-registration not signed by the key on record (SEC-2,
-SEC-3, REG-4; issue 11, point 2).
+SEC-3, REG-4; specs/threat-model.md).
 
 A rollover moves a registered client to a new key; only the holder of the key on record may ask
 for it. The attacker signs the continuity proof with its own key, with the client's superseded

@@ -1,5 +1,5 @@
 """Stale token attacks: content access tokens kept past the end of enhanced HTTP (SEC-1, DP-2;
-issue 11, point 7).
+specs/threat-model.md).
 
 A genuine content access token issued while enhanced HTTP was on, presented after the
 administrator turned it off, and after turning it on again.
