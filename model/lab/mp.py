@@ -22,6 +22,11 @@ Active Directory registration must come from the requesting computer's own accou
 registration registers the certificate's key; a content access token is issued in answer to a signed
 message whose body names the distribution point.
 
+Modeling assumption A-42: an anonymous request proves no identity, so it is refused when the site
+already holds another key for that client name, registered or awaiting approval (reason
+`reg-conflicting-record`); otherwise an administrator's approval would hand an existing client's
+name to whoever asked last.
+
 Modeling assumption A-31 (re-registration at the policy poll, REG-4): the client rolls over to a
 fresh key by a request that proves possession of the new key and is signed by the key on record; the
 registration keeps its approval, the generation counts on and the regime follows the site now. This
@@ -33,6 +38,7 @@ effect.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -58,6 +64,7 @@ from model.lab.freshness import ReplayWindow
 from model.lab.inputs import blob, text, whole
 from model.lab.messages import Regime, Registration, SignedMessage, verify_message, well_formed
 from model.lab.mutants import (
+    ANONYMOUS_REPLACES,
     IGNORES_IDENTITY,
     KEEPS_OLD_KEY,
     KIND_UNBOUND,
@@ -120,12 +127,15 @@ class ManagementPointServer:
         clock: LabClock,
         directory: dict[str, ClientRecord],
         mutants: frozenset[str] = frozenset(),
+        site_keys: Callable[[str], Iterator[tuple[Registration, str]]] | None = None,
     ) -> None:
         self._keeps_old_key = KEEPS_OLD_KEY in mutants
+        self._anonymous_replaces = ANONYMOUS_REPLACES in mutants
         self._ignores_identity = IGNORES_IDENTITY in mutants
         self._skips_continuity = SKIPS_CONTINUITY in mutants
         self._kind_unbound = KIND_UNBOUND in mutants
         self._directory = directory
+        self._site_keys = site_keys or self.keys_held
         self._replays = ReplayWindow(disabled=NO_REPLAY_WINDOW in mutants)
         self.config = config
         self.site = site
@@ -261,6 +271,7 @@ class ManagementPointServer:
     def _check_evidence(self, request: RegistrationRequest, key: ec.EllipticCurvePublicKey) -> None:
         evidence = request.evidence
         if isinstance(evidence, Anonymous):
+            self._no_conflict(request.client, key)
             return
         record = self._record_of(request.client)
         if isinstance(evidence, DomainProof):
@@ -285,6 +296,30 @@ class ManagementPointServer:
                 )
             return
         self._check_certificate(evidence, key, record)
+
+    def keys_held(self, registration_id: str) -> Iterator[tuple[Registration, str]]:
+        """This management point's registration and pending request under ``registration_id``,
+        each with its status."""
+        for held, status in (
+            (self.registrations.get(registration_id), "registered"),
+            (self.pending.get(registration_id), "awaiting approval"),
+        ):
+            if held is not None:
+                yield held, status
+
+    def _no_conflict(self, client: str, key: ec.EllipticCurvePublicKey) -> None:
+        """An anonymous request proves no identity, so it never displaces a key the site holds
+        for ``client`` at any of its management points, registered or awaiting approval (A-42);
+        the same key asking again is a retry."""
+        if self._anonymous_replaces:
+            return
+        for held, status in self._site_keys(registration_id_for(client)):
+            if held.public_key != key:
+                raise Rejected(
+                    Reason.REG_CONFLICTING_RECORD,
+                    f"{client} is already {status} with another key; an anonymous request "
+                    "can't replace it",
+                )
 
     def _check_certificate(
         self,

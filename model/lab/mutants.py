@@ -2,17 +2,19 @@
 
 Each mutant breaks one guarantee of the requirement catalogue (SEC-5 token algorithms, SEC-1 the
 DP table, CERT-4 the workaround, SEC-3 the current registration's key) or removes one of the
-hostile-client checks of issue 11 (identity binding, rollover continuity, message kind, freshness,
-token lifetime, token revocation when enhanced HTTP is turned off) at one place in the lab's own
-code path: the component is built with the switch and tests it where the real decision is
-made. A mutant is observable when an attack of the catalogue is accepted or when the lab's
-abstraction departs from the abstract model (DESIGN "Concrete lab"; `tests/test_lab_mutants.py`).
+hostile-client checks (identity binding, an anonymous request replacing a record, rollover
+continuity, message kind, freshness, token lifetime, token revocation when enhanced HTTP is turned
+off) at one place in the lab's own code path: the component is built with the switch and tests it
+where the real decision is made. A mutant is observable when an attack of the catalogue is accepted
+or when the lab's abstraction departs from the abstract model (DESIGN "Concrete lab";
+`tests/lab/test_mutants.py`).
 """
 
 from __future__ import annotations
 
 __all__ = [
     "ALG_NONE",
+    "ANONYMOUS_REPLACES",
     "IGNORES_IDENTITY",
     "IGNORES_LIFETIME",
     "KEEPS_OLD_KEY",
@@ -36,6 +38,7 @@ KIND_UNBOUND = "mp-ignores-message-kind"
 NO_REPLAY_WINDOW = "mp-no-replay-window"
 IGNORES_LIFETIME = "dp-ignores-token-lifetime"
 KEEPS_TOKENS = "dp-keeps-tokens-after-disabling"
+ANONYMOUS_REPLACES = "mp-anonymous-replaces-record"
 
 MUTANTS: dict[str, str] = {
     ALG_NONE: "the management point accepts Azure AD tokens with alg=none (breaks SEC-5)",
@@ -69,6 +72,11 @@ MUTANTS: dict[str, str] = {
     KEEPS_TOKENS: (
         "the distribution point still accepts content access tokens issued before enhanced "
         "HTTP was turned off (breaks SEC-1)"
+    ),
+    ANONYMOUS_REPLACES: (
+        "the management point lets an anonymous request replace the key of a client that is "
+        "registered or awaiting approval, so an approval hands the name to another key "
+        "(breaks SEC-2)"
     ),
 }
 """Every mutant by name, with the fault it introduces."""

@@ -69,6 +69,7 @@ class Reason(enum.Enum):
     REG_NOT_PENDING = "reg-not-pending"
     REG_UNKNOWN_CLIENT = "reg-unknown-client"
     REG_ROLLOVER_NOT_CONTINUOUS = "reg-rollover-not-continuous"
+    REG_CONFLICTING_RECORD = "reg-conflicting-record"
     INPUT_MALFORMED = "input-malformed"
     METHOD_NOT_ACCEPTED = "method-not-accepted"
 

@@ -18,6 +18,7 @@ certificate bound in IIS; a client trusts the site's SMS Issuing root and the en
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 from cryptography import x509
@@ -28,6 +29,7 @@ from model.lab.clock import LabClock
 from model.lab.directory import directory_of
 from model.lab.domain import Domain
 from model.lab.dp import DistributionPointServer, Download
+from model.lab.evidence import RegistrationRequest
 from model.lab.messages import Registration
 from model.lab.mp import NOTIFICATION, ManagementPointServer, MpSnapshot, registration_id_for
 from model.lab.naa import NetworkAccessAccount
@@ -106,6 +108,7 @@ class ConcreteLab:
                 clock=self.clock,
                 directory=directory,
                 mutants=mutants,
+                site_keys=self._site_keys,
             )
             for mp in lab.management_points
         }
@@ -211,6 +214,12 @@ class ConcreteLab:
                 return found
         return None
 
+    def _site_keys(self, registration_id: str) -> Iterator[tuple[Registration, str]]:
+        """Every key the site holds under ``registration_id``, at any management point: the
+        site's registrations live in its database, the management points are its front ends."""
+        for mp in self.management_points.values():
+            yield from mp.keys_held(registration_id)
+
     def pending_at(self, client: str) -> str | None:
         """The management point where ``client`` waits for approval, if it does."""
         registration_id = registration_id_for(client)
@@ -252,10 +261,13 @@ class ConcreteLab:
             self.clients[client].registered(verdict.value)
         return verdict
 
-    def reregister(self, client: str, mp: str | None = None) -> Verdict[Registration]:
-        """Client ``client``'s policy poll: roll its registration at ``mp`` over to a fresh key."""
+    def reregister(
+        self, client: str, mp: str | None = None, request: RegistrationRequest | None = None
+    ) -> Verdict[Registration]:
+        """Client ``client``'s policy poll: roll its registration at ``mp`` over to a fresh key
+        (by ``request``, one the client made, if given)."""
         agent = self.clients[client]
-        request = agent.request("anonymous-manual-approval")
+        request = request or agent.request("anonymous-manual-approval")
         verdict = self.mp(mp).reregister(request, agent.continuity(request))
         if isinstance(verdict, Accepted):
             agent.registered(verdict.value)

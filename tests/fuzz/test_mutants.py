@@ -14,6 +14,7 @@ from model.fuzz.replay import load_replay, replay
 from model.lab.facade import LabDriver
 from model.lab.mutants import (
     ALG_NONE,
+    ANONYMOUS_REPLACES,
     IGNORES_IDENTITY,
     IGNORES_LIFETIME,
     KEEPS_OLD_KEY,
@@ -37,6 +38,7 @@ CAUGHT_BY = {
     NO_REPLAY_WINDOW: {ATTACK_REFUSED},
     IGNORES_LIFETIME: {ATTACK_REFUSED},
     KEEPS_TOKENS: {ATTACK_REFUSED},
+    ANONYMOUS_REPLACES: {ATTACK_REFUSED},
 }
 """The invariant each mutant breaks: an accepted attack, or the lab departing from the model
 (either when the lab refuses a notification the model says it acts on, or when the abstraction

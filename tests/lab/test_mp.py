@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
+import pytest
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 
@@ -13,6 +14,7 @@ from model.config.schema import ManagementPoint
 from model.lab.attacks.identity import request_as
 from model.lab.domain import Domain
 from model.lab.evidence import (
+    Anonymous,
     ClientCertificate,
     DeviceToken,
     DomainProof,
@@ -62,6 +64,31 @@ def test_anonymous_registration_waits_for_approval() -> None:
     assert len(tb.mp().snapshot().registrations) == 1
     again = tb.approve("wg1")
     assert isinstance(again, Refused) and again.reason is Reason.REG_NOT_PENDING
+
+
+@pytest.mark.req("SEC-2", "REG-3")
+def test_anonymous_request_cannot_take_a_registered_name_even_after_approval() -> None:
+    """A-42: an attacker's anonymous request for dom1's name is refused, so nothing waits for the
+    administrator to approve, and dom1's own notifications are still acted on."""
+    tb = ConcreteLab(default_lab())
+    assert tb.register("dom1", "active-directory").ok
+    attack = tb.mp().register(request_as(tb, "dom1", lambda payload: Anonymous()))
+    assert isinstance(attack, Refused) and attack.reason is Reason.REG_CONFLICTING_RECORD
+    approval = tb.approve("dom1")
+    assert isinstance(approval, Refused) and approval.reason is Reason.REG_NOT_PENDING
+    assert tb.mp().notify(tb.clients["dom1"].message(NOTIFICATION, b"restart")).ok
+
+
+@pytest.mark.req("SEC-2", "REG-3")
+def test_anonymous_request_cannot_replace_a_name_awaiting_approval() -> None:
+    """The administrator approves wg1's own key, whatever was asked in between."""
+    tb = ConcreteLab(default_lab())
+    assert tb.register("wg1", "anonymous-manual-approval").ok
+    attack = tb.mp().register(request_as(tb, "wg1", lambda payload: Anonymous()))
+    assert isinstance(attack, Refused) and attack.reason is Reason.REG_CONFLICTING_RECORD
+    approved = tb.approve("wg1")
+    assert isinstance(approved, Accepted)
+    assert approved.value.public_key == tb.clients["wg1"].key.public_key()
 
 
 def test_pki_registration_at_an_https_mp() -> None:

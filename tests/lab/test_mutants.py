@@ -9,6 +9,7 @@ from model.config.labfile import default_lab
 from model.lab.facade import AttackAccepted, LabDriver
 from model.lab.mutants import (
     ALG_NONE,
+    ANONYMOUS_REPLACES,
     IGNORES_IDENTITY,
     IGNORES_LIFETIME,
     KEEPS_OLD_KEY,
@@ -41,6 +42,8 @@ CAUGHT_BY_ATTACK = [
     (NO_REPLAY_WINDOW, "replay-registration-rollback", Reason.MSG_REPLAYED),
     (IGNORES_LIFETIME, "cat-expired", Reason.CAT_EXPIRED),
     (KEEPS_TOKENS, "stale-cat-after-disabling-and-enabling", Reason.CAT_REVOKED),
+    (ANONYMOUS_REPLACES, "identity-anonymous-replaces-registered", Reason.REG_CONFLICTING_RECORD),
+    (ANONYMOUS_REPLACES, "identity-anonymous-replaces-pending", Reason.REG_CONFLICTING_RECORD),
 ]
 """Each mutant with an attack it lets through; the new six remove one identity, continuity,
 kind, freshness, lifetime or revocation check each (issue 11)."""
@@ -110,8 +113,8 @@ def test_unknown_mutant_is_one_line() -> None:
     assert str(error.value) == (
         "mutant: 'bogus' is not accepted; use one of dp-ignores-token-lifetime, "
         "dp-keeps-tokens-after-disabling, dp-serves-without-credential, mp-accepts-alg-none, "
-        "mp-ignores-identity-binding, mp-ignores-message-kind, mp-keeps-old-key, "
-        "mp-never-rebinds, mp-no-replay-window, mp-skips-rollover-continuity"
+        "mp-anonymous-replaces-record, mp-ignores-identity-binding, mp-ignores-message-kind, "
+        "mp-keeps-old-key, mp-never-rebinds, mp-no-replay-window, mp-skips-rollover-continuity"
     )
     with pytest.raises(ValueError, match="mutant: 'bogus'"):
         LabDriver(default_lab(), mutant="bogus")

@@ -357,11 +357,22 @@ def _method_of(tb: ConcreteLab, client: str) -> tuple[Method, str | None]:
 
 
 def registered(tb: ConcreteLab, client: str) -> Registration:
-    """Register ``client`` with the best evidence it holds (approving an anonymous one)."""
+    """Register ``client`` with the best evidence it holds, approving an anonymous request (the
+    one waiting already, if any); a client registered anonymously already re-registers by its
+    policy poll's key rollover, as a new anonymous request can't displace its record (A-42)."""
     method, mp = _method_of(tb, client)
-    verdict = tb.register(client, method, mp)
-    if method == "anonymous-manual-approval" and verdict.ok:
-        verdict = tb.approve(client, mp)
+    if method != "anonymous-manual-approval":
+        verdict = tb.register(client, method, mp)
+    elif tb.registration_of(client) is not None:
+        verdict = tb.reregister(client, at_mp(tb, client))
+    else:
+        waiting = tb.pending_at(client)
+        if waiting is None:
+            asked = tb.register(client, method, mp)
+            if not asked.ok:
+                raise RuntimeError(f"attack setup: {client} could not register: {asked}")
+            waiting = mp
+        verdict = tb.approve(client, waiting)
     if not verdict.ok:
         raise RuntimeError(f"attack setup: {client} could not register: {verdict}")
     return verdict.value  # type: ignore[union-attr]
@@ -369,12 +380,20 @@ def registered(tb: ConcreteLab, client: str) -> Registration:
 
 def register_capturing(tb: ConcreteLab, client: str) -> RegistrationRequest:
     """Register ``client`` with the best evidence it holds; the request it sent (as an attacker
-    on the network would capture it). Anonymous requests are approved."""
+    on the network would capture it). Anonymous requests are approved; a client with an
+    anonymous request on record sends its policy poll's key rollover instead (A-42)."""
     method, mp = _method_of(tb, client)
     request = tb.clients[client].request(method)
-    verdict = tb.mp(mp).register(request)
-    if isinstance(verdict, Accepted) and method == "anonymous-manual-approval":
-        verdict = tb.mp(mp).approve(client)
+    anonymous = method == "anonymous-manual-approval"
+    if anonymous and (tb.registration_of(client) or tb.pending_at(client)):
+        if tb.registration_of(client) is None:
+            registered(tb, client)
+            request = tb.clients[client].request(method)
+        verdict = tb.reregister(client, at_mp(tb, client), request)
+    else:
+        verdict = tb.mp(mp).register(request)
+        if isinstance(verdict, Accepted) and anonymous:
+            verdict = tb.mp(mp).approve(client)
     if not isinstance(verdict, Accepted):
         raise RuntimeError(f"attack setup: {client} could not register: {verdict}")
     tb.clients[client].registered(verdict.value)

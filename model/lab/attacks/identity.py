@@ -21,6 +21,7 @@ from model.lab.attacks.messages import attacker_nonce
 from model.lab.client import public_der
 from model.lab.domain import Domain
 from model.lab.evidence import (
+    Anonymous,
     ClientCertificate,
     DeviceToken,
     DomainProof,
@@ -122,6 +123,25 @@ def _domain_proof_as(name: Callable[[ConcreteLab, str], str]) -> Callable[[Concr
     return prepare
 
 
+def _anonymous_as_registered(tb: ConcreteLab) -> Submit:
+    """An anonymous request, under the attacker's key, for a client that is registered."""
+    victim = tb.lab.clients[0].name
+    registered(tb, victim)
+    request = request_as(tb, victim, lambda payload: Anonymous())
+    mp = Roles(tb).mp
+    return lambda: tb.mp(mp).register(request)
+
+
+def _anonymous_as_pending(tb: ConcreteLab) -> Submit:
+    """An anonymous request, under the attacker's key, for a workgroup client that registered
+    anonymously itself and awaits the administrator's approval."""
+    roles = Roles(tb)
+    victim = roles.need(roles.unregistered_workgroup, "unregistered workgroup client")
+    tb.register(victim, "anonymous-manual-approval", roles.mp)
+    request = request_as(tb, victim, lambda payload: Anonymous())
+    return lambda: tb.mp(roles.mp).register(request)
+
+
 def _other_client(tb: ConcreteLab, attacker: str) -> str:
     return _victim(tb, attacker)
 
@@ -188,6 +208,20 @@ ATTACKS: tuple[Attack, ...] = (
         _R.REG_UNKNOWN_CLIENT,
         _domain_proof_as(_case_variant),
         ("domain-client",),
+    ),
+    _attack(
+        "identity-anonymous-replaces-registered",
+        "an anonymous request for a registered client's name, under another key",
+        _R.REG_CONFLICTING_RECORD,
+        _anonymous_as_registered,
+        (),
+    ),
+    _attack(
+        "identity-anonymous-replaces-pending",
+        "an anonymous request for a name awaiting approval, under another key",
+        _R.REG_CONFLICTING_RECORD,
+        _anonymous_as_pending,
+        ("workgroup-unregistered",),
     ),
     _attack(
         "identity-domain-unknown-name",
