@@ -3,12 +3,13 @@
 It knows nothing of Enhanced HTTP. A model plugs in through `Model` (or `BaseModel`): initial
 states, enabled actions, the successor function, fairness and a canonical form for symmetry.
 `check` judges a list of `Property` values (always, sometimes, eventually, leads-to,
-deadlock-free, recoverable); `reachable` hands back the explored graph for callers that only want
-to look at every state. Everything else in this package is private to it.
+deadlock-free, recoverable); a `Symmetric` model also says where canonical form moved each agent,
+so that liveness is judged on the reduced graph. `reachable` hands back the explored graph for
+callers that only want to look at every state. Everything else in this package is private to it.
 """
 
 from model.checker.explore import Exploration, ProgressInfo, reachable
-from model.checker.model import A, BaseModel, Model, S, describe_change
+from model.checker.model import A, BaseModel, Model, S, Symmetric, describe_change
 from model.checker.properties import Property, PropertyError
 from model.checker.run import CheckResult, PropertyResult, Verdict, check, to_json
 from model.checker.trace import ModelError, Step
@@ -26,6 +27,7 @@ __all__ = [
     "PropertyResult",
     "S",
     "Step",
+    "Symmetric",
     "Verdict",
     "check",
     "describe_change",

@@ -16,19 +16,36 @@ those enabled in all of L (more states, smaller intersection), and each of them 
 edge inside L, hence inside C; so C passes the test whenever any L inside it does. Conversely,
 when C passes, `_fair_cycle` builds a loop through C that is a fair behaviour. (Strong fairness
 would need the recursive SCC decomposition; weak fairness does not.)
+
+On a symmetry-reduced graph (one representative per class of states that differ only by a
+permutation of interchangeable agents) `judge_reduced` decides the same question without the
+unreduced graph. Let C be a maximal SCC of the reduced region. The unreduced states over C are a
+union of SCCs that are permutations of one another, each mapping onto all of C (if x reaches
+pi(y) and y reaches sigma(x), then x reaches (pi sigma)^k(x) = x for k the order of pi sigma),
+and an unreduced edge from one of them to a state over C stays inside it (an edge from D to
+rho(D) gives a cycle D -> rho(D) -> ... -> rho^k(D) = D). So an unreduced edge leaves such a D
+exactly when its reduced edge leaves C, and one D decides for all. An action of no agent the
+symmetry moves is enabled in all of D, or taken inside D, exactly when it is in all of C, or on
+an edge inside C. An agent's action is not: which agent sits where changes along the edges. As in
+Emerson and Sistla's threaded quotient structure, the agent is followed: a thread is a pair
+(state of C, position), the edge s -> t whose canonical form moved position j to perm[j] joins
+(s, j) to (t, perm[j]), and the threads of one agent in D make up one connected component of
+these pairs (components are closed under the edges inside C, by the argument above). D is
+accepting when, in every thread component, each fair action of the followed agent that is
+enabled at every pair is taken from one of its pairs.
 """
 
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Literal
 
 from model.checker.explore import parent_path
 
-__all__ = ["Lasso", "find_lasso"]
+__all__ = ["Agents", "Lasso", "find_lasso", "judge_reduced"]
 
 
 @dataclass(frozen=True)
@@ -44,6 +61,127 @@ class Lasso:
     via: tuple[int | None, ...]
     loop_from: int
     stutter: bool
+
+
+@dataclass(frozen=True)
+class Agents:
+    """How a symmetry moves the actions of a reduced graph.
+
+    ``of[a]`` is, for action id ``a``, the position of the agent taking it and the action's name
+    among that agent's actions, or None for an action the symmetry leaves in place.
+    ``permutation(i, k)`` is where the ``k``-th edge of state ``i`` took each position when its
+    target was put in canonical form (the agent at position ``j`` is at ``permutation(i, k)[j]``
+    of the stored target).
+    """
+
+    of: Sequence[tuple[int, Hashable] | None]
+    permutation: Callable[[int, int], Sequence[int]]
+
+
+def judge_reduced(
+    succ: Sequence[Sequence[int]],
+    labels: Sequence[Sequence[int]],
+    fair: Sequence[bool],
+    p: Sequence[bool],
+    q: Sequence[bool],
+    agents: Agents,
+) -> Literal["holds", "vacuous", "violated"]:
+    """Decide P ~> Q on a symmetry-reduced graph (see the module docstring); no trace."""
+    n = len(succ)
+    if not any(p):
+        return "vacuous"
+    starts = [i for i in range(n) if p[i] and not q[i]]
+    region = _region(succ, q, starts)
+    fair_enabled = [
+        frozenset(a for a in labels[i] if fair[a]) if region[i] else frozenset() for i in range(n)
+    ]
+    if any(region[i] and not fair_enabled[i] for i in range(n)):
+        return "violated"
+    comp = _sccs(succ, region)
+    members: dict[int, list[int]] = {}
+    for i in range(n):
+        if region[i]:
+            members.setdefault(comp[i], []).append(i)
+    moved = [of is not None for of in agents.of]
+    for states in members.values():
+        if _accepting_reduced(succ, labels, comp, fair_enabled, states, moved, agents):
+            return "violated"
+    return "holds"
+
+
+def _accepting_reduced(
+    succ: Sequence[Sequence[int]],
+    labels: Sequence[Sequence[int]],
+    comp: list[int],
+    fair_enabled: list[frozenset[int]],
+    states: list[int],
+    moved: list[bool],
+    agents: Agents,
+) -> bool:
+    c = comp[states[0]]
+    inside = [(i, k, j) for i in states for k, j in enumerate(succ[i]) if comp[j] == c]
+    if not inside:
+        return False
+    still = frozenset(a for a in fair_enabled[states[0]] if not moved[a])
+    for i in states:
+        still &= fair_enabled[i]
+    if not still <= {labels[i][k] for i, k, _j in inside}:
+        return False
+    if not any(moved[a] for i in states for a in fair_enabled[i]):
+        return True
+    return _threads_fair(labels, fair_enabled, states, inside, agents)
+
+
+def _threads_fair(
+    labels: Sequence[Sequence[int]],
+    fair_enabled: list[frozenset[int]],
+    states: list[int],
+    inside: list[tuple[int, int, int]],
+    agents: Agents,
+) -> bool:
+    """Whether every thread component of a reduced SCC takes each fair action of its agent that
+    is enabled at all of its pairs (the agents' half of the acceptance test)."""
+    of = agents.of
+    perms = {(i, k): agents.permutation(i, k) for i, k, _j in inside}
+    positions = sorted(
+        {found[0] for i in states for a in fair_enabled[i] if (found := of[a]) is not None}
+        | {j for perm in perms.values() for j, to in enumerate(perm) if j != to}
+    )
+    slot = {j: x for x, j in enumerate(positions)}
+    local = {i: x for x, i in enumerate(states)}
+    width = len(positions)
+    root = list(range(len(states) * width))
+
+    def find(x: int) -> int:
+        while root[x] != x:
+            root[x] = root[root[x]]
+            x = root[x]
+        return x
+
+    for i, k, j in inside:
+        perm = perms[i, k]
+        base, target = local[i] * width, local[j] * width
+        for x, position in enumerate(positions):
+            a, b = find(base + x), find(target + slot[perm[position]])
+            if a != b:
+                root[a] = b
+    enabled: dict[int, set[Hashable]] = {}
+    taken: dict[int, set[Hashable]] = {}
+    for i in states:
+        names: dict[int, set[Hashable]] = {x: set() for x in range(width)}
+        for a in fair_enabled[i]:
+            found = of[a]
+            if found is not None:
+                names[slot[found[0]]].add(found[1])
+        for x in range(width):
+            r = find(local[i] * width + x)
+            previous = enabled.get(r)
+            enabled[r] = names[x] if previous is None else previous & names[x]
+    for i, k, _j in inside:
+        found = of[labels[i][k]]
+        if found is not None and found[0] in slot:
+            taken.setdefault(find(local[i] * width + slot[found[0]]), set()).add(found[1])
+    return all(names <= taken.get(r, set()) for r, names in enabled.items())
 
 
 def find_lasso(

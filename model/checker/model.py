@@ -4,6 +4,10 @@ The checker knows nothing about Enhanced HTTP: a model gives its initial states,
 enabled in a state, the successor of a state under an action, which actions are the system's own
 (weakly fair) and which are the environment's, and, optionally, a symmetry representative and a
 human description of a step. `BaseModel` supplies those optional parts for simple models.
+
+A model whose symmetry permutes interchangeable agents may also be a `Symmetric` model: it says
+where canonical form put each agent and whose step each action is, and liveness is then judged
+on the reduced graph instead of the unreduced one (see `model.checker.liveness`).
 """
 
 from __future__ import annotations
@@ -11,12 +15,13 @@ from __future__ import annotations
 import dataclasses
 from abc import ABC, abstractmethod
 from collections.abc import Hashable, Iterable, Sequence
-from typing import Generic, Protocol, TypeVar
+from typing import Generic, Protocol, TypeVar, runtime_checkable
 
-__all__ = ["A", "BaseModel", "Model", "S", "describe_change"]
+__all__ = ["A", "BaseModel", "Model", "S", "Symmetric", "describe_change"]
 
 S = TypeVar("S", bound=Hashable)
 A = TypeVar("A", bound=Hashable)
+A_contra = TypeVar("A_contra", bound=Hashable, contravariant=True)
 
 
 class Model(Protocol[S, A]):
@@ -52,6 +57,27 @@ class Model(Protocol[S, A]):
 
     def describe_step(self, before: S, action: A, after: S) -> str:
         """Human text for one step: the action in the source's words, then what changed."""
+        ...
+
+
+@runtime_checkable
+class Symmetric(Protocol[S, A_contra]):
+    """A model whose symmetry permutes agents (processes, clients): what weak fairness on the
+    symmetry-reduced graph needs to know.
+
+    The agents sit at positions ``0 .. n-1`` of a state; canonical form permutes them. The
+    contract: the agent at position ``j`` of ``state`` is at position ``perm[j]`` of
+    ``canonical(state)``, and the action an agent takes in one state is, once the agents are
+    permuted, the action of the same name taken by the same agent at its new position.
+    """
+
+    def canonical_map(self, state: S) -> tuple[S, Sequence[int]]:
+        """``canonical(state)`` and the permutation of positions that gives it."""
+        ...
+
+    def agent(self, action: A_contra) -> tuple[int, Hashable] | None:
+        """The position of the agent taking ``action`` and the action's name among that agent's
+        actions; None for an action no permutation of the symmetry moves."""
         ...
 
 

@@ -6,10 +6,14 @@ recoverability on the reachable graph, and liveness (`eventually`, `leads-to`) u
 of the model's fair actions by strongly connected components (see `model.checker.liveness`).
 
 Symmetry reduction stores `model.canonical(s)` instead of `s` (on by default). Traces are still
-concrete: they are replayed from a concrete initial state. Liveness is not judged on the quotient
-graph, whose edges lose which concrete action (and so which fairness obligation) they stand for;
-when symmetry is on, liveness properties are checked on the unreduced reachable graph, explored
-separately, and `CheckResult.liveness_states` reports its size.
+concrete: they are replayed from a concrete initial state. The reduced graph's edges lose which
+concrete action (and so which fairness obligation) they stand for, unless the model is
+`Symmetric` and says where canonical form moved each agent: then liveness is judged on the
+reduced graph (`model.checker.liveness.judge_reduced`), and only a violated liveness property
+has the unreduced graph explored, for its lasso (the same shortest lasso as without symmetry).
+For any other model under symmetry, liveness is judged on the unreduced reachable graph,
+explored separately. `CheckResult.liveness_states` reports the size of the graph liveness was
+judged on.
 
 An incomplete search (a state or time limit hit) never passes a property: whatever a found
 counterexample or witness did not decide is "unknown". When every property asked is a `sometimes`,
@@ -23,7 +27,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Generic, Literal
+from typing import Generic, Literal, cast
 
 from model.checker.explore import (
     Exploration,
@@ -33,8 +37,8 @@ from model.checker.explore import (
     explore,
     parent_path,
 )
-from model.checker.liveness import find_lasso
-from model.checker.model import A, Model, S
+from model.checker.liveness import Agents, find_lasso, judge_reduced
+from model.checker.model import A, Model, S, Symmetric
 from model.checker.properties import LIVENESS_KINDS, Kind, Property, PropertyError
 from model.checker.trace import ModelError, Step, replay_path
 
@@ -83,8 +87,9 @@ class CheckResult(Generic[S]):
 
     ``states``, ``transitions`` and ``diameter`` describe the stored (possibly symmetry-reduced)
     graph. ``liveness_states`` is the size of the graph liveness was judged on: the unreduced
-    graph under symmetry, the stored graph otherwise, None when no liveness property was asked
-    or the search stopped before liveness could be judged.
+    graph when it was explored (symmetry on, and a model that is not `Symmetric` or a liveness
+    property violated), the stored graph otherwise, None when no liveness property was asked or
+    the search stopped before liveness could be judged.
     """
 
     states: int
@@ -113,11 +118,11 @@ def check(
 ) -> CheckResult[S]:
     """Explore ``model`` and judge ``properties``; see the module docstring for the semantics.
 
-    ``max_states`` and ``max_seconds`` bound the whole run. With symmetry on and a liveness
-    property asked, the unreduced exploration runs second, under the same limits, and
-    ``progress`` then counts its states from zero. ``phase`` is told each phase as it starts
-    ("exploring", "liveness: unreduced graph", "judging"); ``stop`` is asked every few hundred
-    expansions and before judging each liveness property, and True stops the run as
+    ``max_states`` and ``max_seconds`` bound the whole run. When the unreduced exploration runs
+    (see the module docstring) it runs second, under the same limits, and ``progress`` then
+    counts its states from zero. ``phase`` is told each phase as it starts ("exploring",
+    "liveness: reduced graph", "liveness: unreduced graph", "judging"); ``stop`` is asked every
+    few hundred expansions and before judging each liveness property, and True stops the run as
     "interrupted" (incomplete, like a limit; what was decided so far is kept).
     """
     props = tuple(properties)
@@ -140,19 +145,25 @@ def check(
         for slot, p in enumerate(props)
         if p.kind in ("always", "sometimes") and p.condition is not None
     ]
+    reduced_liveness = symmetry and isinstance(model, Symmetric)
     main = explore(
         model,
         canonicalize=symmetry,
         record_edges=any(p.kind == "recoverable" for p in props),
-        record_labels=wants_liveness and not symmetry,
+        record_labels=wants_liveness and (reduced_liveness or not symmetry),
         checks=checks,
         limits=limits,
     )
     main_seconds = time.perf_counter() - started
     full: Exploration[S, A] | None = None
+    reduced: dict[int, Verdict] | None = None
     if wants_liveness and main.complete:
         full = main
-        if symmetry:
+        if reduced_liveness:
+            assert isinstance(model, Symmetric)
+            tell("liveness: reduced graph")
+            reduced = _judge_reduced(model, props, main, stop)
+        if symmetry and (reduced is None or "violated" in reduced.values()):
             tell("liveness: unreduced graph")
             full = explore(
                 model,
@@ -163,7 +174,7 @@ def check(
                 limits=limits,
             )
     tell("judging")
-    results, judged = _judge_all(model, props, main, full, symmetry, stop)
+    results, judged = _judge_all(model, props, main, full, symmetry, stop, reduced)
     fired = {model.action_name(a) for a in main.fired}
     if full is not None:
         fired.update(model.action_name(a) for a in full.fired)
@@ -261,23 +272,29 @@ def _judge_all(
     full: Exploration[S, A] | None,
     symmetry: bool,
     stop: Callable[[], bool] | None,
+    reduced: dict[int, Verdict] | None,
 ) -> tuple[tuple[PropertyResult[S], ...], bool]:
     """Every property's verdict, and whether every one was judged.
 
     Judging liveness can take long on a large graph, so a stop request is asked before each
     liveness property, and, when the caller gave ``stop`` (it handles interruption), a
     KeyboardInterrupt (a second Ctrl-C) while judging one ends judging too. Liveness properties
-    left unjudged are "unknown".
+    left unjudged are "unknown". ``reduced`` holds the verdicts judged on the reduced graph
+    (None when liveness is not judged there); a liveness property missing from it was not
+    judged.
     """
     results: list[PropertyResult[S]] = []
     judged = True
     for slot, prop in enumerate(props):
         if prop.kind in LIVENESS_KINDS and full is not None:
+            if reduced is not None and slot not in reduced:
+                judged = False
             if judged and stop is not None and stop():
                 judged = False
             if judged:
                 try:
-                    results.append(_judge(model, slot, prop, main, full, symmetry))
+                    verdict = None if reduced is None else reduced[slot]
+                    results.append(_judge(model, slot, prop, main, full, symmetry, verdict))
                     continue
                 except KeyboardInterrupt:
                     if stop is None:
@@ -285,8 +302,48 @@ def _judge_all(
                     judged = False
             results.append(PropertyResult(prop.name, prop.kind, prop.requirements, "unknown"))
             continue
-        results.append(_judge(model, slot, prop, main, full, symmetry))
+        results.append(_judge(model, slot, prop, main, full, symmetry, None))
     return tuple(results), judged
+
+
+def _judge_reduced(
+    model: Symmetric[S, A],
+    props: tuple[Property[S], ...],
+    main: Exploration[S, A],
+    stop: Callable[[], bool] | None,
+) -> dict[int, Verdict]:
+    """Each liveness property's verdict on the reduced graph, by slot ("violated" still needs
+    its lasso from the unreduced graph). A stop request, asked before each property, or a
+    KeyboardInterrupt when the caller gave ``stop``, ends judging: the rest have no verdict."""
+    assert main.succ is not None and main.labels is not None
+    succ, labels = main.succ, main.labels
+    states, actions = main.states, main.actions
+    checked = cast(Model[S, A], model)
+
+    def permutation(i: int, k: int) -> Sequence[int]:
+        return model.canonical_map(checked.next_state(states[i], actions[labels[i][k]]))[1]
+
+    agents = Agents([model.agent(a) for a in actions], permutation)
+    fair = [checked.is_fair(a) for a in actions]
+    verdicts: dict[int, Verdict] = {}
+    for slot, prop in enumerate(props):
+        if prop.kind not in LIVENESS_KINDS or prop.condition is None:
+            continue
+        if stop is not None and stop():
+            break
+        try:
+            q = [bool(prop.condition(s)) for s in states]
+            trigger = prop.trigger
+            if trigger is None:
+                p = [parent < 0 for parent in main.parent]
+            else:
+                p = [bool(trigger(s)) for s in states]
+            verdicts[slot] = judge_reduced(succ, labels, fair, p, q, agents)
+        except KeyboardInterrupt:
+            if stop is None:
+                raise
+            break
+    return verdicts
 
 
 def _judge(
@@ -296,6 +353,7 @@ def _judge(
     main: Exploration[S, A],
     full: Exploration[S, A] | None,
     symmetry: bool,
+    reduced: Verdict | None,
 ) -> PropertyResult[S]:
     def result(verdict: Verdict, trace: tuple[Step[S], ...] = ()) -> PropertyResult[S]:
         return PropertyResult(prop.name, prop.kind, prop.requirements, verdict, trace)
@@ -321,7 +379,16 @@ def _judge(
             return result("unknown")
         stuck = _first_unrecoverable(main.succ, [prop.condition(s) for s in main.states])
         return result("holds") if stuck is None else result("violated", trace_to(stuck))
-    return _judge_liveness(model, prop, full)
+    if reduced == "holds" or reduced == "vacuous":
+        return result(reduced)
+    judged = _judge_liveness(model, prop, full)
+    if reduced == "violated" and judged.verdict in ("holds", "vacuous"):
+        raise ModelError(
+            f"canonical_map: {prop.name!r} is violated on the reduced graph but "
+            f"{judged.verdict} on the unreduced one; canonical_map() and agent() must describe "
+            "a symmetry of the model (see model.checker.Symmetric)"
+        )
+    return judged
 
 
 def _judge_liveness(

@@ -138,6 +138,8 @@ def render_text(report: LabCheck, stopped_during: str | None = None, stopped_at:
     ]
     if main.liveness_states is not None and main.liveness_states != main.states:
         lines.append(f"liveness judged on the unreduced graph: {main.liveness_states:,} states")
+    elif main.liveness_states is not None and main.symmetry:
+        lines.append("liveness judged on the reduced graph, each client followed through it")
     for variant in report.variants[1:]:
         decided = variant.result.stopped_reason == "decided"
         if variant.result.states == 0:

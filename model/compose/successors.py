@@ -114,6 +114,14 @@ class TableModel:
         """As the variant says."""
         return self.variant.canonical(state)
 
+    def canonical_map(self, state: World) -> tuple[World, tuple[int, ...]]:
+        """As the variant says."""
+        return self.variant.canonical_map(state)
+
+    def agent(self, action: Action) -> tuple[int, int] | None:
+        """As the variant says."""
+        return self.variant.agent(action)
+
     def describe_step(self, before: World, action: Action, after: World) -> str:
         """As the variant says."""
         return self.variant.describe_step(before, action, after)

@@ -334,6 +334,7 @@ class WorldModel:
         self.symmetric_groups: tuple[tuple[int, ...], ...] = tuple(
             tuple(g) for g in groups.values() if len(g) > 1
         )
+        self._moved = frozenset(i for g in self.symmetric_groups for i in g)
         contiguous = all(list(g) == list(range(g[0], g[-1] + 1)) for g in self.symmetric_groups)
         self._symmetric_runs: tuple[tuple[int, int], ...] | None = (
             tuple(sorted((g[0], g[-1] + 1) for g in self.symmetric_groups)) if contiguous else None
@@ -511,6 +512,25 @@ class WorldModel:
             at = stop
         parts.append(state[at:])
         return tuple(item for part in parts for item in part)
+
+    def canonical_map(self, state: World) -> tuple[World, tuple[int, ...]]:
+        """`canonical(state)` and where it put each instance: the instance at position i of
+        `state` is at position perm[i] of the canonical world (stable sort, so equal clients
+        keep their order)."""
+        perm = list(range(len(state)))
+        new = list(state)
+        for group in self.symmetric_groups:
+            order = sorted(group, key=state.__getitem__)
+            for at, old in zip(group, order, strict=True):
+                perm[old] = at
+                new[at] = state[old]
+        return tuple(new), tuple(perm)
+
+    def agent(self, action: Action) -> tuple[int, int] | None:
+        """A step of a client with an interchangeable twin is its agent's: (instance, row); the
+        symmetry moves no other step."""
+        index, number = action
+        return (index, number) if index in self._moved else None
 
     def describe_step(self, before: World, action: Action, after: World) -> str:
         """The action in the source's words, on which instance, and what changed."""

@@ -29,6 +29,7 @@ from model.checker import (
     check,
     to_json,
 )
+from tests.checker.puzzles.agents import AgentRow, Agents, GlobalRow, Swarm, relay
 from tests.checker.puzzles.diehard import DieHard, Jugs
 from tests.checker.puzzles.liveness import Row, TableModel, binder, doorbell, elevator, spinner
 from tests.checker.puzzles.twophase import TwoPhase, TwoPhaseState
@@ -171,6 +172,79 @@ def test_symmetry_gives_the_same_verdicts_as_the_full_graph() -> None:
         assert verdicts(check(model, props, symmetry=True)) == verdicts(
             check(model, props, symmetry=False)
         )
+
+
+def test_symmetric_model_judges_liveness_on_the_reduced_graph() -> None:
+    holding = two_phase_properties()[:4]
+    reduced = check(TwoPhase(), holding, symmetry=True)
+    full = check(TwoPhase(), holding, symmetry=False)
+    assert verdicts(reduced) == verdicts(full)
+    assert (reduced.states, reduced.liveness_states) == (80, 80)
+
+
+def test_reduced_liveness_follows_each_agent_through_the_symmetry() -> None:
+    # Relay: "the agent in the second position" may always leave, but it is a different agent
+    # after every hand-over, so no agent's leave is continuously enabled.
+    goal = [Property[Swarm].eventually("someone leaves", lambda s: 3 in s[1])]
+    reduced = check(relay(), goal, symmetry=True)
+    full = check(relay(), goal, symmetry=False)
+    assert (full.states, reduced.states) == (15, 8)
+    assert verdicts(reduced) == verdicts(full) == {"someone leaves": "violated"}
+    lasso = reduced.properties[0]
+    assert [s.action for s in lasso.trace[1:]] == [
+        "reach for the baton",
+        "let go of the baton",
+        "grab the baton",
+    ] * 2
+    assert lasso.trace == full.properties[0].trace and lasso.loop_from == 0
+    assert replays(relay(), lasso.trace)
+    assert reduced.liveness_states == 15  # the lasso comes from the unreduced graph
+
+
+@st.composite
+def agent_models(draw: st.DrawFn) -> tuple[Agents, Property[Swarm]]:
+    locals_, globs = range(3), range(2)
+    likely = st.integers(0, 3).map(bool)  # True three times in four
+    fairness = {name: draw(likely) for name in ("a", "b", "c")}  # one fairness per name
+    rows = [
+        AgentRow(
+            name,
+            local,
+            glob,
+            draw(st.sampled_from(locals_)),
+            draw(st.sampled_from(globs)),
+            fairness[name],
+        )
+        for local in locals_
+        for glob in globs
+        for name in sorted(draw(st.sets(st.sampled_from(("a", "b", "c")), max_size=2)))
+    ]
+    env = [GlobalRow("env", glob, 1 - glob) for glob in globs if draw(likely)]
+    count = draw(st.integers(2, 3))
+    model = Agents(count, rows, env, start=(0, (0,) * count))
+    p_locals = frozenset(draw(st.sets(st.sampled_from(locals_), min_size=1)))
+    q_locals = frozenset(draw(st.sets(st.sampled_from(locals_))))
+    q_glob = draw(st.sampled_from((None, 0, 1)))
+
+    def p(s: Swarm) -> bool:
+        return any(x in p_locals for x in s[1])
+
+    def q(s: Swarm) -> bool:
+        return all(x in q_locals for x in s[1]) and q_glob in (None, s[0])
+
+    return model, Property[Swarm].leads_to("p ~> q", p, q)
+
+
+@settings(derandomize=True, max_examples=300, deadline=None)
+@given(agent_models())
+def test_reduced_liveness_agrees_with_the_unreduced_graph_on_random_agents(
+    case: tuple[Agents, Property[Swarm]],
+) -> None:
+    model, prop = case
+    reduced = check(model, [prop], symmetry=True).properties[0]
+    full = check(model, [prop], symmetry=False).properties[0]
+    assert reduced.verdict == full.verdict
+    assert reduced.trace == full.trace
 
 
 def test_symmetry_traces_are_real_concrete_traces() -> None:

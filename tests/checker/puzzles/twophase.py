@@ -3,7 +3,8 @@
 A transaction manager (TM) and resource managers (RMs) exchange Prepared, Commit and Abort
 messages; messages are never lost, so ``msgs`` only grows. With 3 RMs TLC reports 288 distinct
 states and the invariant TCConsistent (no RM committed while another aborted) holds. The RMs are
-interchangeable, so permuting them is a symmetry (`canonical`).
+interchangeable, so permuting them is a symmetry (`canonical`), and the model says where canonical
+form put each RM (`canonical_map`), so liveness is judged on the reduced graph.
 """
 
 from __future__ import annotations
@@ -99,6 +100,10 @@ class TwoPhase(BaseModel[TwoPhaseState, Action]):
 
     def canonical(self, state: TwoPhaseState) -> TwoPhaseState:
         """Sort the RMs by everything the state says about each one."""
+        return self.canonical_map(state)[0]
+
+    def canonical_map(self, state: TwoPhaseState) -> tuple[TwoPhaseState, tuple[int, ...]]:
+        """The canonical form and where it put each RM (`model.checker.Symmetric`)."""
         order = sorted(
             range(self.rms),
             key=lambda rm: (
@@ -113,7 +118,12 @@ class TwoPhase(BaseModel[TwoPhaseState, Action]):
             state.tm_state,
             frozenset(renamed[rm] for rm in state.tm_prepared),
             frozenset((kind, None if rm is None else renamed[rm]) for kind, rm in state.msgs),
-        )
+        ), tuple(renamed[rm] for rm in range(self.rms))
+
+    def agent(self, action: Action) -> tuple[int, str] | None:
+        """An action naming an RM moves with it (the TM's receipt of its Prepared included)."""
+        name, rm = action
+        return None if rm is None else (rm, name)
 
     def describe_step(self, before: TwoPhaseState, action: Action, after: TwoPhaseState) -> str:
         name, rm = action
