@@ -9,7 +9,15 @@ callers that only want to look at every state. Everything else in this package i
 """
 
 from model.checker.explore import Exploration, ProgressInfo, reachable
-from model.checker.model import A, BaseModel, Model, S, Symmetric, describe_change
+from model.checker.model import (
+    A,
+    BaseModel,
+    Expanding,
+    Model,
+    S,
+    Symmetric,
+    describe_change,
+)
 from model.checker.properties import Property, PropertyError
 from model.checker.run import CheckResult, PropertyResult, Verdict, check, to_json
 from model.checker.trace import ModelError, Step
@@ -18,6 +26,7 @@ __all__ = [
     "A",
     "BaseModel",
     "CheckResult",
+    "Expanding",
     "Exploration",
     "Model",
     "ModelError",

@@ -10,11 +10,11 @@ at minimal depth. Edges are kept only when a property needs the graph: successor
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Generic
 
-from model.checker.model import A, Model, S
+from model.checker.model import A, Expanding, Model, S
 
 __all__ = [
     "Exploration",
@@ -128,8 +128,7 @@ def explore(
     stopped: str | None = None
     cap = limits.max_states
     canon = model.canonical if canonicalize else None
-    actions_of = model.actions
-    next_of = model.next_state
+    expand = _expander(model, canonicalize)
     clock = time.perf_counter
     next_progress = limits.started + limits.progress_every
 
@@ -187,7 +186,7 @@ def explore(
         out: list[int] = []
         out_labels: list[int] = []
         enabled = 0
-        for action in actions_of(state):
+        for action, target in expand(state):
             enabled += 1
             transitions += 1
             # The deadline is honoured inside a state's expansion too: one state may have
@@ -199,9 +198,6 @@ def explore(
             ):
                 stopped = "max-seconds"
                 break
-            target = next_of(state, action)
-            if canon is not None:
-                target = canon(target)
             j = index.get(target)
             if j is None:
                 if cap is not None and len(states) >= cap:
@@ -250,6 +246,17 @@ def explore(
         expanded=cursor,
         stopped_reason=stopped,
     )
+
+
+def _expander(model: Model[S, A], canonicalize: bool) -> Callable[[S], Iterable[tuple[A, S]]]:
+    """A state's actions with their (canonical, when asked) successors."""
+    if isinstance(model, Expanding):
+        successors = model.successors
+        return lambda state: successors(state, canonicalize)
+    actions_of, next_of, canon = model.actions, model.next_state, model.canonical
+    if canonicalize:
+        return lambda state: ((a, canon(next_of(state, a))) for a in actions_of(state))
+    return lambda state: ((a, next_of(state, a)) for a in actions_of(state))
 
 
 def parent_path(parent: Sequence[int], state: int) -> list[int]:

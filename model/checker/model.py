@@ -7,7 +7,9 @@ human description of a step. `BaseModel` supplies those optional parts for simpl
 
 A model whose symmetry permutes interchangeable agents may also be a `Symmetric` model: it says
 where canonical form put each agent and whose step each action is, and liveness is then judged
-on the reduced graph instead of the unreduced one (see `model.checker.liveness`).
+on the reduced graph instead of the unreduced one (see `model.checker.liveness`). A model that
+can hand over a state's successors in one call, already in canonical form when asked, is an
+`Expanding` model, and the search asks it so (one call per state instead of one per action).
 """
 
 from __future__ import annotations
@@ -17,11 +19,12 @@ from abc import ABC, abstractmethod
 from collections.abc import Hashable, Iterable, Sequence
 from typing import Generic, Protocol, TypeVar, runtime_checkable
 
-__all__ = ["A", "BaseModel", "Model", "S", "Symmetric", "describe_change"]
+__all__ = ["A", "BaseModel", "Expanding", "Model", "S", "Symmetric", "describe_change"]
 
 S = TypeVar("S", bound=Hashable)
 A = TypeVar("A", bound=Hashable)
 A_contra = TypeVar("A_contra", bound=Hashable, contravariant=True)
+A_co = TypeVar("A_co", bound=Hashable, covariant=True)
 
 
 class Model(Protocol[S, A]):
@@ -57,6 +60,16 @@ class Model(Protocol[S, A]):
 
     def describe_step(self, before: S, action: A, after: S) -> str:
         """Human text for one step: the action in the source's words, then what changed."""
+        ...
+
+
+@runtime_checkable
+class Expanding(Protocol[S, A_co]):
+    """A model that gives a state's successors in one call (a faster search, same graph)."""
+
+    def successors(self, state: S, canonical: bool) -> Iterable[tuple[A_co, S]]:
+        """Each action of ``actions(state)``, in that order, with ``next_state(state, action)``,
+        or with ``canonical(next_state(state, action))`` when ``canonical``."""
         ...
 
 

@@ -33,6 +33,8 @@ class Successors:
         self.model = model
         self.reuse = reuse
         self.memo: dict[World, Edges] = {}
+        self.canonical_memo: dict[World, Edges] = {}
+        """Each world's edges with their targets in canonical form (shared by the variants)."""
 
     def __call__(self, world: World) -> Edges:
         found = self.memo.get(world)
@@ -43,6 +45,22 @@ class Successors:
                 model = self.model
                 found = tuple((a, model.next_state(world, a)) for a in model.actions(world))
             self.memo[world] = found
+        return found
+
+    def canonical(self, world: World) -> Edges:
+        """The edges of `world` with each target in the model's canonical form (memoised; an
+        edge whose target is already canonical is the same object as in `memo`)."""
+        found = self.canonical_memo.get(world)
+        if found is None:
+            edges = self(world)
+            canon = self.model.canonical
+            found = tuple(
+                edge if (target := canon(edge[1])) is edge[1] else (edge[0], target)
+                for edge in edges
+            )
+            if found == edges:
+                found = edges
+            self.canonical_memo[world] = found
         return found
 
     def compute(self, world: World) -> Edges:
@@ -87,6 +105,15 @@ class TableModel:
         if keep is None:
             return [action for action, _target in edges]
         return [action for action, _target in edges if keep(action)]
+
+    def successors(self, state: World, canonical: bool) -> Edges | list[tuple[Action, World]]:
+        """The variant's edges of `state`, read from the table (targets in canonical form when
+        `canonical`)."""
+        edges = self.table.canonical(state) if canonical else self.table(state)
+        keep = self._keep
+        if keep is None:
+            return edges
+        return [edge for edge in edges if keep(edge[0])]
 
     def next_state(self, state: World, action: Action) -> World:
         """The table's successor of `state` under `action`."""

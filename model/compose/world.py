@@ -497,21 +497,23 @@ class WorldModel:
         """Sort the states of interchangeable clients (same configuration)."""
         runs = self._symmetric_runs
         if runs is None:
-            new = list(state)
-            for group in self.symmetric_groups:
-                for i, value in zip(group, sorted(state[i] for i in group), strict=True):
-                    new[i] = value
-            return tuple(new)
-        if not runs:
-            return state
-        parts: list[tuple[tuple[str, int], ...]] = []
-        at = 0
+            return self.canonical_map(state)[0]
+        new: list[tuple[str, int]] | None = None
         for start, stop in runs:
-            parts.append(state[at:start])
-            parts.append(tuple(sorted(state[start:stop])))
-            at = stop
-        parts.append(state[at:])
-        return tuple(item for part in parts for item in part)
+            if stop - start == 2:  # a pair of twins, the common case: compare, don't sort
+                if state[start] <= state[start + 1]:
+                    continue
+                if new is None:
+                    new = list(state)
+                new[start], new[start + 1] = state[start + 1], state[start]
+                continue
+            part = state[start:stop]
+            ordered = sorted(part)
+            if list(part) != ordered:
+                if new is None:
+                    new = list(state)
+                new[start:stop] = ordered
+        return state if new is None else tuple(new)
 
     def canonical_map(self, state: World) -> tuple[World, tuple[int, ...]]:
         """`canonical(state)` and where it put each instance: the instance at position i of
