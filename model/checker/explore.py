@@ -123,6 +123,7 @@ def explore(
     fired: set[A] = set()
     hits: dict[int, int] = {}
     pending = list(checks)
+    decided = [0]  # how many checks `hits` had when `pending` was last pruned
     first_deadlock: int | None = None
     transitions = 0
     stopped: str | None = None
@@ -135,10 +136,12 @@ def explore(
     stop_when_decided = limits.stop_when_decided and bool(pending)
 
     def discovered(j: int, state: S) -> None:
-        for check in list(pending):
+        for check in pending:
             if bool(check.pred(state)) is check.hit_when:
                 hits[check.slot] = j
-                pending.remove(check)
+        if len(hits) > decided[0]:
+            pending[:] = [check for check in pending if check.slot not in hits]
+            decided[0] = len(hits)
 
     for concrete in model.init_states():
         key = canon(concrete) if canon is not None else concrete

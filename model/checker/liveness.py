@@ -92,19 +92,18 @@ def judge_reduced(
         return "vacuous"
     starts = [i for i in range(n) if p[i] and not q[i]]
     region = _region(succ, q, starts)
-    fair_enabled = [
-        frozenset(a for a in labels[i] if fair[a]) if region[i] else frozenset() for i in range(n)
-    ]
-    if any(region[i] and not fair_enabled[i] for i in range(n)):
-        return "violated"
+    inside = [i for i in range(n) if region[i]]
+    if any(not any(fair[a] for a in labels[i]) for i in inside):
+        return "violated"  # a fair behaviour may stutter there forever
     comp = _sccs(succ, region)
     members: dict[int, list[int]] = {}
-    for i in range(n):
-        if region[i]:
-            members.setdefault(comp[i], []).append(i)
+    for i in inside:
+        members.setdefault(comp[i], []).append(i)
     moved = [of is not None for of in agents.of]
     for states in members.values():
-        if _accepting_reduced(succ, labels, comp, fair_enabled, states, moved, agents):
+        if len(states) == 1 and states[0] not in succ[states[0]]:
+            continue  # no edge inside: no cycle
+        if _accepting_reduced(succ, labels, comp, fair, states, moved, agents):
             return "violated"
     return "holds"
 
@@ -113,7 +112,7 @@ def _accepting_reduced(
     succ: Sequence[Sequence[int]],
     labels: Sequence[Sequence[int]],
     comp: list[int],
-    fair_enabled: list[frozenset[int]],
+    fair: Sequence[bool],
     states: list[int],
     moved: list[bool],
     agents: Agents,
@@ -122,6 +121,7 @@ def _accepting_reduced(
     inside = [(i, k, j) for i in states for k, j in enumerate(succ[i]) if comp[j] == c]
     if not inside:
         return False
+    fair_enabled = {i: frozenset(a for a in labels[i] if fair[a]) for i in states}
     still = frozenset(a for a in fair_enabled[states[0]] if not moved[a])
     for i in states:
         still &= fair_enabled[i]
@@ -134,7 +134,7 @@ def _accepting_reduced(
 
 def _threads_fair(
     labels: Sequence[Sequence[int]],
-    fair_enabled: list[frozenset[int]],
+    fair_enabled: dict[int, frozenset[int]],
     states: list[int],
     inside: list[tuple[int, int, int]],
     agents: Agents,

@@ -42,8 +42,7 @@ class Successors:
             if self.reuse is not None:
                 found = self.reuse(world)
             if found is None:
-                model = self.model
-                found = tuple((a, model.next_state(world, a)) for a in model.actions(world))
+                found = self.model.edges(world)
             self.memo[world] = found
         return found
 
@@ -65,8 +64,7 @@ class Successors:
 
     def compute(self, world: World) -> Edges:
         """The edges of `world` computed by the model, not read from the memo or `reuse`."""
-        model = self.model
-        return tuple((a, model.next_state(world, a)) for a in model.actions(world))
+        return self.model.edges(world)
 
 
 class TableModel:

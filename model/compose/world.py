@@ -157,6 +157,11 @@ class Env:
             for name, machine in declared.items()
         }
         self.compiled = tuple(by_name[m.name] for m in self.machines)
+        self.deadlines = tuple(compiled.deadlines for compiled in self.compiled)
+        self.timed = tuple((i, found) for i, found in enumerate(self.deadlines) if found)
+        """The instances whose machine has deadlines (only they ever run a timer)."""
+        self._timed_world: World | None = None
+        self._timed = (False, False)
         self.bindings = range(self.first_binding, self.first_client)
         self.clients = range(self.first_client, len(self.machines))
         reactors: dict[str, list[tuple[int, str, dict[str, tuple[tuple[int, Row], ...]]]]] = {}
@@ -208,22 +213,30 @@ class Env:
         """Whether the site system at `index` has its SMS role certificate bound in IIS."""
         return world[index][0] in BOUND_STATES
 
-    def time_can_advance(self, world: World) -> bool:
-        """A timer runs and none stands at its deadline."""
-        running = False
-        for (state, timer), compiled in zip(world, self.compiled, strict=True):
+    def _timers(self, world: World) -> tuple[bool, bool]:
+        """(some timer runs, some timer stands at its deadline), remembered for the last world
+        asked: the successors of one world ask it once per guard that reads the clock."""
+        if world is self._timed_world:
+            return self._timed
+        running = overdue = False
+        for index, deadlines in self.timed:
+            state, timer = world[index]
             if timer >= 0:
                 running = True
-                if timer >= compiled.deadlines[state]:
-                    return False
-        return running
+                if timer >= deadlines[state]:
+                    overdue = True
+                    break
+        self._timed_world, self._timed = world, (running, overdue)
+        return running, overdue
+
+    def time_can_advance(self, world: World) -> bool:
+        """A timer runs and none stands at its deadline."""
+        running, overdue = self._timers(world)
+        return running and not overdue
 
     def overdue(self, world: World) -> bool:
         """Some timer stands at its deadline: the pending system step must come first."""
-        for (state, timer), compiled in zip(world, self.compiled, strict=True):
-            if timer >= 0 and timer >= compiled.deadlines[state]:
-                return True
-        return False
+        return self._timers(world)[1]
 
     def https_only(self, world: World) -> bool:
         """Whether the site's client communication is HTTPS only (with or without the option)."""
@@ -369,6 +382,7 @@ class WorldModel:
         self.initial: World = tuple(start)
         self.starts: tuple[World, ...] = tuple(initial) if initial is not None else (self.initial,)
         self.fired: set[tuple[str, int]] = set()
+        self._steps: dict[Action, tuple[Row, tuple[str, int], tuple[str, int] | None, bool]] = {}
 
     def init_states(self) -> Sequence[World]:
         """The lab as configured, before anything happens (or the given starting worlds)."""
@@ -390,11 +404,11 @@ class WorldModel:
         memo = self._client_rows
         for index, (control, _timer) in enumerate(state):
             if index < first_client:
-                enabled: Iterable[tuple[int, Row]] = (
+                enabled: Iterable[tuple[int, Row]] = [
                     (number, row)
                     for number, row in env.compiled[index].local.get(control, ())
                     if row.guard(env, state, index)
-                )
+                ]
             else:
                 key = (self._client_kind[index], control, context)
                 found = memo.get(key)
@@ -412,19 +426,51 @@ class WorldModel:
                     continue
                 yield (index, number)
 
+    def edges(self, state: World) -> tuple[tuple[Action, World], ...]:
+        """Each action of `actions(state)`, in order, with `next_state(state, action)`."""
+        next_state = self.next_state
+        return tuple([(action, next_state(state, action)) for action in self.actions(state)])
+
+    def successors(self, state: World, canonical: bool) -> tuple[tuple[Action, World], ...]:
+        """`edges(state)`, with each target in canonical form when `canonical` (the checker's
+        `Expanding` interface)."""
+        edges = self.edges(state)
+        if not canonical:
+            return edges
+        canon = self.canonical
+        return tuple((action, canon(target)) for action, target in edges)
+
+    def _step(self, action: Action) -> tuple[Row, tuple[str, int], tuple[str, int] | None, bool]:
+        """What firing `action` needs, worked out once per action: its row, its key in `fired`,
+        the pair its instance enters (None on the clock) and whether other instances react."""
+        index, number = action
+        env = self.env
+        row = env.machines[index].rows[number]
+        dest = row.dest
+        entered = None if index == CLOCK_AT else (dest, 0 if dest in env.deadlines[index] else -1)
+        found = (row, (env.machines[index].name, number), entered, row.name in env.reactors)
+        self._steps[action] = found
+        return found
+
     def next_state(self, state: World, action: Action) -> World:
         """Fire a local row, let every other instance react to it, update timers."""
-        env = self.env
-        index, number = action
-        row = env.machines[index].rows[number]
+        row, key, entered, reacts = self._steps.get(action) or self._step(action)
         fired = self.fired
-        fired.add((env.machines[index].name, number))
-        if index == CLOCK_AT:
-            return tuple((c, t + 1) if t >= 0 else (c, t) for c, t in state)
-        entered = self._enter(index, state[index], row.dest)
-        reactors = env.reactors.get(row.name)
-        if reactors is None:
+        fired.add(key)
+        if entered is None:  # the clock's step: every running timer advances
+            ticked = list(state)
+            for at, _deadlines in self.env.timed:
+                control, timer = state[at]
+                if timer >= 0:
+                    ticked[at] = (control, timer + 1)
+            return tuple(ticked)
+        index = action[0]
+        if state[index][0] == entered[0]:
+            entered = state[index]
+        if not reacts:
             return (*state[:index], entered, *state[index + 1 :])
+        env = self.env
+        reactors = env.reactors[row.name]
         new = list(state)
         new[index] = entered
         name = row.name
