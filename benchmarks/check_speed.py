@@ -1,11 +1,17 @@
 """How fast `ehttp check` explores the composed model, against Spin and two yardsticks, in one run.
 
 For growing numbers of clients (`--clients N` replicas of the default lab's clients) it prints the
-states, seconds and states/s of the whole check (every property, every variant), the symmetry
-reduction factor (states without reduction / with), and, measured in the same run:
+states, seconds and states/s of the whole check (every property, every variant), the unreduced
+state count ("full": Spin's, which the CI cross-check holds equal to ehttp's `--no-symmetry`
+count; "-" without Spin) with the symmetry reduction factor (full / states), and, measured in the
+same run:
 - Spin (`ehttp check --engine spin`, `model/compose/spin.py`): its unreduced states, its wall
   seconds with `spin -a` and gcc included, and the seconds `pan` itself searched (the safety
   searches and every witness search); left out when spin or gcc is missing;
+- with `--baseline PATH`, another checkout of ehttp (an older main, say) doing the same whole check
+  of the same scaled lab in a subprocess with PATH first on the Python path: its states, its wall
+  and CPU seconds, and the speed-up of this checkout over it (its seconds / ours, wall and CPU);
+  nothing of that checkout is imported here;
 - the bare tuple BFS yardstick: a plain dict-and-deque breadth-first search over tuples of small
   ints (as many as the lab's world has instances) with two actions per position (two dozen and
   more), on a toy state space of 1 to 2 times the lab's unreduced size; the ratio of ehttp's
@@ -15,16 +21,22 @@ reduction factor (states without reduction / with), and, measured in the same ru
   of `model/views/machines.py`.
 Nothing is asserted; speed lives here, not in the tests.
 
-    python benchmarks/check_speed.py [--max-clients 6] [--naive-seconds 10] [--no-spin]
+    python benchmarks/check_speed.py [--max-clients 6] [--min-clients 1] [--naive-seconds 10]
+        [--no-spin] [--no-naive] [--baseline PATH]
 """
 
 from __future__ import annotations
 
 import argparse
 import copy
+import json
+import os
+import subprocess
+import sys
 import time
 from collections import deque
 from dataclasses import dataclass
+from pathlib import Path
 
 from model.compose.checking import run_checks
 from model.compose.spin import run_spin, spin_available
@@ -123,38 +135,108 @@ def tuple_bfs(positions: int, target: int) -> tuple[int, int, float]:
     return len(seen), transitions, time.perf_counter() - began
 
 
+_BASELINE = """
+import json, os, sys, time
+import model
+root = os.path.dirname(model.__file__)
+if os.path.exists(os.path.join(root, "checking.py")):  # before the package map
+    from model.checking import run_checks
+    from model.labfile import default_lab
+else:
+    from model.compose.checking import run_checks
+    from model.config.labfile import default_lab
+lab = default_lab().with_clients(int(sys.argv[1]))
+cpu, wall = time.process_time(), time.perf_counter()
+report = run_checks(lab)
+print(json.dumps({"states": report.main.states, "wall": time.perf_counter() - wall,
+                  "cpu": time.process_time() - cpu, "root": root}))
+"""
+"""The whole check of the scaled default lab, as any checkout of ehttp runs it (either layout)."""
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """Another checkout's whole check of one scaled lab."""
+
+    states: int
+    wall: float
+    cpu: float
+
+
+def baseline(path: Path, clients: int) -> Baseline:
+    """Run the whole check of the default lab scaled to `clients` in the checkout at `path`."""
+    env = {**os.environ, "PYTHONPATH": str(path)}
+    found = subprocess.run(
+        [sys.executable, "-c", _BASELINE, str(clients)],
+        cwd=path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    data = json.loads(found.stdout.strip().splitlines()[-1])
+    if Path(data["root"]).resolve() != (path / "model").resolve():
+        raise SystemExit(f"--baseline: {path} did not provide the model package ({data['root']})")
+    return Baseline(data["states"], data["wall"], data["cpu"])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--max-clients", type=int, default=6)
+    parser.add_argument("--min-clients", type=int, default=1)
     parser.add_argument("--naive-seconds", type=float, default=10.0)
     parser.add_argument("--no-spin", action="store_true", help="Leave the Spin columns out.")
+    parser.add_argument("--no-naive", action="store_true", help="Leave the naive explorer out.")
+    parser.add_argument(
+        "--baseline", type=Path, help="Another checkout of ehttp to time the same check on."
+    )
     args = parser.parse_args()
     spin = not args.no_spin and spin_available() is None
     lab = default_lab()
     print(
-        f"{'clients':>7} {'states':>9} {'full':>9} {'reduction':>9} {'seconds':>8} {'states/s':>9}"
+        f"{'clients':>7} {'states':>9} {'full':>9} {'reduction':>9} {'seconds':>8} {'cpu s':>7}"
+        f" {'states/s':>9}"
         + (f" {'spin states':>11} {'spin s':>7} {'pan s':>6}" if spin else "")
         + f" {'tuple BFS/s':>11} {'ehttp/BFS':>9}"
-    )
-    for clients in range(1, args.max_clients + 1):
-        scaled = lab.with_clients(clients)
-        report = run_checks(scaled)
-        main_result = report.main
-        full = main_result.liveness_states or main_result.states
-        line = (
-            f"{clients:>7} {main_result.states:>9,} {full:>9,} "
-            f"{full / main_result.states:>9.2f} {report.seconds:>8.2f} "
-            f"{main_result.states_per_second:>9,.0f}"
+        + (
+            f" {'base states':>11} {'base s':>7} {'base cpu':>8} {'x wall':>6} {'x cpu':>6}"
+            if args.baseline
+            else ""
         )
+    )
+    for clients in range(args.min_clients, args.max_clients + 1):
+        scaled = lab.with_clients(clients)
+        cpu = time.process_time()
+        report = run_checks(scaled)
+        cpu = time.process_time() - cpu
+        main_result = report.main
+        full: int | None = None
+        spin_part = ""
         if spin:
             checked = run_spin(scaled)
-            line += (
-                f" {checked.main().states:>11,} {checked.seconds:>7.2f} {checked.searched:>6.2f}"
-            )
-        states, _transitions, seconds = tuple_bfs(len(WorldModel(scaled).initial), full)
+            full = checked.main().states
+            spin_part = f" {full:>11,} {checked.seconds:>7.2f} {checked.searched:>6.2f}"
+        elif not main_result.symmetry:
+            full = main_result.states
+        line = (
+            f"{clients:>7} {main_result.states:>9,} "
+            + (f"{full:>9,} {full / main_result.states:>9.2f} " if full else f"{'-':>9} {'-':>9} ")
+            + f"{report.seconds:>8.2f} {cpu:>7.2f} {main_result.states_per_second:>9,.0f}"
+            + spin_part
+        )
+        size = full or main_result.states
+        states, _transitions, seconds = tuple_bfs(len(WorldModel(scaled).initial), size)
         bare = states / seconds
         line += f" {bare:>11,.0f} {main_result.states_per_second / bare:>9.2f}"
+        if args.baseline:
+            base = baseline(args.baseline, clients)
+            line += (
+                f" {base.states:>11,} {base.wall:>7.2f} {base.cpu:>8.2f}"
+                f" {base.wall / report.seconds:>6.2f} {base.cpu / cpu:>6.2f}"
+            )
         print(line, flush=True)
+    if args.no_naive:
+        return
     model = WorldModel(lab)
     fast = run_checks(lab)
     naive_states, naive_seconds = naive_rate(model, args.naive_seconds)

@@ -14,7 +14,7 @@ one each), the clock's step advances every running timer.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -29,18 +29,23 @@ from model.spec.access import (
 from model.spec.binding import (
     BINDING,
     BOUND_STATES,
+    CERTIFICATE_WORK_PENDING,
     PENDING_STATES,
     SMSEXEC,
+    SMSEXEC_RUNNING,
     TOGGLE_HISTORY,
     initial_binding,
 )
-from model.spec.clock import CLOCK, QUANTUM_MINUTES
+from model.spec.clock import CLOCK, OVERDUE, QUANTUM_MINUTES, TIME_CAN_ADVANCE
 from model.spec.machine import Machine, Row
 from model.spec.registration import DEVICE_IDENTITY_BUILD, REGISTRATION
 from model.spec.site import (
+    APP_READY,
     AZURE_AD_APP,
+    ENHANCED,
     ENHANCED_STATES,
     HTTPS_ONLY_STATES,
+    OPTION_AVAILABLE,
     SITE_MODE,
     option_available,
 )
@@ -73,6 +78,24 @@ MACHINES: tuple[Machine, ...] = (
 """Every declared machine, once each."""
 
 SITE, APP, EXEC, CLOCK_AT, HISTORY = range(5)
+
+_Context = tuple[str, str, World, bool]
+"""What a client's guards read of the rest of the world: the site mode, the Azure AD application,
+the management points' bindings, and whether something is overdue."""
+
+_CORE_ATOMS = frozenset(
+    (
+        OPTION_AVAILABLE,
+        ENHANCED,
+        APP_READY,
+        SMSEXEC_RUNNING,
+        CERTIFICATE_WORK_PENDING,
+        OVERDUE,
+        TIME_CAN_ADVANCE,
+    )
+)
+"""The atoms that read only the site components (the world before the first client) and the
+timer summary (some timer runs, some stands at its deadline)."""
 
 
 class ModelError(ValueError):
@@ -356,14 +379,26 @@ class WorldModel:
         self._client_kind: dict[int, int] = {
             index: kind for kind, group in enumerate(groups.values()) for index in group
         }
-        self._client_rows: dict[
-            tuple[int, str, tuple[str, str, World]], tuple[tuple[int, Row], ...]
+        self._client_memo: dict[
+            tuple[int, str, tuple[str, str, World, bool]], tuple[Action, ...]
         ] = {}
-        """Enabled client rows by (kind of client, its state, what client guards read).
+        """A client's enabled actions by (client, its state, what client guards read, overdue).
 
         Client guards read only the client's own configuration and state, the site mode, the
         Azure AD application and the management points' bindings (see `model/spec/registration.py`);
-        `tests/test_world.py` checks the memo against evaluating every guard."""
+        urgency reads whether something is overdue."""
+        self._core_memo: dict[tuple[World, bool, bool], tuple[Action, ...]] = {}
+        """The site components' enabled actions by (their part of the world, some timer runs,
+        some timer is overdue): what their guards read."""
+        core_machines = set(self.env.machines[: self.env.first_client])
+        self._core_only = all(
+            atom in _CORE_ATOMS
+            for machine in core_machines
+            for row in machine.rows
+            for atom in row.guard.atoms()
+        )
+        """Whether every guard of the site components reads only what `_core_memo` keys on (a
+        machine swapped in with another guard may read more: then guards are evaluated)."""
         enhanced = lab.site.enhanced_http
         start: list[tuple[str, int]] = [
             (_initial_site(lab), -1),
@@ -388,48 +423,83 @@ class WorldModel:
         """The lab as configured, before anything happens (or the given starting worlds)."""
         return self.starts
 
-    def actions(self, state: World) -> Iterator[Action]:
+    def actions(self, state: World) -> list[Action]:
         """Every enabled local row of every instance (less the rows this variant leaves out).
 
         Modeling assumption A-12 (urgency): while some timer stands at its deadline only the
         system's own steps can happen; the environment's next step comes after the overdue work.
         Without it, an administrator who restarts smsexec over and over within one instant would
         stop time (a Zeno behaviour) and starve the certificate manager.
+
+        Enabled rows are looked up in memos keyed by what the guards read (`_core_memo`,
+        `_client_memo`); `tests/compose/test_world.py` checks them against evaluating every guard
+        in every reachable world.
         """
+        return [action for part in self._enabled(state) for action in part]
+
+    def _enabled(self, state: World) -> list[tuple[Action, ...]]:
+        """The enabled actions of the site components, then of each client (from the memos)."""
         env = self.env
-        without = self.without
-        fair_only = self.fair_only or env.overdue(state)
+        running, overdue = env._timers(state)
         first_client = env.first_client
-        context = (state[SITE][0], state[APP][0], state[env.first_binding : env.first_dp])
-        memo = self._client_rows
-        for index, (control, _timer) in enumerate(state):
-            if index < first_client:
-                enabled: Iterable[tuple[int, Row]] = [
-                    (number, row)
-                    for number, row in env.compiled[index].local.get(control, ())
-                    if row.guard(env, state, index)
-                ]
-            else:
-                key = (self._client_kind[index], control, context)
-                found = memo.get(key)
-                if found is None:
-                    found = memo[key] = tuple(
-                        (number, row)
-                        for number, row in env.compiled[index].local.get(control, ())
-                        if row.guard(env, state, index)
-                    )
-                enabled = found
-            for number, row in enabled:
-                if fair_only and not row.fair:
-                    continue
-                if without and row.name in without:
-                    continue
-                yield (index, number)
+        core = state[:first_client]
+        if self._core_only:
+            key = (core, running, overdue)
+            found = self._core_memo.get(key)
+            if found is None:
+                found = self._core_memo[key] = self._evaluate(state, range(first_client), overdue)
+        else:
+            found = self._evaluate(state, range(first_client), overdue)
+        enabled = [found]
+        context = (core[SITE][0], core[APP][0], state[env.first_binding : env.first_dp], overdue)
+        memo = self._client_memo
+        for index in env.clients:
+            key_client = (index, state[index][0], context)
+            mine = memo.get(key_client)
+            if mine is None:
+                mine = memo[key_client] = self._evaluate(state, (index,), overdue)
+            if mine:
+                enabled.append(mine)
+        return enabled
+
+    def _evaluate(self, state: World, indices: Iterable[int], overdue: bool) -> tuple[Action, ...]:
+        """The enabled actions of the instances at `indices`, every guard evaluated."""
+        env = self.env
+        fair_only = self.fair_only or overdue
+        without = self.without
+        return tuple(
+            (index, number)
+            for index in indices
+            for number, row in env.compiled[index].local.get(state[index][0], ())
+            if (not fair_only or row.fair)
+            and not (without and row.name in without)
+            and row.guard(env, state, index)
+        )
 
     def edges(self, state: World) -> tuple[tuple[Action, World], ...]:
-        """Each action of `actions(state)`, in order, with `next_state(state, action)`."""
+        """Each action of `actions(state)`, in order, with `next_state(state, action)`.
+
+        A client's step that no other instance reacts to changes only the client: its target is
+        built here from the step's entered pair, without the rest of `next_state`."""
         next_state = self.next_state
-        return tuple([(action, next_state(state, action)) for action in self.actions(state)])
+        core, *clients = self._enabled(state)
+        out = [(action, next_state(state, action)) for action in core]
+        steps = self._steps
+        fired = self.fired
+        for mine in clients:
+            index = mine[0][0]
+            current = state[index][0]
+            for action in mine:
+                _row, key, entered, reacts = steps.get(action) or self._step(action)
+                if reacts or entered is None:
+                    out.append((action, next_state(state, action)))
+                    continue
+                fired.add(key)
+                if entered[0] == current:
+                    out.append((action, state))
+                else:
+                    out.append((action, (*state[:index], entered, *state[index + 1 :])))
+        return tuple(out)
 
     def successors(self, state: World, canonical: bool) -> tuple[tuple[Action, World], ...]:
         """`edges(state)`, with each target in canonical form when `canonical` (the checker's

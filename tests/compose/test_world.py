@@ -36,10 +36,29 @@ def test_default_lab_state_count_is_pinned(
 
 
 @pytest.mark.parametrize("lab_file", ["recommended-1806.toml", "https-site-systems.toml"])
-def test_memoised_client_guards_agree_with_every_guard(lab_file: str) -> None:
+def test_memoised_guards_agree_with_every_guard(lab_file: str) -> None:
     model = WorldModel(load_lab(LABS / lab_file))
     for world in reachable(model):
         assert list(model.actions(world)) == _unmemoised(model, world), world
+
+
+def test_memoised_guards_agree_with_every_guard_on_the_default_lab(
+    default_worlds: tuple[WorldModel, list[World]],
+) -> None:
+    model, worlds = default_worlds
+    fresh = WorldModel(model.lab)
+    for world in worlds:
+        assert fresh.actions(world) == _unmemoised(fresh, world), world
+
+
+def test_edges_are_the_actions_with_their_successors(
+    default_worlds: tuple[WorldModel, list[World]],
+) -> None:
+    model, worlds = default_worlds
+    for world in worlds[::7]:
+        assert model.edges(world) == tuple(
+            (a, model.next_state(world, a)) for a in model.actions(world)
+        )
 
 
 def test_rapid_toggle_strands_the_management_point_certificate() -> None:
