@@ -696,10 +696,34 @@ def test_a_second_ctrl_c_while_judging_liveness_ends_judging(
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(checker.run, "find_lasso", interrupted_second)
+    result = check(TwoPhase(), two_phase_properties(), stop=lambda: False, symmetry=False)
+    assert (result.complete, result.stopped_reason) == (False, "interrupted")
+    assert verdicts(result)["TM decides"] == "holds"
+    assert verdicts(result)["every RM decides"] == "unknown"
+    assert len(judged) == 2, "no liveness property is judged after the interrupt"
+    judged.clear()
+    with pytest.raises(KeyboardInterrupt):
+        check(TwoPhase(), two_phase_properties(), symmetry=False)
+
+
+def test_a_second_ctrl_c_while_judging_liveness_on_the_reduced_graph_ends_judging(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    judged: list[str] = []
+    real = checker.run.judge_reduced
+
+    def interrupted_second(*args: object, **kwargs: object) -> object:
+        judged.append("x")
+        if len(judged) == 2:
+            raise KeyboardInterrupt
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(checker.run, "judge_reduced", interrupted_second)
     result = check(TwoPhase(), two_phase_properties(), stop=lambda: False)
     assert (result.complete, result.stopped_reason) == (False, "interrupted")
     assert verdicts(result)["TM decides"] == "holds"
     assert verdicts(result)["every RM decides"] == "unknown"
+    assert verdicts(result)["prepared leads to commit"] == "unknown"
     assert len(judged) == 2, "no liveness property is judged after the interrupt"
     judged.clear()
     with pytest.raises(KeyboardInterrupt):

@@ -118,14 +118,14 @@ def pressed_in(word: str) -> Callable[[Reporter | None], AbstractContextManager[
 def test_ctrl_c_in_the_liveness_phase_keeps_what_was_decided_before(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # Four clients: two are interchangeable, so liveness needs a search of its own.
+    # Four clients: two are interchangeable, so liveness is judged on the reduced graph.
     monkeypatch.setattr(check_cli, "interruptible", pressed_in("liveness"))
     result = run("--lab", str(LABS / "aad-1709.toml"), "--clients", "4")
     assert result.exit_code == 130, result.output
     lines = result.stdout.rstrip().splitlines()
     assert lines[0].startswith("lab 'aad-1709': 4 clients; 9,384 states, ")
     assert lines[-2] == (
-        "stopped by Ctrl-C during 'lab: liveness: unreduced graph': the verdicts above are what "
+        "stopped by Ctrl-C during 'lab: liveness: reduced graph': the verdicts above are what "
         "was decided before"
     )
     assert lines[-1] == (
@@ -145,7 +145,7 @@ def test_ctrl_c_in_the_liveness_phase_keeps_what_was_decided_before(
     validate("check", document)
     assert (document["verdict"], document["stopped_during"]) == (
         "interrupted",
-        "lab: liveness: unreduced graph",
+        "lab: liveness: reduced graph",
     )
     decided = [p for p in document["properties"] if p["verdict"] != "unknown"]
     assert len(decided) == 15 and any(p["trace"] for p in decided)
