@@ -136,9 +136,10 @@ def render_text(report: LabCheck, stopped_during: str | None = None, stopped_at:
             else ["no two clients are interchangeable: symmetry reduction has nothing to reduce"]
         ),
     ]
-    if main.liveness_states is not None and main.liveness_states != main.states:
+    judged = main.liveness_states is not None and main.complete  # not cut by Ctrl-C
+    if judged and main.liveness_states != main.states:
         lines.append(f"liveness judged on the unreduced graph: {main.liveness_states:,} states")
-    elif main.liveness_states is not None and main.symmetry:
+    elif judged and main.symmetry:
         lines.append("liveness judged on the reduced graph, each client followed through it")
     for variant in report.variants[1:]:
         decided = variant.result.stopped_reason == "decided"

@@ -124,6 +124,7 @@ def test_ctrl_c_in_the_liveness_phase_keeps_what_was_decided_before(
     assert result.exit_code == 130, result.output
     lines = result.stdout.rstrip().splitlines()
     assert lines[0].startswith("lab 'aad-1709': 4 clients; 9,384 states, ")
+    assert not any(line.startswith("liveness judged") for line in lines), "it was not"
     assert lines[-2] == (
         "stopped by Ctrl-C during 'lab: liveness: reduced graph': the verdicts above are what "
         "was decided before"
