@@ -13,8 +13,8 @@ from pathlib import Path
 import click
 
 from model.atomic import write_atomic
-from model.cli.common import integer_option, lab_option
-from model.config.schema import MAX_CLIENTS, Lab
+from model.cli.common import clients_option, lab_option, scaled_lab
+from model.config.schema import Lab
 from model.views.promela import export_promela
 
 __all__ = ["export"]
@@ -23,12 +23,7 @@ __all__ = ["export"]
 @click.command()
 @lab_option
 @click.option("--promela", is_flag=True, help="Export as Promela (the one format so far).")
-@integer_option(
-    "--clients",
-    minimum=1,
-    maximum=MAX_CLIENTS,
-    help=f"Replicate the lab's clients to N clients (scale; 1 to {MAX_CLIENTS}).",
-)
+@clients_option
 @click.option(
     "--out",
     type=click.Path(path_type=Path, dir_okay=False),
@@ -44,8 +39,7 @@ def export(lab: Lab, promela: bool, clients: int | None, out: Path | None) -> No
     """
     if not promela:
         raise click.UsageError("format: none given; use --promela", None)
-    if clients is not None:
-        lab = lab.with_clients(clients)
+    lab = scaled_lab(lab, clients)
     text = export_promela(lab).text
     if out is None:
         sys.stdout.write(text)

@@ -22,12 +22,22 @@ def test_promela_goes_to_standard_output() -> None:
 
 
 def test_clients_scale_the_lab_and_out_writes_a_file(tmp_path: Path) -> None:
-    out = tmp_path / "two.pml"
-    result = run("--promela", "--clients", "2", "--out", str(out))
+    out = tmp_path / "four.pml"
+    result = run("--promela", "--clients", "4", "--out", str(out))
     assert result.exit_code == 0 and result.stdout == f"wrote {out}\n"
     text = out.read_text(encoding="utf-8")
-    assert " * Enhanced HTTP: lab 'default' with 2 clients, for Spin.\n" in text
-    assert text == export_promela(load_lab(None).with_clients(2)).text
+    assert " * Enhanced HTTP: lab 'default' with 4 clients, for Spin.\n" in text
+    assert text == export_promela(load_lab(None).with_clients(4)).text
+
+
+def test_fewer_clients_than_the_lab_has_is_refused_as_check_refuses_it() -> None:
+    """Fewer clients would drop whole kinds of client; `check --clients` refuses it too."""
+    result = run("--promela", "--clients", "2")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "Error: --clients: 2 is not accepted; lab 'default' has 3 clients (aad1, dom1, wg1) "
+        "and --clients copies them, so give a whole number >= 3\n"
+    )
 
 
 def test_without_a_format_one_line_and_exit_2() -> None:
