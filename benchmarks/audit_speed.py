@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def main() -> None:
     path = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "specs" / "labs" / "site-1802.toml"
     lab = load_lab(path)
-    listed = {s.mutant: (s.change, s.sentence) for s in load_unconstrained()}
+    listed = load_unconstrained()
     started = time.perf_counter()
     result = run_audit(lab, unconstrained=listed)
     seconds = time.perf_counter() - started

@@ -17,12 +17,15 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import sys
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from model.audit.graph import IntModel, MutantGraph, WorldIndex
 from model.audit.mutants import REDIRECT_LIMIT, REDIRECT_SEED, Mutant, derive_mutants
+from model.audit.unconstrained import Survivor, match_unconstrained
 from model.checker import CheckResult, Property, PropertyResult, check, reachable
 from model.compose.checking import lab_variants
 from model.compose.properties import LAB, Check, lab_checks
@@ -94,9 +97,6 @@ class AuditResult:
     redirects_total: int
     redirects_limit: int
     seconds: float
-    stale_listed: tuple[str, ...]
-    """Mutant IDs listed in `specs/unconstrained.toml` that this audit did not derive with the
-    listed change (not derived for this lab, or the declarations changed under the entry)."""
 
     @property
     def complete(self) -> bool:
@@ -179,7 +179,6 @@ class AuditResult:
                 }
                 for m in self.mutants
             ],
-            "stale_listed": list(self.stale_listed),
         }
 
 
@@ -191,7 +190,7 @@ def _key(variant: str, name: str) -> str:
 class _Run:
     """The results of checking a lab's variants on one table."""
 
-    results: dict[str, CheckResult[World]]
+    results: dict[str, CheckResult[Any]]
     lab_worlds: list[World]
 
 
@@ -229,7 +228,7 @@ def _by_variant(model: WorldModel, checks: Checks) -> dict[str, list[Property[Wo
     return props
 
 
-def _failures(run: _Run) -> list[tuple[str, PropertyResult[World]]]:
+def _failures(run: _Run) -> list[tuple[str, PropertyResult[Any]]]:
     return [
         (_key(variant, p.name), p)
         for variant, result in run.results.items()
@@ -262,6 +261,10 @@ class _Base:
         self.scan_order = list(dict.fromkeys([*graph.states, *self.table.memo]))
         """Every expanded world, the lab's in breadth-first order first."""
         self.budget = STATE_BUDGET * len(self.table.memo)
+        self.index = WorldIndex(self.table)
+        self.by_name = {
+            (variant, prop.name): prop for variant, found in self.props.items() for prop in found
+        }
         self.instances: dict[str, tuple[int, ...]] = {}
         for index, machine in enumerate(self.model.env.machines):
             self.instances.setdefault(machine.name, ())
@@ -371,6 +374,29 @@ def _first_change(
     return None
 
 
+def _check_mutant(base: _Base, model: WorldModel, graph: MutantGraph) -> _Run:
+    """Every variant of the mutant's lab checked on its graph by number."""
+    props = _by_variant(model, base.checks)
+    wrapped = {
+        variant: [graph.wrap(variant, p, base.by_name[(variant, p.name)]) for p in found]
+        for variant, found in props.items()
+    }
+    symmetry = base.symmetry
+    lab_model = IntModel(model, graph, symmetry)
+    results: dict[str, CheckResult[Any]] = {
+        LAB: check(lab_model, wrapped[LAB], symmetry=symmetry, max_states=base.budget)
+    }
+    lab_worlds = [graph.world(number) for number in lab_model.expanded]
+    for variant, variant_model in lab_variants(model, set(props) - {LAB}, lab_worlds):
+        results[variant] = check(
+            IntModel(variant_model, graph, symmetry),
+            wrapped[variant],
+            symmetry=symmetry,
+            max_states=base.budget,
+        )
+    return _Run(results, lab_worlds)
+
+
 def _run_mutant(base: _Base, mutant: Mutant) -> MutantResult:
     model = WorldModel(base.model.lab, machines={mutant.machine: mutant.replaced})
     affected = _affected(base, mutant)
@@ -380,17 +406,13 @@ def _run_mutant(base: _Base, mutant: Mutant) -> MutantResult:
         return MutantResult(mutant, "equivalent")
     world, new, asked = found
     behaviour = _describe(base, model, world, base.table.memo[world], new)
-    memo = base.table.memo
 
-    def reuse(world: World) -> Edges | None:
-        old = memo.get(world)
-        if old is None or not affected(world):
-            return old
+    def mutant_edges(world: World, old: Edges) -> Edges:
         known = asked.get(world)
         return known if known is not None else edges_of(world, old)
 
-    table = Successors(model, reuse)
-    run = _check_all(model, table, _by_variant(model, base.checks), base.symmetry, base.budget)
+    graph = MutantGraph(base.index, affected, mutant_edges, Successors(model).compute)
+    run = _check_mutant(base, model, graph)
     failed = _failures(run)
     complete = all(r.complete for r in run.results.values())
     if not failed:
@@ -464,7 +486,7 @@ def _workers(requested: int | None) -> int:
 def run_audit(
     lab: Lab,
     *,
-    unconstrained: Mapping[str, tuple[str, str]] | None = None,
+    unconstrained: Sequence[Survivor] = (),
     max_seconds: float | None = None,
     redirect_limit: int = REDIRECT_LIMIT,
     only: Iterable[Mutant] | None = None,
@@ -475,8 +497,8 @@ def run_audit(
 ) -> AuditResult:
     """Audit `lab`: derive the mutants (or take `only`), run each, gather the strengths.
 
-    `unconstrained` maps mutant IDs to (the change listed, the seed sentence that leaves it
-    open); an entry counts only when the derived mutant's change is the listed one. Mutants run in
+    `unconstrained` are the survivors listed as left open by the seed; one that matches no mutant
+    of the declarations raises `UnconstrainedError` (a stale entry). Mutants run in
     `workers` processes (default: up to two, forked, where the platform forks); results do not
     depend on how many. `checks` builds the properties measured (tests measure other ones).
     `stop` is a stop request (Ctrl-C), asked between mutants like the time limit: the mutants
@@ -484,14 +506,14 @@ def run_audit(
     """
     started = time.perf_counter()
     base = _Base(lab, checks)
+    machines = tuple(dict.fromkeys(base.model.env.machines))
+    every, _ = derive_mutants(machines, redirect_limit=sys.maxsize)
+    listed = match_unconstrained(unconstrained, every)
     redirects_total = 0
     if only is None:
-        mutants, redirects_total = derive_mutants(
-            tuple(dict.fromkeys(base.model.env.machines)), redirect_limit=redirect_limit
-        )
+        mutants, redirects_total = derive_mutants(machines, redirect_limit=redirect_limit)
     else:
         mutants = tuple(only)
-    listed = unconstrained or {}
     ran: dict[int, MutantResult] = {}
     jobs = [(n, m) for n, m in enumerate(mutants) if m.same_as is None]
     count = 0
@@ -542,13 +564,12 @@ def run_audit(
             )
         if found is None:
             found = MutantResult(mutant, "not-run")
-        entry = listed.get(mutant.id)
-        if found.status == "survived" and entry is not None and entry[0] == mutant.change:
+        entry = listed.get(mutant.where)
+        if found.status == "survived" and entry is not None:
             found = MutantResult(
-                mutant, found.status, behaviour=found.behaviour, unconstrained=entry[1]
+                mutant, found.status, behaviour=found.behaviour, unconstrained=entry.sentence
             )
         results.append(found)
-    derived = {m.id: m.change for m in mutants}
     return AuditResult(
         lab=lab,
         properties=_strengths(base, results),
@@ -556,7 +577,4 @@ def run_audit(
         redirects_total=redirects_total,
         redirects_limit=redirect_limit,
         seconds=time.perf_counter() - started,
-        stale_listed=tuple(
-            sorted(key for key, (change, _) in listed.items() if derived.get(key) != change)
-        ),
     )

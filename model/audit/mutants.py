@@ -38,6 +38,7 @@ __all__ = [
     "REDIRECT_SEED",
     "Kind",
     "Mutant",
+    "Where",
     "derive_mutants",
     "never",
 ]
@@ -79,6 +80,23 @@ never: Guard = _Never()
 
 
 @dataclass(frozen=True)
+class Where:
+    """What a mutant changes, named by the declaration's own words (never by a row's position,
+    which an edit elsewhere in the machine moves): the machine and the kind of change; for a row,
+    its name, event, sources and destination (and a redirect's new destination); for a deadline,
+    its state. `specs/unconstrained.toml` lists survivors by these fields."""
+
+    machine: str
+    kind: Kind
+    row: str | None = None
+    on: str | None = None
+    source: tuple[str, ...] = ()
+    dest: str | None = None
+    state: str | None = None
+    target: str | None = None
+
+
+@dataclass(frozen=True)
 class Mutant:
     """One change to one declared machine.
 
@@ -94,6 +112,8 @@ class Mutant:
     change: str
     replaced: Machine
     sources: frozenset[str]
+    where: Where
+    """What the change is, in the declaration's words (see `Where`)."""
     same_as: str | None = None
     row: int | None = None
     """The number of the changed row (None for a deadline)."""
@@ -117,6 +137,12 @@ def _row_mutants(machine: Machine) -> tuple[list[Mutant], list[Mutant]]:
         base = f"{machine.name}/{number}"
         sources = frozenset(row.source)
         text = _row_text(row)
+
+        def where(kind: Kind, target: str | None = None, row: Row = row) -> Where:
+            return Where(
+                machine.name, kind, row.name, row.event, row.source, row.dest, None, target
+            )
+
         removed = f"{base}/remove"
         mutants.append(
             Mutant(
@@ -127,6 +153,7 @@ def _row_mutants(machine: Machine) -> tuple[list[Mutant], list[Mutant]]:
                 _with_row(machine, number, replace(row, guard=never)),
                 sources,
                 row=number,
+                where=where("remove"),
             )
         )
         if row.guard is not always:
@@ -140,6 +167,7 @@ def _row_mutants(machine: Machine) -> tuple[list[Mutant], list[Mutant]]:
                     _with_row(machine, number, replace(row, guard=always)),
                     sources,
                     row=number,
+                    where=where("guard-true"),
                 )
             )
             mutants.append(
@@ -152,6 +180,7 @@ def _row_mutants(machine: Machine) -> tuple[list[Mutant], list[Mutant]]:
                     sources,
                     same_as=removed,
                     row=number,
+                    where=where("guard-false"),
                 )
             )
         for state in machine.state_names:
@@ -166,6 +195,7 @@ def _row_mutants(machine: Machine) -> tuple[list[Mutant], list[Mutant]]:
                     _with_row(machine, number, replace(row, dest=state)),
                     sources,
                     row=number,
+                    where=where("redirect", state),
                 )
             )
     return mutants, redirects
@@ -176,7 +206,8 @@ def _deadline_mutants(machine: Machine) -> list[Mutant]:
     for number, state in enumerate(machine.states):
         if state.deadline is None:
             continue
-        for kind, delta in (("deadline-shorter", -1), ("deadline-longer", 1)):
+        steps: tuple[tuple[Kind, int], ...] = (("deadline-shorter", -1), ("deadline-longer", 1))
+        for kind, delta in steps:
             deadline = state.deadline + delta
             if deadline < 1:
                 continue
@@ -186,12 +217,13 @@ def _deadline_mutants(machine: Machine) -> list[Mutant]:
             mutants.append(
                 Mutant(
                     f"{machine.name}/{state.name}/{kind}",
-                    "deadline-shorter" if delta < 0 else "deadline-longer",
+                    kind,
                     machine.name,
                     f"{machine.name}: deadline of {state.name} {state.deadline} -> {deadline} "
                     f"quanta (one quantum {word})",
                     replace(machine, states=tuple(states)),
                     frozenset({state.name}),
+                    where=Where(machine.name, kind, state=state.name),
                 )
             )
     return mutants

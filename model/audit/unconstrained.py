@@ -4,45 +4,119 @@ A mutant that no property kills shows behaviour the specification does not pin d
 seed itself leaves that behaviour open, the survivor is listed with the seed sentence that leaves
 it open (quoted verbatim from `specs/source/enhanced-http.md`) and why; a listed survivor does not
 count against the kill ratio. Anything else that survives is a gap in the properties.
+
+An entry names its mutant by the declaration's own words, not by a row's position: the machine
+and the kind of change; for a row its name, event (`on`), sources and destination (and a
+redirect's `target`); for a deadline its `state` (see `model/audit/mutants.py` `Where`). An entry
+that matches no mutant of the declarations is stale (the row was renamed or removed) and is an
+error: `match_unconstrained` says which.
 """
 
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import cast
 
-__all__ = ["LISTED", "Survivor", "UnconstrainedError", "load_unconstrained"]
+from model.audit.mutants import KINDS, Mutant, Where
+
+__all__ = [
+    "LISTED",
+    "Survivor",
+    "UnconstrainedError",
+    "load_unconstrained",
+    "match_unconstrained",
+]
 
 _SPECS = Path(str(resources.files("model").joinpath("specs")))
 LISTED = _SPECS / "unconstrained.toml"
 _SEED = _SPECS / "source" / "enhanced-http.md"
+_ROW_FIELDS = ("row", "on", "source", "dest", "target")
+_FIELDS = ("machine", "kind", *_ROW_FIELDS, "state", "sentence", "why")
 
 
 class UnconstrainedError(ValueError):
-    """`specs/unconstrained.toml` is malformed; the message names the entry and the field."""
+    """`specs/unconstrained.toml` is malformed or stale; the message names the entry and field."""
 
 
 @dataclass(frozen=True)
 class Survivor:
-    """A mutant the seed leaves open (its ID and the change it makes, which must match what the
-    audit derives), the sentence that leaves it open, and why."""
+    """A mutant the seed leaves open (named by what it changes), the sentence that leaves it
+    open, and why."""
 
-    mutant: str
-    change: str
+    where: Where
     sentence: str
     why: str
+    number: int = 0
+    """The entry's position in the file (1 for the first), for messages."""
+
+    @property
+    def label(self) -> str:
+        """The entry as a reader finds it in the file."""
+        w = self.where
+        named = f"row {w.row!r}" if w.row is not None else f"state {w.state!r}"
+        return f"survivor {self.number} ({w.machine}, {named}, {w.kind})"
 
 
-def _field(number: int, entry: dict[str, object], name: str) -> str:
+def _text(path: Path, number: int, entry: dict[str, object], name: str) -> str:
     value = entry.get(name)
     if not isinstance(value, str) or not value.strip():
         raise UnconstrainedError(
-            f"{LISTED.name}: survivor {number}: {name}: {value!r} is not accepted; "
+            f"{path.name}: survivor {number}: {name}: {value!r} is not accepted; "
             "give a non-empty string"
         )
     return value
+
+
+def _optional(path: Path, number: int, entry: dict[str, object], name: str) -> str | None:
+    return _text(path, number, entry, name) if name in entry else None
+
+
+def _where(path: Path, number: int, entry: dict[str, object]) -> Where:
+    kind = _text(path, number, entry, "kind")
+    if kind not in KINDS:
+        raise UnconstrainedError(
+            f"{path.name}: survivor {number}: kind: {kind!r} is not accepted; "
+            f"use one of {', '.join(KINDS)}"
+        )
+    machine = _text(path, number, entry, "machine")
+    if kind.startswith("deadline"):
+        extra = sorted(set(entry) & set(_ROW_FIELDS))
+        if extra:
+            raise UnconstrainedError(
+                f"{path.name}: survivor {number}: {extra[0]!r} is not accepted for a deadline; "
+                "name its state"
+            )
+        return Where(machine, kind, state=_text(path, number, entry, "state"))
+    if "state" in entry:
+        raise UnconstrainedError(
+            f"{path.name}: survivor {number}: 'state' is not accepted for a row; "
+            "use row, on, source, dest"
+        )
+    source = entry.get("source")
+    if not isinstance(source, list) or not source or not all(isinstance(s, str) for s in source):
+        raise UnconstrainedError(
+            f"{path.name}: survivor {number}: source: {source!r} is not accepted; "
+            "give the row's source states as a list of strings"
+        )
+    target = _optional(path, number, entry, "target")
+    if (kind == "redirect") != (target is not None):
+        raise UnconstrainedError(
+            f"{path.name}: survivor {number}: target: give it for a redirect, and only then"
+        )
+    return Where(
+        machine,
+        kind,
+        _text(path, number, entry, "row"),
+        _optional(path, number, entry, "on"),
+        tuple(cast(list[str], source)),
+        _text(path, number, entry, "dest"),
+        None,
+        target,
+    )
 
 
 def load_unconstrained(path: Path = LISTED) -> tuple[Survivor, ...]:
@@ -59,17 +133,17 @@ def load_unconstrained(path: Path = LISTED) -> tuple[Survivor, ...]:
     for number, entry in enumerate(entries, start=1):
         if not isinstance(entry, dict):
             raise UnconstrainedError(f"{path.name}: survivor {number}: give a table")
-        unknown = sorted(set(entry) - {"mutant", "change", "sentence", "why"})
+        unknown = sorted(set(entry) - set(_FIELDS))
         if unknown:
             raise UnconstrainedError(
                 f"{path.name}: survivor {number}: {unknown[0]!r} is not accepted; "
-                "use mutant, change, sentence, why"
+                f"use {', '.join(_FIELDS)}"
             )
         survivor = Survivor(
-            _field(number, entry, "mutant"),
-            _field(number, entry, "change"),
-            _field(number, entry, "sentence"),
-            _field(number, entry, "why"),
+            _where(path, number, entry),
+            _text(path, number, entry, "sentence"),
+            _text(path, number, entry, "why"),
+            number,
         )
         if " ".join(survivor.sentence.split()) not in seed:
             raise UnconstrainedError(
@@ -78,3 +152,25 @@ def load_unconstrained(path: Path = LISTED) -> tuple[Survivor, ...]:
             )
         found.append(survivor)
     return tuple(found)
+
+
+def match_unconstrained(
+    survivors: Iterable[Survivor], mutants: Iterable[Mutant]
+) -> Mapping[Where, Survivor]:
+    """Each listed survivor by what it changes; `mutants` are every mutant of the declarations
+    (redirects not sampled). An entry that matches none of them is stale, and an error."""
+    derived = {m.where for m in mutants}
+    listed: dict[Where, Survivor] = {}
+    for survivor in survivors:
+        if survivor.where not in derived:
+            raise UnconstrainedError(
+                f"{LISTED.name}: {survivor.label} matches no mutant of the declarations "
+                "(renamed or removed row?); fix or remove the entry"
+            )
+        if survivor.where in listed:
+            raise UnconstrainedError(
+                f"{LISTED.name}: {survivor.label} lists the same mutant as "
+                f"{listed[survivor.where].label}; keep one"
+            )
+        listed[survivor.where] = survivor
+    return listed

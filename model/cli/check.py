@@ -102,7 +102,7 @@ def outcome_line(report: LabCheck) -> str:
         return f"PASS: {holding} of {len(props)} properties hold"
     if verdict in ("incomplete", "interrupted"):
         states = report.main.states
-        why = sorted({v.result.stopped_reason or "" for v in report.variants} - {""})
+        why = sorted({v.result.stopped_reason or "" for v in report.variants} - {"", "decided"})
         violated = [p.name for _, p in props if p.verdict == "violated"]
         found = f"; violated already: {'; '.join(violated)}" if violated else ""
         return (

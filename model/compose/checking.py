@@ -5,9 +5,11 @@ from
 the same declarations, runs them, and gathers one result a report or the command line can print.
 
 The "after the workaround" variant starts from every reachable CERT-3 world of the lab, clients
-included, with the workaround applied; "from enhanced HTTP off" starts from the lab's site before
-the option was turned on. `lab_variants` builds every variant model from one lab model (and its
-reachable graph, where a variant needs it), so the audit can build the same variants of a mutant.
+included, with the workaround applied; "from enhanced HTTP off" starts from the lab's site
+before the option was turned on, with enabling it the administrator's only step ("then HTTPS
+only" and "toggling the option only" allow other steps: `model/compose/properties.py`).
+`lab_variants` builds every variant model from one lab model (and its reachable graph, where a
+variant needs it), so the audit can build the same variants of a mutant.
 """
 
 from __future__ import annotations
@@ -31,12 +33,16 @@ from model.compose.properties import (
     FROM_OFF,
     LAB,
     NO_APPROVAL,
+    THEN_HTTPS_ONLY,
+    TOGGLING,
     VARIANT_WITHOUT,
     WORKAROUND,
     enabled_start,
+    enhanced_start,
     from_off_start,
     lab_checks,
     stranded,
+    variant_without,
     workaround_starts,
 )
 from model.compose.successors import Successors, TableModel
@@ -160,6 +166,10 @@ def assumptions_of(model: WorldModel, prop: PropertyResult[World]) -> tuple[str,
     return _assumption_order(found)
 
 
+def _as_configured(model: WorldModel) -> World:
+    return model.initial
+
+
 def lab_variants(
     model: WorldModel, variants: set[str], worlds: Iterable[World] | None = None
 ) -> list[tuple[str, WorldModel]]:
@@ -170,6 +180,23 @@ def lab_variants(
     """
     machines = model.machines
     built: list[tuple[str, WorldModel]] = []
+    scripted: tuple[tuple[str, Callable[[WorldModel], World]], ...] = (
+        (THEN_HTTPS_ONLY, enhanced_start),
+        (TOGGLING, _as_configured),
+    )
+    for variant, start in scripted:
+        if variant in variants:
+            built.append(
+                (
+                    variant,
+                    WorldModel(
+                        model.lab,
+                        without=variant_without(model, variant),
+                        initial=[start(model)],
+                        machines=machines,
+                    ),
+                )
+            )
     if NO_APPROVAL in variants:
         built.append(
             (
@@ -179,7 +206,15 @@ def lab_variants(
         )
     if FROM_OFF in variants:
         built.append(
-            (FROM_OFF, WorldModel(model.lab, initial=[from_off_start(model)], machines=machines))
+            (
+                FROM_OFF,
+                WorldModel(
+                    model.lab,
+                    without=variant_without(model, FROM_OFF),
+                    initial=[from_off_start(model)],
+                    machines=machines,
+                ),
+            )
         )
     if AFTER_ENABLING in variants:
         built.append(

@@ -14,10 +14,19 @@ situation, and are checked on a variant of the same declarations:
 - "without approval": the administrator's "approve the client" row is left out, so a client that
   becomes registered did so on its own evidence (SEC-2, REG-3);
 - "from enhanced HTTP off": the lab's site before "Configure the site" (the option off, no role
-  certificate anywhere), so a witness shows the documented path: enable the option, then the role
-  certificates are issued and bound (SITE-1, CERT-1);
+  certificate anywhere) with "HTTPS or HTTP" selected, and enabling the option as the
+  administrator's only step (the seed's "Select the option for HTTPS or HTTP and then enable the
+  option"), so a witness shows the documented path: enable the option, then the role
+  certificates are issued and bound (SITE-1, CERT-1), and a declaration that turns the option on
+  by another way does not meet it;
 - "after enabling": from there, the administrator enables the option, then only the system's own
   steps run, so the site must issue and bind every role certificate on its own (CERT-1, CERT-2);
+- "then HTTPS only": from a site with enhanced HTTP on and HTTPS or HTTP (the lab as configured,
+  or the option enabled as the seed says), selecting HTTPS only is the administrator's only step
+  (SITE-2: the console allows the unsupported combination);
+- "toggling the option only": from the lab as configured, enabling and disabling the option are
+  the administrator's only steps, so CERT-3's witness is the seed's cause ("Rapidly and
+  repeatedly enabling and disabling the option"), not a restart of smsexec or a deletion;
 - "after the workaround": from every reachable world of the lab (clients included) that shows
   CERT-3's symptom, the seed's workaround as written ("Delete all certificates issued by SMS
   Issuing" from the SMS certificate store, then restart the smsexec service), then only the
@@ -59,16 +68,24 @@ __all__ = [
     "FROM_OFF",
     "LAB",
     "NO_APPROVAL",
+    "SELECT_HTTPS_ONLY",
+    "SELECT_HTTPS_OR_HTTP",
+    "THEN_HTTPS_ONLY",
+    "TOGGLING",
+    "VARIANT_ADMINISTRATOR",
     "VARIANT_WITHOUT",
     "WORKAROUND",
     "Check",
     "enabled_start",
+    "enhanced_start",
     "from_off_start",
     "has_option",
     "lab_checks",
     "probe",
+    "row_variants",
     "stranded",
     "stranded_promela",
+    "variant_without",
     "workaround_starts",
 ]
 
@@ -77,9 +94,20 @@ NO_APPROVAL = "without approval"
 FROM_OFF = "from enhanced HTTP off"
 AFTER_ENABLING = "after enabling"
 WORKAROUND = "after the workaround"
+THEN_HTTPS_ONLY = "then HTTPS only"
+TOGGLING = "toggling the option only"
+SELECT_HTTPS_OR_HTTP = "select HTTPS or HTTP"
+SELECT_HTTPS_ONLY = "select HTTPS only"
 
 VARIANT_WITHOUT: dict[str, frozenset[str]] = {NO_APPROVAL: frozenset({"approve the client"})}
 """The rows a variant leaves out, by name."""
+VARIANT_ADMINISTRATOR: dict[str, frozenset[str]] = {
+    FROM_OFF: frozenset({ENABLE}),
+    THEN_HTTPS_ONLY: frozenset({SELECT_HTTPS_ONLY}),
+    TOGGLING: frozenset({ENABLE, DISABLE}),
+}
+"""The only administrator steps a variant allows, by name (every other administrator row is
+left out; the site's, the clients' and the clock's own steps all run)."""
 
 CERTIFICATE_MINUTES = 30
 """The seed's Tip: "Wait up to 30 minutes for the management point to receive and configure the
@@ -197,18 +225,47 @@ def workaround_starts(model: WorldModel, worlds: Sequence[World]) -> tuple[World
 
 
 def from_off_start(model: WorldModel) -> World:
-    """The lab before "Configure the site": the option off, no role certificate issued."""
+    """The lab before "Configure the site": the option off, no role certificate issued, and the
+    seed's first step taken: "Select the option for HTTPS or HTTP" (as the console does it)."""
     env = model.env
     world = list(model.initial)
     world[SITE] = (model.initial[SITE][0].removesuffix("+enhanced"), -1)
     for index in env.bindings:
         world[index] = (initial_binding(env.site_system(index).connections == "https", False), -1)
-    return tuple(world)
+    return _try(model, tuple(world), SITE, SELECT_HTTPS_OR_HTTP)
 
 
 def enabled_start(model: WorldModel) -> World:
     """`from_off_start` after the administrator enables the option (as it is when offered)."""
     return _try(model, from_off_start(model), SITE, ENABLE)
+
+
+def row_variants(model: WorldModel) -> dict[str, frozenset[str]]:
+    """The variants that start where the lab starts and differ from it only by the rows they
+    leave out, with those rows by name (what the Promela export can switch)."""
+    return {variant: variant_without(model, variant) for variant in (NO_APPROVAL, TOGGLING)}
+
+
+def enhanced_start(model: WorldModel) -> World:
+    """The lab as configured when it has enhanced HTTP on with HTTPS or HTTP, else
+    `enabled_start`: a site with the option turned on as the seed says."""
+    if model.initial[SITE][0] == "https-or-http+enhanced":
+        return model.initial
+    return enabled_start(model)
+
+
+def variant_without(model: WorldModel, variant: str) -> frozenset[str]:
+    """The row names `variant` leaves out: `VARIANT_WITHOUT`'s, or every administrator row but
+    the steps `VARIANT_ADMINISTRATOR` allows."""
+    allowed = VARIANT_ADMINISTRATOR.get(variant)
+    if allowed is None:
+        return VARIANT_WITHOUT.get(variant, frozenset())
+    return frozenset(
+        row.name
+        for machine in dict.fromkeys(model.env.machines)
+        for row in machine.rows
+        if row.actor == "administrator" and row.name not in allowed
+    )
 
 
 _IN_USE = frozenset({"issued", "bound", "pki-bound+issued"})
@@ -254,8 +311,8 @@ def _registers_as(method: Method, enhanced: bool) -> str:
 _CONSOLE: tuple[tuple[str, str, str | bool], ...] = (
     (ENABLE, "option", True),
     (DISABLE, "option", False),
-    ("select HTTPS only", "communication", "https-only"),
-    ("select HTTPS or HTTP", "communication", "https-or-http"),
+    (SELECT_HTTPS_ONLY, "communication", "https-only"),
+    (SELECT_HTTPS_OR_HTTP, "communication", "https-or-http"),
 )
 """The site's console (Client Computer Communication tab): what each administrator step sets."""
 
@@ -314,7 +371,7 @@ def _site_checks(model: WorldModel) -> list[Check]:
     return [
         Check(
             Property.sometimes(
-                "the administrator turns on enhanced HTTP with HTTPS or HTTP",
+                "with HTTPS or HTTP selected, the administrator turns on enhanced HTTP",
                 lambda w: w[SITE][0] == "https-or-http+enhanced",
                 ("SITE-1",),
             ),
@@ -323,11 +380,13 @@ def _site_checks(model: WorldModel) -> list[Check]:
         ),
         Check(
             Property.sometimes(
-                "HTTPS only with enhanced HTTP is reachable from the console",
+                "with enhanced HTTP on, the console lets the administrator select HTTPS only "
+                "(unsupported)",
                 lambda w: w[SITE][0] == UNSUPPORTED_STATE,
                 ("SITE-2",),
             ),
-            promela=lambda r: r.is_in(SITE, (UNSUPPORTED_STATE,)),
+            THEN_HTTPS_ONLY,
+            lambda r: r.is_in(SITE, (UNSUPPORTED_STATE,)),
         ),
         console,
     ]
@@ -418,6 +477,13 @@ def _binding_checks(model: WorldModel) -> list[Check]:
         running = w[EXEC][0] == "running"
         return env.enhanced(w) or not running or all(w[i][0] not in _IN_USE for i in env.bindings)
 
+    def nothing_removed_while_on(w: World) -> bool:
+        # The seed's configuration: enabling the option gives each HTTP site system its role
+        # certificate ("Wait up to 30 minutes for the management point to receive and configure
+        # the new certificate"); the site does not take it away while the option stays on.
+        running = w[EXEC][0] == "running"
+        return not env.enhanced(w) or not running or all(w[i][0] != "unbinding" for i in http)
+
     def all_bound_promela(r: Rendering) -> str:
         return promela_all((ENHANCED.promela(r, SITE), *(r.is_in(i, ("bound",)) for i in http)))
 
@@ -452,6 +518,21 @@ def _binding_checks(model: WorldModel) -> list[Check]:
         ),
         Check(
             Property.always(
+                "with enhanced HTTP on and smsexec running no role certificate binding is "
+                "being removed",
+                nothing_removed_while_on,
+                ("CERT-1", "CERT-2"),
+            ),
+            promela=lambda r: promela_any(
+                (
+                    promela_not(ENHANCED.promela(r, SITE)),
+                    promela_not(SMSEXEC_RUNNING.promela(r, EXEC)),
+                    promela_all(promela_not(r.is_in(i, ("unbinding",))) for i in http),
+                )
+            ),
+        ),
+        Check(
+            Property.always(
                 "with enhanced HTTP off and smsexec running no role certificate is bound or "
                 "waiting to be bound (a queued removal aside)",
                 nothing_bound_while_off,
@@ -467,11 +548,13 @@ def _binding_checks(model: WorldModel) -> list[Check]:
         ),
         Check(
             Property.sometimes(
-                "rapid enable/disable leaves no SMS-Issuing certificate bound",
+                "rapidly enabling and disabling the option alone leaves no SMS-Issuing "
+                "certificate bound",
                 site_wide_symptom,
                 ("CERT-3",),
             ),
-            promela=site_wide_symptom_promela,
+            TOGGLING,
+            site_wide_symptom_promela,
         ),
         Check(
             Property.always(
@@ -623,6 +706,11 @@ def _client_checks(model: WorldModel) -> list[Check]:
             if lacks_evidence(i)
         )
 
+    without_pki = [i for i in clients if not env.client(i).pki_certificate]
+
+    def pki_only_with_certificate(w: World) -> bool:
+        return all(w[i][0] != "registered:pki" for i in without_pki)
+
     checks = [
         Check(
             Property.always(
@@ -649,15 +737,6 @@ def _client_checks(model: WorldModel) -> list[Check]:
         ),
         Check(
             Property.always(
-                "without approval, a client with no identity evidence is never registered",
-                evidence_only,
-                ("SEC-2", "REG-3"),
-            ),
-            NO_APPROVAL,
-            evidence_only_promela,
-        ),
-        Check(
-            Property.always(
                 "an unregistered client registers as the MP table allows its identity evidence, "
                 "and no other way",
                 registration_follows_table,
@@ -671,6 +750,40 @@ def _client_checks(model: WorldModel) -> list[Check]:
                 ("REG-3",),
             )
         ),
+    ]
+    if without_pki:
+        checks.append(
+            Check(
+                Property.always(
+                    "a client is registered by PKI certificate only when it has one",
+                    pki_only_with_certificate,
+                    ("REG-2", "SEC-2"),
+                ),
+                promela=lambda r: promela_all(
+                    promela_not(r.is_in(i, ("registered:pki",))) for i in without_pki
+                ),
+            )
+        )
+    # Where every client holds identity evidence from the start to the end (no workgroup client
+    # without a PKI certificate, and an Azure AD application current from the start), no client
+    # can lack it: the claim is not applicable, and the lab does not carry it.
+    app_current = lab.site.azure_ad_onboarded and lab.site.azure_ad_app_updated
+    if any(
+        lacks_evidence(i) and (env.client(i).join == "workgroup" or not app_current)
+        for i in clients
+    ):
+        checks.append(
+            Check(
+                Property.always(
+                    "without approval, a client with no identity evidence is never registered",
+                    evidence_only,
+                    ("SEC-2", "REG-3"),
+                ),
+                NO_APPROVAL,
+                evidence_only_promela,
+            )
+        )
+    checks += [
         Check(
             Property.sometimes(
                 "a client waits for manual approval",

@@ -36,7 +36,7 @@ from typing import Any
 
 from model.checker import Step
 from model.compose.checking import LabCheck
-from model.compose.properties import LAB, VARIANT_WITHOUT, lab_checks
+from model.compose.properties import LAB, lab_checks, row_variants
 from model.compose.world import World, WorldModel
 from model.config.schema import Lab
 from model.views.promela import PromelaExport, export_promela
@@ -343,7 +343,7 @@ def run_spin(lab: Lab, *, cores: int | None = None, bitstate: bool = False) -> S
     model = WorldModel(lab)
     checks = lab_checks(model)
     models = {LAB: model}
-    for variant, rows in VARIANT_WITHOUT.items():
+    for variant, rows in row_variants(model).items():
         models[variant] = WorldModel(lab, without=rows)
     unknown = "unknown" if bitstate else None
     optimize = "-O2" if len(lab.clients) >= _OPTIMIZE_FROM else "-O0"
@@ -462,9 +462,10 @@ def run_spin(lab: Lab, *, cores: int | None = None, bitstate: bool = False) -> S
 def differences(spin: SpinReport, native: LabCheck) -> list[str]:
     """Where Spin and ehttp's own checker (run without symmetry reduction) disagree.
 
-    Compared: each variant's states and transitions, the diameter, and for every property Spin
-    decides its verdict and the length of its witness or counterexample. Each difference names
-    both figures; an empty list means they agree.
+    Compared: each variant's states and transitions (unless ehttp stopped that variant once
+    every witness was found, "decided": its figures are then what it explored), the diameter,
+    and for every property Spin decides its verdict and the length of its witness or
+    counterexample. Each difference names both figures; an empty list means they agree.
     """
     found: list[str] = []
     if native.main.symmetry:
@@ -472,7 +473,7 @@ def differences(spin: SpinReport, native: LabCheck) -> list[str]:
     for variant in native.variants:
         ours = variant.result
         theirs = next((r for r in spin.runs if r.variant == variant.variant), None)
-        if theirs is None:
+        if theirs is None or ours.stopped_reason == "decided":
             continue
         for what, a, b in (
             ("states", theirs.states, ours.states),

@@ -33,7 +33,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from model.compose.properties import LAB, VARIANT_WITHOUT, lab_checks
+from model.compose.properties import LAB, lab_checks, row_variants
 from model.compose.world import CLOCK_AT, EXEC, SITE, Env, ModelError, WorldModel
 from model.config.schema import Lab
 from model.spec.binding import CERTIFICATE_WORK_PENDING, SMSEXEC_RUNNING
@@ -313,7 +313,8 @@ def export_promela(lab: Lab) -> PromelaExport:
     env = model.env
     r = PromelaRendering(env)
     checks = lab_checks(model)
-    switches = {variant: switch_name(variant) for variant in VARIANT_WITHOUT}
+    without = row_variants(model)
+    switches = {variant: switch_name(variant) for variant in without}
     variant_numbers = {LAB: 0, **{v: n for n, v in enumerate(switches, start=1)}}
     always: list[tuple[int, str, str, str]] = []
     witnesses: list[Numbered] = []
@@ -407,9 +408,7 @@ def export_promela(lab: Lab) -> PromelaExport:
         for number, row in enumerate(machine.rows):
             if row.reaction:
                 continue
-            left_out = [
-                n for v, n in variant_numbers.items() if row.name in VARIANT_WITHOUT.get(v, ())
-            ]
+            left_out = [n for v, n in variant_numbers.items() if row.name in without.get(v, ())]
             choice = " && ".join(f"Variant != {n}" for n in left_out)
             line = _step(out, r, index, number, row, choice)
             if line is not None:

@@ -10,6 +10,7 @@
  *   -DWITNESS=k        or EHTTP_WITNESS=k   look for the k-th sometimes property's
  *                                           goal instead (an error is its witness)
  *   -DWITHOUT_APPROVAL or EHTTP_VARIANT=1   the 'without approval' variant
+ *   -DTOGGLING_THE_OPTION_ONLY or EHTTP_VARIANT=2   the 'toggling the option only' variant
  *   EHTTP_SKIP=3,5                          leave out always properties 3 and 5
  */
 
@@ -19,19 +20,22 @@
 #ifdef WITHOUT_APPROVAL
 #define VARIANT 1
 #endif
+#ifdef TOGGLING_THE_OPTION_ONLY
+#define VARIANT 2
+#endif
 #ifndef VARIANT
 #define VARIANT 0
 #endif
 c_decl {
   /* the run-time choices; pan reads its environment when it starts */
-  int Witness = WITNESS, Variant = VARIANT, Skip[7];
+  int Witness = WITNESS, Variant = VARIANT, Skip[9];
   __attribute__((constructor)) static void ehttp_choices(void) {
     const char *v;
     if ((v = getenv("EHTTP_WITNESS")) != NULL) Witness = atoi(v);
     if ((v = getenv("EHTTP_VARIANT")) != NULL) Variant = atoi(v);
     for (v = getenv("EHTTP_SKIP"); v != NULL && *v != 0; v++) {
       int k = atoi(v);
-      if (k > 0 && k <= 6) Skip[k] = 1;
+      if (k > 0 && k <= 8) Skip[k] = 1;
       while (*v != 0 && *v != ',') v++;
       if (*v == 0) break;
     }
@@ -116,22 +120,24 @@ byte r_wg1;   /* which reaction of wg1 this step takes; 0 between steps */
 #define ALWAYS_1 ((!(s_mp1 == CERTIFICATE_BINDING_issued || s_mp1 == CERTIFICATE_BINDING_unbinding || s_mp1 == CERTIFICATE_BINDING_pki_bound_issued) || t_mp1 * 15 <= 30))
 /* always 2: dp1: queued certificate work is never older than 30 minutes */
 #define ALWAYS_2 ((!(s_dp1 == CERTIFICATE_BINDING_issued || s_dp1 == CERTIFICATE_BINDING_unbinding || s_dp1 == CERTIFICATE_BINDING_pki_bound_issued) || t_dp1 * 15 <= 30))
-/* always 3: with enhanced HTTP off and smsexec running no role certificate is bound or waiting to be bound (a queued removal aside) */
-#define ALWAYS_3 ((ENHANCED || !(s_smsexec == SMSEXEC_running) || (!(s_mp1 == CERTIFICATE_BINDING_issued || s_mp1 == CERTIFICATE_BINDING_bound || s_mp1 == CERTIFICATE_BINDING_pki_bound_issued) && !(s_dp1 == CERTIFICATE_BINDING_issued || s_dp1 == CERTIFICATE_BINDING_bound || s_dp1 == CERTIFICATE_BINDING_pki_bound_issued))))
-/* always 4: toggling only after the previous change completed never strands a certificate */
-#define ALWAYS_4 ((s_toggle_history == TOGGLE_HISTORY_rapid || !((s_mp1 == CERTIFICATE_BINDING_stranded && ENHANCED && s_smsexec == SMSEXEC_running) || (s_dp1 == CERTIFICATE_BINDING_stranded && ENHANCED && s_smsexec == SMSEXEC_running))))
-/* always 5: with enhanced HTTP on no client stays registered under the old regime */
-#define ALWAYS_5 ((!ENHANCED || (!(s_aad1 == CLIENT_REGISTRATION_registered_self_signed) && !(s_dom1 == CLIENT_REGISTRATION_registered_self_signed) && !(s_wg1 == CLIENT_REGISTRATION_registered_self_signed))))
-/* always 6: without approval, a client with no identity evidence is never registered [without approval] */
-#define ALWAYS_6 (((!(s_aad1 == CLIENT_REGISTRATION_registered_self_signed || s_aad1 == CLIENT_REGISTRATION_registered_enhanced_http || s_aad1 == CLIENT_REGISTRATION_registered_pki || s_aad1 == CLIENT_REGISTRATION_reregistration_due) || !(!(s_azure_ad_app == AZURE_AD_APP_updated))) && !(s_wg1 == CLIENT_REGISTRATION_registered_self_signed || s_wg1 == CLIENT_REGISTRATION_registered_enhanced_http || s_wg1 == CLIENT_REGISTRATION_registered_pki || s_wg1 == CLIENT_REGISTRATION_reregistration_due)))
-/* sometimes 1: HTTPS only with enhanced HTTP is reachable from the console */
-#define SOMETIMES_1 (s_site == SITE_MODE_https_only_enhanced)
-/* sometimes 2: rapid enable/disable leaves no SMS-Issuing certificate bound */
-#define SOMETIMES_2 (((s_mp1 == CERTIFICATE_BINDING_stranded && ENHANCED && s_smsexec == SMSEXEC_running) && (s_dp1 == CERTIFICATE_BINDING_stranded && ENHANCED && s_smsexec == SMSEXEC_running)))
-/* sometimes 3: a client waits for manual approval */
-#define SOMETIMES_3 ((s_aad1 == CLIENT_REGISTRATION_pending_approval || s_dom1 == CLIENT_REGISTRATION_pending_approval || s_wg1 == CLIENT_REGISTRATION_pending_approval))
-/* sometimes 4: an existing client is due to re-register after enhanced HTTP is enabled */
-#define SOMETIMES_4 ((s_aad1 == CLIENT_REGISTRATION_reregistration_due || s_dom1 == CLIENT_REGISTRATION_reregistration_due || s_wg1 == CLIENT_REGISTRATION_reregistration_due))
+/* always 3: with enhanced HTTP on and smsexec running no role certificate binding is being removed */
+#define ALWAYS_3 ((!ENHANCED || !(s_smsexec == SMSEXEC_running) || (!(s_mp1 == CERTIFICATE_BINDING_unbinding) && !(s_dp1 == CERTIFICATE_BINDING_unbinding))))
+/* always 4: with enhanced HTTP off and smsexec running no role certificate is bound or waiting to be bound (a queued removal aside) */
+#define ALWAYS_4 ((ENHANCED || !(s_smsexec == SMSEXEC_running) || (!(s_mp1 == CERTIFICATE_BINDING_issued || s_mp1 == CERTIFICATE_BINDING_bound || s_mp1 == CERTIFICATE_BINDING_pki_bound_issued) && !(s_dp1 == CERTIFICATE_BINDING_issued || s_dp1 == CERTIFICATE_BINDING_bound || s_dp1 == CERTIFICATE_BINDING_pki_bound_issued))))
+/* always 5: toggling only after the previous change completed never strands a certificate */
+#define ALWAYS_5 ((s_toggle_history == TOGGLE_HISTORY_rapid || !((s_mp1 == CERTIFICATE_BINDING_stranded && ENHANCED && s_smsexec == SMSEXEC_running) || (s_dp1 == CERTIFICATE_BINDING_stranded && ENHANCED && s_smsexec == SMSEXEC_running))))
+/* always 6: with enhanced HTTP on no client stays registered under the old regime */
+#define ALWAYS_6 ((!ENHANCED || (!(s_aad1 == CLIENT_REGISTRATION_registered_self_signed) && !(s_dom1 == CLIENT_REGISTRATION_registered_self_signed) && !(s_wg1 == CLIENT_REGISTRATION_registered_self_signed))))
+/* always 7: a client is registered by PKI certificate only when it has one */
+#define ALWAYS_7 ((!(s_aad1 == CLIENT_REGISTRATION_registered_pki) && !(s_dom1 == CLIENT_REGISTRATION_registered_pki) && !(s_wg1 == CLIENT_REGISTRATION_registered_pki)))
+/* always 8: without approval, a client with no identity evidence is never registered [without approval] */
+#define ALWAYS_8 (((!(s_aad1 == CLIENT_REGISTRATION_registered_self_signed || s_aad1 == CLIENT_REGISTRATION_registered_enhanced_http || s_aad1 == CLIENT_REGISTRATION_registered_pki || s_aad1 == CLIENT_REGISTRATION_reregistration_due) || !(!(s_azure_ad_app == AZURE_AD_APP_updated))) && !(s_wg1 == CLIENT_REGISTRATION_registered_self_signed || s_wg1 == CLIENT_REGISTRATION_registered_enhanced_http || s_wg1 == CLIENT_REGISTRATION_registered_pki || s_wg1 == CLIENT_REGISTRATION_reregistration_due)))
+/* sometimes 1: rapidly enabling and disabling the option alone leaves no SMS-Issuing certificate bound [toggling the option only] */
+#define SOMETIMES_1 (((s_mp1 == CERTIFICATE_BINDING_stranded && ENHANCED && s_smsexec == SMSEXEC_running) && (s_dp1 == CERTIFICATE_BINDING_stranded && ENHANCED && s_smsexec == SMSEXEC_running)))
+/* sometimes 2: a client waits for manual approval */
+#define SOMETIMES_2 ((s_aad1 == CLIENT_REGISTRATION_pending_approval || s_dom1 == CLIENT_REGISTRATION_pending_approval || s_wg1 == CLIENT_REGISTRATION_pending_approval))
+/* sometimes 3: an existing client is due to re-register after enhanced HTTP is enabled */
+#define SOMETIMES_3 ((s_aad1 == CLIENT_REGISTRATION_reregistration_due || s_dom1 == CLIENT_REGISTRATION_reregistration_due || s_wg1 == CLIENT_REGISTRATION_reregistration_due))
 
 active proctype world() {
   do
@@ -412,34 +418,34 @@ active proctype world() {
       r_wg1 = 0;
     }
   /* site: select HTTPS only (administrator; SITE-1): https-or-http -> https-only */
-  :: d_step { (s_site == SITE_MODE_https_or_http && !OVERDUE) ->
+  :: d_step { c_expr { Variant != 2 } && (s_site == SITE_MODE_https_or_http && !OVERDUE) ->
       s_site = SITE_MODE_https_only;
     }
   /* site: select HTTPS only (administrator; SITE-2): https-or-http+enhanced -> https-only+enhanced
      the console allows it; the known issues say not to */
-  :: d_step { (s_site == SITE_MODE_https_or_http_enhanced && !OVERDUE) ->
+  :: d_step { c_expr { Variant != 2 } && (s_site == SITE_MODE_https_or_http_enhanced && !OVERDUE) ->
       s_site = SITE_MODE_https_only_enhanced;
     }
   /* site: select HTTPS or HTTP (administrator; SITE-1): https-only -> https-or-http */
-  :: d_step { (s_site == SITE_MODE_https_only && !OVERDUE) ->
+  :: d_step { c_expr { Variant != 2 } && (s_site == SITE_MODE_https_only && !OVERDUE) ->
       s_site = SITE_MODE_https_or_http;
     }
   /* site: select HTTPS or HTTP (administrator; SITE-1, SITE-2): https-only+enhanced -> https-or-http+enhanced */
-  :: d_step { (s_site == SITE_MODE_https_only_enhanced && !OVERDUE) ->
+  :: d_step { c_expr { Variant != 2 } && (s_site == SITE_MODE_https_only_enhanced && !OVERDUE) ->
       s_site = SITE_MODE_https_or_http_enhanced;
     }
   /* azure-ad-app: onboard the site to Azure AD for cloud management (administrator; PRE-1): not-onboarded -> updated
      Modeling assumption A-2: onboarding on 1806 creates an application that needs no update */
-  :: d_step { (s_azure_ad_app == AZURE_AD_APP_not_onboarded && !OVERDUE) ->
+  :: d_step { c_expr { Variant != 2 } && (s_azure_ad_app == AZURE_AD_APP_not_onboarded && !OVERDUE) ->
       s_azure_ad_app = AZURE_AD_APP_updated;
     }
   /* azure-ad-app: Update application setting (administrator; PRE-1): needs-update -> updated
      Administration > Cloud Services > Azure Active Directory Tenants */
-  :: d_step { (s_azure_ad_app == AZURE_AD_APP_needs_update && !OVERDUE) ->
+  :: d_step { c_expr { Variant != 2 } && (s_azure_ad_app == AZURE_AD_APP_needs_update && !OVERDUE) ->
       s_azure_ad_app = AZURE_AD_APP_updated;
     }
   /* smsexec: restart the smsexec service (administrator; CERT-4): running -> restarting */
-  :: d_step { (s_smsexec == SMSEXEC_running && !OVERDUE) ->
+  :: d_step { c_expr { Variant != 2 } && (s_smsexec == SMSEXEC_running && !OVERDUE) ->
       s_smsexec = SMSEXEC_restarting;
       t_smsexec = 0;
     }
@@ -516,12 +522,12 @@ active proctype world() {
     }
   /* mp1: delete all certificates issued by "SMS Issuing" from the SMS certificate store (administrator; CERT-4): issued, bound, unbinding, stranded -> no-certificate
      a binding to a deleted certificate binds nothing */
-  :: d_step { ((s_mp1 == CERTIFICATE_BINDING_issued || s_mp1 == CERTIFICATE_BINDING_bound || s_mp1 == CERTIFICATE_BINDING_unbinding || s_mp1 == CERTIFICATE_BINDING_stranded) && !OVERDUE) ->
+  :: d_step { c_expr { Variant != 2 } && ((s_mp1 == CERTIFICATE_BINDING_issued || s_mp1 == CERTIFICATE_BINDING_bound || s_mp1 == CERTIFICATE_BINDING_unbinding || s_mp1 == CERTIFICATE_BINDING_stranded) && !OVERDUE) ->
       s_mp1 = CERTIFICATE_BINDING_no_certificate;
       t_mp1 = 0;
     }
   /* mp1: delete all certificates issued by "SMS Issuing" from the SMS certificate store (administrator; CERT-4, SITE-4): pki-bound+issued, pki-bound+stored -> pki-bound */
-  :: d_step { ((s_mp1 == CERTIFICATE_BINDING_pki_bound_issued || s_mp1 == CERTIFICATE_BINDING_pki_bound_stored) && !OVERDUE) ->
+  :: d_step { c_expr { Variant != 2 } && ((s_mp1 == CERTIFICATE_BINDING_pki_bound_issued || s_mp1 == CERTIFICATE_BINDING_pki_bound_stored) && !OVERDUE) ->
       s_mp1 = CERTIFICATE_BINDING_pki_bound;
       t_mp1 = 0;
     }
@@ -545,12 +551,12 @@ active proctype world() {
     }
   /* dp1: delete all certificates issued by "SMS Issuing" from the SMS certificate store (administrator; CERT-4): issued, bound, unbinding, stranded -> no-certificate
      a binding to a deleted certificate binds nothing */
-  :: d_step { ((s_dp1 == CERTIFICATE_BINDING_issued || s_dp1 == CERTIFICATE_BINDING_bound || s_dp1 == CERTIFICATE_BINDING_unbinding || s_dp1 == CERTIFICATE_BINDING_stranded) && !OVERDUE) ->
+  :: d_step { c_expr { Variant != 2 } && ((s_dp1 == CERTIFICATE_BINDING_issued || s_dp1 == CERTIFICATE_BINDING_bound || s_dp1 == CERTIFICATE_BINDING_unbinding || s_dp1 == CERTIFICATE_BINDING_stranded) && !OVERDUE) ->
       s_dp1 = CERTIFICATE_BINDING_no_certificate;
       t_dp1 = 0;
     }
   /* dp1: delete all certificates issued by "SMS Issuing" from the SMS certificate store (administrator; CERT-4, SITE-4): pki-bound+issued, pki-bound+stored -> pki-bound */
-  :: d_step { ((s_dp1 == CERTIFICATE_BINDING_pki_bound_issued || s_dp1 == CERTIFICATE_BINDING_pki_bound_stored) && !OVERDUE) ->
+  :: d_step { c_expr { Variant != 2 } && ((s_dp1 == CERTIFICATE_BINDING_pki_bound_issued || s_dp1 == CERTIFICATE_BINDING_pki_bound_stored) && !OVERDUE) ->
       s_dp1 = CERTIFICATE_BINDING_pki_bound;
       t_dp1 = 0;
     }
@@ -572,13 +578,13 @@ active proctype world() {
   /* aad1: register with a PKI client certificate (client; REG-2, SEC-2): unregistered -> registered:pki: never enabled in this lab */
   /* aad1: approve the client (administrator; REG-3, SEC-2): pending-approval -> registered:enhanced-http
      if enhanced HTTP on */
-  :: d_step { c_expr { Variant != 1 } && (s_aad1 == CLIENT_REGISTRATION_pending_approval && ENHANCED && !OVERDUE) ->
+  :: d_step { c_expr { Variant != 1 && Variant != 2 } && (s_aad1 == CLIENT_REGISTRATION_pending_approval && ENHANCED && !OVERDUE) ->
       s_aad1 = CLIENT_REGISTRATION_registered_enhanced_http;
       t_aad1 = 0;
     }
   /* aad1: approve the client (administrator; REG-3, SEC-2): pending-approval -> registered:self-signed
      if enhanced HTTP off */
-  :: d_step { c_expr { Variant != 1 } && (s_aad1 == CLIENT_REGISTRATION_pending_approval && !ENHANCED && !OVERDUE) ->
+  :: d_step { c_expr { Variant != 1 && Variant != 2 } && (s_aad1 == CLIENT_REGISTRATION_pending_approval && !ENHANCED && !OVERDUE) ->
       s_aad1 = CLIENT_REGISTRATION_registered_self_signed;
       t_aad1 = 0;
     }
@@ -588,19 +594,19 @@ active proctype world() {
       t_aad1 = 0;
     }
   /* aad1: client notification acted on (administrator; SEC-3, REG-5): registered:enhanced-http -> registered:enhanced-http */
-  :: d_step { (s_aad1 == CLIENT_REGISTRATION_registered_enhanced_http && !OVERDUE) ->
+  :: d_step { c_expr { Variant != 2 } && (s_aad1 == CLIENT_REGISTRATION_registered_enhanced_http && !OVERDUE) ->
       skip
     }
   /* aad1: client notification acted on (administrator; SEC-3, REG-5): registered:pki -> registered:pki */
-  :: d_step { (s_aad1 == CLIENT_REGISTRATION_registered_pki && !OVERDUE) ->
+  :: d_step { c_expr { Variant != 2 } && (s_aad1 == CLIENT_REGISTRATION_registered_pki && !OVERDUE) ->
       skip
     }
   /* aad1: client notification acted on (administrator; SEC-3, REG-5): registered:self-signed -> registered:self-signed */
-  :: d_step { (s_aad1 == CLIENT_REGISTRATION_registered_self_signed && !OVERDUE) ->
+  :: d_step { c_expr { Variant != 2 } && (s_aad1 == CLIENT_REGISTRATION_registered_self_signed && !OVERDUE) ->
       skip
     }
   /* aad1: client notification fails: the site can't verify the client message signature (administrator; REG-5, SEC-3): reregistration-due -> reregistration-due */
-  :: d_step { (s_aad1 == CLIENT_REGISTRATION_reregistration_due && !OVERDUE) ->
+  :: d_step { c_expr { Variant != 2 } && (s_aad1 == CLIENT_REGISTRATION_reregistration_due && !OVERDUE) ->
       skip
     }
   /* dom1: register anonymously (manual approval) (client; REG-1, REG-2, REG-3): unregistered -> pending-approval
@@ -626,13 +632,13 @@ active proctype world() {
   /* dom1: register with a PKI client certificate (client; REG-2, SEC-2): unregistered -> registered:pki: never enabled in this lab */
   /* dom1: approve the client (administrator; REG-3, SEC-2): pending-approval -> registered:enhanced-http
      if enhanced HTTP on */
-  :: d_step { c_expr { Variant != 1 } && (s_dom1 == CLIENT_REGISTRATION_pending_approval && ENHANCED && !OVERDUE) ->
+  :: d_step { c_expr { Variant != 1 && Variant != 2 } && (s_dom1 == CLIENT_REGISTRATION_pending_approval && ENHANCED && !OVERDUE) ->
       s_dom1 = CLIENT_REGISTRATION_registered_enhanced_http;
       t_dom1 = 0;
     }
   /* dom1: approve the client (administrator; REG-3, SEC-2): pending-approval -> registered:self-signed
      if enhanced HTTP off */
-  :: d_step { c_expr { Variant != 1 } && (s_dom1 == CLIENT_REGISTRATION_pending_approval && !ENHANCED && !OVERDUE) ->
+  :: d_step { c_expr { Variant != 1 && Variant != 2 } && (s_dom1 == CLIENT_REGISTRATION_pending_approval && !ENHANCED && !OVERDUE) ->
       s_dom1 = CLIENT_REGISTRATION_registered_self_signed;
       t_dom1 = 0;
     }
@@ -642,19 +648,19 @@ active proctype world() {
       t_dom1 = 0;
     }
   /* dom1: client notification acted on (administrator; SEC-3, REG-5): registered:enhanced-http -> registered:enhanced-http */
-  :: d_step { (s_dom1 == CLIENT_REGISTRATION_registered_enhanced_http && !OVERDUE) ->
+  :: d_step { c_expr { Variant != 2 } && (s_dom1 == CLIENT_REGISTRATION_registered_enhanced_http && !OVERDUE) ->
       skip
     }
   /* dom1: client notification acted on (administrator; SEC-3, REG-5): registered:pki -> registered:pki */
-  :: d_step { (s_dom1 == CLIENT_REGISTRATION_registered_pki && !OVERDUE) ->
+  :: d_step { c_expr { Variant != 2 } && (s_dom1 == CLIENT_REGISTRATION_registered_pki && !OVERDUE) ->
       skip
     }
   /* dom1: client notification acted on (administrator; SEC-3, REG-5): registered:self-signed -> registered:self-signed */
-  :: d_step { (s_dom1 == CLIENT_REGISTRATION_registered_self_signed && !OVERDUE) ->
+  :: d_step { c_expr { Variant != 2 } && (s_dom1 == CLIENT_REGISTRATION_registered_self_signed && !OVERDUE) ->
       skip
     }
   /* dom1: client notification fails: the site can't verify the client message signature (administrator; REG-5, SEC-3): reregistration-due -> reregistration-due */
-  :: d_step { (s_dom1 == CLIENT_REGISTRATION_reregistration_due && !OVERDUE) ->
+  :: d_step { c_expr { Variant != 2 } && (s_dom1 == CLIENT_REGISTRATION_reregistration_due && !OVERDUE) ->
       skip
     }
   /* wg1: register anonymously (manual approval) (client; REG-1, REG-2, REG-3): unregistered -> pending-approval
@@ -670,13 +676,13 @@ active proctype world() {
   /* wg1: register with a PKI client certificate (client; REG-2, SEC-2): unregistered -> registered:pki: never enabled in this lab */
   /* wg1: approve the client (administrator; REG-3, SEC-2): pending-approval -> registered:enhanced-http
      if enhanced HTTP on */
-  :: d_step { c_expr { Variant != 1 } && (s_wg1 == CLIENT_REGISTRATION_pending_approval && ENHANCED && !OVERDUE) ->
+  :: d_step { c_expr { Variant != 1 && Variant != 2 } && (s_wg1 == CLIENT_REGISTRATION_pending_approval && ENHANCED && !OVERDUE) ->
       s_wg1 = CLIENT_REGISTRATION_registered_enhanced_http;
       t_wg1 = 0;
     }
   /* wg1: approve the client (administrator; REG-3, SEC-2): pending-approval -> registered:self-signed
      if enhanced HTTP off */
-  :: d_step { c_expr { Variant != 1 } && (s_wg1 == CLIENT_REGISTRATION_pending_approval && !ENHANCED && !OVERDUE) ->
+  :: d_step { c_expr { Variant != 1 && Variant != 2 } && (s_wg1 == CLIENT_REGISTRATION_pending_approval && !ENHANCED && !OVERDUE) ->
       s_wg1 = CLIENT_REGISTRATION_registered_self_signed;
       t_wg1 = 0;
     }
@@ -686,19 +692,19 @@ active proctype world() {
       t_wg1 = 0;
     }
   /* wg1: client notification acted on (administrator; SEC-3, REG-5): registered:enhanced-http -> registered:enhanced-http */
-  :: d_step { (s_wg1 == CLIENT_REGISTRATION_registered_enhanced_http && !OVERDUE) ->
+  :: d_step { c_expr { Variant != 2 } && (s_wg1 == CLIENT_REGISTRATION_registered_enhanced_http && !OVERDUE) ->
       skip
     }
   /* wg1: client notification acted on (administrator; SEC-3, REG-5): registered:pki -> registered:pki */
-  :: d_step { (s_wg1 == CLIENT_REGISTRATION_registered_pki && !OVERDUE) ->
+  :: d_step { c_expr { Variant != 2 } && (s_wg1 == CLIENT_REGISTRATION_registered_pki && !OVERDUE) ->
       skip
     }
   /* wg1: client notification acted on (administrator; SEC-3, REG-5): registered:self-signed -> registered:self-signed */
-  :: d_step { (s_wg1 == CLIENT_REGISTRATION_registered_self_signed && !OVERDUE) ->
+  :: d_step { c_expr { Variant != 2 } && (s_wg1 == CLIENT_REGISTRATION_registered_self_signed && !OVERDUE) ->
       skip
     }
   /* wg1: client notification fails: the site can't verify the client message signature (administrator; REG-5, SEC-3): reregistration-due -> reregistration-due */
-  :: d_step { (s_wg1 == CLIENT_REGISTRATION_reregistration_due && !OVERDUE) ->
+  :: d_step { c_expr { Variant != 2 } && (s_wg1 == CLIENT_REGISTRATION_reregistration_due && !OVERDUE) ->
       skip
     }
   /* always properties: each an alternative enabled only where it is violated */
@@ -717,13 +723,18 @@ active proctype world() {
   :: d_step { c_expr { Witness == 0 && Variant == 0 && !Skip[5] } && !ALWAYS_5 ->
       printf("ehttp: always 5 violated\n"); assert(ALWAYS_5)
     }
-  :: d_step { c_expr { Witness == 0 && Variant == 1 && !Skip[6] } && !ALWAYS_6 ->
+  :: d_step { c_expr { Witness == 0 && Variant == 0 && !Skip[6] } && !ALWAYS_6 ->
       printf("ehttp: always 6 violated\n"); assert(ALWAYS_6)
     }
+  :: d_step { c_expr { Witness == 0 && Variant == 0 && !Skip[7] } && !ALWAYS_7 ->
+      printf("ehttp: always 7 violated\n"); assert(ALWAYS_7)
+    }
+  :: d_step { c_expr { Witness == 0 && Variant == 1 && !Skip[8] } && !ALWAYS_8 ->
+      printf("ehttp: always 8 violated\n"); assert(ALWAYS_8)
+    }
   /* sometimes properties: each an alternative enabled only where its goal holds */
-  :: d_step { c_expr { Witness == 1 && Variant == 0 } && SOMETIMES_1 -> assert(!SOMETIMES_1) }
+  :: d_step { c_expr { Witness == 1 && Variant == 2 } && SOMETIMES_1 -> assert(!SOMETIMES_1) }
   :: d_step { c_expr { Witness == 2 && Variant == 0 } && SOMETIMES_2 -> assert(!SOMETIMES_2) }
   :: d_step { c_expr { Witness == 3 && Variant == 0 } && SOMETIMES_3 -> assert(!SOMETIMES_3) }
-  :: d_step { c_expr { Witness == 4 && Variant == 0 } && SOMETIMES_4 -> assert(!SOMETIMES_4) }
   od
 }

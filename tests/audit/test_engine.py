@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 
-from model.audit import Mutant, MutantResult, derive_mutants, run_audit
+from model.audit import Mutant, MutantResult, Survivor, derive_mutants, run_audit
 from model.audit.engine import AuditResult
 from model.compose.properties import Check, lab_checks
 from model.compose.world import MACHINES, WorldModel
@@ -149,12 +149,11 @@ def test_a_survivor_listed_as_left_open_does_not_count(default_audit: AuditResul
     listed = run_audit(
         _small(default_lab()),
         only=[shorter],
-        unconstrained={
-            shorter.id: (
-                shorter.change,
-                "This interruption shouldn't be longer than the policy cycle",
+        unconstrained=[
+            Survivor(
+                shorter.where, "This interruption shouldn't be longer than the policy cycle", ""
             )
-        },
+        ],
         workers=1,
     )
     [result] = listed.mutants

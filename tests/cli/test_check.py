@@ -34,17 +34,20 @@ def test_default_lab_passes_and_prints_the_cert3_witness() -> None:
         "lab 'default': 3 clients; 30,256 states, 176,848 transitions, diameter 20, "
     )
     assert (
-        "witness for 'rapid enable/disable leaves no SMS-Issuing certificate bound' (CERT-3) "
-        "[assumes A-3, A-4, A-6]:\n" in out
+        "witness for 'rapidly enabling and disabling the option alone leaves no SMS-Issuing "
+        "certificate bound' (CERT-3) [assumes A-3, A-4, A-6]:\n" in out
     )
     assert (
         "     5. disable enhanced HTTP (site): site: https-or-http+enhanced -> https-or-http; "
         "toggle-history: careful -> rapid; mp1: issued -> stranded; dp1: issued -> stranded\n"
     ) in out
-    assert "  holds     sometimes     rapid enable/disable leaves no SMS-Issuing certificate" in out
-    assert "CERT-3 [assumes A-3, A-4, A-6]\n" in out
+    assert (
+        "  holds     sometimes     rapidly enabling and disabling the option alone leaves no "
+        "SMS-Issuing certificate bound" in out
+    )
+    assert "CERT-3 [assumes A-3, A-4, A-6]  [toggling the option only]\n" in out
     assert "  azure-ad-app: Update application setting (needs-update -> updated)\n" in out
-    assert out.endswith("PASS: 23 of 23 properties hold\n")
+    assert out.endswith("PASS: 25 of 25 properties hold\n")
 
 
 def test_json_has_the_documented_shape() -> None:
@@ -88,7 +91,7 @@ def test_a_failed_check_names_what_does_not_hold(tmp_path: Path) -> None:
     result = run("--lab", str(one))
     assert result.exit_code == 1, result.output
     last = result.stdout.rstrip().splitlines()[-1]
-    assert last.startswith("FAIL: 20 of 23 properties hold; not holding: ")
+    assert last.startswith("FAIL: 21 of 24 properties hold; not holding: ")
     assert "a client waits for manual approval (violated)" in last
     assert "(vacuous)" in last
 
@@ -281,14 +284,15 @@ def test_engine_spin_prints_spins_figures_and_ehttps_table() -> None:
     assert out.startswith("lab 'default': 3 clients; Spin Version 6.")
     assert ": 30,256 states, 176,848 transitions, diameter 20, " in out.splitlines()[0]
     assert "variant 'without approval': 12,512 states, 64,984 transitions\n" in out
-    assert "  holds       sometimes     rapid enable/disable leaves no SMS-Issuing" in out
+    assert "variant 'toggling the option only': 1,008 states, 3,544 transitions\n" in out
+    assert "  holds       sometimes     rapidly enabling and disabling the option alone" in out
     assert "  not checked leads-to      mp1: queued certificate work completes" in out
     assert (
         "     5. disable enhanced HTTP (site): site: https-or-http+enhanced -> https-or-http; "
         "toggle-history: careful -> rapid; mp1: issued -> stranded; dp1: issued -> stranded\n"
     ) in out
     assert out.endswith(
-        "PASS: 11 of 11 properties Spin decides hold; 12 not checked by this engine\n"
+        "PASS: 12 of 12 properties Spin decides hold; 13 not checked by this engine\n"
     )
 
 

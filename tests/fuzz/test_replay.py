@@ -23,7 +23,7 @@ from model.fuzz.replay import ReplayError, load_replay, replay, write_replay
 from model.lab.facade import LabDriver
 from model.lab.mutants import NEVER_REBINDS
 
-CERT_3 = "rapid enable/disable leaves no SMS-Issuing certificate bound"
+CERT_3 = "rapidly enabling and disabling the option alone leaves no SMS-Issuing certificate bound"
 
 
 def run(*args: str) -> Result:

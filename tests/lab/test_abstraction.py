@@ -26,7 +26,7 @@ from model.spec.binding import DELETE, RESTART, SMSEXEC_STARTS
 
 LABS = Path(__file__).resolve().parents[2] / "specs" / "labs"
 STEPS = 200
-CERT3 = "rapid enable/disable leaves no SMS-Issuing certificate bound"
+CERT3 = "rapidly enabling and disabling the option alone leaves no SMS-Issuing certificate bound"
 
 
 def _lab(name: str) -> Lab:

@@ -66,8 +66,8 @@ def test_the_default_lab_gets_its_traces_and_a_notice_instead_of_its_graph(
     traces = sorted(path.name for path in out.glob("lab-default-trace-*.svg"))
     assert len(traces) == 6
     assert (
-        "lab-default-trace-rapid-enable-disable-leaves-no-sms-issuing-certificate-bound.svg"
-        in traces
+        "lab-default-trace-rapidly-enabling-and-disabling-the-option-alone-leaves-no-sms-issuing-"
+        "certificate-bound.svg" in traces
     )
 
 
