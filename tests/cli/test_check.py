@@ -134,13 +134,14 @@ def test_ctrl_c_in_the_liveness_phase_keeps_what_was_decided_before(
     )
     assert lines[-1] == (
         "INTERRUPTED: the search stopped (interrupted) at 9,384 states of the lab; "
-        "15 of 23 properties decided; nothing passes"
+        "15 of 24 properties decided; nothing passes"
     )
     table = [line.split() for line in lines if line.startswith("  ") and " " in line.strip()]
     liveness = [row for row in table if row[1] in ("eventually", "leads-to")]
     assert len(liveness) == 5 and {row[0] for row in liveness} == {"unknown"}
-    assert "witness for 'rapid enable/disable leaves no SMS-Issuing certificate bound'" in (
-        result.stdout
+    assert "witness for 'a client waits for manual approval' (REG-3)" in result.stdout
+    assert "variant 'toggling the option only': not searched (the search stopped: interrupted)" in (
+        lines
     )
     assert "variant 'after enabling': not searched (the search stopped: interrupted)" in lines
     document = json.loads(
@@ -163,7 +164,7 @@ def test_ctrl_c_while_judging_leaves_liveness_unknown(monkeypatch: pytest.Monkey
     assert (
         result.stdout.rstrip()
         .splitlines()[-1]
-        .endswith("; 15 of 23 properties decided; nothing passes")
+        .endswith("; 15 of 25 properties decided; nothing passes")
     )
 
 
@@ -306,7 +307,9 @@ def test_engine_spin_json_and_bitstate_is_incomplete() -> None:
     assert verdicts["always"] == "unknown" and verdicts["sometimes"] == "holds"
     validate("check", data)
     native = json.loads(run("--json").stdout)
-    cert3 = "rapid enable/disable leaves no SMS-Issuing certificate bound"
+    cert3 = (
+        "rapidly enabling and disabling the option alone leaves no SMS-Issuing certificate bound"
+    )
     [spin_trace] = [p["trace"] for p in data["properties"] if p["id"] == cert3]
     [ehttp_trace] = [p["trace"] for p in native["properties"] if p["id"] == cert3]
     assert [set(step) for step in spin_trace] == [set(step) for step in ehttp_trace]
