@@ -9,8 +9,10 @@ at minimal depth. Edges are kept only when a property needs the graph: successor
 
 from __future__ import annotations
 
+import gc
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Generic
 
@@ -23,6 +25,7 @@ __all__ = [
     "SafetyCheck",
     "explore",
     "parent_path",
+    "paused_gc",
     "reachable",
 ]
 
@@ -102,6 +105,24 @@ class Exploration(Generic[S, A]):
         return self.depth[-1] if self.depth else 0
 
 
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Python's cyclic garbage collector paused for the duration (restored as it was).
+
+    A search allocates millions of tuples and lists that stay alive, and every collection of the
+    oldest generation walks all of them: on a lab of 300,000 states that is more than half of
+    the search's time. A search makes no reference cycles, so pausing the collector frees
+    nothing later than reference counting does.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def explore(
     model: Model[S, A],
     *,
@@ -111,7 +132,28 @@ def explore(
     checks: Sequence[SafetyCheck[S]],
     limits: Limits,
 ) -> Exploration[S, A]:
-    """Explore ``model`` breadth-first, storing ``model.canonical(s)`` when ``canonicalize``."""
+    """Explore ``model`` breadth-first, storing ``model.canonical(s)`` when ``canonicalize``
+    (with the garbage collector paused, see `paused_gc`)."""
+    with paused_gc():
+        return _explore(
+            model,
+            canonicalize=canonicalize,
+            record_edges=record_edges,
+            record_labels=record_labels,
+            checks=checks,
+            limits=limits,
+        )
+
+
+def _explore(
+    model: Model[S, A],
+    *,
+    canonicalize: bool,
+    record_edges: bool,
+    record_labels: bool,
+    checks: Sequence[SafetyCheck[S]],
+    limits: Limits,
+) -> Exploration[S, A]:
     states: list[S] = []
     index: dict[S, int] = {}
     parent: list[int] = []

@@ -36,6 +36,7 @@ from model.checker.explore import (
     SafetyCheck,
     explore,
     parent_path,
+    paused_gc,
 )
 from model.checker.liveness import Agents, find_lasso, judge_reduced
 from model.checker.model import A, Model, S, Symmetric
@@ -162,7 +163,8 @@ def check(
         if reduced_liveness:
             assert isinstance(model, Symmetric)
             tell("liveness: reduced graph")
-            reduced = _judge_reduced(model, props, main, stop)
+            with paused_gc():
+                reduced = _judge_reduced(model, props, main, stop)
         if symmetry and (reduced is None or "violated" in reduced.values()):
             tell("liveness: unreduced graph")
             full = explore(
@@ -174,7 +176,8 @@ def check(
                 limits=limits,
             )
     tell("judging")
-    results, judged = _judge_all(model, props, main, full, symmetry, stop, reduced)
+    with paused_gc():
+        results, judged = _judge_all(model, props, main, full, symmetry, stop, reduced)
     fired = {model.action_name(a) for a in main.fired}
     if full is not None:
         fired.update(model.action_name(a) for a in full.fired)

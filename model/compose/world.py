@@ -479,23 +479,22 @@ class WorldModel:
     def edges(self, state: World) -> tuple[tuple[Action, World], ...]:
         """Each action of `actions(state)`, in order, with `next_state(state, action)`.
 
-        A client's step that no other instance reacts to changes only the client: its target is
-        built here from the step's entered pair, without the rest of `next_state`."""
+        A step that no other instance reacts to (the clock's aside) changes only its own
+        instance: its target is built here from the step's entered pair, without the rest of
+        `next_state`."""
         next_state = self.next_state
-        core, *clients = self._enabled(state)
-        out = [(action, next_state(state, action)) for action in core]
         steps = self._steps
         fired = self.fired
-        for mine in clients:
-            index = mine[0][0]
-            current = state[index][0]
+        out = []
+        for mine in self._enabled(state):
             for action in mine:
                 _row, key, entered, reacts = steps.get(action) or self._step(action)
                 if reacts or entered is None:
                     out.append((action, next_state(state, action)))
                     continue
                 fired.add(key)
-                if entered[0] == current:
+                index = action[0]
+                if entered[0] == state[index][0]:
                     out.append((action, state))
                 else:
                     out.append((action, (*state[:index], entered, *state[index + 1 :])))
