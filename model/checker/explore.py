@@ -120,6 +120,11 @@ def paused_gc() -> Iterator[None]:
         yield
     finally:
         if was_enabled:
+            # What the search allocated joins the oldest generation untraversed (freezing and
+            # unfreezing moves every tracked object there): re-enabled as it was, the collector
+            # would otherwise walk all of it at once as the youngest generation.
+            gc.freeze()
+            gc.unfreeze()
             gc.enable()
 
 
