@@ -417,6 +417,11 @@ class WorldModel:
         self.initial: World = tuple(start)
         self.starts: tuple[World, ...] = tuple(initial) if initial is not None else (self.initial,)
         self.fired: set[tuple[str, int]] = set()
+        self._own_steps = (
+            type(self).actions is WorldModel.actions
+            and type(self).next_state is WorldModel.next_state
+        )
+        """False for a subclass that changes `actions` or `next_state`: `edges` then asks them."""
         self._steps: dict[Action, tuple[Row, tuple[str, int], tuple[str, int] | None, bool]] = {}
 
     def init_states(self) -> Sequence[World]:
@@ -481,8 +486,10 @@ class WorldModel:
 
         A step that no other instance reacts to (the clock's aside) changes only its own
         instance: its target is built here from the step's entered pair, without the rest of
-        `next_state`."""
+        `next_state` (unless a subclass changes `actions` or `next_state`)."""
         next_state = self.next_state
+        if not self._own_steps:
+            return tuple([(action, next_state(state, action)) for action in self.actions(state)])
         steps = self._steps
         fired = self.fired
         out = []
