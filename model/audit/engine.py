@@ -21,7 +21,7 @@ import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from model.audit.graph import IntModel, MutantGraph, WorldIndex
 from model.audit.mutants import REDIRECT_LIMIT, REDIRECT_SEED, Mutant, derive_mutants
@@ -265,6 +265,11 @@ class _Base:
         self.by_name = {
             (variant, prop.name): prop for variant, found in self.props.items() for prop in found
         }
+        self.probes = {(item.variant, item.prop.name): item.probes for item in checks(self.model)}
+        for (variant, name), prop in self.by_name.items():
+            for part, pred in (("condition", prop.condition), ("trigger", prop.trigger)):
+                if pred is not None:
+                    self.index.remember((variant, name, part), pred)
         self.instances: dict[str, tuple[int, ...]] = {}
         for index, machine in enumerate(self.model.env.machines):
             self.instances.setdefault(machine.name, ())
@@ -317,7 +322,15 @@ def _describe(base: _Base, model: WorldModel, world: World, old: Edges, new: Edg
     return f"{where}: {'; '.join(parts)}"
 
 
-def _edges_of(base: _Base, model: WorldModel, mutant: Mutant) -> Callable[[World, Edges], Edges]:
+T = TypeVar("T")
+Redo = Callable[
+    [World, tuple[tuple[Action, T], ...], Callable[[World], T]], tuple[tuple[Action, T], ...]
+]
+"""The mutant's edges of a world from its unmutated ones; targets as `T` (a world, or its
+number), a new target turned into one by the callable given."""
+
+
+def _edges_of(base: _Base, model: WorldModel, mutant: Mutant) -> Redo[Any]:
     """The mutant's edges of a world, from the unmutated edges of that world.
 
     A row mutant changes only its own row: a local row's edges are dropped and asked again of
@@ -329,15 +342,23 @@ def _edges_of(base: _Base, model: WorldModel, mutant: Mutant) -> Callable[[World
     number = mutant.row
     instances = base.instances.get(mutant.machine, ())
     if number is None:
-        return lambda world, edges: compute(world)
+
+        def anew(
+            world: World, edges: tuple[tuple[Action, T], ...], to: Callable[[World], T]
+        ) -> tuple[tuple[Action, T], ...]:
+            return tuple((a, to(t)) for a, t in compute(world))
+
+        return anew
     row = mutant.replaced.rows[number]
     env = model.env
     if row.event is not None:
         event = row.event
 
-        def react(world: World, edges: Edges) -> Edges:
+        def react(
+            world: World, edges: tuple[tuple[Action, T], ...], to: Callable[[World], T]
+        ) -> tuple[tuple[Action, T], ...]:
             return tuple(
-                (action, model.next_state(world, action))
+                (action, to(model.next_state(world, action)))
                 if model.action_name(action) == event
                 else (action, target)
                 for action, target in edges
@@ -345,40 +366,54 @@ def _edges_of(base: _Base, model: WorldModel, mutant: Mutant) -> Callable[[World
 
         return react
 
-    def local(world: World, edges: Edges) -> Edges:
+    def local(
+        world: World, edges: tuple[tuple[Action, T], ...], to: Callable[[World], T]
+    ) -> tuple[tuple[Action, T], ...]:
         kept = [(a, t) for a, t in edges if not (a[1] == number and a[0] in instances)]
         urgent = env.overdue(world)
         for index in instances:
             if world[index][0] not in row.source or (urgent and not row.fair):
                 continue
             if row.guard(env, world, index):
-                kept.append(((index, number), model.next_state(world, (index, number))))
+                kept.append(((index, number), to(model.next_state(world, (index, number)))))
         return tuple(kept)
 
     return local
 
 
+def _same(world: World) -> World:
+    return world
+
+
 def _first_change(
-    base: _Base, affected: Callable[[World], bool], edges_of: Callable[[World, Edges], Edges]
-) -> tuple[World, Edges, dict[World, Edges]] | None:
-    """The shallowest world the unmutated run expanded whose successors the mutant changes, the
-    mutant's edges there, and the mutant's edges of every affected world asked before it."""
+    base: _Base, affected: Callable[[World], bool], edges_of: Redo[Any]
+) -> tuple[World, Edges] | None:
+    """The shallowest world the unmutated run expanded whose successors the mutant changes, and
+    the mutant's edges there."""
     memo = base.table.memo
-    asked: dict[World, Edges] = {}
     for world in base.scan_order:
         if affected(world):
             old = memo[world]
-            new = asked[world] = edges_of(world, old)
+            new = edges_of(world, old, _same)
             if new != old and set(new) != set(old):
-                return world, new, asked
+                return world, new
     return None
 
 
-def _check_mutant(base: _Base, model: WorldModel, graph: MutantGraph) -> _Run:
-    """Every variant of the mutant's lab checked on its graph by number."""
+def _check_mutant(base: _Base, model: WorldModel, graph: MutantGraph, machine: str) -> _Run:
+    """Every variant of the mutant's lab checked on its graph by number (`machine`: the mutated
+    machine)."""
     props = _by_variant(model, base.checks)
     wrapped = {
-        variant: [graph.wrap(variant, p, base.by_name[(variant, p.name)]) for p in found]
+        variant: [
+            graph.wrap(
+                variant,
+                p,
+                base.by_name[(variant, p.name)],
+                machine in base.probes[(variant, p.name)],
+            )
+            for p in found
+        ]
         for variant, found in props.items()
     }
     symmetry = base.symmetry
@@ -404,15 +439,11 @@ def _run_mutant(base: _Base, mutant: Mutant) -> MutantResult:
     found = _first_change(base, affected, edges_of)
     if found is None:
         return MutantResult(mutant, "equivalent")
-    world, new, asked = found
+    world, new = found
     behaviour = _describe(base, model, world, base.table.memo[world], new)
 
-    def mutant_edges(world: World, old: Edges) -> Edges:
-        known = asked.get(world)
-        return known if known is not None else edges_of(world, old)
-
-    graph = MutantGraph(base.index, affected, mutant_edges, Successors(model).compute)
-    run = _check_mutant(base, model, graph)
+    graph = MutantGraph(base.index, affected, edges_of, Successors(model).compute)
+    run = _check_mutant(base, model, graph, mutant.machine)
     failed = _failures(run)
     complete = all(r.complete for r in run.results.values())
     if not failed:

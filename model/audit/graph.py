@@ -6,7 +6,9 @@ expanded world's successors). `WorldIndex` numbers those worlds and their succes
 what each property said of each world. A mutant changes one machine: a world where no instance of
 that machine stands in a state the change touches (an "unaffected" world) has the unmutated
 successors, and every property says of it what it said before, because a property reads the world
-and, through a probe, only the rows its instances can take now (`model/compose/properties.py`).
+and, through a probe, only the rows its instances can take now (`model/compose/properties.py`);
+a property that probes no row of the mutated machine says of every world it numbered what it said
+before.
 `MutantGraph` hands the checker a mutant's graph by number: the unmutated successors and verdicts
 of unaffected worlds are read from the index, the others are computed. Worlds only a mutant
 reaches get negative numbers, so the index is never mixed with one mutant's worlds. The checker
@@ -26,7 +28,7 @@ __all__ = ["IdEdges", "IntModel", "MutantGraph", "WorldIndex"]
 IdEdges = tuple[tuple[Action, int], ...]
 """A world's enabled actions, each with the number of the world it leads to."""
 
-_UNKNOWN, _FALSE, _TRUE = 0, 1, 2
+_FALSE, _TRUE = 1, 2
 
 
 class WorldIndex:
@@ -42,54 +44,50 @@ class WorldIndex:
                     self.ids[target] = len(self.worlds)
                     self.worlds.append(target)
         self.size = len(self.worlds)
-        self._edges: list[IdEdges | None] = [None] * self.size
-        self.values: dict[tuple[str, str, str], bytearray] = {}
+        ids = self.ids
+        self._edges: list[IdEdges | None] = [
+            tuple((a, ids[t]) for a, t in raw) if raw is not None else None
+            for raw in (table.memo.get(w) for w in self.worlds)
+        ]
+        self.values: dict[tuple[str, str, str], bytes] = {}
         """Per (variant, property, "condition" | "trigger"): what the unmutated predicate said of
-        each numbered world (0: not asked yet)."""
+        each numbered world (see `remember`)."""
 
     def edges(self, number: int) -> IdEdges | None:
         """The unmutated edges of a world the unmutated run expanded, by number (None: not
         expanded)."""
-        found = self._edges[number]
-        if found is None:
-            raw = self.table.memo.get(self.worlds[number])
-            if raw is None:
-                return None
-            ids = self.ids
-            found = self._edges[number] = tuple((a, ids[t]) for a, t in raw)
-        return found
+        return self._edges[number]
 
-    def value(self, key: tuple[str, str, str], pred: Callable[[World], bool], number: int) -> bool:
-        """The unmutated predicate `pred` (named `key`) of world `number`, asked once."""
-        cache = self.values.get(key)
-        if cache is None:
-            cache = self.values[key] = bytearray(self.size)
-        found = cache[number]
-        if found == _UNKNOWN:
-            found = cache[number] = _TRUE if pred(self.worlds[number]) else _FALSE
-        return found == _TRUE
+    def remember(self, key: tuple[str, str, str], pred: Callable[[World], bool]) -> bytes:
+        """What the unmutated predicate `pred` (named `key`) says of every numbered world, asked
+        once: 1 for false, 2 for true."""
+        found = self.values.get(key)
+        if found is None:
+            found = self.values[key] = bytes(_TRUE if pred(w) else _FALSE for w in self.worlds)
+        return found
 
 
 class MutantGraph:
     """One mutant's worlds and successors by number.
 
     `affected(world)` says whether the mutant's change can matter in `world`; `edges_of(world,
-    old)` gives the mutant's edges of an affected world the unmutated run expanded (from its
-    unmutated edges `old`); `compute(world)` the mutant's edges of any other world.
+    old, number)` gives the mutant's edges of an affected world the unmutated run expanded, by
+    number, from its unmutated ones `old` (`number` numbers a new target); `compute(world)` the
+    mutant's edges of any other world.
     """
 
     def __init__(
         self,
         index: WorldIndex,
         affected: Callable[[World], bool],
-        edges_of: Callable[[World, Edges], Edges],
+        edges_of: Callable[[World, IdEdges, Callable[[World], int]], IdEdges],
         compute: Callable[[World], Edges],
     ) -> None:
         self.index = index
         self.affected_world = affected
         self.edges_of = edges_of
         self.compute = compute
-        self._affected = bytearray(index.size)
+        self._affected = bytes(_TRUE if affected(w) else _FALSE for w in index.worlds)
         self.extra: list[World] = []
         self.extra_ids: dict[World, int] = {}
         self._edges: dict[int, IdEdges] = {}
@@ -111,14 +109,7 @@ class MutantGraph:
     def affected(self, number: int) -> bool:
         """Whether the change can matter in world `number` (always for a world only it
         reaches)."""
-        if number < 0:
-            return True
-        found = self._affected[number]
-        if found == _UNKNOWN:
-            found = self._affected[number] = (
-                _TRUE if self.affected_world(self.index.worlds[number]) else _FALSE
-            )
-        return found == _TRUE
+        return number < 0 or self._affected[number] == _TRUE
 
     def edges(self, number: int) -> IdEdges:
         """The mutant's edges of world `number`."""
@@ -130,15 +121,20 @@ class MutantGraph:
         if known is not None:
             return known
         world = self.world(number)
-        old = self.index.table.memo.get(world) if number >= 0 else None
-        raw = self.edges_of(world, old) if old is not None else self.compute(world)
-        ids = tuple((a, self.number(t)) for a, t in raw)
+        old = self.index.edges(number) if number >= 0 else None
+        if old is not None:
+            ids = self.edges_of(world, old, self.number)
+        else:
+            ids = tuple((a, self.number(t)) for a, t in self.compute(world))
         self._edges[number] = ids
         return ids
 
-    def wrap(self, variant: str, prop: Property[World], base: Property[World]) -> Property[int]:
-        """`prop` (the mutant's) asked of worlds by number: an unaffected world's answer is the
-        unmutated `base` property's, asked once per world for every mutant."""
+    def wrap(
+        self, variant: str, prop: Property[World], base: Property[World], probes: bool
+    ) -> Property[int]:
+        """`prop` (the mutant's) asked of worlds by number: a world the unmutated run numbered
+        gets the unmutated `base` property's answer, unless the property `probes` the mutated
+        machine's rows and the world is affected."""
         index = self.index
 
         def wrapped(
@@ -148,13 +144,15 @@ class MutantGraph:
         ) -> Callable[[int], bool] | None:
             if pred is None or unmutated is None:
                 return None
-            key = (variant, prop.name, part)
+            values = index.remember((variant, prop.name, part), unmutated)
             world = self.world
-            affected = self.affected
+            affected = self._affected if probes else bytes(len(values))
 
             def ask(number: int) -> bool:
-                if number >= 0 and not affected(number):
-                    return index.value(key, unmutated, number)
+                if number >= 0:
+                    if affected[number] != _TRUE:
+                        return values[number] == _TRUE
+                    return pred(index.worlds[number])
                 return pred(world(number))
 
             return ask

@@ -59,6 +59,7 @@ from model.spec.registration import (
     NOTIFY_FAILS,
     NOTIFY_OK,
     REGISTERED_STATES,
+    REGISTRATION,
     REREGISTRATION_DUE,
 )
 from model.spec.site import DISABLE, ENABLE, ENHANCED, SITE_MODE, UNSUPPORTED_STATE
@@ -129,11 +130,18 @@ class Check:
     `ehttp export --promela`; None for the kinds Spin does not decide here (liveness, recoverable,
     deadlock freedom, which Spin reports as an invalid end state) and for the properties that
     ask the model what a step would do (a probe), which the export does not render.
+
+    `probes` names the machines whose rows the predicates ask through `probe` (none: they read
+    the world alone). A probe asks only the rows an instance can take from the state it is in, so
+    a change to other states' rows, or to another machine, never changes the answer:
+    `ehttp audit` relies on this to re-ask a predicate only where a mutant can change it
+    (`tests/compose/test_properties.py` checks the declarations).
     """
 
     prop: Property[World]
     variant: str = LAB
     promela: Render | None = None
+    probes: tuple[str, ...] = ()
 
 
 def has_option(lab: Lab) -> bool:
@@ -354,7 +362,8 @@ def _site_checks(model: WorldModel) -> list[Check]:
             "and flagged unsupported",
             console_applies_settings,
             ("SITE-1", "SITE-2", "SITE-3"),
-        )
+        ),
+        probes=(SITE_MODE.name,),
     )
     if not offered:
         return [
@@ -733,7 +742,8 @@ def _client_checks(model: WorldModel) -> list[Check]:
                 "until the client re-registers, for at most 60 minutes",
                 notification_outcome,
                 ("REG-5", "SEC-3"),
-            )
+            ),
+            probes=(REGISTRATION.name,),
         ),
         Check(
             Property.always(
@@ -741,14 +751,16 @@ def _client_checks(model: WorldModel) -> list[Check]:
                 "and no other way",
                 registration_follows_table,
                 ("REG-1", "REG-2", "SEC-2"),
-            )
+            ),
+            probes=(REGISTRATION.name,),
         ),
         Check(
             Property.always(
                 "approving a waiting client registers it under the site's current regime",
                 approval_registers,
                 ("REG-3",),
-            )
+            ),
+            probes=(REGISTRATION.name,),
         ),
     ]
     if without_pki:
