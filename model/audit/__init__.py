@@ -14,12 +14,21 @@ from model.audit.engine import (
     Status,
     run_audit,
 )
-from model.audit.mutants import KINDS, REDIRECT_LIMIT, REDIRECT_SEED, Kind, Mutant, derive_mutants
+from model.audit.mutants import (
+    KINDS,
+    REDIRECT_LIMIT,
+    REDIRECT_SEED,
+    Kind,
+    Mutant,
+    Where,
+    derive_mutants,
+)
 from model.audit.unconstrained import (
     LISTED,
     Survivor,
     UnconstrainedError,
     load_unconstrained,
+    match_unconstrained,
 )
 
 __all__ = [
@@ -36,7 +45,9 @@ __all__ = [
     "Status",
     "Survivor",
     "UnconstrainedError",
+    "Where",
     "derive_mutants",
     "load_unconstrained",
+    "match_unconstrained",
     "run_audit",
 ]

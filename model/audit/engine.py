@@ -168,6 +168,7 @@ class AuditResult:
             "mutants": [
                 {
                     "id": m.mutant.id,
+                    "where": _where_json(m.mutant),
                     "kind": m.mutant.kind,
                     "change": m.mutant.change,
                     "status": m.status,
@@ -180,6 +181,19 @@ class AuditResult:
                 for m in self.mutants
             ],
         }
+
+
+def _where_json(mutant: Mutant) -> dict[str, Any]:
+    w = mutant.where
+    return {
+        "machine": w.machine,
+        "row": w.row,
+        "on": w.on,
+        "source": list(w.source),
+        "dest": w.dest,
+        "state": w.state,
+        "target": w.target,
+    }
 
 
 def _key(variant: str, name: str) -> str:

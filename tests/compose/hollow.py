@@ -63,8 +63,6 @@ def hollow_checks(model: WorldModel) -> tuple[Check, ...]:
     return (
         Check(Property.always(OLD_SITE3, site3, ("SITE-3",)), probes=("site-mode",)),
         Check(Property.always(OLD_CERT2, cert2, ("CERT-2",)), probes=("certificate-binding",)),
-        Check(
-            Property.always(OLD_REG5, reg5, ("REG-5", "SEC-3")), probes=("client-registration",)
-        ),
+        Check(Property.always(OLD_REG5, reg5, ("REG-5", "SEC-3")), probes=("client-registration",)),
         Check(Property.recoverable(OLD_RECOVERABLE, healthy, ("CERT-4", "REG-4"))),
     )

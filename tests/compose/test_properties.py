@@ -3,15 +3,18 @@ example labs."""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from model.checker import Property, check
+from model.audit import derive_mutants
+from model.checker import Property, check, reachable
 from model.compose.checking import LabCheck, run_checks
 from model.compose.properties import lab_checks
-from model.compose.world import Action, World, WorldModel
+from model.compose.world import MACHINES, Action, World, WorldModel
 from model.config.labfile import default_lab, load_lab
 from model.report.requirements import requirement_ids
 
@@ -143,3 +146,26 @@ def test_properties_are_built_for_the_lab_they_check() -> None:
     assert "enhanced HTTP is never on: the option needs 1806 with pre-release features" in names
     assert CERT3 not in names
     assert isinstance(next(iter(lab_checks(WorldModel(default_lab())))).prop, Property)
+
+
+def test_a_property_that_declares_no_probe_of_a_machine_answers_the_same_for_its_mutants() -> None:
+    """`Check.probes` is what `ehttp audit` trusts to reuse an answer: a predicate that does not
+    declare a machine must say the same of every world whatever that machine's rows are."""
+    lab = default_lab()
+    lab = replace(lab, clients=tuple(c for c in lab.clients if c.name in ("dom1", "wg1")))
+    base = WorldModel(lab)
+    worlds = reachable(base).states[::7]
+    every, _ = derive_mutants(MACHINES, redirect_limit=sys.maxsize)
+    declared = {(c.variant, c.prop.name): c for c in lab_checks(base)}
+    for mutant in every[::3]:
+        model = WorldModel(lab, machines={mutant.machine: mutant.replaced})
+        for item in lab_checks(model):
+            if mutant.machine in item.probes:
+                continue
+            before = declared[(item.variant, item.prop.name)].prop
+            for part in ("condition", "trigger"):
+                mutated, unmutated = getattr(item.prop, part), getattr(before, part)
+                if mutated is None:
+                    continue
+                changed = [w for w in worlds if mutated(w) != unmutated(w)]
+                assert not changed, (mutant.id, item.prop.name, part)
