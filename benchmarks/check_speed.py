@@ -1,7 +1,8 @@
 """How fast `ehttp check` explores the composed model, against Spin and two yardsticks, in one run.
 
 For growing numbers of clients (`--clients N` replicas of the default lab's clients) it prints the
-states, seconds and states/s of the whole check (every property, every variant), the unreduced
+states, wall and CPU seconds and states/s of the whole check (every property, every variant; the
+states/s of the lab's own search), the unreduced
 state count ("full": Spin's, which the CI cross-check holds equal to ehttp's `--no-symmetry`
 count; "-" without Spin) with the symmetry reduction factor (full / states), and, measured in the
 same run:
@@ -14,8 +15,8 @@ same run:
   nothing of that checkout is imported here;
 - the bare tuple BFS yardstick: a plain dict-and-deque breadth-first search over tuples of small
   ints (as many as the lab's world has instances) with two actions per position (two dozen and
-  more), on a toy state space of 1 to 2 times the lab's unreduced size; the ratio of ehttp's
-  exploration rate to it is printed;
+  more), on a toy state space of 1 to 2 times the lab's unreduced size (its stored size without
+  Spin); the ratio of ehttp's exploration rate to it is printed;
 - a naive explorer on the default lab: one that keeps each world as `transitions` model objects,
   deep-copies them for every successor and fires each trigger through the `transitions` machines
   of `model/views/machines.py`.

@@ -4,7 +4,8 @@ States are numbered in discovery order; since BFS discovers states in order of d
 numbering doubles as the queue (a cursor walks it) and parent pointers give shortest traces.
 Invariants and reachability goals are evaluated when a state is discovered, so the first hit is
 at minimal depth. Edges are kept only when a property needs the graph: successor indices for
-`recoverable`, plus interned action labels for liveness.
+`recoverable`, plus interned action labels for liveness. An `Expanding` model hands over a
+state's successors in one call; any other is asked `actions`, then `next_state` per action.
 """
 
 from __future__ import annotations
