@@ -32,6 +32,7 @@ from model.cli.common import (
 )
 from model.config.schema import Lab
 from model.lab.mutants import MUTANTS
+from model.report.auditfile import read_audit
 from model.report.fuzzfile import read_fuzz
 from model.report.page import PAGE, ReportError, ReportInterrupted, ReportMeta, write_report
 
@@ -51,6 +52,13 @@ __all__ = ["report"]
     help="JSON written by `ehttp fuzz --json`: adds the coverage timeline plot.",
 )
 @click.option(
+    "--audit",
+    "audit_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="JSON written by `ehttp audit --json` of the lab: adds the property strength section.",
+)
+@click.option(
     "--out",
     type=click.Path(path_type=Path),
     default=Path("report"),
@@ -64,6 +72,7 @@ def report(
     mutant: str | None,
     seed: int,
     fuzz_path: Path | None,
+    audit_path: Path | None,
     out: Path,
     as_json: bool,
 ) -> None:
@@ -71,9 +80,10 @@ def report(
     CERT-3 witness first, every counterexample before it), every property, one row per
     requirement with its quote, what checks it and a badge per lab, the source text, scenario
     verdicts, the access tables, the attack catalogue, machine diagrams, the modeling
-    assumptions, a glossary and, with --fuzz, the coverage plot. Progress per lab goes to
-    standard error. Exit 1 when a property does not hold or an attack is not refused as
-    expected (the page then says why, first).
+    assumptions, a glossary, with --fuzz the coverage plot and with --audit the property
+    strength (a saved `ehttp audit --json`: the audit takes minutes, so the report reads it).
+    Progress per lab goes to standard error. Exit 1 when a property does not hold or an attack
+    is not refused as expected (the page then says why, first).
     """
     lab = scaled_lab(lab, clients)
     meta = ReportMeta(
@@ -85,6 +95,7 @@ def report(
     )
     try:
         fuzz = None if fuzz_path is None else read_fuzz(fuzz_path, lab)
+        audit = None if audit_path is None else read_audit(audit_path, lab)
         with interruptible() as stop:
             written = write_report(
                 lab,
@@ -93,6 +104,7 @@ def report(
                 meta=meta,
                 progress=None if as_json else lambda line: click.echo(line, err=True),
                 stop=stop,
+                audit=audit,
             )
     except ReportError as error:
         option, _, message = str(error).partition(": ")

@@ -768,6 +768,43 @@ def _attacks(cases: Sequence[CaseResult]) -> str:
     return text
 
 
+def _strength(audit: dict[str, Any]) -> str:
+    """Property strength, from a saved `ehttp audit --json`: per property the mutants it kills
+    and one example; the kill ratio; survivors folded, each with the seed sentence that leaves it
+    open where the seed does."""
+    rows = [
+        [
+            _e(p["key"]),
+            _e(p["kind"]),
+            str(p["killed"]) if p["killed"] else '<b class="bad">0: unfalsifiable</b>',
+            "" if p["example"] is None else f"<code>{_e(p['example'])}</code>",
+        ]
+        for p in audit["properties"]
+    ]
+    survivors = audit["survivors"]
+    left_open = [s for s in survivors if s["sentence"] is not None]
+    items = "".join(
+        f"<li><code>{_e(s['id'])}</code>: {_e(s['change'])}"
+        + (
+            f"<br>left open by the seed: <q>{_e(s['sentence'])}</q>"
+            if s["sentence"] is not None
+            else f"<br><b>not constrained</b>: {_e(s['behaviour'] or '')}"
+        )
+        + "</li>"
+        for s in survivors
+    )
+    verdict = "every property kills a mutant" if audit["passed"] else "a property kills none"
+    return (
+        f"<p>Kill ratio {audit['kill_ratio']:.2f} ({audit['killed']} of {audit['counted']} "
+        f"mutants that change behaviour, less those the seed leaves open); {verdict}. "
+        "Mutants: each row removed, each guard forced true and false, each deadline one quantum "
+        "shorter and longer, rows redirected (<code>ehttp audit</code>).</p>"
+        + _table(["property", "kind", "mutants killed", "example mutant"], rows)
+        + f"<details><summary>{len(survivors)} surviving mutants ({len(left_open)} left open by "
+        f"the seed, specs/unconstrained.toml)</summary><ul>{items}</ul></details>"
+    )
+
+
 def _glossary() -> str:
     items = "".join(f"<dt>{_e(word)}</dt><dd>{_e(text)}</dd>" for word, text in GLOSSARY)
     return f'<dl class="gloss">{items}</dl>'
@@ -844,8 +881,10 @@ def render_page(
     cases: Sequence[CaseResult],
     fuzz: dict[str, Any] | None,
     meta: ReportMeta,
+    audit: dict[str, Any] | None = None,
 ) -> str:
-    """The whole page. `others` are check runs of further labs that the badges also show."""
+    """The whole page. `others` are check runs of further labs that the badges also show;
+    `audit` is a saved audit of the lab (`model/report/auditfile.py`)."""
     runs = [run, *others]
     matrix = build_matrix(property_refs(runs), req_markers())
     cited = _cite(matrix)
@@ -874,6 +913,8 @@ def render_page(
             f"abstract states reached ({float(coverage.get('fraction', 0)):.1%}).</p>"
         )
         sections.insert(7, ("fuzz", "Fuzz coverage", text + coverage_svg(fuzz)))
+    if audit is not None:
+        sections.insert(3, ("strength", "Property strength", _strength(audit)))
     nav = "".join(f'<a href="#{key}">{_e(title)}</a>' for key, title, _ in sections)
     body = "".join(
         f'<section id="{key}"><h2>{_e(title)}</h2>{html}</section>' for key, title, html in sections
@@ -895,6 +936,7 @@ def write_report(
     meta: ReportMeta,
     progress: Callable[[str], None] | None = None,
     stop: Callable[[], bool] | None = None,
+    audit: dict[str, Any] | None = None,
 ) -> Written:
     """Check `lab` (and the example labs for the badges), run the attack catalogue against it,
     write the page into `out`; `progress` is told each lab as it is checked.
@@ -944,7 +986,7 @@ def write_report(
         if stopped() or len(cases) < len(CATALOGUE):
             during = "running the attack catalogue"
             raise interrupted()
-        page = render_page(lab, runs[0], runs[1:], evaluate(lab), cases, fuzz, meta)
+        page = render_page(lab, runs[0], runs[1:], evaluate(lab), cases, fuzz, meta, audit)
         during = "writing the page"
         if stopped():
             raise interrupted()
