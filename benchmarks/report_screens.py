@@ -9,7 +9,10 @@ script exits 1 when it is not.
 
 Needs Chromium (Debian: apt-get install -y chromium). Run from a checkout:
 
-    PYTHONPATH=$PWD python benchmarks/report_screens.py [OUT_DIR]
+    PYTHONPATH=$PWD python benchmarks/report_screens.py [OUT_DIR] [AUDIT_JSON]
+
+With AUDIT_JSON (a saved `ehttp audit --json` of the default lab) the default lab's page carries
+its property strength section, and is measured with it.
 """
 
 from __future__ import annotations
@@ -103,11 +106,11 @@ def _one_client_lab(folder: Path) -> Path:
     return path
 
 
-def main_(out: Path) -> int:
+def main_(out: Path, audit: Path | None = None) -> int:
     browser = _chromium()
     out.mkdir(parents=True, exist_ok=True)
     pages = {
-        "default": _report(out / "default"),
+        "default": _report(out / "default", *(() if audit is None else ("--audit", str(audit)))),
         "failing": _report(
             out / "failing", "--lab", str(_one_client_lab(out)), "--mutant", "mp-accepts-alg-none"
         ),
@@ -136,4 +139,9 @@ def main_(out: Path) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main_(Path(sys.argv[1]) if len(sys.argv) > 1 else Path("report-screens")))
+    sys.exit(
+        main_(
+            Path(sys.argv[1]) if len(sys.argv) > 1 else Path("report-screens"),
+            Path(sys.argv[2]) if len(sys.argv) > 2 else None,
+        )
+    )
