@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from model.checker import Property
-from model.compose.successors import Edges, Successors
+from model.compose.successors import Edges, Successors, VariantView
 from model.compose.world import Action, World, WorldModel
 
 __all__ = ["IdEdges", "IntModel", "MutantGraph", "WorldIndex"]
@@ -166,7 +166,7 @@ class MutantGraph:
         )
 
 
-class IntModel:
+class IntModel(VariantView):
     """A variant of a mutant's model, over world numbers, for the generic checker.
 
     Its successors are the mutant's lab successors filtered as the variant filters them (rows
@@ -175,24 +175,13 @@ class IntModel:
     """
 
     def __init__(self, variant: WorldModel, graph: MutantGraph, symmetry: bool) -> None:
-        self.variant = variant
+        super().__init__(variant)
         self.graph = graph
         self.symmetry = symmetry
         self.expanded: dict[int, None] = {}
         """The numbers of the worlds this model was asked to expand, in order."""
         self._last: tuple[int | None, IdEdges] = (None, ())
         self._canonical: dict[int, int] = {}
-        rows = variant.env.machines
-        without = variant.without
-        fair_only = variant.fair_only
-        self._keep: Callable[[Action], bool] | None = None
-        if without or fair_only:
-
-            def keep(action: Action) -> bool:
-                row = rows[action[0]].rows[action[1]]
-                return not (fair_only and not row.fair) and row.name not in without
-
-            self._keep = keep
 
     def init_states(self) -> Sequence[int]:
         """The variant's initial worlds, by number."""
@@ -218,18 +207,6 @@ class IntModel:
                 return target
         graph = self.graph
         return graph.number(self.variant.next_state(graph.world(state), action))
-
-    def is_fair(self, action: Action) -> bool:
-        """As the variant says."""
-        return self.variant.is_fair(action)
-
-    def action_name(self, action: Action) -> str:
-        """As the variant says."""
-        return self.variant.action_name(action)
-
-    def all_action_names(self) -> Sequence[str]:
-        """As the variant says."""
-        return self.variant.all_action_names()
 
     def canonical(self, state: int) -> int:
         """The number of the variant's canonical form of the world."""

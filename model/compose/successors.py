@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 
 from model.compose.world import Action, World, WorldModel
 
-__all__ = ["Edges", "Successors", "TableModel"]
+__all__ = ["Edges", "Successors", "TableModel", "VariantView"]
 
 Edges = tuple[tuple[Action, World], ...]
 """A world's enabled actions, each with the world it leads to."""
@@ -67,21 +67,17 @@ class Successors:
         return self.model.edges(world)
 
 
-class TableModel:
-    """A variant of a lab's model whose successors are read from the lab model's table.
+class VariantView:
+    """What a variant of a lab's model says of its actions, for models that store or find its
+    successors another way (`TableModel`, the audit's mutant models): which actions it keeps
+    (`keep`: None keeps all; else rows left out by name and, for a fair-only variant, unfair
+    ones), their fairness and their names."""
 
-    It answers the checker's questions as `variant` would: the same initial worlds, actions less
-    the rows `variant` leaves out (and only fair ones for a fair-only variant), the same names,
-    fairness, symmetry and step texts.
-    """
-
-    def __init__(self, variant: WorldModel, table: Successors) -> None:
+    def __init__(self, variant: WorldModel) -> None:
         self.variant = variant
-        self.table = table
         rows = variant.env.machines
         without = variant.without
         fair_only = variant.fair_only
-        self._last: tuple[World | None, Edges] = (None, ())
         self._keep: Callable[[Action], bool] | None = None
         if without or fair_only:
 
@@ -90,6 +86,32 @@ class TableModel:
                 return not (fair_only and not row.fair) and row.name not in without
 
             self._keep = keep
+
+    def is_fair(self, action: Action) -> bool:
+        """As the variant says."""
+        return self.variant.is_fair(action)
+
+    def action_name(self, action: Action) -> str:
+        """As the variant says."""
+        return self.variant.action_name(action)
+
+    def all_action_names(self) -> Sequence[str]:
+        """As the variant says."""
+        return self.variant.all_action_names()
+
+
+class TableModel(VariantView):
+    """A variant of a lab's model whose successors are read from the lab model's table.
+
+    It answers the checker's questions as `variant` would: the same initial worlds, actions less
+    the rows `variant` leaves out (and only fair ones for a fair-only variant), the same names,
+    fairness, symmetry and step texts.
+    """
+
+    def __init__(self, variant: WorldModel, table: Successors) -> None:
+        super().__init__(variant)
+        self.table = table
+        self._last: tuple[World | None, Edges] = (None, ())
 
     def init_states(self) -> Sequence[World]:
         """The variant's initial worlds."""
@@ -122,18 +144,6 @@ class TableModel:
             if found == action:
                 return target
         return self.variant.next_state(state, action)
-
-    def is_fair(self, action: Action) -> bool:
-        """As the variant says."""
-        return self.variant.is_fair(action)
-
-    def action_name(self, action: Action) -> str:
-        """As the variant says."""
-        return self.variant.action_name(action)
-
-    def all_action_names(self) -> Sequence[str]:
-        """As the variant says."""
-        return self.variant.all_action_names()
 
     def canonical(self, state: World) -> World:
         """As the variant says."""

@@ -10,25 +10,20 @@ is accepted (one line, exit 2 at the command).
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 from model.config.schema import Lab
 from model.report.page import ReportError
+from model.report.savedfile import not_accepted, read_saved_json
 
-__all__ = ["MAX_AUDIT_BYTES", "read_audit"]
+__all__ = ["read_audit"]
 
-MAX_AUDIT_BYTES = 4_194_304
-
-
-def _show(value: object) -> str:
-    shown = repr(value)
-    return shown if len(shown) <= 40 else shown[:39] + "…"
+_HINT = "give the output of `ehttp audit --json`"
 
 
 def _fail(key: str, value: object, accepted: str) -> ReportError:
-    return ReportError(f"--audit: {key} {_show(value)} is not accepted; {accepted}")
+    return not_accepted("--audit", key, value, accepted)
 
 
 def _text(entry: dict[str, Any], key: str, where: str, *, none: bool = False) -> str | None:
@@ -58,22 +53,10 @@ def read_audit(path: Path, lab: Lab) -> dict[str, Any]:
     """The audit in ``path``, checked: ``kill_ratio``, ``killed``, ``counted``, ``passed``,
     ``properties`` (key, kind, killed, example) and ``survivors`` (id, change, behaviour, and the
     seed sentence when the seed leaves it open)."""
-    try:
-        with path.open("rb") as file:
-            data = file.read(MAX_AUDIT_BYTES + 1)
-    except OSError as error:
-        raise ReportError(f"--audit: {path}: {error.strerror or error}") from None
-    if len(data) > MAX_AUDIT_BYTES:
-        raise ReportError(f"--audit: {path}: larger than {MAX_AUDIT_BYTES:,} bytes")
-    try:
-        document = json.loads(data)
-    except (ValueError, RecursionError):
-        raise ReportError(
-            f"--audit: {path}: not JSON; give the output of `ehttp audit --json`"
-        ) from None
+    document = read_saved_json(path, "--audit", _HINT)
     if not isinstance(document, dict) or document.get("command") != "audit":
         found = document.get("command") if isinstance(document, dict) else document
-        raise _fail("command", found, "give the output of `ehttp audit --json`")
+        raise _fail("command", found, _HINT)
     if document.get("lab") != lab.name:
         raise _fail("lab", document.get("lab"), f"give an audit of lab {lab.name!r}")
     if not document.get("complete"):

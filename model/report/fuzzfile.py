@@ -9,27 +9,21 @@ naming the key, the value and what is accepted (one line, exit 2 at the command)
 
 from __future__ import annotations
 
-import json
 import math
 from pathlib import Path
 from typing import Any
 
 from model.config.schema import Lab
 from model.report.page import ReportError
+from model.report.savedfile import not_accepted, read_saved_json
 
-__all__ = ["MAX_FUZZ_BYTES", "MAX_TIMELINE", "read_fuzz"]
+__all__ = ["MAX_TIMELINE", "read_fuzz"]
 
-MAX_FUZZ_BYTES = 4_194_304
 MAX_TIMELINE = 100_000
 
 
-def _show(value: object) -> str:
-    shown = repr(value)
-    return shown if len(shown) <= 40 else shown[:39] + "…"
-
-
 def _fail(key: str, value: object, accepted: str) -> ReportError:
-    return ReportError(f"--fuzz: {key} {_show(value)} is not accepted; {accepted}")
+    return not_accepted("--fuzz", key, value, accepted)
 
 
 def _count(coverage: dict[str, Any], key: str) -> int:
@@ -50,21 +44,7 @@ def _number(value: object, key: str, low: float, high: float) -> float:
 
 def read_fuzz(path: Path, lab: Lab) -> dict[str, Any]:
     """The coverage of the campaign in ``path``, checked, as ``{"coverage": {...}}``."""
-    try:
-        with path.open("rb") as file:
-            data = file.read(MAX_FUZZ_BYTES + 1)
-    except OSError as error:
-        raise ReportError(f"--fuzz: {path}: {error.strerror or error}") from None
-    if len(data) > MAX_FUZZ_BYTES:
-        raise ReportError(f"--fuzz: {path}: larger than {MAX_FUZZ_BYTES:,} bytes")
-    try:
-        document = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise ReportError(
-            f"--fuzz: {path} is not JSON ({error}); give the output of `ehttp fuzz --json`"
-        ) from None
-    except RecursionError:
-        raise ReportError(f"--fuzz: {path}: JSON nested too deeply") from None
+    document = read_saved_json(path, "--fuzz", "give the output of `ehttp fuzz --json`")
     if not isinstance(document, dict) or not isinstance(document.get("coverage"), dict):
         raise ReportError(
             f"--fuzz: {path} has no coverage object; give the output of `ehttp fuzz --json` "
