@@ -10,8 +10,7 @@ killed at least one; 1 when a property is unfalsifiable or the run stopped early
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 
 import click
 
@@ -27,12 +26,13 @@ from model.audit import (
 from model.cli.common import (
     INTERRUPTED,
     JsonVerdict,
+    Reporter,
     emit_json,
     envelope,
     interruptible,
     lab_option,
+    reporter,
     seconds_option,
-    status_line,
 )
 from model.config.schema import Lab
 
@@ -47,19 +47,14 @@ def audit_verdict(result: AuditResult, interrupted: bool = False) -> JsonVerdict
     return "pass" if result.passed else "fail"
 
 
-@contextmanager
-def _progress() -> Iterator[Callable[[int, int, MutantResult], None]]:
-    """Progress on a terminal's status line (rich); plain lines on standard error otherwise."""
-    with status_line("deriving mutants") as line:
+def _progress(progress: Reporter) -> Callable[[int, int, MutantResult], None]:
+    """Each mutant judged, as the shared reporter shows progress: on a terminal's status line,
+    otherwise a plain line on standard error every 10 s."""
 
-        def show(done: int, total: int, result: MutantResult) -> None:
-            text = f"mutant {done}/{total}: {result.mutant.id}: {result.status}"
-            if line is not None:
-                line(text)
-            else:
-                click.echo(text, err=True)
+    def show(done: int, total: int, result: MutantResult) -> None:
+        progress.show(f"mutant {done}/{total}: {result.mutant.id}: {result.status}")
 
-        yield show
+    return show
 
 
 def _example(result: AuditResult, index: int) -> str:
@@ -146,9 +141,13 @@ def audit(lab: Lab, max_seconds: float | None, as_json: bool) -> None:
     """
     try:
         listed = load_unconstrained()
-        with _progress() as progress, interruptible() as stop:
+        with reporter("judging mutants") as progress, interruptible(progress) as stop:
             result = run_audit(
-                lab, unconstrained=listed, max_seconds=max_seconds, progress=progress, stop=stop
+                lab,
+                unconstrained=listed,
+                max_seconds=max_seconds,
+                progress=_progress(progress),
+                stop=stop,
             )
     except UnconstrainedError as error:
         click.echo(f"Error: {error}", err=True)

@@ -81,7 +81,7 @@ class _CtrlCAfter(StopRequest):
 
 def test_ctrl_c_prints_what_the_mutants_run_so_far_showed(monkeypatch: pytest.MonkeyPatch) -> None:
     @contextmanager
-    def pressed() -> Iterator[StopRequest]:
+    def pressed(progress: object = None) -> Iterator[StopRequest]:
         yield _CtrlCAfter(6)
 
     monkeypatch.setattr(audit_cli, "interruptible", pressed)
