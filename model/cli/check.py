@@ -114,6 +114,11 @@ def outcome_line(report: LabCheck) -> str:
     return f"FAIL: {holding} of {len(props)} properties hold; not holding: {'; '.join(failing)}"
 
 
+def _clients(report: LabCheck | SpinReport) -> str:
+    count = len(report.lab.clients)
+    return f"{count} client" if count == 1 else f"{count} clients"
+
+
 def _assumes(ids: tuple[str, ...]) -> str:
     return f" [assumes {', '.join(ids)}]" if ids else ""
 
@@ -126,7 +131,7 @@ def render_text(report: LabCheck, stopped_during: str | None = None, stopped_at:
     """
     main = report.main
     lines = [
-        f"lab {report.lab.name!r}: {len(report.lab.clients)} clients; "
+        f"lab {report.lab.name!r}: {_clients(report)}; "
         f"{main.states:,} states, {main.transitions:,} transitions, diameter {main.diameter}, "
         f"{report.seconds:.2f} s, {main.states_per_second:,.0f} states/s"
         + (" (symmetry reduction on)" if main.symmetry else " (no symmetry reduction)"),
@@ -195,7 +200,7 @@ def render_spin_text(report: SpinReport) -> str:
     main = report.main()
     cores = f"{report.cores} cores (-DNCORE)" if report.cores > 1 else "1 core"
     lines = [
-        f"lab {report.lab.name!r}: {len(report.lab.clients)} clients; {report.version}: "
+        f"lab {report.lab.name!r}: {_clients(report)}; {report.version}: "
         f"{main.states:,} states, {main.transitions:,} transitions, diameter {main.depth}, "
         f"{report.seconds:.2f} s with compiling, {cores} (no symmetry reduction)"
     ]

@@ -365,9 +365,11 @@ def _configuration(lab: Lab) -> str:
 
 def _summary(run: LabCheck) -> str:
     main = run.main
+    clients = len(run.lab.clients)
     lines = [
-        f"<p>{len(run.lab.clients)} clients; {main.states:,} states, {main.transitions:,} "
-        f"transitions, diameter {main.diameter}, checked in {run.seconds:.1f} s"
+        f"<p>{clients} client{'' if clients == 1 else 's'}; {main.states:,} states, "
+        f"{main.transitions:,} transitions, diameter {main.diameter}, "
+        f"checked in {run.seconds:.1f} s"
         + (" with symmetry reduction" if main.symmetry else "")
         + ". "
         + "; ".join(
