@@ -108,6 +108,7 @@ def _one_client_lab(folder: Path) -> Path:
 
 def main_(out: Path, audit: Path | None = None) -> int:
     browser = _chromium()
+    out = out.resolve()
     out.mkdir(parents=True, exist_ok=True)
     pages = {
         "default": _report(out / "default", *(() if audit is None else ("--audit", str(audit)))),
@@ -139,6 +140,9 @@ def main_(out: Path, audit: Path | None = None) -> int:
 
 
 if __name__ == "__main__":
+    if any(arg in ("-h", "--help") for arg in sys.argv[1:]):
+        print(__doc__)
+        sys.exit(0)
     sys.exit(
         main_(
             Path(sys.argv[1]) if len(sys.argv) > 1 else Path("report-screens"),
