@@ -35,7 +35,6 @@ from model.compose.properties import (
     NO_APPROVAL,
     THEN_HTTPS_ONLY,
     TOGGLING,
-    VARIANT_WITHOUT,
     WORKAROUND,
     enabled_start,
     enhanced_start,
@@ -179,63 +178,39 @@ def lab_variants(
     explored here.
     """
     machines = model.machines
-    built: list[tuple[str, WorldModel]] = []
-    scripted: tuple[tuple[str, Callable[[WorldModel], World]], ...] = (
-        (THEN_HTTPS_ONLY, enhanced_start),
-        (TOGGLING, _as_configured),
-    )
-    for variant, start in scripted:
-        if variant in variants:
-            built.append(
-                (
-                    variant,
-                    WorldModel(
-                        model.lab,
-                        without=variant_without(model, variant),
-                        initial=[start(model)],
-                        machines=machines,
-                    ),
-                )
-            )
-    if NO_APPROVAL in variants:
-        built.append(
-            (
-                NO_APPROVAL,
-                WorldModel(model.lab, without=VARIANT_WITHOUT[NO_APPROVAL], machines=machines),
-            )
-        )
-    if FROM_OFF in variants:
-        built.append(
-            (
-                FROM_OFF,
-                WorldModel(
-                    model.lab,
-                    without=variant_without(model, FROM_OFF),
-                    initial=[from_off_start(model)],
-                    machines=machines,
-                ),
-            )
-        )
-    if AFTER_ENABLING in variants:
-        built.append(
-            (
-                AFTER_ENABLING,
-                WorldModel(
-                    model.lab, initial=[enabled_start(model)], fair_only=True, machines=machines
-                ),
-            )
-        )
-    if WORKAROUND in variants:
+
+    def one(start: Callable[[WorldModel], World]) -> Callable[[], list[World]]:
+        return lambda: [start(model)]
+
+    def workaround() -> list[World]:
         found = worlds if worlds is not None else reachable(model).states
         symptoms = [w for w in found if any(stranded(model, w, i) for i in model.env.bindings)]
-        starts = workaround_starts(model, symptoms)
-        built.append(
-            (
-                WORKAROUND,
-                WorldModel(model.lab, initial=starts, fair_only=True, machines=machines),
-            )
+        return list(workaround_starts(model, symptoms))
+
+    # Each variant in output order: its starting worlds (None: the lab's) and whether only fair
+    # steps run; the rows it leaves out are `variant_without`'s.
+    starts: dict[str, tuple[Callable[[], list[World]] | None, bool]] = {
+        THEN_HTTPS_ONLY: (one(enhanced_start), False),
+        TOGGLING: (one(_as_configured), False),
+        NO_APPROVAL: (None, False),
+        FROM_OFF: (one(from_off_start), False),
+        AFTER_ENABLING: (one(enabled_start), True),
+        WORKAROUND: (workaround, True),
+    }
+    return [
+        (
+            name,
+            WorldModel(
+                model.lab,
+                without=variant_without(model, name),
+                initial=None if start is None else start(),
+                fair_only=fair_only,
+                machines=machines,
+            ),
         )
-    return built
+        for name, (start, fair_only) in starts.items()
+        if name in variants
+    ]
 
 
 def _never_fired_rows(models: list[WorldModel]) -> tuple[str, ...]:
