@@ -130,74 +130,70 @@ def _with_row(machine: Machine, number: int, row: Row) -> Machine:
     return replace(machine, rows=tuple(rows))
 
 
+def _row_mutant(
+    machine: Machine,
+    number: int,
+    kind: Kind,
+    change: str,
+    changed: Row,
+    target: str | None = None,
+    same_as: str | None = None,
+) -> Mutant:
+    """Row `number` of `machine` replaced by `changed`; `change` follows the row's text."""
+    row = machine.rows[number]
+    base = f"{machine.name}/{number}/{kind}"
+    return Mutant(
+        base if target is None else f"{base}/{target}",
+        kind,
+        machine.name,
+        f"{machine.name}: row {_row_text(row)}{change}",
+        _with_row(machine, number, changed),
+        frozenset(row.source),
+        Where(machine.name, kind, row.name, row.event, row.source, row.dest, None, target),
+        same_as=same_as,
+        row=number,
+    )
+
+
 def _row_mutants(machine: Machine) -> tuple[list[Mutant], list[Mutant]]:
     mutants: list[Mutant] = []
     redirects: list[Mutant] = []
     for number, row in enumerate(machine.rows):
-        base = f"{machine.name}/{number}"
-        sources = frozenset(row.source)
-        text = _row_text(row)
-
-        def where(kind: Kind, target: str | None = None, row: Row = row) -> Where:
-            return Where(
-                machine.name, kind, row.name, row.event, row.source, row.dest, None, target
-            )
-
-        removed = f"{base}/remove"
-        mutants.append(
-            Mutant(
-                removed,
-                "remove",
-                machine.name,
-                f"{machine.name}: row {text} removed",
-                _with_row(machine, number, replace(row, guard=never)),
-                sources,
-                row=number,
-                where=where("remove"),
-            )
-        )
+        removed = _row_mutant(machine, number, "remove", " removed", replace(row, guard=never))
+        mutants.append(removed)
         if row.guard is not always:
             guard = row.guard_text
             mutants.append(
-                Mutant(
-                    f"{base}/guard-true",
+                _row_mutant(
+                    machine,
+                    number,
                     "guard-true",
-                    machine.name,
-                    f"{machine.name}: row {text}: guard [{guard}] forced true",
-                    _with_row(machine, number, replace(row, guard=always)),
-                    sources,
-                    row=number,
-                    where=where("guard-true"),
+                    f": guard [{guard}] forced true",
+                    replace(row, guard=always),
                 )
             )
             mutants.append(
-                Mutant(
-                    f"{base}/guard-false",
+                _row_mutant(
+                    machine,
+                    number,
                     "guard-false",
-                    machine.name,
-                    f"{machine.name}: row {text}: guard [{guard}] forced false",
-                    _with_row(machine, number, replace(row, guard=never)),
-                    sources,
-                    same_as=removed,
-                    row=number,
-                    where=where("guard-false"),
+                    f": guard [{guard}] forced false",
+                    replace(row, guard=never),
+                    same_as=removed.id,
                 )
             )
         for state in machine.state_names:
-            if state == row.dest:
-                continue
-            redirects.append(
-                Mutant(
-                    f"{base}/redirect/{state}",
-                    "redirect",
-                    machine.name,
-                    f"{machine.name}: row {text} goes to {state} instead",
-                    _with_row(machine, number, replace(row, dest=state)),
-                    sources,
-                    row=number,
-                    where=where("redirect", state),
+            if state != row.dest:
+                redirects.append(
+                    _row_mutant(
+                        machine,
+                        number,
+                        "redirect",
+                        f" goes to {state} instead",
+                        replace(row, dest=state),
+                        state,
+                    )
                 )
-            )
     return mutants, redirects
 
 
