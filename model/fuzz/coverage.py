@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from model.checker import Exploration, reachable
@@ -97,6 +98,17 @@ def _components(successors: tuple[tuple[int, ...], ...]) -> tuple[int, ...]:
     return tuple(component)
 
 
+def _reached_by(points: Sequence[tuple[float, int]], until: float) -> int:
+    """The states reached at the last of `points` (x, reached), in order of x, at or before
+    `until` (0 before the first)."""
+    count = 0
+    for at, reached in points:
+        if at > until:
+            break
+        count = reached
+    return count
+
+
 @dataclass
 class Coverage:
     """What a campaign has reached so far, and when (a mutable tally, owned by one campaign)."""
@@ -149,18 +161,8 @@ class Coverage:
 
     def reached_by(self, steps: int) -> int:
         """How many distinct states had been reached once `steps` steps were taken."""
-        count = 0
-        for taken, reached in self.growth:
-            if taken > steps:
-                break
-            count = reached
-        return count
+        return _reached_by(self.growth, steps)
 
     def reached_at(self, seconds: float) -> int:
         """How many distinct states had been reached `seconds` into the campaign."""
-        count = 0
-        for at, reached in self.timeline:
-            if at > seconds:
-                break
-            count = reached
-        return count
+        return _reached_by(self.timeline, seconds)
