@@ -474,8 +474,9 @@ def _status(
 
 def whatif_answer(lab: Lab, world: World, actions: Sequence[str]) -> tuple[str, dict[str, Any]]:
     """`ehttp whatif`'s answer for `actions` taken from `world`: (its answer word, its JSON
-    fields as `ehttp whatif --json` prints them)."""
-    answer = what_if(lab, tuple(actions), world)
+    fields as `ehttp whatif --json` prints them). From the lab's steady state it is the
+    command's own answer (its start and assumptions included), elsewhere `--from`'s."""
+    answer = what_if(lab, tuple(actions), None if world == steady(lab) else world)
     return answer.verdict, whatif_json(answer)
 
 

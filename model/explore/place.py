@@ -178,9 +178,12 @@ def _lab(parameter: str) -> Lab:
         return lab_by_name(parameter)
     encoded = parameter[len(_INLINE) :]
     try:
-        packed = base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4))
+        padded = (encoded + "=" * (-len(encoded) % 4)).encode("ascii")
+        packed = base64.b64decode(padded, altchars=b"-_", validate=True)
         inflater = zlib.decompressobj()
         raw = inflater.decompress(packed, _LIMIT_BYTES + 1)
+        if not inflater.eof and len(raw) <= _LIMIT_BYTES:
+            raise ValueError("truncated")
     except (binascii.Error, ValueError, zlib.error):
         raise PlaceError(
             "lab: the lab carried in the link is not deflated text in URL-safe base64; "

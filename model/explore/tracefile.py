@@ -73,7 +73,7 @@ def trace_place(lab: Lab, lab_parameter: str, path: Path, prop: str) -> Place:
             raise TraceError(f'--trace: {path}: step {number} of {prop!r} has no "state" object')
         states.append(state)
     try:
-        start = world_from_json(model, states[0], f"--trace: {path}: step 0")
+        start = world_from_json(model, states[0], "step 0")
         plan = tokens_along(model, start, states[1:])
     except InputError as error:
         raise TraceError(
