@@ -3,11 +3,14 @@
 The socket is bound here, before the server starts, so the printed URL names the port the
 server really listens on, and a port already in use is a one-line error before anything runs.
 uvicorn handles Ctrl-C: it stops the server and raises the signal again, which the command turns
-into exit 130.
+into exit 130. A shell starts a background command with SIGINT ignored, and uvicorn would then
+raise it into nothing; the explorer is stopped by SIGINT however it was started, so it restores
+Python's own handler first.
 """
 
 from __future__ import annotations
 
+import signal
 import socket
 import threading
 import webbrowser
@@ -66,4 +69,6 @@ def serve(
                 webbrowser.open(url)
 
         threading.Thread(target=opener, daemon=True).start()
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     server.run(sockets=[sock])

@@ -67,12 +67,21 @@ def _get(url: str, host: str | None = None) -> tuple[int, str]:
         return error.code, error.read().decode("utf-8")
 
 
-def test_the_server_prints_its_url_serves_loopback_only_and_stops_on_ctrl_c() -> None:
+def _ignore_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+@pytest.mark.parametrize("background", [False, True], ids=["foreground", "sigint-ignored"])
+def test_the_server_prints_its_url_serves_loopback_only_and_stops_on_ctrl_c(
+    background: bool,
+) -> None:
+    # A shell starts a background command with SIGINT ignored (.ci/run's smoke run does).
     with subprocess.Popen(
         [*COMMAND, "--no-browser", "--lab", "enhanced-off"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=_ignore_sigint if background else None,
     ) as server:
         assert server.stdout is not None and server.stderr is not None
         line = server.stdout.readline()
