@@ -132,6 +132,14 @@ def test_the_site_properties_form_applies_the_console_s_actions_in_the_seed_s_or
         Place("default").url("/apply") + "&communication=https-only", follow_redirects=False
     ).headers["location"]
     assert parse_qs(urlsplit(location).query)["s"] == ["disable-enhanced-http,select-https-only"]
+    https_only = Place("default", None, (("disable-enhanced-http", "select-https-only"),))
+    location = CLIENT.get(
+        https_only.url("/apply") + "&communication=https-or-http&enhanced=on",
+        follow_redirects=False,
+    ).headers["location"]
+    assert (
+        parse_qs(urlsplit(location).query)["s"][-1] == "select-https-or-http,enable-enhanced-http"
+    )
 
 
 def test_names_from_a_lab_are_text_on_every_page_never_markup() -> None:
