@@ -14,8 +14,9 @@ from starlette.testclient import TestClient
 
 from model.cli.app import main
 from model.config.labfile import default_lab
+from model.explore.adapter import model_of
 from model.explore.app import create_app
-from model.explore.place import Place, lab_parameter
+from model.explore.place import Place, lab_parameter, world_parameter
 from tests.cli.test_json_schemas import validate
 from tests.explore.test_adapter import TOGGLES
 
@@ -165,3 +166,17 @@ def test_the_page_says_what_the_console_shows() -> None:
     off = CLIENT.get("/?lab=site-1802").text
     assert 'id="enhanced"' not in off
     assert "it needs version 1806 with pre-release features turned on (SITE-3)" in off
+
+
+def test_where_the_site_may_settle_in_several_worlds_the_run_is_a_choice() -> None:
+    world_model = model_of(default_lab())
+    start = Place("default", world_parameter(world_model, world_model.initial))
+    document = CLIENT.get(start.url("/api/run")).json()
+    validate("explore", document)
+    assert len(document["outcomes"]) == 2
+    page = CLIENT.get(start.url("/run"), follow_redirects=False)
+    assert page.status_code == 200
+    assert page.text.count("Follow the run to outcome") == 2
+    for outcome in document["outcomes"]:
+        settled = CLIENT.get(outcome["url"].replace("/?", "/api/state?")).json()
+        assert settled["steps"] == [] and settled["wait"]["url"] is None
