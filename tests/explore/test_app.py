@@ -180,3 +180,17 @@ def test_where_the_site_may_settle_in_several_worlds_the_run_is_a_choice() -> No
     for outcome in document["outcomes"]:
         settled = CLIENT.get(outcome["url"].replace("/?", "/api/state?")).json()
         assert settled["steps"] == [] and settled["wait"]["url"] is None
+
+
+@pytest.mark.req("CERT-3")
+def test_each_cause_of_a_diagnosis_opens_as_a_trace_to_follow() -> None:
+    page = CLIENT.get("/diagnose?lab=default&symptom=no-sms-certificate-bound+mp1").text
+    follows = re.findall(r'href="([^"]*)">Follow it in the explorer', page)
+    ends = re.findall(r'href="([^"]*)">Go to where it ends', page)
+    assert len(follows) == len(ends) == 2
+    start = CLIENT.get(follows[1].replace("&amp;", "&").replace("/?", "/api/state?")).json()
+    assert start["trace"]["property"] == "no-sms-certificate-bound mp1: cause 2"
+    assert start["trace"]["step"] == 0 and start["clicks"] == 0
+    end = CLIENT.get(ends[1].replace("&amp;", "&").replace("/?", "/api/state?")).json()
+    assert end["fault"]["site_systems"][0] == "mp1"
+    assert end["trace"]["next"] is None
