@@ -58,6 +58,7 @@ COMMANDS: dict[str, str] = {
     "check": "model.cli.check",
     "diagnose": "model.cli.diagnose",
     "diagrams": "model.cli.diagrams",
+    "explore": "model.cli.explore",
     "export": "model.cli.export",
     "fuzz": "model.cli.fuzz",
     "report": "model.cli.report",

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import base64
 import re
+import shlex
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
 from html import escape
@@ -505,7 +506,7 @@ def _traces(lab: Lab, run: LabCheck) -> tuple[str, set[str]]:
             f"{_verdict(result.verdict)}; {_req_links(result.requirements)}; "
             f"{len(result.trace) - 1} steps){picture}"
         )
-        table = _trace_table(item)
+        table = _explore_command(result.name) + _trace_table(item)
         if bad or shown == 0:
             shown += 1
             css = "trace bad" if bad else "trace"
@@ -520,11 +521,21 @@ def _traces(lab: Lab, run: LabCheck) -> tuple[str, set[str]]:
         "values a step changed are <b>bold</b>; worlds a reader must notice (CERT-3's stranded "
         "site systems, SITE-2's unsupported mode) are red. Counterexamples of failing properties "
         "come first, then the CERT-3 witness; “picture” shows the trace as drawn by "
-        "<code>ehttp diagrams</code>.</p>"
+        "<code>ehttp diagrams</code>. Each trace opens in <code>ehttp explore</code>, one click "
+        "a step: save the check with <code>ehttp check --json &gt; check.json</code>, then run "
+        "the command under the trace (both with this report's <code>--lab</code> and "
+        "<code>--clients</code>).</p>"
     )
     if not parts:
         intro += "<p>No property of this lab has a witness or counterexample.</p>"
     return intro + "".join(parts), pictured
+
+
+def _explore_command(name: str) -> str:
+    """The command that opens the trace of property `name` in the explorer, quoted for a shell
+    (the name is the program's own words, quoted and escaped all the same)."""
+    command = f"ehttp explore --trace check.json --property {shlex.quote(name)}"
+    return f'<p class="small">explore it: <code>{_e(command)}</code></p>'
 
 
 def _scenarios(report: ScenarioReport) -> str:

@@ -134,6 +134,10 @@ def test_the_cert3_witness_comes_first_with_every_world_in_full(written: tuple[P
         "certificate bound</b>"
     )
     table = traces[first : traces.index("</table>", first)]
+    assert (
+        "explore it: <code>ehttp explore --trace check.json --property &#x27;rapidly enabling "
+        "and disabling the option alone leaves no SMS-Issuing certificate bound&#x27;</code>"
+    ) in table
     assert "<th>step 0: initial state</th>" in table
     assert "<td><b>stranded</b></td>" in table
     assert "CERT-3: mp1 stranded" in table
