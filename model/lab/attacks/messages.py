@@ -18,6 +18,7 @@ from model.lab.attacks.base import (
     Family,
     Roles,
     Submit,
+    all_accepted,
     at_mp,
     first_registered,
     registered,
@@ -30,7 +31,7 @@ from model.lab.mp import NOTIFICATION, registration_id_for
 from model.lab.reasons import Reason
 from model.lab.testbed import ConcreteLab
 
-__all__ = ["ATTACKS", "attacker_nonce", "forge", "notify_at"]
+__all__ = ["ATTACKS", "TWINS", "attacker_nonce", "forge", "notify_at"]
 
 
 def attacker_nonce(label: str) -> bytes:
@@ -190,3 +191,23 @@ ATTACKS: tuple[Attack, ...] = (
     ),
 )
 """The signed client message family."""
+
+
+def _every_clients_notification(tb: ConcreteLab) -> Submit:
+    """Every client registers with the best evidence it holds and sends a notification."""
+    submits = []
+    for config in tb.lab.clients:
+        registered(tb, config.name)
+        message = tb.clients[config.name].message(NOTIFICATION, b"run-scripts:inventory")
+        submits.append(notify_at(tb, config.name, message))
+    return lambda: all_accepted(submits)
+
+
+TWINS: tuple[Attack, ...] = (
+    _attack.twin(
+        "honest-notifications",
+        "every client's genuine notification, signed under its current registration",
+        _every_clients_notification,
+    ),
+)
+"""The signed client message family's honest twin."""
