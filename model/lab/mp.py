@@ -43,8 +43,8 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from cryptography import x509
-from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from model.config.schema import ManagementPoint, Site
@@ -73,7 +73,8 @@ from model.lab.mutants import (
 )
 from model.lab.policy import Exchange, enhanced_on, mp_accepts
 from model.lab.reasons import Accepted, Reason, Refused, Rejected, Verdict
-from model.lab.sitedb import SiteDatabase, fingerprint
+from model.lab.requests import key_sender, possessed_key, well_formed_request
+from model.lab.sitedb import SiteDatabase
 from model.lab.tokens import AadValidator, ContentTokenIssuer
 from model.lab.trust import verify_client
 from model.spec.access import Method
@@ -191,12 +192,12 @@ class ManagementPointServer:
             return Refused.of(error)
 
     def _register(self, request: RegistrationRequest) -> Registration:
-        _well_formed_request(request)
+        well_formed_request(request)
         refused = self._accepts(request.evidence.method, "registration", "registration")
         if refused is not None:
             raise Rejected(refused.reason, refused.detail)
-        key = _possessed_key(request)
-        sender = _key_sender(key)
+        key = possessed_key(request)
+        sender = key_sender(key)
         self._fresh(sender, request.sent_at, request.nonce)
         self._check_evidence(request, key)
         if not isinstance(request.evidence, ClientCertificate):
@@ -233,13 +234,13 @@ class ManagementPointServer:
             return Refused.of(error)
 
     def _reregister(self, request: RegistrationRequest, continuity: bytes) -> Registration:
-        _well_formed_request(request)
+        well_formed_request(request)
         blob(continuity, "continuity", Reason.INPUT_MALFORMED)
         registration_id = registration_id_for(request.client)
         current = self._db.registrations.get(registration_id)
         if current is None:
             raise Rejected(Reason.MSG_UNREGISTERED, f"{request.client} is not registered")
-        key = _possessed_key(request)
+        key = possessed_key(request)
         if not self._skips_continuity:
             try:
                 current.public_key.verify(continuity, request.payload(), ec.ECDSA(hashes.SHA256()))
@@ -479,48 +480,8 @@ class ManagementPointServer:
         )
 
 
-_EVIDENCE = (Anonymous, DomainProof, DeviceToken, ClientCertificate)
-
-
-def _well_formed_request(request: object) -> RegistrationRequest:
-    """``request`` if every field has its type and bounds; else `Rejected` (INPUT_MALFORMED)."""
-    malformed = Reason.INPUT_MALFORMED
-    if not isinstance(request, RegistrationRequest):
-        raise Rejected(malformed, f"{type(request).__name__} is not a registration request")
-    text(request.client, "client", malformed)
-    blob(request.public_key_der, "public_key_der", malformed)
-    blob(request.possession, "possession", malformed)
-    whole(request.sent_at, "sent_at", malformed)
-    blob(request.nonce, "nonce", malformed)
-    if not isinstance(request.evidence, _EVIDENCE):
-        raise Rejected(malformed, f"evidence: {type(request.evidence).__name__} is not evidence")
-    return request
-
-
-def _key_sender(key: ec.EllipticCurvePublicKey) -> str:
-    """Who a registration request authenticates as: the holder of the key it proves (A-35)."""
-    return f"key:{fingerprint(key).hex()}"
-
-
 def _raise(verdict: Verdict[_T]) -> _T:
     """The accepted value, or the refusal raised as `Rejected`."""
     if isinstance(verdict, Refused):
         raise Rejected(verdict.reason, verdict.detail)
     return verdict.value
-
-
-def _possessed_key(request: RegistrationRequest) -> ec.EllipticCurvePublicKey:
-    """The key a request asks to register, if the request proves possession of it."""
-    try:
-        key = serialization.load_der_public_key(request.public_key_der)
-    except (ValueError, UnsupportedAlgorithm):
-        raise Rejected(Reason.REG_BAD_PROOF_OF_POSSESSION, "public key is not DER SPKI") from None
-    if not isinstance(key, ec.EllipticCurvePublicKey):
-        raise Rejected(Reason.REG_BAD_PROOF_OF_POSSESSION, "public key is not an EC key")
-    try:
-        key.verify(request.possession, request.payload(), ec.ECDSA(hashes.SHA256()))
-    except InvalidSignature:
-        raise Rejected(
-            Reason.REG_BAD_PROOF_OF_POSSESSION, "request not signed by its key"
-        ) from None
-    return key

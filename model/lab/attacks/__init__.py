@@ -34,17 +34,8 @@ from model.lab.attacks import (
     stale,
     tokens,
 )
-from model.lab.attacks.base import (
-    CONDITIONS,
-    VARIANTS,
-    Attack,
-    Condition,
-    Honest,
-    Outcome,
-    SetupRefused,
-    run,
-    unmet,
-)
+from model.lab.attacks.base import CONDITIONS, VARIANTS, Condition, SetupRefused, run, unmet
+from model.lab.attacks.case import Attack, Honest, Outcome
 from model.lab.testbed import ConcreteLab
 
 __all__ = [

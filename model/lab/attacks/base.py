@@ -1,10 +1,8 @@
-"""What an attack is, what it needs of a lab, and how it finds its hosts in any lab.
+"""What a case needs of a lab, how it finds its hosts in any lab, and its honest setup steps.
 
-An attack is data: a name, its family, what it tries, the `Reason` the lab must give, the
-requirement IDs it defends and a `prepare` function that sets up a lab and returns the single bad
-input as a thunk. It names the conditions it `requires` and, when it needs the lab changed first,
-a `variant` (an HTTPS distribution point, a network access account, enhanced HTTP off, a 1802
-site, a second management point).
+A case (`model.lab.attacks.case`) names the conditions it `requires` and, when it needs the lab
+changed first, a `variant` (an HTTPS distribution point, a network access account, enhanced HTTP
+off, a 1802 site, a second management point).
 
 Every family also has honest twins (issue 25): the same situation with a genuine client's genuine
 input, which the lab must accept (`Honest.ACCEPTED` as their expectation). An attack only shows
@@ -29,13 +27,13 @@ credential, so every attack runs on any lab that has such hosts, whatever their 
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 from model.config.labfile import default_lab
 from model.config.schema import Lab
+from model.lab.attacks.case import Attack, Outcome, Submit
 from model.lab.evidence import RegistrationRequest
 from model.lab.messages import Registration
 from model.lab.reasons import Accepted, Reason, Verdict
@@ -45,15 +43,9 @@ from model.spec.access import Method
 __all__ = [
     "CONDITIONS",
     "VARIANTS",
-    "Attack",
     "Condition",
-    "Expected",
-    "Family",
-    "Honest",
-    "Outcome",
     "Roles",
     "SetupRefused",
-    "Submit",
     "accepted",
     "all_accepted",
     "at_mp",
@@ -66,18 +58,7 @@ __all__ = [
     "unmet",
 ]
 
-Submit = Callable[[], Verdict[Any]]
 _T = TypeVar("_T")
-
-
-class Honest(enum.Enum):
-    """What an honest twin expects of the lab: to be accepted."""
-
-    ACCEPTED = "accepted"
-
-
-Expected = Reason | Honest
-"""What a case expects: the reason an attack must be refused with, or acceptance (a twin)."""
 
 
 class SetupRefused(Exception):
@@ -106,92 +87,6 @@ def all_accepted(submits: Sequence[Submit]) -> Verdict[Any]:
             return verdict
         values.append(verdict.value)
     return Accepted(tuple(values))
-
-
-@dataclass(frozen=True)
-class Attack:
-    """One catalogued case: an attack (``expected`` a `Reason`) or an honest twin
-    (``expected`` `Honest.ACCEPTED`)."""
-
-    name: str
-    family: str
-    tries: str
-    expected: Expected
-    requirements: tuple[str, ...]
-    prepare: Callable[[ConcreteLab], Submit]
-    variant: str = "default"
-    requires: tuple[str, ...] = ()
-
-    @property
-    def honest(self) -> bool:
-        """Whether this is an honest twin, which the lab must accept."""
-        return self.expected is Honest.ACCEPTED
-
-
-@dataclass(frozen=True)
-class Family:
-    """How a family declares its attacks: the family's name, the requirement IDs its attacks
-    defend and the lab conditions they need, unless an attack says otherwise."""
-
-    name: str
-    requirements: tuple[str, ...]
-    requires: tuple[str, ...] = ()
-
-    def __call__(
-        self,
-        name: str,
-        tries: str,
-        expected: Expected,
-        prepare: Callable[[ConcreteLab], Submit],
-        requires: tuple[str, ...] | None = None,
-        requirements: tuple[str, ...] | None = None,
-        variant: str = "default",
-    ) -> Attack:
-        """One attack of the family."""
-        return Attack(
-            name,
-            self.name,
-            tries,
-            expected,
-            self.requirements if requirements is None else requirements,
-            prepare,
-            variant,
-            self.requires if requires is None else requires,
-        )
-
-    def twin(
-        self,
-        name: str,
-        tries: str,
-        prepare: Callable[[ConcreteLab], Submit],
-        requires: tuple[str, ...] | None = None,
-        requirements: tuple[str, ...] | None = None,
-        variant: str = "default",
-    ) -> Attack:
-        """An honest twin of the family: ``prepare`` returns a genuine input to be accepted."""
-        return self(name, tries, Honest.ACCEPTED, prepare, requires, requirements, variant)
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What the lab did with an attack."""
-
-    attack: Attack
-    verdict: Verdict[Any]
-    state_unchanged: bool
-
-    @property
-    def reason(self) -> Reason | None:
-        """The reason given, or None if the input was accepted."""
-        return None if self.verdict.ok else self.verdict.reason  # type: ignore[union-attr]
-
-    @property
-    def passed(self) -> bool:
-        """An attack: refused with exactly the expected reason and nothing changed. A twin:
-        accepted."""
-        if self.attack.honest:
-            return self.verdict.ok
-        return self.reason is self.attack.expected and self.state_unchanged
 
 
 def _https_dp(lab: Lab) -> Lab:

@@ -15,7 +15,8 @@ import datetime as dt
 from collections.abc import Callable
 from functools import partial
 
-from model.lab.attacks.base import Attack, Family, Roles, Submit, all_accepted
+from model.lab.attacks.base import Roles, all_accepted
+from model.lab.attacks.case import Attack, Family, Submit
 from model.lab.keys import derive_rsa_key
 from model.lab.pki import (
     CLIENT_AUTH,

@@ -13,15 +13,13 @@ from collections.abc import Callable
 import jwt
 
 from model.lab.attacks.base import (
-    Attack,
-    Family,
     Roles,
-    Submit,
     accepted,
     at_mp,
     first_registered,
     registered_domain_client,
 )
+from model.lab.attacks.case import Attack, Family, Submit
 from model.lab.evidence import ClientCertificate, ContentToken, NaaLogon, NoCredential
 from model.lab.mp import CONTENT_TOKEN_REQUEST, registration_id_for
 from model.lab.pki import EnterprisePki, Issued

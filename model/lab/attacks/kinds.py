@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from model.lab.attacks.base import Attack, Family, Submit, at_mp, first_registered
+from model.lab.attacks.base import at_mp, first_registered
+from model.lab.attacks.case import Attack, Family, Submit
 from model.lab.mp import CONTENT_TOKEN_REQUEST, NOTIFICATION
 from model.lab.reasons import Reason
 from model.lab.testbed import ConcreteLab

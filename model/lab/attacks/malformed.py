@@ -17,7 +17,8 @@ from typing import Any
 
 import jwt
 
-from model.lab.attacks.base import Attack, Family, Roles, Submit, at_mp, registered
+from model.lab.attacks.base import Roles, at_mp, registered
+from model.lab.attacks.case import Attack, Family, Submit
 from model.lab.attacks.content import download_with
 from model.lab.attacks.encoding import b64, compact, nested_segment, segment
 from model.lab.attacks.tokens import device_claims, present_device_token

@@ -14,16 +14,14 @@ from dataclasses import replace
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from model.lab.attacks.base import (
-    Attack,
-    Family,
     Roles,
-    Submit,
     all_accepted,
     at_mp,
     first_registered,
     registered,
     registered_domain_client,
 )
+from model.lab.attacks.case import Attack, Family, Submit
 from model.lab.freshness import NONCE_BYTES
 from model.lab.keys import derive_ec_key
 from model.lab.messages import SignedMessage, sign_message

@@ -12,7 +12,8 @@ from functools import partial
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from model.lab.attacks.base import Attack, Family, Roles, Submit, all_accepted
+from model.lab.attacks.base import Roles, all_accepted
+from model.lab.attacks.case import Attack, Family, Submit
 from model.lab.attacks.messages import attacker_nonce
 from model.lab.evidence import DomainProof, DomainUserProof
 from model.lab.keys import derive_ec_key

@@ -24,16 +24,8 @@ from collections.abc import Callable
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from model.lab.attacks.base import (
-    Attack,
-    Family,
-    Roles,
-    Submit,
-    accepted,
-    at_mp,
-    register_capturing,
-    registered,
-)
+from model.lab.attacks.base import Roles, accepted, at_mp, register_capturing, registered
+from model.lab.attacks.case import Attack, Family, Submit
 from model.lab.attacks.identity import request_as
 from model.lab.attacks.messages import attacker_nonce
 from model.lab.client import public_der

@@ -14,7 +14,8 @@ from collections.abc import Callable
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from model.lab.attacks.base import Attack, Family, Submit, accepted, at_mp, registered
+from model.lab.attacks.base import accepted, at_mp, registered
+from model.lab.attacks.case import Attack, Family, Submit
 from model.lab.attacks.identity import request_as
 from model.lab.evidence import Anonymous
 from model.lab.keys import derive_ec_key

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from model.lab.attacks.base import Attack, Family, Roles, Submit
+from model.lab.attacks.base import Roles
+from model.lab.attacks.case import Attack, Family, Submit
 from model.lab.attacks.content import download_with, real_content_token
 from model.lab.reasons import Reason
 from model.lab.testbed import ConcreteLab

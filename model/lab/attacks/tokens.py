@@ -17,7 +17,8 @@ from typing import Any
 import jwt
 from cryptography.hazmat.primitives import serialization
 
-from model.lab.attacks.base import Attack, Family, Roles, Submit, all_accepted
+from model.lab.attacks.base import Roles, all_accepted
+from model.lab.attacks.case import Attack, Family, Submit
 from model.lab.attacks.encoding import b64, compact
 from model.lab.evidence import DeviceToken
 from model.lab.keys import derive_rsa_key
