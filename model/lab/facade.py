@@ -10,7 +10,7 @@ client certificate, anonymous request and approval), the policy poll rolls a reg
 a fresh key (REG-4), client notifications are signed messages the management point verifies
 (SEC-3, REG-5), and each clock tick moves the lab clock by one quantum. `abstraction` reads the lab
 back (`model/lab/abstraction.py`); `inject` runs an attack of the catalogue against the lab in its
-current state.
+current state, which must refuse it, and `confirm` an honest twin, which it must accept.
 
 Where the lab must decide something the abstract action leaves open, the driver follows the row:
 the registration method is the row's; the management point is the first one that the model's
