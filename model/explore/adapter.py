@@ -18,7 +18,7 @@ The functions wrap what the commands already compute; none decides anything itse
   (`ehttp whatif`, `ehttp diagnose`, `ehttp scenarios`);
 - quotes: `seed_quotes` (the requirement catalogue's verbatim sentences of the seed).
 
-Modeling assumption A-43: the explorer treats each administrator action as one click taken at
+Modeling assumption A-45: the explorer treats each administrator action as one click taken at
 once, and lets the site's own steps, including the clock's "15 minutes pass", run between clicks
 only when the person chooses them (or "let the site run"); this is `ehttp whatif`'s A-33 applied to
 one action at a time, with the interleaving left to the person.

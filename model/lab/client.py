@@ -14,14 +14,17 @@ regime must re-register within one policy polling cycle (REG-4: default 60 minut
 keeps that deadline on the lab clock and, at its policy poll, rolls its registration over to a
 fresh key, signing the request with the key on record.
 
-Every request and message carries the lab clock's instant and a nonce derived from the seed, the
-client and a counter (reproducible, never repeated by one client; `model/lab/freshness.py`).
+Every request and message carries the lab clock's instant and a nonce: an HMAC of the client's name
+and a counter under the run's secret (`model.lab.testbed.ConcreteLab`), never the public seed, so
+no other party can predict it; a run given the same secret repeats it, and one client never
+repeats one (`model/lab/freshness.py`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -71,12 +74,14 @@ class ClientAgent:
         domain: Domain,
         pki: EnterprisePki,
         clock: LabClock,
+        secret: bytes,
     ) -> None:
         self.config = config
         self.name = config.name
         self.dns_name = f"{config.name}.{dns_suffix}"
         self.account = computer_account(config.name)
         self._seed = seed
+        self._secret = secret
         self._clock = clock
         self._nonces = 0
         self._keys = 0
@@ -124,10 +129,11 @@ class ClientAgent:
         return RegistrationRequest(self.name, der, evidence, possession, sent_at, nonce)
 
     def nonce(self) -> bytes:
-        """A fresh nonce: never the same twice for this client and seed."""
+        """A fresh nonce: never the same twice for this client, unpredictable without the run's
+        secret."""
         self._nonces += 1
-        material = f"nonce:{self._seed}:{self.name}:{self._nonces}".encode()
-        return hashlib.sha256(material).digest()[:NONCE_BYTES]
+        material = f"nonce:{self.name}:{self._nonces}".encode()
+        return hmac.new(self._secret, material, hashlib.sha256).digest()[:NONCE_BYTES]
 
     def _evidence(self, method: str, payload: bytes) -> Evidence:
         if method == "anonymous-manual-approval":

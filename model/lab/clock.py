@@ -1,9 +1,9 @@
 """The lab clock: an instant that moves only when the lab advances it.
 
 Token lifetimes (SEC-5) and X.509 validity (SEC-4) are judged against this clock, never against the
-wall clock, so a run is reproducible. Modeling assumption A-17: the clock starts at today's 00:00
-UTC, so that certificates issued at the lab's start are also valid for Python `ssl`, which judges
-validity on the wall clock (see `model/lab/tls.py`).
+wall clock, so a run is reproducible; the TLS handshake too (`model/lab/tls.py` hands the served
+chain to path validation at this clock's instant). Modeling assumption A-17: the clock starts at
+today's 00:00 UTC, so a run's instants read as today's dates.
 """
 
 from __future__ import annotations

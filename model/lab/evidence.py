@@ -10,7 +10,9 @@ device identity").
 Modeling assumption A-19: a registration request is signed by the key it registers (ECDSA over
 `registration_payload`), and Active Directory evidence is an account's proof over the same payload;
 the payload names the client, the key, the instant the request was sent and a nonce, so a proof
-made for one client, or one moment, is no proof for another (`model/lab/freshness.py`).
+made for one client, or one moment, is no proof for another (`model/lab/freshness.py`). An Active
+Directory user asking for user policy (MP-3) proves the same way over `user_payload`: the account,
+the instant and a nonce, so a captured proof is no proof later, again, or for another account.
 
 Device token evidence is the token alone: which device it must be for is the site's record of the
 client being registered, never something the request says about itself (specs/threat-model.md).
@@ -31,6 +33,7 @@ __all__ = [
     "Credential",
     "DeviceToken",
     "DomainProof",
+    "DomainUserProof",
     "Evidence",
     "NaaLogon",
     "NoCredential",
@@ -38,6 +41,7 @@ __all__ = [
     "UserEvidence",
     "UserToken",
     "registration_payload",
+    "user_payload",
 ]
 
 
@@ -54,6 +58,18 @@ class DomainProof:
 
     account: str
     proof: bytes
+    method: ClassVar[Method] = "active-directory"
+
+
+@dataclass(frozen=True)
+class DomainUserProof:
+    """Active Directory evidence for a user (MP-3): the account's proof over `user_payload`, with
+    the instant it was made and its nonce."""
+
+    account: str
+    proof: bytes
+    sent_at: int
+    nonce: bytes
     method: ClassVar[Method] = "active-directory"
 
 
@@ -106,7 +122,7 @@ class NoCredential:
 
 
 Evidence = Anonymous | DomainProof | DeviceToken | ClientCertificate
-UserEvidence = DomainProof | UserToken
+UserEvidence = DomainUserProof | UserToken
 Credential = NoCredential | NaaLogon | ContentToken | ClientCertificate
 
 
@@ -114,6 +130,13 @@ def registration_payload(client: str, public_key_der: bytes, sent_at: int, nonce
     """The bytes a registration's proofs cover: the client name, the key to register, when the
     request was sent and its nonce (fields already checked by `model.lab.inputs`)."""
     fields = (b"ehttp-register-v1", client.encode(), public_key_der, str(sent_at).encode(), nonce)
+    return b"".join(len(f).to_bytes(4, "big") + f for f in fields)
+
+
+def user_payload(account: str, sent_at: int, nonce: bytes) -> bytes:
+    """The bytes a domain user's proof covers when asking for user policy: the account, when the
+    proof was made and its nonce (fields already checked by `model.lab.inputs`)."""
+    fields = (b"ehttp-user-policy-v2", account.encode(), str(sent_at).encode(), nonce)
     return b"".join(len(f).to_bytes(4, "big") + f for f in fields)
 
 

@@ -10,7 +10,7 @@ client certificate, anonymous request and approval), the policy poll rolls a reg
 a fresh key (REG-4), client notifications are signed messages the management point verifies
 (SEC-3, REG-5), and each clock tick moves the lab clock by one quantum. `abstraction` reads the lab
 back (`model/lab/abstraction.py`); `inject` runs an attack of the catalogue against the lab in its
-current state.
+current state, which must refuse it, and `confirm` an honest twin, which it must accept.
 
 Where the lab must decide something the abstract action leaves open, the driver follows the row:
 the registration method is the row's; the management point is the first one that the model's
@@ -27,7 +27,7 @@ from typing import Any
 from model.compose.world import APP, CLOCK_AT, EXEC, SITE, Action, World, WorldModel
 from model.config.schema import Lab
 from model.lab.abstraction import abstract
-from model.lab.attacks import CATALOGUE, Attack, unmet
+from model.lab.attacks import CATALOGUE, HONEST, Attack, unmet
 from model.lab.mutants import mutant_set
 from model.lab.reasons import Accepted, Reason, Refused, Verdict
 from model.lab.testbed import ConcreteLab
@@ -73,12 +73,14 @@ class AttackAccepted(AssertionError):
 class LabDriver:
     """Drive a concrete lab with the abstract model's actions (see the module docstring)."""
 
-    def __init__(self, lab: Lab, seed: int = 0, mutant: str | None = None) -> None:
+    def __init__(
+        self, lab: Lab, seed: int = 0, mutant: str | None = None, *, secret: bytes | None = None
+    ) -> None:
         self.model = WorldModel(lab)
         self.config = lab
         self.seed = seed
         self.mutant = mutant
-        self.lab = ConcreteLab(lab, seed, mutants=mutant_set(mutant))
+        self.lab = ConcreteLab(lab, seed, mutants=mutant_set(mutant), secret=secret)
         self.history: list[Action] = []
         self._replica: LabDriver | None = None
         """A lab built like this one that has taken the first `len(self._replica.history)` of
@@ -156,7 +158,7 @@ class LabDriver:
         elif name == "approve the client":
             verdict = lab.approve(client, lab.pending_at(client))
         elif name == POLICY_POLL:
-            verdict = lab.reregister(client, self._registered_at(client))
+            verdict = lab.reregister(client, lab.registered_at(client))
         elif name == NOTIFY_OK:
             verdict = self._notify(client, name)
         else:
@@ -177,14 +179,7 @@ class LabDriver:
     def _notify(self, client: str, name: str) -> Verdict[str]:
         if self.lab.clients[client].registration_id is None:
             raise Divergence(f"{client}: {name!r}: the client holds no registration to sign with")
-        return self.lab.notify(client, _NOTIFICATION_BODY, self._registered_at(client))
-
-    def _registered_at(self, client: str) -> str | None:
-        registration = self.lab.registration_of(client)
-        for mp_name, mp in self.lab.management_points.items():
-            if registration is not None and registration.registration_id in mp.registrations:
-                return mp_name
-        return None
+        return self.lab.notify(client, _NOTIFICATION_BODY, self.lab.registered_at(client))
 
     def _management_point(self, index: int, method: Method) -> str:
         """The first management point the model says the client reaches that accepts ``method``.
@@ -220,8 +215,8 @@ class LabDriver:
     def inject(self, attack: str) -> Reason:
         """Run ``attack`` against this lab in its current state; the reason it was refused.
 
-        The attack runs on a copy of a replica: a lab built from the same file, seed and mutant
-        that has taken this driver's steps and is checked to be in the same state (same
+        The attack runs on a copy of a replica: a lab built from the same file, seed, mutant and
+        secret that has taken this driver's steps and is checked to be in the same state (same
         snapshot, clock and client registrations); the copy is checked the same way. The
         attack's setup (registrations, clock) stays on the copy, so this lab's abstraction and
         snapshot do not change (checked too). Raises `AttackAccepted` when the lab accepts the
@@ -230,16 +225,12 @@ class LabDriver:
         The replica is kept between attacks and never attacked itself, so it takes only the
         steps since the last attack. A kept replica that does not reproduce the lab is replaced
         by a fresh one replaying the whole history, and a fresh one that does not reproduce it
-        raises `Divergence`.
+        raises `Divergence`. A setup step the lab refuses raises
+        `model.lab.attacks.SetupRefused`.
         """
-        chosen = self._attack(attack)
+        chosen = self._attack(attack, CATALOGUE)
         state = _fingerprint(self.lab)
-        target = copy.deepcopy(self._caught_up(state).lab)
-        if _fingerprint(target) != state:
-            raise Divergence("a copy of the replica is not in the lab's state")
-        submit = chosen.prepare(target)
-        before = target.snapshot()
-        verdict = submit()
+        verdict, target, before = self._on_copy(chosen, state)
         if isinstance(verdict, Accepted):
             raise AttackAccepted(f"{attack}: accepted ({chosen.tries}); expected {chosen.expected}")
         if target.snapshot() != before:
@@ -248,12 +239,36 @@ class LabDriver:
             raise AttackAccepted(f"{attack}: refused ({verdict.reason.value}) but the lab changed")
         return verdict.reason
 
+    def confirm(self, twin: str) -> Verdict[Any]:
+        """Run the honest twin ``twin`` against this lab in its current state, on a copy of a
+        replica as `inject` runs an attack; the lab's verdict on its genuine input (which must be
+        accepted: the caller judges). This lab does not change (raises `Divergence` if it did).
+        """
+        chosen = self._attack(twin, HONEST)
+        state = _fingerprint(self.lab)
+        verdict = self._on_copy(chosen, state)[0]
+        if _fingerprint(self.lab) != state:
+            raise Divergence(f"{twin}: an honest twin on a copy changed the lab itself")
+        return verdict
+
+    def _on_copy(
+        self, case: Attack, state: tuple[object, ...]
+    ) -> tuple[Verdict[Any], ConcreteLab, object]:
+        """Prepare ``case`` on a copy of a caught-up replica and submit its input: the verdict,
+        the copy, and the copy's snapshot from before the input."""
+        target = copy.deepcopy(self._caught_up(state).lab)
+        if _fingerprint(target) != state:
+            raise Divergence("a copy of the replica is not in the lab's state")
+        submit = case.prepare(target)
+        before = target.snapshot()
+        return submit(), target, before
+
     def _caught_up(self, state: tuple[object, ...]) -> LabDriver:
         """A replica that has taken every step of this driver and is in its lab's `state`."""
         kept = self._replica
         if kept is not None and kept._catch_up(self.history) and _fingerprint(kept.lab) == state:
             return kept
-        replica = LabDriver(self.config, self.seed, self.mutant)
+        replica = LabDriver(self.config, self.seed, self.mutant, secret=self.lab.secret)
         for action in self.history:
             replica.step(action)
         if _fingerprint(replica.lab) != state:
@@ -270,8 +285,8 @@ class LabDriver:
             return False
         return True
 
-    def _attack(self, name: str) -> Attack:
-        for attack in CATALOGUE:
+    def _attack(self, name: str, cases: tuple[Attack, ...]) -> Attack:
+        for attack in cases:
             if attack.name == name:
                 missing = unmet(attack, self.lab)
                 if missing:
@@ -279,9 +294,8 @@ class LabDriver:
                         f"attack: {name!r} does not apply to this lab now: {'; '.join(missing)}"
                     )
                 return attack
-        raise ValueError(
-            f"attack: {name!r} is not accepted; use one of {', '.join(self.attack_names())}"
-        )
+        applicable = ", ".join(a.name for a in cases if not unmet(a, self.lab))
+        raise ValueError(f"attack: {name!r} is not accepted; use one of {applicable}")
 
 
 def _fingerprint(lab: ConcreteLab) -> tuple[object, ...]:

@@ -7,7 +7,8 @@ the evidence itself with real cryptography (SEC-2, SEC-5) and binds it to the si
 client it registers (`model/lab/directory.py`): a device token's device id, a domain proof's account
 and a PKI certificate's DNS name must be the record's (specs/threat-model.md). It keeps each
 registered client's public key, registration generation and signing regime (the regime names of
-`model/spec/registration.py`), acts on a client notification only when its signature verifies
+`model/spec/registration.py`) in the site database it shares with every other management point of
+the site (`model/lab/sitedb.py`), acts on a client notification only when its signature verifies
 against the current registration (SEC-3, REG-5), and issues content access tokens under enhanced
 HTTP (reference "Tokens": "The management point issues each client a token").
 
@@ -38,13 +39,12 @@ effect.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TypeVar
 
 from cryptography import x509
-from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from model.config.schema import ManagementPoint, Site
@@ -56,11 +56,12 @@ from model.lab.evidence import (
     ClientCertificate,
     DeviceToken,
     DomainProof,
+    DomainUserProof,
     RegistrationRequest,
     UserEvidence,
     UserToken,
+    user_payload,
 )
-from model.lab.freshness import ReplayWindow
 from model.lab.inputs import blob, text, whole
 from model.lab.messages import Regime, Registration, SignedMessage, verify_message, well_formed
 from model.lab.mutants import (
@@ -68,11 +69,12 @@ from model.lab.mutants import (
     IGNORES_IDENTITY,
     KEEPS_OLD_KEY,
     KIND_UNBOUND,
-    NO_REPLAY_WINDOW,
     SKIPS_CONTINUITY,
 )
 from model.lab.policy import Exchange, enhanced_on, mp_accepts
 from model.lab.reasons import Accepted, Reason, Refused, Rejected, Verdict
+from model.lab.requests import key_sender, possessed_key, well_formed_request
+from model.lab.sitedb import SiteDatabase
 from model.lab.tokens import AadValidator, ContentTokenIssuer
 from model.lab.trust import verify_client
 from model.spec.access import Method
@@ -83,7 +85,6 @@ __all__ = [
     "ManagementPointServer",
     "MpSnapshot",
     "registration_id_for",
-    "user_payload",
 ]
 
 _T = TypeVar("_T")
@@ -99,17 +100,15 @@ def registration_id_for(client: str) -> str:
 
 @dataclass(frozen=True)
 class MpSnapshot:
-    """Everything observable about a management point's state, as plain comparable data."""
+    """What a management point observes, as plain comparable data: the site database's
+    registrations, pending requests and remembered nonces (`model.lab.sitedb`), and what this
+    management point acted on itself."""
 
     registrations: tuple[tuple[str, int, str, bool, bytes], ...]
     pending: tuple[tuple[str, bytes], ...]
     notifications: tuple[tuple[str, bytes], ...]
     tokens_issued: int
     nonces: tuple[tuple[str, bytes], ...]
-
-
-def _fingerprint(key: ec.EllipticCurvePublicKey) -> bytes:
-    return key.public_bytes(serialization.Encoding.X962, serialization.PublicFormat.CompressedPoint)
 
 
 class ManagementPointServer:
@@ -126,8 +125,8 @@ class ManagementPointServer:
         content_tokens: ContentTokenIssuer,
         clock: LabClock,
         directory: dict[str, ClientRecord],
+        database: SiteDatabase,
         mutants: frozenset[str] = frozenset(),
-        site_keys: Callable[[str], Iterator[tuple[Registration, str]]] | None = None,
     ) -> None:
         self._keeps_old_key = KEEPS_OLD_KEY in mutants
         self._anonymous_replaces = ANONYMOUS_REPLACES in mutants
@@ -135,8 +134,7 @@ class ManagementPointServer:
         self._skips_continuity = SKIPS_CONTINUITY in mutants
         self._kind_unbound = KIND_UNBOUND in mutants
         self._directory = directory
-        self._site_keys = site_keys or self.keys_held
-        self._replays = ReplayWindow(disabled=NO_REPLAY_WINDOW in mutants)
+        self._db = database
         self.config = config
         self.site = site
         self._aad = aad
@@ -144,8 +142,6 @@ class ManagementPointServer:
         self._pki_roots = pki_roots
         self._content_tokens = content_tokens
         self._clock = clock
-        self.registrations: dict[str, Registration] = {}
-        self.pending: dict[str, Registration] = {}
         self.notifications: list[tuple[str, bytes]] = []
         self.tokens_issued = 0
 
@@ -196,24 +192,36 @@ class ManagementPointServer:
             return Refused.of(error)
 
     def _register(self, request: RegistrationRequest) -> Registration:
-        _well_formed_request(request)
+        well_formed_request(request)
         refused = self._accepts(request.evidence.method, "registration", "registration")
         if refused is not None:
             raise Rejected(refused.reason, refused.detail)
-        key = _possessed_key(request)
-        self._fresh(registration_id_for(request.client), request.sent_at, request.nonce)
+        key = possessed_key(request)
+        sender = key_sender(key)
+        self._fresh(sender, request.sent_at, request.nonce)
         self._check_evidence(request, key)
+        if not isinstance(request.evidence, ClientCertificate):
+            self._not_superseded(request.client, key)
         registration = self._record(request, key)
-        self._remember(registration_id_for(request.client), request.sent_at, request.nonce)
+        self._remember(sender, request.sent_at, request.nonce)
         return registration
 
     def _fresh(self, sender: str, sent_at: int, nonce: bytes) -> None:
-        stale = self._replays.check(sender, sent_at, nonce, self._clock.timestamp())
+        stale = self._db.seen.check(sender, sent_at, nonce, self._clock.timestamp())
         if stale is not None:
             raise Rejected(stale.reason, stale.detail)
 
     def _remember(self, sender: str, sent_at: int, nonce: bytes) -> None:
-        self._replays.remember(sender, sent_at, nonce, self._clock.timestamp())
+        self._db.seen.remember(sender, sent_at, nonce, self._clock.timestamp())
+
+    def _not_superseded(self, client: str, key: ec.EllipticCurvePublicKey) -> None:
+        """A key the site superseded for ``client`` registers nothing again (A-44)."""
+        if self._db.is_superseded(registration_id_for(client), key):
+            raise Rejected(
+                Reason.REG_KEY_SUPERSEDED,
+                f"the key was {client}'s before it registered a new one; the site does not "
+                "take a superseded key back",
+            )
 
     def reregister(self, request: RegistrationRequest, continuity: bytes) -> Verdict[Registration]:
         """Roll a registered client over to the key in ``request`` (REG-4, policy poll).
@@ -226,13 +234,13 @@ class ManagementPointServer:
             return Refused.of(error)
 
     def _reregister(self, request: RegistrationRequest, continuity: bytes) -> Registration:
-        _well_formed_request(request)
+        well_formed_request(request)
         blob(continuity, "continuity", Reason.INPUT_MALFORMED)
         registration_id = registration_id_for(request.client)
-        current = self.registrations.get(registration_id)
+        current = self._db.registrations.get(registration_id)
         if current is None:
-            raise Rejected(Reason.MSG_UNREGISTERED, f"{request.client} is not registered here")
-        key = _possessed_key(request)
+            raise Rejected(Reason.MSG_UNREGISTERED, f"{request.client} is not registered")
+        key = possessed_key(request)
         if not self._skips_continuity:
             try:
                 current.public_key.verify(continuity, request.payload(), ec.ECDSA(hashes.SHA256()))
@@ -242,6 +250,7 @@ class ManagementPointServer:
                     f"rollover not signed by {request.client}'s key on record",
                 ) from None
         self._fresh(registration_id, request.sent_at, request.nonce)
+        self._not_superseded(request.client, key)
         regime: Regime = "pki" if current.regime == "pki" else self._regime("active-directory")
         renewed = Registration(
             current.client,
@@ -251,7 +260,7 @@ class ManagementPointServer:
             regime,
             True,
         )
-        self.registrations[registration_id] = renewed
+        self._db.register(renewed, self.config.name)
         self._remember(registration_id, request.sent_at, request.nonce)
         return renewed
 
@@ -297,23 +306,13 @@ class ManagementPointServer:
             return
         self._check_certificate(evidence, key, record)
 
-    def keys_held(self, registration_id: str) -> Iterator[tuple[Registration, str]]:
-        """This management point's registration and pending request under ``registration_id``,
-        each with its status."""
-        for held, status in (
-            (self.registrations.get(registration_id), "registered"),
-            (self.pending.get(registration_id), "awaiting approval"),
-        ):
-            if held is not None:
-                yield held, status
-
     def _no_conflict(self, client: str, key: ec.EllipticCurvePublicKey) -> None:
         """An anonymous request proves no identity, so it never displaces a key the site holds
         for ``client`` at any of its management points, registered or awaiting approval (A-42);
         the same key asking again is a retry."""
         if self._anonymous_replaces:
             return
-        for held, status in self._site_keys(registration_id_for(client)):
+        for held, status in self._db.held(registration_id_for(client)):
             if held.public_key != key:
                 raise Rejected(
                     Reason.REG_CONFLICTING_RECORD,
@@ -343,7 +342,7 @@ class ManagementPointServer:
 
     def _record(self, request: RegistrationRequest, key: ec.EllipticCurvePublicKey) -> Registration:
         registration_id = registration_id_for(request.client)
-        previous = self.registrations.get(registration_id)
+        previous = self._db.registrations.get(registration_id)
         generation = (previous.generation if previous else 0) + 1
         approved = not isinstance(request.evidence, Anonymous)
         registration = Registration(
@@ -355,10 +354,9 @@ class ManagementPointServer:
             approved,
         )
         if approved:
-            self.registrations[registration_id] = registration
-            self.pending.pop(registration_id, None)
+            self._db.register(registration, self.config.name)
         else:
-            self.pending[registration_id] = registration
+            self._db.file(registration, self.config.name)
         return registration
 
     def approve(self, client: str) -> Verdict[Registration]:
@@ -366,10 +364,10 @@ class ManagementPointServer:
         if not isinstance(client, str) or not client:
             return Refused(Reason.INPUT_MALFORMED, f"client: {client!r} is not a name")
         registration_id = registration_id_for(client)
-        pending = self.pending.get(registration_id)
+        pending = self._db.pending.get(registration_id)
         if pending is None:
             return Refused(Reason.REG_NOT_PENDING, f"{client} has no registration pending approval")
-        previous = self.registrations.get(registration_id)
+        previous = self._db.registrations.get(registration_id)
         approved = Registration(
             pending.client,
             registration_id,
@@ -378,8 +376,7 @@ class ManagementPointServer:
             self._regime("anonymous-manual-approval"),
             True,
         )
-        del self.pending[registration_id]
-        self.registrations[registration_id] = approved
+        self._db.approve(approved)
         return Accepted(approved)
 
     def verify(self, message: SignedMessage) -> Verdict[Registration]:
@@ -391,7 +388,7 @@ class ManagementPointServer:
             checked = well_formed(message)
         except Rejected as error:
             return Refused.of(error)
-        registration = self.registrations.get(checked.registration_id) or self.pending.get(
+        registration = self._db.registrations.get(checked.registration_id) or self._db.pending.get(
             checked.registration_id
         )
         verdict = verify_message(
@@ -399,7 +396,7 @@ class ManagementPointServer:
         )
         if isinstance(verdict, Refused):
             return verdict
-        stale = self._replays.check(
+        stale = self._db.seen.check(
             checked.registration_id, checked.sent_at, checked.nonce, self._clock.timestamp()
         )
         return verdict if stale is None else stale
@@ -441,18 +438,16 @@ class ManagementPointServer:
 
     def authorize_user(self, evidence: UserEvidence) -> Verdict[str]:
         """MP-3: authorize a user for user-targeted policy, or name why not."""
-        if not isinstance(evidence, (DomainProof, UserToken)):
+        if not isinstance(evidence, (DomainUserProof, UserToken)):
             return Refused(Reason.INPUT_MALFORMED, f"{type(evidence).__name__} is not evidence")
         refused = self._accepts(evidence.method, "user-authorization", "user authorization")
         if refused is not None:
             return refused
-        if isinstance(evidence, DomainProof):
+        if isinstance(evidence, DomainUserProof):
             try:
-                account = text(evidence.account, "account", Reason.AD_BAD_PROOF)
-                blob(evidence.proof, "proof", Reason.AD_BAD_PROOF)
+                return Accepted(self._user_proof(evidence))
             except Rejected as error:
                 return Refused.of(error)
-            return self._domain.verify(account, user_payload(account), evidence.proof)
         if self._aad is None:
             return Refused(Reason.METHOD_NOT_ACCEPTED, "the site is not onboarded to Azure AD")
         identity = self._aad.validate(evidence.token, "user")
@@ -460,48 +455,29 @@ class ManagementPointServer:
             return identity
         return Accepted(identity.value.subject)
 
+    def _user_proof(self, evidence: DomainUserProof) -> str:
+        """The account a fresh domain user proof proves (its nonce spent), or `Rejected`."""
+        account = text(evidence.account, "account", Reason.AD_BAD_PROOF)
+        blob(evidence.proof, "proof", Reason.AD_BAD_PROOF)
+        whole(evidence.sent_at, "sent_at", Reason.INPUT_MALFORMED)
+        blob(evidence.nonce, "nonce", Reason.INPUT_MALFORMED)
+        sender = f"user:{account}"
+        self._fresh(sender, evidence.sent_at, evidence.nonce)
+        payload = user_payload(account, evidence.sent_at, evidence.nonce)
+        _raise(self._domain.verify(account, payload, evidence.proof))
+        self._remember(sender, evidence.sent_at, evidence.nonce)
+        return account
+
     def snapshot(self) -> MpSnapshot:
         """The observable state, for comparisons before and after an input."""
+        database = self._db.snapshot()
         return MpSnapshot(
-            tuple(
-                sorted(
-                    (
-                        r.registration_id,
-                        r.generation,
-                        r.regime,
-                        r.approved,
-                        _fingerprint(r.public_key),
-                    )
-                    for r in self.registrations.values()
-                )
-            ),
-            tuple(
-                sorted(
-                    (r.registration_id, _fingerprint(r.public_key)) for r in self.pending.values()
-                )
-            ),
+            database.registrations,
+            database.pending,
             tuple(self.notifications),
             self.tokens_issued,
-            self._replays.snapshot(),
+            database.seen,
         )
-
-
-_EVIDENCE = (Anonymous, DomainProof, DeviceToken, ClientCertificate)
-
-
-def _well_formed_request(request: object) -> RegistrationRequest:
-    """``request`` if every field has its type and bounds; else `Rejected` (INPUT_MALFORMED)."""
-    malformed = Reason.INPUT_MALFORMED
-    if not isinstance(request, RegistrationRequest):
-        raise Rejected(malformed, f"{type(request).__name__} is not a registration request")
-    text(request.client, "client", malformed)
-    blob(request.public_key_der, "public_key_der", malformed)
-    blob(request.possession, "possession", malformed)
-    whole(request.sent_at, "sent_at", malformed)
-    blob(request.nonce, "nonce", malformed)
-    if not isinstance(request.evidence, _EVIDENCE):
-        raise Rejected(malformed, f"evidence: {type(request.evidence).__name__} is not evidence")
-    return request
 
 
 def _raise(verdict: Verdict[_T]) -> _T:
@@ -509,25 +485,3 @@ def _raise(verdict: Verdict[_T]) -> _T:
     if isinstance(verdict, Refused):
         raise Rejected(verdict.reason, verdict.detail)
     return verdict.value
-
-
-def _possessed_key(request: RegistrationRequest) -> ec.EllipticCurvePublicKey:
-    """The key a request asks to register, if the request proves possession of it."""
-    try:
-        key = serialization.load_der_public_key(request.public_key_der)
-    except (ValueError, UnsupportedAlgorithm):
-        raise Rejected(Reason.REG_BAD_PROOF_OF_POSSESSION, "public key is not DER SPKI") from None
-    if not isinstance(key, ec.EllipticCurvePublicKey):
-        raise Rejected(Reason.REG_BAD_PROOF_OF_POSSESSION, "public key is not an EC key")
-    try:
-        key.verify(request.possession, request.payload(), ec.ECDSA(hashes.SHA256()))
-    except InvalidSignature:
-        raise Rejected(
-            Reason.REG_BAD_PROOF_OF_POSSESSION, "request not signed by its key"
-        ) from None
-    return key
-
-
-def user_payload(account: str) -> bytes:
-    """What a domain user's proof covers when asking for user policy."""
-    return b"ehttp-user-policy-v1:" + account.encode()

@@ -3,11 +3,11 @@
 Each mutant breaks one guarantee of the requirement catalogue (SEC-5 token algorithms, SEC-1 the
 DP table, CERT-4 the workaround, SEC-3 the current registration's key) or removes one of the
 hostile-client checks (identity binding, an anonymous request replacing a record, rollover
-continuity, message kind, freshness, token lifetime, token revocation when enhanced HTTP is turned
-off) at one place in the lab's own code path: the component is built with the switch and tests it
-where the real decision is made. A mutant is observable when an attack of the catalogue is accepted
-or when the lab's abstraction departs from the abstract model (DESIGN "Concrete lab";
-`tests/lab/test_mutants.py`).
+continuity, message kind, freshness, the site's key history, token lifetime, token revocation when
+enhanced HTTP is turned off) at one place in the lab's own code path: the component is built with
+the switch and tests it where the real decision is made. A mutant is observable when an attack of
+the catalogue is accepted or when the lab's abstraction departs from the abstract model (DESIGN
+"Concrete lab"; `tests/lab/test_mutants.py`).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from __future__ import annotations
 __all__ = [
     "ALG_NONE",
     "ANONYMOUS_REPLACES",
+    "FORGETS_KEYS",
     "IGNORES_IDENTITY",
     "IGNORES_LIFETIME",
     "KEEPS_OLD_KEY",
@@ -39,6 +40,7 @@ NO_REPLAY_WINDOW = "mp-no-replay-window"
 IGNORES_LIFETIME = "dp-ignores-token-lifetime"
 KEEPS_TOKENS = "dp-keeps-tokens-after-disabling"
 ANONYMOUS_REPLACES = "mp-anonymous-replaces-record"
+FORGETS_KEYS = "mp-forgets-superseded-keys"
 
 MUTANTS: dict[str, str] = {
     ALG_NONE: "the management point accepts Azure AD tokens with alg=none (breaks SEC-5)",
@@ -77,6 +79,10 @@ MUTANTS: dict[str, str] = {
         "the management point lets an anonymous request replace the key of a client that is "
         "registered or awaiting approval, so an approval hands the name to another key "
         "(breaks SEC-2)"
+    ),
+    FORGETS_KEYS: (
+        "the site database keeps no history of the keys it superseded, so a captured device "
+        "token registers a client's old key again (breaks SEC-2, SEC-3)"
     ),
 }
 """Every mutant by name, with the fault it introduces."""

@@ -9,8 +9,8 @@ valid) issues server certificates for HTTPS site systems and client authenticati
 
 Modeling assumptions A-16: lifetimes are not documented, so roots live 10 years, role, token-signing
 and PKI certificates 1 year; every certificate is backdated to one day before the lab started, so
-that it is valid both on the lab clock and on the wall clock that Python `ssl` uses. All keys are
-P-256, derived from the run's seed (`model/lab/keys.py`).
+that it is valid from the lab clock's first instant. All keys are P-256, derived from the run's
+seed (`model/lab/keys.py`).
 """
 
 from __future__ import annotations
@@ -137,11 +137,15 @@ class Authority:
         not_after: dt.datetime | None = None,
         key: PrivateKey | None = None,
         common_name_only: bool = False,
+        ca: bool = False,
+        authority_key_id: bool = True,
     ) -> Issued:
         """Issue an end-entity certificate; each call gets a fresh serial number.
 
-        ``key`` replaces the P-256 key derived from ``key_label`` (an attacker's weak key);
-        ``common_name_only`` leaves out subjectAltName (a name only in the subject's CN).
+        The rest are an attacker's departures from the profile: ``key`` replaces the P-256 key
+        derived from ``key_label`` (a weak key); ``common_name_only`` leaves out subjectAltName (a
+        name only in the subject's CN); ``ca`` asserts cA=TRUE in a leaf; ``authority_key_id``
+        False leaves out the authority key identifier.
         """
         if key is None:
             key = derive_ec_key(self._seed, f"{self._label}:{key_label}")
@@ -157,15 +161,16 @@ class Authority:
             .serial_number(_serial(f"{self._label}:{key_label}:{self._serials}"))
             .not_valid_before(start)
             .not_valid_after(end)
-            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+            .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
             .add_extension(_key_usage(ca=False), critical=True)
             .add_extension(
                 x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False
             )
-            .add_extension(
+        )
+        if authority_key_id:
+            builder = builder.add_extension(
                 x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer_key), critical=False
             )
-        )
         if usages:
             builder = builder.add_extension(x509.ExtendedKeyUsage(list(usages)), critical=False)
         if dns_names and not common_name_only:
@@ -174,6 +179,35 @@ class Authority:
             )
         certificate = builder.sign(self.issued.key, hashes.SHA256())
         return Issued(certificate, key, (*self._chain_above(),))
+
+    def subordinate(self, common_name: str, *, key_label: str, key_usage: bool = True) -> Authority:
+        """An intermediate CA under this one (``key_usage`` False: an attacker's intermediate
+        that states no key usage)."""
+        key = derive_ec_key(self._seed, f"{self._label}:{key_label}")
+        self._serials += 1
+        start = self._clock.start - _BACKDATE
+        builder = (
+            x509.CertificateBuilder()
+            .subject_name(_name(common_name))
+            .issuer_name(self.certificate.subject)
+            .public_key(key.public_key())
+            .serial_number(_serial(f"{self._label}:{key_label}:{self._serials}"))
+            .not_valid_before(start)
+            .not_valid_after(start + _LEAF_LIFETIME)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .add_extension(
+                x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False
+            )
+            .add_extension(
+                x509.AuthorityKeyIdentifier.from_issuer_public_key(self.issued.key.public_key()),
+                critical=False,
+            )
+        )
+        if key_usage:
+            builder = builder.add_extension(_key_usage(ca=True), critical=True)
+        certificate = builder.sign(self.issued.key, hashes.SHA256())
+        issued = Issued(certificate, key, self._chain_above())
+        return Authority(issued, self._seed, f"{self._label}:{key_label}", self._clock)
 
     def _chain_above(self) -> tuple[x509.Certificate, ...]:
         if self.certificate.subject == self.certificate.issuer:

@@ -63,8 +63,11 @@ class ManagerSnapshot:
 class SiteSystemCertificates:
     """One site system's SMS store contents, IIS binding and queued certificate work."""
 
-    def __init__(self, dns_name: str, pki_binding: Issued | None) -> None:
+    def __init__(
+        self, dns_name: str, pki_binding: Issued | None, clock: LabClock | None = None
+    ) -> None:
         self.dns_name = dns_name
+        self._clock = clock if clock is not None else LabClock()
         self.stored: list[Issued] = []
         self.bound: Issued | None = pki_binding
         self.bound_is_pki = pki_binding is not None
@@ -94,8 +97,8 @@ class SiteSystemCertificates:
         return self.bound is not None and not self.bound_is_pki
 
     def prove(self, roots: Sequence[x509.Certificate]) -> Verdict[bytes]:
-        """A real TLS handshake to this site system's name, trusting ``roots``."""
-        return handshake(self.bound, self.dns_name, roots)
+        """A real TLS handshake to this site system's name, trusting ``roots`` now."""
+        return handshake(self.bound, self.dns_name, roots, self._clock.now())
 
     def snapshot(self) -> StoreSnapshot:
         """The observable state."""

@@ -18,7 +18,8 @@ certificate bound in IIS; a client trusts the site's SMS Issuing root and the en
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+import hmac
+import secrets
 from dataclasses import dataclass, replace
 
 from cryptography import x509
@@ -29,13 +30,16 @@ from model.lab.clock import LabClock
 from model.lab.directory import directory_of
 from model.lab.domain import Domain
 from model.lab.dp import DistributionPointServer, Download
-from model.lab.evidence import RegistrationRequest
+from model.lab.evidence import DomainUserProof, RegistrationRequest, user_payload
+from model.lab.freshness import NONCE_BYTES
 from model.lab.messages import Registration
 from model.lab.mp import NOTIFICATION, ManagementPointServer, MpSnapshot, registration_id_for
+from model.lab.mutants import FORGETS_KEYS, NO_REPLAY_WINDOW
 from model.lab.naa import NetworkAccessAccount
 from model.lab.pki import EnterprisePki, SiteAuthority
 from model.lab.policy import enhanced_on
 from model.lab.reasons import Accepted, Refused, Verdict
+from model.lab.sitedb import DatabaseSnapshot, SiteDatabase
 from model.lab.store import CertificateManager, ManagerSnapshot, SiteSystemCertificates
 from model.lab.tenant import Tenant
 from model.lab.tokens import (
@@ -60,10 +64,17 @@ class LabSnapshot:
     management_points: tuple[tuple[str, MpSnapshot], ...]
     distribution_points: tuple[tuple[str, tuple[Download, ...]], ...]
     certificates: ManagerSnapshot
+    database: DatabaseSnapshot
 
 
 class ConcreteLab:
-    """The concrete lab for one `model.config.schema.Lab` and seed."""
+    """The concrete lab for one `model.config.schema.Lab` and seed.
+
+    ``secret`` is the run's own secret, from which clients draw their nonces (a fresh random one
+    unless given): nonces must be unpredictable to other parties, and the seed is public (it is
+    printed and saved with every run). A lab built again with the same seed and secret repeats
+    the run exactly.
+    """
 
     def __init__(
         self,
@@ -72,13 +83,16 @@ class ConcreteLab:
         clock: LabClock | None = None,
         *,
         mutants: frozenset[str] = frozenset(),
+        secret: bytes | None = None,
     ) -> None:
         site = lab.site
         self.lab = lab
         self.site = site
         """The site's current settings (the lab file gives the first ones)."""
         self.seed = seed
+        self.secret = secret if secret is not None else secrets.token_bytes(32)
         self.mutants = mutants
+        self._user_proofs = 0
         self.clock = clock if clock is not None else LabClock()
         self.authority = SiteAuthority(seed, SITE_CODE, self.clock)
         self.pki = EnterprisePki(seed, self.clock)
@@ -97,6 +111,10 @@ class ConcreteLab:
         directory = directory_of(
             lab.clients, DNS_SUFFIX, {c.name: self.tenant.device_id(c.name) for c in lab.clients}
         )
+        self.database = SiteDatabase(
+            no_replay_store=NO_REPLAY_WINDOW in mutants, forgets_keys=FORGETS_KEYS in mutants
+        )
+        """The site database behind every management point (`model/lab/sitedb.py`)."""
         self.management_points = {
             mp.name: ManagementPointServer(
                 mp,
@@ -107,8 +125,8 @@ class ConcreteLab:
                 content_tokens=issuer,
                 clock=self.clock,
                 directory=directory,
+                database=self.database,
                 mutants=mutants,
-                site_keys=self._site_keys,
             )
             for mp in lab.management_points
         }
@@ -141,6 +159,7 @@ class ConcreteLab:
                 self.pki.server_certificate(self.dns_name(s.name))
                 if s.connections == "https"
                 else None,
+                self.clock,
             )
             for s in site_systems
         }
@@ -152,7 +171,9 @@ class ConcreteLab:
             mutants=mutants,
         )
         self.clients = {
-            c.name: ClientAgent(c, seed, DNS_SUFFIX, self.tenant, self.domain, self.pki, self.clock)
+            c.name: ClientAgent(
+                c, seed, DNS_SUFFIX, self.tenant, self.domain, self.pki, self.clock, self.secret
+            )
             for c in lab.clients
         }
 
@@ -206,27 +227,22 @@ class ConcreteLab:
         self._configure(replace(self.site, azure_ad_app_updated=True))
 
     def registration_of(self, client: str) -> Registration | None:
-        """The approved registration of ``client`` at whichever management point holds it."""
-        registration_id = registration_id_for(client)
-        for mp in self.management_points.values():
-            found = mp.registrations.get(registration_id)
-            if found is not None:
-                return found
-        return None
+        """The approved registration of ``client`` in the site database."""
+        return self.database.registrations.get(registration_id_for(client))
 
-    def _site_keys(self, registration_id: str) -> Iterator[tuple[Registration, str]]:
-        """Every key the site holds under ``registration_id``, at any management point: the
-        site's registrations live in its database, the management points are its front ends."""
-        for mp in self.management_points.values():
-            yield from mp.keys_held(registration_id)
+    def registered_at(self, client: str) -> str | None:
+        """The management point ``client`` registered through last, if it is registered."""
+        registration_id = registration_id_for(client)
+        if registration_id not in self.database.registrations:
+            return None
+        return self.database.where[registration_id]
 
     def pending_at(self, client: str) -> str | None:
-        """The management point where ``client`` waits for approval, if it does."""
+        """The management point where ``client`` asked to register, if it waits for approval."""
         registration_id = registration_id_for(client)
-        for name, mp in self.management_points.items():
-            if registration_id in mp.pending:
-                return name
-        return None
+        if registration_id not in self.database.pending:
+            return None
+        return self.database.where[registration_id]
 
     @staticmethod
     def dns_name(host: str) -> str:
@@ -278,10 +294,22 @@ class ConcreteLab:
         """Client ``client`` sends a signed client notification to ``mp`` (SEC-3, REG-5)."""
         return self.mp(mp).notify(self.clients[client].message(NOTIFICATION, body))
 
+    def user_proof(self, account: str) -> DomainUserProof:
+        """Domain user ``account`` proves itself for user policy now (MP-3): its proof covers
+        this instant and a nonce drawn from the run's secret."""
+        secret = self.domain.join(account)
+        self._user_proofs += 1
+        material = f"user-nonce:{account}:{self._user_proofs}".encode()
+        nonce = hmac.new(self.secret, material, hashlib.sha256).digest()[:NONCE_BYTES]
+        sent_at = self.clock.timestamp()
+        proof = Domain.prove(secret, user_payload(account, sent_at, nonce))
+        return DomainUserProof(account, proof, sent_at, nonce)
+
     def snapshot(self) -> LabSnapshot:
         """The lab's observable site state."""
         return LabSnapshot(
             tuple((n, m.snapshot()) for n, m in sorted(self.management_points.items())),
             tuple((n, d.snapshot()) for n, d in sorted(self.distribution_points.items())),
             self.certificates.snapshot(),
+            self.database.snapshot(),
         )

@@ -3,26 +3,32 @@
 Implements the check behind CERT-3/CERT-4 and SEC-4: the reference says the role certificate is
 bound to the IIS Default Web Site on port 443; a client that trusts the site's SMS Issuing root
 (or an enterprise PKI root) must be able to complete a TLS handshake to the site system's name.
-Python `ssl` (OpenSSL) does the handshake with `check_hostname` on; it judges validity on the wall
-clock, which is why the lab clock starts near real time (`model/lab/clock.py`).
+Python `ssl` (OpenSSL) carries the handshake, in which the server proves it holds the served
+certificate's key; whether the client accepts the served chain for the name is decided by the same
+verifier as path validation, `model.lab.trust.verify_server`, at the lab clock's instant (one
+verifier, issue 21: OpenSSL's own chain checks accepted certificates path validation refuses, a
+leaf asserting cA, a leaf without an authority key identifier, an intermediate without key usage).
+The chain handed to the verifier is the certificate the client received and the intermediates the
+server's context was loaded with, which is what the server sends (Python 3.11's `ssl` does not
+show a client the intermediates it received).
 
 What is cached is what real TLS endpoints cache, never a verdict: SSL contexts (per served
 certificate and key, as a server keeps its binding loaded; per trusted root set on the client), and
 TLS sessions. A client keeps the session of its last completed handshake to each name and offers it
 on the next connection, as Windows' TLS stack does; every connection is still a real handshake over
-the BIO pair. A session resumes only on the server context that created it, that is while the same
-certificate and key stay bound: after a rebind, a removal, or with an impostor's certificate, the
-server does not know the session, the handshake is a full one and the client verifies the served
-chain and name again. The client reads names from subjectAltName only
-(`hostname_checks_common_name` off), and a served certificate is held to the key policy of path
-validation (`model.lab.trust.key_refusal`) before the server context loads it; a certificate that
-OpenSSL still won't load is a refused handshake, not an exception (specs/threat-model.md). The
-handshakes are TLS 1.2, whose session IDs resume within the handshake
+the BIO pair, and its served chain is verified every time (a session is kept only after a chain
+was accepted). A session resumes only on the server context that created it, that is while the
+same certificate and key stay bound: after a rebind, a removal, or with an impostor's certificate,
+the server does not know the session and the handshake is a full one. A served certificate is held
+to the key policy of path validation (`model.lab.trust.key_refusal`) before the server context
+loads it; a certificate that OpenSSL still won't load is a refused handshake, not an exception
+(specs/threat-model.md). The handshakes are TLS 1.2, whose session IDs resume within the handshake
 itself (a TLS 1.3 ticket arrives only after it).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import os
 import ssl
@@ -35,19 +41,11 @@ from cryptography.hazmat.primitives import serialization
 
 from model.lab.pki import Issued
 from model.lab.reasons import Accepted, Reason, Refused, Verdict
-from model.lab.trust import key_refusal
+from model.lab.trust import key_refusal, verify_server
 
 __all__ = ["HANDSHAKES", "handshake"]
 
 _CHUNK = 65536
-_VERIFY_REASONS = {
-    9: Reason.CERT_EXPIRED,  # certificate is not yet valid
-    10: Reason.CERT_EXPIRED,
-    24: Reason.CERT_ISSUER_NOT_CA,
-    26: Reason.CERT_WRONG_USAGE,
-    62: Reason.CERT_WRONG_NAME,
-    79: Reason.CERT_ISSUER_NOT_CA,  # X509_V_ERR_INVALID_CA (OpenSSL 3)
-}
 
 
 @functools.cache
@@ -71,13 +69,12 @@ def _roots_pem(roots: tuple[x509.Certificate, ...]) -> str:
 
 
 @functools.cache
-def _client_context(roots_pem: str) -> ssl.SSLContext:
+def _client_context() -> ssl.SSLContext:
+    """The client's transport: it carries the handshake; `verify_server` judges the chain."""
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     context.minimum_version = context.maximum_version = ssl.TLSVersion.TLSv1_2
-    context.check_hostname = True
-    context.hostname_checks_common_name = False
-    context.verify_mode = ssl.CERT_REQUIRED
-    context.load_verify_locations(cadata=roots_pem)
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
     return context
 
 
@@ -94,8 +91,11 @@ def _pump(source: ssl.MemoryBIO, sink: ssl.MemoryBIO) -> None:
         sink.write(data)
 
 
-def handshake(bound: Issued | None, name: str, roots: Sequence[x509.Certificate]) -> Verdict[bytes]:
-    """Connect to ``name`` whose port 443 serves ``bound``; the value is the served certificate.
+def handshake(
+    bound: Issued | None, name: str, roots: Sequence[x509.Certificate], at: dt.datetime
+) -> Verdict[bytes]:
+    """Connect to ``name`` whose port 443 serves ``bound``, trusting ``roots`` at lab instant
+    ``at``; the value is the served certificate.
 
     ``bound`` is None when nothing is bound to the website: the connection fails with
     TLS_NO_BINDING.
@@ -115,7 +115,7 @@ def handshake(bound: Issued | None, name: str, roots: Sequence[x509.Certificate]
     server = server_context.wrap_bio(server_in, server_out, server_side=True)
     key = (name, roots_pem)
     offered = _SESSIONS.pop(key, None)
-    client = _client_context(roots_pem).wrap_bio(
+    client = _client_context().wrap_bio(
         client_in, client_out, server_hostname=name, session=offered
     )
     server_done = client_done = False
@@ -135,14 +135,15 @@ def handshake(bound: Issued | None, name: str, roots: Sequence[x509.Certificate]
                 except ssl.SSLWantReadError:
                     pass
             _pump(server_out, client_in)
-    except ssl.SSLCertVerificationError as error:
-        reason = _VERIFY_REASONS.get(error.verify_code, Reason.CERT_UNTRUSTED)
-        return Refused(reason, f"{name}:443: {error.verify_message}")
     except ssl.SSLError as error:
         return Refused(Reason.TLS_HANDSHAKE_FAILED, f"{name}:443: {error.reason or error}")
     served = client.getpeercert(binary_form=True)
     if served is None:
         return Refused(Reason.TLS_HANDSHAKE_FAILED, f"{name}:443 presented no certificate")
+    leaf = x509.load_der_x509_certificate(served)
+    verdict = verify_server((leaf, bound.intermediates), name, roots, at)
+    if isinstance(verdict, Refused):
+        return Refused(verdict.reason, f"{name}:443: {verdict.detail}")
     if offered is not None and client.session_reused:
         HANDSHAKES["resumed"] += 1
         _SESSIONS[key] = offered  # a TLS 1.2 session ID stays the same when it resumes

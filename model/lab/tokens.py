@@ -9,9 +9,11 @@ tokens the site issues).
 
 Each check runs on every call; parsed keys are cached, verdicts never are. A token is text from the
 network: anything that is not a well-formed JWS compact token of at most `MAX_TOKEN` characters,
-or whose header asks for an extension (``crit``, ``b64``) or names its key by anything but a
-string, is refused with a reason code before PyJWT sees it, and PyJWT's own refusals are all
-caught (specs/threat-model.md).
+whose header or claims are not UTF-8 JSON nested at most `model.lab.inputs.MAX_JSON_DEPTH` deep
+(checked on the text, before any JSON parser recurses into it: ``token-too-deep``), or whose
+header asks for an extension (``crit``, ``b64``) or names its key by anything but a string, is
+refused with a reason code before PyJWT sees it, and PyJWT's own refusals are all caught
+(specs/threat-model.md).
 
 Modeling assumption A-36: turning enhanced HTTP off revokes the content access tokens issued before
 it; each token carries the site's enhanced HTTP period (``ehp``, counted up when enhanced HTTP is
@@ -42,7 +44,7 @@ from jwt.types import Options
 from jwt.utils import base64url_decode
 
 from model.lab.clock import LabClock
-from model.lab.inputs import text
+from model.lab.inputs import json_text, text
 from model.lab.mutants import ALG_NONE, IGNORES_LIFETIME, KEEPS_TOKENS
 from model.lab.pki import Issued
 from model.lab.reasons import Accepted, Reason, Refused, Rejected, Verdict
@@ -99,15 +101,29 @@ class AadIdentity:
     tenant_id: str
 
 
+def _segment(segment: str, name: str, malformed: Reason) -> str:
+    """A token segment's JSON text, checked before any JSON parser reads it (`json_text`)."""
+    try:
+        data = base64url_decode(segment)
+    except (ValueError, binascii.Error):
+        raise Rejected(malformed, f"{name}: not base64url") from None
+    return json_text(data, name, malformed, Reason.TOKEN_TOO_DEEP)
+
+
 def _header(token: object, malformed: Reason) -> dict[str, Any]:
+    """The header of a well-formed token whose header and claims are shallow JSON; else
+    `Rejected`."""
     checked = text(token, "token", malformed, MAX_TOKEN)
     if checked.count(".") != 2:
         raise Rejected(
             malformed, f"expected 3 dot-separated segments, got {checked.count('.') + 1}"
         )
+    header, claims, _ = checked.split(".")
+    header_text = _segment(header, "header", malformed)
+    _segment(claims, "payload", malformed)
     try:
-        raw = json.loads(base64url_decode(checked.split(".", 1)[0]))
-    except (ValueError, binascii.Error):
+        raw = json.loads(header_text)
+    except ValueError:
         raise Rejected(malformed, "header: not base64url-encoded JSON") from None
     if not isinstance(raw, dict):
         raise Rejected(malformed, "header: not a JSON object")

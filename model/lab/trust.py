@@ -5,9 +5,13 @@ it trusts (the site's SMS Issuing root, or a trusted enterprise PKI; reference "
 names that site system; and, for PKI client authentication (seed MP and DP tables), a client
 certificate only if it chains to a trusted root and carries clientAuth.
 
-The accept decision is `cryptography.x509.verification` alone. Only after it refuses does `diagnose`
-look at the certificates to name the reason (expired, wrong name, wrong usage, issuer not a CA;
-untrusted otherwise).
+The accept decision is `cryptography.x509.verification` alone, for path validation and for the TLS
+handshake (`model/lab/tls.py` hands it the chain the server served): one verifier decides both, so
+a certificate refused one way is refused the other, for the same reason. Only after it refuses does
+`diagnose` look at the certificates to name the reason (issuer not a CA; a certificate outside the
+RFC 5280 profile the verifier enforces: a leaf asserting cA, a leaf naming no authority key
+identifier, an intermediate stating no key usage; expired, wrong name, wrong usage; untrusted
+otherwise).
 
 One key policy for path validation and TLS (specs/threat-model.md): `key_refusal` refuses any
 certificate of a presented chain whose key is RSA under `MIN_RSA_BITS` bits, an elliptic curve other
@@ -144,6 +148,33 @@ def _is_ca(certificate: x509.Certificate) -> bool:
     return constraints.value.ca
 
 
+def _has(certificate: x509.Certificate, extension: type[x509.ExtensionType]) -> bool:
+    try:
+        certificate.extensions.get_extension_for_class(extension)
+    except x509.ExtensionNotFound:
+        return False
+    return True
+
+
+def _profile(leaf: x509.Certificate, parent: x509.Certificate, root: bool) -> Refused | None:
+    """Why a chain the verifier refused is outside the RFC 5280 profile it enforces, if so."""
+    subject = leaf.subject.rfc4514_string()
+    if _is_ca(leaf):
+        return Refused(
+            Reason.CERT_BAD_PROFILE, f"{subject} asserts cA=TRUE: a CA is no end-entity certificate"
+        )
+    if not _has(leaf, x509.AuthorityKeyIdentifier):
+        return Refused(
+            Reason.CERT_BAD_PROFILE, f"{subject} names no authority key identifier (RFC 5280)"
+        )
+    if not root and not _has(parent, x509.KeyUsage):
+        return Refused(
+            Reason.CERT_BAD_PROFILE,
+            f"intermediate {parent.subject.rfc4514_string()} states no key usage (RFC 5280)",
+        )
+    return None
+
+
 def _usages(certificate: x509.Certificate) -> frozenset[x509.ObjectIdentifier]:
     try:
         return frozenset(
@@ -185,6 +216,9 @@ def diagnose(
             )
         if not any(_issued_by(parent, root) for root in roots):
             return Refused(Reason.CERT_UNTRUSTED, "intermediate does not chain to a trusted root")
+    outside = _profile(leaf, parent, parent in roots)
+    if outside is not None:
+        return outside
     if not leaf.not_valid_before_utc <= at <= leaf.not_valid_after_utc:
         return Refused(
             Reason.CERT_EXPIRED,

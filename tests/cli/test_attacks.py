@@ -10,7 +10,9 @@ import pytest
 from click.testing import CliRunner, Result
 
 from model.cli.app import main
-from model.lab.attacks import CATALOGUE
+from model.lab.attacks import CASES, CATALOGUE, HONEST
+from model.lab.mp import ManagementPointServer
+from model.lab.reasons import Reason, Refused
 from tests.cli.test_json_schemas import validate
 
 LABS = Path(__file__).resolve().parents[2] / "specs" / "labs"
@@ -30,13 +32,21 @@ def test_text_on_the_default_lab() -> None:
         "rejected  token-alg-none: device token with alg=none and no signature; "
         "expected token-alg-not-allowed, actual token-alg-not-allowed"
     )
-    assert len(lines) == len(CATALOGUE) + 2
+    assert len(lines) == len(CASES) + 3
     needs_pki = [a.name for a in CATALOGUE if "pki-client" in a.requires]
     ran = len(CATALOGUE) - len(needs_pki)
-    assert lines[-1] == (
-        f"{ran} cases: {ran} rejected as expected, 0 with another reason, "
-        f"0 accepted; {len(needs_pki)} skipped"
+    assert lines[-2] == (
+        f"{ran} attacks: {ran} rejected as expected, 0 with another reason, 0 accepted; "
+        f"{len(HONEST)} honest twins: {len(HONEST)} accepted, 0 refused; 0 setup refused; "
+        f"{len(needs_pki)} skipped"
     )
+    assert lines[-1] == (
+        "PASS: every attack refused with its own reason, every honest twin accepted"
+    )
+    assert (
+        "accepted  honest-device-tokens: every Azure AD-joined or hybrid client's own genuine "
+        "device token; expected accepted, actual accepted"
+    ) in lines
     assert (
         "skipped   identity-pki-registers-other-client: does not apply: needs a client with a "
         "PKI certificate ([[clients]] pki_certificate = true); needs an HTTPS management point "
@@ -51,9 +61,9 @@ def test_json_on_the_default_lab() -> None:
     assert out["accepted"] == [] and out["unexpected_reason"] == []
     needs_pki = [a.name for a in CATALOGUE if "pki-client" in a.requires]
     assert [s["name"] for s in out["skipped"]] == needs_pki
-    assert [c["name"] for c in out["cases"]] == [
-        a.name for a in CATALOGUE if a.name not in needs_pki
-    ]
+    assert [c["name"] for c in out["cases"]] == [a.name for a in CASES if a.name not in needs_pki]
+    assert out["honest_refused"] == [] and out["setup_refused"] == []
+    assert [c["name"] for c in out["cases"] if c["honest"]] == [a.name for a in HONEST]
     first = out["cases"][0]
     assert first == {
         "name": "token-alg-none",
@@ -63,6 +73,7 @@ def test_json_on_the_default_lab() -> None:
         "actual": "token-alg-not-allowed",
         "rejected": True,
         "variant": "default",
+        "honest": False,
     }
 
 
@@ -86,10 +97,10 @@ def test_another_lab_skips_what_it_lacks() -> None:
     assert skipped["token-alg-none"] == [
         'needs an Azure AD-joined client ([[clients]] join = "azure-ad")'
     ]
-    assert all(c["rejected"] for c in out["cases"])
+    assert all(c["rejected"] != c["honest"] for c in out["cases"])
     pki = json.loads(run("--lab", str(LABS / "https-site-systems.toml"), "--json").stdout)
     assert "identity-pki-registers-other-client" in {c["name"] for c in pki["cases"]}
-    assert len(out["cases"]) + len(skipped) == len(CATALOGUE)
+    assert len(out["cases"]) + len(skipped) == len(CASES)
 
 
 @pytest.mark.parametrize("lab", sorted(path.name for path in LABS.glob("*.toml")))
@@ -97,7 +108,7 @@ def test_every_example_lab_refuses_every_applicable_attack_for_its_own_reason(la
     result = run("--lab", str(LABS / lab), "--json")
     assert result.exit_code == 0, result.output
     out = json.loads(result.stdout)
-    assert out["accepted"] == []
+    assert out["accepted"] == [] and out["honest_refused"] == [] and out["setup_refused"] == []
     assert [c["name"] for c in out["cases"] if c["actual"] != c["expected"]] == []
 
 
@@ -107,7 +118,8 @@ def test_bad_mutant_is_one_line() -> None:
     assert result.stderr.splitlines() == [
         "Error: --mutant: 'bogus' is not accepted; use one of dp-ignores-token-lifetime, "
         "dp-keeps-tokens-after-disabling, dp-serves-without-credential, mp-accepts-alg-none, "
-        "mp-anonymous-replaces-record, mp-ignores-identity-binding, mp-ignores-message-kind, "
+        "mp-anonymous-replaces-record, mp-forgets-superseded-keys, mp-ignores-identity-binding, "
+        "mp-ignores-message-kind, "
         "mp-keeps-old-key, mp-never-rebinds, mp-no-replay-window, mp-skips-rollover-continuity"
     ]
 
@@ -148,14 +160,71 @@ def test_ctrl_c_prints_the_cases_run_so_far_and_exits_130(
     assert result.exit_code == 130, result.output
     lines = result.stdout.splitlines()
     assert len(lines) == 1 + 3 + 2
-    assert (
-        lines[-2] == "3 cases: 3 rejected as expected, 0 with another reason, 0 accepted; 0 skipped"
+    assert lines[-2] == (
+        "3 attacks: 3 rejected as expected, 0 with another reason, 0 accepted; "
+        "0 honest twins: 0 accepted, 0 refused; 0 setup refused; 0 skipped"
     )
-    assert lines[-1].startswith(
-        f"INTERRUPTED: Ctrl-C after 3 of {len(CATALOGUE)} attacks; not run: "
-    )
+    assert lines[-1].startswith(f"INTERRUPTED: Ctrl-C after 3 of {len(CASES)} cases; not run: ")
     cases.clear()
     document = json.loads(run("--json").stdout)
     validate("attacks", document)
     assert document["verdict"] == "interrupted" and len(document["cases"]) == 3
-    assert document["not_run"] == [attack.name for attack in CATALOGUE[3:]]
+    assert document["not_run"] == [attack.name for attack in CASES[3:]]
+
+
+def test_every_family_has_an_honest_twin_accepted_on_some_example_lab() -> None:
+    """Issue 25: attacks show only that bad input is refused; each family's twin shows that the
+    honest input beside it is accepted."""
+    accepted: set[str] = set()
+    for path in sorted(LABS.glob("*.toml")):
+        out = json.loads(run("--lab", str(path), "--json").stdout)
+        accepted |= {c["family"] for c in out["cases"] if c["honest"] and c["actual"] == "accepted"}
+    assert accepted == {a.family for a in CATALOGUE}
+
+
+@pytest.mark.req("SCN-3", "SEC-2")
+def test_a_lab_refusing_a_hybrid_clients_own_device_token_fails(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Issue 25: such a lab passed every attack; the device token family's honest twin fails
+    it (the fault: the site's records of hybrid clients lack their Azure AD device id)."""
+    import model.lab.testbed as testbed
+
+    real = testbed.directory_of
+
+    def without_hybrid_device_ids(clients: Any, suffix: str, device_ids: Any) -> Any:
+        hybrid = {c.name for c in clients if c.join == "hybrid"}
+        return real(clients, suffix, {n: i for n, i in device_ids.items() if n not in hybrid})
+
+    monkeypatch.setattr(testbed, "directory_of", without_hybrid_device_ids)
+    result = run("--lab", str(LABS / "hybrid-devices.toml"))
+    assert result.exit_code == 1, result.output
+    lines = result.stdout.splitlines()
+    assert (
+        "REFUSED   honest-device-tokens: every Azure AD-joined or hybrid client's own genuine "
+        "device token; expected accepted, actual token-device-mismatch"
+    ) in lines
+    assert lines[-1].startswith("FAIL: honest twin refused: honest-device-tokens")
+
+
+def test_a_refused_setup_step_is_a_result_not_a_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 25: `RuntimeError: attack setup: aad1 could not roll over` became a traceback; a
+    lab that refuses every honest rollover now fails the cases that need one, each saying so."""
+
+    def refuse(self: ManagementPointServer, request: object, continuity: object) -> Refused:
+        return Refused(Reason.REG_ROLLOVER_NOT_CONTINUOUS, "this lab refuses every rollover")
+
+    monkeypatch.setattr(ManagementPointServer, "reregister", refuse)
+    result = run()
+    assert result.exit_code == 1, result.output
+    lines = result.stdout.splitlines()
+    assert (
+        "SETUP     rollover-replayed: a rollover the client already made, sent again; expected "
+        "reg-rollover-not-continuous, actual setup refused: aad1 rolls over to a new key: "
+        "reg-rollover-not-continuous: this lab refuses every rollover"
+    ) in lines
+    assert lines[-1].startswith("FAIL: ")
+    assert "setup refused: " in lines[-1] and "rollover-replayed" in lines[-1]
+    document = json.loads(run("--json").stdout)
+    validate("attacks", document)
+    assert document["verdict"] == "fail" and "rollover-replayed" in document["setup_refused"]

@@ -15,6 +15,7 @@ from model.lab.facade import LabDriver
 from model.lab.mutants import (
     ALG_NONE,
     ANONYMOUS_REPLACES,
+    FORGETS_KEYS,
     IGNORES_IDENTITY,
     IGNORES_LIFETIME,
     KEEPS_OLD_KEY,
@@ -39,6 +40,7 @@ CAUGHT_BY = {
     IGNORES_LIFETIME: {ATTACK_REFUSED},
     KEEPS_TOKENS: {ATTACK_REFUSED},
     ANONYMOUS_REPLACES: {ATTACK_REFUSED},
+    FORGETS_KEYS: {ATTACK_REFUSED},
 }
 """The invariant each mutant breaks: an accepted attack, or the lab departing from the model
 (either when the lab refuses a notification the model says it acts on, or when the abstraction

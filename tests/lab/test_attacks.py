@@ -10,7 +10,18 @@ import pytest
 
 from model.config.labfile import default_lab
 from model.config.schema import Lab
-from model.lab.attacks import CATALOGUE, FAMILIES, VARIANTS, Attack, run, run_all, unmet
+from model.lab.attacks import (
+    CATALOGUE,
+    FAMILIES,
+    HONEST,
+    TWINS,
+    VARIANTS,
+    Attack,
+    Honest,
+    run,
+    run_all,
+    unmet,
+)
 from model.lab.reasons import Reason
 from model.lab.testbed import ConcreteLab
 from model.report.traceability import example_labs
@@ -121,6 +132,7 @@ def test_catalogue_covers_every_reason_a_hostile_input_can_get() -> None:
         Reason.NAA_NOT_CONFIGURED,
         Reason.AD_UNKNOWN_ACCOUNT,
         Reason.REG_NOT_PENDING,
+        Reason.MSG_STORE_FULL,  # a flood of 100,000 accepted requests (tests/lab/test_freshness.py)
     }
     assert set(Reason) - unreachable_by_one_input <= reasons
 
@@ -140,3 +152,24 @@ def test_an_accepted_input_would_fail_the_attack() -> None:
     assert outcome.reason is None
     assert not outcome.state_unchanged
     assert not outcome.passed
+
+
+def test_every_family_has_honest_twins_and_each_has_a_host() -> None:
+    """Issue 25: every attack family gets an honest twin the lab must accept."""
+    assert set(TWINS) == set(FAMILIES)
+    assert all(TWINS[family] for family in FAMILIES)
+    assert all(t.honest and t.expected is Honest.ACCEPTED for t in HONEST)
+    assert not any(a.honest for a in CATALOGUE)
+    assert len({a.name for a in (*CATALOGUE, *HONEST)}) == len(CATALOGUE) + len(HONEST)
+    for twin in HONEST:
+        lab = next(
+            (
+                lab
+                for lab in example_labs()
+                if not unmet(twin, ConcreteLab(VARIANTS[twin.variant](lab)))
+            ),
+            None,
+        )
+        assert lab is not None, f"{twin.name}: no example lab can host it"
+        outcome = run(twin, lab=lab)
+        assert outcome.passed, (twin.name, lab.name, outcome.verdict)

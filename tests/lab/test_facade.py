@@ -180,3 +180,40 @@ def test_an_attack_that_sets_the_lab_up_leaves_the_kept_replica_as_it_was() -> N
     assert replica.lab.snapshot() == driver.lab.snapshot(), "the setup registered aad1"
     assert driver.inject("cat-expired") is Reason.CAT_EXPIRED
     assert driver._replica is replica, "a replica that still matches the lab is kept"
+
+
+def test_an_honest_twin_runs_on_a_copy_and_is_accepted_between_steps() -> None:
+    """`LabDriver.confirm` runs a twin as `inject` runs an attack: on a copy of a caught-up
+    replica, so the lab itself (and its abstraction) stays as it was."""
+    driver = LabDriver(default_lab())
+    dom1 = driver.model.env.names.index("dom1")
+    world = _fire(
+        driver, driver.model.initial, dom1, "register with Active Directory domain evidence"
+    )
+    before = driver.abstraction(), driver.lab.snapshot()
+    for twin in ("honest-notifications", "honest-rollover", "honest-token-request"):
+        assert driver.confirm(twin).ok, twin
+    assert (driver.abstraction(), driver.lab.snapshot()) == before == (world, before[1])
+    with pytest.raises(ValueError, match="attack: 'token-alg-none' is not accepted; use one of"):
+        driver.confirm("token-alg-none")
+
+
+def test_a_twin_the_lab_refuses_is_its_verdict_and_a_refused_setup_is_setup_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A lab that acts on no notification refuses the notification twin (the verdict comes
+    back, nothing raises) and the attacks whose setup needs a notification acted on say so."""
+    from model.lab.attacks import SetupRefused
+    from model.lab.mp import ManagementPointServer
+    from model.lab.reasons import Refused
+
+    def deaf(self: ManagementPointServer, message: object) -> Refused:
+        return Refused(Reason.MSG_BAD_SIGNATURE, "this lab acts on no notification")
+
+    monkeypatch.setattr(ManagementPointServer, "notify", deaf)
+    driver = LabDriver(default_lab())
+    verdict = driver.confirm("honest-notifications")
+    assert isinstance(verdict, Refused) and verdict.reason is Reason.MSG_BAD_SIGNATURE
+    with pytest.raises(SetupRefused, match="notification is acted on: msg-bad-signature"):
+        driver.inject("replay-notification")
+    assert driver.abstraction() == driver.model.initial

@@ -24,7 +24,7 @@ from model.lab.evidence import (
 )
 from model.lab.freshness import WINDOW
 from model.lab.keys import derive_ec_key
-from model.lab.mp import CONTENT_TOKEN_REQUEST, NOTIFICATION, user_payload
+from model.lab.mp import CONTENT_TOKEN_REQUEST, NOTIFICATION
 from model.lab.reasons import Accepted, Reason, Refused
 from model.lab.testbed import ConcreteLab
 from model.lab.trust import presented
@@ -129,11 +129,8 @@ def test_user_authorization_by_token_and_by_domain() -> None:
     tb = ConcreteLab(default_lab())
     user = tb.mp().authorize_user(UserToken(tb.tenant.user_token("alice@contoso.com")))
     assert isinstance(user, Accepted) and user.value == "alice@contoso.com"
-    secret = tb.domain.join("alice")
-    domain = tb.mp().authorize_user(
-        DomainProof("alice", tb.domain.prove(secret, user_payload("alice")))
-    )
-    assert domain.ok
+    domain = tb.mp().authorize_user(tb.user_proof("alice"))
+    assert isinstance(domain, Accepted) and domain.value == "alice"
 
 
 def test_user_token_not_accepted_at_http_mp_without_enhanced_http() -> None:

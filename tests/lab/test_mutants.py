@@ -10,6 +10,7 @@ from model.lab.facade import AttackAccepted, LabDriver
 from model.lab.mutants import (
     ALG_NONE,
     ANONYMOUS_REPLACES,
+    FORGETS_KEYS,
     IGNORES_IDENTITY,
     IGNORES_LIFETIME,
     KEEPS_OLD_KEY,
@@ -39,7 +40,9 @@ CAUGHT_BY_ATTACK = [
     (KIND_UNBOUND, "kind-notification-as-token-request", Reason.MSG_BAD_SIGNATURE),
     (NO_REPLAY_WINDOW, "replay-notification", Reason.MSG_REPLAYED),
     (NO_REPLAY_WINDOW, "replay-notification-next-day", Reason.MSG_NOT_FRESH),
-    (NO_REPLAY_WINDOW, "replay-registration-rollback", Reason.MSG_REPLAYED),
+    (NO_REPLAY_WINDOW, "replay-user-proof", Reason.MSG_REPLAYED),
+    (NO_REPLAY_WINDOW, "replay-user-proof-a-month-later", Reason.MSG_NOT_FRESH),
+    (FORGETS_KEYS, "replay-superseded-key-with-device-token", Reason.REG_KEY_SUPERSEDED),
     (IGNORES_LIFETIME, "cat-expired", Reason.CAT_EXPIRED),
     (KEEPS_TOKENS, "stale-cat-after-disabling-and-enabling", Reason.CAT_REVOKED),
     (ANONYMOUS_REPLACES, "identity-anonymous-replaces-registered", Reason.REG_CONFLICTING_RECORD),
@@ -113,7 +116,8 @@ def test_unknown_mutant_is_one_line() -> None:
     assert str(error.value) == (
         "mutant: 'bogus' is not accepted; use one of dp-ignores-token-lifetime, "
         "dp-keeps-tokens-after-disabling, dp-serves-without-credential, mp-accepts-alg-none, "
-        "mp-anonymous-replaces-record, mp-ignores-identity-binding, mp-ignores-message-kind, "
+        "mp-anonymous-replaces-record, mp-forgets-superseded-keys, mp-ignores-identity-binding, "
+        "mp-ignores-message-kind, "
         "mp-keeps-old-key, mp-never-rebinds, mp-no-replay-window, mp-skips-rollover-continuity"
     )
     with pytest.raises(ValueError, match="mutant: 'bogus'"):

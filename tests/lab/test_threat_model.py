@@ -36,3 +36,25 @@ def test_the_table_names_each_attack_under_its_own_reason() -> None:
             assert expected.get(name) == reason, (name, reason)
             named[name] = reason
     assert named == expected
+
+
+def test_the_lockout_the_threat_model_documents_holds() -> None:
+    """specs/threat-model.md, "Lockout by an anonymous claim": a client with evidence still
+    registers over an anonymous claim of its name; a workgroup client is locked out until an
+    administrator acts."""
+    from model.config.labfile import default_lab
+    from model.lab.attacks.identity import request_as
+    from model.lab.evidence import Anonymous
+    from model.lab.reasons import Accepted, Refused
+    from model.lab.testbed import ConcreteLab
+
+    tb = ConcreteLab(default_lab())
+    for name in ("dom1", "wg1"):
+        claim = tb.mp().register(request_as(tb, name, lambda payload: Anonymous()))
+        assert isinstance(claim, Accepted) and not claim.value.approved
+    assert isinstance(tb.register("dom1", "active-directory"), Accepted)
+    locked = tb.register("wg1", "anonymous-manual-approval")
+    assert isinstance(locked, Refused) and locked.reason is Reason.REG_CONFLICTING_RECORD
+    assert "awaiting approval" in locked.detail
+    text = THREAT_MODEL.read_text(encoding="utf-8")
+    assert "Lockout by an anonymous claim" in text and "reg-conflicting-record" in text

@@ -152,3 +152,47 @@ def test_lone_surrogate_token_is_refused() -> None:
     tenant = Tenant(0, "contoso", clock)
     verdict = _validator(tenant, clock).validate("\udc80" + tenant.device_token("aad1"), "device")
     assert isinstance(verdict, Refused) and verdict.reason is Reason.TOKEN_MALFORMED
+
+
+def _nested(depth: int) -> str:
+    """A JSON value of ``depth`` nested arrays (0: a number)."""
+    return "[" * depth + "]" * depth if depth else "0"
+
+
+def _deep_token(kid: str, header_depth: int, claims_depth: int = 0) -> str:
+    """A token under ``kid`` whose header and claims each hold a value nested that deep (the
+    objects themselves are one level more)."""
+
+    def b64(text: str) -> str:
+        return base64.urlsafe_b64encode(text.encode()).rstrip(b"=").decode()
+
+    header = f'{{"alg":"RS256","typ":"JWT","kid":"{kid}","x":{_nested(header_depth)}}}'
+    claims = f'{{"sub":"x","deep":{_nested(claims_depth)}}}'
+    return f"{b64(header)}.{b64(claims)}.{b64('signature')}"
+
+
+@pytest.mark.req("SEC-5", "SEC-1")
+@pytest.mark.parametrize(("header", "claims"), [(3000, 0), (0, 3000), (16, 0), (0, 16)])
+def test_deeply_nested_json_is_refused_before_any_parser_recurses(header: int, claims: int) -> None:
+    """Issue 21: 3,000 nested arrays (8 KB, under the size limit) raised RecursionError at
+    registration, user authorization and download."""
+    clock = LabClock()
+    tenant = Tenant(0, "contoso", clock)
+    token = _deep_token(tenant.kid, header, claims)
+    assert len(token) < 16384
+    for kind in ("device", "user"):
+        verdict = _validator(tenant, clock).validate(token, kind)  # type: ignore[arg-type]
+        assert isinstance(verdict, Refused) and verdict.reason is Reason.TOKEN_TOO_DEEP, kind
+    authority = SiteAuthority(0, "PS1", clock)
+    validator = ContentTokenValidator(
+        authority.token_signing.certificate, "PS1", "dp1", clock, EnhancedPeriod()
+    )
+    cat = validator.validate(token)
+    assert isinstance(cat, Refused) and cat.reason is Reason.TOKEN_TOO_DEEP
+
+
+def test_json_nested_to_the_limit_reaches_the_signature_check() -> None:
+    clock = LabClock()
+    tenant = Tenant(0, "contoso", clock)
+    verdict = _validator(tenant, clock).validate(_deep_token(tenant.kid, 15, 15), "device")
+    assert isinstance(verdict, Refused) and verdict.reason is Reason.TOKEN_BAD_SIGNATURE

@@ -2,7 +2,9 @@
 
 One module per family (`FAMILIES`): Azure AD tokens, site system certificates, content access,
 signed messages, registration proofs, identity binding, key rollover continuity, message kinds,
-replay, stale tokens after disabling enhanced HTTP, and malformed input. Each attack is data
+replay, stale tokens after disabling enhanced HTTP, and malformed input. Each family also has its
+honest twins (`TWINS`): a genuine client's genuine input in the same situation, which the lab
+must accept (a lab that refused everything would pass every attack). Each attack is data
 (`model.lab.attacks.base.Attack`): what it tries, the `Reason` the lab must give, the requirement
 IDs it defends (SEC-1..SEC-5, REG-4, REG-5, PRE-1) and a `prepare` function that sets up a lab
 and returns the single bad input as a thunk. `run` takes the lab's observable state before and
@@ -32,17 +34,23 @@ from model.lab.attacks import (
     stale,
     tokens,
 )
-from model.lab.attacks.base import CONDITIONS, VARIANTS, Attack, Condition, Outcome, run, unmet
+from model.lab.attacks.base import CONDITIONS, VARIANTS, Condition, SetupRefused, run, unmet
+from model.lab.attacks.case import Attack, Honest, Outcome
 from model.lab.testbed import ConcreteLab
 
 __all__ = [
+    "CASES",
     "CATALOGUE",
     "CONDITIONS",
     "FAMILIES",
+    "HONEST",
+    "TWINS",
     "VARIANTS",
     "Attack",
     "Condition",
+    "Honest",
     "Outcome",
+    "SetupRefused",
     "run",
     "run_all",
     "unmet",
@@ -65,6 +73,27 @@ FAMILIES: dict[str, tuple[Attack, ...]] = {
 
 CATALOGUE: tuple[Attack, ...] = tuple(a for family in FAMILIES.values() for a in family)
 """Every attack, family by family."""
+
+TWINS: dict[str, tuple[Attack, ...]] = {
+    "tokens": tokens.TWINS,
+    "certificates": certificates.TWINS,
+    "content": content.TWINS,
+    "messages": messages.TWINS,
+    "registration": registration.TWINS,
+    "identity": identity.TWINS,
+    "rollover": rollover.TWINS,
+    "kinds": kinds.TWINS,
+    "replay": replay.TWINS,
+    "stale": stale.TWINS,
+    "malformed": malformed.TWINS,
+}
+"""Every family's honest twins, by family name."""
+
+HONEST: tuple[Attack, ...] = tuple(t for family in TWINS.values() for t in family)
+"""Every honest twin, family by family."""
+
+CASES: tuple[Attack, ...] = CATALOGUE + HONEST
+"""What `ehttp attacks` runs: every attack, then every honest twin."""
 
 
 def run_all(seed: int = 0, lab: Lab | None = None) -> tuple[Outcome, ...]:

@@ -1,10 +1,17 @@
-"""What an attack is, what it needs of a lab, and how it finds its hosts in any lab.
+"""What a case needs of a lab, how it finds its hosts in any lab, and its honest setup steps.
 
-An attack is data: a name, its family, what it tries, the `Reason` the lab must give, the
-requirement IDs it defends and a `prepare` function that sets up a lab and returns the single bad
-input as a thunk. It names the conditions it `requires` and, when it needs the lab changed first,
-a `variant` (an HTTPS distribution point, a network access account, enhanced HTTP off, a 1802
-site).
+A case (`model.lab.attacks.case`) names the conditions it `requires` and, when it needs the lab
+changed first, a `variant` (an HTTPS distribution point, a network access account, enhanced HTTP
+off, a 1802 site, a second management point).
+
+Every family also has honest twins (issue 25): the same situation with a genuine client's genuine
+input, which the lab must accept (`Honest.ACCEPTED` as their expectation). An attack only shows
+that bad input is refused; a lab that refuses everything passes every attack, and a twin is what
+fails it (a lab refusing a hybrid-joined client's own valid device token, say).
+
+A setup step is an honest client doing what it may (registering, asking for a token): when the lab
+refuses one, the case can't be run, and that is a finding about the lab, reported as the case's
+result (`SetupRefused`, "setup refused: ..."), never a crash.
 
 Preconditions read the lab's configuration and state (its clients' joins, its site systems'
 connections, the site's settings, who is registered), never the decision functions the lab
@@ -20,12 +27,13 @@ credential, so every attack runs on any lab that has such hosts, whatever their 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, TypeVar
 
 from model.config.labfile import default_lab
 from model.config.schema import Lab
+from model.lab.attacks.case import Attack, Outcome, Submit
 from model.lab.evidence import RegistrationRequest
 from model.lab.messages import Registration
 from model.lab.reasons import Accepted, Reason, Verdict
@@ -35,14 +43,14 @@ from model.spec.access import Method
 __all__ = [
     "CONDITIONS",
     "VARIANTS",
-    "Attack",
     "Condition",
-    "Family",
-    "Outcome",
     "Roles",
-    "Submit",
+    "SetupRefused",
+    "accepted",
+    "all_accepted",
     "at_mp",
     "first_registered",
+    "register_best",
     "register_capturing",
     "registered",
     "registered_domain_client",
@@ -50,72 +58,35 @@ __all__ = [
     "unmet",
 ]
 
-Submit = Callable[[], Verdict[Any]]
+_T = TypeVar("_T")
 
 
-@dataclass(frozen=True)
-class Attack:
-    """One catalogued attack."""
-
-    name: str
-    family: str
-    tries: str
-    expected: Reason
-    requirements: tuple[str, ...]
-    prepare: Callable[[ConcreteLab], Submit]
-    variant: str = "default"
-    requires: tuple[str, ...] = ()
+class SetupRefused(Exception):
+    """The lab refused an honest step of a case's setup (or lacks what it needs): the case can't
+    be run, and that is its result."""
 
 
-@dataclass(frozen=True)
-class Family:
-    """How a family declares its attacks: the family's name, the requirement IDs its attacks
-    defend and the lab conditions they need, unless an attack says otherwise."""
-
-    name: str
-    requirements: tuple[str, ...]
-    requires: tuple[str, ...] = ()
-
-    def __call__(
-        self,
-        name: str,
-        tries: str,
-        expected: Reason,
-        prepare: Callable[[ConcreteLab], Submit],
-        requires: tuple[str, ...] | None = None,
-        requirements: tuple[str, ...] | None = None,
-        variant: str = "default",
-    ) -> Attack:
-        """One attack of the family."""
-        return Attack(
-            name,
-            self.name,
-            tries,
-            expected,
-            self.requirements if requirements is None else requirements,
-            prepare,
-            variant,
-            self.requires if requires is None else requires,
-        )
+def accepted(verdict: Verdict[_T], step: str) -> _T:
+    """The value of an honest setup ``step``'s verdict, or `SetupRefused` naming the step and
+    the lab's reason."""
+    if isinstance(verdict, Accepted):
+        return verdict.value
+    reason = getattr(verdict, "reason", None)
+    detail = getattr(verdict, "detail", verdict)
+    shown = f"{reason.value}: {detail}" if isinstance(reason, Reason) else str(detail)
+    raise SetupRefused(f"{step}: {shown}")
 
 
-@dataclass(frozen=True)
-class Outcome:
-    """What the lab did with an attack."""
-
-    attack: Attack
-    verdict: Verdict[Any]
-    state_unchanged: bool
-
-    @property
-    def reason(self) -> Reason | None:
-        """The reason given, or None if the input was accepted."""
-        return None if self.verdict.ok else self.verdict.reason  # type: ignore[union-attr]
-
-    @property
-    def passed(self) -> bool:
-        """Refused with exactly the expected reason and nothing changed."""
-        return self.reason is self.attack.expected and self.state_unchanged
+def all_accepted(submits: Sequence[Submit]) -> Verdict[Any]:
+    """Submit each in turn: the first refusal, or acceptance of them all (an honest twin made of
+    several genuine inputs, one per client)."""
+    values = []
+    for submit in submits:
+        verdict = submit()
+        if not isinstance(verdict, Accepted):
+            return verdict
+        values.append(verdict.value)
+    return Accepted(tuple(values))
 
 
 def _https_dp(lab: Lab) -> Lab:
@@ -137,12 +108,32 @@ def _site_1802(lab: Lab) -> Lab:
     return replace(lab, site=site)
 
 
+def _second_mp(lab: Lab) -> Lab:
+    """The lab with a second management point of each kind it has one of (a copy, named after
+    it), so that every management point has another like it in front of the site database."""
+    taken = {m.name for m in lab.management_points}
+    added = []
+    for mp in lab.management_points:
+        if sum(m.connections == mp.connections for m in lab.management_points) == 1:
+            name = next(
+                f"{mp.name}-{n}"
+                for n in range(2, 2 + len(taken) + 1)
+                if f"{mp.name}-{n}" not in taken
+            )
+            taken.add(name)
+            added.append(replace(mp, name=name))
+    if not added:
+        return lab
+    return replace(lab, management_points=(*lab.management_points, *added))
+
+
 VARIANTS: dict[str, Callable[[Lab], Lab]] = {
     "default": lambda lab: lab,
     "https-dp": _https_dp,
     "naa-configured": _with_naa,
     "enhanced-off": _enhanced_off,
     "site-1802": _site_1802,
+    "second-mp": _second_mp,
 }
 """The lab changes an attack may ask for, by name."""
 
@@ -230,6 +221,18 @@ class Roles:
             return None
         return _first([m.name for m in self.tb.lab.management_points if m.connections == "http"])
 
+    def other_mp(self, name: str) -> str | None:
+        """A management point other than ``name``, configured like it (the `second-mp` variant
+        gives every one such a sibling)."""
+        kind = next(m.connections for m in self.tb.lab.management_points if m.name == name)
+        return _first(
+            [
+                m.name
+                for m in self.tb.lab.management_points
+                if m.name != name and m.connections == kind
+            ]
+        )
+
     @property
     def auth_dp(self) -> str | None:
         """The first distribution point that does not allow anonymous connections."""
@@ -241,9 +244,9 @@ class Roles:
         return self.tb.site.version == "1806" and self.tb.site.enhanced_http
 
     def need(self, value: str | None, what: str) -> str:
-        """``value``, or a setup error naming ``what`` (`unmet` rules this out first)."""
+        """``value``, or `SetupRefused` naming ``what`` (`unmet` rules this out first)."""
         if value is None:
-            raise RuntimeError(f"attack setup: the lab has no {what}")
+            raise SetupRefused(f"the lab has no {what}")
         return value
 
 
@@ -356,26 +359,29 @@ def _method_of(tb: ConcreteLab, client: str) -> tuple[Method, str | None]:
     return "anonymous-manual-approval", roles.mp
 
 
-def registered(tb: ConcreteLab, client: str) -> Registration:
-    """Register ``client`` with the best evidence it holds, approving an anonymous request (the
+def register_best(tb: ConcreteLab, client: str) -> Verdict[Registration]:
+    """``client`` registers with the best evidence it holds, an anonymous request approved (the
     one waiting already, if any); a client registered anonymously already re-registers by its
-    policy poll's key rollover, as a new anonymous request can't displace its record (A-42)."""
+    policy poll's key rollover, as a new anonymous request can't displace its record (A-42). The
+    first refusal, if any."""
     method, mp = _method_of(tb, client)
     if method != "anonymous-manual-approval":
-        verdict = tb.register(client, method, mp)
-    elif tb.registration_of(client) is not None:
-        verdict = tb.reregister(client, at_mp(tb, client))
-    else:
-        waiting = tb.pending_at(client)
-        if waiting is None:
-            asked = tb.register(client, method, mp)
-            if not asked.ok:
-                raise RuntimeError(f"attack setup: {client} could not register: {asked}")
-            waiting = mp
-        verdict = tb.approve(client, waiting)
-    if not verdict.ok:
-        raise RuntimeError(f"attack setup: {client} could not register: {verdict}")
-    return verdict.value  # type: ignore[union-attr]
+        return tb.register(client, method, mp)
+    if tb.registration_of(client) is not None:
+        return tb.reregister(client, at_mp(tb, client))
+    waiting = tb.pending_at(client)
+    if waiting is None:
+        asked = tb.register(client, method, mp)
+        if not isinstance(asked, Accepted):
+            return asked
+        waiting = mp
+    return tb.approve(client, waiting)
+
+
+def registered(tb: ConcreteLab, client: str) -> Registration:
+    """``client`` registered with the best evidence it holds (`register_best`), or
+    `SetupRefused`."""
+    return accepted(register_best(tb, client), f"{client} registers ({_method_of(tb, client)[0]})")
 
 
 def register_capturing(tb: ConcreteLab, client: str) -> RegistrationRequest:
@@ -394,9 +400,7 @@ def register_capturing(tb: ConcreteLab, client: str) -> RegistrationRequest:
         verdict = tb.mp(mp).register(request)
         if isinstance(verdict, Accepted) and anonymous:
             verdict = tb.mp(mp).approve(client)
-    if not isinstance(verdict, Accepted):
-        raise RuntimeError(f"attack setup: {client} could not register: {verdict}")
-    tb.clients[client].registered(verdict.value)
+    tb.clients[client].registered(accepted(verdict, f"{client} registers ({method})"))
     return request
 
 
@@ -416,9 +420,8 @@ def registered_domain_client(tb: ConcreteLab) -> tuple[str, str]:
 
 
 def at_mp(tb: ConcreteLab, client: str) -> str:
-    """The management point that holds ``client``'s registration."""
-    registration = tb.registration_of(client)
-    for name, mp in tb.management_points.items():
-        if registration is not None and registration.registration_id in mp.registrations:
-            return name
-    raise RuntimeError(f"attack setup: {client} is registered nowhere")
+    """The management point ``client`` registered through (and goes on talking to)."""
+    where = tb.registered_at(client)
+    if where is None:
+        raise SetupRefused(f"{client} is registered nowhere")
+    return where

@@ -1,18 +1,22 @@
 """Site system certificate attacks: what a client must refuse from a server (SEC-4).
 
 Each serves the first management point's name a bad certificate, checked by path validation or
-by a real TLS handshake; the certificate is what is wrong (issuer, validity, name, usage, key).
-Path validation and TLS follow one policy, so the same certificate gets the same reason both ways
-(specs/threat-model.md): a name only in the subject's CN, and a 1024-bit RSA key, are tried
-both ways.
+by a real TLS handshake; the certificate is what is wrong (issuer, validity, name, usage, key,
+profile). Path validation and TLS are decided by one verifier, so every certificate is tried both
+ways and gets the same reason both ways (specs/threat-model.md): among them a name only in the
+subject's CN, a 1024-bit RSA key, and the three departures from the RFC 5280 profile that OpenSSL's
+own checks let through (a leaf asserting cA, a leaf naming no authority key identifier, an
+intermediate stating no key usage).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from functools import partial
 
-from model.lab.attacks.base import Attack, Roles, Submit
+from model.lab.attacks.base import Roles, all_accepted
+from model.lab.attacks.case import Attack, Family, Submit
 from model.lab.keys import derive_rsa_key
 from model.lab.pki import (
     CLIENT_AUTH,
@@ -27,7 +31,7 @@ from model.lab.testbed import ConcreteLab
 from model.lab.tls import handshake
 from model.lab.trust import presented, verify_server
 
-__all__ = ["ATTACKS"]
+__all__ = ["ATTACKS", "TWINS"]
 
 
 def _mp_name(tb: ConcreteLab) -> str:
@@ -43,7 +47,7 @@ def _serve(
         certificate = issued(tb)
         name = _mp_name(tb)
         if tls:
-            return lambda: handshake(certificate, name, tb.trusted_roots)
+            return lambda: handshake(certificate, name, tb.trusted_roots, tb.clock.now())
         return lambda: verify_server(presented(certificate), name, tb.trusted_roots, tb.clock.now())
 
     return prepare
@@ -95,6 +99,26 @@ def _common_name_only(tb: ConcreteLab) -> Issued:
     )
 
 
+def _leaf_is_ca(tb: ConcreteLab) -> Issued:
+    return tb.authority.root.issue(
+        ROLE_CERTIFICATE_NAME, key_label="leaf-ca", dns_names=[_mp_name(tb)], ca=True
+    )
+
+
+def _no_authority_key_id(tb: ConcreteLab) -> Issued:
+    return tb.authority.root.issue(
+        ROLE_CERTIFICATE_NAME,
+        key_label="no-aki",
+        dns_names=[_mp_name(tb)],
+        authority_key_id=False,
+    )
+
+
+def _below_bare_intermediate(tb: ConcreteLab) -> Issued:
+    bare = tb.authority.root.subordinate("SMS Issuing Sub", key_label="bare", key_usage=False)
+    return bare.issue(ROLE_CERTIFICATE_NAME, key_label="mp", dns_names=[_mp_name(tb)])
+
+
 def _rsa_1024(tb: ConcreteLab) -> Issued:
     return tb.authority.root.issue(
         ROLE_CERTIFICATE_NAME,
@@ -143,6 +167,24 @@ _CASES: tuple[tuple[str, str, Reason, Callable[[ConcreteLab], Issued]], ...] = (
         _common_name_only,
     ),
     ("rsa-1024", "role certificate with a 1024-bit RSA key", Reason.CERT_WEAK_KEY, _rsa_1024),
+    (
+        "leaf-is-ca",
+        "role certificate asserting cA=TRUE",
+        Reason.CERT_BAD_PROFILE,
+        _leaf_is_ca,
+    ),
+    (
+        "leaf-without-authority-key-id",
+        "role certificate naming no authority key identifier",
+        Reason.CERT_BAD_PROFILE,
+        _no_authority_key_id,
+    ),
+    (
+        "intermediate-without-key-usage",
+        "role certificate under an intermediate that states no key usage",
+        Reason.CERT_BAD_PROFILE,
+        _below_bare_intermediate,
+    ),
 )
 
 ATTACKS: tuple[Attack, ...] = tuple(
@@ -158,3 +200,39 @@ ATTACKS: tuple[Attack, ...] = tuple(
     for name, tries, expected, make in _CASES
 )
 """The site system certificate family: each case by path validation and by TLS."""
+
+
+def _genuine(tls: bool) -> Callable[[ConcreteLab], Submit]:
+    """The management point's genuine SMS Role SSL Certificate and its genuine enterprise PKI
+    server certificate, each checked by path validation or TLS."""
+
+    def prepare(tb: ConcreteLab) -> Submit:
+        name = _mp_name(tb)
+        served = (tb.authority.role_certificate(name), tb.pki.server_certificate(name))
+        roots, now = tb.trusted_roots, tb.clock.now()
+        checks: list[Submit] = [
+            partial(handshake, c, name, roots, now)
+            if tls
+            else partial(verify_server, presented(c), name, roots, now)
+            for c in served
+        ]
+        return lambda: all_accepted(checks)
+
+    return prepare
+
+
+_twin = Family("certificates", ("SEC-4",)).twin
+
+TWINS: tuple[Attack, ...] = (
+    _twin(
+        "cert-honest-genuine-certificates",
+        "the management point's genuine role and PKI server certificates",
+        _genuine(tls=False),
+    ),
+    _twin(
+        "tls-honest-genuine-certificates",
+        "TLS handshake: the management point's genuine role and PKI server certificates",
+        _genuine(tls=True),
+    ),
+)
+"""The site system certificate family's honest twins, by path validation and by TLS."""

@@ -13,14 +13,13 @@ from collections.abc import Callable
 import jwt
 
 from model.lab.attacks.base import (
-    Attack,
-    Family,
     Roles,
-    Submit,
+    accepted,
     at_mp,
     first_registered,
     registered_domain_client,
 )
+from model.lab.attacks.case import Attack, Family, Submit
 from model.lab.evidence import ClientCertificate, ContentToken, NaaLogon, NoCredential
 from model.lab.mp import CONTENT_TOKEN_REQUEST, registration_id_for
 from model.lab.pki import EnterprisePki, Issued
@@ -29,7 +28,7 @@ from model.lab.testbed import NAA_USER, SITE_CODE, ConcreteLab
 from model.lab.tokens import thumbprint
 from model.lab.trust import presented
 
-__all__ = ["ATTACKS", "PACKAGE", "download_with", "real_content_token"]
+__all__ = ["ATTACKS", "PACKAGE", "TWINS", "download_with", "real_content_token"]
 
 PACKAGE = "PS100001"
 
@@ -44,9 +43,7 @@ def real_content_token(tb: ConcreteLab, dp: str, client: str | None = None) -> s
     holder = client if client is not None else first_registered(tb)
     message = tb.clients[holder].message(CONTENT_TOKEN_REQUEST, dp.encode())
     verdict = tb.mp(at_mp(tb, holder)).content_token(message)
-    if not verdict.ok:
-        raise RuntimeError(f"attack setup: no content access token: {verdict}")
-    return str(verdict.value)  # type: ignore[union-attr]
+    return str(accepted(verdict, f"{holder} asks for a content access token for {dp}"))
 
 
 def download_with(tb: ConcreteLab, token: str) -> Submit:
@@ -204,3 +201,37 @@ ATTACKS: tuple[Attack, ...] = (
     ),
 )
 """The content access family."""
+
+
+def _genuine_token(tb: ConcreteLab) -> Submit:
+    return download_with(tb, real_content_token(tb, _dp(tb)))
+
+
+def _genuine_client_certificate(tb: ConcreteLab) -> Issued:
+    return tb.pki.client_certificate(tb.dns_name(tb.lab.clients[0].name))
+
+
+TWINS: tuple[Attack, ...] = (
+    _attack.twin(
+        "honest-content-token-download",
+        "a registered client downloads with its genuine content access token",
+        _genuine_token,
+        _CAT,
+    ),
+    _attack.twin(
+        "honest-naa-download",
+        "a download with the network access account's genuine secret",
+        _naa(lambda tb: tb.naa_secret),
+        ("authenticating-dp",),
+        (*_CONTENT, "DP-2"),
+        "naa-configured",
+    ),
+    _attack.twin(
+        "honest-pki-client-download",
+        "a download with a genuine enterprise PKI client certificate",
+        _client_certificate(_genuine_client_certificate),
+        ("authenticating-dp",),
+        variant="https-dp",
+    ),
+)
+"""The content access family's honest twins."""

@@ -12,11 +12,13 @@ its registration over.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from model.lab.attacks.base import Attack, Family, Roles, Submit, registered
+from model.lab.attacks.base import Roles, all_accepted, register_best, registered
+from model.lab.attacks.case import Attack, Family, Submit
 from model.lab.attacks.messages import attacker_nonce
 from model.lab.client import public_der
 from model.lab.domain import Domain
@@ -34,7 +36,7 @@ from model.lab.reasons import Reason
 from model.lab.testbed import ConcreteLab
 from model.lab.trust import presented
 
-__all__ = ["ATTACKS", "request_as"]
+__all__ = ["ATTACKS", "TWINS", "request_as"]
 
 
 def request_as(
@@ -232,3 +234,19 @@ ATTACKS: tuple[Attack, ...] = (
     ),
 )
 """The identity binding family."""
+
+
+def _own_evidence(tb: ConcreteLab) -> Submit:
+    """Every client registers under its own name with the best evidence it holds."""
+    return lambda: all_accepted([partial(register_best, tb, c.name) for c in tb.lab.clients])
+
+
+TWINS: tuple[Attack, ...] = (
+    _attack.twin(
+        "honest-own-evidence",
+        "every client registering itself with the best evidence it holds",
+        _own_evidence,
+        (),
+    ),
+)
+"""The identity binding family's honest twin."""

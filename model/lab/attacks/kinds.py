@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from model.lab.attacks.base import Attack, Family, Submit, at_mp, first_registered
+from model.lab.attacks.base import at_mp, first_registered
+from model.lab.attacks.case import Attack, Family, Submit
 from model.lab.mp import CONTENT_TOKEN_REQUEST, NOTIFICATION
 from model.lab.reasons import Reason
 from model.lab.testbed import ConcreteLab
 
-__all__ = ["ATTACKS"]
+__all__ = ["ATTACKS", "TWINS"]
 
 
 def _dp_name(tb: ConcreteLab) -> bytes:
@@ -68,3 +69,21 @@ ATTACKS: tuple[Attack, ...] = (
     ),
 )
 """The message kind family."""
+
+
+def _genuine_request(tb: ConcreteLab) -> Submit:
+    client = first_registered(tb)
+    message = tb.clients[client].message(CONTENT_TOKEN_REQUEST, _dp_name(tb))
+    mp = at_mp(tb, client)
+    return lambda: tb.mp(mp).content_token(message)
+
+
+TWINS: tuple[Attack, ...] = (
+    _attack.twin(
+        "honest-token-request",
+        "a genuine content access token request at its own endpoint",
+        _genuine_request,
+        ("enhanced",),
+    ),
+)
+"""The message kind family's honest twin."""

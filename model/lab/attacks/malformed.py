@@ -3,31 +3,34 @@
 
 Tokens that are not well-formed JWS (segments, base64url, JSON, a payload that is not an object,
 a time claim that is a boolean), that ask for extensions (``crit``, ``b64``) or name their key by
-a number, that hold a lone surrogate or are a megabyte long; registration requests, messages and
-network access account logons whose text fields hold lone surrogates or NULs, or whose numbers are
-strings.
+a number, that hold a lone surrogate or are a megabyte long, or whose header holds 3,000 nested
+arrays (8 KB, under the size limit: at registration, user authorization and download);
+registration requests, messages and network access account logons whose text fields hold lone
+surrogates or NULs, or whose numbers are strings.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
 
 import jwt
 
-from model.lab.attacks.base import Attack, Family, Roles, Submit, at_mp, registered
+from model.lab.attacks.base import Roles, at_mp, registered
+from model.lab.attacks.case import Attack, Family, Submit
 from model.lab.attacks.content import download_with
-from model.lab.attacks.encoding import b64, compact
+from model.lab.attacks.encoding import b64, compact, nested_segment, segment
 from model.lab.attacks.tokens import device_claims, present_device_token
-from model.lab.evidence import NaaLogon
+from model.lab.evidence import NaaLogon, UserToken
 from model.lab.mp import NOTIFICATION
 from model.lab.reasons import Reason
 from model.lab.testbed import NAA_USER, ConcreteLab
 
-__all__ = ["ATTACKS"]
+__all__ = ["ATTACKS", "TWINS"]
 
 _SURROGATE = "\udc80"
+_DEPTH = 3000
 
 
 def _token(make: Callable[[ConcreteLab], str]) -> Callable[[ConcreteLab], Submit]:
@@ -48,6 +51,28 @@ def _header(**fields: object) -> Callable[[ConcreteLab], str]:
         return compact(header, _claims(tb), b"\x01" * 256)
 
     return make
+
+
+def _nested(header: Mapping[str, object], claims: Mapping[str, object]) -> str:
+    """A token whose ``header`` also holds `_DEPTH` nested arrays (8 KB)."""
+    return f"{nested_segment(header, _DEPTH)}.{segment(claims)}.{b64(bytes(64))}"
+
+
+def _nested_header(tb: ConcreteLab) -> str:
+    return _nested({"alg": "RS256", "typ": "JWT", "kid": tb.tenant.kid}, _claims(tb))
+
+
+def _nested_user_token(tb: ConcreteLab) -> Submit:
+    roles = Roles(tb)
+    mp = roles.need(roles.device_mp, "management point taking Azure AD tokens")
+    header = {"alg": "RS256", "typ": "JWT", "kid": tb.tenant.kid}
+    evidence = UserToken(_nested(header, {"idtyp": "user", "upn": "alice@contoso.com"}))
+    return lambda: tb.mp(mp).authorize_user(evidence)
+
+
+def _nested_content_token(tb: ConcreteLab) -> Submit:
+    header = {"alg": "ES256", "typ": "JWT", "kid": "site-token-signing"}
+    return download_with(tb, _nested(header, {"sub": "anyone"}))
 
 
 def _payload_not_object(tb: ConcreteLab) -> str:
@@ -155,6 +180,27 @@ ATTACKS: tuple[Attack, ...] = (
         _token(lambda tb: "a" * 1_000_000),
     ),
     _attack(
+        "token-nested-header",
+        "device token whose header holds 3,000 nested arrays (8 KB)",
+        _R.TOKEN_TOO_DEEP,
+        _token(_nested_header),
+    ),
+    _attack(
+        "user-token-nested-header",
+        "user token whose header holds 3,000 nested arrays, for user policy",
+        _R.TOKEN_TOO_DEEP,
+        _nested_user_token,
+        requirements=("SEC-5", "MP-3"),
+    ),
+    _attack(
+        "cat-nested-header",
+        "content access token whose header holds 3,000 nested arrays",
+        _R.TOKEN_TOO_DEEP,
+        _nested_content_token,
+        ("enhanced", "authenticating-dp"),
+        ("SEC-1",),
+    ),
+    _attack(
         "token-payload-not-object",
         "tenant-signed token whose payload is a JSON array",
         _R.TOKEN_MALFORMED,
@@ -226,3 +272,20 @@ ATTACKS: tuple[Attack, ...] = (
     ),
 )
 """The malformed input family."""
+
+
+def _well_formed(tb: ConcreteLab) -> Submit:
+    roles = Roles(tb)
+    client = roles.need(roles.aad, "Azure AD-joined client")
+    return present_device_token(tb, tb.tenant.device_token(client))
+
+
+TWINS: tuple[Attack, ...] = (
+    _attack.twin(
+        "honest-well-formed-token",
+        "a genuine, well-formed device token",
+        _well_formed,
+        (*_AAD, "app-updated"),
+    ),
+)
+"""The malformed input family's honest twin."""

@@ -14,15 +14,14 @@ from dataclasses import replace
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from model.lab.attacks.base import (
-    Attack,
-    Family,
     Roles,
-    Submit,
+    all_accepted,
     at_mp,
     first_registered,
     registered,
     registered_domain_client,
 )
+from model.lab.attacks.case import Attack, Family, Submit
 from model.lab.freshness import NONCE_BYTES
 from model.lab.keys import derive_ec_key
 from model.lab.messages import SignedMessage, sign_message
@@ -30,7 +29,7 @@ from model.lab.mp import NOTIFICATION, registration_id_for
 from model.lab.reasons import Reason
 from model.lab.testbed import ConcreteLab
 
-__all__ = ["ATTACKS", "attacker_nonce", "forge", "notify_at"]
+__all__ = ["ATTACKS", "TWINS", "attacker_nonce", "forge", "notify_at"]
 
 
 def attacker_nonce(label: str) -> bytes:
@@ -190,3 +189,23 @@ ATTACKS: tuple[Attack, ...] = (
     ),
 )
 """The signed client message family."""
+
+
+def _every_clients_notification(tb: ConcreteLab) -> Submit:
+    """Every client registers with the best evidence it holds and sends a notification."""
+    submits = []
+    for config in tb.lab.clients:
+        registered(tb, config.name)
+        message = tb.clients[config.name].message(NOTIFICATION, b"run-scripts:inventory")
+        submits.append(notify_at(tb, config.name, message))
+    return lambda: all_accepted(submits)
+
+
+TWINS: tuple[Attack, ...] = (
+    _attack.twin(
+        "honest-notifications",
+        "every client's genuine notification, signed under its current registration",
+        _every_clients_notification,
+    ),
+)
+"""The signed client message family's honest twin."""

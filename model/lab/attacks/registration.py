@@ -7,17 +7,20 @@ proof is wrong, and a user authorization from an account the domain doesn't have
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import partial
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from model.lab.attacks.base import Attack, Roles, Submit
-from model.lab.evidence import DomainProof
+from model.lab.attacks.base import Roles, all_accepted
+from model.lab.attacks.case import Attack, Family, Submit
+from model.lab.attacks.messages import attacker_nonce
+from model.lab.evidence import DomainProof, DomainUserProof
 from model.lab.keys import derive_ec_key
 from model.lab.reasons import Reason
 from model.lab.testbed import ConcreteLab
 
-__all__ = ["ATTACKS"]
+__all__ = ["ATTACKS", "TWINS"]
 
 
 def _domain(tb: ConcreteLab) -> str:
@@ -42,7 +45,9 @@ def _ad_wrong_proof(tb: ConcreteLab) -> Submit:
 
 
 def _unknown_user(tb: ConcreteLab) -> Submit:
-    evidence = DomainProof("CONTOSO\\mallory", b"\x00" * 32)
+    evidence = DomainUserProof(
+        "CONTOSO\\mallory", b"\x00" * 32, tb.clock.timestamp(), attacker_nonce("mallory")
+    )
     mp = Roles(tb).mp
     return lambda: tb.mp(mp).authorize_user(evidence)
 
@@ -76,3 +81,39 @@ ATTACKS: tuple[Attack, ...] = (
     ),
 )
 """The registration proof family."""
+
+
+def _domain_registrations(tb: ConcreteLab) -> Submit:
+    """Every domain-joined or hybrid client registers with its own account's proof."""
+    mp = Roles(tb).mp
+    requests = [
+        tb.clients[client].request("active-directory")
+        for client in Roles(tb).joined("domain", "hybrid")
+    ]
+    return lambda: all_accepted([partial(tb.mp(mp).register, r) for r in requests])
+
+
+def _user_proof(tb: ConcreteLab) -> Submit:
+    proof = tb.user_proof("alice")
+    mp = Roles(tb).mp
+    return lambda: tb.mp(mp).authorize_user(proof)
+
+
+_twin = Family("registration", ("SEC-2",)).twin
+
+TWINS: tuple[Attack, ...] = (
+    _twin(
+        "honest-domain-registrations",
+        "every domain-joined client's registration with its own account's proof",
+        _domain_registrations,
+        ("domain-client",),
+        ("SEC-2", "REG-1"),
+    ),
+    _twin(
+        "honest-user-proof",
+        "a domain user's fresh proof, for user policy",
+        _user_proof,
+        requirements=("SEC-2", "MP-3"),
+    ),
+)
+"""The registration proof family's honest twins."""

@@ -14,14 +14,15 @@ from collections.abc import Callable
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from model.lab.attacks.base import Attack, Submit, at_mp, registered
+from model.lab.attacks.base import accepted, at_mp, registered
+from model.lab.attacks.case import Attack, Family, Submit
 from model.lab.attacks.identity import request_as
 from model.lab.evidence import Anonymous
 from model.lab.keys import derive_ec_key
 from model.lab.reasons import Reason
 from model.lab.testbed import ConcreteLab
 
-__all__ = ["ATTACKS"]
+__all__ = ["ATTACKS", "TWINS"]
 
 
 def _victim(tb: ConcreteLab) -> str:
@@ -70,9 +71,7 @@ def _replayed(tb: ConcreteLab) -> Submit:
     continuity = agent.continuity(request)
     mp = at_mp(tb, client)
     verdict = tb.mp(mp).reregister(request, continuity)
-    if not verdict.ok:
-        raise RuntimeError(f"attack setup: {client} could not roll over: {verdict}")
-    agent.registered(verdict.value)  # type: ignore[union-attr]
+    agent.registered(accepted(verdict, f"{client} rolls over to a new key"))
     return lambda: tb.mp(mp).reregister(request, continuity)
 
 
@@ -110,3 +109,22 @@ ATTACKS: tuple[Attack, ...] = (
     ),
 )
 """The key rollover continuity family."""
+
+
+def _genuine(tb: ConcreteLab) -> Submit:
+    client = _victim(tb)
+    agent = tb.clients[client]
+    request = agent.request("anonymous-manual-approval")
+    continuity = agent.continuity(request)
+    mp = at_mp(tb, client)
+    return lambda: tb.mp(mp).reregister(request, continuity)
+
+
+TWINS: tuple[Attack, ...] = (
+    Family("rollover", ("SEC-2", "SEC-3", "REG-4")).twin(
+        "honest-rollover",
+        "a registered client's own rollover, signed by its key on record",
+        _genuine,
+    ),
+)
+"""The key rollover family's honest twin."""

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from model.lab.attacks.base import Attack, Roles, Submit
+from model.lab.attacks.base import Roles
+from model.lab.attacks.case import Attack, Family, Submit
 from model.lab.attacks.content import download_with, real_content_token
 from model.lab.reasons import Reason
 from model.lab.testbed import ConcreteLab
 
-__all__ = ["ATTACKS"]
+__all__ = ["ATTACKS", "TWINS"]
 
 
 def _after(*toggles: bool) -> Callable[[ConcreteLab], Submit]:
@@ -49,3 +50,22 @@ ATTACKS: tuple[Attack, ...] = (
     ),
 )
 """The stale token family."""
+
+
+def _fresh_after_toggling(tb: ConcreteLab) -> Submit:
+    roles = Roles(tb)
+    dp = roles.need(roles.auth_dp, "authenticating DP")
+    tb.set_enhanced(False)
+    tb.set_enhanced(True)
+    return download_with(tb, real_content_token(tb, dp))
+
+
+TWINS: tuple[Attack, ...] = (
+    Family("stale", ("SEC-1", "DP-2")).twin(
+        "honest-token-after-reenabling",
+        "a content access token issued after enhanced HTTP was turned off and on again",
+        _fresh_after_toggling,
+        ("enhanced", "authenticating-dp"),
+    ),
+)
+"""The stale token family's honest twin."""

@@ -11,12 +11,14 @@ import hashlib
 import hmac
 from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 from typing import Any
 
 import jwt
 from cryptography.hazmat.primitives import serialization
 
-from model.lab.attacks.base import Attack, Family, Roles, Submit
+from model.lab.attacks.base import Roles, all_accepted
+from model.lab.attacks.case import Attack, Family, Submit
 from model.lab.attacks.encoding import b64, compact
 from model.lab.evidence import DeviceToken
 from model.lab.keys import derive_rsa_key
@@ -24,7 +26,7 @@ from model.lab.reasons import Reason
 from model.lab.tenant import Tenant, tenant_id_for
 from model.lab.testbed import ConcreteLab
 
-__all__ = ["ATTACKS", "device_claims", "present_device_token"]
+__all__ = ["ATTACKS", "TWINS", "device_claims", "present_device_token"]
 
 _AAD = ("aad-client", "device-token-mp")
 _UPDATED = (*_AAD, "app-updated")
@@ -223,3 +225,25 @@ ATTACKS: tuple[Attack, ...] = (
     ),
 )
 """The Azure AD token family."""
+
+
+def _own_device_tokens(tb: ConcreteLab) -> Submit:
+    """Every Azure AD-joined or hybrid client registers with its own genuine device token."""
+    roles = Roles(tb)
+    mp = roles.need(roles.device_mp, "management point taking device tokens")
+    requests = [
+        tb.clients[client].request("azure-ad-device-token")
+        for client in roles.joined("azure-ad", "hybrid")
+    ]
+    return lambda: all_accepted([partial(tb.mp(mp).register, r) for r in requests])
+
+
+TWINS: tuple[Attack, ...] = (
+    _attack.twin(
+        "honest-device-tokens",
+        "every Azure AD-joined or hybrid client's own genuine device token",
+        _own_device_tokens,
+        _UPDATED,
+    ),
+)
+"""The Azure AD token family's honest twin."""
