@@ -27,6 +27,7 @@ from model.compose.world import MACHINES, WorldModel
 from model.config.schema import Lab
 from model.spec.clock import QUANTUM_MINUTES
 from model.spec.machine import Machine, Row, StateDecl
+from model.views.dot_text import label
 
 __all__ = [
     "FORMATS",
@@ -80,7 +81,7 @@ def _state_label(state: StateDecl) -> str:
         lines.append("[" + ", ".join(state.marks) + "]")
     if state.deadline is not None:
         lines.append(f"deadline {state.deadline * QUANTUM_MINUTES} min")
-    return "\\n".join(lines)
+    return label(*lines)
 
 
 def _row_label(row: Row) -> str:
@@ -90,14 +91,14 @@ def _row_label(row: Row) -> str:
         lines.extend(textwrap.wrap(f"if {row.guard_text}", _WRAP))
     lines.append(", ".join(row.requirements))
     lines.append(f"({row.actor})")
-    return "\\n".join(lines)
+    return label(*lines)
 
 
 def machine_graph(machine: Machine, start: frozenset[str]) -> graphviz.Digraph:
     """The machine as a Graphviz digraph; `start` names the states a lab's instances begin in."""
     graph = graphviz.Digraph(name=machine.name)
     graph.attr(
-        label="\\n".join([machine.title, *textwrap.wrap(machine.doc, _TITLE_WRAP)]),
+        label=label(machine.title, *textwrap.wrap(machine.doc, _TITLE_WRAP)),
         labelloc="t",
         fontname=_FONT,
         rankdir="LR",
@@ -109,7 +110,7 @@ def machine_graph(machine: Machine, start: frozenset[str]) -> graphviz.Digraph:
     ids = {state.name: f"s{number}" for number, state in enumerate(machine.states)}
     legend: list[str] = []
     for state in machine.states:
-        attributes = {"label": _state_label(state), "tooltip": state.description}
+        attributes = {"label": _state_label(state), "tooltip": label(state.description)}
         marks = _notice(state)
         if marks:
             others = ", ".join(mark for mark in state.marks if mark not in marks)
@@ -125,12 +126,12 @@ def machine_graph(machine: Machine, start: frozenset[str]) -> graphviz.Digraph:
             graph.edge(f"start-{ids[state.name]}", ids[state.name], tooltip="lab starts here")
     for row in machine.rows:
         for source in row.source:
-            attributes = {"label": _row_label(row), "tooltip": row.note or row.name}
+            attributes = {"label": _row_label(row), "tooltip": label(row.note or row.name)}
             if row.reaction:
                 attributes["style"] = "dashed"
             graph.edge(ids[source], ids[row.dest], **attributes)
     if legend:
-        text = "".join(f"{line}\\l" for line in legend)
+        text = graphviz.nohtml("".join(f"{graphviz.escape(line)}\\l" for line in legend))
         graph.node("legend", label=text, shape="note", fontsize="9", color=_RED)
     return graph
 
