@@ -6,8 +6,8 @@ they are, since they are DOT's own escapes (``\\G`` is replaced by the graph's n
 left-aligned line, an odd number at the end escapes the closing quote), and it takes a value
 written as ``<...>`` for an HTML-like label, where ``<IMG SRC="...">`` makes `dot` read a file.
 `label` joins lines of free text with `graphviz.escape` (backslashes doubled, never HTML) and
-`html_text` escapes text for an HTML-like label. Both show a control character as U+FFFD first:
-Graphviz reads labels as text, and its XML parser refuses most control characters.
+`html_text` escapes text for an HTML-like label (where backslashes are escapes too). Both show a
+control character as U+FFFD first: Graphviz's XML parser refuses most of them.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ def label(*lines: str) -> str:
 
 
 def html_text(text: str) -> str:
-    """Free text inside a Graphviz HTML-like label: ``& < > " '`` escaped, control characters
-    shown as U+FFFD."""
-    return html.escape(shown(text))
+    """Free text inside a Graphviz HTML-like label: ``& < > " '`` escaped, backslashes doubled
+    (Graphviz expands ``\\G`` and the like there too, even written as ``&#92;G``), control
+    characters shown as U+FFFD."""
+    return html.escape(shown(text)).replace("\\", "\\\\")
