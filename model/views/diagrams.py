@@ -25,6 +25,7 @@ import graphviz
 from model.atomic import write_atomic
 from model.compose.world import MACHINES, WorldModel
 from model.config.schema import Lab
+from model.programs import run_program
 from model.spec.clock import QUANTUM_MINUTES
 from model.spec.machine import Machine, Row, StateDecl
 from model.views.dot_text import label
@@ -34,6 +35,7 @@ __all__ = [
     "INSTALL_GRAPHVIZ",
     "NOTICE_MARKS",
     "Format",
+    "GraphvizError",
     "GraphvizMissing",
     "has_dot",
     "lab_start_states",
@@ -57,6 +59,10 @@ INSTALL_GRAPHVIZ = "install Graphviz (Debian or Ubuntu: apt-get install graphviz
 
 class GraphvizMissing(RuntimeError):
     """Graphviz's `dot` program, which lays out svg and png pictures, is not on PATH."""
+
+
+class GraphvizError(RuntimeError):
+    """`dot` failed on a picture (one line: its last complaint)."""
 
 
 def has_dot() -> bool:
@@ -139,16 +145,22 @@ def machine_graph(machine: Machine, start: frozenset[str]) -> graphviz.Digraph:
 def render(graph: graphviz.Digraph, fmt: Format) -> bytes:
     """The graph as `fmt`: laid out by `dot` (svg, png) or its DOT source (dot).
 
-    Raises `GraphvizMissing` for svg and png when `dot` is not on PATH.
+    Raises `GraphvizMissing` for svg and png when `dot` is not on PATH, `GraphvizError` when it
+    fails. `dot` runs in a process group of its own (`model/programs.py`), so Ctrl-C is ehttp's
+    to handle: a report stopped by it ends with its INTERRUPTED line, not with `dot`'s failure.
     """
+    source: str = graph.source
     if fmt == "dot":
-        source: str = graph.source
         return source.encode("utf-8")
     try:
-        data = bytes(graph.pipe(format=fmt))
-    except graphviz.ExecutableNotFound:
+        done = run_program(["dot", "-Kdot", f"-T{fmt}"], input=source.encode("utf-8"))
+    except FileNotFoundError:
         message = f"Graphviz's dot program is not on PATH; {INSTALL_GRAPHVIZ}"
         raise GraphvizMissing(message) from None
+    if done.returncode != 0:
+        detail = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise GraphvizError(f"dot -T{fmt} failed: {detail[-1] if detail else done.returncode}")
+    data = done.stdout
     if fmt == "svg":
         data = _GENERATOR_COMMENT.sub(b"", data)
     return data
