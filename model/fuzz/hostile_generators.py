@@ -26,17 +26,24 @@ from html.parser import HTMLParser
 from typing import Any
 
 import graphviz
+from hypothesis import strategies as st
 
 from model.compose.checking import run_checks
+from model.config.labfile import LabError, lab_to_toml, parse_lab
 from model.config.schema import Lab
+from model.fuzz.hostile_base import Outcome, Target, cached
+from model.lab.reasons import Accepted, Reason, Refused
+from model.lab.testbed import ConcreteLab
 from model.report.page import ReportMeta, render_page
 from model.views.diagrams_lab import lab_graph, trace_graph, traced_properties
 from model.views.promela import export_promela
 from model.views.scenarios import evaluate
 
 __all__ = [
+    "GENERATOR_TARGETS",
     "HOSTILE_TEXT",
     "METACHARACTERS",
+    "TEXT_AS_CODE",
     "Generated",
     "differences",
     "dot_structure",
@@ -256,3 +263,56 @@ def differences(lab: Generated, hostile: Generated, name: str | None = None) -> 
     if name is not None and f"lab {name}" not in html_text(hostile.page):
         found.append("HTML: the lab's name is not shown as text")
     return found
+
+
+TEXT_AS_CODE = "a lab's text stays data in every file ehttp generates"
+"""The invariant of the generators target: `differences` finds nothing."""
+
+_HOSTILE = st.lists(
+    st.sampled_from([text for found in METACHARACTERS.values() for text in found])
+    | st.text(st.characters(codec="utf-8", exclude_characters="\x00"), max_size=6),
+    min_size=1,
+    max_size=6,
+).map("".join)
+
+
+def _generators(tb: ConcreteLab, data: st.DataObject) -> Outcome:
+    """Hostile text in one free-text field of the lab (cut to `small_lab`), written into its
+    lab file and read back by the parser, or set directly as code may (defence in depth), then
+    through every generator; accepted means generated, allowed means no `differences`."""
+    lab = small_lab(tb.lab)
+    original = cached(tb, "generated", lambda: generate(lab))
+    path = data.draw(st.sampled_from(text_fields(lab)))
+    text = data.draw(_HOSTILE)
+    how = data.draw(st.sampled_from(["lab file", "in code"]))
+    shown = f"{path} = {text!r} ({how})"
+    hostile = with_text(lab, path, text)
+    if how == "lab file":
+        try:
+            hostile = parse_lab(lab_to_toml(hostile), "hostile.toml")
+        except LabError as error:
+            return Refused(Reason.INPUT_MALFORMED, str(error)), shown, lambda _: False
+    others = [n.casefold() for p, n in _names(lab) if p != path] + list(_FIXED)
+    if path != "name" and text.casefold() in others:
+        return Refused(Reason.INPUT_MALFORMED, "names must be unique"), shown, lambda _: False
+    found = differences(original, generate(hostile), text if path == "name" else None)
+    detail = f"{shown}: {'; '.join(found)}" if found else shown
+    return Accepted(hostile), detail, lambda _: not found
+
+
+_FIXED = ("site", "azure-ad-app", "smsexec", "clock", "toggle-history")
+"""The site's own instances, whose names a site system or client must not take."""
+
+
+def _names(lab: Lab) -> list[tuple[str, str]]:
+    names = [row.name for row in lab.management_points]
+    names += [row.name for row in lab.distribution_points]
+    names += [row.name for row in lab.clients]
+    return list(zip(text_fields(lab)[1:], names, strict=True))
+
+
+GENERATOR_TARGETS: tuple[tuple[Target, tuple[str, ...]], ...] = (
+    (Target("generated files", _generators, forbidden=TEXT_AS_CODE, weight=0.2), ()),
+)
+"""A lab's text through Promela, DOT and HTML: a few examples per round, each checks and draws
+a small lab."""
