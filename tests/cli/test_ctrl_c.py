@@ -55,6 +55,7 @@ def _run(args: list[str], stand_ins: Path, tmp_path: Path) -> subprocess.Complet
         **os.environ,
         "PATH": f"{stand_ins}{os.pathsep}{os.environ['PATH']}",
         "CTRL_C_SENT": str(tmp_path / "ctrl-c-sent"),
+        "PYTHONPATH": str(ROOT),
     }
     return subprocess.run(
         args,
