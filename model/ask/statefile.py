@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from model.compose.world import CLOCK_AT, HISTORY, ModelError, World, WorldModel
+from model.readlimits import TooLarge, load_json
 from model.spec.clock import QUANTUM_MINUTES
 
 __all__ = ["MAX_STATE_BYTES", "StateFileError", "load_world"]
@@ -45,13 +46,13 @@ def load_world(model: WorldModel, path: Path) -> World:
             f"{where}: larger than {MAX_STATE_BYTES:,} bytes; give one world as JSON"
         )
     try:
-        data = _pick(json.loads(raw.decode("utf-8")))
+        data = _pick(load_json(raw.decode("utf-8")))
+    except TooLarge as error:
+        raise StateFileError(f"{where}: {error}") from None
     except UnicodeDecodeError:
         raise StateFileError(f"{where}: not UTF-8 text; give one world as JSON") from None
     except json.JSONDecodeError as error:
         raise StateFileError(f"{where}: not JSON ({error.msg} at line {error.lineno})") from None
-    except RecursionError:
-        raise StateFileError(f"{where}: JSON nested too deeply to be a world") from None
     if not isinstance(data, dict):
         raise StateFileError(f"{where}: give a JSON object of instance states")
     env = model.env

@@ -13,7 +13,8 @@ holds, 1 otherwise (an incomplete search never passes), 130 when interrupted.
 from __future__ import annotations
 
 import sys
-from typing import Any
+import time
+from typing import Any, NoReturn
 
 import click
 
@@ -255,8 +256,11 @@ def _check_with_spin(
                 "(use --bitstate for a partial search)",
                 param_hint=option,
             )
+    started = time.perf_counter()
     try:
         report = run_spin(lab, bitstate=bitstate)
+    except KeyboardInterrupt:
+        _spin_interrupted(lab, time.perf_counter() - started, as_json)
     except SpinMissing as missing:
         click.echo(
             f"Error: --engine spin: {missing} is not installed; install it: {INSTALL}", err=True
@@ -275,6 +279,32 @@ def _check_with_spin(
     else:
         sys.stdout.write(render_spin_text(report))
     sys.exit(0 if report.passed else 1)
+
+
+_SPIN_PHASE = "Spin compiled and searched the lab"
+
+
+def _spin_interrupted(lab: Lab, seconds: float, as_json: bool) -> NoReturn:
+    """Ctrl-C during a Spin check: its programs are ended (`model/compose/spin.py`), nothing is
+    decided; say so and exit INTERRUPTED."""
+    if as_json:
+        emit_json(
+            envelope(
+                "check",
+                lab,
+                "interrupted",
+                engine="spin",
+                stopped_during=_SPIN_PHASE,
+                clients=len(lab.clients),
+                seconds=round(seconds, 3),
+            )
+        )
+    else:
+        click.echo(
+            f"INTERRUPTED: Ctrl-C while {_SPIN_PHASE} ({seconds:.1f} s); spin, gcc and pan were "
+            "stopped and no property was decided; nothing passes"
+        )
+    sys.exit(INTERRUPTED)
 
 
 @click.command()

@@ -32,8 +32,10 @@ from model.config.labfile import LabError, load_lab
 from model.config.schema import MAX_CLIENTS, Lab
 
 __all__ = [
+    "COUNT_LIMITS",
     "ENVELOPE_KEYS",
     "INTERRUPTED",
+    "MAX_SECONDS",
     "PLAIN_EVERY",
     "VERDICTS",
     "JsonVerdict",
@@ -133,40 +135,62 @@ def _load(ctx: click.Context, param: click.Parameter, value: Path | None) -> Lab
         raise click.BadParameter(str(error), ctx, param) from None
 
 
+MAX_SECONDS = 604_800.0
+"""The longest time budget an option takes: a week, in seconds."""
+
+COUNT_LIMITS = {
+    "--max-states": 1_000_000_000,
+    "--steps": 10_000_000,
+    "--examples": 1_000_000,
+    "--seed": 2**64 - 1,
+    "--max": 1_000,
+}
+"""The largest value of each count option (`--clients` has `MAX_CLIENTS`): far above what a
+run on this model can use, and small enough that no count overflows what it sizes."""
+
+
+def _shown(value: str) -> str:
+    """A value as the user typed it, kept short (a count may be given with a thousand digits)."""
+    return repr(value) if len(value) <= 40 else repr(value[:39]) + "…"
+
+
 def whole_number(
-    minimum: int, maximum: int | None = None
+    minimum: int, maximum: int
 ) -> Callable[[click.Context, click.Parameter, str | None], int | None]:
-    """An option callback accepting a whole number >= `minimum` (and <= `maximum` when given),
-    with a one-line error."""
+    """An option callback accepting a whole number from `minimum` to `maximum`, with a one-line
+    error; the value is converted only when it has few enough digits to be in range."""
 
     def parse(ctx: click.Context, param: click.Parameter, value: str | None) -> int | None:
         if value is None:
             return None
         try:
-            number = int(value) if len(value) <= 30 else minimum - 1
+            number = int(value) if len(value.strip()) <= len(str(maximum)) + 1 else None
         except ValueError:
-            number = minimum - 1
-        if maximum is not None and not minimum <= number <= maximum:
+            number = None
+        if number is None or not minimum <= number <= maximum:
             raise click.BadParameter(
-                f"{value!r} is not accepted; give a whole number from {minimum} to {maximum}"
+                f"{_shown(value)} is not accepted; give a whole number from {minimum:,} to "
+                f"{maximum:,}"
             )
-        if number < minimum:
-            raise click.BadParameter(f"{value!r} is not accepted; give a whole number >= {minimum}")
         return number
 
     return parse
 
 
 def positive_seconds(ctx: click.Context, param: click.Parameter, value: str | None) -> float | None:
-    """An option callback accepting a finite number of seconds > 0, with a one-line error."""
+    """An option callback accepting a number of seconds > 0 and at most `MAX_SECONDS`, with a
+    one-line error."""
     if value is None:
         return None
     try:
-        seconds = float(value)
+        seconds = float(value) if len(value) <= 40 else 0.0
     except ValueError:
         seconds = 0.0
-    if not 0 < seconds < float("inf"):
-        raise click.BadParameter(f"{value!r} is not accepted; give a number of seconds > 0")
+    if not 0 < seconds <= MAX_SECONDS:
+        raise click.BadParameter(
+            f"{_shown(value)} is not accepted; give a number of seconds > 0 and at most "
+            f"{MAX_SECONDS:,.0f} (a week)"
+        )
     return seconds
 
 
@@ -305,8 +329,11 @@ def _adding(option: Callable[[F], F]) -> Callable[[F], F]:
 def integer_option(
     *decls: str, minimum: int, maximum: int | None = None, **attrs: Any
 ) -> Callable[[F], F]:
-    """An option taking a whole number >= `minimum` (and <= `maximum`): INTEGER in `--help`,
-    the one-line error of `whole_number`. `attrs` are click's (help, default, ...)."""
+    """An option taking a whole number from `minimum` to `maximum` (default: the option's entry
+    in `COUNT_LIMITS`): INTEGER in `--help`, the one-line error of `whole_number`. `attrs` are
+    click's (help, default, ...)."""
+    if maximum is None:
+        maximum = COUNT_LIMITS[next(d for d in decls if d.startswith("--"))]
     return _adding(
         click.option(
             *decls, type=str, metavar="INTEGER", callback=whole_number(minimum, maximum), **attrs

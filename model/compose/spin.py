@@ -25,10 +25,10 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import subprocess
 import tempfile
+import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +39,7 @@ from model.compose.checking import LabCheck
 from model.compose.properties import LAB, lab_checks, row_variants
 from model.compose.world import World, WorldModel
 from model.config.schema import Lab
+from model.programs import run_program
 from model.views.promela import PromelaExport, export_promela
 
 __all__ = [
@@ -76,8 +77,8 @@ def spin_available() -> str | None:
 
 def spin_version() -> str:
     """Spin's version line, e.g. "Spin Version 6.5.2 -- 6 December 2019"."""
-    found = subprocess.run(["spin", "-V"], capture_output=True, text=True, check=False)
-    return found.stdout.strip().strip("()") or "Spin"
+    found = run_program(["spin", "-V"])
+    return found.stdout.decode("utf-8", "replace").strip().strip("()") or "Spin"
 
 
 @dataclass(frozen=True)
@@ -217,25 +218,40 @@ _STEP = re.compile(r"^\s*\d+:\s+proc\s+\d+ \(\w+\) \S+ \(state \d+\)\s+\[D_STEP(
 
 
 def _command(
-    args: Sequence[str], where: Path, env: dict[str, str] | None = None, *, check: bool = True
+    args: Sequence[str],
+    where: Path,
+    env: dict[str, str] | None = None,
+    *,
+    check: bool = True,
+    stop: Callable[[], bool] | None = None,
 ) -> str:
-    found = subprocess.run(args, cwd=where, capture_output=True, text=True, check=False, env=env)
+    found = run_program(args, cwd=where, env=env, stop=stop)
+    stdout = found.stdout.decode("utf-8", "replace")
+    stderr = found.stderr.decode("utf-8", "replace")
     if check and found.returncode != 0:
-        detail = (found.stderr or found.stdout).strip().splitlines()
+        detail = (stderr or stdout).strip().splitlines()
         raise SpinError(f"{' '.join(args)} failed: {detail[-1] if detail else found.returncode}")
-    return found.stdout + found.stderr
+    return stdout + stderr
 
 
-def _compile(text: str, where: Path, *, cores: int, bitstate: bool, optimize: str) -> Path:
+def _compile(
+    text: str,
+    where: Path,
+    *,
+    cores: int,
+    bitstate: bool,
+    optimize: str,
+    stop: Callable[[], bool] | None = None,
+) -> Path:
     """`spin -a` and gcc in `where`; the `pan` program they make."""
     where.mkdir()
     (where / "model.pml").write_text(text, encoding="utf-8")
-    _command(["spin", "-a", "model.pml"], where)
+    _command(["spin", "-a", "model.pml"], where, stop=stop)
     flags = ["-DSAFETY", "-DNOREDUCE", "-DNOFAIR"]
     flags += ["-DBFS_PAR", f"-DNCORE={cores}"] if cores > 1 else ["-DBFS"]
     if bitstate:
         flags.append("-DBITSTATE")
-    _command(["gcc", optimize, *flags, "-o", "pan", "pan.c"], where)
+    _command(["gcc", optimize, *flags, "-o", "pan", "pan.c"], where, stop=stop)
     return where / "pan"
 
 
@@ -246,14 +262,20 @@ def _hash_bits(lab: Lab) -> int:
 
 
 def _search(
-    pan: Path, where: Path, choices: dict[str, str], *, ignore_deadlocks: bool, bits: int
+    pan: Path,
+    where: Path,
+    choices: dict[str, str],
+    *,
+    ignore_deadlocks: bool,
+    bits: int,
+    stop: Callable[[], bool] | None = None,
 ) -> _Pan:
     """One run of `pan` in its own folder (its trail file lands there) with the given choices."""
     where.mkdir()
     env = {**os.environ, **choices}
     flags = [f"-w{bits}", *(["-E"] if ignore_deadlocks else [])]
     started = time.perf_counter()
-    output = _command([str(pan), "-m100000000", *flags], where, env, check=False)
+    output = _command([str(pan), "-m100000000", *flags], where, env, check=False, stop=stop)
     seconds = time.perf_counter() - started
     numbers = {key: pattern.search(output) for key, pattern in _NUMBER.items()}
     missing = [key for key, match in numbers.items() if match is None]
@@ -265,7 +287,7 @@ def _search(
     violated: re.Match[str] | None = None
     if error is not None:
         (where / "model.pml").symlink_to(pan.parent / "model.pml")
-        replay = _command([str(pan), "-r", *flags], where, env, check=False)
+        replay = _command([str(pan), "-r", *flags], where, env, check=False, stop=stop)
         lines = tuple(int(m.group(1)) for m in _STEP.finditer(replay))
         violated = _VIOLATED.search(replay)
 
@@ -349,6 +371,7 @@ def run_spin(lab: Lab, *, cores: int | None = None, bitstate: bool = False) -> S
     optimize = "-O2" if len(lab.clients) >= _OPTIMIZE_FROM else "-O0"
     bits = _hash_bits(lab)
     timings: list[float] = []
+    cancelled = threading.Event()
 
     def safety(pan: Path, folder: Path, variant: str) -> tuple[SpinRun, list[_Verdict]]:
         number = export.variants[variant]
@@ -362,7 +385,9 @@ def run_spin(lab: Lab, *, cores: int | None = None, bitstate: bool = False) -> S
         for attempt in range(len(export.always) + 2):
             choices = {"EHTTP_VARIANT": str(number), "EHTTP_SKIP": ",".join(map(str, skipped))}
             where = folder / f"safety-{number}-{attempt}"
-            found = _search(pan, where, choices, ignore_deadlocks=ignore, bits=bits)
+            found = _search(
+                pan, where, choices, ignore_deadlocks=ignore, bits=bits, stop=cancelled.is_set
+            )
             timings.append(found.seconds)
             if found.error is None:
                 break
@@ -396,7 +421,14 @@ def run_spin(lab: Lab, *, cores: int | None = None, bitstate: bool = False) -> S
     def witness(pan: Path, folder: Path, k: int) -> list[_Verdict]:
         w = export.witnesses[k - 1]
         choices = {"EHTTP_WITNESS": str(k), "EHTTP_VARIANT": str(export.variants[w.variant])}
-        found = _search(pan, folder / f"witness-{k}", choices, ignore_deadlocks=True, bits=bits)
+        found = _search(
+            pan,
+            folder / f"witness-{k}",
+            choices,
+            ignore_deadlocks=True,
+            bits=bits,
+            stop=cancelled.is_set,
+        )
         timings.append(found.seconds)
         if found.error is None:
             return [(w.variant, w.name, unknown or "violated", ())]
@@ -410,7 +442,12 @@ def run_spin(lab: Lab, *, cores: int | None = None, bitstate: bool = False) -> S
 
         def build(kind: str, workers: int, level: str) -> Path:
             return _compile(
-                export.text, folder / kind, cores=workers, bitstate=bitstate, optimize=level
+                export.text,
+                folder / kind,
+                cores=workers,
+                bitstate=bitstate,
+                optimize=level,
+                stop=cancelled.is_set,
             )
 
         parallel = pool.submit(build, "parallel", cores, optimize)
@@ -423,15 +460,22 @@ def run_spin(lab: Lab, *, cores: int | None = None, bitstate: bool = False) -> S
             pool.submit(lambda k: witness(sequential.result(), folder, k), w.number)
             for w in export.witnesses
         ]
-        runs = [task.result()[0] for task in safeties]
-        verdicts = {
-            (variant, name): (word, trace)
-            for task in safeties
-            for variant, name, word, trace in task.result()[1]
-        }
-        for task in witnesses:
-            for variant, name, word, trace in task.result():
-                verdicts[variant, name] = (word, trace)
+        try:
+            runs = [task.result()[0] for task in safeties]
+            verdicts = {
+                (variant, name): (word, trace)
+                for task in safeties
+                for variant, name, word, trace in task.result()[1]
+            }
+            for task in witnesses:
+                for variant, name, word, trace in task.result():
+                    verdicts[variant, name] = (word, trace)
+        except BaseException:
+            # Ctrl-C (or a failure) in one search ends them all: the threads' programs run in
+            # process groups of their own, so nothing else stops them.
+            cancelled.set()
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
     decided: list[SpinProperty] = []
     not_checked: list[SpinProperty] = []
     for c in checks:

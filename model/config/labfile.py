@@ -11,9 +11,12 @@ pydantic's `TypeAdapter`; this module reads the TOML and words the first error.
 Key paths count array entries from zero: ``clients[1]`` is the second ``[[clients]]`` table.
 
 A lab file is read only up to `MAX_LAB_BYTES` (a device such as ``/dev/zero`` or a huge file is
-refused without being read whole), and TOML nested deeper than the parser can follow is refused
-like any other mistake. Lab names (the top-level ``name``) may be any text; `file_stem` turns one
-into a file name (letters, digits, ``-``, ``_`` and ``.``; no path separators, no leading dot).
+refused without being read whole), and TOML nested deeper than `model.readlimits.MAX_DEPTH` or
+holding a bare value (a number, say) longer than `model.readlimits.MAX_BARE` characters is refused
+before it is parsed, like any other mistake; so is a lab with more clients, management points or
+distribution points than `model.config.schema.LAB_BOUNDS` allows. Lab names (the top-level
+``name``) may be any text; `file_stem` turns one into a file name (letters, digits, ``-``, ``_``
+and ``.``; no path separators, no leading dot).
 
 Modeling assumption A-14: site system and client names are host names (letters, digits and
 hyphens), unique across the lab ignoring case, because the concrete lab issues certificates that
@@ -37,12 +40,14 @@ from pydantic.fields import FieldInfo
 from pydantic_core import ErrorDetails
 
 from model.config.schema import (
+    LAB_BOUNDS,
     Client,
     DistributionPoint,
     Lab,
     ManagementPoint,
     Site,
 )
+from model.readlimits import TooLarge, load_toml
 
 __all__ = [
     "MAX_LAB_BYTES",
@@ -171,16 +176,19 @@ def parse_lab(text: str, source: str) -> Lab:
     Without a top-level ``name`` the lab is named after the file's stem. Raises `LabError`.
     """
     try:
-        data: dict[str, Any] = tomllib.loads(text)
+        data: dict[str, Any] = load_toml(text)
+    except TooLarge as error:
+        raise LabError(f"{source}: {error}") from None
     except tomllib.TOMLDecodeError as error:
         raise LabError(f"{source}: {_toml_error(error)}") from None
-    except RecursionError:
-        raise LabError(f"{source}: values nested too deeply; a lab file is flat tables") from None
     if not data:
         what = "is empty" if not text.strip() else "holds only comments"
         raise LabError(
             f"{source}: the file {what}; a lab needs [site], [[management_points]] and [[clients]]"
         )
+    size = _size_mistake(data)
+    if size is not None:
+        raise LabError(f"{source}: {size}")
     # A file may leave out its name (the file's stem is used, unchecked) and its distribution
     # points (none); the schema itself has no defaults for them.
     given = {"distribution_points": [], **data, "name": data.get("name", "unnamed")}
@@ -195,6 +203,18 @@ def parse_lab(text: str, source: str) -> Lab:
     if option is not None:
         raise LabError(f"{source}: {option}")
     return lab if "name" in data else replace(lab, name=Path(source).stem)
+
+
+def _size_mistake(data: dict[str, Any]) -> str | None:
+    """More tables of a kind than `LAB_BOUNDS` allows, counted before they are validated."""
+    for section, most in LAB_BOUNDS.items():
+        given = data.get(section)
+        if isinstance(given, list) and len(given) > most:
+            return (
+                f"{section}: {len(given):,} [[{section}]] tables are not accepted; give at most "
+                f"{most}: each one multiplies the state space about 4.5 times"
+            )
+    return None
 
 
 def _option_mistake(lab: Lab) -> str | None:

@@ -56,6 +56,7 @@ __all__ = [
     "Walk",
     "lab_driver",
     "never_enabled",
+    "round_budget",
     "run_campaign",
 ]
 
@@ -176,11 +177,11 @@ class FuzzResult:
         }
 
 
-def _round_budgets(plan: CampaignPlan) -> list[int] | None:
-    if plan.examples is None:
-        return None
-    full, rest = divmod(plan.examples, ROUND_EXAMPLES)
-    return [ROUND_EXAMPLES] * full + ([rest] if rest else [])
+def round_budget(plan: CampaignPlan, number: int) -> int:
+    """Examples of round `number` under an example budget (0: the budget is spent), computed
+    per round so that no list of rounds is built, whatever the budget."""
+    assert plan.examples is not None
+    return max(0, min(ROUND_EXAMPLES, plan.examples - number * ROUND_EXAMPLES))
 
 
 def _timeline(coverage: Coverage, seconds: float) -> tuple[tuple[float, int], ...]:
@@ -239,17 +240,16 @@ def run_campaign(
         on_example=None if progress is None else lambda: progress(coverage, len(reachable)),
     )
     ruled_out = never_enabled(model, reachable, rules)
-    budgets = _round_budgets(plan)
     deadline = None if plan.seconds is None else coverage.started + plan.seconds
     seeds = random.Random(plan.seed)
     failure: Failure | None = None
     interrupted = False
     number = 0
     while failure is None:
-        if budgets is not None:
-            if number >= len(budgets):
+        if plan.examples is not None:
+            examples = round_budget(plan, number)
+            if examples == 0:
                 break
-            examples = budgets[number]
         else:
             if deadline is not None and time.perf_counter() >= deadline:
                 break

@@ -36,6 +36,7 @@ from model.fuzz.lockstep import FuzzStep, Lockstep
 from model.fuzz.profiles import cache_folder
 from model.lab.attacks import CATALOGUE
 from model.lab.mutants import MUTANTS
+from model.readlimits import TooLarge, load_json
 
 __all__ = [
     "FORMAT",
@@ -140,7 +141,9 @@ def load_replay(path: Path, lab: Lab, prop: str | None = None) -> ReplayPlan:
                 f"--replay: {where}: larger than {MAX_REPLAY_BYTES:,} bytes; give a replay file "
                 "written by ehttp fuzz or a trace from ehttp check --json"
             )
-        document = json.loads(data.decode("utf-8"))
+        document = load_json(data.decode("utf-8"))
+    except TooLarge as error:
+        raise ReplayError(f"--replay: {where}: {error}") from None
     except OSError as error:
         raise ReplayError(f"--replay: {where}: {error.strerror or error}") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
@@ -148,8 +151,6 @@ def load_replay(path: Path, lab: Lab, prop: str | None = None) -> ReplayPlan:
             f"--replay: {where} is not JSON ({error}); give a replay file "
             "written by ehttp fuzz or a trace from ehttp check --json"
         ) from None
-    except RecursionError:
-        raise ReplayError(f"--replay: {where}: JSON nested too deeply to be a replay") from None
     if isinstance(document, dict) and document.get("format") == FORMAT:
         return _fuzz_plan(document, where)
     if isinstance(document, dict) and isinstance(document.get("properties"), list):

@@ -29,6 +29,8 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+import graphviz
+
 from model.atomic import write_atomic
 from model.compose.checking import LabCheck, run_checks
 from model.compose.world import MACHINES
@@ -77,11 +79,13 @@ __all__ = [
     "PAGE",
     "Assumption",
     "CheckedLab",
+    "Draw",
     "ReportError",
     "ReportInterrupted",
     "ReportMeta",
     "Written",
     "coverage_svg",
+    "draw_svg",
     "read_assumptions",
     "render_page",
     "write_report",
@@ -425,8 +429,17 @@ def _trace_order(traced: Sequence[Traced]) -> list[Traced]:
     return sorted(traced, key=rank)
 
 
-def _trace_picture(lab: Lab, item: Traced) -> str:
-    return _data_uri(render(trace_graph(lab.name, item), "svg"))
+Draw = Callable[[graphviz.Digraph], bytes]
+"""How the page turns a picture into the SVG it embeds."""
+
+
+def draw_svg(graph: graphviz.Digraph) -> bytes:
+    """The picture laid out by Graphviz's `dot` as SVG (the page's default `Draw`)."""
+    return render(graph, "svg")
+
+
+def _trace_picture(lab: Lab, item: Traced, draw: Draw) -> str:
+    return _data_uri(draw(trace_graph(lab.name, item)))
 
 
 def _step_title(number: int, text: str) -> str:
@@ -482,9 +495,8 @@ def _trace_table(item: Traced) -> str:
     )
 
 
-def _traces(lab: Lab, run: LabCheck) -> tuple[str, set[str]]:
+def _traces(lab: Lab, run: LabCheck, draw: Draw | None) -> tuple[str, set[str]]:
     ordered = _trace_order(traced_properties(run))
-    dot = has_dot()
     parts = []
     pictured = set()
     shown = 0
@@ -494,8 +506,8 @@ def _traces(lab: Lab, run: LabCheck) -> tuple[str, set[str]]:
         pictured.add(anchor)
         bad = not result.holds
         picture = ""
-        if dot:
-            uri = _trace_picture(lab, item)
+        if draw is not None:
+            uri = _trace_picture(lab, item, draw)
             picture = (
                 f' · <a href="#big-{anchor}">picture</a><span class="lightbox" id="big-{anchor}">'
                 f'<a class="close" href="#t-{anchor}">close</a>'
@@ -718,22 +730,22 @@ def _thumb(key: str, title: str, svg: bytes) -> str:
     )
 
 
-def _diagrams(lab: Lab, run: LabCheck) -> str:
-    if not has_dot():
+def _diagrams(lab: Lab, run: LabCheck, draw: Draw | None) -> str:
+    if draw is None:
         return f"<p>{_e(_NO_DOT)}</p>"
     start = lab_start_states(lab)
     thumbs = [
         _thumb(
             f"m-{slug(machine.name)}",
             machine.title,
-            render(machine_graph(machine, start.get(machine.name, frozenset())), "svg"),
+            draw(machine_graph(machine, start.get(machine.name, frozenset()))),
         )
         for machine in MACHINES
     ]
     graph = lab_graph(run)
     main = run.main
     if graph is not None:
-        thumbs.append(_thumb("lab-graph", f"lab {lab.name}: reachable graph", render(graph, "svg")))
+        thumbs.append(_thumb("lab-graph", f"lab {lab.name}: reachable graph", draw(graph)))
         note = ""
     else:
         note = (
@@ -895,13 +907,17 @@ def render_page(
     fuzz: dict[str, Any] | None,
     meta: ReportMeta,
     audit: dict[str, Any] | None = None,
+    draw: Draw | None = None,
 ) -> str:
     """The whole page. `others` are check runs of further labs that the badges also show;
-    `audit` is a saved audit of the lab (`model/report/auditfile.py`)."""
+    `audit` is a saved audit of the lab (`model/report/auditfile.py`); `draw` lays out its
+    pictures (default: `draw_svg` when `dot` is on PATH, else the pictures are left out)."""
     runs = [run, *others]
     matrix = build_matrix(property_refs(runs), req_markers())
     cited = _cite(matrix)
-    traces, pictured = _traces(lab, run)
+    if draw is None and has_dot():
+        draw = draw_svg
+    traces, pictured = _traces(lab, run, draw)
     sections = [
         ("lab", "Lab configuration", _summary(run) + _configuration(lab)),
         ("traces", "Traces", traces),
@@ -914,7 +930,7 @@ def render_page(
         ("scenarios", "Scenario verdicts", _scenarios(scenarios)),
         ("tables", "Access tables (regenerated from the model)", _access_tables()),
         ("attacks", "Attack catalogue", _attacks(cases)),
-        ("diagrams", "Machine diagrams", _diagrams(lab, run)),
+        ("diagrams", "Machine diagrams", _diagrams(lab, run, draw)),
         ("assumptions", "Modeling assumptions", _assumptions(read_assumptions())),
         ("glossary", "Glossary of property kinds and verdicts", _glossary()),
     ]

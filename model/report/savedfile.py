@@ -1,12 +1,14 @@
 """Reading a JSON file that another ehttp command saved (`ehttp fuzz --json`, `ehttp audit
---json`), for `ehttp report`: bounded in size, refused with one line naming the option, the key
-and the value, never an exception."""
+--json`), for `ehttp report`: bounded in size, nesting and number length
+(`model/readlimits.py`), refused with one line naming the option, the key and the value, never
+an exception."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
+from model.readlimits import TooLarge, load_json
 from model.report.page import ReportError
 
 __all__ = ["MAX_SAVED_BYTES", "not_accepted", "read_saved_json"]
@@ -36,8 +38,8 @@ def read_saved_json(path: Path, option: str, hint: str) -> object:
     if len(data) > MAX_SAVED_BYTES:
         raise ReportError(f"{option}: {path}: larger than {MAX_SAVED_BYTES:,} bytes")
     try:
-        return json.loads(data.decode("utf-8"))
+        return load_json(data.decode("utf-8"))
+    except TooLarge as error:
+        raise ReportError(f"{option}: {path}: {error}") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise ReportError(f"{option}: {path} is not JSON ({error}); {hint}") from None
-    except RecursionError:
-        raise ReportError(f"{option}: {path}: JSON nested too deeply") from None

@@ -25,14 +25,17 @@ import graphviz
 from model.atomic import write_atomic
 from model.compose.world import MACHINES, WorldModel
 from model.config.schema import Lab
+from model.programs import run_program
 from model.spec.clock import QUANTUM_MINUTES
 from model.spec.machine import Machine, Row, StateDecl
+from model.views.dot_text import label
 
 __all__ = [
     "FORMATS",
     "INSTALL_GRAPHVIZ",
     "NOTICE_MARKS",
     "Format",
+    "GraphvizError",
     "GraphvizMissing",
     "has_dot",
     "lab_start_states",
@@ -58,6 +61,10 @@ class GraphvizMissing(RuntimeError):
     """Graphviz's `dot` program, which lays out svg and png pictures, is not on PATH."""
 
 
+class GraphvizError(RuntimeError):
+    """`dot` failed on a picture (one line: its last complaint)."""
+
+
 def has_dot() -> bool:
     """Whether Graphviz's `dot` program is on PATH (the dot format does not need it)."""
     return shutil.which("dot") is not None
@@ -80,7 +87,7 @@ def _state_label(state: StateDecl) -> str:
         lines.append("[" + ", ".join(state.marks) + "]")
     if state.deadline is not None:
         lines.append(f"deadline {state.deadline * QUANTUM_MINUTES} min")
-    return "\\n".join(lines)
+    return label(*lines)
 
 
 def _row_label(row: Row) -> str:
@@ -90,14 +97,14 @@ def _row_label(row: Row) -> str:
         lines.extend(textwrap.wrap(f"if {row.guard_text}", _WRAP))
     lines.append(", ".join(row.requirements))
     lines.append(f"({row.actor})")
-    return "\\n".join(lines)
+    return label(*lines)
 
 
 def machine_graph(machine: Machine, start: frozenset[str]) -> graphviz.Digraph:
     """The machine as a Graphviz digraph; `start` names the states a lab's instances begin in."""
     graph = graphviz.Digraph(name=machine.name)
     graph.attr(
-        label="\\n".join([machine.title, *textwrap.wrap(machine.doc, _TITLE_WRAP)]),
+        label=label(machine.title, *textwrap.wrap(machine.doc, _TITLE_WRAP)),
         labelloc="t",
         fontname=_FONT,
         rankdir="LR",
@@ -109,7 +116,7 @@ def machine_graph(machine: Machine, start: frozenset[str]) -> graphviz.Digraph:
     ids = {state.name: f"s{number}" for number, state in enumerate(machine.states)}
     legend: list[str] = []
     for state in machine.states:
-        attributes = {"label": _state_label(state), "tooltip": state.description}
+        attributes = {"label": _state_label(state), "tooltip": label(state.description)}
         marks = _notice(state)
         if marks:
             others = ", ".join(mark for mark in state.marks if mark not in marks)
@@ -125,12 +132,12 @@ def machine_graph(machine: Machine, start: frozenset[str]) -> graphviz.Digraph:
             graph.edge(f"start-{ids[state.name]}", ids[state.name], tooltip="lab starts here")
     for row in machine.rows:
         for source in row.source:
-            attributes = {"label": _row_label(row), "tooltip": row.note or row.name}
+            attributes = {"label": _row_label(row), "tooltip": label(row.note or row.name)}
             if row.reaction:
                 attributes["style"] = "dashed"
             graph.edge(ids[source], ids[row.dest], **attributes)
     if legend:
-        text = "".join(f"{line}\\l" for line in legend)
+        text = graphviz.nohtml("".join(f"{graphviz.escape(line)}\\l" for line in legend))
         graph.node("legend", label=text, shape="note", fontsize="9", color=_RED)
     return graph
 
@@ -138,16 +145,22 @@ def machine_graph(machine: Machine, start: frozenset[str]) -> graphviz.Digraph:
 def render(graph: graphviz.Digraph, fmt: Format) -> bytes:
     """The graph as `fmt`: laid out by `dot` (svg, png) or its DOT source (dot).
 
-    Raises `GraphvizMissing` for svg and png when `dot` is not on PATH.
+    Raises `GraphvizMissing` for svg and png when `dot` is not on PATH, `GraphvizError` when it
+    fails. `dot` runs in a process group of its own (`model/programs.py`), so Ctrl-C is ehttp's
+    to handle: a report stopped by it ends with its INTERRUPTED line, not with `dot`'s failure.
     """
+    source: str = graph.source
     if fmt == "dot":
-        source: str = graph.source
         return source.encode("utf-8")
     try:
-        data = bytes(graph.pipe(format=fmt))
-    except graphviz.ExecutableNotFound:
+        done = run_program(["dot", "-Kdot", f"-T{fmt}"], input=source.encode("utf-8"))
+    except FileNotFoundError:
         message = f"Graphviz's dot program is not on PATH; {INSTALL_GRAPHVIZ}"
         raise GraphvizMissing(message) from None
+    if done.returncode != 0:
+        detail = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise GraphvizError(f"dot -T{fmt} failed: {detail[-1] if detail else done.returncode}")
+    data = done.stdout
     if fmt == "svg":
         data = _GENERATOR_COMMENT.sub(b"", data)
     return data

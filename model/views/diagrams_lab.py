@@ -20,7 +20,6 @@ Output is deterministic (discovery order, sorted labels, no timestamps) for `dia
 
 from __future__ import annotations
 
-import html
 import re
 import textwrap
 from collections.abc import Sequence
@@ -38,6 +37,7 @@ from model.compose.world import CLOCK_AT, SITE, Action, World, WorldModel
 from model.spec.clock import QUANTUM_MINUTES
 from model.spec.site import SITE_MODE
 from model.views.diagrams import Format, render
+from model.views.dot_text import html_text, label
 
 __all__ = [
     "GRAPH_LIMIT",
@@ -143,8 +143,8 @@ def _on(variant: str) -> str:
     return "checked on the lab's model" if variant == LAB else f"checked on the variant {variant!r}"
 
 
-def _wrapped(text: str) -> str:
-    return "\\n".join(textwrap.wrap(text, _WRAP))
+def _wrapped(text: str) -> list[str]:
+    return textwrap.wrap(text, _WRAP)
 
 
 @dataclass(frozen=True)
@@ -187,8 +187,10 @@ def lab_graph(check: LabCheck) -> graphviz.Digraph | None:
     dot = graphviz.Digraph(name=f"lab-{slug(check.lab.name)}-graph")
     reduced = " after symmetry reduction" if model.symmetric_groups else ""
     dot.attr(
-        label=f"lab {check.lab.name}: {len(graph.states)} reachable worlds{reduced}; "
-        "each lists what differs from the initial world",
+        label=label(
+            f"lab {check.lab.name}: {len(graph.states)} reachable worlds{reduced}; "
+            "each lists what differs from the initial world"
+        ),
         labelloc="t",
         fontname=_FONT,
         rankdir="LR",
@@ -211,7 +213,7 @@ def lab_graph(check: LabCheck) -> graphviz.Digraph | None:
         lines.extend(f"[{p.number}] {p.traced.role} ends here" for p in ends.get(number, []))
         notes = world_notices(model, world)
         lines.extend(notes)
-        attributes = {"label": "\\n".join(lines), "tooltip": "; ".join(lines[1:]) or "initial"}
+        attributes = {"label": label(*lines), "tooltip": label("; ".join(lines[1:]) or "initial")}
         if number in ends:
             attributes |= {"color": ends[number][0].colour, "penwidth": "3"}
         if notes:
@@ -233,13 +235,12 @@ def lab_graph(check: LabCheck) -> graphviz.Digraph | None:
                 _action_label(model, graph.actions[action])
             )
     for (source, target), names in labels.items():
-        text = "\\n".join(sorted(names))
-        attributes = {"label": text, "tooltip": "; ".join(sorted(names))}
+        attributes = {"label": label(*sorted(names)), "tooltip": label("; ".join(sorted(names)))}
         highlighted = on_path.get((source, target))
         if highlighted:
             marks = " ".join(f"[{p.number}]" for p in highlighted)
             attributes |= {
-                "label": f"{text}\\n{marks}",
+                "label": label(*sorted(names), marks),
                 "color": ":".join(p.colour for p in highlighted),
                 "fontcolor": highlighted[0].colour,
                 "penwidth": "3",
@@ -248,10 +249,10 @@ def lab_graph(check: LabCheck) -> graphviz.Digraph | None:
         dot.edge(f"w{source}", f"w{target}", **attributes)
     legend = [
         f'<FONT COLOR="{p.colour}">[{p.number}] {p.colour_name}, bold: {p.traced.role} of '
-        f"{html.escape(repr(p.traced.result.name))}</FONT>"
+        f"{html_text(repr(p.traced.result.name))}</FONT>"
         for p in paths
     ]
-    legend.append(f'<FONT COLOR="{_RED}">{html.escape(_LEGEND_MARKED)}</FONT>')
+    legend.append(f'<FONT COLOR="{_RED}">{html_text(_LEGEND_MARKED)}</FONT>')
     dot.node("legend", label=_html_lines(legend), shape="note", fontsize="9")
     return dot
 
@@ -271,11 +272,11 @@ def _trace_node(model: WorldModel, world: World, before: World | None, number: i
     for index in range(len(world)):
         if index == CLOCK_AT:
             continue
-        text = html.escape(_instance(model, index, world))
+        text = html_text(_instance(model, index, world))
         changed = before is not None and before[index] != world[index]
         rows.append(f"<B>{text}</B>" if changed else text)
     notes = world_notices(model, world)
-    rows.extend(f'<FONT COLOR="{_RED}">{html.escape(note)}</FONT>' for note in notes)
+    rows.extend(f'<FONT COLOR="{_RED}">{html_text(note)}</FONT>' for note in notes)
     return _html_lines(rows)
 
 
@@ -305,7 +306,7 @@ def trace_graph(lab_name: str, traced: Traced) -> graphviz.Digraph:
             else f"a lasso: the steps from step {loop} repeat forever"
         )
     dot = graphviz.Digraph(name=f"lab-{slug(lab_name)}-trace-{slug(result.name)}")
-    dot.attr(label="\\n".join(title), labelloc="t", fontname=_FONT, rankdir="TB")
+    dot.attr(label=label(*title), labelloc="t", fontname=_FONT, rankdir="TB")
     dot.attr("node", shape="box", style="rounded", fontname=_FONT, fontsize="9")
     dot.attr("edge", fontname=_FONT, fontsize="9")
     for number in range(drawn):
@@ -317,16 +318,16 @@ def trace_graph(lab_name: str, traced: Traced) -> graphviz.Digraph:
         dot.node(f"t{number}", **attributes)
     for number in range(1, len(trace)):
         target = number if number < drawn else loop
-        label = _wrapped(_actor(model, trace[number - 1].state, trace[number]))
-        attributes = {"label": label, "tooltip": trace[number].text}
+        lines = _wrapped(_actor(model, trace[number - 1].state, trace[number]))
+        attributes = {"label": label(*lines), "tooltip": label(trace[number].text)}
         if number >= drawn:
-            attributes |= {"style": "bold", "constraint": "false", "label": f"{label}\\n(loop)"}
+            attributes |= {"style": "bold", "constraint": "false", "label": label(*lines, "(loop)")}
         dot.edge(f"t{number - 1}", f"t{target}", **attributes)
     if stutters:
         dot.edge(
             f"t{drawn - 1}",
             f"t{drawn - 1}",
-            label="stutters forever:\\nno fair action is enabled",
+            label=label("stutters forever:", "no fair action is enabled"),
             style="dashed",
         )
     return dot

@@ -43,13 +43,50 @@ from model.spec.machine import Machine, Row
 from model.spec.site import APP_READY, ENHANCED
 from model.spec.state import Action
 
-__all__ = ["Numbered", "PromelaExport", "PromelaRendering", "export_promela", "switch_name"]
+__all__ = [
+    "Numbered",
+    "PromelaExport",
+    "PromelaRendering",
+    "comment_text",
+    "export_promela",
+    "instance_identifiers",
+    "switch_name",
+]
 
 _IDENT = re.compile(r"[^A-Za-z0-9_]")
 
 
 def _ident(name: str) -> str:
     return _IDENT.sub("_", name)
+
+
+def instance_identifiers(env: Env) -> tuple[str, ...]:
+    """Each instance's part of its Promela variables' names, chosen by the program: the site's
+    components by their fixed names, the lab's site systems and clients by kind and position
+    (``mp1``, ``dp1``, ``client1``, ...), never by the names the lab gives them (STYLE.md rule
+    16: a lab's names are data, written only into comments, escaped)."""
+    fixed = tuple(_ident(name) for name in env.names[: env.first_binding])
+    return (
+        *fixed,
+        *(f"mp{k}" for k in range(1, env.first_dp - env.first_binding + 1)),
+        *(f"dp{k}" for k in range(1, env.first_client - env.first_dp + 1)),
+        *(f"client{k}" for k in range(1, len(env.names) - env.first_client + 1)),
+    )
+
+
+def comment_text(text: str) -> str:
+    """`text` as the inside of a C or Promela block comment, whatever it holds: printable ASCII
+    is kept, every other character is written as its code point (``\\u00e9``), and each ``*/``
+    and ``/*`` is broken by a space, so the comment ends only where the export ends it."""
+    shown = "".join(
+        char
+        if " " <= char <= "~"
+        else f"\\u{ord(char):04x}"
+        if ord(char) <= 0xFFFF
+        else f"\\U{ord(char):08x}"
+        for char in text
+    )
+    return shown.replace("*/", "* /").replace("/*", "/ *")
 
 
 def switch_name(variant: str) -> str:
@@ -73,20 +110,7 @@ class PromelaRendering:
             for index, compiled in enumerate(env.compiled)
             if compiled.deadlines
         )
-        self.variables = tuple(f"s_{_ident(name)}" for name in env.names)
-        repeated = sorted(
-            {
-                n
-                for n, v in zip(env.names, self.variables, strict=True)
-                if self.variables.count(v) > 1
-            }
-        )
-        if repeated:
-            fixed = ", ".join(env.names[: env.first_binding])
-            raise ModelError(
-                f"names: {', '.join(repeated)} name one Promela variable; give the lab's site "
-                f"systems and clients distinct names, none of {fixed}"
-            )
+        self.variables = tuple(f"s_{ident}" for ident in instance_identifiers(env))
         self._constants: dict[tuple[str, str], str] = {}
         for machine in set(env.machines):
             prefix = _ident(machine.name).upper()
@@ -186,10 +210,6 @@ def _use_macros(text: str, macros: Sequence[tuple[str, Atom, str]]) -> str:
     return text
 
 
-def _comment(text: str) -> str:
-    return text.replace("*/", "* /")
-
-
 def _words(row: Row) -> str:
     return f"{row.name} ({row.actor}; {', '.join(row.requirements)})"
 
@@ -233,7 +253,7 @@ def _reactions(r: PromelaRendering, instance: int, row: Row) -> tuple[list[str],
                 number += 1
                 options.append(
                     f"      :: {guard} -> {hidden} = {number}"
-                    f"   /* {_comment(r.env.names[other])}: {_comment(reaction.name)}:"
+                    f"   /* {comment_text(r.env.names[other])}: {comment_text(reaction.name)}:"
                     f" {source} -> {reaction.dest} ({', '.join(reaction.requirements)}) */"
                 )
                 moves = _enter(r, other, source, reaction, "")
@@ -260,7 +280,8 @@ def _step(
     env = r.env
     machine = env.machines[instance]
     who = env.names[instance]
-    header = f"  /* {_comment(who)}: {_comment(_words(row))}: {', '.join(row.source)} -> {row.dest}"
+    moving = comment_text(f"{who}: {_words(row)}: {', '.join(row.source)} -> {row.dest}")
+    header = f"  /* {moving}"
     guard = promela_all(
         (
             r.is_in(instance, row.source),
@@ -273,9 +294,9 @@ def _step(
         return None
     out.add(f"{header}")
     if row.guard_text:
-        out.add(f"     if {_comment(row.guard_text)}")
+        out.add(f"     if {comment_text(row.guard_text)}")
     if row.note:
-        out.add(f"     {_comment(row.note)}")
+        out.add(f"     {comment_text(row.note)}")
     out.lines[-1] += " */"
     chosen = f"c_expr {{ {choice} }} && " if choice else ""
     line = out.add(f"  :: d_step {{ {chosen}{guard} ->")
@@ -330,7 +351,8 @@ def export_promela(lab: Lab) -> PromelaExport:
             goals.append(found.promela(r))
     out = _Writer()
     out.add("/*")
-    out.add(f" * Enhanced HTTP: lab {lab.name!r} with {len(lab.clients)} clients, for Spin.")
+    title = comment_text(f"lab '{lab.name}' with {len(lab.clients)} clients")
+    out.add(f" * Enhanced HTTP: {title}, for Spin.")
     out.add(" * Generated by `ehttp export --promela` from the declarations in model/spec/;")
     out.add(" * do not edit. Encoding: see model/views/promela.py.")
     out.add(f" * Time: a quantum is {QUANTUM_MINUTES} minutes.")
@@ -375,30 +397,32 @@ def export_promela(lab: Lab) -> PromelaExport:
     out.add("}")
     out.add()
     for machine in dict.fromkeys(env.machines):
-        out.add(f"/* {_comment(machine.name)}: {_comment(machine.title)} */")
+        out.add(f"/* {comment_text(machine.name)}: {comment_text(machine.title)} */")
         for value, state in enumerate(machine.states):
             marks = f" [{', '.join(state.marks)}]" if state.marks else ""
             deadline = f" (deadline {state.deadline} quanta)" if state.deadline else ""
             out.add(
                 f"#define {r.constant(machine, state.name)} {value}"
-                f"   /* {_comment(state.description)}{marks}{deadline} */"
+                f"   /* {comment_text(state.description)}{marks}{deadline} */"
             )
         out.add()
     start = model.initial
     for index, name in enumerate(env.names):
         machine = env.machines[index]
         initial = r.constant(machine, start[index][0])
-        out.add(f"byte {r.variables[index]} = {initial};   /* {_comment(name)}: {machine.name} */")
+        out.add(
+            f"byte {r.variables[index]} = {initial};   /* {comment_text(name)}: {machine.name} */"
+        )
     for index, name in enumerate(env.names):
         if r.has_timer(index):
             out.add(
-                f"byte {r.timer(index)} = 0;   /* quanta {_comment(name)} spent in its state */"
+                f"byte {r.timer(index)} = 0;   /* quanta {comment_text(name)} spent in its state */"
             )
     reacting = sorted({o for found in env.reactors.values() for o, _n, _b in found})
     for index in reacting:
         out.add(
-            f"byte r_{r.variables[index][2:]};   "
-            f"/* which reaction of {_comment(env.names[index])} this step takes; 0 between steps */"
+            f"byte r_{r.variables[index][2:]};   /* which reaction of "
+            f"{comment_text(env.names[index])} this step takes; 0 between steps */"
         )
     out.add()
     process_line = out.add("active proctype world() {")
@@ -434,17 +458,17 @@ def export_promela(lab: Lab) -> PromelaExport:
     macros = _shared_macros(r)
     header: list[str] = ["/* the atoms of the guards that read no instance of their own */"]
     for at, (name, atom, expansion) in enumerate(macros):
-        header.append(f"/* {_comment(atom.name)}: {_comment(atom.text)} */")
+        header.append(f"/* {comment_text(atom.name)}: {comment_text(atom.text)} */")
         header.append(f"#define {name} {_use_macros(expansion, macros[at + 1 :])}")
     header.append("")
     header.append("/* the properties, in the order `ehttp check` reports them */")
     for number, variant, name, expression in always:
         where = "" if variant == LAB else f" [{variant}]"
-        header.append(f"/* always {number}: {_comment(name)}{where} */")
+        header.append(f"/* always {number}: {comment_text(name)}{where} */")
         header.append(f"#define ALWAYS_{number} ({expression})")
     for witness, expression in zip(witnesses, goals, strict=True):
         where = "" if witness.variant == LAB else f" [{witness.variant}]"
-        header.append(f"/* sometimes {witness.number}: {_comment(witness.name)}{where} */")
+        header.append(f"/* sometimes {witness.number}: {comment_text(witness.name)}{where} */")
         header.append(f"#define SOMETIMES_{witness.number} ({expression})")
     header.append("")
     at = process_line - 1

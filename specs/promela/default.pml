@@ -89,27 +89,27 @@ byte s_clock = CLOCK_ticking;   /* clock: clock */
 byte s_toggle_history = TOGGLE_HISTORY_careful;   /* toggle-history: toggle-history */
 byte s_mp1 = CERTIFICATE_BINDING_bound;   /* mp1: certificate-binding */
 byte s_dp1 = CERTIFICATE_BINDING_bound;   /* dp1: certificate-binding */
-byte s_aad1 = CLIENT_REGISTRATION_unregistered;   /* aad1: client-registration */
-byte s_dom1 = CLIENT_REGISTRATION_unregistered;   /* dom1: client-registration */
-byte s_wg1 = CLIENT_REGISTRATION_unregistered;   /* wg1: client-registration */
+byte s_client1 = CLIENT_REGISTRATION_unregistered;   /* aad1: client-registration */
+byte s_client2 = CLIENT_REGISTRATION_unregistered;   /* dom1: client-registration */
+byte s_client3 = CLIENT_REGISTRATION_unregistered;   /* wg1: client-registration */
 byte t_smsexec = 0;   /* quanta smsexec spent in its state */
 byte t_mp1 = 0;   /* quanta mp1 spent in its state */
 byte t_dp1 = 0;   /* quanta dp1 spent in its state */
-byte t_aad1 = 0;   /* quanta aad1 spent in its state */
-byte t_dom1 = 0;   /* quanta dom1 spent in its state */
-byte t_wg1 = 0;   /* quanta wg1 spent in its state */
+byte t_client1 = 0;   /* quanta aad1 spent in its state */
+byte t_client2 = 0;   /* quanta dom1 spent in its state */
+byte t_client3 = 0;   /* quanta wg1 spent in its state */
 byte r_toggle_history;   /* which reaction of toggle-history this step takes; 0 between steps */
 byte r_mp1;   /* which reaction of mp1 this step takes; 0 between steps */
 byte r_dp1;   /* which reaction of dp1 this step takes; 0 between steps */
-byte r_aad1;   /* which reaction of aad1 this step takes; 0 between steps */
-byte r_dom1;   /* which reaction of dom1 this step takes; 0 between steps */
-byte r_wg1;   /* which reaction of wg1 this step takes; 0 between steps */
+byte r_client1;   /* which reaction of aad1 this step takes; 0 between steps */
+byte r_client2;   /* which reaction of dom1 this step takes; 0 between steps */
+byte r_client3;   /* which reaction of wg1 this step takes; 0 between steps */
 
 /* the atoms of the guards that read no instance of their own */
 /* time can advance: a timer runs and none stands at its deadline */
-#define TIME_CAN_ADVANCE ((s_smsexec == SMSEXEC_restarting || (s_mp1 == CERTIFICATE_BINDING_issued || s_mp1 == CERTIFICATE_BINDING_unbinding || s_mp1 == CERTIFICATE_BINDING_pki_bound_issued) || (s_dp1 == CERTIFICATE_BINDING_issued || s_dp1 == CERTIFICATE_BINDING_unbinding || s_dp1 == CERTIFICATE_BINDING_pki_bound_issued) || s_aad1 == CLIENT_REGISTRATION_reregistration_due || s_dom1 == CLIENT_REGISTRATION_reregistration_due || s_wg1 == CLIENT_REGISTRATION_reregistration_due) && !OVERDUE)
+#define TIME_CAN_ADVANCE ((s_smsexec == SMSEXEC_restarting || (s_mp1 == CERTIFICATE_BINDING_issued || s_mp1 == CERTIFICATE_BINDING_unbinding || s_mp1 == CERTIFICATE_BINDING_pki_bound_issued) || (s_dp1 == CERTIFICATE_BINDING_issued || s_dp1 == CERTIFICATE_BINDING_unbinding || s_dp1 == CERTIFICATE_BINDING_pki_bound_issued) || s_client1 == CLIENT_REGISTRATION_reregistration_due || s_client2 == CLIENT_REGISTRATION_reregistration_due || s_client3 == CLIENT_REGISTRATION_reregistration_due) && !OVERDUE)
 /* overdue: some timer stands at its deadline */
-#define OVERDUE ((s_smsexec == SMSEXEC_restarting && t_smsexec >= 1) || (s_mp1 == CERTIFICATE_BINDING_issued && t_mp1 >= 2) || (s_mp1 == CERTIFICATE_BINDING_unbinding && t_mp1 >= 2) || (s_mp1 == CERTIFICATE_BINDING_pki_bound_issued && t_mp1 >= 2) || (s_dp1 == CERTIFICATE_BINDING_issued && t_dp1 >= 2) || (s_dp1 == CERTIFICATE_BINDING_unbinding && t_dp1 >= 2) || (s_dp1 == CERTIFICATE_BINDING_pki_bound_issued && t_dp1 >= 2) || (s_aad1 == CLIENT_REGISTRATION_reregistration_due && t_aad1 >= 4) || (s_dom1 == CLIENT_REGISTRATION_reregistration_due && t_dom1 >= 4) || (s_wg1 == CLIENT_REGISTRATION_reregistration_due && t_wg1 >= 4))
+#define OVERDUE ((s_smsexec == SMSEXEC_restarting && t_smsexec >= 1) || (s_mp1 == CERTIFICATE_BINDING_issued && t_mp1 >= 2) || (s_mp1 == CERTIFICATE_BINDING_unbinding && t_mp1 >= 2) || (s_mp1 == CERTIFICATE_BINDING_pki_bound_issued && t_mp1 >= 2) || (s_dp1 == CERTIFICATE_BINDING_issued && t_dp1 >= 2) || (s_dp1 == CERTIFICATE_BINDING_unbinding && t_dp1 >= 2) || (s_dp1 == CERTIFICATE_BINDING_pki_bound_issued && t_dp1 >= 2) || (s_client1 == CLIENT_REGISTRATION_reregistration_due && t_client1 >= 4) || (s_client2 == CLIENT_REGISTRATION_reregistration_due && t_client2 >= 4) || (s_client3 == CLIENT_REGISTRATION_reregistration_due && t_client3 >= 4))
 /* certificate work pending: certificate work queued */
 #define CERTIFICATE_WORK_PENDING ((s_mp1 == CERTIFICATE_BINDING_issued || s_mp1 == CERTIFICATE_BINDING_unbinding || s_mp1 == CERTIFICATE_BINDING_pki_bound_issued) || (s_dp1 == CERTIFICATE_BINDING_issued || s_dp1 == CERTIFICATE_BINDING_unbinding || s_dp1 == CERTIFICATE_BINDING_pki_bound_issued))
 /* enhanced: enhanced HTTP on */
@@ -127,17 +127,17 @@ byte r_wg1;   /* which reaction of wg1 this step takes; 0 between steps */
 /* always 5: toggling only after the previous change completed never strands a certificate */
 #define ALWAYS_5 ((s_toggle_history == TOGGLE_HISTORY_rapid || !((s_mp1 == CERTIFICATE_BINDING_stranded && ENHANCED && s_smsexec == SMSEXEC_running) || (s_dp1 == CERTIFICATE_BINDING_stranded && ENHANCED && s_smsexec == SMSEXEC_running))))
 /* always 6: with enhanced HTTP on no client stays registered under the old regime */
-#define ALWAYS_6 ((!ENHANCED || (!(s_aad1 == CLIENT_REGISTRATION_registered_self_signed) && !(s_dom1 == CLIENT_REGISTRATION_registered_self_signed) && !(s_wg1 == CLIENT_REGISTRATION_registered_self_signed))))
+#define ALWAYS_6 ((!ENHANCED || (!(s_client1 == CLIENT_REGISTRATION_registered_self_signed) && !(s_client2 == CLIENT_REGISTRATION_registered_self_signed) && !(s_client3 == CLIENT_REGISTRATION_registered_self_signed))))
 /* always 7: a client is registered by PKI certificate only when it has one */
-#define ALWAYS_7 ((!(s_aad1 == CLIENT_REGISTRATION_registered_pki) && !(s_dom1 == CLIENT_REGISTRATION_registered_pki) && !(s_wg1 == CLIENT_REGISTRATION_registered_pki)))
+#define ALWAYS_7 ((!(s_client1 == CLIENT_REGISTRATION_registered_pki) && !(s_client2 == CLIENT_REGISTRATION_registered_pki) && !(s_client3 == CLIENT_REGISTRATION_registered_pki)))
 /* always 8: without approval, a client with no identity evidence is never registered [without approval] */
-#define ALWAYS_8 (((!(s_aad1 == CLIENT_REGISTRATION_registered_self_signed || s_aad1 == CLIENT_REGISTRATION_registered_enhanced_http || s_aad1 == CLIENT_REGISTRATION_registered_pki || s_aad1 == CLIENT_REGISTRATION_reregistration_due) || !(!(s_azure_ad_app == AZURE_AD_APP_updated))) && !(s_wg1 == CLIENT_REGISTRATION_registered_self_signed || s_wg1 == CLIENT_REGISTRATION_registered_enhanced_http || s_wg1 == CLIENT_REGISTRATION_registered_pki || s_wg1 == CLIENT_REGISTRATION_reregistration_due)))
+#define ALWAYS_8 (((!(s_client1 == CLIENT_REGISTRATION_registered_self_signed || s_client1 == CLIENT_REGISTRATION_registered_enhanced_http || s_client1 == CLIENT_REGISTRATION_registered_pki || s_client1 == CLIENT_REGISTRATION_reregistration_due) || !(!(s_azure_ad_app == AZURE_AD_APP_updated))) && !(s_client3 == CLIENT_REGISTRATION_registered_self_signed || s_client3 == CLIENT_REGISTRATION_registered_enhanced_http || s_client3 == CLIENT_REGISTRATION_registered_pki || s_client3 == CLIENT_REGISTRATION_reregistration_due)))
 /* sometimes 1: rapidly enabling and disabling the option alone leaves no SMS-Issuing certificate bound [toggling the option only] */
 #define SOMETIMES_1 (((s_mp1 == CERTIFICATE_BINDING_stranded && ENHANCED && s_smsexec == SMSEXEC_running) && (s_dp1 == CERTIFICATE_BINDING_stranded && ENHANCED && s_smsexec == SMSEXEC_running)))
 /* sometimes 2: a client waits for manual approval */
-#define SOMETIMES_2 ((s_aad1 == CLIENT_REGISTRATION_pending_approval || s_dom1 == CLIENT_REGISTRATION_pending_approval || s_wg1 == CLIENT_REGISTRATION_pending_approval))
+#define SOMETIMES_2 ((s_client1 == CLIENT_REGISTRATION_pending_approval || s_client2 == CLIENT_REGISTRATION_pending_approval || s_client3 == CLIENT_REGISTRATION_pending_approval))
 /* sometimes 3: an existing client is due to re-register after enhanced HTTP is enabled */
-#define SOMETIMES_3 ((s_aad1 == CLIENT_REGISTRATION_reregistration_due || s_dom1 == CLIENT_REGISTRATION_reregistration_due || s_wg1 == CLIENT_REGISTRATION_reregistration_due))
+#define SOMETIMES_3 ((s_client1 == CLIENT_REGISTRATION_reregistration_due || s_client2 == CLIENT_REGISTRATION_reregistration_due || s_client3 == CLIENT_REGISTRATION_reregistration_due))
 
 active proctype world() {
   do
@@ -164,16 +164,16 @@ active proctype world() {
       :: else -> r_dp1 = 0
       fi;
       if
-      :: s_aad1 == CLIENT_REGISTRATION_registered_self_signed -> r_aad1 = 1   /* aad1: re-registration becomes due: registered:self-signed -> reregistration-due (REG-4, REG-5) */
-      :: else -> r_aad1 = 0
+      :: s_client1 == CLIENT_REGISTRATION_registered_self_signed -> r_client1 = 1   /* aad1: re-registration becomes due: registered:self-signed -> reregistration-due (REG-4, REG-5) */
+      :: else -> r_client1 = 0
       fi;
       if
-      :: s_dom1 == CLIENT_REGISTRATION_registered_self_signed -> r_dom1 = 1   /* dom1: re-registration becomes due: registered:self-signed -> reregistration-due (REG-4, REG-5) */
-      :: else -> r_dom1 = 0
+      :: s_client2 == CLIENT_REGISTRATION_registered_self_signed -> r_client2 = 1   /* dom1: re-registration becomes due: registered:self-signed -> reregistration-due (REG-4, REG-5) */
+      :: else -> r_client2 = 0
       fi;
       if
-      :: s_wg1 == CLIENT_REGISTRATION_registered_self_signed -> r_wg1 = 1   /* wg1: re-registration becomes due: registered:self-signed -> reregistration-due (REG-4, REG-5) */
-      :: else -> r_wg1 = 0
+      :: s_client3 == CLIENT_REGISTRATION_registered_self_signed -> r_client3 = 1   /* wg1: re-registration becomes due: registered:self-signed -> reregistration-due (REG-4, REG-5) */
+      :: else -> r_client3 = 0
       fi;
       s_site = SITE_MODE_https_or_http_enhanced;
       if
@@ -198,20 +198,20 @@ active proctype world() {
       fi;
       r_dp1 = 0;
       if
-      :: r_aad1 == 1 -> s_aad1 = CLIENT_REGISTRATION_reregistration_due; t_aad1 = 0;
+      :: r_client1 == 1 -> s_client1 = CLIENT_REGISTRATION_reregistration_due; t_client1 = 0;
       :: else -> skip
       fi;
-      r_aad1 = 0;
+      r_client1 = 0;
       if
-      :: r_dom1 == 1 -> s_dom1 = CLIENT_REGISTRATION_reregistration_due; t_dom1 = 0;
+      :: r_client2 == 1 -> s_client2 = CLIENT_REGISTRATION_reregistration_due; t_client2 = 0;
       :: else -> skip
       fi;
-      r_dom1 = 0;
+      r_client2 = 0;
       if
-      :: r_wg1 == 1 -> s_wg1 = CLIENT_REGISTRATION_reregistration_due; t_wg1 = 0;
+      :: r_client3 == 1 -> s_client3 = CLIENT_REGISTRATION_reregistration_due; t_client3 = 0;
       :: else -> skip
       fi;
-      r_wg1 = 0;
+      r_client3 = 0;
     }
   /* site: enable enhanced HTTP (administrator; SITE-2, SITE-3, CERT-1): https-only -> https-only+enhanced
      if version 1806 and pre-release features on
@@ -236,16 +236,16 @@ active proctype world() {
       :: else -> r_dp1 = 0
       fi;
       if
-      :: s_aad1 == CLIENT_REGISTRATION_registered_self_signed -> r_aad1 = 1   /* aad1: re-registration becomes due: registered:self-signed -> reregistration-due (REG-4, REG-5) */
-      :: else -> r_aad1 = 0
+      :: s_client1 == CLIENT_REGISTRATION_registered_self_signed -> r_client1 = 1   /* aad1: re-registration becomes due: registered:self-signed -> reregistration-due (REG-4, REG-5) */
+      :: else -> r_client1 = 0
       fi;
       if
-      :: s_dom1 == CLIENT_REGISTRATION_registered_self_signed -> r_dom1 = 1   /* dom1: re-registration becomes due: registered:self-signed -> reregistration-due (REG-4, REG-5) */
-      :: else -> r_dom1 = 0
+      :: s_client2 == CLIENT_REGISTRATION_registered_self_signed -> r_client2 = 1   /* dom1: re-registration becomes due: registered:self-signed -> reregistration-due (REG-4, REG-5) */
+      :: else -> r_client2 = 0
       fi;
       if
-      :: s_wg1 == CLIENT_REGISTRATION_registered_self_signed -> r_wg1 = 1   /* wg1: re-registration becomes due: registered:self-signed -> reregistration-due (REG-4, REG-5) */
-      :: else -> r_wg1 = 0
+      :: s_client3 == CLIENT_REGISTRATION_registered_self_signed -> r_client3 = 1   /* wg1: re-registration becomes due: registered:self-signed -> reregistration-due (REG-4, REG-5) */
+      :: else -> r_client3 = 0
       fi;
       s_site = SITE_MODE_https_only_enhanced;
       if
@@ -270,20 +270,20 @@ active proctype world() {
       fi;
       r_dp1 = 0;
       if
-      :: r_aad1 == 1 -> s_aad1 = CLIENT_REGISTRATION_reregistration_due; t_aad1 = 0;
+      :: r_client1 == 1 -> s_client1 = CLIENT_REGISTRATION_reregistration_due; t_client1 = 0;
       :: else -> skip
       fi;
-      r_aad1 = 0;
+      r_client1 = 0;
       if
-      :: r_dom1 == 1 -> s_dom1 = CLIENT_REGISTRATION_reregistration_due; t_dom1 = 0;
+      :: r_client2 == 1 -> s_client2 = CLIENT_REGISTRATION_reregistration_due; t_client2 = 0;
       :: else -> skip
       fi;
-      r_dom1 = 0;
+      r_client2 = 0;
       if
-      :: r_wg1 == 1 -> s_wg1 = CLIENT_REGISTRATION_reregistration_due; t_wg1 = 0;
+      :: r_client3 == 1 -> s_client3 = CLIENT_REGISTRATION_reregistration_due; t_client3 = 0;
       :: else -> skip
       fi;
-      r_wg1 = 0;
+      r_client3 = 0;
     }
   /* site: disable enhanced HTTP (administrator; SITE-1, CERT-3): https-or-http+enhanced -> https-or-http */
   :: d_step { (s_site == SITE_MODE_https_or_http_enhanced && !OVERDUE) ->
@@ -304,16 +304,16 @@ active proctype world() {
       :: else -> r_dp1 = 0
       fi;
       if
-      :: s_aad1 == CLIENT_REGISTRATION_reregistration_due -> r_aad1 = 1   /* aad1: pending re-registration cancelled: reregistration-due -> registered:self-signed (REG-4) */
-      :: else -> r_aad1 = 0
+      :: s_client1 == CLIENT_REGISTRATION_reregistration_due -> r_client1 = 1   /* aad1: pending re-registration cancelled: reregistration-due -> registered:self-signed (REG-4) */
+      :: else -> r_client1 = 0
       fi;
       if
-      :: s_dom1 == CLIENT_REGISTRATION_reregistration_due -> r_dom1 = 1   /* dom1: pending re-registration cancelled: reregistration-due -> registered:self-signed (REG-4) */
-      :: else -> r_dom1 = 0
+      :: s_client2 == CLIENT_REGISTRATION_reregistration_due -> r_client2 = 1   /* dom1: pending re-registration cancelled: reregistration-due -> registered:self-signed (REG-4) */
+      :: else -> r_client2 = 0
       fi;
       if
-      :: s_wg1 == CLIENT_REGISTRATION_reregistration_due -> r_wg1 = 1   /* wg1: pending re-registration cancelled: reregistration-due -> registered:self-signed (REG-4) */
-      :: else -> r_wg1 = 0
+      :: s_client3 == CLIENT_REGISTRATION_reregistration_due -> r_client3 = 1   /* wg1: pending re-registration cancelled: reregistration-due -> registered:self-signed (REG-4) */
+      :: else -> r_client3 = 0
       fi;
       s_site = SITE_MODE_https_or_http;
       if
@@ -336,20 +336,20 @@ active proctype world() {
       fi;
       r_dp1 = 0;
       if
-      :: r_aad1 == 1 -> s_aad1 = CLIENT_REGISTRATION_registered_self_signed; t_aad1 = 0;
+      :: r_client1 == 1 -> s_client1 = CLIENT_REGISTRATION_registered_self_signed; t_client1 = 0;
       :: else -> skip
       fi;
-      r_aad1 = 0;
+      r_client1 = 0;
       if
-      :: r_dom1 == 1 -> s_dom1 = CLIENT_REGISTRATION_registered_self_signed; t_dom1 = 0;
+      :: r_client2 == 1 -> s_client2 = CLIENT_REGISTRATION_registered_self_signed; t_client2 = 0;
       :: else -> skip
       fi;
-      r_dom1 = 0;
+      r_client2 = 0;
       if
-      :: r_wg1 == 1 -> s_wg1 = CLIENT_REGISTRATION_registered_self_signed; t_wg1 = 0;
+      :: r_client3 == 1 -> s_client3 = CLIENT_REGISTRATION_registered_self_signed; t_client3 = 0;
       :: else -> skip
       fi;
-      r_wg1 = 0;
+      r_client3 = 0;
     }
   /* site: disable enhanced HTTP (administrator; SITE-2): https-only+enhanced -> https-only */
   :: d_step { (s_site == SITE_MODE_https_only_enhanced && !OVERDUE) ->
@@ -370,16 +370,16 @@ active proctype world() {
       :: else -> r_dp1 = 0
       fi;
       if
-      :: s_aad1 == CLIENT_REGISTRATION_reregistration_due -> r_aad1 = 1   /* aad1: pending re-registration cancelled: reregistration-due -> registered:self-signed (REG-4) */
-      :: else -> r_aad1 = 0
+      :: s_client1 == CLIENT_REGISTRATION_reregistration_due -> r_client1 = 1   /* aad1: pending re-registration cancelled: reregistration-due -> registered:self-signed (REG-4) */
+      :: else -> r_client1 = 0
       fi;
       if
-      :: s_dom1 == CLIENT_REGISTRATION_reregistration_due -> r_dom1 = 1   /* dom1: pending re-registration cancelled: reregistration-due -> registered:self-signed (REG-4) */
-      :: else -> r_dom1 = 0
+      :: s_client2 == CLIENT_REGISTRATION_reregistration_due -> r_client2 = 1   /* dom1: pending re-registration cancelled: reregistration-due -> registered:self-signed (REG-4) */
+      :: else -> r_client2 = 0
       fi;
       if
-      :: s_wg1 == CLIENT_REGISTRATION_reregistration_due -> r_wg1 = 1   /* wg1: pending re-registration cancelled: reregistration-due -> registered:self-signed (REG-4) */
-      :: else -> r_wg1 = 0
+      :: s_client3 == CLIENT_REGISTRATION_reregistration_due -> r_client3 = 1   /* wg1: pending re-registration cancelled: reregistration-due -> registered:self-signed (REG-4) */
+      :: else -> r_client3 = 0
       fi;
       s_site = SITE_MODE_https_only;
       if
@@ -402,20 +402,20 @@ active proctype world() {
       fi;
       r_dp1 = 0;
       if
-      :: r_aad1 == 1 -> s_aad1 = CLIENT_REGISTRATION_registered_self_signed; t_aad1 = 0;
+      :: r_client1 == 1 -> s_client1 = CLIENT_REGISTRATION_registered_self_signed; t_client1 = 0;
       :: else -> skip
       fi;
-      r_aad1 = 0;
+      r_client1 = 0;
       if
-      :: r_dom1 == 1 -> s_dom1 = CLIENT_REGISTRATION_registered_self_signed; t_dom1 = 0;
+      :: r_client2 == 1 -> s_client2 = CLIENT_REGISTRATION_registered_self_signed; t_client2 = 0;
       :: else -> skip
       fi;
-      r_dom1 = 0;
+      r_client2 = 0;
       if
-      :: r_wg1 == 1 -> s_wg1 = CLIENT_REGISTRATION_registered_self_signed; t_wg1 = 0;
+      :: r_client3 == 1 -> s_client3 = CLIENT_REGISTRATION_registered_self_signed; t_client3 = 0;
       :: else -> skip
       fi;
-      r_wg1 = 0;
+      r_client3 = 0;
     }
   /* site: select HTTPS only (administrator; SITE-1): https-or-http -> https-only */
   :: d_step { c_expr { Variant != 2 } && (s_site == SITE_MODE_https_or_http && !OVERDUE) ->
@@ -498,9 +498,9 @@ active proctype world() {
       if :: s_smsexec == SMSEXEC_restarting -> t_smsexec++ :: else fi;
       if :: (s_mp1 == CERTIFICATE_BINDING_issued || s_mp1 == CERTIFICATE_BINDING_unbinding || s_mp1 == CERTIFICATE_BINDING_pki_bound_issued) -> t_mp1++ :: else fi;
       if :: (s_dp1 == CERTIFICATE_BINDING_issued || s_dp1 == CERTIFICATE_BINDING_unbinding || s_dp1 == CERTIFICATE_BINDING_pki_bound_issued) -> t_dp1++ :: else fi;
-      if :: s_aad1 == CLIENT_REGISTRATION_reregistration_due -> t_aad1++ :: else fi;
-      if :: s_dom1 == CLIENT_REGISTRATION_reregistration_due -> t_dom1++ :: else fi;
-      if :: s_wg1 == CLIENT_REGISTRATION_reregistration_due -> t_wg1++ :: else fi;
+      if :: s_client1 == CLIENT_REGISTRATION_reregistration_due -> t_client1++ :: else fi;
+      if :: s_client2 == CLIENT_REGISTRATION_reregistration_due -> t_client2++ :: else fi;
+      if :: s_client3 == CLIENT_REGISTRATION_reregistration_due -> t_client3++ :: else fi;
     }
   /* mp1: bind the certificate to the IIS Default Web Site on port 443 (site; CERT-2): issued -> bound
      if smsexec running */
@@ -565,109 +565,109 @@ active proctype world() {
   /* aad1: register with Active Directory domain evidence (client; REG-1, REG-2, SEC-2): unregistered -> registered:self-signed: never enabled in this lab */
   /* aad1: register with an Azure AD device token (client; REG-1, REG-2, SEC-2, SCN-1, SCN-3): unregistered -> registered:enhanced-http
      if enhanced HTTP on and holds azure-ad-device-token evidence and reaches a management point that accepts azure-ad-device-token */
-  :: d_step { (s_aad1 == CLIENT_REGISTRATION_unregistered && (ENHANCED && s_azure_ad_app == AZURE_AD_APP_updated && ((s_azure_ad_app == AZURE_AD_APP_updated && ENHANCED) && (ENHANCED && (!(s_site == SITE_MODE_https_only || s_site == SITE_MODE_https_only_enhanced) && (s_mp1 == CERTIFICATE_BINDING_bound || s_mp1 == CERTIFICATE_BINDING_unbinding)))))) ->
-      s_aad1 = CLIENT_REGISTRATION_registered_enhanced_http;
-      t_aad1 = 0;
+  :: d_step { (s_client1 == CLIENT_REGISTRATION_unregistered && (ENHANCED && s_azure_ad_app == AZURE_AD_APP_updated && ((s_azure_ad_app == AZURE_AD_APP_updated && ENHANCED) && (ENHANCED && (!(s_site == SITE_MODE_https_only || s_site == SITE_MODE_https_only_enhanced) && (s_mp1 == CERTIFICATE_BINDING_bound || s_mp1 == CERTIFICATE_BINDING_unbinding)))))) ->
+      s_client1 = CLIENT_REGISTRATION_registered_enhanced_http;
+      t_client1 = 0;
     }
   /* aad1: register with an Azure AD device token (client; REG-1, REG-2, SEC-2, SCN-1, SCN-3): unregistered -> registered:self-signed
      if enhanced HTTP off and holds azure-ad-device-token evidence and reaches a management point that accepts azure-ad-device-token */
-  :: d_step { (s_aad1 == CLIENT_REGISTRATION_unregistered && (!ENHANCED && s_azure_ad_app == AZURE_AD_APP_updated && ((s_azure_ad_app == AZURE_AD_APP_updated && ENHANCED) && (ENHANCED && (!(s_site == SITE_MODE_https_only || s_site == SITE_MODE_https_only_enhanced) && (s_mp1 == CERTIFICATE_BINDING_bound || s_mp1 == CERTIFICATE_BINDING_unbinding)))))) ->
-      s_aad1 = CLIENT_REGISTRATION_registered_self_signed;
-      t_aad1 = 0;
+  :: d_step { (s_client1 == CLIENT_REGISTRATION_unregistered && (!ENHANCED && s_azure_ad_app == AZURE_AD_APP_updated && ((s_azure_ad_app == AZURE_AD_APP_updated && ENHANCED) && (ENHANCED && (!(s_site == SITE_MODE_https_only || s_site == SITE_MODE_https_only_enhanced) && (s_mp1 == CERTIFICATE_BINDING_bound || s_mp1 == CERTIFICATE_BINDING_unbinding)))))) ->
+      s_client1 = CLIENT_REGISTRATION_registered_self_signed;
+      t_client1 = 0;
     }
   /* aad1: register with a PKI client certificate (client; REG-2, SEC-2): unregistered -> registered:pki: never enabled in this lab */
   /* aad1: approve the client (administrator; REG-3, SEC-2): pending-approval -> registered:enhanced-http
      if enhanced HTTP on */
-  :: d_step { c_expr { Variant != 1 && Variant != 2 } && (s_aad1 == CLIENT_REGISTRATION_pending_approval && ENHANCED && !OVERDUE) ->
-      s_aad1 = CLIENT_REGISTRATION_registered_enhanced_http;
-      t_aad1 = 0;
+  :: d_step { c_expr { Variant != 1 && Variant != 2 } && (s_client1 == CLIENT_REGISTRATION_pending_approval && ENHANCED && !OVERDUE) ->
+      s_client1 = CLIENT_REGISTRATION_registered_enhanced_http;
+      t_client1 = 0;
     }
   /* aad1: approve the client (administrator; REG-3, SEC-2): pending-approval -> registered:self-signed
      if enhanced HTTP off */
-  :: d_step { c_expr { Variant != 1 && Variant != 2 } && (s_aad1 == CLIENT_REGISTRATION_pending_approval && !ENHANCED && !OVERDUE) ->
-      s_aad1 = CLIENT_REGISTRATION_registered_self_signed;
-      t_aad1 = 0;
+  :: d_step { c_expr { Variant != 1 && Variant != 2 } && (s_client1 == CLIENT_REGISTRATION_pending_approval && !ENHANCED && !OVERDUE) ->
+      s_client1 = CLIENT_REGISTRATION_registered_self_signed;
+      t_client1 = 0;
     }
   /* aad1: policy poll: re-register with the site (client; REG-4): reregistration-due -> registered:enhanced-http */
-  :: d_step { s_aad1 == CLIENT_REGISTRATION_reregistration_due ->
-      s_aad1 = CLIENT_REGISTRATION_registered_enhanced_http;
-      t_aad1 = 0;
+  :: d_step { s_client1 == CLIENT_REGISTRATION_reregistration_due ->
+      s_client1 = CLIENT_REGISTRATION_registered_enhanced_http;
+      t_client1 = 0;
     }
   /* aad1: client notification acted on (administrator; SEC-3, REG-5): registered:enhanced-http -> registered:enhanced-http */
-  :: d_step { c_expr { Variant != 2 } && (s_aad1 == CLIENT_REGISTRATION_registered_enhanced_http && !OVERDUE) ->
+  :: d_step { c_expr { Variant != 2 } && (s_client1 == CLIENT_REGISTRATION_registered_enhanced_http && !OVERDUE) ->
       skip
     }
   /* aad1: client notification acted on (administrator; SEC-3, REG-5): registered:pki -> registered:pki */
-  :: d_step { c_expr { Variant != 2 } && (s_aad1 == CLIENT_REGISTRATION_registered_pki && !OVERDUE) ->
+  :: d_step { c_expr { Variant != 2 } && (s_client1 == CLIENT_REGISTRATION_registered_pki && !OVERDUE) ->
       skip
     }
   /* aad1: client notification acted on (administrator; SEC-3, REG-5): registered:self-signed -> registered:self-signed */
-  :: d_step { c_expr { Variant != 2 } && (s_aad1 == CLIENT_REGISTRATION_registered_self_signed && !OVERDUE) ->
+  :: d_step { c_expr { Variant != 2 } && (s_client1 == CLIENT_REGISTRATION_registered_self_signed && !OVERDUE) ->
       skip
     }
   /* aad1: client notification fails: the site can't verify the client message signature (administrator; REG-5, SEC-3): reregistration-due -> reregistration-due */
-  :: d_step { c_expr { Variant != 2 } && (s_aad1 == CLIENT_REGISTRATION_reregistration_due && !OVERDUE) ->
+  :: d_step { c_expr { Variant != 2 } && (s_client1 == CLIENT_REGISTRATION_reregistration_due && !OVERDUE) ->
       skip
     }
   /* dom1: register anonymously (manual approval) (client; REG-1, REG-2, REG-3): unregistered -> pending-approval
      if holds anonymous-manual-approval evidence and reaches a management point that accepts anonymous-manual-approval */
-  :: d_step { (s_dom1 == CLIENT_REGISTRATION_unregistered && !(s_site == SITE_MODE_https_only || s_site == SITE_MODE_https_only_enhanced)) ->
-      s_dom1 = CLIENT_REGISTRATION_pending_approval;
-      t_dom1 = 0;
+  :: d_step { (s_client2 == CLIENT_REGISTRATION_unregistered && !(s_site == SITE_MODE_https_only || s_site == SITE_MODE_https_only_enhanced)) ->
+      s_client2 = CLIENT_REGISTRATION_pending_approval;
+      t_client2 = 0;
     }
   /* dom1: register with Active Directory domain evidence (client; REG-1, REG-2, SEC-2): unregistered -> registered:enhanced-http
      if enhanced HTTP on and holds active-directory evidence and reaches a management point that accepts active-directory */
-  :: d_step { (s_dom1 == CLIENT_REGISTRATION_unregistered && (ENHANCED && !(s_site == SITE_MODE_https_only || s_site == SITE_MODE_https_only_enhanced))) ->
-      s_dom1 = CLIENT_REGISTRATION_registered_enhanced_http;
-      t_dom1 = 0;
+  :: d_step { (s_client2 == CLIENT_REGISTRATION_unregistered && (ENHANCED && !(s_site == SITE_MODE_https_only || s_site == SITE_MODE_https_only_enhanced))) ->
+      s_client2 = CLIENT_REGISTRATION_registered_enhanced_http;
+      t_client2 = 0;
     }
   /* dom1: register with Active Directory domain evidence (client; REG-1, REG-2, SEC-2): unregistered -> registered:self-signed
      if enhanced HTTP off and holds active-directory evidence and reaches a management point that accepts active-directory */
-  :: d_step { (s_dom1 == CLIENT_REGISTRATION_unregistered && (!ENHANCED && !(s_site == SITE_MODE_https_only || s_site == SITE_MODE_https_only_enhanced))) ->
-      s_dom1 = CLIENT_REGISTRATION_registered_self_signed;
-      t_dom1 = 0;
+  :: d_step { (s_client2 == CLIENT_REGISTRATION_unregistered && (!ENHANCED && !(s_site == SITE_MODE_https_only || s_site == SITE_MODE_https_only_enhanced))) ->
+      s_client2 = CLIENT_REGISTRATION_registered_self_signed;
+      t_client2 = 0;
     }
   /* dom1: register with an Azure AD device token (client; REG-1, REG-2, SEC-2, SCN-1, SCN-3): unregistered -> registered:enhanced-http: never enabled in this lab */
   /* dom1: register with an Azure AD device token (client; REG-1, REG-2, SEC-2, SCN-1, SCN-3): unregistered -> registered:self-signed: never enabled in this lab */
   /* dom1: register with a PKI client certificate (client; REG-2, SEC-2): unregistered -> registered:pki: never enabled in this lab */
   /* dom1: approve the client (administrator; REG-3, SEC-2): pending-approval -> registered:enhanced-http
      if enhanced HTTP on */
-  :: d_step { c_expr { Variant != 1 && Variant != 2 } && (s_dom1 == CLIENT_REGISTRATION_pending_approval && ENHANCED && !OVERDUE) ->
-      s_dom1 = CLIENT_REGISTRATION_registered_enhanced_http;
-      t_dom1 = 0;
+  :: d_step { c_expr { Variant != 1 && Variant != 2 } && (s_client2 == CLIENT_REGISTRATION_pending_approval && ENHANCED && !OVERDUE) ->
+      s_client2 = CLIENT_REGISTRATION_registered_enhanced_http;
+      t_client2 = 0;
     }
   /* dom1: approve the client (administrator; REG-3, SEC-2): pending-approval -> registered:self-signed
      if enhanced HTTP off */
-  :: d_step { c_expr { Variant != 1 && Variant != 2 } && (s_dom1 == CLIENT_REGISTRATION_pending_approval && !ENHANCED && !OVERDUE) ->
-      s_dom1 = CLIENT_REGISTRATION_registered_self_signed;
-      t_dom1 = 0;
+  :: d_step { c_expr { Variant != 1 && Variant != 2 } && (s_client2 == CLIENT_REGISTRATION_pending_approval && !ENHANCED && !OVERDUE) ->
+      s_client2 = CLIENT_REGISTRATION_registered_self_signed;
+      t_client2 = 0;
     }
   /* dom1: policy poll: re-register with the site (client; REG-4): reregistration-due -> registered:enhanced-http */
-  :: d_step { s_dom1 == CLIENT_REGISTRATION_reregistration_due ->
-      s_dom1 = CLIENT_REGISTRATION_registered_enhanced_http;
-      t_dom1 = 0;
+  :: d_step { s_client2 == CLIENT_REGISTRATION_reregistration_due ->
+      s_client2 = CLIENT_REGISTRATION_registered_enhanced_http;
+      t_client2 = 0;
     }
   /* dom1: client notification acted on (administrator; SEC-3, REG-5): registered:enhanced-http -> registered:enhanced-http */
-  :: d_step { c_expr { Variant != 2 } && (s_dom1 == CLIENT_REGISTRATION_registered_enhanced_http && !OVERDUE) ->
+  :: d_step { c_expr { Variant != 2 } && (s_client2 == CLIENT_REGISTRATION_registered_enhanced_http && !OVERDUE) ->
       skip
     }
   /* dom1: client notification acted on (administrator; SEC-3, REG-5): registered:pki -> registered:pki */
-  :: d_step { c_expr { Variant != 2 } && (s_dom1 == CLIENT_REGISTRATION_registered_pki && !OVERDUE) ->
+  :: d_step { c_expr { Variant != 2 } && (s_client2 == CLIENT_REGISTRATION_registered_pki && !OVERDUE) ->
       skip
     }
   /* dom1: client notification acted on (administrator; SEC-3, REG-5): registered:self-signed -> registered:self-signed */
-  :: d_step { c_expr { Variant != 2 } && (s_dom1 == CLIENT_REGISTRATION_registered_self_signed && !OVERDUE) ->
+  :: d_step { c_expr { Variant != 2 } && (s_client2 == CLIENT_REGISTRATION_registered_self_signed && !OVERDUE) ->
       skip
     }
   /* dom1: client notification fails: the site can't verify the client message signature (administrator; REG-5, SEC-3): reregistration-due -> reregistration-due */
-  :: d_step { c_expr { Variant != 2 } && (s_dom1 == CLIENT_REGISTRATION_reregistration_due && !OVERDUE) ->
+  :: d_step { c_expr { Variant != 2 } && (s_client2 == CLIENT_REGISTRATION_reregistration_due && !OVERDUE) ->
       skip
     }
   /* wg1: register anonymously (manual approval) (client; REG-1, REG-2, REG-3): unregistered -> pending-approval
      if holds anonymous-manual-approval evidence and reaches a management point that accepts anonymous-manual-approval */
-  :: d_step { (s_wg1 == CLIENT_REGISTRATION_unregistered && !(s_site == SITE_MODE_https_only || s_site == SITE_MODE_https_only_enhanced)) ->
-      s_wg1 = CLIENT_REGISTRATION_pending_approval;
-      t_wg1 = 0;
+  :: d_step { (s_client3 == CLIENT_REGISTRATION_unregistered && !(s_site == SITE_MODE_https_only || s_site == SITE_MODE_https_only_enhanced)) ->
+      s_client3 = CLIENT_REGISTRATION_pending_approval;
+      t_client3 = 0;
     }
   /* wg1: register with Active Directory domain evidence (client; REG-1, REG-2, SEC-2): unregistered -> registered:enhanced-http: never enabled in this lab */
   /* wg1: register with Active Directory domain evidence (client; REG-1, REG-2, SEC-2): unregistered -> registered:self-signed: never enabled in this lab */
@@ -676,35 +676,35 @@ active proctype world() {
   /* wg1: register with a PKI client certificate (client; REG-2, SEC-2): unregistered -> registered:pki: never enabled in this lab */
   /* wg1: approve the client (administrator; REG-3, SEC-2): pending-approval -> registered:enhanced-http
      if enhanced HTTP on */
-  :: d_step { c_expr { Variant != 1 && Variant != 2 } && (s_wg1 == CLIENT_REGISTRATION_pending_approval && ENHANCED && !OVERDUE) ->
-      s_wg1 = CLIENT_REGISTRATION_registered_enhanced_http;
-      t_wg1 = 0;
+  :: d_step { c_expr { Variant != 1 && Variant != 2 } && (s_client3 == CLIENT_REGISTRATION_pending_approval && ENHANCED && !OVERDUE) ->
+      s_client3 = CLIENT_REGISTRATION_registered_enhanced_http;
+      t_client3 = 0;
     }
   /* wg1: approve the client (administrator; REG-3, SEC-2): pending-approval -> registered:self-signed
      if enhanced HTTP off */
-  :: d_step { c_expr { Variant != 1 && Variant != 2 } && (s_wg1 == CLIENT_REGISTRATION_pending_approval && !ENHANCED && !OVERDUE) ->
-      s_wg1 = CLIENT_REGISTRATION_registered_self_signed;
-      t_wg1 = 0;
+  :: d_step { c_expr { Variant != 1 && Variant != 2 } && (s_client3 == CLIENT_REGISTRATION_pending_approval && !ENHANCED && !OVERDUE) ->
+      s_client3 = CLIENT_REGISTRATION_registered_self_signed;
+      t_client3 = 0;
     }
   /* wg1: policy poll: re-register with the site (client; REG-4): reregistration-due -> registered:enhanced-http */
-  :: d_step { s_wg1 == CLIENT_REGISTRATION_reregistration_due ->
-      s_wg1 = CLIENT_REGISTRATION_registered_enhanced_http;
-      t_wg1 = 0;
+  :: d_step { s_client3 == CLIENT_REGISTRATION_reregistration_due ->
+      s_client3 = CLIENT_REGISTRATION_registered_enhanced_http;
+      t_client3 = 0;
     }
   /* wg1: client notification acted on (administrator; SEC-3, REG-5): registered:enhanced-http -> registered:enhanced-http */
-  :: d_step { c_expr { Variant != 2 } && (s_wg1 == CLIENT_REGISTRATION_registered_enhanced_http && !OVERDUE) ->
+  :: d_step { c_expr { Variant != 2 } && (s_client3 == CLIENT_REGISTRATION_registered_enhanced_http && !OVERDUE) ->
       skip
     }
   /* wg1: client notification acted on (administrator; SEC-3, REG-5): registered:pki -> registered:pki */
-  :: d_step { c_expr { Variant != 2 } && (s_wg1 == CLIENT_REGISTRATION_registered_pki && !OVERDUE) ->
+  :: d_step { c_expr { Variant != 2 } && (s_client3 == CLIENT_REGISTRATION_registered_pki && !OVERDUE) ->
       skip
     }
   /* wg1: client notification acted on (administrator; SEC-3, REG-5): registered:self-signed -> registered:self-signed */
-  :: d_step { c_expr { Variant != 2 } && (s_wg1 == CLIENT_REGISTRATION_registered_self_signed && !OVERDUE) ->
+  :: d_step { c_expr { Variant != 2 } && (s_client3 == CLIENT_REGISTRATION_registered_self_signed && !OVERDUE) ->
       skip
     }
   /* wg1: client notification fails: the site can't verify the client message signature (administrator; REG-5, SEC-3): reregistration-due -> reregistration-due */
-  :: d_step { c_expr { Variant != 2 } && (s_wg1 == CLIENT_REGISTRATION_reregistration_due && !OVERDUE) ->
+  :: d_step { c_expr { Variant != 2 } && (s_client3 == CLIENT_REGISTRATION_reregistration_due && !OVERDUE) ->
       skip
     }
   /* always properties: each an alternative enabled only where it is violated */

@@ -61,12 +61,19 @@ def test_a_missing_instance_is_named(model: WorldModel, tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        (b"[" * 100_000, "JSON nested too deeply to be a world"),
+        (
+            b"[" * 100_000,
+            "[0]" * 19 + "[0…: nested deeper than 32 arrays and tables; at most 32 levels are read",
+        ),
+        (
+            b'{"site": ' + b"9" * 5000 + b"}",
+            "site: a value of 5,000 characters (999999999999…); at most 64 are read",
+        ),
         (b"\xff\xfe", "not UTF-8 text; give one world as JSON"),
         (b"{", "not JSON (Expecting property name enclosed in double quotes at line 1)"),
         (b" " * (MAX_STATE_BYTES + 1), "larger than 1,048,576 bytes; give one world as JSON"),
     ],
-    ids=["nested", "not-utf8", "not-json", "too-large"],
+    ids=["nested", "huge-integer", "not-utf8", "not-json", "too-large"],
 )
 def test_untrusted_files_are_refused_in_one_line(
     model: WorldModel, tmp_path: Path, content: bytes, message: str

@@ -129,7 +129,8 @@ def test_bad_seed_exits_2_with_one_line(seed: str) -> None:
     result = CliRunner().invoke(main, ["attacks", "--seed", seed], catch_exceptions=False)
     assert result.exit_code == 2
     assert result.stderr.splitlines() == [
-        f"Error: --seed: '{seed}' is not accepted; give a whole number >= 0"
+        f"Error: --seed: '{seed}' is not accepted; give a whole number from 0 to "
+        "18,446,744,073,709,551,615"
     ]
 
 

@@ -60,7 +60,8 @@ def test_a_bad_max_seconds_is_one_line_and_exit_2() -> None:
     result = run("--max-seconds", "soon")
     assert result.exit_code == 2
     assert result.output == (
-        "Error: --max-seconds: 'soon' is not accepted; give a number of seconds > 0\n"
+        "Error: --max-seconds: 'soon' is not accepted; give a number of seconds > 0 "
+        "and at most 604,800 (a week)\n"
     )
 
 

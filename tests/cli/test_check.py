@@ -249,11 +249,13 @@ def test_clients_scale_with_symmetry() -> None:
         ),
         (
             ("--max-seconds", "0"),
-            "Error: --max-seconds: '0' is not accepted; give a number of seconds > 0",
+            "Error: --max-seconds: '0' is not accepted; give a number of seconds > 0 "
+            "and at most 604,800 (a week)",
         ),
         (
             ("--max-states", "1.5"),
-            "Error: --max-states: '1.5' is not accepted; give a whole number >= 1",
+            "Error: --max-states: '1.5' is not accepted; give a whole number "
+            "from 1 to 1,000,000,000",
         ),
     ],
 )

@@ -118,7 +118,7 @@ def test_list_names_every_symptom_of_the_lab() -> None:
         ),
         (
             ["--symptom", "notification-fails dom1", "--max", "0"],
-            "Error: --max: '0' is not accepted; give a whole number >= 1\n",
+            "Error: --max: '0' is not accepted; give a whole number from 1 to 1,000\n",
         ),
         ([], "Error: --symptom: no symptom given; give --symptom SYMPTOM (see --list)\n"),
     ],

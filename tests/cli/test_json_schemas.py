@@ -193,7 +193,7 @@ def test_exit_2_is_one_line_and_no_json() -> None:
     result = run("check", "--json", "--max-states", "none")
     assert result.exit_code == 2 and result.stdout == ""
     assert result.stderr.splitlines() == [
-        "Error: --max-states: 'none' is not accepted; give a whole number >= 1"
+        "Error: --max-states: 'none' is not accepted; give a whole number from 1 to 1,000,000,000"
     ]
 
 

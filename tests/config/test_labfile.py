@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -23,6 +24,7 @@ from model.config.schema import (
     CLIENT_COMMUNICATION,
     CONNECTIONS,
     JOINS,
+    MAX_CLIENTS,
     NETWORKS,
     VERSIONS,
     WINDOWS_BUILDS,
@@ -407,7 +409,47 @@ def test_deeply_nested_toml_is_one_line(tmp_path: Path) -> None:
     deep.write_text("name = " + "[" * 5000 + "]" * 5000)
     with pytest.raises(LabError) as error:
         load_lab(deep)
-    assert str(error.value) == f"{deep}: values nested too deeply; a lab file is flat tables"
+    assert str(error.value).startswith(f"{deep}: name[0][0][0]")
+    assert str(error.value).endswith(
+        "…: nested deeper than 32 arrays and tables; at most 32 levels are read"
+    )
+
+
+def test_an_integer_too_long_for_python_is_one_line_naming_the_key(tmp_path: Path) -> None:
+    """Regression (issue 21): more than 4,300 digits raised ValueError inside tomllib."""
+    big = tmp_path / "big.toml"
+    big.write_text(
+        lab_to_toml(default_lab()).replace('version = "1806"', "version = " + "9" * 5000)
+    )
+    with pytest.raises(LabError) as error:
+        load_lab(big)
+    assert str(error.value) == (
+        f"{big}: site.version: a value of 5,000 characters (999999999999…); at most 64 are read"
+    )
+
+
+@pytest.mark.parametrize(
+    ("section", "most"),
+    [("clients", MAX_CLIENTS), ("management_points", 8), ("distribution_points", 8)],
+)
+def test_a_lab_file_with_too_many_tables_of_a_kind_is_refused(section: str, most: int) -> None:
+    """Regression (issue 21): a lab file with 33 clients passed the bound --clients enforces
+    and ran for minutes."""
+    lab = default_lab()
+    template = getattr(lab, section)[0]
+
+    def with_rows(count: int) -> str:
+        rows = tuple(dataclasses.replace(template, name=f"n{k}") for k in range(count))
+        changed: dict[str, Any] = {section: rows}
+        return lab_to_toml(dataclasses.replace(lab, **changed))
+
+    with pytest.raises(LabError) as error:
+        parse_lab(with_rows(most + 1), "many.toml")
+    assert str(error.value) == (
+        f"many.toml: {section}: {most + 1:,} [[{section}]] tables are not accepted; give at "
+        f"most {most}: each one multiplies the state space about 4.5 times"
+    )
+    assert len(getattr(parse_lab(with_rows(most), "ok.toml"), section)) == most
 
 
 @pytest.mark.parametrize(

@@ -17,7 +17,14 @@ from model.compose.properties import LAB, lab_checks
 from model.compose.world import Action, World, WorldModel
 from model.config.labfile import default_lab, load_lab
 from model.config.schema import Connections, Version
-from model.fuzz.campaign import CampaignPlan, FuzzResult, never_enabled, run_campaign
+from model.fuzz.campaign import (
+    ROUND_EXAMPLES,
+    CampaignPlan,
+    FuzzResult,
+    never_enabled,
+    round_budget,
+    run_campaign,
+)
 from model.fuzz.coverage import Coverage, Reachable
 from model.fuzz.driver import ModelDriver
 from model.fuzz.invariants import (
@@ -275,7 +282,8 @@ def one_error_line(result: Result) -> str:
 
 def test_cli_bad_usage_is_one_line() -> None:
     assert one_error_line(run("--seconds", "-1")) == (
-        "Error: --seconds: '-1' is not accepted; give a number of seconds > 0"
+        "Error: --seconds: '-1' is not accepted; give a number of seconds > 0 and at most "
+        "604,800 (a week)"
     )
     assert one_error_line(run("--mutant", "nope")) == (
         "Error: --mutant: 'nope' is not accepted; use one of dp-ignores-token-lifetime, "
@@ -448,3 +456,41 @@ def test_failures_only_database_drops_saves_while_told_to() -> None:
     assert list(database.fetch(b"k")) == [b"kept"]
     database.delete(b"k", b"kept")
     assert list(inner.fetch(b"k")) == []
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ("--examples", "999999999999999999999999999999"),
+            "--examples: '999999999999999999999999999999' is not accepted; give a whole number "
+            "from 1 to 1,000,000",
+        ),
+        (
+            ("--steps", "9" * 2000),
+            f"--steps: '{'9' * 39}'… is not accepted; give a whole number from 1 to 10,000,000",
+        ),
+        (
+            ("--seconds", "1e308"),
+            "--seconds: '1e308' is not accepted; give a number of seconds > 0 and at most "
+            "604,800 (a week)",
+        ),
+        (
+            ("--hostile", "--examples", "10000000"),
+            "--examples: '10000000' is not accepted; give a whole number from 1 to 1,000,000",
+        ),
+    ],
+    ids=["examples-overflow", "steps-digits", "seconds", "hostile-examples"],
+)
+def test_every_count_option_is_bounded_in_one_line(args: tuple[str, ...], message: str) -> None:
+    """Regression (issue 21): --examples 999999999999999999999999999999 raised OverflowError."""
+    assert one_error_line(run(*args)) == f"Error: {message}"
+
+
+def test_rounds_are_computed_one_at_a_time_whatever_the_budget() -> None:
+    """Regression (issue 21): the rounds of a large --examples were built as a list up front."""
+    plan = CampaignPlan(lab=default_lab(), seed=0, examples=1_000_000)
+    assert round_budget(plan, 0) == ROUND_EXAMPLES
+    last = 1_000_000 // ROUND_EXAMPLES
+    assert round_budget(plan, last) == 1_000_000 - last * ROUND_EXAMPLES
+    assert round_budget(plan, last + 1) == 0

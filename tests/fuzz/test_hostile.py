@@ -7,6 +7,9 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
+import model.config.labfile as labfile
+import model.readlimits as readlimits
+import model.views.promela as promela
 from model.cli.app import main
 from model.config.labfile import default_lab
 from model.config.schema import Lab
@@ -14,6 +17,8 @@ from model.fuzz.hostile import (
     ACCEPTED_FORBIDDEN,
     EXCEPTION,
     REFUSAL_CHANGED,
+    TARGETS,
+    TEXT_AS_CODE,
     HostilePlan,
     run_hostile,
 )
@@ -32,8 +37,11 @@ def test_ci_profile_passes_the_lab_and_tries_every_target() -> None:
     result = run_hostile(HostilePlan(default_lab(), seed=0, profile="ci"))
     assert result.failure is None
     assert result.skipped == ()
-    assert len(result.tried) == 9
-    assert all(count >= 60 for count in result.tried.values())
+    assert len(result.tried) == len(TARGETS) == 11
+    costly = {target.name for target, _needs in TARGETS if target.weight < 1}
+    assert costly == {"generated files"}
+    assert all(count >= 60 for name, count in result.tried.items() if name not in costly)
+    assert result.tried["generated files"] == 12
     again = run_hostile(HostilePlan(default_lab(), seed=0, profile="ci"))
     assert again.tried == result.tried and again.accepted == result.accepted
 
@@ -102,3 +110,44 @@ def test_replay_and_hostile_together_is_one_line() -> None:
     assert result.stderr.splitlines() == [
         "Error: --replay and --hostile are not accepted together; give one"
     ]
+
+
+PLANTED = {
+    "a generator that stops escaping": (
+        lambda mp: mp.setattr(promela, "comment_text", lambda text: text),
+        {(TEXT_AS_CODE, "generated files")},
+    ),
+    "a parser that drops the depth check": (
+        lambda mp: mp.setattr(readlimits, "MAX_DEPTH", 10**6),
+        {
+            (invariant, target)
+            for invariant in (EXCEPTION, ACCEPTED_FORBIDDEN)
+            for target in ("lab file", "replay file", "saved file")
+        },
+    ),
+    "a parser that drops the number check": (
+        lambda mp: mp.setattr(readlimits, "MAX_BARE", 10**6),
+        {
+            (invariant, target)
+            for invariant in (EXCEPTION, ACCEPTED_FORBIDDEN)
+            for target in ("lab file", "replay file", "saved file")
+        },
+    ),
+    "a lab file reader without the size bounds": (
+        lambda mp: mp.setattr(labfile, "_size_mistake", lambda data: None),
+        {(ACCEPTED_FORBIDDEN, "lab file")},
+    ),
+}
+
+
+@pytest.mark.parametrize("planted", sorted(PLANTED))
+def test_a_planted_fault_of_each_new_class_is_found_by_the_ci_profile(
+    planted: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 21, point 7: injection through a generator, deep nesting, huge numbers and
+    oversized labs are each found within the CI profile."""
+    plant, expected = PLANTED[planted]
+    plant(monkeypatch)
+    result = run_hostile(HostilePlan(default_lab(), seed=0, profile="ci"))
+    assert result.failure is not None
+    assert (result.failure.invariant, result.failure.target) in expected, result.failure

@@ -216,7 +216,20 @@ def test_oversized_and_deeply_nested_replay_files_are_one_line(tmp_path: Path) -
     assert "larger than 4,194,304 bytes" in one_error_line(run("--replay", str(huge)))
     deep = tmp_path / "deep.json"
     deep.write_text("[" * 100_000 + "]" * 100_000)
-    assert "nested too deeply" in one_error_line(run("--replay", str(deep)))
+    assert "deep.json: [0][0]" in one_error_line(run("--replay", str(deep)))
+    assert "nested deeper than 32 arrays and tables" in one_error_line(run("--replay", str(deep)))
+
+
+def test_an_integer_too_long_for_python_in_a_replay_file_is_one_line(tmp_path: Path) -> None:
+    """Regression (issue 21): more than 4,300 digits gave a traceback and exit 1."""
+    big = tmp_path / "big.json"
+    big.write_text('{"format": "x", "seed": ' + "9" * 5000 + "}")
+    result = run("--replay", str(big))
+    assert result.exit_code == 2
+    assert one_error_line(result) == (
+        f"Error: --replay: {big}: seed: a value of 5,000 characters (999999999999…); "
+        "at most 64 are read"
+    )
 
 
 def test_unknown_mutant_in_a_replay_file_exits_2(tmp_path: Path) -> None:

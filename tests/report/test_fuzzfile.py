@@ -52,8 +52,16 @@ def test_hostile_fuzz_files_are_refused_by_key(
 def test_deep_and_huge_fuzz_files_are_refused(tmp_path: Path) -> None:
     deep = tmp_path / "deep.json"
     deep.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
-    with pytest.raises(ReportError, match="nested too deeply"):
+    with pytest.raises(ReportError, match="nested deeper than 32 arrays and tables"):
         read_fuzz(deep, default_lab())
+    huge = tmp_path / "huge.json"
+    huge.write_text('{"coverage": {"timeline": [[0, ' + "9" * 5000 + "]]}}", encoding="utf-8")
+    with pytest.raises(ReportError) as error:
+        read_fuzz(huge, default_lab())
+    assert str(error.value) == (
+        f"--fuzz: {huge}: coverage.timeline[0][1]: a value of 5,000 characters "
+        "(999999999999…); at most 64 are read"
+    )
     with pytest.raises(ReportError, match="larger than"):
         read_fuzz(Path("/dev/zero"), default_lab())
 

@@ -23,10 +23,14 @@ def test_a_json_document_is_read(tmp_path: Path) -> None:
     [
         (b"{", r"^--audit: .*a\.json is not JSON \(.*\); give the output of `ehttp audit --json`$"),
         (b"\xff\xfe", r"^--audit: .*a\.json is not JSON \(.*\); give the output"),
-        (b"[" * 100_000, r"^--audit: .*a\.json: JSON nested too deeply$"),
+        (b"[" * 100_000, r"^--audit: .*a\.json: \[0\]\[0\].*: nested deeper than 32 arrays"),
+        (
+            b'{"mutants": [' + b"9" * 5000 + b"]}",
+            r"^--audit: .*a\.json: mutants\[0\]: a value of 5,000 characters \(9+…\); at most 64",
+        ),
         (b" " * (MAX_SAVED_BYTES + 1), r"^--audit: .*a\.json: larger than 4,194,304 bytes$"),
     ],
-    ids=["truncated", "not-utf-8", "nested", "too-large"],
+    ids=["truncated", "not-utf-8", "nested", "huge-integer", "too-large"],
 )
 def test_a_bad_file_is_one_line(tmp_path: Path, content: bytes, message: str) -> None:
     path = tmp_path / "a.json"
