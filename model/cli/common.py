@@ -155,10 +155,12 @@ def _shown(value: str) -> str:
 
 
 def whole_number(
-    minimum: int, maximum: int
+    minimum: int, maximum: int, grouped: bool = True
 ) -> Callable[[click.Context, click.Parameter, str | None], int | None]:
     """An option callback accepting a whole number from `minimum` to `maximum`, with a one-line
-    error; the value is converted only when it has few enough digits to be in range."""
+    error; the value is converted only when it has few enough digits to be in range. `grouped`:
+    the bounds are printed with thousands separators (a count), else as digits (a port)."""
+    shape = "{:,}" if grouped else "{}"
 
     def parse(ctx: click.Context, param: click.Parameter, value: str | None) -> int | None:
         if value is None:
@@ -169,8 +171,8 @@ def whole_number(
             number = None
         if number is None or not minimum <= number <= maximum:
             raise click.BadParameter(
-                f"{_shown(value)} is not accepted; give a whole number from {minimum:,} to "
-                f"{maximum:,}"
+                f"{_shown(value)} is not accepted; give a whole number from "
+                f"{shape.format(minimum)} to {shape.format(maximum)}"
             )
         return number
 
@@ -327,16 +329,20 @@ def _adding(option: Callable[[F], F]) -> Callable[[F], F]:
 
 
 def integer_option(
-    *decls: str, minimum: int, maximum: int | None = None, **attrs: Any
+    *decls: str, minimum: int, maximum: int | None = None, grouped: bool = True, **attrs: Any
 ) -> Callable[[F], F]:
     """An option taking a whole number from `minimum` to `maximum` (default: the option's entry
-    in `COUNT_LIMITS`): INTEGER in `--help`, the one-line error of `whole_number`. `attrs` are
-    click's (help, default, ...)."""
+    in `COUNT_LIMITS`): INTEGER in `--help`, the one-line error of `whole_number` (`grouped`:
+    bounds with thousands separators). `attrs` are click's (help, default, ...)."""
     if maximum is None:
         maximum = COUNT_LIMITS[next(d for d in decls if d.startswith("--"))]
     return _adding(
         click.option(
-            *decls, type=str, metavar="INTEGER", callback=whole_number(minimum, maximum), **attrs
+            *decls,
+            type=str,
+            metavar="INTEGER",
+            callback=whole_number(minimum, maximum, grouped),
+            **attrs,
         )
     )
 

@@ -42,6 +42,7 @@ __all__ = ["explore"]
     "port",
     minimum=1,
     maximum=65535,
+    grouped=False,
     default=None,
     help="Listen on this port of 127.0.0.1 (default: a free one).",
 )
