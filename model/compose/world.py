@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from model.config.schema import Client, DistributionPoint, Lab, ManagementPoint
+from model.config.schema import SITE_INSTANCES, Client, DistributionPoint, Lab, ManagementPoint
 from model.spec.access import (
     METHODS,
     Method,
@@ -166,11 +166,7 @@ class Env:
             *(declared[REGISTRATION.name] for _ in lab.clients),
         )
         self.names: tuple[str, ...] = (
-            "site",
-            "azure-ad-app",
-            "smsexec",
-            "clock",
-            "toggle-history",
+            *SITE_INSTANCES,
             *(mp.name for mp in mps),
             *(dp.name for dp in dps),
             *(client.name for client in lab.clients),

@@ -27,6 +27,7 @@ __all__ = [
     "MAX_DISTRIBUTION_POINTS",
     "MAX_MANAGEMENT_POINTS",
     "NETWORKS",
+    "SITE_INSTANCES",
     "VERSIONS",
     "WINDOWS_BUILDS",
     "Client",
@@ -91,6 +92,13 @@ def _windows_build(value: str) -> str:
         return value
     raise ValueError(_WINDOWS_RULE)
 
+
+SITE_INSTANCES = ("site", "azure-ad-app", "smsexec", "clock", "toggle-history")
+"""The names of the site's own machine instances: the composition names every instance, these
+five and then each site system and client by its lab name (`model/compose/world.py`), and the
+tables, traces and what-if steps find an instance by that name, so no site system or client may
+take one (a management point named ``clock`` would be read as the clock); the lab file reader
+refuses them, ignoring case as it does for duplicates."""
 
 HostName = Annotated[
     str,

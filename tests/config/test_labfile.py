@@ -26,6 +26,7 @@ from model.config.schema import (
     JOINS,
     MAX_CLIENTS,
     NETWORKS,
+    SITE_INSTANCES,
     VERSIONS,
     WINDOWS_BUILDS,
     Client,
@@ -122,7 +123,9 @@ def test_default_lab_round_trips() -> None:
     assert parse_lab(lab_to_toml(default_lab()), "again.toml") == default_lab()
 
 
-host_names = st.from_regex(r"\A[a-z0-9](?:[a-z0-9-]{0,8}[a-z0-9])?\Z")
+host_names = st.from_regex(r"\A[a-z0-9](?:[a-z0-9-]{0,8}[a-z0-9])?\Z").filter(
+    lambda name: name not in SITE_INSTANCES
+)
 windows_builds = st.sampled_from(WINDOWS_BUILDS) | st.integers(19, 99).flatmap(
     lambda year: st.integers(1, 12).map(lambda month: f"{year:02d}{month:02d}")
 )
@@ -255,6 +258,22 @@ EXACT_MESSAGES = {
     "client named like a management point, other case": (
         DEFAULT_TEXT.replace('name = "aad1"', 'name = "MP1"'),
         "lab.toml: clients[0].name: 'MP1' is used twice; names must be unique",
+    ),
+    "management point named like the site's clock": (
+        DEFAULT_TEXT.replace('name = "mp1"', 'name = "clock"'),
+        "lab.toml: management_points[0].name: 'clock' is the name of one of the site's own "
+        "instances; use a name other than site, azure-ad-app, smsexec, clock, toggle-history",
+    ),
+    "distribution point named like the toggle history": (
+        DEFAULT_TEXT.replace('name = "dp1"', 'name = "toggle-history"'),
+        "lab.toml: distribution_points[0].name: 'toggle-history' is the name of one of the "
+        "site's own instances; use a name other than site, azure-ad-app, smsexec, clock, "
+        "toggle-history",
+    ),
+    "client named like the site, other case": (
+        DEFAULT_TEXT.replace('name = "wg1"', 'name = "Site"'),
+        "lab.toml: clients[2].name: 'Site' is the name of one of the site's own instances; use "
+        "a name other than site, azure-ad-app, smsexec, clock, toggle-history",
     ),
     "text for a boolean": (
         DEFAULT_TEXT.replace("enhanced_http = true", 'enhanced_http = "yes"'),
