@@ -52,12 +52,15 @@ from model.lab.mp import CONTENT_TOKEN_REQUEST, NOTIFICATION
 from model.lab.reasons import Verdict
 from model.lab.testbed import ConcreteLab
 
-__all__ = ["REPLAY_TARGETS", "site_of"]
+__all__ = ["KINDS", "REPLAY_TARGETS", "replay_target", "site_of"]
 
 _WINDOW = int(WINDOW.total_seconds())
 _DELAYS = (0, 1, _WINDOW // 2, _WINDOW - 1, _WINDOW + 1, 3600)
 """Seconds between the capture and the replay: at once, inside the window, just past it."""
 _BODY = b"run-scripts:inventory"
+_PICK = st.integers(0, 2**16)
+"""A choice among what the lab holds now, taken modulo its count: Hypothesis replays a choice
+sequence only if each draw's range stays the same, and the lab moves on between examples."""
 
 Send = Callable[[str], Verdict[Any]]
 """Send the captured input to the named management point."""
@@ -79,12 +82,31 @@ def site_of(tb: ConcreteLab) -> ConcreteLab:
         site = ConcreteLab(lab, tb.seed, mutants=tb.mutants, secret=tb.secret)
         for client in lab.clients:
             try:
-                registered(site, client.name)
+                _register(site, client.name)
             except SetupRefused:
                 continue
         return site
 
     return cached(tb, "second-mp", make)
+
+
+def _keys(site: ConcreteLab, client: str) -> list[ec.EllipticCurvePrivateKey]:
+    """Every key ``client`` registered on this lab, oldest first, noted as it moves on (an
+    attacker who captured an old device holds any of them)."""
+    history: dict[str, list[ec.EllipticCurvePrivateKey]] = site.__dict__.setdefault(
+        "_hostile_keys", {}
+    )
+    keys = history.setdefault(client, [])
+    key = site.clients[client].key
+    if site.registration_of(client) is not None and (not keys or keys[-1] is not key):
+        keys.append(key)
+    return keys
+
+
+def _register(site: ConcreteLab, client: str) -> None:
+    """``client`` registers anew with its best evidence (`registered`), its key noted."""
+    registered(site, client)
+    _keys(site, client)
 
 
 def _alike(site: ConcreteLab, mp: str) -> list[str]:
@@ -103,13 +125,14 @@ def _client(site: ConcreteLab, data: st.DataObject, *, rolls: bool = False) -> s
     ]
     client: str = data.draw(st.sampled_from(names))
     if site.registration_of(client) is None:
-        registered(site, client)
+        _register(site, client)
     return client
 
 
 def _registration(site: ConcreteLab, data: st.DataObject) -> _Captured:
     client = _client(site, data)
     captured = register_capturing(site, client)
+    _keys(site, client)
     return _Captured(
         f"{client}'s registration request, accepted at {at_mp(site, client)}",
         client,
@@ -126,6 +149,7 @@ def _rollover(site: ConcreteLab, data: st.DataObject) -> _Captured:
     verdict = site.mp(where).reregister(request, continuity)
     agent.registered(accepted(verdict, f"{client} rolls over at {where}"))
     agent.reregister_by = None
+    _keys(site, client)
     as_registration = data.draw(st.booleans())
     if as_registration:
         return _Captured(
@@ -183,7 +207,8 @@ def _superseded_registration(site: ConcreteLab, data: st.DataObject) -> _Capture
     client = _client(site, data, rolls=True)
     captured = register_capturing(site, client)
     old = site.clients[client].key
-    registered(site, client)
+    _keys(site, client)
+    _register(site, client)
     der, sent_at = public_der(old), site.clock.timestamp()
     nonce = data.draw(st.binary(min_size=NONCE_BYTES, max_size=NONCE_BYTES))
     payload = registration_payload(client, der, sent_at, nonce)
@@ -198,23 +223,27 @@ def _superseded_registration(site: ConcreteLab, data: st.DataObject) -> _Capture
 
 
 def _superseded_notification(site: ConcreteLab, data: st.DataObject) -> _Captured:
-    """A fresh notification signed with the key the client had before it rolled over."""
+    """A fresh notification signed with one of the keys the client had before it registered
+    anew, claiming one of its registrations."""
     client = _client(site, data, rolls=True)
     agent = site.clients[client]
-    old, generation = agent.key, agent.generation
-    registered(site, client)
+    _register(site, client)
+    superseded = _keys(site, client)[:-1]
+    which = data.draw(st.sampled_from(["last", "first", "any"]))
+    at = {"last": -1, "first": 0, "any": data.draw(_PICK) % len(superseded)}[which]
+    current = data.draw(st.booleans())
     assert agent.registration_id is not None
     message = sign_message(
-        old,
+        superseded[at],
         agent.registration_id,
-        data.draw(st.sampled_from([generation, agent.generation])),
+        agent.generation if current else 1 + data.draw(_PICK) % agent.generation,
         NOTIFICATION,
         _BODY,
         sent_at=site.clock.timestamp(),
         nonce=data.draw(st.binary(min_size=NONCE_BYTES, max_size=NONCE_BYTES)),
     )
     return _Captured(
-        f"a fresh notification signed with {client}'s superseded key",
+        f"a fresh notification signed with one of {client}'s superseded keys",
         None,
         lambda to: site.mp(to).notify(message),
     )
@@ -238,14 +267,21 @@ _CAPTURES: dict[str, tuple[Callable[[ConcreteLab, st.DataObject], _Captured], An
 enhanced HTTP and a distribution point asking for a credential)."""
 
 
-def _replay(tb: ConcreteLab, data: st.DataObject) -> Staged:
+KINDS = tuple(_CAPTURES)
+"""Every kind of captured input, by name."""
+
+
+def _replay(tb: ConcreteLab, data: st.DataObject, kinds: tuple[str, ...]) -> Staged:
     site = site_of(tb)
     roles = Roles(site)
-    kind = data.draw(st.sampled_from([k for k, (_, can) in _CAPTURES.items() if can(roles)]))
+    possible = [k for k in kinds if _CAPTURES[k][1](roles)]
+    if not possible:
+        raise SetupRefused(f"the lab can make none of {', '.join(kinds)}")
+    kind = data.draw(st.sampled_from(possible))
     captured = _CAPTURES[kind][0](site, data)
     rolled = ""
     if captured.client is not None and data.draw(st.booleans()):
-        registered(site, captured.client)
+        _register(site, captured.client)
         rolled = f", then {captured.client} moved to a new key"
     delay = data.draw(st.sampled_from(_DELAYS))
     site.clock.advance(dt.timedelta(seconds=delay))
@@ -254,8 +290,15 @@ def _replay(tb: ConcreteLab, data: st.DataObject) -> Staged:
     return Staged(site, lambda: (captured.send(to), shown, lambda _: False))
 
 
-REPLAY_TARGETS: tuple[tuple[Target, tuple[str, ...]], ...] = (
-    (Target("replay at another management point", _replay), ()),
-)
+def replay_target(kinds: tuple[str, ...] = KINDS) -> Target:
+    """The target, its captured inputs drawn from ``kinds`` (every kind by default; a test
+    shows each kind's oracle can fail)."""
+    unknown = sorted(set(kinds) - set(KINDS))
+    if unknown or not kinds:
+        raise ValueError(f"kinds: {unknown or 'none'} not accepted; use some of {', '.join(KINDS)}")
+    return Target("replay at another management point", lambda tb, data: _replay(tb, data, kinds))
+
+
+REPLAY_TARGETS: tuple[tuple[Target, tuple[str, ...]], ...] = ((replay_target(), ()),)
 """What one management point accepted, sent again to any of the site's (needs nothing of the
 lab: the target adds the second management point itself)."""
