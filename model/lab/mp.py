@@ -212,8 +212,8 @@ class ManagementPointServer:
         self._remember(sender, request.sent_at, request.nonce)
         return registration
 
-    def _fresh(self, sender: str, sent_at: int, nonce: bytes) -> None:
-        stale = self._seen.check(sender, sent_at, nonce, self._clock.timestamp())
+    def _fresh(self, sender: str, sent_at: int, nonce: bytes, room: int = 1) -> None:
+        stale = self._seen.check(sender, sent_at, nonce, self._clock.timestamp(), room=room)
         if stale is not None:
             raise Rejected(stale.reason, stale.detail)
 
@@ -257,7 +257,7 @@ class ManagementPointServer:
                 ) from None
         senders = (registration_id, key_sender(key))
         for sender in senders:
-            self._fresh(sender, request.sent_at, request.nonce)
+            self._fresh(sender, request.sent_at, request.nonce, room=len(senders))
         self._not_superseded(request.client, key)
         regime: Regime = "pki" if current.regime == "pki" else self._regime("active-directory")
         renewed = Registration(
