@@ -31,10 +31,10 @@ from dataclasses import dataclass, replace
 from model.ask.actions import ActionError, AdminAction, parse
 from model.ask.assumptions import Assumption, assumption
 from model.ask.observe import CAPABILITIES, healthy, http_site_systems, unhealthy_because
-from model.ask.steady import steady_state
 from model.ask.steps import TimedStep, trace_steps
 from model.ask.timing import Timed, explore_script, minutes
 from model.ask.whatif_script import Script, Scripted
+from model.ask.whatif_start import named_start
 from model.checker import Property, PropertyResult, check
 from model.compose.properties import stranded
 from model.compose.world import EXEC, World, WorldModel
@@ -250,6 +250,8 @@ class WhatIf:
     model: WorldModel
     origin: str = "steady state"
     """Where the actions start: the lab's steady state, or the world of a `--from` file."""
+    chosen: str | None = None
+    """Why the start was chosen for the first action (`--start auto`), or None."""
     waits: tuple[int, ...] = ()
     """Minutes the administrator waits between action k and k+1."""
     at_once: bool = False
@@ -430,14 +432,20 @@ def what_if(
     *,
     waits: tuple[int, ...] | None = None,
     at_once: bool = False,
+    named: str = "steady",
 ) -> WhatIf:
     """Answer `ehttp whatif` for `lab` and the administrator's actions `texts` (ids or words),
     from the lab's steady state or from the world `start` (taken as given), with `waits[k]`
     minutes between action k and k+1 (none by default: clicks in quick succession, A-33) or,
-    `at_once`, with no step of the site between them."""
+    `at_once`, with no step of the site between them. `named`: when `start` is None, the start
+    `model/ask/whatif_start.py` names ("steady", "auto", "enhanced-off", "enhanced-on")."""
     model = WorldModel(lab)
     actions = tuple(parse(model, text) for text in texts)
-    steady = steady_state(lab) if start is None else start
+    chosen = None
+    if start is None:
+        steady, origin, chosen = named_start(lab, named, actions[0] if actions else None)
+    else:
+        steady, origin = start, "given state"
     gaps = waits if waits is not None else (0,) * max(len(actions) - 1, 0)
     script = Script(lab, steady, actions, gaps, at_once=at_once)
     timed = explore_script(script)
@@ -525,7 +533,8 @@ def what_if(
             assumption(p) for p in ASSUMPTION_PHRASES if start is None or "holds identity" not in p
         ),
         model=model,
-        origin="steady state" if start is None else "given state",
+        origin=origin,
+        chosen=chosen,
         waits=tuple(gaps),
         at_once=at_once,
         after_worlds=after_worlds,

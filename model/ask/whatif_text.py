@@ -160,6 +160,7 @@ def render_text(answer: WhatIf) -> str:
         "",
         *summary(answer),
         "",
+        *([f"start: {answer.chosen}"] if answer.chosen else []),
         f"{answer.origin}: {describe_world(model, answer.steady)}",
         "the administrator:",
         *_plan_lines(answer),

@@ -21,6 +21,7 @@ from model.ask.actions import catalogue, possible_now
 from model.ask.statefile import load_world
 from model.ask.steady import steady_state
 from model.ask.whatif import what_if
+from model.ask.whatif_start import STARTS
 from model.ask.whatif_text import describe_world, render_svg, render_text, to_json
 from model.atomic import write_atomic
 from model.cli.common import JsonVerdict, emit_json, envelope, lab_option, whole_number
@@ -118,6 +119,15 @@ def _waits(
     help="Take the actions with no step of the site between them.",
 )
 @click.option(
+    "--start",
+    "start_name",
+    default="auto",
+    metavar="|".join(STARTS),
+    help="Where the actions start: the lab's steady state, or its steady state with enhanced "
+    "HTTP off or on; auto (default): the steady state unless the first action can only be taken "
+    "from the other one (so --do enable-enhanced-http answers on the default lab).",
+)
+@click.option(
     "--from",
     "from_path",
     type=click.Path(path_type=Path, dir_okay=False),
@@ -139,6 +149,7 @@ def whatif(
     actions: tuple[str, ...],
     waits: tuple[str, ...],
     at_once: bool,
+    start_name: str,
     from_path: Path | None,
     list_only: bool,
     as_json: bool,
@@ -158,9 +169,18 @@ def whatif(
         raise click.BadParameter(
             "no action given; give --do ACTION at least once (see --list)", param_hint="--do"
         )
+    if start_name not in STARTS:
+        raise click.BadParameter(
+            f"{start_name!r} is not accepted; use one of {', '.join(STARTS)}", param_hint="--start"
+        )
+    if from_path is not None and start_name != "auto":
+        raise click.BadParameter(
+            "not accepted with --from (the file names the start); give one or the other",
+            param_hint="--start",
+        )
     gaps = _waits(click.get_current_context(), len(actions), waits, at_once)
     start = None if from_path is None else load_world(WorldModel(lab), from_path)
-    answer = what_if(lab, actions, start, waits=gaps, at_once=at_once)
+    answer = what_if(lab, actions, start, waits=gaps, at_once=at_once, named=start_name)
     if svg_path is not None:
         write_atomic(svg_path, render_svg(answer).encode("utf-8"))
     if as_json:

@@ -157,13 +157,18 @@ def test_list_marks_what_is_possible_from_the_steady_state() -> None:
             "Error: --do: 'nobody' is not accepted for approve; use one of aad1, dom1, wg1\n",
         ),
         (
-            ["--do", "enable-enhanced-http"],
+            ["--start", "steady", "--do", "enable-enhanced-http"],
             "Error: --do: 'enable-enhanced-http' can't be taken now (site is "
             "https-or-http+enhanced); possible now: disable-enhanced-http, select-https-only, "
             "restart-smsexec, delete-sms-issuing-certs, delete-sms-issuing-certs dp1, "
             "delete-sms-issuing-certs mp1, approve wg1\n",
         ),
         ([], "Error: --do: no action given; give --do ACTION at least once (see --list)\n"),
+        (
+            ["--start", "before", "--do", "disable"],
+            "Error: --start: 'before' is not accepted; use one of auto, steady, enhanced-off, "
+            "enhanced-on\n",
+        ),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(args: list[str], message: str) -> None:
@@ -273,3 +278,25 @@ def test_a_misplaced_wait_is_one_line_and_exit_2(args: list[str], message: str) 
     result = run(*args)
     assert result.exit_code == 2
     assert result.stderr == message
+
+
+@pytest.mark.req("CERT-2", "REG-4", "REG-5")
+def test_the_first_question_answers_on_the_default_lab_from_before_enabling() -> None:
+    result = run("--do", "enable-enhanced-http")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[2].startswith(
+        "After the actions, mp1's role certificate is bound within 30 minutes"
+    )
+    assert (
+        "start: enable-enhanced-http can't be taken from the lab's steady state (enhanced HTTP is "
+        "already on), so the answer starts from the steady state with enhanced HTTP off "
+        "(--start enhanced-off; --start steady refuses it)"
+    ) in lines
+    assert any(
+        line.startswith("steady state with enhanced HTTP off: site https-or-http;")
+        for line in lines
+    )
+    named = run("--start", "enhanced-off", "--do", "enable-enhanced-http")
+    assert named.exit_code == 0, named.output
+    assert named.stdout.splitlines()[2] == lines[2]
