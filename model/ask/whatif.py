@@ -37,7 +37,7 @@ from model.ask.whatif_script import Script, Scripted
 from model.ask.whatif_start import named_start
 from model.checker import Property, PropertyResult, check
 from model.compose.properties import stranded
-from model.compose.world import EXEC, World, WorldModel
+from model.compose.world import EXEC, HISTORY, World, WorldModel
 from model.config.schema import Lab
 from model.spec.registration import REGISTERED_STATES, REREGISTRATION_DUE
 from model.spec.site import DISABLE, ENABLE
@@ -358,10 +358,17 @@ def _outcomes(model: WorldModel, timed: Timed) -> tuple[Outcome, ...]:
             for other in region:
                 covered[other] = True
             picked.append((state, len(region)))
-    found: list[Outcome] = []
+    merged: dict[World, tuple[int, int, int, set[int]]] = {}
     for state, cycle in picked:
+        # Worlds that differ only in the toggle history (an observer) look alike to a user.
+        key = (*timed.states[state][:HISTORY], ("", -1), *timed.states[state][HISTORY + 1 :])
+        if key in merged:
+            merged[key][3].update(timed.arrivals[state])
+        else:
+            merged[key] = (state, cycle, len(merged), set(timed.arrivals[state]))
+    found: list[Outcome] = []
+    for state, cycle, _order, times in merged.values():
         world = timed.states[state]
-        times = timed.arrivals[state]
         found.append(
             Outcome(
                 world=world,
@@ -373,7 +380,7 @@ def _outcomes(model: WorldModel, timed: Timed) -> tuple[Outcome, ...]:
                 reached=(minutes(min(times)), minutes(max(times))),
                 path=tuple(timed.path_to(state)),
                 cycle=cycle,
-                every=len(picked) == 1,
+                every=len(merged) == 1,
             )
         )
     return tuple(found)

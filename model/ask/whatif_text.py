@@ -6,7 +6,7 @@ from typing import Any
 
 from model.ask.steps import TimedStep, lasso_lines, step_json
 from model.ask.timeline import GLYPHS, gantt, svg
-from model.ask.whatif import Change, Outcome, WhatIf
+from model.ask.whatif import Change, Outcome, WhatIf, Window
 from model.compose.world import World, WorldModel
 from model.spec.clock import QUANTUM_MINUTES
 
@@ -86,6 +86,26 @@ def _when(change: Change) -> str:
     return f"within {change.latest} minutes"
 
 
+def _meanwhile(window: Window) -> tuple[str, str] | None:
+    """What a window says in the summary, as (singular, plural) verb phrases; None: nothing."""
+    if window.status in {"fails", "may fail"}:
+        bound = f"for up to {window.last} minutes" if window.dated else "for a while with no bound"
+        runs = "in every run" if window.status == "fails" else "in some runs"
+        return f"fails {bound} ({runs})", f"fail {bound} ({runs})"
+    if window.status == "stops":
+        runs = "in some runs" if window.lasso else "in every run"
+        return (
+            f"stops working until the administrator acts ({runs})",
+            f"stop working until the administrator acts ({runs})",
+        )
+    if window.status == "starts":
+        when = f"within {window.last} minutes" if window.dated else "eventually"
+        return f"starts working {when}", f"start working {when}"
+    if window.status == "may start":
+        return "starts working in some runs only", "start working in some runs only"
+    return None
+
+
 def summary(answer: WhatIf) -> list[str]:
     """Two or three sentences in the administrator's words: what happens and by when, what fails
     meanwhile, whether the documented fault can happen and its cure."""
@@ -95,21 +115,17 @@ def summary(answer: WhatIf) -> list[str]:
         first = f"After the actions, {'; '.join(parts)}."
     else:
         first = "Nothing an administrator waits for changes."
-    meanwhile = []
+    groups: dict[tuple[str, str, str], list[str]] = {}
     for window in answer.windows:
-        what = f"{window.client}'s {window.capability}"
-        if window.status in {"fails", "may fail"}:
-            bound = f"up to {window.last} minutes" if window.dated else "a while with no bound"
-            runs = "in every run" if window.status == "fails" else "in some runs"
-            meanwhile.append(f"{what} fails for {bound} ({runs})")
-        elif window.status == "stops":
-            runs = "in some runs" if window.lasso else "in every run"
-            meanwhile.append(f"{what} stops working for good ({runs})")
-        elif window.status == "starts":
-            when = f"within {window.last} minutes" if window.dated else "eventually"
-            meanwhile.append(f"{what} starts working {when}")
-        elif window.status == "may start":
-            meanwhile.append(f"{what} starts working in some runs only")
+        verb = _meanwhile(window)
+        if verb is not None:
+            groups.setdefault((window.client, *verb), []).append(window.capability)
+    meanwhile = []
+    for (client, one, many), capabilities in groups.items():
+        names = capabilities[0]
+        if len(capabilities) > 1:
+            names = f"{', '.join(capabilities[:-1])} and {capabilities[-1]}"
+        meanwhile.append(f"{client}'s {names} {one if len(capabilities) == 1 else many}")
     second = (
         f"Meanwhile {'; '.join(meanwhile)}."
         if meanwhile
