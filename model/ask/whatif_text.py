@@ -259,7 +259,7 @@ def _cert3_lines(answer: WhatIf) -> list[str]:
 
 
 def _who(step: TimedStep) -> str:
-    return "administrator  " if step.administrator else "site           "
+    return "administrator  " if step.administrator else "system         "
 
 
 def to_json(answer: WhatIf) -> dict[str, Any]:

@@ -228,7 +228,7 @@ def test_four_quick_toggles_on_the_default_lab_may_strand_a_certificate() -> Non
     )
     assert [line.split("(")[0].rstrip() for line in lines[start + 1 : start + 6]] == [
         "  [  0 min] administrator  disable enhanced HTTP",
-        "  [  0 min] site           remove the binding and delete the role certificate",
+        "  [  0 min] system         remove the binding and delete the role certificate",
         "  [  0 min] administrator  enable enhanced HTTP",
         "  [  0 min] administrator  disable enhanced HTTP",
         "  [  0 min] administrator  enable enhanced HTTP",
