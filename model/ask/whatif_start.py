@@ -18,7 +18,7 @@ from dataclasses import replace
 
 from model.ask.actions import AdminAction, take
 from model.ask.steady import steady_state
-from model.compose.world import World, WorldModel
+from model.compose.world import ModelError, World, WorldModel
 from model.config.schema import Lab
 
 __all__ = ["STARTS", "named_start"]
@@ -33,8 +33,13 @@ _WORDS = {
 }
 
 
-def _switched(lab: Lab, on: bool) -> World:
-    return steady_state(replace(lab, site=replace(lab.site, enhanced_http=on)))
+def _switched(lab: Lab, on: bool) -> World | None:
+    """The steady state of `lab` with enhanced HTTP `on`; None when the lab's site has no such
+    option (SITE-3) and so can't be switched on."""
+    try:
+        return steady_state(replace(lab, site=replace(lab.site, enhanced_http=on)))
+    except ModelError:
+        return None
 
 
 def named_start(lab: Lab, name: str, first: AdminAction | None) -> tuple[World, str, str | None]:
@@ -42,14 +47,21 @@ def named_start(lab: Lab, name: str, first: AdminAction | None) -> tuple[World, 
     if name == "steady":
         return steady_state(lab), _WORDS[name], None
     if name in {"enhanced-off", "enhanced-on"}:
-        return _switched(lab, name == "enhanced-on"), _WORDS[name], None
+        switched = _switched(lab, name == "enhanced-on")
+        if switched is None:
+            raise ModelError(
+                f"--start: {name!r} is not accepted for lab {lab.name!r}: its site has no enhanced "
+                "HTTP option (version 1806 with pre-release features, SITE-3); use one of auto, "
+                "steady, enhanced-off"
+            )
+        return switched, _WORDS[name], None
     steady = steady_state(lab)
     model = WorldModel(lab)
     if first is None or take(model, steady, first) is not None:
         return steady, _WORDS["steady"], None
     other = "enhanced-off" if lab.site.enhanced_http else "enhanced-on"
     world = _switched(lab, not lab.site.enhanced_http)
-    if take(model, world, first) is None:
+    if world is None or take(model, world, first) is None:
         return steady, _WORDS["steady"], None
     why = (
         f"{first.text} can't be taken from the lab's steady state (enhanced HTTP is "

@@ -300,3 +300,19 @@ def test_the_first_question_answers_on_the_default_lab_from_before_enabling() ->
     named = run("--start", "enhanced-off", "--do", "enable-enhanced-http")
     assert named.exit_code == 0, named.output
     assert named.stdout.splitlines()[2] == lines[2]
+
+
+def test_a_lab_without_the_option_has_no_start_with_it_on() -> None:
+    result = run("--lab", "site-1802", "--do", "enable-enhanced-http")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "Error: --do: 'enable-enhanced-http' can't be taken now (site is https-or-http); possible "
+        "now: select-https-only, restart-smsexec, approve wg1\n"
+    )
+    named = run("--lab", "site-1802", "--start", "enhanced-on", "--do", "restart-smsexec")
+    assert named.exit_code == 2
+    assert named.stderr == (
+        "Error: --start: 'enhanced-on' is not accepted for lab 'site-1802': its site has no "
+        "enhanced HTTP option (version 1806 with pre-release features, SITE-3); use one of auto, "
+        "steady, enhanced-off\n"
+    )
