@@ -258,6 +258,8 @@ class WhatIf:
     """The actions were taken with no step of the site between them (`--at-once`)."""
     after_worlds: tuple[World, ...] = ()
     """Every world some run is in right after the last action, `after` first."""
+    skipped: tuple[str, ...] = ()
+    """Actions whose click, in some runs, found nothing to act on (a site step got there first)."""
 
     @property
     def never(self) -> bool:
@@ -460,6 +462,7 @@ def what_if(
         refused = script.refused(node)
         if refused is not None:
             raise ActionError(refused)
+    skipped = _skipped(timed, len(actions))
     after = _after(timed, len(actions))
     env = model.env
     states = timed.states
@@ -544,8 +547,29 @@ def what_if(
         chosen=chosen,
         waits=tuple(gaps),
         at_once=at_once,
+        skipped=tuple(actions[k].text for k in sorted(skipped)),
         after_worlds=after_worlds,
     )
+
+
+def _skipped(timed: Timed, count: int) -> set[int]:
+    """The actions some run's click found nothing to act on; an input error when no run takes
+    one of them."""
+    graph = timed.graph
+    assert graph.labels is not None
+    taken: set[int] = set()
+    skipped: dict[int, int] = {}
+    for state, labels in enumerate(graph.labels):
+        for label in labels:
+            move = graph.actions[label]
+            if move.kind == "admin":
+                taken.add(move.number)
+            elif move.kind == "skip":
+                skipped.setdefault(move.number, state)
+    for number in range(count):
+        if number not in taken:
+            raise ActionError(timed.model.refusal(graph.states[skipped[number]]))
+    return set(skipped)
 
 
 def _after(timed: Timed, count: int) -> tuple[int, ...]:
@@ -559,7 +583,7 @@ def _after(timed: Timed, count: int) -> tuple[int, ...]:
     for state, labels in enumerate(graph.labels):
         for k, label in enumerate(labels):
             move = graph.actions[label]
-            if move.kind == "admin" and move.number == count - 1:
+            if move.kind in {"admin", "skip"} and move.number == count - 1:
                 found[timed.successors(state)[k]] = None
     return tuple(sorted(found))
 

@@ -4,7 +4,9 @@ A script is a start world, the administrator's actions in order, and how long th
 waits between two of them (`ehttp whatif --do A --wait 20 --do B`). Its states are
 (actions taken, clock steps since the last one, world); its steps are
 - the administrator's next action (one model step of that action's row, on every instance it
-  fires on), taken when the lab's model allows it and the wait before it is over;
+  fires on), taken when the lab's model allows it and the wait before it is over; where the model
+  refuses it (a site step got there first: nothing left to delete, a restart under way), the
+  click changes nothing and the script goes on (an action no run can take is an input error);
 - a system step of the world (a weakly fair row), other than the clock's, between two actions and
   after the last one;
 - the clock's step ("15 minutes pass") after the last action, and between two actions only as
@@ -17,8 +19,9 @@ Modeling assumption A-33: consecutive actions are a person clicking quickly in t
 site's own steps may run between two clicks in any interleaving, but no clock quantum passes
 between them; a wait of W minutes between two clicks lets floor(W/15) or ceil(W/15) clock
 quanta pass (the clicks' phase against the model clock is unknown). `--at-once` takes the actions
-one after another with no step of the site between them (the meaning before); a click the lab's
-model refuses in some run where the person would make it is an input error, as before.
+one after another with no step of the site between them (the meaning before), where a click the
+lab's model refuses is an input error, as it is for the first action and for an action no run can
+take.
 """
 
 from __future__ import annotations
@@ -41,8 +44,9 @@ Scripted = tuple[int, int, World]
 
 @dataclass(frozen=True)
 class Move:
-    """A step of a script: "admin" (the next action), "system" (a fair row of the world, the
-    clock's included after the last action) or "wait" (a quantum of a wait between actions)."""
+    """A step of a script: "admin" (the next action), "skip" (the next action's click where the
+    lab's model refuses it: nothing changes), "system" (a fair row of the world, the clock's
+    included after the last action) or "wait" (a quantum of a wait between actions)."""
 
     kind: str
     step: Action | None = None
@@ -99,8 +103,13 @@ class Script:
             return [Move("system", a) for a in model.actions(world) if model.is_fair(a)]
         moves: list[Move] = []
         low, high = self.bounds[taken - 1] if taken else (0, 0)
-        if waited >= low and take(model, world, self.plan[taken]) is not None:
-            moves.append(Move("admin", number=taken))
+        if waited >= low:
+            takes = take(model, world, self.plan[taken]) is not None
+            if takes:
+                moves.append(Move("admin", number=taken))
+            elif taken and not self.at_once and not model.env.overdue(world):
+                # While work is overdue the click waits for it (A-12), then counts.
+                moves.append(Move("skip", number=taken))
         if taken == 0 or self.at_once:
             return moves
         system = [a for a in model.actions(world) if model.is_fair(a)]
@@ -117,6 +126,8 @@ class Script:
             done = take(model, world, self.plan[taken])
             assert done is not None
             return (taken + 1, 0, done[0])
+        if move.kind == "skip":
+            return (taken + 1, 0, world)
         if move.kind == "wait":
             clock = [a for a in model.actions(world) if a[0] == CLOCK_AT]
             after = model.next_state(world, clock[0]) if clock else world
@@ -136,7 +147,7 @@ class Script:
         """The declared name of the row the step fires (the clock's for a wait)."""
         if move.kind == "wait":
             return TICK
-        if move.kind == "admin":
+        if move.kind in {"admin", "skip"}:
             return self.plan[move.number].row
         assert move.step is not None
         return self.world.action_name(move.step)
@@ -159,6 +170,13 @@ class Script:
             done = take(self.world, before[2], self.plan[before[0]])
             assert done is not None
             return "; then ".join(step.text for step in done[1])
+        if move.kind == "skip":
+            action = self.plan[before[0]]
+            where = ", ".join(
+                f"{self.world.env.names[i]} is {before[2][i][0]}"
+                for i in targets(self.world, action)
+            )
+            return f"{action.text}: nothing to act on, the click changes nothing ({where})"
         assert move.step is not None
         return self.world.describe_step(before[2], move.step, after[2])
 
@@ -166,7 +184,7 @@ class Script:
         """The step as a path shows it, `quanta` clock steps from the start."""
         return TimedStep(
             quanta * QUANTUM_MINUTES,
-            move.kind == "admin",
+            move.kind in {"admin", "skip"},
             self.action_name(move),
             after[2],
             self.describe_step(before, move, after),
@@ -190,9 +208,14 @@ class Script:
     def refused(self, state: Scripted) -> str | None:
         """When the next action can never be taken from `state` (no step leaves it): the input
         error's one line, naming what the lab's model allows there."""
-        taken, _waited, world = state
-        if taken == len(self.plan) or self.actions(state):
+        if state[0] == len(self.plan) or self.actions(state):
             return None
+        return self.refusal(state)
+
+    def refusal(self, state: Scripted) -> str:
+        """The input error's one line for the next action in `state`, naming what the lab's
+        model allows there."""
+        taken, _waited, world = state
         action = self.plan[taken]
         where = ", ".join(
             f"{self.world.env.names[i]} is {world[i][0]}" for i in targets(self.world, action)

@@ -180,6 +180,11 @@ def render_text(answer: WhatIf) -> str:
         f"{answer.origin}: {describe_world(model, answer.steady)}",
         "the administrator:",
         *_plan_lines(answer),
+        *(
+            f"in some runs {text} finds nothing to act on (a step of the site got there first); "
+            "the click changes nothing there"
+            for text in answer.skipped
+        ),
         f"then only the site's own steps, weakly fair; {_worlds(answer.states)} explored "
         f"({len(answer.after_worlds)} right after the last action)",
         f"{MINUTES_NOTE}",
@@ -275,6 +280,7 @@ def to_json(answer: WhatIf) -> dict[str, Any]:
         "steady_state": model.state_to_json(answer.steady),
         "after_actions": model.state_to_json(answer.after),
         "worlds_after_actions": [model.state_to_json(w) for w in answer.after_worlds],
+        "nothing_to_act_on": list(answer.skipped),
         "action_steps": [step_json(model, s) for s in answer.action_steps],
         "worlds": answer.states,
         "changes": [
