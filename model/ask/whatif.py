@@ -13,9 +13,10 @@ situation, or is one of its verdicts:
   run never does (an `eventually` property);
 - for each client and capability (scenarios 1 to 3, client notification, content download), the
   minutes in which it fails; "works again" is the checker's `leads-to` (failing ~> working);
-- whether the CERT-3 symptom is reachable on the way and, if not, whether further administrator
-  actions can reach it without toggling enhanced HTTP (both `sometimes` properties, on the lab's
-  full model from the world after the actions, with and without the toggle rows).
+- whether the CERT-3 symptom is reachable on the way, in every run (the checker's `eventually`) or
+  in some, and, if in none, whether further administrator actions can reach it without toggling
+  enhanced HTTP (both `sometimes` properties, on the lab's full model from the worlds right after
+  the last action, with and without the toggle rows).
 
 The administrator's actions and the site's steps between them are a script
 (`model/ask/whatif_script.py`, Modeling assumption A-33): quick clicks let the site's own steps
@@ -83,7 +84,7 @@ class Outcome:
     reached: tuple[int, int]
     """Earliest and latest minute a run settles here."""
     path: tuple[TimedStep, ...]
-    """A shortest path from the world after the actions."""
+    """A shortest path from the start, the administrator's actions included."""
     cycle: int = 0
     """0 for a settled world; else the number of worlds some runs cycle among forever without
     settling (a bottom strongly connected component with more than one world), `world` the
@@ -94,7 +95,8 @@ class Outcome:
 
 @dataclass(frozen=True)
 class Change:
-    """Something a user waits for, and when it happens (minutes after the actions)."""
+    """Something a user waits for once every action is taken, and when it happens (minutes
+    after the first action)."""
 
     subject: str
     what: str
@@ -106,7 +108,7 @@ class Change:
     dated: bool = True
     """False when some run waits for it on a step with no deadline: `latest` is no bound then."""
     lasso: tuple[TimedStep, ...] = ()
-    """When `never`: the checker's lasso from the world after the actions (its first step)."""
+    """When `never`: the checker's lasso from the start (its first step)."""
     loop_from: int | None = None
 
     @property
@@ -136,7 +138,7 @@ class Change:
 
 @dataclass(frozen=True)
 class Window:
-    """When a client's capability fails, in minutes after the actions."""
+    """When a client's capability fails, in minutes after the first action."""
 
     client: str
     capability: str
@@ -144,10 +146,10 @@ class Window:
     status: str
     """"may start" (didn't work before the actions; some fair runs get it working, others never
     do), "works" (throughout), "doesn't work" (throughout), "starts" (didn't work before the
-    actions, works later), "fails" (worked before the actions, fails right after, works again),
-    "may fail" (works right after the actions, fails in some runs, works again), "stops" (some
-    fair run never works again; with no lasso, no run does: it worked before the actions and fails
-    in every world after them)."""
+    actions, works later), "fails" (worked before the actions, fails at some point in
+    every run, works again), "may fail" (worked before, fails in some runs only, works again),
+    "stops" (some fair run never works again; with no lasso, no run does: it worked before the
+    actions and fails in every world once they are all taken)."""
     first: int | None
     last: int | None
     dated: bool = True
@@ -212,8 +214,8 @@ class Cert3:
     """Whether the documented fault (CERT-3) can happen, and how."""
 
     on_the_way: tuple[TimedStep, ...] | None
-    """A shortest path to the symptom with system steps only, from the world after the actions
-    (None: not reachable)."""
+    """A shortest path to the symptom from the start, the administrator's actions and the
+    site's steps between them included (None: no run reaches it)."""
     without_toggle: bool | None
     """Further administrator actions other than enabling or disabling reach it (None: not asked,
     because it happens on the way)."""

@@ -277,6 +277,7 @@ def to_json(answer: WhatIf) -> dict[str, Any]:
         "summary": summary(answer),
         "minutes": MINUTES_NOTE,
         "start": answer.origin,
+        "start_reason": answer.chosen,
         "steady_state": model.state_to_json(answer.steady),
         "after_actions": model.state_to_json(answer.after),
         "worlds_after_actions": [model.state_to_json(w) for w in answer.after_worlds],
@@ -353,4 +354,6 @@ def to_json(answer: WhatIf) -> dict[str, Any]:
 def render_svg(answer: WhatIf) -> str:
     """The timeline as SVG."""
     done = ", ".join(a.text for a in answer.actions)
-    return svg(_rows(answer), f"lab {answer.lab.name}: what if {done} (minutes after the actions)")
+    return svg(
+        _rows(answer), f"lab {answer.lab.name}: what if {done} (minutes after the first action)"
+    )

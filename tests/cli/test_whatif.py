@@ -316,3 +316,11 @@ def test_a_lab_without_the_option_has_no_start_with_it_on() -> None:
         "enhanced HTTP option (version 1806 with pre-release features, SITE-3); use one of auto, "
         "steady, enhanced-off\n"
     )
+
+
+def test_json_names_why_the_start_was_chosen() -> None:
+    data = json.loads(run("--do", "enable-enhanced-http", "--json").stdout)
+    validate("whatif", data)
+    assert data["start"] == "steady state with enhanced HTTP off"
+    assert data["start_reason"].startswith("enable-enhanced-http can't be taken from the lab's")
+    assert json.loads(run("--do", "disable", "--json").stdout)["start_reason"] is None
