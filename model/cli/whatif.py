@@ -30,8 +30,9 @@ from model.config.schema import Lab
 
 __all__ = ["MAX_WAIT_MINUTES", "whatif"]
 
-MAX_WAIT_MINUTES = 10_080
-"""The longest wait between two actions: a week, far beyond every deadline the documents give."""
+MAX_WAIT_MINUTES = 1_440
+"""The longest wait between two actions: a day, 24 times the longest bound the documents give (the
+60-minute policy cycle); the timeline has a column per 15 minutes."""
 
 
 class _InOrder(click.Command):

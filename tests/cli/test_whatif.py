@@ -265,7 +265,7 @@ def test_a_wait_is_read_in_the_order_given() -> None:
         ),
         (
             ["--do", "disable", "--wait", "-1", "--do", "enable"],
-            "Error: --wait: '-1' is not accepted; give a whole number from 0 to 10,080\n",
+            "Error: --wait: '-1' is not accepted; give a whole number from 0 to 1,440\n",
         ),
         (
             ["--at-once", "--do", "disable", "--wait", "5", "--do", "enable"],
