@@ -170,34 +170,37 @@ class Window:
 
     @property
     def text(self) -> str:
-        """The window in one line, e.g. "dom1: client notification fails from 0 to at most 60
-        minutes"."""
+        """The window in one line, in how many runs included, e.g. "dom1: client notification
+        fails in every run, from 0 to at most 60 minutes"."""
         head = f"{self.client}: {self.capability}"
         if self.status == "works":
             return f"{head} works throughout"
         if self.status == "doesn't work":
             return f"{head} doesn't work, before or after"
         if self.status == "stops" and not self.lasso:
-            return f"{head} stops working at {self.first} minutes and never works again"
+            return (
+                f"{head} stops working at {self.first} minutes and never works again, in every run"
+            )
         if self.status == "may start":
             return f"{head} starts working in some runs only; in some fair run it never does"
         if self.status == "stops":
             return (
-                f"{head} fails from {self.first} minutes on, and in some fair run never works again"
+                f"{head} fails in some runs from {self.first} minutes on and never works again "
+                "there"
             )
         if self.status == "starts":
             if not self.dated:
-                return f"{head} starts working eventually (no bound in minutes)"
+                return f"{head} starts working eventually in every run (no bound in minutes)"
             if self.last == 0:
-                return f"{head} starts working at 0 minutes"
-            return f"{head} starts working within {self.last} minutes"
-        verb = "fails" if self.status == "fails" else "may fail"
+                return f"{head} starts working at 0 minutes in every run"
+            return f"{head} starts working within {self.last} minutes in every run"
+        runs = "in every run" if self.status == "fails" else "in some runs"
         if not self.dated:
             return (
-                f"{head} {verb} from {self.first} minutes until a step the documents give no "
-                "deadline (no bound in minutes)"
+                f"{head} fails {runs}, from {self.first} minutes until a step the documents give "
+                "no deadline (no bound in minutes)"
             )
-        return f"{head} {verb} from {self.first} to at most {self.last} minutes"
+        return f"{head} fails {runs}, from {self.first} to at most {self.last} minutes"
 
 
 @dataclass(frozen=True)

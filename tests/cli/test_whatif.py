@@ -46,7 +46,10 @@ def test_enabling_prints_the_bounds_the_seed_gives() -> None:
         "  dom1: re-registered under enhanced HTTP: within 60 minutes (earliest 0); in every run"
         "  (REG-4)" in lines
     )
-    assert "  dom1: client notification fails from 0 to at most 60 minutes  (REG-5, SEC-3)" in lines
+    assert (
+        "  dom1: client notification fails in every run, from 0 to at most 60 minutes  "
+        "(REG-5, SEC-3)" in lines
+    )
     assert (
         "CERT-3 (no SMS-Issuing certificate bound to any IIS website): not reachable on the way; "
         "not without a further toggle of enhanced HTTP; the shortest further actions that reach "
