@@ -47,6 +47,7 @@ from model.config.schema import (
     Lab,
     ManagementPoint,
     Site,
+    at_least,
 )
 from model.readlimits import TooLarge, load_toml
 
@@ -227,7 +228,7 @@ def _size_mistake(data: dict[str, Any]) -> str | None:
 def _option_mistake(lab: Lab) -> str | None:
     """Enhanced HTTP set on a site without the option (SITE-3: 1806 with pre-release features)."""
     site = lab.site
-    if site.enhanced_http and not (site.version == "1806" and site.prerelease_features):
+    if site.enhanced_http and not (at_least(site.version, "1806") and site.prerelease_features):
         return (
             f"site.enhanced_http: true is not accepted for version {site.version} with "
             f"prerelease_features = {str(site.prerelease_features).lower()}; enhanced HTTP "

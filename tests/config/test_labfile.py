@@ -286,7 +286,7 @@ EXACT_MESSAGES = {
     "number for a version": (
         DEFAULT_TEXT.replace('version = "1806"', "version = 1806"),
         "lab.toml: site.version: 1806 is not accepted;"
-        " use one of 1702, 1706, 1802, 1806 (as quoted text)",
+        " use one of 1702, 1706, 1710, 1802, 1806 (as quoted text)",
     ),
     "number for a name": (
         DEFAULT_TEXT.replace('name = "mp1"', "name = 1"),
@@ -304,7 +304,7 @@ EXACT_MESSAGES = {
     ),
     "missing site key": (
         DEFAULT_TEXT.replace('version = "1806"\n', ""),
-        "lab.toml: site.version: missing; use one of 1702, 1706, 1802, 1806",
+        "lab.toml: site.version: missing; use one of 1702, 1706, 1710, 1802, 1806",
     ),
     "missing client key": (
         DEFAULT_TEXT.replace('network = "internet"\n', ""),
@@ -347,7 +347,7 @@ EXACT_MESSAGES = {
     "a date": (
         DEFAULT_TEXT.replace('version = "1806"', "version = 2018-06-01"),
         "lab.toml: site.version: 2018-06-01 is not accepted;"
-        " use one of 1702, 1706, 1802, 1806 (as quoted text)",
+        " use one of 1702, 1706, 1710, 1802, 1806 (as quoted text)",
     ),
     "not TOML": (
         'name = "x"\n[site]\nversion = \n',
@@ -379,7 +379,7 @@ def test_a_long_value_is_cut_short() -> None:
     message = error_for(DEFAULT_TEXT.replace('version = "1806"', f'version = "{"x" * 200}"'))
     assert message.startswith("lab.toml: site.version: 'xxx")
     assert "x" * 60 not in message
-    assert message.endswith("… is not accepted; use one of 1702, 1706, 1802, 1806")
+    assert message.endswith("… is not accepted; use one of 1702, 1706, 1710, 1802, 1806")
 
 
 def test_a_missing_file(tmp_path: Path) -> None:
