@@ -13,7 +13,7 @@ import model
 from model.report.requirements import SPECS
 
 CHECKOUT = Path(model.__file__).resolve().parents[1] / "specs"
-SHIPPED = ("requirements.toml", "assumptions.md", "source", "labs")
+SHIPPED = ("requirements.toml", "assumptions.md", "source", "labs", "schemas")
 
 
 def _files(root: Path) -> dict[str, bytes]:

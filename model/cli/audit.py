@@ -28,6 +28,7 @@ from model.cli.common import (
     JsonVerdict,
     Reporter,
     emit_json,
+    emit_text,
     envelope,
     interruptible,
     lab_option,
@@ -161,5 +162,5 @@ def audit(lab: Lab, max_seconds: float | None, as_json: bool) -> None:
         del fields["lab"]
         emit_json(envelope("audit", result.lab, verdict, **fields))
     else:
-        sys.stdout.write(render_text(result, stop.requested))
+        emit_text(render_text(result, stop.requested))
     sys.exit(0 if verdict == "pass" else INTERRUPTED if verdict == "interrupted" else 1)

@@ -25,6 +25,7 @@ from model.cli.common import (
     OneOf,
     clients_option,
     emit_json,
+    emit_text,
     envelope,
     integer_option,
     interruptible,
@@ -277,7 +278,7 @@ def _check_with_spin(
             verdict = "pass"
         emit_json(envelope("check", report.lab, verdict, **fields))
     else:
-        sys.stdout.write(render_spin_text(report))
+        emit_text(render_spin_text(report))
     sys.exit(0 if report.passed else 1)
 
 
@@ -366,5 +367,5 @@ def check(
     if as_json:
         emit_json(check_json(report, stop.during))
     else:
-        sys.stdout.write(render_text(report, stop.during, stop.numbers))
+        emit_text(render_text(report, stop.during, stop.numbers))
     sys.exit(exit_code(report))

@@ -13,7 +13,10 @@ shape is a JSON Schema in `specs/schemas/<command>.json` (with `specs/schemas/en
 from __future__ import annotations
 
 import json
+import os
+import re
 import signal
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -27,6 +30,7 @@ from typing import Any, Literal, TypeVar
 import click
 from rich.console import Console
 from rich.progress import Progress, TextColumn
+from rich.text import Text
 
 from model.config.labfile import LabError, load_lab
 from model.config.schema import MAX_CLIENTS, Lab
@@ -36,6 +40,7 @@ __all__ = [
     "ENVELOPE_KEYS",
     "INTERRUPTED",
     "MAX_SECONDS",
+    "NO_COLOR_KEY",
     "PLAIN_EVERY",
     "VERDICTS",
     "JsonVerdict",
@@ -43,7 +48,9 @@ __all__ = [
     "Reporter",
     "StopRequest",
     "clients_option",
+    "colour_wanted",
     "emit_json",
+    "emit_text",
     "envelope",
     "integer_option",
     "interruptible",
@@ -111,6 +118,51 @@ def envelope(
         "verdict": verdict,
         **fields,
     }
+
+
+NO_COLOR_KEY = "ehttp.no_color"
+"""Where the group's `--no-color` flag is kept in the click context's `meta`."""
+
+_VERDICT_STYLES = {
+    "PASS": "bold green",
+    "FAIL": "bold red",
+    "INCOMPLETE": "bold yellow",
+    "INTERRUPTED": "bold yellow",
+    "WARNING": "bold yellow",
+    "holds": "green",
+    "violated": "red",
+    "unknown": "yellow",
+    "vacuous": "yellow",
+    "refused": "green",
+    "accepted": "red",
+}
+_VERDICT_AT_START = re.compile(
+    r"^(?P<lead> *)(?P<word>PASS|FAIL|INCOMPLETE|INTERRUPTED|WARNING|holds|violated|unknown)\b",
+    re.MULTILINE,
+)
+
+
+def colour_wanted(is_terminal: bool) -> bool:
+    """Colour only on a terminal, without `NO_COLOR` (any value, as no-color.org says) and
+    without the group's `--no-color`."""
+    if not is_terminal or os.environ.get("NO_COLOR"):
+        return False
+    ctx = click.get_current_context(silent=True)
+    return not (ctx is not None and ctx.find_root().meta.get(NO_COLOR_KEY, False))
+
+
+def emit_text(text: str) -> None:
+    """Print a command's text on standard output; on a terminal (see `colour_wanted`) the
+    verdict that starts a line (PASS, FAIL, INCOMPLETE, ..., and a table's holds / violated /
+    unknown) is coloured through rich; otherwise the text goes out exactly as given."""
+    console = Console(file=sys.stdout, highlight=False, soft_wrap=True)
+    if not colour_wanted(console.is_terminal):
+        sys.stdout.write(text)
+        return
+    styled = Text(text)
+    for match in _VERDICT_AT_START.finditer(text):
+        styled.stylize(_VERDICT_STYLES[match["word"]], match.start("word"), match.end("word"))
+    console.print(styled, end="")
 
 
 def emit_json(document: dict[str, Any]) -> None:

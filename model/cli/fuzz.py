@@ -27,6 +27,7 @@ from model.cli.common import (
     INTERRUPTED,
     OneOf,
     emit_json,
+    emit_text,
     envelope,
     integer_option,
     lab_option,
@@ -219,7 +220,7 @@ def _replay(
             )
         )
     else:
-        sys.stdout.write(render_replay(path, plan, outcome))
+        emit_text(render_replay(path, plan, outcome))
     sys.exit(0 if outcome.broken is None else 1)
 
 
@@ -322,7 +323,7 @@ def fuzz(
     if as_json:
         emit_json(campaign_json(plan, result))
     else:
-        sys.stdout.write(render_text(result))
+        emit_text(render_text(result))
     sys.exit(1 if result.failures else INTERRUPTED if result.interrupted else 0)
 
 
@@ -387,5 +388,5 @@ def _hostile(
             )
         )
     else:
-        sys.stdout.write(render_hostile(result))
+        emit_text(render_hostile(result))
     sys.exit(1 if result.failure else INTERRUPTED if result.interrupted else 0)

@@ -34,7 +34,15 @@ from model.lab.attacks import (
     stale,
     tokens,
 )
-from model.lab.attacks.base import CONDITIONS, VARIANTS, Condition, SetupRefused, run, unmet
+from model.lab.attacks.base import (
+    CONDITIONS,
+    VARIANT_NEEDS,
+    VARIANTS,
+    Condition,
+    SetupRefused,
+    run,
+    unmet,
+)
 from model.lab.attacks.case import Attack, Honest, Outcome
 from model.lab.testbed import ConcreteLab
 
@@ -46,6 +54,7 @@ __all__ = [
     "HONEST",
     "TWINS",
     "VARIANTS",
+    "VARIANT_NEEDS",
     "Attack",
     "Condition",
     "Honest",
