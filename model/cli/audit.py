@@ -36,6 +36,7 @@ from model.cli.common import (
     seconds_option,
 )
 from model.config.schema import Lab
+from model.words import VACUOUS, plural
 
 __all__ = ["audit", "audit_verdict", "render_text"]
 
@@ -63,7 +64,7 @@ def _example(result: AuditResult, index: int) -> str:
     if prop.example is None:
         return "UNFALSIFIABLE: no mutant makes it fail"
     mutant, length = prop.example
-    steps = "vacuous" if length is None else f"{length} steps"
+    steps = VACUOUS if length is None else plural(length, "step")
     return f"{mutant} ({steps})"
 
 

@@ -15,8 +15,10 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import signal
 import sys
+import textwrap
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -52,10 +54,12 @@ __all__ = [
     "emit_json",
     "emit_text",
     "envelope",
+    "fit_lines",
     "integer_option",
     "interruptible",
     "lab_option",
     "mutant_option",
+    "output_width",
     "positive_seconds",
     "reporter",
     "scaled_lab",
@@ -151,10 +155,59 @@ def colour_wanted(is_terminal: bool) -> bool:
     return not (ctx is not None and ctx.find_root().meta.get(NO_COLOR_KEY, False))
 
 
+MIN_WIDTH = 40
+"""The narrowest output ehttp wraps its lines to; a narrower `COLUMNS` leaves them whole."""
+
+
+def output_width() -> int | None:
+    """The width to fit text to: `COLUMNS` when set to a whole number >= `MIN_WIDTH`, else the
+    terminal's width when standard output is one; None (lines left whole, as a log or `grep`
+    wants them) when output goes to a pipe or a file without `COLUMNS`."""
+    given = os.environ.get("COLUMNS", "").strip()
+    if given.isdigit():
+        return int(given) if int(given) >= MIN_WIDTH else None
+    if not sys.stdout.isatty():
+        return None
+    columns = shutil.get_terminal_size().columns
+    return columns if columns >= MIN_WIDTH else None
+
+
+_LEAD = re.compile(r"^(?P<indent> *)(?P<marker>\d+\. +|- )?")
+
+
+def fit_lines(text: str, width: int | None) -> str:
+    """`text` with every line longer than `width` wrapped at spaces: a numbered step (`12. `)
+    or a list item (`- `) continues under its first word, any other line two spaces further in
+    than it starts. Words (a path, a command) are never broken; None leaves the text as is."""
+    if width is None:
+        return text
+    out: list[str] = []
+    for line in text.split("\n"):
+        lead = _LEAD.match(line)
+        assert lead is not None  # the pattern matches the empty prefix of any line
+        first = lead.group(0)
+        hanging = " " * len(first) if lead["marker"] else " " * (len(lead["indent"]) + 2)
+        if len(line) <= width or width - len(hanging) < 20:
+            out.append(line)
+            continue
+        out.extend(
+            textwrap.wrap(
+                line[len(first) :],
+                width=width,
+                initial_indent=first,
+                subsequent_indent=hanging,
+                break_long_words=False,
+                break_on_hyphens=False,
+            )
+        )
+    return "\n".join(out)
+
+
 def emit_text(text: str) -> None:
-    """Print a command's text on standard output; on a terminal (see `colour_wanted`) the
-    verdict that starts a line (PASS, FAIL, INCOMPLETE, ..., and a table's holds / violated /
-    unknown) is coloured through rich; otherwise the text goes out exactly as given."""
+    """Print a command's text on standard output, its lines fitted to `output_width`; on a
+    terminal (see `colour_wanted`) the verdict that starts a line (PASS, FAIL, INCOMPLETE, ...,
+    and a table's holds / violated / unknown) is coloured through rich."""
+    text = fit_lines(text, output_width())
     console = Console(file=sys.stdout, highlight=False, soft_wrap=True)
     if not colour_wanted(console.is_terminal):
         sys.stdout.write(text)

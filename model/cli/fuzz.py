@@ -52,6 +52,7 @@ from model.fuzz.replay import (
 )
 from model.lab.facade import LabDriver
 from model.lab.mutants import MUTANTS
+from model.words import plural
 
 __all__ = [
     "DEFAULT_SECONDS",
@@ -153,7 +154,7 @@ def render_replay(path: Path, plan: ReplayPlan, outcome: ReplayOutcome) -> str:
     lines = [f"replaying {what} {path} on lab {plan.lab.name!r}, seed {plan.seed}{mutant}"]
     lines.extend(_numbered(outcome.steps))
     if outcome.broken is None:
-        lines.append(f"PASS: every invariant held over {len(outcome.steps)} steps")
+        lines.append(f"PASS: every invariant held over {plural(len(outcome.steps), 'step')}")
     else:
         lines.append(f"FAIL: {outcome.broken.invariant}")
         lines.append(f"  {outcome.broken.detail}")
@@ -245,7 +246,9 @@ def _replay(
 @click.option(
     "--property",
     "prop",
-    help="With --replay of a whole `ehttp check --json` file: the property whose trace to replay.",
+    metavar="ID",
+    help="With --replay of a whole `ehttp check --json` file: the property whose trace to replay, "
+    "by its ID (CERT-3/toggling) or its sentence.",
 )
 @mutant_option(MUTANTS, "Plant one named bug in the lab.")
 @click.option(
