@@ -2,10 +2,12 @@
 
 DESIGN "Command line". Prints the seed first, shows progress on standard error (as `check` does: a
 status line on a terminal, a plain line every 10 s otherwise); a failure comes next (what broke, the
-shortened steps, the replay command), then steps, steps per second, examples, coverage of the
-checker's reachable states and transitions with its timeline, and the rules never fired (rows and
-attacks the lab rules out marked as such). `--steps N` stops after N lab steps (same seed and N,
-same coverage); `--seconds S` counts the set-up and stops at the first step past S. `--replay FILE`
+shortened steps, the replay command), then the step budget, steps, steps per second, examples,
+coverage of the checker's reachable states and transitions with its timeline, and the rules never
+fired (rows and attacks the lab rules out marked as such). By default a campaign runs
+`STEPS_PER_STATE` (1.5) lab steps per reachable state, so its work follows the lab's size and a seed
+gives the same coverage on any machine; `--steps N` stops after N lab steps (same seed and N, same
+coverage); `--seconds S` counts the set-up and stops at the first step past S. `--replay FILE`
 replays a campaign's replay file exactly (its own lab, seed and mutant), or a property's trace from
 `ehttp check --json` on `--lab`. `--hostile` runs the hostile-input campaign instead
 (`model/fuzz/hostile.py`): structured mutations of genuine tokens, messages, requests, logons and
@@ -37,7 +39,7 @@ from model.cli.common import (
     seed_option,
 )
 from model.config.schema import Lab
-from model.fuzz.campaign import CampaignPlan, FuzzResult, run_campaign
+from model.fuzz.campaign import STEPS_PER_STATE, CampaignPlan, FuzzResult, run_campaign
 from model.fuzz.coverage import Coverage
 from model.fuzz.hostile import CI_HOSTILE_EXAMPLES, HostilePlan, HostileResult, run_hostile
 from model.fuzz.lockstep import FuzzStep
@@ -82,7 +84,12 @@ def campaign_json(plan: CampaignPlan, result: FuzzResult) -> dict[str, Any]:
         mode="campaign",
         mutant=plan.mutant,
         profile=plan.profile,
-        budget={"seconds": plan.seconds, "examples": plan.examples, "steps": plan.steps},
+        budget={
+            "seconds": plan.seconds,
+            "examples": plan.examples,
+            "steps": result.step_budget,
+            "steps_per_state": plan.steps_per_state,
+        },
         **result.to_json(),
     )
 
@@ -106,10 +113,15 @@ def render_text(result: FuzzResult) -> str:
         lines.extend(_numbered(failure.steps))
         lines.append(f"replay: ehttp fuzz --replay {failure.replay_file}")
         lines.append("")
+    if result.step_budget is not None and result.reachable:
+        per_state = result.step_budget / result.reachable
+        lines.append(
+            f"budget: {plural(result.step_budget, 'step')} ({per_state:.2f} per reachable state)"
+        )
     lines += [
         f"{result.steps:,} steps in {result.seconds:.1f} s "
         f"({result.steps_per_second:,.0f} steps/s), "
-        f"{result.examples:,} examples",
+        f"{plural(result.examples, 'example')}",
         f"coverage: {result.reached:,} of {result.reachable:,} reachable states "
         f"({100 * result.fraction:.1f}%), {result.edges:,} of {result.reachable_edges:,} "
         f"reachable transitions ({100 * result.edges / max(result.reachable_edges, 1):.1f}%)",
@@ -228,12 +240,15 @@ def _replay(
 @click.command()
 @lab_option
 @seconds_option(
-    "--seconds", help="Run for S seconds, set-up included (default 30); stops within a step of S."
+    "--seconds",
+    help="Run for S seconds, set-up included; stops within a step of S (with --hostile the "
+    "default is 30).",
 )
 @integer_option(
     "--steps",
     minimum=1,
-    help="Run N lab steps: the same seed and N give the same coverage on any machine.",
+    help="Run N lab steps: the same seed and N give the same coverage on any machine (default: "
+    f"{STEPS_PER_STATE} per state of the checker's reachable set for the lab).",
 )
 @integer_option("--examples", minimum=1, help="Run N examples (same seed, same result).")
 @seed_option("Seed (default: a random one).", default=None)
@@ -310,14 +325,13 @@ def fuzz(
             )
         _hostile(lab, seed, seconds, examples, mutant, profile, as_json)
         return
-    if not given:
-        seconds = DEFAULT_SECONDS
     plan = CampaignPlan(
         lab=lab,
         seed=seed,
         seconds=seconds,
         examples=examples,
         steps=steps,
+        steps_per_state=None if given else STEPS_PER_STATE,
         mutant=mutant,
         profile=profile,
     )
