@@ -64,7 +64,11 @@ def _example(result: AuditResult, index: int) -> str:
     if prop.example is None:
         return "UNFALSIFIABLE: no mutant makes it fail"
     mutant, length = prop.example
-    steps = VACUOUS if length is None else plural(length, "step")
+    if length is None:
+        # No trace to show: a `sometimes` lost its witness, any other kind became vacuous.
+        steps = "no witness: no reachable state shows it" if prop.kind == "sometimes" else VACUOUS
+    else:
+        steps = plural(length, "step")
     return f"{mutant} ({steps})"
 
 
