@@ -38,6 +38,7 @@ from model.cli.common import (
     seconds_option,
     seed_option,
 )
+from model.compose.property_ids import known_id
 from model.config.schema import Lab
 from model.fuzz.campaign import STEPS_PER_STATE, CampaignPlan, FuzzResult, run_campaign
 from model.fuzz.coverage import Coverage
@@ -58,6 +59,7 @@ from model.words import plural
 
 __all__ = [
     "DEFAULT_SECONDS",
+    "broke",
     "campaign_json",
     "fuzz",
     "render_hostile",
@@ -94,6 +96,17 @@ def campaign_json(plan: CampaignPlan, result: FuzzResult) -> dict[str, Any]:
     )
 
 
+def broke(invariant: str, steps: tuple[FuzzStep, ...]) -> str:
+    """What broke and where, in words: the property (by ID) or the invariant, then the step
+    after which it no longer held (the last of `steps`), e.g. `property CERT-5/careful-toggling
+    ('toggling only ...') broke at step 3 (enable enhanced HTTP)`."""
+    pid = known_id(invariant)
+    what = f"property {pid} ({invariant!r})" if pid else f"invariant {invariant!r}"
+    if not steps:
+        return f"{what} broke on the lab as configured, before any step"
+    return f"{what} broke at step {len(steps)} ({steps[-1].name})"
+
+
 def _numbered(steps: tuple[FuzzStep, ...]) -> list[str]:
     return [f"  {number:3}. {step.text}" for number, step in enumerate(steps, 1)]
 
@@ -107,9 +120,9 @@ def render_text(result: FuzzResult) -> str:
     lines: list[str] = []
     for failure in result.failures:
         count = len(failure.steps)
-        lines.append(f"FAIL: {failure.invariant}")
+        lines.append(f"FAIL: {broke(failure.invariant, failure.steps)}")
         lines.append(f"  {failure.detail}")
-        lines.append(f"shortened to {count} step{'' if count == 1 else 's'}:")
+        lines.append(f"shortened to {plural(count, 'step')}:")
         lines.extend(_numbered(failure.steps))
         lines.append(f"replay: ehttp fuzz --replay {failure.replay_file}")
         lines.append("")
@@ -148,7 +161,7 @@ def render_text(result: FuzzResult) -> str:
             else:
                 lines.append(f"  {name}")
     if result.failures:
-        names = "; ".join(failure.invariant for failure in result.failures)
+        names = "; ".join(broke(failure.invariant, failure.steps) for failure in result.failures)
         lines.append(f"FAIL: {names} (steps and replay above)")
     elif result.interrupted:
         lines.append(
@@ -168,8 +181,8 @@ def render_replay(path: Path, plan: ReplayPlan, outcome: ReplayOutcome) -> str:
     if outcome.broken is None:
         lines.append(f"PASS: every invariant held over {plural(len(outcome.steps), 'step')}")
     else:
-        lines.append(f"FAIL: {outcome.broken.invariant}")
         lines.append(f"  {outcome.broken.detail}")
+        lines.append(f"FAIL: {broke(outcome.broken.invariant, outcome.steps)}")
     return "\n".join(lines) + "\n"
 
 

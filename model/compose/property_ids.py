@@ -24,6 +24,7 @@ __all__ = [
     "PER_SITE_SYSTEM",
     "PROPERTY_IDS",
     "fallback_id",
+    "known_id",
     "property_id",
     "sentence_of",
 ]
@@ -110,6 +111,12 @@ def property_id(name: str, requirements: tuple[str, ...] = ()) -> str:
     if match and match["rest"] in PER_SITE_SYSTEM:
         return f"{PER_SITE_SYSTEM[match['rest']]}@{match['system']}"
     return fallback_id(name, requirements)
+
+
+def known_id(name: str) -> str | None:
+    """The ID of a property the table has (None for any other sentence: no fallback)."""
+    pid = property_id(name)
+    return None if pid == fallback_id(name, ()) else pid
 
 
 def sentence_of(property_ids: dict[str, str], wanted: str) -> str | None:

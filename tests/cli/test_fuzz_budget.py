@@ -1,5 +1,5 @@
 """`ehttp fuzz` with no budget runs 1.5 lab steps per reachable state (model/cli/fuzz.py,
-model/fuzz/campaign.py `STEPS_PER_STATE`), and says so."""
+model/fuzz/campaign.py `STEPS_PER_STATE`), and says so; a failure names what broke and when."""
 
 from __future__ import annotations
 
@@ -10,7 +10,10 @@ from pathlib import Path
 from click.testing import CliRunner, Result
 
 from model.cli.app import main
+from model.cli.fuzz import broke
 from model.fuzz.campaign import STEPS_PER_STATE
+from model.fuzz.invariants import ABSTRACTION
+from model.fuzz.lockstep import FuzzStep
 
 SMALL = Path(__file__).resolve().parents[2] / "specs" / "labs" / "site-1802.toml"
 
@@ -52,3 +55,15 @@ def test_an_explicit_budget_replaces_the_default() -> None:
     document = json.loads(run("--seed", "1", "--steps", "5", "--json").stdout)
     assert document["budget"]["steps"] == 5 and document["budget"]["steps_per_state"] is None
     assert document["steps"] == 5
+
+
+def test_a_broken_property_is_named_by_its_id_and_the_step_after_which_it_broke() -> None:
+    step = FuzzStep(kind="action", name="enable enhanced HTTP", text="enable enhanced HTTP (site)")
+    sentence = "toggling only after the previous change completed never strands a certificate"
+    assert broke(sentence, (step, step)) == (
+        f"property CERT-5/careful-toggling ({sentence!r}) broke at step 2 (enable enhanced HTTP)"
+    )
+    assert broke(ABSTRACTION, ()) == (
+        "invariant \"the lab's abstraction equals the model's state\" broke on the lab as "
+        "configured, before any step"
+    )

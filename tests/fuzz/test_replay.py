@@ -110,8 +110,9 @@ def test_replay_file_replays_exactly(tmp_path: Path) -> None:
         "(dp1): dp1: bound -> no-certificate\n"
         "    4. smsexec service starts (smsexec): smsexec: restarting -> running; "
         "dp1: no-certificate -> issued\n"
-        "FAIL: the lab's abstraction equals the model's state\n"
         "  dp1: model issued, lab no-certificate\n"
+        "FAIL: invariant \"the lab's abstraction equals the model's state\" broke at step 4 "
+        "(smsexec service starts)\n"
     )
     clean = json.loads(path.read_text())
     clean["mutant"] = None
