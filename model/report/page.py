@@ -1006,6 +1006,8 @@ def write_report(
     try:
         for number, each in enumerate(labs, 1):
             during = f"checking lab {each.name!r}"
+            # Said before each lab, so the first line comes at once, not after the first check.
+            tell(f"[{number}/{len(labs)}] checking lab {each.name!r} ...")
             run = run_checks(each, stop=stop)
             if run.interrupted or stopped():
                 raise interrupted()

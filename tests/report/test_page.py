@@ -158,6 +158,13 @@ def test_a_failing_report_says_why_first(
         ["report", "--lab", str(one), "--mutant", "mp-accepts-alg-none", "--out", str(tmp_path)],
     )
     assert result.exit_code == 1, result.output
+    # Progress starts before the first check; the last line says FAIL and what, by ID.
+    assert result.stderr.splitlines()[0] == "[1/1] checking lab 'default' ..."
+    last = result.stdout.splitlines()[-1]
+    assert last.startswith("FAIL: not holding: ") and "REG-3/waits" in last
+    assert last.endswith(
+        "; attacks not refused as expected: token-alg-none (the page says why, first)"
+    )
     html = (tmp_path / "index.html").read_text(encoding="utf-8")
     banner = html[html.index('<div class="banner fail">') :]
     banner = banner[: banner.index("</div>")]
