@@ -210,6 +210,8 @@ def render_text(
     lines.append("")
     assumed = report.assumptions or tuple(() for _ in report.properties)
     lines.extend(_table(report, assumed, width))
+    if any(prop.verdict == "vacuous" for _, prop in report.properties):
+        lines.append(f"  ({VACUOUS})")
     for (_, prop), ids in zip(report.properties, assumed, strict=True):
         if not prop.trace:
             continue

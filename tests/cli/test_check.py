@@ -116,6 +116,8 @@ def test_a_failed_check_names_what_does_not_hold(tmp_path: Path) -> None:
     assert last.startswith("FAIL: 21 of 24 properties hold; not holding: ")
     assert "REG-3/waits (violated)" in last
     assert f"REG-4/re-registers ({VACUOUS})" in last
+    # The table's "vacuous" verdict is explained under it.
+    assert f"\n  ({VACUOUS})\n" in result.stdout
 
 
 def pressed_in(word: str) -> Callable[[Reporter | None], AbstractContextManager[StopRequest]]:
