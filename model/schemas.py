@@ -1,19 +1,21 @@
 """The JSON Schemas of every command's `--json` output, as shipped inside the package.
 
-`specs/schemas/` is where people read and edit them; `model/specs/schemas/` is the packaged copy
-(`.ci/sync-specs` refreshes it, `tests/test_packaging.py` checks the two are equal). Everything
-that reads a schema reads it through `schema_text`, the one place that knows where they live.
+`specs/schemas/` is where people read and edit them; the build ships that folder inside the
+package (`model/shipped.py`). Everything that reads a schema reads it through `schema_text`, the
+one place that knows where they live.
 """
 
 from __future__ import annotations
 
-from importlib import resources
+from pathlib import Path
+
+from ehttp.shipped import SPECS
 
 __all__ = ["schema_names", "schema_text"]
 
 
-def _folder() -> resources.abc.Traversable:
-    return resources.files("model").joinpath("specs").joinpath("schemas")
+def _folder() -> Path:
+    return SPECS / "schemas"
 
 
 def schema_names() -> tuple[str, ...]:

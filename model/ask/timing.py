@@ -14,10 +14,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
-from model.ask.steps import TimedStep, timed_step
-from model.checker import Exploration, reachable
-from model.compose.world import CLOCK_AT, EXEC, ModelError, World, WorldModel
-from model.spec.clock import QUANTUM_MINUTES
+from ehttp.ask.steps import TimedStep, timed_step
+from ehttp.checker import Exploration, reachable
+from ehttp.compose.world import CLOCK_AT, EXEC, ModelError, World, WorldModel
+from ehttp.machines.clock import QUANTUM_MINUTES
 
 __all__ = ["Reach", "Timed", "explore_timed", "minutes"]
 

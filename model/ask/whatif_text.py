@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from model.ask.steps import lasso_lines, step_json
-from model.ask.timeline import GLYPHS, gantt, svg
-from model.ask.whatif import Outcome, WhatIf
-from model.compose.world import World, WorldModel
-from model.spec.clock import QUANTUM_MINUTES
+from ehttp.ask.steps import lasso_lines, step_json
+from ehttp.ask.timeline import GLYPHS, gantt, svg
+from ehttp.ask.whatif import Outcome, WhatIf
+from ehttp.compose.world import World, WorldModel
+from ehttp.machines.clock import QUANTUM_MINUTES
 
 __all__ = ["describe_world", "render_svg", "render_text", "to_json"]
 

@@ -22,9 +22,9 @@ from typing import Any, NoReturn
 
 import click
 
-from model.cli.common import INTERRUPTED, NO_COLOR_KEY, tool_version
-from model.compose.world import ModelError
-from model.config.labfile import LabError
+from ehttp.cli.common import INTERRUPTED, NO_COLOR_KEY, tool_version
+from ehttp.compose.world import ModelError
+from ehttp.config.labfile import LabError
 
 __all__ = ["COMMANDS", "main"]
 
@@ -56,20 +56,20 @@ def _fail(message: str, code: int) -> NoReturn:
 
 
 COMMANDS: dict[str, str] = {
-    "attacks": "model.cli.attacks",
-    "audit": "model.cli.audit",
-    "check": "model.cli.check",
-    "completion": "model.cli.completion",
-    "diagnose": "model.cli.diagnose",
-    "diagrams": "model.cli.diagrams",
-    "explore": "model.cli.explore",
-    "export": "model.cli.export",
-    "fuzz": "model.cli.fuzz",
-    "report": "model.cli.report",
-    "scenarios": "model.cli.scenarios",
-    "schema": "model.cli.schema",
-    "tables": "model.cli.tables",
-    "whatif": "model.cli.whatif",
+    "attacks": "ehttp.cli.attacks",
+    "audit": "ehttp.cli.audit",
+    "check": "ehttp.cli.check",
+    "completion": "ehttp.cli.completion",
+    "diagnose": "ehttp.cli.diagnose",
+    "diagrams": "ehttp.cli.diagrams",
+    "explore": "ehttp.cli.explore",
+    "export": "ehttp.cli.export",
+    "fuzz": "ehttp.cli.fuzz",
+    "report": "ehttp.cli.report",
+    "scenarios": "ehttp.cli.scenarios",
+    "schema": "ehttp.cli.schema",
+    "tables": "ehttp.cli.tables",
+    "whatif": "ehttp.cli.whatif",
 }
 """Every command and the module that defines it (imported only when the command is used)."""
 

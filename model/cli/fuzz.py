@@ -25,7 +25,8 @@ from typing import Any
 import click
 from click.core import ParameterSource
 
-from model.cli.common import (
+from ehttp.bridge.driver import LabDriver
+from ehttp.cli.common import (
     INTERRUPTED,
     OneOf,
     emit_json,
@@ -38,14 +39,14 @@ from model.cli.common import (
     seconds_option,
     seed_option,
 )
-from model.compose.property_ids import known_id
-from model.config.schema import Lab
-from model.fuzz.campaign import STEPS_PER_STATE, CampaignPlan, FuzzResult, run_campaign
-from model.fuzz.coverage import Coverage
-from model.fuzz.hostile import CI_HOSTILE_EXAMPLES, HostilePlan, HostileResult, run_hostile
-from model.fuzz.lockstep import FuzzStep
-from model.fuzz.profiles import PROFILES, Profile
-from model.fuzz.replay import (
+from ehttp.compose.property_ids import known_id
+from ehttp.config.schema import Lab
+from ehttp.fuzz.campaign import STEPS_PER_STATE, CampaignPlan, FuzzResult, run_campaign
+from ehttp.fuzz.coverage import Coverage
+from ehttp.fuzz.hostile import CI_HOSTILE_EXAMPLES, HostilePlan, HostileResult, run_hostile
+from ehttp.fuzz.lockstep import FuzzStep
+from ehttp.fuzz.profiles import PROFILES, Profile
+from ehttp.fuzz.replay import (
     ReplayError,
     ReplayOutcome,
     ReplayPlan,
@@ -53,9 +54,8 @@ from model.fuzz.replay import (
     replay,
     step_json,
 )
-from model.lab.facade import LabDriver
-from model.lab.mutants import MUTANTS
-from model.words import plural
+from ehttp.lab.mutants import MUTANTS
+from ehttp.words import plural
 
 __all__ = [
     "DEFAULT_SECONDS",

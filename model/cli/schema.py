@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import click
 
-from model.cli.common import OneOf
-from model.schemas import schema_names, schema_text
+from ehttp.cli.common import OneOf
+from ehttp.schemas import schema_names, schema_text
 
 __all__ = ["schema"]
 

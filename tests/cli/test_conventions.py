@@ -8,9 +8,9 @@ import json
 import pytest
 from click.testing import CliRunner, Result
 
-from model.cli.app import COMMANDS, main
-from model.cli.common import tool_version
-from model.schemas import schema_names, schema_text
+from ehttp.cli.app import COMMANDS, main
+from ehttp.cli.common import tool_version
+from ehttp.schemas import schema_names, schema_text
 
 ESC = "\x1b["
 

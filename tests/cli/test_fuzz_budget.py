@@ -9,11 +9,11 @@ from pathlib import Path
 
 from click.testing import CliRunner, Result
 
-from model.cli.app import main
-from model.cli.fuzz import broke
-from model.fuzz.campaign import STEPS_PER_STATE
-from model.fuzz.invariants import ABSTRACTION
-from model.fuzz.lockstep import FuzzStep
+from ehttp.cli.app import main
+from ehttp.cli.fuzz import broke
+from ehttp.fuzz.campaign import STEPS_PER_STATE
+from ehttp.fuzz.invariants import ABSTRACTION
+from ehttp.fuzz.lockstep import FuzzStep
 
 SMALL = Path(__file__).resolve().parents[2] / "specs" / "labs" / "site-1802.toml"
 

@@ -3,14 +3,14 @@
 
 from __future__ import annotations
 
-from model.compose.property_ids import (
+from ehttp.compose.property_ids import (
     PER_SITE_SYSTEM,
     PROPERTY_IDS,
     fallback_id,
     property_id,
     sentence_of,
 )
-from model.report.traceability import declared_properties, example_labs
+from ehttp.report.traceability import declared_properties, example_labs
 
 
 def test_every_property_of_every_example_lab_is_in_the_table() -> None:
