@@ -77,3 +77,10 @@ def default_worlds() -> tuple[WorldModel, list[World]]:
     """The default lab's model and every world it reaches, by the tests' own search."""
     model = WorldModel(default_lab())
     return model, reachable(model)
+
+
+@pytest.fixture(autouse=True)
+def _whole_lines(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Commands wrap their text to `COLUMNS` (model/cli/common.py `output_width`); a test sees
+    whole lines unless it sets `COLUMNS` itself, whatever the terminal it was started from."""
+    monkeypatch.delenv("COLUMNS", raising=False)

@@ -573,7 +573,9 @@ def run_audit(
         ran[number] = result
         count += 1
         if progress is not None:
-            progress(count, len(jobs), result)
+            # Counted out of every mutant, as the header and the summary count them: those that
+            # behave as a removal are judged with it and never run, so they count from the start.
+            progress(count + len(mutants) - len(jobs), len(mutants), result)
 
     pool_size = _workers(workers)
     if pool_size == 1:

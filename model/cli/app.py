@@ -22,7 +22,7 @@ from typing import Any, NoReturn
 
 import click
 
-from ehttp.cli.common import INTERRUPTED
+from ehttp.cli.common import INTERRUPTED, NO_COLOR_KEY, tool_version
 from ehttp.compose.world import ModelError
 from ehttp.config.labfile import LabError
 
@@ -39,6 +39,9 @@ def _one_line(error: click.ClickException) -> str:
         accepted = _option_names(command) if command is not None else []
         accepted.append("--help")
         return f"option: {error.option_name!r} is not accepted; use one of {', '.join(accepted)}"
+    if isinstance(error, click.BadParameter) and isinstance(error.param, click.Argument):
+        shown = error.param.make_metavar(error.ctx) if error.ctx else str(error.param.name)
+        return f"{shown}: {error.message}"
     if isinstance(error, click.BadParameter) and error.param is not None:
         name = error.param.opts[0] if error.param.opts else str(error.param.name)
         return f"{name}: {error.message}"
@@ -56,6 +59,7 @@ COMMANDS: dict[str, str] = {
     "attacks": "ehttp.cli.attacks",
     "audit": "ehttp.cli.audit",
     "check": "ehttp.cli.check",
+    "completion": "ehttp.cli.completion",
     "diagnose": "ehttp.cli.diagnose",
     "diagrams": "ehttp.cli.diagrams",
     "explore": "ehttp.cli.explore",
@@ -64,6 +68,7 @@ COMMANDS: dict[str, str] = {
     "labs": "ehttp.cli.labs",
     "report": "ehttp.cli.report",
     "scenarios": "ehttp.cli.scenarios",
+    "schema": "ehttp.cli.schema",
     "tables": "ehttp.cli.tables",
     "whatif": "ehttp.cli.whatif",
 }
@@ -132,9 +137,23 @@ class _Group(click.Group):
 
 
 @click.group(name="ehttp", cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
-def main() -> None:
+@click.version_option(
+    tool_version(),
+    "--version",
+    package_name="ehttp",
+    prog_name="ehttp",
+    message="%(prog)s %(version)s",
+)
+@click.option(
+    "--no-color",
+    is_flag=True,
+    help="No colour in the output (also off when NO_COLOR is set or output is not a terminal).",
+)
+@click.pass_context
+def main(ctx: click.Context, no_color: bool) -> None:
     """Configuration Manager 1806 Enhanced HTTP as an executable, model-checked specification.
 
     Exit codes: 0 all as expected, 1 a property or check failed (or a search was cut short),
     2 bad usage or input, 130 interrupted (Ctrl-C).
     """
+    ctx.meta[NO_COLOR_KEY] = no_color

@@ -22,6 +22,7 @@ from ehttp.cli.common import (
     INTERRUPTED,
     JsonVerdict,
     emit_json,
+    emit_text,
     envelope,
     interruptible,
     lab_option,
@@ -146,12 +147,12 @@ def attacks(lab: Lab, seed: int, mutant: str | None, as_json: bool) -> None:
         click.echo(_by_family(ran))
         click.echo(_summary(ran, len(results) - len(ran)))
         if not_run and not failed:
-            click.echo(
+            emit_text(
                 f"INTERRUPTED: Ctrl-C after {len(results)} of {len(CASES)} cases; "
-                f"not run: {', '.join(not_run)}"
+                f"not run: {', '.join(not_run)}\n"
             )
         else:
-            click.echo(_verdict_line(failures))
+            emit_text(_verdict_line(failures) + "\n")
     if failed:
         raise SystemExit(1)
     if not_run:

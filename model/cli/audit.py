@@ -28,6 +28,7 @@ from ehttp.cli.common import (
     JsonVerdict,
     Reporter,
     emit_json,
+    emit_text,
     envelope,
     interruptible,
     lab_option,
@@ -35,6 +36,7 @@ from ehttp.cli.common import (
     seconds_option,
 )
 from ehttp.config.schema import Lab
+from ehttp.words import VACUOUS, plural
 
 __all__ = ["audit", "audit_verdict", "render_text"]
 
@@ -62,16 +64,29 @@ def _example(result: AuditResult, index: int) -> str:
     if prop.example is None:
         return "UNFALSIFIABLE: no mutant makes it fail"
     mutant, length = prop.example
-    steps = "vacuous" if length is None else f"{length} steps"
+    if length is None:
+        # No trace to show: a `sometimes` lost its witness, any other kind became vacuous.
+        steps = "no witness: no reachable state shows it" if prop.kind == "sometimes" else VACUOUS
+    else:
+        steps = plural(length, "step")
     return f"{mutant} ({steps})"
+
+
+def _parts(result: AuditResult) -> dict[str, int]:
+    """The header's mutants in parts that add up to them: each mutant is in exactly one."""
+    own = [m for m in result.mutants if m.mutant.same_as is None]
+    return {
+        "change the reachable graph": len(result.changing),
+        "don't": sum(m.status == "equivalent" for m in own),
+        "behave as a removal": len(result.mutants) - len(own),
+        "not run": sum(m.status == "not-run" for m in own),
+    }
 
 
 def render_text(result: AuditResult, interrupted: bool = False) -> str:
     """The text users read: summary, per-property kills, survivors, kill ratio; after Ctrl-C
     (`interrupted`), what the mutants run so far showed."""
     mutants = result.mutants
-    equivalent = sum(m.status == "equivalent" for m in mutants)
-    same = sum(m.mutant.same_as is not None for m in mutants)
     not_run = sum(m.status == "not-run" for m in mutants)
     sampled = (
         f"redirects: {result.redirects_limit} sampled of {result.redirects_total}, "
@@ -79,10 +94,13 @@ def render_text(result: AuditResult, interrupted: bool = False) -> str:
         if result.redirects_total > result.redirects_limit
         else f"redirects: all {result.redirects_total}"
     )
+    parts = _parts(result)
+    shown = ", ".join(
+        f"{count} {what}" for what, count in parts.items() if count or what != "not run"
+    )
     lines = [
-        f"audit of lab {result.lab.name!r}: {len(mutants)} mutants ({sampled}); "
-        f"{len(result.changing)} change the reachable graph, {equivalent} don't, "
-        f"{same} behave as a removal; {result.seconds:.1f} s",
+        f"audit of lab {result.lab.name!r}: {len(mutants)} mutants ({sampled}): {shown}; "
+        f"{result.seconds:.1f} s",
     ]
     if not_run:
         why = "Ctrl-C" if interrupted else "--max-seconds"
@@ -108,8 +126,11 @@ def render_text(result: AuditResult, interrupted: bool = False) -> str:
     counted = result.counted
     killed = sum(m.status == "killed" for m in counted)
     lines.append("")
+    left_open = len(result.changing) - len(counted)
     lines.append(
-        f"kill ratio: {result.kill_ratio:.2f} ({killed} killed of {len(counted)} counted mutants)"
+        f"kill ratio: {result.kill_ratio:.2f} ({killed} killed of {len(counted)} counted: the "
+        f"{len(result.changing)} of the {len(mutants)} mutants that change the reachable graph, "
+        f"less {left_open} the seed leaves open)"
     )
     killing = len(result.properties) - len(result.unfalsifiable)
     if interrupted and not result.complete:
@@ -161,5 +182,5 @@ def audit(lab: Lab, max_seconds: float | None, as_json: bool) -> None:
         del fields["lab"]
         emit_json(envelope("audit", result.lab, verdict, **fields))
     else:
-        sys.stdout.write(render_text(result, stop.requested))
+        emit_text(render_text(result, stop.requested))
     sys.exit(0 if verdict == "pass" else INTERRUPTED if verdict == "interrupted" else 1)

@@ -13,6 +13,7 @@ holds, 1 otherwise (an incomplete search never passes), 130 when interrupted.
 from __future__ import annotations
 
 import sys
+import textwrap
 import time
 from typing import Any, NoReturn
 
@@ -25,19 +26,23 @@ from ehttp.cli.common import (
     OneOf,
     clients_option,
     emit_json,
+    emit_text,
     envelope,
     integer_option,
     interruptible,
     lab_option,
+    output_width,
     reporter,
     scaled_lab,
     seconds_option,
 )
-from ehttp.compose.checking import LabCheck, run_checks
+from ehttp.compose.checking import LabCheck, run_checks, with_id
+from ehttp.compose.property_ids import property_id
 from ehttp.compose.spin import INSTALL, SpinError, SpinMissing, SpinReport, run_spin
 from ehttp.compose.world import World
 from ehttp.config.schema import Lab
 from ehttp.machines.site import UNSUPPORTED_STATE
+from ehttp.words import VACUOUS
 
 __all__ = [
     "check",
@@ -104,14 +109,18 @@ def outcome_line(report: LabCheck) -> str:
     if verdict in ("incomplete", "interrupted"):
         states = report.main.states
         why = sorted({v.result.stopped_reason or "" for v in report.variants} - {"", "decided"})
-        violated = [p.name for _, p in props if p.verdict == "violated"]
+        violated = [_pid(p) for _, p in props if p.verdict == "violated"]
         found = f"; violated already: {'; '.join(violated)}" if violated else ""
         return (
             f"{verdict.upper()}: the search stopped ({', '.join(why)}) at {states:,} states of the "
             f"lab; "
             f"{decided} of {len(props)} properties decided{found}; nothing passes"
         )
-    failing = [f"{p.name} ({p.verdict})" for _, p in props if not p.holds]
+    failing = [
+        f"{_pid(p)} ({VACUOUS if p.verdict == 'vacuous' else p.verdict})"
+        for _, p in props
+        if not p.holds
+    ]
     return f"FAIL: {holding} of {len(props)} properties hold; not holding: {'; '.join(failing)}"
 
 
@@ -124,11 +133,47 @@ def _assumes(ids: tuple[str, ...]) -> str:
     return f" [assumes {', '.join(ids)}]" if ids else ""
 
 
-def render_text(report: LabCheck, stopped_during: str | None = None, stopped_at: str = "") -> str:
+def _pid(prop: PropertyResult[World]) -> str:
+    return property_id(prop.name, prop.requirements)
+
+
+def _table(report: LabCheck, assumed: tuple[tuple[str, ...], ...], width: int | None) -> list[str]:
+    """The property table: verdict, kind, short ID, then the sentence with its requirement IDs,
+    assumptions and variant, wrapped within `width` under its own column (None: one line each).
+    """
+    ids = [_pid(prop) for _, prop in report.properties]
+    id_width = max(len(pid) for pid in ids)
+    lead = 2 + 9 + 1 + 13 + 1 + id_width + 2
+    lines = [f"  {'verdict':9} {'kind':13} {'id':{id_width}}  property (requirements)"]
+    room = None if width is None or width - lead < 24 else width - lead
+    for (where, prop), pid, assumptions in zip(report.properties, ids, assumed, strict=True):
+        suffix = "" if where == "lab" else f"  [{where}]"
+        tail = f"({', '.join(prop.requirements)}){_assumes(assumptions)}{suffix}"
+        first = f"  {prop.verdict:9} {prop.kind:13} {pid:{id_width}}  "
+        if room is None:
+            lines.append(f"{first}{prop.name} {tail.strip()}")
+            continue
+        # The requirement IDs, assumptions and variant start a line of their own when wrapped.
+        wrapped = [
+            *textwrap.wrap(prop.name, room, break_long_words=False, break_on_hyphens=False),
+            *textwrap.wrap(tail, room, break_long_words=False, break_on_hyphens=False),
+        ]
+        lines.append(first + wrapped[0])
+        lines.extend(" " * lead + more for more in wrapped[1:])
+    return lines
+
+
+def render_text(
+    report: LabCheck,
+    stopped_during: str | None = None,
+    stopped_at: str = "",
+    width: int | None = None,
+) -> str:
     """The text users read: summary, property table, traces, rows never fired, the outcome.
 
     After Ctrl-C, `stopped_during` is the phase the search was in and `stopped_at` its latest
-    progress numbers; the table and the traces are what was decided before it.
+    progress numbers; the table and the traces are what was decided before it. `width`: the
+    table's sentences wrap within it (None: one line per property).
     """
     main = report.main
     lines = [
@@ -163,21 +208,17 @@ def render_text(report: LabCheck, stopped_during: str | None = None, stopped_at:
             "WARNING: the site is configured HTTPS only with enhanced HTTP: unsupported (SITE-2)"
         )
     lines.append("")
-    width = max(len(p.name) for _, p in report.properties)
-    lines.append(f"  {'verdict':9} {'kind':13} {'property':{width}}  requirements")
     assumed = report.assumptions or tuple(() for _ in report.properties)
-    for (where, prop), ids in zip(report.properties, assumed, strict=True):
-        suffix = "" if where == "lab" else f"  [{where}]"
-        lines.append(
-            f"  {prop.verdict:9} {prop.kind:13} {prop.name:{width}}  "
-            f"{', '.join(prop.requirements)}{_assumes(ids)}{suffix}"
-        )
+    lines.extend(_table(report, assumed, width))
+    if any(prop.verdict == "vacuous" for _, prop in report.properties):
+        lines.append(f"  ({VACUOUS})")
     for (_, prop), ids in zip(report.properties, assumed, strict=True):
         if not prop.trace:
             continue
         lines.append("")
         lines.append(
-            f"{prop.trace_role} for {prop.name!r} ({', '.join(prop.requirements)}){_assumes(ids)}:"
+            f"{prop.trace_role} for {_pid(prop)} {prop.name!r} "
+            f"({', '.join(prop.requirements)}){_assumes(ids)}:"
         )
         lines.extend(_trace_lines(prop))
     lines.append("")
@@ -272,12 +313,14 @@ def _check_with_spin(
     if as_json:
         fields = report.to_json()
         del fields["lab"]
+        for key in ("properties", "not_checked"):
+            fields[key] = [with_id(p, p["variant"]) for p in fields[key]]
         verdict: JsonVerdict = "incomplete" if not report.complete else "fail"
         if report.passed:
             verdict = "pass"
         emit_json(envelope("check", report.lab, verdict, **fields))
     else:
-        sys.stdout.write(render_spin_text(report))
+        emit_text(render_spin_text(report))
     sys.exit(0 if report.passed else 1)
 
 
@@ -366,5 +409,5 @@ def check(
     if as_json:
         emit_json(check_json(report, stop.during))
     else:
-        sys.stdout.write(render_text(report, stop.during, stop.numbers))
+        emit_text(render_text(report, stop.during, stop.numbers, output_width()))
     sys.exit(exit_code(report))

@@ -13,7 +13,12 @@ shape is a JSON Schema in `specs/schemas/<command>.json` (with `specs/schemas/en
 from __future__ import annotations
 
 import json
+import os
+import re
+import shutil
 import signal
+import sys
+import textwrap
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -27,6 +32,7 @@ from typing import Any, Literal, TypeVar
 import click
 from rich.console import Console
 from rich.progress import Progress, TextColumn
+from rich.text import Text
 
 from ehttp.config.examples import lab_from_option
 from ehttp.config.labfile import LabError
@@ -37,6 +43,7 @@ __all__ = [
     "ENVELOPE_KEYS",
     "INTERRUPTED",
     "MAX_SECONDS",
+    "NO_COLOR_KEY",
     "PLAIN_EVERY",
     "VERDICTS",
     "JsonVerdict",
@@ -44,12 +51,16 @@ __all__ = [
     "Reporter",
     "StopRequest",
     "clients_option",
+    "colour_wanted",
     "emit_json",
+    "emit_text",
     "envelope",
+    "fit_lines",
     "integer_option",
     "interruptible",
     "lab_option",
     "mutant_option",
+    "output_width",
     "positive_seconds",
     "reporter",
     "scaled_lab",
@@ -112,6 +123,100 @@ def envelope(
         "verdict": verdict,
         **fields,
     }
+
+
+NO_COLOR_KEY = "ehttp.no_color"
+"""Where the group's `--no-color` flag is kept in the click context's `meta`."""
+
+_VERDICT_STYLES = {
+    "PASS": "bold green",
+    "FAIL": "bold red",
+    "INCOMPLETE": "bold yellow",
+    "INTERRUPTED": "bold yellow",
+    "WARNING": "bold yellow",
+    "holds": "green",
+    "violated": "red",
+    "unknown": "yellow",
+    "vacuous": "yellow",
+    "refused": "green",
+    "accepted": "red",
+}
+_VERDICT_AT_START = re.compile(
+    r"^(?P<lead> *)(?P<word>PASS|FAIL|INCOMPLETE|INTERRUPTED|WARNING|holds|violated|unknown)\b",
+    re.MULTILINE,
+)
+
+
+def colour_wanted(is_terminal: bool) -> bool:
+    """Colour only on a terminal, without `NO_COLOR` (any value, as no-color.org says) and
+    without the group's `--no-color`."""
+    if not is_terminal or os.environ.get("NO_COLOR"):
+        return False
+    ctx = click.get_current_context(silent=True)
+    return not (ctx is not None and ctx.find_root().meta.get(NO_COLOR_KEY, False))
+
+
+MIN_WIDTH = 40
+"""The narrowest output ehttp wraps its lines to; a narrower `COLUMNS` leaves them whole."""
+
+
+def output_width() -> int | None:
+    """The width to fit text to: `COLUMNS` when set to a whole number >= `MIN_WIDTH`, else the
+    terminal's width when standard output is one; None (lines left whole, as a log or `grep`
+    wants them) when output goes to a pipe or a file without `COLUMNS`."""
+    given = os.environ.get("COLUMNS", "").strip()
+    if given.isdigit():
+        return int(given) if int(given) >= MIN_WIDTH else None
+    if not sys.stdout.isatty():
+        return None
+    columns = shutil.get_terminal_size().columns
+    return columns if columns >= MIN_WIDTH else None
+
+
+_LEAD = re.compile(r"^(?P<indent> *)(?P<marker>\d+\. +|- )?")
+
+
+def fit_lines(text: str, width: int | None) -> str:
+    """`text` with every line longer than `width` wrapped at spaces: a numbered step (`12. `)
+    or a list item (`- `) continues under its first word, any other line two spaces further in
+    than it starts. Words (a path, a command) are never broken; None leaves the text as is."""
+    if width is None:
+        return text
+    out: list[str] = []
+    for line in text.split("\n"):
+        lead = _LEAD.match(line)
+        assert lead is not None  # the pattern matches the empty prefix of any line
+        first = lead.group(0)
+        hanging = " " * len(first) if lead["marker"] else " " * (len(lead["indent"]) + 2)
+        if len(line) <= width or width - len(hanging) < 20:
+            out.append(line)
+            continue
+        out.extend(
+            textwrap.wrap(
+                line[len(first) :],
+                width=width,
+                initial_indent=first,
+                subsequent_indent=hanging,
+                break_long_words=False,
+                break_on_hyphens=False,
+            )
+        )
+    return "\n".join(out)
+
+
+def emit_text(text: str) -> None:
+    """Print a command's text on standard output, its lines fitted to `output_width`; on a
+    terminal (see `colour_wanted`) the verdict that starts a line (PASS, FAIL, INCOMPLETE, ...,
+    and a table's holds / violated / unknown) is coloured through rich."""
+    text = fit_lines(text, output_width())
+    console = Console(file=sys.stdout, highlight=False, soft_wrap=True)
+    if not colour_wanted(console.is_terminal):
+        sys.stdout.write(text)
+        return
+    styled = Text(text)
+    for match in _VERDICT_AT_START.finditer(text):
+        styled.stylize(_VERDICT_STYLES[match["word"]], match.start("word"), match.end("word"))
+    console.print(styled, end="")
 
 
 def emit_json(document: dict[str, Any]) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from ehttp.atomic import write_atomic
-from ehttp.cli.common import clients_option, lab_option, scaled_lab
+from ehttp.cli.common import clients_option, emit_json, envelope, lab_option, scaled_lab
 from ehttp.compose.promela import export_promela
 from ehttp.config.schema import Lab
 
@@ -30,7 +30,13 @@ __all__ = ["export"]
     default=None,
     help="File to write (default: standard output).",
 )
-def export(lab: Lab, promela: bool, clients: int | None, out: Path | None) -> None:
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print JSON: the format, the clients and the file written, or the text itself.",
+)
+def export(lab: Lab, promela: bool, clients: int | None, out: Path | None, as_json: bool) -> None:
     """Write the lab's composed model for another tool: `--promela` for Spin.
 
     One ehttp step is one Spin transition; every `always` property is an assertion, the k-th
@@ -42,7 +48,10 @@ def export(lab: Lab, promela: bool, clients: int | None, out: Path | None) -> No
     lab = scaled_lab(lab, clients)
     text = export_promela(lab).text
     if out is None:
-        sys.stdout.write(text)
+        if as_json:
+            emit_json(_json(lab, None, text))
+        else:
+            sys.stdout.write(text)
         return
     if out.parent and not out.parent.is_dir():
         raise click.BadParameter(
@@ -50,4 +59,20 @@ def export(lab: Lab, promela: bool, clients: int | None, out: Path | None) -> No
             param_hint="--out",
         )
     write_atomic(out, text.encode("utf-8"))
-    click.echo(f"wrote {out}")
+    if as_json:
+        emit_json(_json(lab, out, None))
+    else:
+        click.echo(f"wrote {out}")
+
+
+def _json(lab: Lab, out: Path | None, text: str | None) -> dict[str, object]:
+    """`ehttp export --json`: the file written (`out`) or, without `--out`, the text itself."""
+    return envelope(
+        "export",
+        lab,
+        "info",
+        format="promela",
+        clients=len(lab.clients),
+        out=None if out is None else str(out),
+        text=text,
+    )

@@ -2,10 +2,12 @@
 
 DESIGN "Command line". Prints the seed first, shows progress on standard error (as `check` does: a
 status line on a terminal, a plain line every 10 s otherwise); a failure comes next (what broke, the
-shortened steps, the replay command), then steps, steps per second, examples, coverage of the
-checker's reachable states and transitions with its timeline, and the rules never fired (rows and
-attacks the lab rules out marked as such). `--steps N` stops after N lab steps (same seed and N,
-same coverage); `--seconds S` counts the set-up and stops at the first step past S. `--replay FILE`
+shortened steps, the replay command), then the step budget, steps, steps per second, examples,
+coverage of the checker's reachable states and transitions with its timeline, and the rules never
+fired (rows and attacks the lab rules out marked as such). By default a campaign runs
+`STEPS_PER_STATE` (1.5) lab steps per reachable state, so its work follows the lab's size and a seed
+gives the same coverage on any machine; `--steps N` stops after N lab steps (same seed and N, same
+coverage); `--seconds S` counts the set-up and stops at the first step past S. `--replay FILE`
 replays a campaign's replay file exactly (its own lab, seed and mutant), or a property's trace from
 `ehttp check --json` on `--lab`. `--hostile` runs the hostile-input campaign instead
 (`model/fuzz/hostile.py`): structured mutations of genuine tokens, messages, requests, logons and
@@ -28,6 +30,7 @@ from ehttp.cli.common import (
     INTERRUPTED,
     OneOf,
     emit_json,
+    emit_text,
     envelope,
     integer_option,
     lab_option,
@@ -36,8 +39,9 @@ from ehttp.cli.common import (
     seconds_option,
     seed_option,
 )
+from ehttp.compose.property_ids import known_id
 from ehttp.config.schema import Lab
-from ehttp.fuzz.campaign import CampaignPlan, FuzzResult, run_campaign
+from ehttp.fuzz.campaign import STEPS_PER_STATE, CampaignPlan, FuzzResult, run_campaign
 from ehttp.fuzz.coverage import Coverage
 from ehttp.fuzz.hostile import CI_HOSTILE_EXAMPLES, HostilePlan, HostileResult, run_hostile
 from ehttp.fuzz.lockstep import FuzzStep
@@ -51,9 +55,11 @@ from ehttp.fuzz.replay import (
     step_json,
 )
 from ehttp.lab.mutants import MUTANTS
+from ehttp.words import plural
 
 __all__ = [
     "DEFAULT_SECONDS",
+    "broke",
     "campaign_json",
     "fuzz",
     "render_hostile",
@@ -80,9 +86,25 @@ def campaign_json(plan: CampaignPlan, result: FuzzResult) -> dict[str, Any]:
         mode="campaign",
         mutant=plan.mutant,
         profile=plan.profile,
-        budget={"seconds": plan.seconds, "examples": plan.examples, "steps": plan.steps},
+        budget={
+            "seconds": plan.seconds,
+            "examples": plan.examples,
+            "steps": result.step_budget,
+            "steps_per_state": plan.steps_per_state,
+        },
         **result.to_json(),
     )
+
+
+def broke(invariant: str, steps: tuple[FuzzStep, ...]) -> str:
+    """What broke and where, in words: the property (by ID) or the invariant, then the step
+    after which it no longer held (the last of `steps`), e.g. `property CERT-5/careful-toggling
+    ('toggling only ...') broke at step 3 (enable enhanced HTTP)`."""
+    pid = known_id(invariant)
+    what = f"property {pid} ({invariant!r})" if pid else f"invariant {invariant!r}"
+    if not steps:
+        return f"{what} broke on the lab as configured, before any step"
+    return f"{what} broke at step {len(steps)} ({steps[-1].name})"
 
 
 def _numbered(steps: tuple[FuzzStep, ...]) -> list[str]:
@@ -98,16 +120,21 @@ def render_text(result: FuzzResult) -> str:
     lines: list[str] = []
     for failure in result.failures:
         count = len(failure.steps)
-        lines.append(f"FAIL: {failure.invariant}")
+        lines.append(f"FAIL: {broke(failure.invariant, failure.steps)}")
         lines.append(f"  {failure.detail}")
-        lines.append(f"shortened to {count} step{'' if count == 1 else 's'}:")
+        lines.append(f"shortened to {plural(count, 'step')}:")
         lines.extend(_numbered(failure.steps))
         lines.append(f"replay: ehttp fuzz --replay {failure.replay_file}")
         lines.append("")
+    if result.step_budget is not None and result.reachable:
+        per_state = result.step_budget / result.reachable
+        lines.append(
+            f"budget: {plural(result.step_budget, 'step')} ({per_state:.2f} per reachable state)"
+        )
     lines += [
         f"{result.steps:,} steps in {result.seconds:.1f} s "
         f"({result.steps_per_second:,.0f} steps/s), "
-        f"{result.examples:,} examples",
+        f"{plural(result.examples, 'example')}",
         f"coverage: {result.reached:,} of {result.reachable:,} reachable states "
         f"({100 * result.fraction:.1f}%), {result.edges:,} of {result.reachable_edges:,} "
         f"reachable transitions ({100 * result.edges / max(result.reachable_edges, 1):.1f}%)",
@@ -134,7 +161,7 @@ def render_text(result: FuzzResult) -> str:
             else:
                 lines.append(f"  {name}")
     if result.failures:
-        names = "; ".join(failure.invariant for failure in result.failures)
+        names = "; ".join(broke(failure.invariant, failure.steps) for failure in result.failures)
         lines.append(f"FAIL: {names} (steps and replay above)")
     elif result.interrupted:
         lines.append(
@@ -152,10 +179,10 @@ def render_replay(path: Path, plan: ReplayPlan, outcome: ReplayOutcome) -> str:
     lines = [f"replaying {what} {path} on lab {plan.lab.name!r}, seed {plan.seed}{mutant}"]
     lines.extend(_numbered(outcome.steps))
     if outcome.broken is None:
-        lines.append(f"PASS: every invariant held over {len(outcome.steps)} steps")
+        lines.append(f"PASS: every invariant held over {plural(len(outcome.steps), 'step')}")
     else:
-        lines.append(f"FAIL: {outcome.broken.invariant}")
         lines.append(f"  {outcome.broken.detail}")
+        lines.append(f"FAIL: {broke(outcome.broken.invariant, outcome.steps)}")
     return "\n".join(lines) + "\n"
 
 
@@ -219,19 +246,22 @@ def _replay(
             )
         )
     else:
-        sys.stdout.write(render_replay(path, plan, outcome))
+        emit_text(render_replay(path, plan, outcome))
     sys.exit(0 if outcome.broken is None else 1)
 
 
 @click.command()
 @lab_option
 @seconds_option(
-    "--seconds", help="Run for S seconds, set-up included (default 30); stops within a step of S."
+    "--seconds",
+    help="Run for S seconds, set-up included; stops within a step of S (with --hostile the "
+    "default is 30).",
 )
 @integer_option(
     "--steps",
     minimum=1,
-    help="Run N lab steps: the same seed and N give the same coverage on any machine.",
+    help="Run N lab steps: the same seed and N give the same coverage on any machine (default: "
+    f"{STEPS_PER_STATE} per state of the checker's reachable set for the lab).",
 )
 @integer_option("--examples", minimum=1, help="Run N examples (same seed, same result).")
 @seed_option("Seed (default: a random one).", default=None)
@@ -244,7 +274,9 @@ def _replay(
 @click.option(
     "--property",
     "prop",
-    help="With --replay of a whole `ehttp check --json` file: the property whose trace to replay.",
+    metavar="ID",
+    help="With --replay of a whole `ehttp check --json` file: the property whose trace to replay, "
+    "by its ID (CERT-3/toggling) or its sentence.",
 )
 @mutant_option(MUTANTS, "Plant one named bug in the lab.")
 @click.option(
@@ -306,14 +338,13 @@ def fuzz(
             )
         _hostile(lab, seed, seconds, examples, mutant, profile, as_json)
         return
-    if not given:
-        seconds = DEFAULT_SECONDS
     plan = CampaignPlan(
         lab=lab,
         seed=seed,
         seconds=seconds,
         examples=examples,
         steps=steps,
+        steps_per_state=None if given else STEPS_PER_STATE,
         mutant=mutant,
         profile=profile,
     )
@@ -322,7 +353,7 @@ def fuzz(
     if as_json:
         emit_json(campaign_json(plan, result))
     else:
-        sys.stdout.write(render_text(result))
+        emit_text(render_text(result))
     sys.exit(1 if result.failures else INTERRUPTED if result.interrupted else 0)
 
 
@@ -387,5 +418,5 @@ def _hostile(
             )
         )
     else:
-        sys.stdout.write(render_hostile(result))
+        emit_text(render_hostile(result))
     sys.exit(1 if result.failure else INTERRUPTED if result.interrupted else 0)

@@ -30,11 +30,19 @@ from ehttp.cli.common import (
     seed_option,
     tool_version,
 )
+from ehttp.compose.property_ids import property_id
 from ehttp.config.schema import Lab
 from ehttp.lab.mutants import MUTANTS
 from ehttp.report.auditfile import read_audit
 from ehttp.report.fuzzfile import read_fuzz
-from ehttp.report.page import PAGE, ReportError, ReportInterrupted, ReportMeta, write_report
+from ehttp.report.page import (
+    PAGE,
+    ReportError,
+    ReportInterrupted,
+    ReportMeta,
+    Written,
+    write_report,
+)
 
 __all__ = ["report"]
 
@@ -132,7 +140,25 @@ def report(
         )
     else:
         click.echo(str(written.path))
+        if verdict != "pass":
+            click.echo(_failed_line(written, verdict))
     sys.exit(0 if verdict == "pass" else 1)
+
+
+def _failed_line(written: Written, verdict: JsonVerdict) -> str:
+    """The last line of a report that does not pass: what does not hold, by property ID, and
+    the attacks not refused as expected; the page says the same first."""
+    run = written.run
+    if verdict == "incomplete":
+        return f"INCOMPLETE: the search of lab {run.lab.name!r} stopped; nothing passes"
+    failing = [property_id(p.name, p.requirements) for _, p in run.properties if not p.holds]
+    attacks = [c.attack.name for c in written.cases if c.actual and not c.as_expected]
+    parts = []
+    if failing:
+        parts.append(f"not holding: {', '.join(failing)}")
+    if attacks:
+        parts.append(f"attacks not refused as expected: {', '.join(attacks)}")
+    return f"FAIL: {'; '.join(parts)} (the page says why, first)"
 
 
 def _interrupted(

@@ -8,11 +8,9 @@ error: the exit code is 0.
 
 from __future__ import annotations
 
-import sys
-
 import click
 
-from ehttp.cli.common import emit_json, envelope, lab_option
+from ehttp.cli.common import emit_json, emit_text, envelope, lab_option
 from ehttp.config.schema import Lab
 from ehttp.views.scenarios import evaluate, render_text, to_json
 
@@ -25,7 +23,7 @@ __all__ = ["scenarios"]
     "--json",
     "as_json",
     is_flag=True,
-    help="Print the verdicts as JSON (specs/schemas/scenarios.json).",
+    help="Print the verdicts as JSON (its schema: ehttp schema scenarios).",
 )
 def scenarios(lab: Lab, as_json: bool) -> None:
     """For each client: scenarios 1, 2 and 3 of the seed, os-deployment for a task sequence
@@ -45,4 +43,4 @@ def scenarios(lab: Lab, as_json: bool) -> None:
             )
         )
     else:
-        sys.stdout.write(render_text(report))
+        emit_text(render_text(report))

@@ -44,11 +44,12 @@ from ehttp.compose.properties import (
     variant_without,
     workaround_starts,
 )
+from ehttp.compose.property_ids import property_id
 from ehttp.compose.successors import Successors, TableModel
 from ehttp.compose.world import World, WorldModel
 from ehttp.config.schema import Lab
 
-__all__ = ["LabCheck", "VariantResult", "assumptions_of", "lab_variants", "run_checks"]
+__all__ = ["LabCheck", "VariantResult", "assumptions_of", "lab_variants", "run_checks", "with_id"]
 
 
 @dataclass(frozen=True)
@@ -115,7 +116,7 @@ class LabCheck:
             found = part["properties"]
             assert isinstance(found, list)
             for prop in found:
-                merged.append({**prop, "variant": variant.variant})
+                merged.append(with_id(prop, variant.variant))
         for prop, assumed in zip(merged, self.assumptions, strict=True):
             prop["assumptions"] = list(assumed)
         out["properties"] = merged
@@ -130,6 +131,15 @@ class LabCheck:
         ]
         out["never_fired_rows"] = list(self.never_fired_rows)
         return out
+
+
+def with_id(prop: dict[str, Any], variant: str) -> dict[str, Any]:
+    """A property's JSON with its short ID as `id` and its sentence as `name` (the checker's
+    generic JSON has the sentence as `id`), and the variant it was checked on."""
+    name = str(prop["id"])
+    requirements = tuple(str(r) for r in prop.get("requirements", ()))
+    rest = {key: value for key, value in prop.items() if key != "id"}
+    return {"id": property_id(name, requirements), "name": name, **rest, "variant": variant}
 
 
 def _assumption_order(ids: set[str]) -> tuple[str, ...]:

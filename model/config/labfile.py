@@ -144,6 +144,14 @@ def _describe(error: ErrorDetails) -> str:
     return f"{path}: {_show(given)} is not accepted; {_accepted(table, key, given)}"
 
 
+def _first_error(errors: list[ErrorDetails]) -> ErrorDetails:
+    """The error to report: a misspelled key before the key it was meant to be, which then reads
+    as missing (`verison = "1806"` is named, with "did you mean 'version'?", not `version`
+    reported missing); otherwise the first, as pydantic orders them."""
+    unknown = [e for e in errors if e["type"] == "unexpected_keyword_argument"]
+    return unknown[0] if unknown else errors[0]
+
+
 def _name_mistake(lab: Lab) -> str | None:
     """A site system or client named like another, or like one of the site's own instances."""
     sections: dict[str, tuple[ManagementPoint | DistributionPoint | Client, ...]] = {
@@ -203,7 +211,7 @@ def parse_lab(text: str, source: str) -> Lab:
     try:
         lab = _LAB.validate_python(given)
     except ValidationError as error:
-        raise LabError(f"{source}: {_describe(error.errors()[0])}") from None
+        raise LabError(f"{source}: {_describe(_first_error(error.errors()))}") from None
     named = _name_mistake(lab)
     if named is not None:
         raise LabError(f"{source}: {named}")

@@ -54,8 +54,10 @@ def _trace(document: Any, path: Path, prop: str) -> list[Any]:
         for p in properties
         if isinstance(p, dict) and isinstance(p.get("trace"), list) and p["trace"]
     ]
+    # A requirement ID alone (CERT-3) names the one traced property whose ID it starts.
+    by_requirement = [c for c in traced if str(c.get("id", "")).startswith(f"{prop}/")]
     for candidate in traced:
-        if candidate.get("id") == prop:
+        if prop in (candidate.get("id"), candidate.get("name")) or [candidate] == by_requirement:
             trace: list[Any] = candidate["trace"]
             return trace
     names = "; ".join(repr(p.get("id")) for p in traced) or "none has one"

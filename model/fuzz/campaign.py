@@ -15,6 +15,7 @@ reproduces from its seed and its step lists rather than as a whole.
 
 from __future__ import annotations
 
+import math
 import random
 import time
 from collections.abc import Callable, Sequence
@@ -49,6 +50,7 @@ _run_as_test: Callable[..., None] = run_state_machine_as_test
 __all__ = [
     "CATALOGUE_NAMES",
     "ROUND_EXAMPLES",
+    "STEPS_PER_STATE",
     "WALKS",
     "CampaignPlan",
     "Failure",
@@ -59,6 +61,11 @@ __all__ = [
     "round_budget",
     "run_campaign",
 ]
+
+STEPS_PER_STATE = 1.5
+"""The default budget of `ehttp fuzz`: 1.5 lab steps per reachable state. On the default lab
+(30,256 states) that is 45,384 steps, which reach 91.2 % of the states with seed 1; the goal is
+at least 90 % for any lab with seed 1 (`benchmarks/fuzz_speed.py` measures it)."""
 
 ROUND_EXAMPLES = 2
 """Examples per Hypothesis round: examples are long, so a few per round keep a time budget
@@ -85,6 +92,10 @@ class CampaignPlan:
     steps: int | None = None
     """Stop after this many lab steps: the same seed and steps give the same coverage on any
     machine (no example database is read)."""
+    steps_per_state: float | None = None
+    """With no other budget: stop after this many lab steps per state of the checker's reachable
+    set, rounded up (`ehttp fuzz` by default: `STEPS_PER_STATE`), so the work follows the lab's
+    size and the same seed gives the same coverage on any machine."""
     mutant: str | None = None
     profile: Profile = "fuzz"
     steering: bool = True
@@ -133,6 +144,9 @@ class FuzzResult:
     """Distinct transitions of the checker's reachable graph (symmetry-reduced)."""
     interrupted: bool = False
     """Ctrl-C stopped the campaign: the numbers are what it had reached by then."""
+    step_budget: int | None = None
+    """The lab steps the campaign was given (`CampaignPlan.steps`, or `steps_per_state` times
+    the reachable states); None for a time or example budget."""
     attack_needs: tuple[tuple[str, tuple[str, ...]], ...] = ()
     """Attacks that never fired and that the lab as configured does not host, each with what it
     needs (naming the lab key that would let it run)."""
@@ -225,6 +239,8 @@ def run_campaign(
         coverage.deadline = coverage.started + plan.seconds
     model = WorldModel(plan.lab)
     reachable = Reachable(model)
+    if plan.steps is None and plan.steps_per_state is not None:
+        coverage.max_steps = math.ceil(plan.steps_per_state * len(reachable))
     make = lab_driver(plan) if new_driver is None else new_driver
     rules = derive_rules(model)
     session = Session(
@@ -253,7 +269,7 @@ def run_campaign(
         else:
             if deadline is not None and time.perf_counter() >= deadline:
                 break
-            if deadline is None and plan.steps is None:
+            if deadline is None and coverage.max_steps is None:
                 break
             examples = ROUND_EXAMPLES
         round_seed = seeds.getrandbits(64)
@@ -289,6 +305,7 @@ def run_campaign(
         attack_needs=needs,
         reachable_edges=reachable.edges,
         interrupted=interrupted,
+        step_budget=coverage.max_steps,
     )
 
 
@@ -340,7 +357,7 @@ def _run_round(
 
     key = f"{lab_to_toml(plan.lab)}|{plan.mutant}|{plan.steering}|{plan.walk}|{number}"
     factory._hypothesis_internal_add_digest = key.encode()  # type: ignore[attr-defined]
-    reuse = plan.examples is None and plan.steps is None
+    reuse = plan.seconds is not None
     coverage = session.coverage
     settings = profile_settings(
         plan.profile, examples, reuse=reuse, saving=lambda: not coverage.spent

@@ -175,11 +175,13 @@ def _trace_of(properties: list[Any], prop: str | None, where: str) -> list[Any]:
     names = ", ".join(repr(p.get("id")) for p in traced)
     if prop is None:
         raise ReplayError(
-            f"--property: {where} is a whole ehttp check --json file; give --property NAME, one "
-            f"of the properties with a trace: {names}"
+            f"--property: {where} is a whole ehttp check --json file; give --property ID (or its "
+            f"sentence), one of the properties with a trace: {names}"
         )
+    # A requirement ID alone (CERT-3) names the one traced property whose ID it starts.
+    by_requirement = [c for c in traced if str(c.get("id", "")).startswith(f"{prop}/")]
     for candidate in traced:
-        if candidate.get("id") == prop:
+        if prop in (candidate.get("id"), candidate.get("name")) or [candidate] == by_requirement:
             trace: list[Any] = candidate["trace"]
             return trace
     raise ReplayError(

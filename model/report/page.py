@@ -34,6 +34,7 @@ import graphviz
 from ehttp.atomic import write_atomic
 from ehttp.bridge.catalogue import CaseResult, run_catalogue
 from ehttp.compose.checking import LabCheck, run_checks
+from ehttp.compose.property_ids import property_id
 from ehttp.compose.world import MACHINES
 from ehttp.config.schema import Lab
 from ehttp.lab.attacks import CATALOGUE
@@ -72,6 +73,7 @@ from ehttp.views.diagrams_lab import (
 )
 from ehttp.views.scenarios import SCENARIO_TITLES, ScenarioReport, evaluate
 from ehttp.views.tables import DP_TYPE_LABELS, MP_TYPE_LABELS, Cell, dp_cells, mp_cells
+from ehttp.words import plural
 
 __all__ = [
     "ASSUMPTIONS",
@@ -301,7 +303,10 @@ def _attacks_passed(cases: Sequence[CaseResult]) -> bool:
 
 
 def _property_anchor(variant: str, name: str) -> str:
-    return f"p-{slug(variant)}-{slug(name)}"
+    """The property's short ID (`CERT-3/toggling`), unique in its lab whatever the variant; IDs
+    are letters, digits, `-`, `/` and `@` (model/compose/property_ids.py), safe in an id and a
+    URL fragment."""
+    return property_id(name)
 
 
 def _header(lab: Lab, run: LabCheck, cases: Sequence[CaseResult], meta: ReportMeta) -> str:
@@ -395,10 +400,12 @@ def _properties(run: LabCheck, pictured: set[str]) -> str:
     assumed = run.assumptions or tuple(() for _ in run.properties)
     for (variant, prop), ids in zip(run.properties, assumed, strict=True):
         anchor = _property_anchor(variant, prop.name)
-        name = _e(prop.name) + ("" if variant == "lab" else f" <i>[{_e(variant)}]</i>")
+        name = f"<code>{_e(anchor)}</code> {_e(prop.name)}" + (
+            "" if variant == "lab" else f" <i>[{_e(variant)}]</i>"
+        )
         if anchor in pictured:
             count = len(prop.trace) - 1
-            name += f' · <a href="#t-{anchor}">{_e(prop.trace_role)}, {count} steps</a>'
+            name += f' · <a href="#t-{anchor}">{_e(prop.trace_role)}, {plural(count, "step")}</a>'
         verdict = _verdict(prop.verdict)
         if not prop.holds:
             verdict = f'<b class="bad">&#x2717;</b> {verdict}'
@@ -516,7 +523,7 @@ def _traces(lab: Lab, run: LabCheck, draw: Draw | None) -> tuple[str, set[str]]:
         title = (
             f"{_e(result.trace_role)} for <b>{_e(result.name)}</b> ({_e(result.kind)}, "
             f"{_verdict(result.verdict)}; {_req_links(result.requirements)}; "
-            f"{len(result.trace) - 1} steps){picture}"
+            f"{plural(len(result.trace) - 1, 'step')}){picture}"
         )
         table = _explore_command(result.name) + _trace_table(item)
         if bad or shown == 0:
@@ -544,9 +551,9 @@ def _traces(lab: Lab, run: LabCheck, draw: Draw | None) -> tuple[str, set[str]]:
 
 
 def _explore_command(name: str) -> str:
-    """The command that opens the trace of property `name` in the explorer, quoted for a shell
-    (the name is the program's own words, quoted and escaped all the same)."""
-    command = f"ehttp explore --trace check.json --property {shlex.quote(name)}"
+    """The command that opens the trace of property `name` in the explorer, by its short ID,
+    quoted for a shell (the program's own words, quoted and escaped all the same)."""
+    command = f"ehttp explore --trace check.json --property {shlex.quote(property_id(name))}"
     return f'<p class="small">explore it: <code>{_e(command)}</code></p>'
 
 
@@ -999,6 +1006,8 @@ def write_report(
     try:
         for number, each in enumerate(labs, 1):
             during = f"checking lab {each.name!r}"
+            # Said before each lab, so the first line comes at once, not after the first check.
+            tell(f"[{number}/{len(labs)}] checking lab {each.name!r} ...")
             run = run_checks(each, stop=stop)
             if run.interrupted or stopped():
                 raise interrupted()

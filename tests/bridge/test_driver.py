@@ -112,7 +112,8 @@ def test_inject_names_what_is_missing() -> None:
         driver.inject("naa-wrong-secret")
     assert str(error.value) == (
         "attack: 'naa-wrong-secret' does not apply to this lab now: "
-        "the lab is not a naa-configured lab"
+        "needs a network access account on every distribution point "
+        "([[distribution_points]] network_access_account = true)"
     )
     with pytest.raises(ValueError, match="attack: 'bogus' is not accepted; use one of token-"):
         driver.inject("bogus")

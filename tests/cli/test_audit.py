@@ -30,13 +30,40 @@ def test_the_1802_lab_passes_with_every_listed_survivor_citing_the_seed() -> Non
     result = run("--lab", LAB)
     assert result.exit_code == 0, result.output
     out = result.stdout
-    assert out.startswith("audit of lab 'site-1802': ")
+    assert out.startswith("audit of lab 'site-1802': 149 mutants (redirects: 40 sampled of 231, ")
+    # One count from the header to the end: the header's parts add up to it, the progress
+    # counts out of it (test_progress_counts_out_of_every_mutant) and the kill ratio names it.
+    header = out.splitlines()[0]
+    parts = header.split("): ", 1)[1].split("; ")[0].split(", ")
+    assert parts == [
+        "29 change the reachable graph",
+        "93 don't",
+        "27 behave as a removal",
+    ]
+    assert sum(int(part.split()[0]) for part in parts) == 149
+    # An example with no trace says why there is none, in words, never a bare "(vacuous)".
+    assert "(no witness: no reachable state shows it)" in out
+    assert "(vacuous)" not in out and " (1 steps)" not in out
+    assert (
+        "(25 killed of 26 counted: the 29 of the 149 mutants that change the reachable graph, "
+        "less 3 the seed leaves open)\n"
+    ) in out
     assert "  killed  property" in out
     assert "enhanced HTTP is never on: the option needs 1806 with pre-release features" in out
     assert "  smsexec/0/remove\n" in out
     assert "    left open by the seed: 'To work around this issue, delete all certificates" in out
     assert "kill ratio: 0.9" in out or "kill ratio: 1.00" in out
     assert out.endswith("PASS: 11 of 11 properties kill at least one mutant\n")
+
+
+def test_progress_counts_out_of_every_mutant() -> None:
+    seen: list[tuple[int, int]] = []
+    result = run_audit(
+        load_lab(Path(LAB)), workers=1, progress=lambda done, total, _: seen.append((done, total))
+    )
+    total = len(result.mutants)
+    assert {t for _, t in seen} == {total}
+    assert seen[-1] == (total, total)
 
 
 def test_an_unfalsifiable_property_is_marked_and_fails_the_audit() -> None:

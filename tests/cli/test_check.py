@@ -16,6 +16,7 @@ import ehttp.cli.check as check_cli
 import ehttp.config
 from ehttp.cli.app import main
 from ehttp.cli.common import Reporter, StopRequest
+from ehttp.words import VACUOUS
 from tests.cli.test_json_schemas import validate
 
 LABS = Path(__file__).resolve().parents[2] / "specs" / "labs"
@@ -34,20 +35,37 @@ def test_default_lab_passes_and_prints_the_cert3_witness() -> None:
         "lab 'default': 3 clients; 30,256 states, 176,848 transitions, diameter 20, "
     )
     assert (
-        "witness for 'rapidly enabling and disabling the option alone leaves no SMS-Issuing "
-        "certificate bound' (CERT-3) [assumes A-3, A-4, A-6]:\n" in out
+        "witness for CERT-3/toggling 'rapidly enabling and disabling the option alone leaves no "
+        "SMS-Issuing certificate bound' (CERT-3) [assumes A-3, A-4, A-6]:\n" in out
     )
     assert (
         "     5. disable enhanced HTTP (site): site: https-or-http+enhanced -> https-or-http; "
         "toggle-history: careful -> rapid; mp1: issued -> stranded; dp1: issued -> stranded\n"
     ) in out
     assert (
-        "  holds     sometimes     rapidly enabling and disabling the option alone leaves no "
-        "SMS-Issuing certificate bound" in out
-    )
-    assert "CERT-3 [assumes A-3, A-4, A-6]  [toggling the option only]\n" in out
+        "  holds     sometimes     CERT-3/toggling             rapidly enabling and disabling the "
+        "option alone leaves no SMS-Issuing certificate bound (CERT-3) [assumes A-3, A-4, A-6]  "
+        "[toggling the option only]\n"
+    ) in out
     assert "  azure-ad-app: Update application setting (needs-update -> updated)\n" in out
     assert out.endswith("PASS: 25 of 25 properties hold\n")
+
+
+def test_the_table_and_every_line_fit_columns() -> None:
+    result = CliRunner().invoke(main, ["check"], env={"COLUMNS": "100"}, catch_exceptions=False)
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert max(len(line) for line in lines) <= 100, max(lines, key=len)
+    at = lines.index(
+        "  holds     sometimes     CERT-3/toggling             rapidly enabling and disabling the "
+        "option"
+    )
+    assert lines[at + 1 : at + 4] == [
+        " " * 54 + "alone leaves no SMS-Issuing certificate bound",
+        " " * 54 + "(CERT-3) [assumes A-3, A-4, A-6]  [toggling",
+        " " * 54 + "the option only]",
+    ]
+    assert lines[-1] == "PASS: 25 of 25 properties hold"
 
 
 def test_json_has_the_documented_shape() -> None:
@@ -63,6 +81,10 @@ def test_json_has_the_documented_shape() -> None:
     assert data["states"] == 30_256
     prop = next(p for p in data["properties"] if p["requirements"] == ["CERT-3"])
     assert {"id", "kind", "requirements", "holds", "trace", "vacuous", "loop_from"} <= set(prop)
+    assert prop["id"] == "CERT-3/toggling"
+    assert prop["name"] == (
+        "rapidly enabling and disabling the option alone leaves no SMS-Issuing certificate bound"
+    )
     assert prop["holds"] is True and prop["vacuous"] is False
     assert [step["action"] for step in prop["trace"]][-1] == "enable enhanced HTTP"
     assert prop["trace"][-1]["state"]["mp1"] == {"state": "stranded", "minutes": None}
@@ -92,8 +114,10 @@ def test_a_failed_check_names_what_does_not_hold(tmp_path: Path) -> None:
     assert result.exit_code == 1, result.output
     last = result.stdout.rstrip().splitlines()[-1]
     assert last.startswith("FAIL: 21 of 24 properties hold; not holding: ")
-    assert "a client waits for manual approval (violated)" in last
-    assert "(vacuous)" in last
+    assert "REG-3/waits (violated)" in last
+    assert f"REG-4/re-registers ({VACUOUS})" in last
+    # The table's "vacuous" verdict is explained under it.
+    assert f"\n  ({VACUOUS})\n" in result.stdout
 
 
 def pressed_in(word: str) -> Callable[[Reporter | None], AbstractContextManager[StopRequest]]:
@@ -139,7 +163,7 @@ def test_ctrl_c_in_the_liveness_phase_keeps_what_was_decided_before(
     table = [line.split() for line in lines if line.startswith("  ") and " " in line.strip()]
     liveness = [row for row in table if row[1] in ("eventually", "leads-to")]
     assert len(liveness) == 5 and {row[0] for row in liveness} == {"unknown"}
-    assert "witness for 'a client waits for manual approval' (REG-3)" in result.stdout
+    assert "witness for REG-3/waits 'a client waits for manual approval' (REG-3)" in result.stdout
     assert "variant 'toggling the option only': not searched (the search stopped: interrupted)" in (
         lines
     )
@@ -309,9 +333,7 @@ def test_engine_spin_json_and_bitstate_is_incomplete() -> None:
     assert verdicts["always"] == "unknown" and verdicts["sometimes"] == "holds"
     validate("check", data)
     native = json.loads(run("--json").stdout)
-    cert3 = (
-        "rapidly enabling and disabling the option alone leaves no SMS-Issuing certificate bound"
-    )
+    cert3 = "CERT-3/toggling"
     [spin_trace] = [p["trace"] for p in data["properties"] if p["id"] == cert3]
     [ehttp_trace] = [p["trace"] for p in native["properties"] if p["id"] == cert3]
     assert [set(step) for step in spin_trace] == [set(step) for step in ehttp_trace]

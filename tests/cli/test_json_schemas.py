@@ -163,6 +163,28 @@ def test_scenarios_and_tables_are_info() -> None:
     assert tables["lab"] == "enhanced-off" and tables["site"]["enhanced_http"] is False
 
 
+def test_export_gives_its_text_or_the_file_it_wrote(tmp_path: Path) -> None:
+    document = json_of(run("export", "--promela", "--json"), 0)
+    assert document["verdict"] == "info" and document["text"].startswith("/*")
+    assert document["out"] is None and document["clients"] == 3
+    out = tmp_path / "lab.pml"
+    written = json_of(run("export", "--promela", "--json", "--out", str(out)), 0)
+    assert written["out"] == str(out) and written["text"] is None and out.is_file()
+
+
+NO_JSON = {
+    "completion": "prints a shell script",
+    "schema": "prints a JSON Schema already",
+    "explore": "serves pages in a browser until Ctrl-C",
+}
+"""The commands without `--json`, and why."""
+
+
+def test_every_command_but_the_listed_ones_takes_json() -> None:
+    missing = sorted(set(COMMANDS) - set(_json_commands()) - set(NO_JSON))
+    assert missing == [], f"add --json to {missing} (or say in NO_JSON why not)"
+
+
 def test_diagrams_lists_what_it_wrote(tmp_path: Path) -> None:
     document = json_of(run("diagrams", "--json", "--format", "dot", "--out", str(tmp_path)), 0)
     assert document["written"] and all(Path(p).is_file() for p in document["written"])

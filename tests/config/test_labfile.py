@@ -230,6 +230,17 @@ EXACT_MESSAGES = {
         " enhanced_http, prerelease_features, azure_ad_onboarded, azure_ad_app_updated,"
         " cloud_management_gateway",
     ),
+    "a misspelled key is named, not the key it was meant to be as missing": (
+        DEFAULT_TEXT.replace("enhanced_http = true", "enhanced_htp = true"),
+        "lab.toml: site.enhanced_htp: unknown key; did you mean 'enhanced_http'? accepted keys "
+        "are version, client_communication, enhanced_http, prerelease_features, "
+        "azure_ad_onboarded, azure_ad_app_updated, cloud_management_gateway",
+    ),
+    "a misspelled client key": (
+        DEFAULT_TEXT.replace('join = "workgroup"', 'jion = "workgroup"'),
+        "lab.toml: clients[2].jion: unknown key; did you mean 'join'? accepted keys are name, "
+        "join, windows, pki_certificate, network, user_signed_in, task_sequence",
+    ),
     "unknown key at top level": (
         "colour = 1\n" + DEFAULT_TEXT,
         "lab.toml: colour: unknown key; accepted keys are name, site, management_points,"

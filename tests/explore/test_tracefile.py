@@ -31,9 +31,10 @@ def test_the_cert3_witness_opens_at_its_first_step_and_its_steps_reach_the_fault
     check_file: Path,
 ) -> None:
     trace = next(
-        p["trace"] for p in json.loads(check_file.read_text())["properties"] if p["id"] == CERT3
+        p["trace"] for p in json.loads(check_file.read_text())["properties"] if p["name"] == CERT3
     )
     place = trace_place(default_lab(), "default", check_file, CERT3)
+    assert trace_place(default_lab(), "default", check_file, "CERT-3/toggling").plan == place.plan
     assert len(place.plan) == len(trace) - 1
     found = walk(place)
     assert found.model.state_to_json(found.here) == trace[0]["state"]

@@ -33,7 +33,7 @@ def run(*args: str) -> Result:
 @pytest.fixture(scope="module")
 def cert3_trace(checked: Callable[..., LabCheck]) -> list[dict[str, object]]:
     report = checked(default_lab())
-    (prop,) = [p for p in report.to_json()["properties"] if p["id"] == CERT_3]
+    (prop,) = [p for p in report.to_json()["properties"] if p["name"] == CERT_3]
     trace: list[dict[str, object]] = prop["trace"]
     return trace
 
@@ -110,8 +110,9 @@ def test_replay_file_replays_exactly(tmp_path: Path) -> None:
         "(dp1): dp1: bound -> no-certificate\n"
         "    4. smsexec service starts (smsexec): smsexec: restarting -> running; "
         "dp1: no-certificate -> issued\n"
-        "FAIL: the lab's abstraction equals the model's state\n"
         "  dp1: model issued, lab no-certificate\n"
+        "FAIL: invariant \"the lab's abstraction equals the model's state\" broke at step 4 "
+        "(smsexec service starts)\n"
     )
     clean = json.loads(path.read_text())
     clean["mutant"] = None
@@ -258,12 +259,15 @@ def test_a_whole_check_json_file_replays_the_named_property(
     result = run("--replay", str(path))
     assert result.exit_code == 2
     assert result.stderr.startswith(
-        f"Error: --property: {path} is a whole ehttp check --json file; give --property NAME, "
+        f"Error: --property: {path} is a whole ehttp check --json file; give --property ID (or "
+        "its sentence), one of the properties with a trace: "
     )
-    assert repr(CERT_3) in result.stderr
-    result = run("--replay", str(path), "--property", CERT_3)
-    assert result.exit_code == 0, result.output
-    assert result.stdout.endswith("PASS: every invariant held over 6 steps\n")
+    assert "'CERT-3/toggling'" in result.stderr
+    # The short ID, the sentence beside it, or the requirement alone when one ID starts with it.
+    for given in ("CERT-3/toggling", CERT_3, "CERT-3"):
+        result = run("--replay", str(path), "--property", given)
+        assert result.exit_code == 0, result.output
+        assert result.stdout.endswith("PASS: every invariant held over 6 steps\n")
     result = run("--replay", str(path), "--property", "nope")
     assert result.exit_code == 2 and "'nope' is not a property with a trace" in result.stderr
 

@@ -15,6 +15,7 @@ from ehttp.lab.attacks import (
     FAMILIES,
     HONEST,
     TWINS,
+    VARIANT_NEEDS,
     VARIANTS,
     Attack,
     Honest,
@@ -120,6 +121,7 @@ def test_catalogue_is_large_named_uniquely_and_uses_known_variants() -> None:
     assert len(names) >= 80
     assert len(set(names)) == len(names)
     assert {a.variant for a in CATALOGUE} <= set(VARIANTS)
+    assert set(VARIANT_NEEDS) == set(VARIANTS), "say in VARIANT_NEEDS what each variant needs"
     assert all(a.requirements for a in CATALOGUE)
 
 

@@ -135,9 +135,12 @@ def test_the_cert3_witness_comes_first_with_every_world_in_full(written: tuple[P
     )
     table = traces[first : traces.index("</table>", first)]
     assert (
-        "explore it: <code>ehttp explore --trace check.json --property &#x27;rapidly enabling "
-        "and disabling the option alone leaves no SMS-Issuing certificate bound&#x27;</code>"
+        "explore it: <code>ehttp explore --trace check.json --property CERT-3/toggling</code>"
     ) in table
+    assert 'id="t-CERT-3/toggling"' in traces
+    # The property table's row carries the ID beside the sentence, and is the anchor it links.
+    assert "<code>CERT-3/toggling</code> rapidly enabling and disabling" in html
+    assert '<span id="CERT-3/toggling">' in html
     assert "<th>step 0: initial state</th>" in table
     assert "<td><b>stranded</b></td>" in table
     assert "CERT-3: mp1 stranded" in table
@@ -155,6 +158,13 @@ def test_a_failing_report_says_why_first(
         ["report", "--lab", str(one), "--mutant", "mp-accepts-alg-none", "--out", str(tmp_path)],
     )
     assert result.exit_code == 1, result.output
+    # Progress starts before the first check; the last line says FAIL and what, by ID.
+    assert result.stderr.splitlines()[0] == "[1/1] checking lab 'default' ..."
+    last = result.stdout.splitlines()[-1]
+    assert last.startswith("FAIL: not holding: ") and "REG-3/waits" in last
+    assert last.endswith(
+        "; attacks not refused as expected: token-alg-none (the page says why, first)"
+    )
     html = (tmp_path / "index.html").read_text(encoding="utf-8")
     banner = html[html.index('<div class="banner fail">') :]
     banner = banner[: banner.index("</div>")]

@@ -34,7 +34,15 @@ from ehttp.lab.attacks import (
     stale,
     tokens,
 )
-from ehttp.lab.attacks.base import CONDITIONS, VARIANTS, Condition, SetupRefused, run, unmet
+from ehttp.lab.attacks.base import (
+    CONDITIONS,
+    VARIANT_NEEDS,
+    VARIANTS,
+    Condition,
+    SetupRefused,
+    run,
+    unmet,
+)
 from ehttp.lab.attacks.case import Attack, Honest, Outcome
 from ehttp.lab.testbed import ConcreteLab
 
@@ -46,6 +54,7 @@ __all__ = [
     "HONEST",
     "TWINS",
     "VARIANTS",
+    "VARIANT_NEEDS",
     "Attack",
     "Condition",
     "Honest",

@@ -138,6 +138,18 @@ VARIANTS: dict[str, Callable[[Lab], Lab]] = {
 }
 """The lab changes an attack may ask for, by name."""
 
+VARIANT_NEEDS: dict[str, str] = {
+    "default": "the lab as it is",
+    "https-dp": 'every distribution point HTTPS ([[distribution_points]] connections = "https")',
+    "naa-configured": "a network access account on every distribution point "
+    "([[distribution_points]] network_access_account = true)",
+    "enhanced-off": "enhanced HTTP off ([site] enhanced_http = false)",
+    "site-1802": 'a 1802 site ([site] version = "1802")',
+    "second-mp": "a second management point of each kind the lab has "
+    "(another [[management_points]] with the same connections)",
+}
+"""What each variant of `VARIANTS` asks of a lab, with the lab key and value that give it."""
+
 
 def _first(names: list[str]) -> str | None:
     return names[0] if names else None
@@ -335,7 +347,7 @@ def unmet(attack: Attack, tb: ConcreteLab) -> tuple[str, ...]:
         if not c.holds(roles)
     ]
     if VARIANTS[attack.variant](current) != current:
-        missing.insert(0, f"the lab is not a {attack.variant} lab")
+        missing.insert(0, f"needs {VARIANT_NEEDS[attack.variant]}")
     return tuple(missing)
 
 
