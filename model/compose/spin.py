@@ -61,6 +61,7 @@ __all__ = [
     "SpinReport",
     "SpinRun",
     "differences",
+    "incomplete_reason",
     "run_spin",
     "spin_available",
     "spin_version",
