@@ -33,6 +33,7 @@ from model.config.schema import (
     Lab,
     ManagementPoint,
     Site,
+    Version,
 )
 
 __all__ = ["clients", "labs", "sites"]
@@ -43,9 +44,9 @@ def sites(draw: st.DrawFn) -> Site:
     """A site's settings; enhanced HTTP on only where the option exists (1806, pre-release).
     Half the sites have the option (1806 with pre-release features): the other versions' state
     spaces are a few dozen states, the option's are where the behaviour is."""
+    version: Version = "1806"
+    prerelease = True
     if draw(st.booleans()):
-        version, prerelease = "1806", True
-    else:
         version, prerelease = draw(st.sampled_from(VERSIONS)), draw(st.booleans())
     has_option = version == "1806" and prerelease
     return Site(
