@@ -20,10 +20,15 @@ same run:
 - a naive explorer on the default lab: one that keeps each world as `transitions` model objects,
   deep-copies them for every successor and fires each trigger through the `transitions` machines
   of `model/views/machines.py`.
+Then, in the same run, the same two engines on whole labs: the lab of issue 20 (three management
+points, `benchmarks/labs/three-mps.toml`) and every example lab of specs/labs/: ehttp's states
+(with symmetry), whether its check finished within `--max-seconds` (else INCOMPLETE, as `ehttp
+check --max-seconds` says), its wall seconds, and Spin's states, wall seconds and hash table
+(`-w`, grown when pan finds it full), or INCOMPLETE with pan's reason.
 Nothing is asserted; speed lives here, not in the tests.
 
-    python benchmarks/check_speed.py [--max-clients 6] [--min-clients 1] [--naive-seconds 10]
-        [--no-spin] [--no-naive] [--baseline PATH]
+    python benchmarks/check_speed.py [--clients 1,2,4,6,8] [--naive-seconds 10]
+        [--max-seconds 300] [--no-spin] [--no-naive] [--no-labs] [--baseline PATH]
 """
 
 from __future__ import annotations
@@ -42,7 +47,7 @@ from pathlib import Path
 from model.compose.checking import run_checks
 from model.compose.spin import run_spin, spin_available
 from model.compose.world import CLOCK_AT, World, WorldModel
-from model.config.labfile import default_lab
+from model.config.labfile import default_lab, load_lab
 from model.views.machines import Context, MachineView, bind, build_view, fire
 
 
@@ -145,7 +150,7 @@ if os.path.exists(os.path.join(root, "checking.py")):  # before the package map
     from model.labfile import default_lab
 else:
     from model.compose.checking import run_checks
-    from model.config.labfile import default_lab
+    from model.config.labfile import default_lab, load_lab
 lab = default_lab().with_clients(int(sys.argv[1]))
 cpu, wall = time.process_time(), time.perf_counter()
 report = run_checks(lab)
@@ -181,10 +186,54 @@ def baseline(path: Path, clients: int) -> Baseline:
     return Baseline(data["states"], data["wall"], data["cpu"])
 
 
+ROOT = Path(__file__).resolve().parents[1]
+LABS = [
+    ROOT / "benchmarks" / "labs" / "three-mps.toml",
+    *sorted((ROOT / "specs" / "labs").glob("*.toml")),
+]
+
+
+def time_labs(spin: bool, max_seconds: float) -> None:
+    """The second table: both engines on each whole lab, one line each."""
+    print(
+        f"{'lab':28} {'mps':>3} {'dps':>3} {'clients':>7} {'states':>10} {'ehttp':>10} "
+        f"{'seconds':>8}"
+        + (f" {'spin states':>11} {'spin':>10} {'spin s':>7} {'-w':>3}" if spin else "")
+    )
+    for path in LABS:
+        lab = load_lab(path)
+        report = run_checks(lab, max_seconds=max_seconds)
+        verdict = "INCOMPLETE" if not report.complete else "PASS" if report.passed else "FAIL"
+        line = (
+            f"{path.stem:28} {len(lab.management_points):>3} {len(lab.distribution_points):>3} "
+            f"{len(lab.clients):>7} {report.main.states:>10,} {verdict:>10} {report.seconds:>8.2f}"
+        )
+        if spin:
+            checked = run_spin(lab)
+            word = "INCOMPLETE" if not checked.complete else "PASS" if checked.passed else "FAIL"
+            line += (
+                f" {checked.main().states:>11,} {word:>10} {checked.seconds:>7.2f}"
+                f" {checked.hash_bits:>3}"
+            )
+            line += "".join(f"\n    spin: {reason}" for reason in checked.reasons)
+        print(line, flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--max-clients", type=int, default=6)
-    parser.add_argument("--min-clients", type=int, default=1)
+    parser.add_argument(
+        "--clients",
+        type=lambda text: [int(part) for part in text.split(",")],
+        default=[1, 2, 4, 6, 8],
+        help="The default lab's client counts to time, comma-separated (default 1,2,4,6,8).",
+    )
+    parser.add_argument(
+        "--max-seconds",
+        type=float,
+        default=300.0,
+        help="ehttp's time limit on each whole lab of the second table (default 300).",
+    )
+    parser.add_argument("--no-labs", action="store_true", help="Leave the table of labs out.")
     parser.add_argument("--naive-seconds", type=float, default=10.0)
     parser.add_argument("--no-spin", action="store_true", help="Leave the Spin columns out.")
     parser.add_argument("--no-naive", action="store_true", help="Leave the naive explorer out.")
@@ -205,7 +254,7 @@ def main() -> None:
             else ""
         )
     )
-    for clients in range(args.min_clients, args.max_clients + 1):
+    for clients in args.clients:
         scaled = lab.with_clients(clients)
         cpu = time.process_time()
         report = run_checks(scaled)
@@ -236,6 +285,9 @@ def main() -> None:
                 f" {base.wall / report.seconds:>6.2f} {base.cpu / cpu:>6.2f}"
             )
         print(line, flush=True)
+    if not args.no_labs:
+        print()
+        time_labs(spin, args.max_seconds)
     if args.no_naive:
         return
     model = WorldModel(lab)

@@ -203,7 +203,8 @@ def render_spin_text(report: SpinReport) -> str:
     lines = [
         f"lab {report.lab.name!r}: {_clients(report)}; {report.version}: "
         f"{main.states:,} states, {main.transitions:,} transitions, diameter {main.depth}, "
-        f"{report.seconds:.2f} s with compiling, {cores} (no symmetry reduction)"
+        f"{report.seconds:.2f} s with compiling, {cores}, -w{report.hash_bits} "
+        "(no symmetry reduction)"
     ]
     for run in report.runs:
         if run.variant != "lab":

@@ -151,6 +151,8 @@ class SpinReport:
     version: str
     reasons: tuple[str, ...] = ()
     """Why searches stopped short, each naming its search (empty when every search finished)."""
+    hash_bits: int = 0
+    """The largest hash table the searches used (`-w`), after any growth."""
 
     def main(self, variant: str = LAB) -> SpinRun:
         """The error-free safety search of `variant`: its figures are the state count."""
@@ -199,6 +201,7 @@ class SpinReport:
             "complete": self.complete,
             "incomplete_reasons": list(self.reasons),
             "bitstate": self.bitstate,
+            "hash_bits": self.hash_bits,
             "cores": self.cores,
             "variants": [
                 {"variant": r.variant, "states": r.states, "transitions": r.transitions}
@@ -309,9 +312,12 @@ def _compile(
 
 
 def _hash_bits(lab: Lab) -> int:
-    """Hash table slots as a power of two: about 4.5 times more states per client, from ~350 with
-    none; a table far too big costs more to clear than the search of a small lab."""
-    return max(18, min(26, 9 + 2 * len(lab.clients)))
+    """The hash table size a lab's searches start from, as a power of two: about 4.5 times more
+    states per client and per site system beyond the first two, from ~350 with none; a table far
+    too big costs more to clear than the search of a small lab, one too small is grown and the
+    search rerun (`_search`)."""
+    systems = len(lab.management_points) + len(lab.distribution_points)
+    return max(18, min(26, 9 + 2 * len(lab.clients) + 2 * max(0, systems - 2)))
 
 
 def _search(
@@ -607,6 +613,7 @@ def run_spin(lab: Lab, *, cores: int | None = None, bitstate: bool = False) -> S
         cores=cores,
         version=spin_version(),
         reasons=tuple(reasons),
+        hash_bits=table.bits,
     )
 
 
