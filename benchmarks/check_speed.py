@@ -7,7 +7,8 @@ state count ("full": Spin's, which the CI cross-check holds equal to ehttp's `--
 count; "-" without Spin) with the symmetry reduction factor (full / states), and, measured in the
 same run:
 - Spin (`ehttp check --engine spin`, `model/compose/spin.py`): its unreduced states, its wall
-  seconds with `spin -a` and gcc included, and the seconds `pan` itself searched (the safety
+  seconds with `spin -a` and gcc included, its CPU seconds (this process's and every program's it
+  ran: spin, gcc, pan), and the seconds `pan` itself searched (the safety
   searches and every witness search); left out when spin or gcc is missing;
 - with `--baseline PATH`, another checkout of ehttp (an older main, say) doing the same whole check
   of the same scaled lab in a subprocess with PATH first on the Python path: its states, its wall
@@ -23,7 +24,8 @@ same run:
 Then, in the same run, the same two engines on whole labs: the lab of issue 20 (three management
 points, `benchmarks/labs/three-mps.toml`) and every example lab of specs/labs/: ehttp's states
 (with symmetry), whether its check finished within `--max-seconds` (else INCOMPLETE, as `ehttp
-check --max-seconds` says), its wall seconds, and Spin's states, wall seconds and hash table
+check --max-seconds` says), its wall and CPU seconds, and Spin's states, wall and CPU seconds (spin, gcc and pan included)
+and hash table
 (`-w`, grown when pan finds it full), or INCOMPLETE with pan's reason.
 Nothing is asserted; speed lives here, not in the tests.
 
@@ -37,6 +39,7 @@ import argparse
 import copy
 import json
 import os
+import resource
 import subprocess
 import sys
 import time
@@ -193,26 +196,41 @@ LABS = [
 ]
 
 
+def children_cpu() -> float:
+    """CPU seconds of every finished child process so far (spin, gcc and pan)."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
 def time_labs(spin: bool, max_seconds: float) -> None:
     """The second table: both engines on each whole lab, one line each."""
     print(
         f"{'lab':28} {'mps':>3} {'dps':>3} {'clients':>7} {'states':>10} {'ehttp':>10} "
-        f"{'seconds':>8}"
-        + (f" {'spin states':>11} {'spin':>10} {'spin s':>7} {'-w':>3}" if spin else "")
+        f"{'seconds':>8} {'cpu s':>7}"
+        + (
+            f" {'spin states':>11} {'spin':>10} {'spin s':>7} {'cpu s':>7} {'-w':>3}"
+            if spin
+            else ""
+        )
     )
     for path in LABS:
         lab = load_lab(path)
+        cpu = time.process_time()
         report = run_checks(lab, max_seconds=max_seconds)
+        cpu = time.process_time() - cpu
         verdict = "INCOMPLETE" if not report.complete else "PASS" if report.passed else "FAIL"
         line = (
             f"{path.stem:28} {len(lab.management_points):>3} {len(lab.distribution_points):>3} "
             f"{len(lab.clients):>7} {report.main.states:>10,} {verdict:>10} {report.seconds:>8.2f}"
+            f" {cpu:>7.2f}"
         )
         if spin:
+            cpu = time.process_time() + children_cpu()
             checked = run_spin(lab)
+            cpu = time.process_time() + children_cpu() - cpu
             word = "INCOMPLETE" if not checked.complete else "PASS" if checked.passed else "FAIL"
             line += (
-                f" {checked.main().states:>11,} {word:>10} {checked.seconds:>7.2f}"
+                f" {checked.main().states:>11,} {word:>10} {checked.seconds:>7.2f} {cpu:>7.2f}"
                 f" {checked.hash_bits:>3}"
             )
             line += "".join(f"\n    spin: {reason}" for reason in checked.reasons)
@@ -246,7 +264,7 @@ def main() -> None:
     print(
         f"{'clients':>7} {'states':>9} {'full':>9} {'reduction':>9} {'seconds':>8} {'cpu s':>7}"
         f" {'states/s':>9}"
-        + (f" {'spin states':>11} {'spin s':>7} {'pan s':>6}" if spin else "")
+        + (f" {'spin states':>11} {'spin s':>7} {'cpu s':>7} {'pan s':>6}" if spin else "")
         + f" {'tuple BFS/s':>11} {'ehttp/BFS':>9}"
         + (
             f" {'base states':>11} {'base s':>7} {'base cpu':>8} {'x wall':>6} {'x cpu':>6}"
@@ -263,9 +281,13 @@ def main() -> None:
         full: int | None = None
         spin_part = ""
         if spin:
+            spin_cpu = time.process_time() + children_cpu()
             checked = run_spin(scaled)
+            spin_cpu = time.process_time() + children_cpu() - spin_cpu
             full = checked.main().states
-            spin_part = f" {full:>11,} {checked.seconds:>7.2f} {checked.searched:>6.2f}"
+            spin_part = (
+                f" {full:>11,} {checked.seconds:>7.2f} {spin_cpu:>7.2f} {checked.searched:>6.2f}"
+            )
         elif not main_result.symmetry:
             full = main_result.states
         line = (
