@@ -24,9 +24,9 @@ same run:
 Then, in the same run, the same two engines on whole labs: the lab of issue 20 (three management
 points, `benchmarks/labs/three-mps.toml`) and every example lab of specs/labs/: ehttp's states
 (with symmetry), whether its check finished within `--max-seconds` (else INCOMPLETE, as `ehttp
-check --max-seconds` says), its wall and CPU seconds, and Spin's states, wall and CPU seconds (spin, gcc and pan included)
-and hash table
-(`-w`, grown when pan finds it full), or INCOMPLETE with pan's reason.
+check --max-seconds` says), its wall and CPU seconds, and Spin's states, wall and CPU seconds
+(spin, gcc and pan included) and hash table (`-w`, grown when pan finds it full), or INCOMPLETE
+with pan's reason.
 Nothing is asserted; speed lives here, not in the tests.
 
     python benchmarks/check_speed.py [--clients 1,2,4,6,8] [--naive-seconds 10]
