@@ -8,10 +8,11 @@ AD onboarding, its application update and a cloud management gateway in any comb
 of either kind (HTTP or HTTPS; a distribution point with or without anonymous access and a network
 access account), and 1 to `max_clients` clients of every kind (domain, Azure AD, hybrid,
 workgroup; each named Windows 10 version; with or without a PKI certificate, a signed-in user, a
-task sequence; on the intranet or the internet). Names are mp1.., dp1.., c1.., unique as the lab
-file reader requires. `max_parts` bounds site systems and clients together: the state space
-grows about 4.5 times with each, so tests that check every generated lab exhaustively keep it
-small.
+task sequence; on the intranet or the internet). The lab's name is any line of text (quotes,
+markup and non-ASCII included); site systems and clients are mp1.., dp1.., c1.., unique host names
+as the lab file reader requires. `max_parts` bounds site systems and clients together: the
+state space grows about 4.5 times with each, so tests that check every generated lab
+exhaustively keep it small.
 
 Hypothesis is one of ehttp's run-time dependencies (`ehttp fuzz` draws from it too); only this
 module of `model.config` imports it, and nothing imports this module but the tests and benchmarks.
@@ -37,6 +38,12 @@ from model.config.schema import (
 )
 
 __all__ = ["clients", "labs", "sites"]
+
+
+_LAB_NAMES = st.text(
+    alphabet=st.characters(exclude_categories=("Cc", "Cs")), min_size=1, max_size=24
+)
+"""Any line of text (STYLE.md rule 16: a lab's name is data wherever it is shown or exported)."""
 
 
 @st.composite
@@ -106,7 +113,7 @@ def labs(
     )
     members = tuple(draw(clients(f"c{n}")) for n in range(1, count + 1))
     return Lab(
-        name="generated",
+        name=draw(_LAB_NAMES),
         site=draw(sites()),
         management_points=management_points,
         distribution_points=distribution_points,
