@@ -84,6 +84,21 @@ def test_max_states_is_incomplete_and_exits_1() -> None:
     assert "never fired" not in result.stdout
 
 
+def test_max_seconds_is_incomplete_and_exits_1() -> None:
+    result = run("--max-seconds", "0.001", "--json")
+    assert result.exit_code == 1
+    data = json.loads(result.stdout)
+    assert data["verdict"] == "incomplete" and data["complete"] is False
+    assert data["stopped_reason"] == "max-seconds"
+    text = run("--max-seconds", "0.001")
+    assert text.exit_code == 1
+    assert (
+        text.stdout.rstrip()
+        .splitlines()[-1]
+        .startswith("INCOMPLETE: the search stopped (max-seconds) at ")
+    )
+
+
 def test_a_failed_check_names_what_does_not_hold(tmp_path: Path) -> None:
     # With only an Azure AD-joined client nothing can wait for approval (REG-3) or be due to
     # re-register (REG-4, REG-5): those `sometimes` properties find no witness.
