@@ -20,8 +20,9 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from model.cli.app import main
-from model.compose.checking import run_checks
+from model.compose.checking import LabCheck, run_checks
 from model.compose.spin import differences, run_spin
+from model.compose.world import WorldModel
 from model.config.labfile import lab_to_toml, parse_lab
 from model.config.schema import Lab
 from model.config.strategies import labs
@@ -125,3 +126,25 @@ def test_the_list_readers_find_the_ids_of_the_default_lab() -> None:
     assert "disable-enhanced-http" in actions and "enable-enhanced-http" not in actions
     symptoms = _ids(_run("diagnose", "--list").stdout, marked=False)
     assert "no-sms-certificate-bound mp1" in symptoms and "notification-fails wg1" in symptoms
+
+
+@quick(6)
+@given(
+    labs(max_parts=3, max_management_points=1, max_distribution_points=1).map(
+        lambda lab: lab.with_clients(len(lab.clients) + 1)
+    )
+)
+def test_symmetry_reduction_changes_no_verdict_on_generated_labs(lab: Lab) -> None:
+    # Every lab has twins (clients of one configuration): one client more, a copy of the first
+    # (`with_clients`), besides the twins the strategy draws. The reduced check must judge every
+    # property as the unreduced one does, with traces of the same length.
+    assert WorldModel(lab).symmetric_groups
+    reduced = run_checks(lab)
+    full = run_checks(lab, symmetry=False)
+    assert reduced.complete and full.complete, lab_to_toml(lab)
+    assert reduced.main.states <= full.main.states
+    assert _verdicts(reduced) == _verdicts(full), lab_to_toml(lab)
+
+
+def _verdicts(report: LabCheck) -> dict[tuple[str, str], tuple[str, int]]:
+    return {(variant, p.name): (p.verdict, len(p.trace)) for variant, p in report.properties}
