@@ -103,6 +103,15 @@ def main() -> None:
         started = time.perf_counter()
         native = run_checks(lab, symmetry=False)
         native_s = time.perf_counter() - started
+        reduced = run_checks(lab)
+        verdicts = {(v, p.name): (p.verdict, len(p.trace)) for v, p in native.properties}
+        for variant, prop in reduced.properties:
+            theirs = verdicts.get((variant, prop.name))
+            if theirs != (prop.verdict, len(prop.trace)):
+                found.append(
+                    f"{prop.name}: with symmetry {prop.verdict} ({len(prop.trace)} steps), "
+                    f"without {theirs}"
+                )
         spin_part = ""
         if spin:
             started = time.perf_counter()
