@@ -9,9 +9,10 @@ differs from ehttp's by one row.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -203,3 +204,24 @@ def test_a_full_table_grows_until_the_search_finishes(monkeypatch: pytest.Monkey
     report = run_spin(lab, cores=2)
     assert report.complete and report.reasons == ()
     assert differences(report, run_checks(lab, symmetry=False)) == []
+
+
+@needs_spin
+def test_pan_out_of_memory_in_every_search_decides_nothing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Every run of pan ends as pan does when malloc fails: no figures, "pan: out of memory".
+    real = engine._command
+
+    def out_of_memory(args: Sequence[str], *rest: Any, **named: Any) -> str:
+        if Path(args[0]).name == "pan":
+            return "pan: out of memory\n"
+        return real(args, *rest, **named)
+
+    monkeypatch.setattr(engine, "_command", out_of_memory)
+    report = run_spin(load_lab(None), cores=1)
+    assert not report.complete and not report.passed
+    assert {p.verdict for p in report.properties} == {"unknown"}
+    assert "variant 'lab': pan ran out of memory" in report.reasons
+    witnesses = [r for r in report.reasons if r.startswith("witness of ")]
+    assert len(witnesses) == len(report.export.witnesses)
