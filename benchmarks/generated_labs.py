@@ -1,9 +1,9 @@
 """The longer run of tests/config/test_generated_labs.py: more and larger generated labs.
 
-Draws `--examples` labs from `model.config.strategies.labs(max_parts=--max-parts)` with
+Draws `--examples` labs from `ehttp.config.strategies.labs(max_parts=--max-parts)` with
 Hypothesis seed `--seed` and, on each, prints one line: its management points, distribution
 points and clients, its version and whether enhanced HTTP is on, then
-- the native checker without symmetry against `--engine spin` (`model.compose.spin.differences`:
+- the native checker without symmetry against `--engine spin` (`ehttp.compose.spin.differences`:
   every variant's states and transitions, the diameter, every verdict Spin decides and its trace
   length), or that Spin stopped short (INCOMPLETE, with pan's reason);
 - `ehttp scenarios`, `ehttp whatif --list` and `--do` the first two actions possible from the
@@ -29,12 +29,12 @@ from pathlib import Path
 from click.testing import CliRunner
 from hypothesis import HealthCheck, Phase, given, seed, settings
 
-from model.cli.app import main as ehttp
-from model.compose.checking import run_checks
-from model.compose.spin import differences, run_spin, spin_available
-from model.config.labfile import lab_to_toml
-from model.config.schema import Lab
-from model.config.strategies import labs
+from ehttp.cli.app import main as ehttp
+from ehttp.compose.checking import run_checks
+from ehttp.compose.spin import differences, run_spin, spin_available
+from ehttp.config.labfile import lab_to_toml
+from ehttp.config.schema import Lab
+from ehttp.config.strategies import labs
 
 
 def _ids(listing: str, marked: bool) -> list[str]:

@@ -1,6 +1,6 @@
 """Labs nobody wrote by hand: a Hypothesis strategy for valid labs, as administrators write them.
 
-`labs()` draws a whole `Lab` that `model.config.labfile.parse_lab` accepts when written with
+`labs()` draws a whole `Lab` that `ehttp.config.labfile.parse_lab` accepts when written with
 `lab_to_toml`: any site version and client communication mode, pre-release features and the
 enhanced HTTP option only where the option exists (1806 with pre-release features, SITE-3), Azure
 AD onboarding, its application update and a cloud management gateway in any combination, 1 to
@@ -16,7 +16,7 @@ clients together: the state space grows about 4.5 times with each, so tests that
 generated lab exhaustively keep it small.
 
 Hypothesis is one of ehttp's run-time dependencies (`ehttp fuzz` draws from it too); only this
-module of `model.config` imports it, and nothing imports this module but the tests and benchmarks.
+module of `ehttp.config` imports it, and nothing imports this module but the tests and benchmarks.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from dataclasses import replace
 
 from hypothesis import strategies as st
 
-from model.config.schema import (
+from ehttp.config.schema import (
     CLIENT_COMMUNICATION,
     CONNECTIONS,
     JOINS,

@@ -19,13 +19,13 @@ from click.testing import CliRunner, Result
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from model.cli.app import main
-from model.compose.checking import LabCheck, run_checks
-from model.compose.spin import differences, run_spin
-from model.compose.world import WorldModel
-from model.config.labfile import lab_to_toml, parse_lab
-from model.config.schema import Lab
-from model.config.strategies import labs
+from ehttp.cli.app import main
+from ehttp.compose.checking import LabCheck, run_checks
+from ehttp.compose.spin import differences, run_spin
+from ehttp.compose.world import WorldModel
+from ehttp.config.labfile import lab_to_toml, parse_lab
+from ehttp.config.schema import Lab
+from ehttp.config.strategies import labs
 from tests.compose.test_spin import needs_spin
 
 
