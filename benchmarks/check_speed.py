@@ -7,7 +7,8 @@ state count ("full": Spin's, which the CI cross-check holds equal to ehttp's `--
 count; "-" without Spin) with the symmetry reduction factor (full / states), and, measured in the
 same run:
 - Spin (`ehttp check --engine spin`, `model/compose/spin.py`): its unreduced states, its wall
-  seconds with `spin -a` and gcc included, and the seconds `pan` itself searched (the safety
+  seconds with `spin -a` and gcc included, its CPU seconds (this process's and every program's it
+  ran: spin, gcc, pan), and the seconds `pan` itself searched (the safety
   searches and every witness search); left out when spin or gcc is missing;
 - with `--baseline PATH`, another checkout of ehttp (an older main, say) doing the same whole check
   of the same scaled lab in a subprocess with PATH first on the Python path: its states, its wall
@@ -20,10 +21,16 @@ same run:
 - a naive explorer on the default lab: one that keeps each world as `transitions` model objects,
   deep-copies them for every successor and fires each trigger through the `transitions` machines
   of `model/views/machines.py`.
+Then, in the same run, the same two engines on whole labs: the lab of issue 20 (three management
+points, `benchmarks/labs/three-mps.toml`) and every example lab of specs/labs/: ehttp's states
+(with symmetry), whether its check finished within `--max-seconds` (else INCOMPLETE, as `ehttp
+check --max-seconds` says), its wall and CPU seconds, and Spin's states, wall and CPU seconds
+(spin, gcc and pan included) and hash table (`-w`, grown when pan finds it full), or INCOMPLETE
+with pan's reason.
 Nothing is asserted; speed lives here, not in the tests.
 
-    python benchmarks/check_speed.py [--max-clients 6] [--min-clients 1] [--naive-seconds 10]
-        [--no-spin] [--no-naive] [--baseline PATH]
+    python benchmarks/check_speed.py [--clients 1,2,4,6,8] [--naive-seconds 10]
+        [--max-seconds 300] [--no-spin] [--no-naive] [--no-labs] [--baseline PATH]
 """
 
 from __future__ import annotations
@@ -32,6 +39,7 @@ import argparse
 import copy
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -43,7 +51,7 @@ from pathlib import Path
 from ehttp.compose.checking import run_checks
 from ehttp.compose.spin import run_spin, spin_available
 from ehttp.compose.world import CLOCK_AT, World, WorldModel
-from ehttp.config.labfile import default_lab
+from ehttp.config.labfile import default_lab, load_lab
 from ehttp.views.machines import Context, MachineView, bind, build_view, fire
 
 
@@ -193,10 +201,69 @@ def baseline(path: Path, clients: int) -> Baseline:
     return Baseline(data["states"], data["wall"], data["cpu"])
 
 
+ROOT = Path(__file__).resolve().parents[1]
+LABS = [
+    ROOT / "benchmarks" / "labs" / "three-mps.toml",
+    *sorted((ROOT / "specs" / "labs").glob("*.toml")),
+]
+
+
+def children_cpu() -> float:
+    """CPU seconds of every finished child process so far (spin, gcc and pan)."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
+def time_labs(spin: bool, max_seconds: float) -> None:
+    """The second table: both engines on each whole lab, one line each."""
+    print(
+        f"{'lab':28} {'mps':>3} {'dps':>3} {'clients':>7} {'states':>10} {'ehttp':>10} "
+        f"{'seconds':>8} {'cpu s':>7}"
+        + (
+            f" {'spin states':>11} {'spin':>10} {'spin s':>7} {'cpu s':>7} {'-w':>3}"
+            if spin
+            else ""
+        )
+    )
+    for path in LABS:
+        lab = load_lab(path)
+        cpu = time.process_time()
+        report = run_checks(lab, max_seconds=max_seconds)
+        cpu = time.process_time() - cpu
+        verdict = "INCOMPLETE" if not report.complete else "PASS" if report.passed else "FAIL"
+        line = (
+            f"{path.stem:28} {len(lab.management_points):>3} {len(lab.distribution_points):>3} "
+            f"{len(lab.clients):>7} {report.main.states:>10,} {verdict:>10} {report.seconds:>8.2f}"
+            f" {cpu:>7.2f}"
+        )
+        if spin:
+            cpu = time.process_time() + children_cpu()
+            checked = run_spin(lab)
+            cpu = time.process_time() + children_cpu() - cpu
+            word = "INCOMPLETE" if not checked.complete else "PASS" if checked.passed else "FAIL"
+            line += (
+                f" {checked.main().states:>11,} {word:>10} {checked.seconds:>7.2f} {cpu:>7.2f}"
+                f" {checked.hash_bits:>3}"
+            )
+            line += "".join(f"\n    spin: {reason}" for reason in checked.reasons)
+        print(line, flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--max-clients", type=int, default=6)
-    parser.add_argument("--min-clients", type=int, default=1)
+    parser.add_argument(
+        "--clients",
+        type=lambda text: [int(part) for part in text.split(",")],
+        default=[1, 2, 4, 6, 8],
+        help="The default lab's client counts to time, comma-separated (default 1,2,4,6,8).",
+    )
+    parser.add_argument(
+        "--max-seconds",
+        type=float,
+        default=300.0,
+        help="ehttp's time limit on each whole lab of the second table (default 300).",
+    )
+    parser.add_argument("--no-labs", action="store_true", help="Leave the table of labs out.")
     parser.add_argument("--naive-seconds", type=float, default=10.0)
     parser.add_argument("--no-spin", action="store_true", help="Leave the Spin columns out.")
     parser.add_argument("--no-naive", action="store_true", help="Leave the naive explorer out.")
@@ -209,7 +276,7 @@ def main() -> None:
     print(
         f"{'clients':>7} {'states':>9} {'full':>9} {'reduction':>9} {'seconds':>8} {'cpu s':>7}"
         f" {'states/s':>9}"
-        + (f" {'spin states':>11} {'spin s':>7} {'pan s':>6}" if spin else "")
+        + (f" {'spin states':>11} {'spin s':>7} {'cpu s':>7} {'pan s':>6}" if spin else "")
         + f" {'tuple BFS/s':>11} {'ehttp/BFS':>9}"
         + (
             f" {'base states':>11} {'base s':>7} {'base cpu':>8} {'x wall':>6} {'x cpu':>6}"
@@ -217,7 +284,7 @@ def main() -> None:
             else ""
         )
     )
-    for clients in range(args.min_clients, args.max_clients + 1):
+    for clients in args.clients:
         scaled = lab.with_clients(clients)
         cpu = time.process_time()
         report = run_checks(scaled)
@@ -226,9 +293,13 @@ def main() -> None:
         full: int | None = None
         spin_part = ""
         if spin:
+            spin_cpu = time.process_time() + children_cpu()
             checked = run_spin(scaled)
+            spin_cpu = time.process_time() + children_cpu() - spin_cpu
             full = checked.main().states
-            spin_part = f" {full:>11,} {checked.seconds:>7.2f} {checked.searched:>6.2f}"
+            spin_part = (
+                f" {full:>11,} {checked.seconds:>7.2f} {spin_cpu:>7.2f} {checked.searched:>6.2f}"
+            )
         elif not main_result.symmetry:
             full = main_result.states
         line = (
@@ -248,6 +319,9 @@ def main() -> None:
                 f" {base.wall / report.seconds:>6.2f} {base.cpu / cpu:>6.2f}"
             )
         print(line, flush=True)
+    if not args.no_labs:
+        print()
+        time_labs(spin, args.max_seconds)
     if args.no_naive:
         return
     model = WorldModel(lab)

@@ -244,17 +244,19 @@ def render_spin_text(report: SpinReport) -> str:
     lines = [
         f"lab {report.lab.name!r}: {_clients(report)}; {report.version}: "
         f"{main.states:,} states, {main.transitions:,} transitions, diameter {main.depth}, "
-        f"{report.seconds:.2f} s with compiling, {cores} (no symmetry reduction)"
+        f"{report.seconds:.2f} s with compiling, {cores}, -w{report.hash_bits} "
+        "(no symmetry reduction)"
     ]
     for run in report.runs:
         if run.variant != "lab":
             lines.append(
                 f"variant {run.variant!r}: {run.states:,} states, {run.transitions:,} transitions"
             )
-    if not report.complete:
+    if report.bitstate:
         lines.append(
             "INCOMPLETE: -DBITSTATE stores a bit per state and may miss states; nothing passes"
         )
+    lines.extend(f"INCOMPLETE: {reason}; nothing passes" for reason in report.reasons)
     lines.append("")
     every = (*report.properties, *report.not_checked)
     width = max(len(p.name) for p in every)
@@ -279,10 +281,16 @@ def render_spin_text(report: SpinReport) -> str:
             f"not checked by this engine ({', '.join(kinds)}: weak fairness of actions and "
             "recoverability are ehttp's own checker's): run `ehttp check` for them"
         )
-    verdict = "PASS" if report.passed else "FAIL"
+    verdict = "PASS" if report.passed else "FAIL" if report.complete else "INCOMPLETE"
+    decided = sum(p.verdict != "unknown" for p in report.properties)
+    why = ""
+    if not report.complete:
+        causes = [*(["-DBITSTATE"] if report.bitstate else []), *report.reasons]
+        why = f" ({'; '.join(causes)}); {decided} decided, nothing passes"
     lines.append(
         f"{verdict}: {sum(p.holds for p in report.properties)} of {len(report.properties)} "
         f"properties Spin decides hold; {len(report.not_checked)} not checked by this engine"
+        f"{why}"
     )
     return "\n".join(lines) + "\n"
 

@@ -18,6 +18,16 @@ so), and the steps are printed in ehttp's words. Spin counts the initial state a
 ("transitions = stored + matched"); ehttp does not, so one is subtracted. What Spin cannot decide
 here (liveness under weak fairness of actions, recoverable) is listed as not checked by this
 engine.
+
+No unfinished search passes. After every run of `pan` its output is read for each sign that the
+search stopped short: "hash table is full" (the multi-core search's table has a fixed size), states
+lost for lack of queue memory, "Search incomplete" or "Search not completed", "max search depth too
+small", running out of memory. A full hash table is the one that a rerun can mend: the search runs
+again with a table four times larger (`-w` two more), up to `MAX_HASH_BITS`, and later searches
+start from the size that sufficed. Any other sign, or a table still full at the bound, makes that
+search incomplete: a violation or witness it found stands (its trail is replayed on ehttp's model),
+every verdict it would otherwise have given is "unknown", and the report is INCOMPLETE with the
+reason, so `ehttp check --engine spin` exits 1.
 """
 
 from __future__ import annotations
@@ -44,12 +54,14 @@ from ehttp.programs import run_program
 
 __all__ = [
     "INSTALL",
+    "MAX_HASH_BITS",
     "SpinError",
     "SpinMissing",
     "SpinProperty",
     "SpinReport",
     "SpinRun",
     "differences",
+    "incomplete_reason",
     "run_spin",
     "spin_available",
     "spin_version",
@@ -92,6 +104,8 @@ class SpinRun:
     depth: int
     seconds: float
     complete: bool
+    reason: str | None = None
+    """Why the search is incomplete (None when complete, or when -DBITSTATE alone makes it so)."""
 
 
 @dataclass(frozen=True)
@@ -135,6 +149,10 @@ class SpinReport:
     bitstate: bool
     cores: int
     version: str
+    reasons: tuple[str, ...] = ()
+    """Why searches stopped short, each naming its search (empty when every search finished)."""
+    hash_bits: int = 0
+    """The largest hash table the searches used (`-w`), after any growth."""
 
     def main(self, variant: str = LAB) -> SpinRun:
         """The error-free safety search of `variant`: its figures are the state count."""
@@ -142,8 +160,9 @@ class SpinReport:
 
     @property
     def complete(self) -> bool:
-        """Every run searched the whole state space (never with -DBITSTATE)."""
-        return all(run.complete for run in self.runs)
+        """Every search covered the whole state space (never with -DBITSTATE, never when pan
+        warned that a search stopped short)."""
+        return all(run.complete for run in self.runs) and not self.reasons
 
     @property
     def passed(self) -> bool:
@@ -180,7 +199,9 @@ class SpinReport:
             "diameter": main.depth,
             "seconds": round(self.seconds, 3),
             "complete": self.complete,
+            "incomplete_reasons": list(self.reasons),
             "bitstate": self.bitstate,
+            "hash_bits": self.hash_bits,
             "cores": self.cores,
             "variants": [
                 {"variant": r.variant, "states": r.states, "transitions": r.transitions}
@@ -203,6 +224,10 @@ class _Pan:
     trail_lines: tuple[int, ...]
     violated: int | None
     """The number of the `always` property the trail breaks, as the replay printed it."""
+    incomplete: str | None = None
+    """Why pan's search stopped short (None when it searched everything)."""
+    bits: int = 0
+    """The hash table size the last run had (`-w`)."""
 
 
 _NUMBER = {
@@ -213,6 +238,37 @@ _NUMBER = {
 }
 _ERROR = re.compile(r"pan:1: (.*?) \(at depth (\d+)\)")
 _VIOLATED = re.compile(r"^ehttp: always (\d+) violated$", re.M)
+_LOST = re.compile(r"^\s*(\d+) states lost \(lack of queue memory\)", re.M)
+
+MAX_HASH_BITS = 27
+"""The largest hash table a search grows to, as a power of two: 2**27 slots take 1 GB for
+the sequential search's pointers and hold ~134 million compacted states in the multi-core one."""
+
+
+def incomplete_reason(output: str, bits: int) -> str | None:
+    """Why pan's `output` says its search stopped short, in one phrase; None when it did not.
+
+    Read: a full hash table (`-w{bits}`), states lost for lack of queue memory, "Search
+    incomplete" / "Search not completed", "max search depth too small", out of memory, a state
+    vector or memory arena too small for the model."""
+    if "hash table is full" in output:
+        return f"pan's hash table is full at -w{bits}"
+    lost = _LOST.search(output)
+    if lost is not None and int(lost.group(1)) > 0:
+        return f"pan lost {int(lost.group(1)):,} states (lack of queue memory)"
+    if "max search depth too small" in output:
+        return "pan's max search depth (-m) is too small"
+    if "out of memory" in output:
+        return "pan ran out of memory"
+    if "VECTORSZ" in output and "too small" in output:
+        return "pan's state vector (VECTORSZ) is too small"
+    if "MA too small" in output:
+        return "pan's minimized-automaton size (MA) is too small"
+    if "Warning: Search incomplete" in output or "Warning: Search not completed" in output:
+        return "pan says the search is incomplete"
+    return None
+
+
 _STEP = re.compile(r"^\s*\d+:\s+proc\s+\d+ \(\w+\) \S+ \(state \d+\)\s+\[D_STEP(\d+)\]", re.M)
 """A step of `pan -r`: a d_step is named by the line it starts on."""
 
@@ -256,9 +312,12 @@ def _compile(
 
 
 def _hash_bits(lab: Lab) -> int:
-    """Hash table slots as a power of two: about 4.5 times more states per client, from ~350 with
-    none; a table far too big costs more to clear than the search of a small lab."""
-    return max(18, min(26, 9 + 2 * len(lab.clients)))
+    """The hash table size a lab's searches start from, as a power of two: about 4.5 times more
+    states per client and per site system beyond the first two, from ~350 with none; a table far
+    too big costs more to clear than the search of a small lab, one too small is grown and the
+    search rerun (`_search`)."""
+    systems = len(lab.management_points) + len(lab.distribution_points)
+    return max(18, min(26, 9 + 2 * len(lab.clients) + 2 * max(0, systems - 2)))
 
 
 def _search(
@@ -270,16 +329,39 @@ def _search(
     bits: int,
     stop: Callable[[], bool] | None = None,
 ) -> _Pan:
-    """One run of `pan` in its own folder (its trail file lands there) with the given choices."""
-    where.mkdir()
+    """One search by `pan` in its own folder (its trail file lands there) with the given
+    choices; while pan finds its hash table full and no error, again with a table four times
+    larger, up to `MAX_HASH_BITS` (each run in a folder of its own)."""
+    while True:
+        folder = where / f"w{bits}"
+        found = _run_pan(
+            pan, folder, choices, ignore_deadlocks=ignore_deadlocks, bits=bits, stop=stop
+        )
+        full = found.incomplete is not None and found.incomplete.startswith("pan's hash table")
+        if not full or found.error is not None or bits >= MAX_HASH_BITS:
+            return found
+        bits = min(bits + 2, MAX_HASH_BITS)
+
+
+def _run_pan(
+    pan: Path,
+    where: Path,
+    choices: dict[str, str],
+    *,
+    ignore_deadlocks: bool,
+    bits: int,
+    stop: Callable[[], bool] | None = None,
+) -> _Pan:
+    where.mkdir(parents=True)
     env = {**os.environ, **choices}
     flags = [f"-w{bits}", *(["-E"] if ignore_deadlocks else [])]
     started = time.perf_counter()
     output = _command([str(pan), "-m100000000", *flags], where, env, check=False, stop=stop)
     seconds = time.perf_counter() - started
+    reason = incomplete_reason(output, bits)
     numbers = {key: pattern.search(output) for key, pattern in _NUMBER.items()}
     missing = [key for key, match in numbers.items() if match is None]
-    if missing:
+    if missing and reason is None:
         tail = output.strip().splitlines()[-1:] or ["no output"]
         raise SpinError(f"pan printed no {', '.join(missing)}: {tail[0]}")
     error = _ERROR.search(output)
@@ -293,18 +375,19 @@ def _search(
 
     def value(key: str) -> int:
         match = numbers[key]
-        assert match is not None
-        return int(match.group(1))
+        return int(match.group(1)) if match is not None else 0
 
     return _Pan(
         states=value("states"),
-        transitions=value("transitions") - 1,
+        transitions=max(value("transitions") - 1, 0),
         depth=value("depth"),
         seconds=seconds,
         error=error.group(1) if error else None,
         error_depth=int(error.group(2)) if error else None,
         trail_lines=lines,
         violated=int(violated.group(1)) if violated else None,
+        incomplete=reason,
+        bits=bits,
     )
 
 
@@ -342,6 +425,33 @@ def _steps(
     return tuple(steps)
 
 
+class _Table:
+    """The hash table size the searches share: each starts from the size that sufficed so far
+    (a search that found the table full and grew it saves the others the same reruns)."""
+
+    def __init__(self, bits: int) -> None:
+        self.bits = bits
+        self._lock = threading.Lock()
+
+    def search(
+        self,
+        pan: Path,
+        where: Path,
+        choices: dict[str, str],
+        *,
+        ignore_deadlocks: bool,
+        stop: Callable[[], bool] | None = None,
+    ) -> _Pan:
+        with self._lock:
+            bits = self.bits
+        found = _search(
+            pan, where, choices, ignore_deadlocks=ignore_deadlocks, bits=bits, stop=stop
+        )
+        with self._lock:
+            self.bits = max(self.bits, found.bits)
+        return found
+
+
 _OPTIMIZE_FROM = 5
 """Clients from which the safety searches are compiled with gcc's optimizer: below it a search
 takes well under a second unoptimized and compiling dominates."""
@@ -369,8 +479,9 @@ def run_spin(lab: Lab, *, cores: int | None = None, bitstate: bool = False) -> S
         models[variant] = WorldModel(lab, without=rows)
     unknown = "unknown" if bitstate else None
     optimize = "-O2" if len(lab.clients) >= _OPTIMIZE_FROM else "-O0"
-    bits = _hash_bits(lab)
+    table = _Table(_hash_bits(lab))
     timings: list[float] = []
+    reasons: list[str] = []
     cancelled = threading.Event()
 
     def safety(pan: Path, folder: Path, variant: str) -> tuple[SpinRun, list[_Verdict]]:
@@ -385,8 +496,8 @@ def run_spin(lab: Lab, *, cores: int | None = None, bitstate: bool = False) -> S
         for attempt in range(len(export.always) + 2):
             choices = {"EHTTP_VARIANT": str(number), "EHTTP_SKIP": ",".join(map(str, skipped))}
             where = folder / f"safety-{number}-{attempt}"
-            found = _search(
-                pan, where, choices, ignore_deadlocks=ignore, bits=bits, stop=cancelled.is_set
+            found = table.search(
+                pan, where, choices, ignore_deadlocks=ignore, stop=cancelled.is_set
             )
             timings.append(found.seconds)
             if found.error is None:
@@ -404,9 +515,11 @@ def run_spin(lab: Lab, *, cores: int | None = None, bitstate: bool = False) -> S
                 raise SpinError(f"pan reported an error no property explains: {found.error}")
         decided = {name for _v, name, _w, _t in found_verdicts}
         names = [p.name for p in export.always if p.variant == variant] + deadlock
-        found_verdicts += [
-            (variant, name, unknown or "holds", ()) for name in names if name not in decided
-        ]
+        # An unfinished search decides nothing it did not find: no "holds" from it.
+        rest = unknown or ("unknown" if found.incomplete else "holds")
+        found_verdicts += [(variant, name, rest, ()) for name in names if name not in decided]
+        if found.incomplete:
+            reasons.append(f"variant {variant!r}: {found.incomplete}")
         run = SpinRun(
             variant,
             "safety",
@@ -414,23 +527,22 @@ def run_spin(lab: Lab, *, cores: int | None = None, bitstate: bool = False) -> S
             found.transitions,
             found.depth,
             found.seconds,
-            not bitstate,
+            not bitstate and found.incomplete is None,
+            found.incomplete,
         )
         return run, found_verdicts
 
     def witness(pan: Path, folder: Path, k: int) -> list[_Verdict]:
         w = export.witnesses[k - 1]
         choices = {"EHTTP_WITNESS": str(k), "EHTTP_VARIANT": str(export.variants[w.variant])}
-        found = _search(
-            pan,
-            folder / f"witness-{k}",
-            choices,
-            ignore_deadlocks=True,
-            bits=bits,
-            stop=cancelled.is_set,
+        found = table.search(
+            pan, folder / f"witness-{k}", choices, ignore_deadlocks=True, stop=cancelled.is_set
         )
         timings.append(found.seconds)
         if found.error is None:
+            if found.incomplete:
+                reasons.append(f"witness of {w.name!r}: {found.incomplete}")
+                return [(w.variant, w.name, "unknown", ())]
             return [(w.variant, w.name, unknown or "violated", ())]
         return [(w.variant, w.name, "holds", _steps(models[w.variant], export, found.trail_lines))]
 
@@ -500,6 +612,8 @@ def run_spin(lab: Lab, *, cores: int | None = None, bitstate: bool = False) -> S
         bitstate=bitstate,
         cores=cores,
         version=spin_version(),
+        reasons=tuple(reasons),
+        hash_bits=table.bits,
     )
 
 

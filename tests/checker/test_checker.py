@@ -728,3 +728,35 @@ def test_a_second_ctrl_c_while_judging_liveness_on_the_reduced_graph_ends_judgin
     judged.clear()
     with pytest.raises(KeyboardInterrupt):
         check(TwoPhase(), two_phase_properties())
+
+
+@pytest.mark.parametrize("symmetry", [True, False])
+def test_no_limit_short_of_the_whole_graph_lets_a_property_pass(symmetry: bool) -> None:
+    # Every state limit below the full count, a time limit, and a stop in every phase: the run is
+    # incomplete; while the search is cut only what a found trace decides (a violation, a
+    # `sometimes` witness) stands, and no verdict ever differs from the whole graph's.
+    whole = check(TwoPhase(), two_phase_properties(), symmetry=symmetry)
+    assert whole.complete
+    cut = [
+        check(TwoPhase(), two_phase_properties(), symmetry=symmetry, max_states=n)
+        for n in range(1, whole.states)
+    ]
+    for phase in ("exploring", "liveness: reduced graph", "liveness: unreduced graph", "judging"):
+        tell, stop = _asked_in(phase)
+        cut.append(
+            check(TwoPhase(), two_phase_properties(), symmetry=symmetry, phase=tell, stop=stop)
+        )
+    ticks = itertools.count()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("time.perf_counter", lambda: float(next(ticks)))
+        cut.append(check(TwoPhase(), two_phase_properties(), symmetry=symmetry, max_seconds=3))
+    for result in cut:
+        if result.complete:  # a phase this run never entered: the stop was never pressed
+            assert verdicts(result) == verdicts(whole)
+            continue
+        assert result.stopped_reason in ("max-states", "max-seconds", "interrupted")
+        explored = result.states == whole.states  # cut after the search, in a liveness phase
+        for prop in result.properties:
+            if prop.verdict == "holds" and not explored:
+                assert prop.kind == "sometimes" and prop.trace, prop.name
+            assert prop.verdict in ("unknown", verdicts(whole)[prop.name]), prop.name

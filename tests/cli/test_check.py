@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
@@ -13,6 +14,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 import ehttp.cli.check as check_cli
+import ehttp.compose.spin as spin_engine
 import ehttp.config
 from ehttp.cli.app import main
 from ehttp.cli.common import Reporter, StopRequest
@@ -102,6 +104,21 @@ def test_max_states_is_incomplete_and_exits_1() -> None:
     assert last.startswith("INCOMPLETE: the search stopped (max-states) at 10 states of the lab; ")
     assert last.endswith("; nothing passes")
     assert "never fired" not in result.stdout
+
+
+def test_max_seconds_is_incomplete_and_exits_1() -> None:
+    result = run("--max-seconds", "0.001", "--json")
+    assert result.exit_code == 1
+    data = json.loads(result.stdout)
+    assert data["verdict"] == "incomplete" and data["complete"] is False
+    assert data["stopped_reason"] == "max-seconds"
+    text = run("--max-seconds", "0.001")
+    assert text.exit_code == 1
+    assert (
+        text.stdout.rstrip()
+        .splitlines()[-1]
+        .startswith("INCOMPLETE: the search stopped (max-seconds) at ")
+    )
 
 
 def test_a_failed_check_names_what_does_not_hold(tmp_path: Path) -> None:
@@ -321,6 +338,29 @@ def test_engine_spin_prints_spins_figures_and_ehttps_table() -> None:
     assert out.endswith(
         "PASS: 12 of 12 properties Spin decides hold; 13 not checked by this engine\n"
     )
+
+
+@needs_spin
+def test_engine_spin_with_a_table_too_small_is_incomplete_and_exits_1(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # pan's multi-core search has a hash table of fixed size: 2**10 slots fill up on the default
+    # lab and pan prints "hash table is full"; never a PASS from that search.
+    monkeypatch.setattr(spin_engine, "_hash_bits", lambda lab: 10)
+    monkeypatch.setattr(spin_engine, "MAX_HASH_BITS", 10)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    result = run("--engine", "spin")
+    assert result.exit_code == 1, result.output
+    assert "INCOMPLETE: variant 'lab': pan's hash table is full at -w10; nothing passes\n" in (
+        result.stdout
+    )
+    last = result.stdout.rstrip().splitlines()[-1]
+    assert last.startswith("INCOMPLETE: ") and "nothing passes" in last
+    assert "PASS" not in result.stdout
+    data = json.loads(run("--engine", "spin", "--json").stdout)
+    assert data["verdict"] == "incomplete" and data["complete"] is False
+    assert "variant 'lab': pan's hash table is full at -w10" in data["incomplete_reasons"]
+    validate("check", data)
 
 
 @needs_spin

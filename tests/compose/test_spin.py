@@ -9,9 +9,10 @@ differs from ehttp's by one row.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -150,3 +151,77 @@ def test_a_violated_always_and_a_deadlock_are_found_with_their_traces(
     name = "mp1: queued certificate work is never older than 30 minutes"
     assert f"{name}: verdict: Spin violated, ehttp holds" in found
     assert f"{name}: trace length: Spin 1, ehttp None" in found
+
+
+# No unfinished search passes: pan's every sign of a search stopped short is read.
+_PAN_TAILS = {
+    "cpu00: hash table is full\n": "pan's hash table is full at -w12",
+    "      0 states, stored\n  4788 states lost (lack of queue memory)\n": (
+        "pan lost 4,788 states (lack of queue memory)"
+    ),
+    "error: max search depth too small\n": "pan's max search depth (-m) is too small",
+    "pan: out of memory\n": "pan ran out of memory",
+    "out of memory -- aborting\n": "pan ran out of memory",
+    "pan: error, VECTORSZ too small, recompile pan.c": (
+        "pan's state vector (VECTORSZ) is too small"
+    ),
+    "Warning: Search incomplete\n": "pan says the search is incomplete",
+    "Warning: Search not completed\n": "pan says the search is incomplete",
+}
+
+
+@pytest.mark.parametrize("tail", sorted(_PAN_TAILS))
+def test_every_sign_of_an_unfinished_search_is_read(tail: str) -> None:
+    assert engine.incomplete_reason(f"(Spin Version 6.5.2)\n{tail}", 12) == _PAN_TAILS[tail]
+
+
+def test_a_finished_search_reads_as_finished() -> None:
+    done = (
+        "State-vector 36 byte, depth reached 20, errors: 0\n    30256 states, stored\n"
+        "      0 states lost (lack of queue memory)\nthe hash table is 11.5 % filled\n"
+    )
+    assert engine.incomplete_reason(done, 18) is None
+
+
+@needs_spin
+def test_a_table_too_small_is_incomplete_never_pass(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The multi-core search's hash table has a fixed size; kept at 2**10 slots it fills up.
+    monkeypatch.setattr(engine, "_hash_bits", lambda lab: 10)
+    monkeypatch.setattr(engine, "MAX_HASH_BITS", 10)
+    report = run_spin(load_lab(None), cores=2)
+    assert not report.complete and not report.passed
+    assert any(r.endswith("pan's hash table is full at -w10") for r in report.reasons)
+    main = report.main()
+    assert main.reason == "pan's hash table is full at -w10" and not main.complete
+    always = [p for p in report.properties if p.kind != "sometimes"]
+    assert always and {p.verdict for p in always} <= {"unknown", "violated"}
+
+
+@needs_spin
+def test_a_full_table_grows_until_the_search_finishes(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(engine, "_hash_bits", lambda lab: 10)
+    lab = load_lab(None)
+    report = run_spin(lab, cores=2)
+    assert report.complete and report.reasons == ()
+    assert differences(report, run_checks(lab, symmetry=False)) == []
+
+
+@needs_spin
+def test_pan_out_of_memory_in_every_search_decides_nothing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Every run of pan ends as pan does when malloc fails: no figures, "pan: out of memory".
+    real = engine._command
+
+    def out_of_memory(args: Sequence[str], *rest: Any, **named: Any) -> str:
+        if Path(args[0]).name == "pan":
+            return "pan: out of memory\n"
+        return real(args, *rest, **named)
+
+    monkeypatch.setattr(engine, "_command", out_of_memory)
+    report = run_spin(load_lab(None), cores=1)
+    assert not report.complete and not report.passed
+    assert {p.verdict for p in report.properties} == {"unknown"}
+    assert "variant 'lab': pan ran out of memory" in report.reasons
+    witnesses = [r for r in report.reasons if r.startswith("witness of ")]
+    assert len(witnesses) == len(report.export.witnesses)

@@ -1,0 +1,150 @@
+"""Labs nobody wrote by hand (`model/config/strategies.py`), in CI's quick profile.
+
+Every generated lab is a valid lab file (it reads back equal); on every one the native checker
+(without symmetry) and `--engine spin` agree on each variant's states and transitions, the
+diameter and every verdict Spin decides, or Spin says INCOMPLETE; and `ehttp scenarios`, `whatif`
+and `diagnose` run on it without raising: exit 0 or 1, or a refusal of one line with exit 2.
+Examples are drawn deterministically (`derandomize`), few and small (the state space grows about
+4.5 times with each site system or client), so the whole file takes about a minute on 2 cores,
+most of it Spin compiling; `benchmarks/generated_labs.py` runs the cross-check on more and larger
+labs. A failure prints the lab as a file to keep.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from click.testing import CliRunner, Result
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+
+from ehttp.cli.app import main
+from ehttp.compose.checking import LabCheck, run_checks
+from ehttp.compose.spin import differences, run_spin
+from ehttp.compose.world import WorldModel
+from ehttp.config.labfile import lab_to_toml, parse_lab
+from ehttp.config.schema import Lab
+from ehttp.config.strategies import labs
+from tests.compose.test_spin import needs_spin
+
+
+def quick(examples: int) -> settings:
+    """CI's quick profile: derandomized, no database, no shrinking (each example is a check)."""
+    return settings(
+        max_examples=examples,
+        derandomize=True,
+        database=None,
+        deadline=None,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+
+
+@quick(200)
+@given(labs())
+def test_every_generated_lab_is_a_valid_lab_file(lab: Lab) -> None:
+    assert parse_lab(lab_to_toml(lab), "generated.toml") == lab
+    assert 1 <= len(lab.management_points) <= 3 and len(lab.distribution_points) <= 3
+    assert 1 <= len(lab.clients) <= 4
+
+
+def test_max_parts_below_two_is_refused() -> None:
+    @quick(1)
+    @given(st.data())
+    def draw(data: st.DataObject) -> None:
+        data.draw(labs(max_parts=1))
+
+    with pytest.raises(ValueError, match="max_parts: 1 is not accepted; give 2 or more"):
+        draw()
+
+
+@needs_spin
+@quick(8)
+@given(labs(max_parts=4))
+def test_native_and_spin_agree_on_generated_labs(lab: Lab) -> None:
+    spin = run_spin(lab, cores=1)
+    native = run_checks(lab, symmetry=False)
+    if not spin.complete:  # Spin may stop short (and says why); it then passes nothing
+        assert not spin.passed and spin.reasons, lab_to_toml(lab)
+        return
+    assert native.complete, lab_to_toml(lab)
+    assert differences(spin, native) == [], lab_to_toml(lab)
+
+
+def _run(*args: str) -> Result:
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def _ids(listing: str, marked: bool) -> list[str]:
+    """The ids of a `--list`: the first column, two spaces or more from the text; with `marked`,
+    only the lines marked `*` (possible from the steady state)."""
+    pattern = re.compile(r"^  (\*| ) (\S.*?)\s{2,}\S" if marked else r"^  ()(\S.*?)\s{2,}\S")
+    found = []
+    for line in listing.splitlines()[1:]:
+        match = pattern.match(line)
+        if match and (not marked or match.group(1) == "*"):
+            found.append(match.group(2))
+    return found
+
+
+def _settled(result: Result, command: str, lab: Lab) -> None:
+    """Exit 0 or 1 with output, or exit 2 with one line on standard error."""
+    where = f"{command} on\n{lab_to_toml(lab)}"
+    if result.exit_code == 2:
+        assert result.stderr.count("\n") == 1 and result.stderr.startswith("Error: "), where
+        return
+    assert result.exit_code in (0, 1), f"exit {result.exit_code}: {result.output}\n{where}"
+    assert result.stdout, where
+
+
+@quick(8)
+@given(lab=labs(max_parts=3))
+def test_scenarios_whatif_and_diagnose_run_on_generated_labs(
+    lab: Lab, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    path = tmp_path_factory.mktemp("lab") / "generated.toml"
+    path.write_text(lab_to_toml(lab), encoding="utf-8")
+    lab_file = str(path)
+    _settled(_run("scenarios", "--lab", lab_file), "scenarios", lab)
+    listing = _run("whatif", "--lab", lab_file, "--list")
+    _settled(listing, "whatif --list", lab)
+    for action in _ids(listing.stdout, marked=True)[:2]:
+        _settled(_run("whatif", "--lab", lab_file, "--do", action), f"whatif --do {action}", lab)
+    symptoms = _run("diagnose", "--lab", lab_file, "--list")
+    _settled(symptoms, "diagnose --list", lab)
+    for symptom in _ids(symptoms.stdout, marked=False)[:2]:
+        _settled(
+            _run("diagnose", "--lab", lab_file, "--symptom", symptom, "--max", "2"),
+            f"diagnose --symptom {symptom}",
+            lab,
+        )
+
+
+def test_the_list_readers_find_the_ids_of_the_default_lab() -> None:
+    actions = _ids(_run("whatif", "--list").stdout, marked=True)
+    assert "disable-enhanced-http" in actions and "enable-enhanced-http" not in actions
+    symptoms = _ids(_run("diagnose", "--list").stdout, marked=False)
+    assert "no-sms-certificate-bound mp1" in symptoms and "notification-fails wg1" in symptoms
+
+
+@quick(6)
+@given(
+    labs(max_parts=3, max_management_points=1, max_distribution_points=1).map(
+        lambda lab: lab.with_clients(len(lab.clients) + 1)
+    )
+)
+def test_symmetry_reduction_changes_no_verdict_on_generated_labs(lab: Lab) -> None:
+    # Every lab has twins (clients of one configuration): one client more, a copy of the first
+    # (`with_clients`), besides the twins the strategy draws. The reduced check must judge every
+    # property as the unreduced one does, with traces of the same length.
+    assert WorldModel(lab).symmetric_groups
+    reduced = run_checks(lab)
+    full = run_checks(lab, symmetry=False)
+    assert reduced.complete and full.complete, lab_to_toml(lab)
+    assert reduced.main.states <= full.main.states
+    assert _verdicts(reduced) == _verdicts(full), lab_to_toml(lab)
+
+
+def _verdicts(report: LabCheck) -> dict[tuple[str, str], tuple[str, int]]:
+    return {(variant, p.name): (p.verdict, len(p.trace)) for variant, p in report.properties}
