@@ -94,6 +94,14 @@ class Diagnosis:
     model: WorldModel
     assumptions: tuple[Assumption, ...] = ()
     """The sections of `specs/assumptions.md` the answer rests on (whatif's, less "at once")."""
+    start_given: bool = False
+    """The search started from a given world (`--from`, the explorer's current world), not the
+    lab's steady state; `steady` is that world."""
+
+    @property
+    def start_words(self) -> str:
+        """How the answer names where the search started."""
+        return "the given world" if self.start_given else "the steady state"
 
     @property
     def verdict(self) -> str:
@@ -366,7 +374,7 @@ def _started(model: WorldModel, world: World) -> World:
     return world
 
 
-def _impossible(model: WorldModel, symptom: Symptom, worlds: int) -> str:
+def _impossible(model: WorldModel, symptom: Symptom, worlds: int, given: bool = False) -> str:
     env = model.env
     if (
         symptom.kind.subject == "site-system"
@@ -382,29 +390,33 @@ def _impossible(model: WorldModel, symptom: Symptom, worlds: int) -> str:
             "features (SITE-3)"
         )
     return (
-        f"no world reachable from the steady state shows it ({worlds:,} worlds: every "
+        f"no world reachable from {'the given world' if given else 'the steady state'} shows "
+        f"it ({worlds:,} worlds: every "
         "administrator action and system step)"
     )
 
 
-def diagnose(lab: Lab, text: str, *, limit: int = 5) -> Diagnosis:
-    """Answer `ehttp diagnose` for `lab` and the symptom `text`, with at most `limit` causes."""
+def diagnose(lab: Lab, text: str, *, limit: int = 5, start: World | None = None) -> Diagnosis:
+    """Answer `ehttp diagnose` for `lab` and the symptom `text`, with at most `limit` causes,
+    searching from `start` (a world of the lab's model, as `ehttp whatif --from` takes) or, by
+    default, from the lab's steady state."""
     model = WorldModel(lab)
     symptom = parse_symptom(model, text)
-    steady = steady_state(lab)
+    steady = steady_state(lab) if start is None else start
+    given = start is not None
     full = WorldModel(lab, initial=[steady])
     graph = _Graph(full, reachable(full, labels=True))
     states = graph.graph.states
     env = model.env
     marks = [symptom.holds(full, w) and not env.overdue(w) for w in states]
     if not any(marks):
-        reason = _impossible(model, symptom, len(states))
-        return Diagnosis(lab, symptom, steady, len(states), (), reason, full, _assumptions())
+        reason = _impossible(model, symptom, len(states), given)
+        return Diagnosis(lab, symptom, steady, len(states), (), reason, full, _assumptions(), given)
     causes: list[Cause] = []
     sequences = _causes(graph, marks.__getitem__, limit)
     if not sequences:
         path = _fewest_actions(graph, 0, marks.__getitem__)
-        assert path is not None, "a reachable symptom world has a path from the steady state"
+        assert path is not None, "a reachable symptom world has a path from the start"
         sequences = [
             tuple(
                 graph.texts[graph.labels[n][k]] for n, k in path if graph.admin[graph.labels[n][k]]
@@ -427,7 +439,9 @@ def diagnose(lab: Lab, text: str, *, limit: int = 5) -> Diagnosis:
                 never_clears_loop_from=clears.loop_from,
             )
         )
-    return Diagnosis(lab, symptom, steady, len(states), tuple(causes), "", full, _assumptions())
+    return Diagnosis(
+        lab, symptom, steady, len(states), tuple(causes), "", full, _assumptions(), given
+    )
 
 
 def _assumptions() -> tuple[Assumption, ...]:

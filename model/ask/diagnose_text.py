@@ -22,9 +22,9 @@ def _step(step: TimedStep) -> str:
     return f"[{step.minutes:>3} min] {who}  {step.text}"
 
 
-def _count(actions: tuple[str, ...]) -> str:
+def _count(actions: tuple[str, ...], start: str = "the steady state") -> str:
     if not actions:
-        return "no administrator action: the steady state shows it"
+        return f"no administrator action: {start} shows it"
     plural = "" if len(actions) == 1 else "s"
     return f"{', '.join(actions)}  ({len(actions)} administrator action{plural})"
 
@@ -60,9 +60,9 @@ def _cure_lines(cure: Cure | None) -> list[str]:
     return lines + [f"    {_step(step)}" for step in cure.trace]
 
 
-def _cause_lines(number: int, cause: Cause) -> list[str]:
+def _cause_lines(number: int, cause: Cause, start: str = "the steady state") -> list[str]:
     fault = "  -- the documented fault (CERT-3)" if cause.cert3 else ""
-    lines = [f"cause {number}: {_count(cause.actions)}{fault}"]
+    lines = [f"cause {number}: {_count(cause.actions, start)}{fault}"]
     lines.extend(f"  {_step(step)}" for step in cause.trace)
     if cause.clears:
         when = f"within {cause.clears_within} minutes" if cause.clears_within is not None else ""
@@ -122,15 +122,16 @@ def render_text(answer: Diagnosis) -> str:
         *summary(answer),
         "",
         MINUTES_NOTE,
-        f"steady state: {describe_world(answer.model, answer.steady)}",
-        f"{answer.worlds:,} worlds reachable from the steady state "
+        f"{'start (the given world)' if answer.start_given else 'steady state'}: "
+        f"{describe_world(answer.model, answer.steady)}",
+        f"{answer.worlds:,} worlds reachable from {answer.start_words} "
         "(every administrator action and system step)",
         "",
     ]
     if not answer.causes:
         lines.append(f"this can't happen on this lab: {answer.reason}")
     for number, cause in enumerate(answer.causes, 1):
-        lines.extend(_cause_lines(number, cause))
+        lines.extend(_cause_lines(number, cause, answer.start_words))
         lines.append("")
     lines.append("modeling assumptions this answer rests on:")
     lines.extend(f"  - {item.label}" for item in answer.assumptions)
@@ -157,6 +158,7 @@ def to_json(answer: Diagnosis) -> dict[str, Any]:
         "words": answer.symptom.words,
         "requirements": list(answer.symptom.kind.requirements),
         "steady_state": model.state_to_json(answer.steady),
+        "start": "given" if answer.start_given else "steady",
         "worlds": answer.worlds,
         "can_happen": bool(answer.causes),
         "reason": answer.reason,

@@ -8,11 +8,13 @@ unknown symptom or name, named with what is accepted); 130 interrupted.
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
 from ehttp.ask.diagnose import diagnose as find_causes
 from ehttp.ask.diagnose_text import render_text, to_json
+from ehttp.ask.statefile import load_world
 from ehttp.ask.symptoms import symptom_list
 from ehttp.cli.common import JsonVerdict, emit_json, envelope, integer_option, lab_option
 from ehttp.compose.world import WorldModel
@@ -30,6 +32,14 @@ __all__ = ["diagnose"]
     metavar="SYMPTOM",
     help="What the administrator sees, e.g. 'no-sms-certificate-bound mp1' (see --list).",
 )
+@click.option(
+    "--from",
+    "from_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Search from the world in this JSON file (a trace step's state from check --json, or "
+    "whatif --json's after_actions) instead of the steady state.",
+)
 @click.option("--list", "list_only", is_flag=True, help="Print the lab's symptoms.")
 @integer_option(
     "--max",
@@ -39,10 +49,18 @@ __all__ = ["diagnose"]
     help="At most N causes, fewest administrator actions first (default 5).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON.")
-def diagnose(lab: Lab, symptom: str | None, list_only: bool, limit: int, as_json: bool) -> None:
-    """How the site can get to SYMPTOM from its steady state (administrator action sequences,
-    fewest first, each as a trace), whether it clears by itself, and what cures it: for CERT-3
-    the seed's workaround, proven by the checker, with restarting smsexec alone shown not to.
+def diagnose(
+    lab: Lab,
+    symptom: str | None,
+    from_path: Path | None,
+    list_only: bool,
+    limit: int,
+    as_json: bool,
+) -> None:
+    """How the site can get to SYMPTOM from its steady state, or from the world of --from
+    (administrator action sequences, fewest first, each as a trace), whether it clears by itself,
+    and what cures it: for CERT-3 the seed's workaround, proven by the checker, with restarting
+    smsexec alone shown not to.
     """
     if list_only:
         _list(lab, as_json)
@@ -51,7 +69,8 @@ def diagnose(lab: Lab, symptom: str | None, list_only: bool, limit: int, as_json
         raise click.BadParameter(
             "no symptom given; give --symptom SYMPTOM (see --list)", param_hint="--symptom"
         )
-    answer = find_causes(lab, symptom, limit=limit)
+    start = None if from_path is None else load_world(WorldModel(lab), from_path)
+    answer = find_causes(lab, symptom, limit=limit, start=start)
     if as_json:
         verdict: JsonVerdict = "fail" if answer.verdict == "no cure" else "pass"
         emit_json(envelope("diagnose", lab, verdict, to_json(answer), answer=answer.verdict))

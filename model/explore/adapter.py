@@ -512,10 +512,15 @@ def symptoms(model: WorldModel) -> list[dict[str, Any]]:
     ]
 
 
-def diagnose_answer(lab: Lab, symptom: str, limit: int = 5) -> tuple[str, dict[str, Any]]:
-    """`ehttp diagnose`'s answer (from the lab's steady state): (its answer word, its JSON
-    fields as `ehttp diagnose --json` prints them)."""
-    answer = diagnose(lab, symptom, limit=limit)
+def diagnose_answer(
+    lab: Lab, symptom: str, limit: int = 5, start: World | None = None
+) -> tuple[str, dict[str, Any]]:
+    """`ehttp diagnose`'s answer from `start` (`ehttp diagnose --from`; the lab's steady state
+    when None or when `start` is that state): (its answer word, its JSON fields as
+    `ehttp diagnose --json` prints them)."""
+    if start is not None and start == steady(lab):
+        start = None
+    answer = diagnose(lab, symptom, limit=limit, start=start)
     return answer.verdict, diagnose_json(answer)
 
 

@@ -202,13 +202,12 @@ def create_app(start: str = "/") -> Starlette:
         symptom = request.query_params.get("symptom")
         if not symptom:
             raise PlaceError("symptom: none given; give symptom=SYMPTOM (see the symptom list)")
-        return diagnose_answer(found.lab, symptom)
+        return diagnose_answer(found.lab, symptom, start=found.here)
 
     def diagnose(request: Request, place: Place, found: Walk) -> Response:
         answer, body = diagnose_body(request, found)
-        steady = Place(place.lab)
         causes = [
-            _cause_links(found, steady, body["symptom"], number, cause)
+            _cause_links(found, place, body["symptom"], number, cause)
             for number, cause in enumerate(body["causes"], 1)
         ]
         return page(
@@ -268,9 +267,13 @@ def _settings_tokens(request: Request, found: Walk) -> list[str]:
 
 
 def _cause_links(
-    found: Walk, steady: Place, symptom: str, number: int, cause: dict[str, Any]
+    found: Walk, place: Place, symptom: str, number: int, cause: dict[str, Any]
 ) -> dict[str, Any]:
-    """A cause of `ehttp diagnose` as a trace to follow in the explorer, from the steady state."""
-    tokens = tokens_along(found.model, walk(steady).here, [s["state"] for s in cause["trace"]])
-    follow = Place(steady.lab, None, (), f"{symptom}: cause {number}", tokens)
+    """A cause of `ehttp diagnose` (searched from the world the path has reached) as a trace to
+    follow in the explorer from that place: its plan is the path so far, then the cause's steps."""
+    tokens = tokens_along(found.model, found.here, [s["state"] for s in cause["trace"]])
+    done = tuple(token for click in place.clicks for token in click)
+    follow = Place(
+        place.lab, place.start, place.clicks, f"{symptom}: cause {number}", (*done, *tokens)
+    )
     return {"follow_url": follow.url(), "end_url": follow.then(tokens).url() if tokens else None}

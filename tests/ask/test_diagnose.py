@@ -53,6 +53,17 @@ def test_no_certificate_bound_shows_the_rapid_toggle_and_the_proven_workaround()
 
 
 @pytest.mark.req("CERT-3")
+def test_from_a_given_world_the_search_starts_there() -> None:
+    lab = load_lab(LABS / "recommended-1806.toml")
+    stranded = _ask("no-sms-certificate-bound mp1").causes[1].world
+    answer = diagnose(lab, "no-sms-certificate-bound mp1", start=stranded)
+    assert answer.start_given and answer.steady == stranded
+    assert answer.causes[0].actions == ()
+    assert answer.causes[0].cure is not None
+    assert answer.causes[0].cure.actions == ("delete-sms-issuing-certs mp1", "restart-smsexec")
+
+
+@pytest.mark.req("CERT-3")
 def test_on_the_enhanced_off_lab_three_toggles_strand_the_certificate() -> None:
     answer = _ask("no-sms-certificate-bound mp1", lab="enhanced-off")
     toggles = [c.actions for c in answer.causes if c.cert3]

@@ -6,7 +6,8 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import replace
-from urllib.parse import parse_qs, urlsplit
+from pathlib import Path
+from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 from click.testing import CliRunner
@@ -14,9 +15,9 @@ from starlette.testclient import TestClient
 
 from ehttp.cli.app import main
 from ehttp.config.labfile import default_lab
-from ehttp.explore.adapter import model_of
+from ehttp.explore.adapter import model_of, world_json
 from ehttp.explore.app import create_app
-from ehttp.explore.place import Place, lab_parameter, world_parameter
+from ehttp.explore.place import Place, lab_parameter, walk, world_parameter
 from ehttp.fuzz.hostile_generators import HOSTILE_TEXT, html_structure, html_text
 from tests.cli.test_json_schemas import validate
 from tests.explore.test_adapter import TOGGLES
@@ -142,6 +143,23 @@ def test_the_site_properties_form_applies_the_console_s_actions_in_the_seed_s_or
     assert (
         parse_qs(urlsplit(location).query)["s"][-1] == "select-https-or-http,enable-enhanced-http"
     )
+
+
+def test_api_diagnose_answers_from_the_world_the_path_has_reached(tmp_path: Path) -> None:
+    """The symptom picker asks `ehttp diagnose` from here, not from the steady state: at the
+    documented fault the stranded certificate needs no further action, and the answer is exactly
+    what `ehttp diagnose --from` prints for that world."""
+    symptom = "no-sms-certificate-bound mp1"
+    found = walk(FAULT)
+    world = tmp_path / "here.json"
+    world.write_text(json.dumps(world_json(found.model, found.here)), encoding="utf-8")
+    api = CLIENT.get(FAULT.url("/api/diagnose") + "&symptom=" + quote(symptom)).json()
+    validate("diagnose", api)
+    assert api == _command("diagnose", "--symptom", symptom, "--from", str(world), "--json")
+    assert api["start"] == "given"
+    assert api["causes"][0]["actions"] == []
+    steady = CLIENT.get("/api/diagnose", params={"lab": "default", "symptom": symptom}).json()
+    assert steady["start"] == "steady" and steady["causes"][0]["actions"] != []
 
 
 def test_names_from_a_lab_are_text_on_every_page_never_markup() -> None:
