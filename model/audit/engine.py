@@ -25,6 +25,7 @@ from typing import Any, Literal, TypeVar
 
 from model.audit.graph import IntModel, MutantGraph, WorldIndex
 from model.audit.mutants import REDIRECT_LIMIT, REDIRECT_SEED, Mutant, derive_mutants
+from model.audit.table_mutants import derive_table_mutants
 from model.audit.unconstrained import Survivor, match_unconstrained
 from model.checker import CheckResult, Property, PropertyResult, check, reachable
 from model.compose.checking import lab_variants
@@ -32,6 +33,7 @@ from model.compose.properties import LAB, Check, lab_checks
 from model.compose.successors import Edges, Successors, TableModel
 from model.compose.world import Action, World, WorldModel
 from model.config.schema import Lab
+from model.spec.access import dp_authentication_methods, dp_type, mp_registration_methods
 
 __all__ = [
     "STATE_BUDGET",
@@ -355,7 +357,7 @@ def _edges_of(base: _Base, model: WorldModel, mutant: Mutant) -> Redo[Any]:
     compute = Successors(model).compute
     number = mutant.row
     instances = base.instances.get(mutant.machine, ())
-    if number is None:
+    if number is None or mutant.replaced is None:
 
         def anew(
             world: World, edges: tuple[tuple[Action, T], ...], to: Callable[[World], T]
@@ -446,7 +448,76 @@ def _check_mutant(base: _Base, model: WorldModel, graph: MutantGraph, machine: s
     return _Run(results, lab_worlds)
 
 
+def _same_answers(base: _Base, model: WorldModel) -> bool:
+    """Whether the mutated tables answer every question this lab's model asks of them as the
+    declared tables do (registration at each management point, downloads at each distribution
+    point, with enhanced HTTP off and on)."""
+    lab = base.model.lab
+    version = lab.site.version
+    for enhanced in (False, True):
+        for mp in lab.management_points:
+            old = mp_registration_methods(mp.connections, version, enhanced, base.model.tables)
+            if old != mp_registration_methods(mp.connections, version, enhanced, model.tables):
+                return False
+        for dp in lab.distribution_points:
+            kind = dp_type(dp.connections, dp.allow_anonymous)
+            old = dp_authentication_methods(kind, version, enhanced, base.model.tables)
+            if old != dp_authentication_methods(kind, version, enhanced, model.tables):
+                return False
+    return True
+
+
+def _table_change(base: _Base, model: WorldModel, table: Successors) -> str | None:
+    """What the mutated tables change in the worlds their model reached: the first world whose
+    steps differ, or a distribution point that accepts other credentials; None: nothing."""
+    memo = base.table.memo
+    for world, new in table.memo.items():
+        old = memo.get(world)
+        if old is None:
+            continue
+        if set(new) != set(old):
+            return _describe(base, model, world, old, new)
+        for dp in base.model.lab.distribution_points:
+            before = base.model.env.dp_methods(world, dp)
+            after = model.env.dp_methods(world, dp)
+            if before != after:
+                steps = base.path_to(world)
+                where = f"after {'; '.join(steps)}" if steps else "in the initial world"
+                return (
+                    f"{where}: {dp.name} accepts {', '.join(sorted(after)) or 'nothing'} "
+                    f"instead of {', '.join(sorted(before)) or 'nothing'}"
+                )
+    return None
+
+
+def _run_table_mutant(base: _Base, mutant: Mutant) -> MutantResult:
+    """A table mutant: its model checked anew on every variant (a changed cell can change the
+    steps of every world where a client registers, and what every distribution point accepts)."""
+    model = WorldModel(base.model.lab, tables=mutant.tables)
+    if _same_answers(base, model):
+        return MutantResult(mutant, "equivalent")
+    table = Successors(model)
+    run = _check_all(model, table, _by_variant(model, base.checks), base.symmetry, base.budget)
+    failed = _failures(run)
+    complete = all(r.complete for r in run.results.values())
+    behaviour = _table_change(base, model, table)
+    if not failed:
+        if behaviour is None and complete and len(table.memo) == len(base.table.memo):
+            return MutantResult(mutant, "equivalent")
+        return MutantResult(mutant, "survived", behaviour=behaviour or "", complete=complete)
+    return MutantResult(
+        mutant,
+        "killed",
+        tuple(k for k, _ in failed),
+        tuple(len(p.trace) - 1 if p.trace else None for _, p in failed),
+        behaviour or "",
+        complete=complete,
+    )
+
+
 def _run_mutant(base: _Base, mutant: Mutant) -> MutantResult:
+    if mutant.replaced is None:
+        return _run_table_mutant(base, mutant)
     model = WorldModel(base.model.lab, machines={mutant.machine: mutant.replaced})
     affected = _affected(base, mutant)
     edges_of = _edges_of(base, model, mutant)
@@ -557,6 +628,7 @@ def run_audit(
     redirects_total = 0
     if only is None:
         mutants, redirects_total = derive_mutants(machines, redirect_limit=redirect_limit)
+        mutants += derive_table_mutants()
     else:
         mutants = tuple(only)
     ran: dict[int, MutantResult] = {}
