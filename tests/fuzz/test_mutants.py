@@ -9,12 +9,19 @@ import pytest
 
 from model.config.labfile import default_lab
 from model.fuzz.campaign import CampaignPlan, FuzzResult, run_campaign
-from model.fuzz.invariants import ABSTRACTION, ATTACK_ANSWERED, ATTACK_REFUSED, LAB_STEPS
+from model.fuzz.invariants import (
+    ABSTRACTION,
+    ATTACK_ANSWERED,
+    ATTACK_REFUSED,
+    FORBIDDEN_REFUSED,
+    LAB_STEPS,
+)
 from model.fuzz.replay import load_replay, replay
 from model.lab.facade import LabDriver
 from model.lab.mutants import (
     ALG_NONE,
     ANONYMOUS_REPLACES,
+    DEVICE_TOKEN_WITHOUT_ENHANCED,
     FORGETS_KEYS,
     IGNORES_IDENTITY,
     IGNORES_LIFETIME,
@@ -41,11 +48,13 @@ CAUGHT_BY = {
     KEEPS_TOKENS: {ATTACK_REFUSED},
     ANONYMOUS_REPLACES: {ATTACK_REFUSED},
     FORGETS_KEYS: {ATTACK_REFUSED},
+    DEVICE_TOKEN_WITHOUT_ENHANCED: {FORBIDDEN_REFUSED},
 }
 """The invariant each mutant breaks: an accepted attack, or the lab departing from the model
 (either when the lab refuses a notification the model says it acts on, or when the abstraction
 differs), or an attack whose setup the lab breaks (a re-registered client can no longer sign for
-the token an attack needs)."""
+the token an attack needs), or an input the model forbids that the lab accepts (negative
+lockstep)."""
 
 CI_EXAMPLES = 10
 """Examples each campaign here runs: bounded and, with the ci profile, deterministic."""
