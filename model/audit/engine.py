@@ -33,6 +33,7 @@ from model.compose.properties import LAB, Check, lab_checks
 from model.compose.successors import Edges, Successors, TableModel
 from model.compose.world import Action, World, WorldModel
 from model.config.schema import Lab
+from model.fuzz.survivors import lab_contradicts
 from model.spec.access import dp_authentication_methods, dp_type, mp_registration_methods
 
 __all__ = [
@@ -43,6 +44,7 @@ __all__ = [
     "MutantResult",
     "PropertyStrength",
     "Status",
+    "lab_lockstep",
     "run_audit",
 ]
 
@@ -69,6 +71,10 @@ class MutantResult:
     unconstrained: str | None = None
     """The seed sentence that leaves this survivor open (`specs/unconstrained.toml`)."""
     complete: bool = True
+    lab: str | None = None
+    """A survivor of the declarations only: what the lab does on the mutant's first difference,
+    driven in lockstep with the mutant (`model/fuzz/survivors.py`): "contradicts: ..." with the
+    broken invariant (a fuzz campaign that gets there kills it), or "follows"."""
 
 
 @dataclass(frozen=True)
@@ -179,6 +185,7 @@ class AuditResult:
                     "behaviour": m.behaviour or None,
                     "unconstrained": m.unconstrained,
                     "complete": m.complete,
+                    "lab": m.lab,
                 }
                 for m in self.mutants
             ],
@@ -306,6 +313,22 @@ class _Base:
                     break
             index = parent[index]
         return names[::-1]
+
+    def actions_to(self, world: World) -> list[Action]:
+        """The actions of a shortest path from the lab's initial world to `world`."""
+        index = self.graph.index.get(world)
+        if index is None:
+            return []
+        actions: list[Action] = []
+        parent = self.graph.parent
+        while parent[index] >= 0:
+            before = self.graph.states[parent[index]]
+            for action, target in self.table(before):
+                if target == self.graph.states[index]:
+                    actions.append(action)
+                    break
+            index = parent[index]
+        return actions[::-1]
 
     def _label(self, action: Action) -> str:
         name = self.model.action_name(action)
@@ -515,6 +538,33 @@ def _run_table_mutant(base: _Base, mutant: Mutant) -> MutantResult:
     )
 
 
+def _lab_on(base: _Base, mutant: Mutant) -> str:
+    """Drive the lab in lockstep with a surviving mutant of the declarations along its first
+    difference (`model/fuzz/survivors.py`)."""
+    assert mutant.replaced is not None
+    model = WorldModel(base.model.lab, machines={mutant.machine: mutant.replaced})
+    found = _first_change(base, _affected(base, mutant), _edges_of(base, model, mutant))
+    if found is None:
+        return "follows"
+    world, new = found
+    old = set(base.table.memo[world])
+    steps = [action for action, target in new if (action, target) not in old]
+    if not steps:
+        return "follows: the mutant only takes steps away, and lockstep takes the mutant's steps"
+    broken = lab_contradicts(model, [*base.actions_to(world), steps[0]])
+    return "follows" if broken is None else f"contradicts: {broken}"
+
+
+def lab_lockstep(
+    lab: Lab, mutants: Iterable[Mutant], checks: Checks = lab_checks
+) -> dict[str, str]:
+    """For each mutant of the declarations (table mutants are left out), what the lab does when
+    driven in lockstep with it along its first difference ("contradicts: ..." or "follows"),
+    by mutant id (what `MutantResult.lab` says of a survivor, asked of any mutant)."""
+    base = _Base(lab, checks)
+    return {m.id: _lab_on(base, m) for m in mutants if m.replaced is not None}
+
+
 def _run_mutant(base: _Base, mutant: Mutant) -> MutantResult:
     if mutant.replaced is None:
         return _run_table_mutant(base, mutant)
@@ -682,7 +732,16 @@ def run_audit(
         if found is None:
             found = MutantResult(mutant, "not-run")
         entry = listed.get(mutant.where)
-        if found.status == "survived" and entry is not None:
+        if found.status == "survived" and mutant.replaced is not None and mutant.same_as is None:
+            found = MutantResult(
+                mutant,
+                found.status,
+                behaviour=found.behaviour,
+                unconstrained=None if entry is None else entry.sentence,
+                complete=found.complete,
+                lab=_lab_on(base, mutant),
+            )
+        elif found.status == "survived" and entry is not None:
             found = MutantResult(
                 mutant, found.status, behaviour=found.behaviour, unconstrained=entry.sentence
             )

@@ -121,6 +121,8 @@ def render_text(result: AuditResult, interrupted: bool = False) -> str:
         lines.append(f"    allows: {m.behaviour}")
         if m.unconstrained is not None:
             lines.append(f"    left open by the seed: {m.unconstrained!r}")
+        if m.lab is not None:
+            lines.append(f"    the lab in lockstep with it: {m.lab}")
     counted = result.counted
     killed = sum(m.status == "killed" for m in counted)
     lines.append("")

@@ -496,6 +496,7 @@ def _binding_checks(model: WorldModel) -> list[Check]:
                 )
             ),
         ]
+    checks.append(_stopped_check(model))
     if not http:
         return checks
 
@@ -620,6 +621,48 @@ def _binding_checks(model: WorldModel) -> list[Check]:
         ),
     ]
     return checks
+
+
+_CERTIFICATE_WORK = (
+    "bind the certificate to the IIS Default Web Site on port 443",
+    "keep the PKI certificate already bound",
+    "remove the binding and delete the role certificate",
+)
+"""The certificate manager's queued work on a site system (`model/spec/binding.py`), by name."""
+
+
+def _stopped_check(model: WorldModel) -> Check:
+    """A-41 as a property: the certificate manager runs inside smsexec, so while smsexec is not
+    running an enable or a disable changes no site system's certificate, and no queued work is
+    carried out (the lab's certificate manager does exactly this; smsexec acts on the change
+    when it starts, which "after the workaround" and "after a restart alone" check)."""
+    env = model.env
+    first, last = env.first_binding, env.first_client
+    memo: dict[tuple[object, ...], bool] = {}
+
+    def idle(w: World) -> bool:
+        if w[EXEC][0] == "running":
+            return True
+        key = (w[SITE][0], w[EXEC][0], w[first:last])
+        found = memo.get(key)
+        if found is None:
+            found = memo[key] = all(
+                _try(model, w, SITE, name)[first:last] == w[first:last]
+                for name in (ENABLE, DISABLE)
+            ) and not any(
+                probe(model, w, i, name) for i in env.bindings for name in _CERTIFICATE_WORK
+            )
+        return found
+
+    return Check(
+        Property.always(
+            "while smsexec is not running, enabling or disabling the option changes no "
+            "certificate and no queued certificate work is done",
+            idle,
+            ("CERT-1", "CERT-3"),
+        ),
+        probes=(SITE_MODE.name, BINDING.name),
+    )
 
 
 def _client_checks(model: WorldModel) -> list[Check]:
