@@ -47,7 +47,7 @@ def test_default_lab_passes_and_prints_the_cert3_witness() -> None:
     )
     assert "CERT-3 [assumes A-3, A-4, A-6]  [toggling the option only]\n" in out
     assert "  azure-ad-app: Update application setting (needs-update -> updated)\n" in out
-    assert out.endswith("PASS: 27 of 27 properties hold\n")
+    assert out.endswith("PASS: 28 of 28 properties hold\n")
 
 
 def test_json_has_the_documented_shape() -> None:
@@ -91,7 +91,7 @@ def test_a_failed_check_names_what_does_not_hold(tmp_path: Path) -> None:
     result = run("--lab", str(one))
     assert result.exit_code == 1, result.output
     last = result.stdout.rstrip().splitlines()[-1]
-    assert last.startswith("FAIL: 23 of 26 properties hold; not holding: ")
+    assert last.startswith("FAIL: 24 of 27 properties hold; not holding: ")
     assert "a client waits for manual approval (violated)" in last
     assert "(vacuous)" in last
 
@@ -134,7 +134,7 @@ def test_ctrl_c_in_the_liveness_phase_keeps_what_was_decided_before(
     )
     assert lines[-1] == (
         "INTERRUPTED: the search stopped (interrupted) at 9,384 states of the lab; "
-        "16 of 26 properties decided; nothing passes"
+        "17 of 27 properties decided; nothing passes"
     )
     table = [line.split() for line in lines if line.startswith("  ") and " " in line.strip()]
     liveness = [row for row in table if row[1] in ("eventually", "leads-to")]
@@ -153,7 +153,7 @@ def test_ctrl_c_in_the_liveness_phase_keeps_what_was_decided_before(
         "lab: liveness: reduced graph",
     )
     decided = [p for p in document["properties"] if p["verdict"] != "unknown"]
-    assert len(decided) == 16 and any(p["trace"] for p in decided)
+    assert len(decided) == 17 and any(p["trace"] for p in decided)
 
 
 def test_ctrl_c_while_judging_leaves_liveness_unknown(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -164,7 +164,7 @@ def test_ctrl_c_while_judging_leaves_liveness_unknown(monkeypatch: pytest.Monkey
     assert (
         result.stdout.rstrip()
         .splitlines()[-1]
-        .endswith("; 16 of 27 properties decided; nothing passes")
+        .endswith("; 17 of 28 properties decided; nothing passes")
     )
 
 
@@ -295,7 +295,7 @@ def test_engine_spin_prints_spins_figures_and_ehttps_table() -> None:
         "toggle-history: careful -> rapid; mp1: issued -> stranded; dp1: issued -> stranded\n"
     ) in out
     assert out.endswith(
-        "PASS: 12 of 12 properties Spin decides hold; 15 not checked by this engine\n"
+        "PASS: 12 of 12 properties Spin decides hold; 16 not checked by this engine\n"
     )
 
 
