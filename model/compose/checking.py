@@ -211,7 +211,7 @@ def lab_variants(
         FROM_OFF: (one(from_off_start), False),
         AFTER_ENABLING: (one(enabled_start), True),
         WORKAROUND: (workaround, True),
-        RESTART_ALONE: (restart_alone, True),
+        RESTART_ALONE: (restart_alone, False),
     }
     return [
         (

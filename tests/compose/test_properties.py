@@ -174,7 +174,7 @@ def test_a_property_that_declares_no_probe_of_a_machine_answers_the_same_for_its
 
 RESTART_ALONE = (
     "restarting smsexec without deleting the SMS Issuing certificates leaves no SMS-Issuing "
-    "certificate bound, in every run"
+    "certificate bound, in every run (toggling the option included)"
 )
 
 
