@@ -9,8 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from model.config.labfile import load_lab
+from model.config.labfile import default_lab, load_lab
 from model.fuzz.campaign import CampaignPlan, run_campaign
+from model.fuzz.invariants import LAB_STEPS
+from model.lab.evidence import DeviceToken, RegistrationRequest
+from model.lab.mp import ManagementPointServer
+from model.lab.reasons import Reason, Rejected
 
 LABS = Path(__file__).resolve().parents[2] / "specs" / "labs"
 CI_STEPS = 60
@@ -37,3 +41,28 @@ def test_a_short_campaign_on_each_example_lab_passes(lab_file: Path) -> None:
     result = run_campaign(plan)
     assert [(f.invariant, f.detail) for f in result.failures] == []
     assert result.steps >= CI_STEPS
+
+
+def test_a_fault_seen_only_by_hybrid_clients_fails_the_hybrid_labs_campaign(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The issue's held-out fault: the management point refuses a device token from a client
+    whose record also has an Active Directory account (every hybrid-joined client's own valid
+    token). The default lab has no hybrid client, so only the hybrid lab's campaign sees it."""
+    real = ManagementPointServer._check_evidence
+
+    def hybrid_refused(
+        self: ManagementPointServer, request: RegistrationRequest, key: object
+    ) -> None:
+        record = self._record_of(request.client)
+        if isinstance(request.evidence, DeviceToken) and record and record.account:
+            raise Rejected(Reason.TOKEN_DEVICE_MISMATCH, "planted: hybrid device token refused")
+        real(self, request, key)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ManagementPointServer, "_check_evidence", hybrid_refused)
+    plan = CampaignPlan(default_lab(), seed=0, steps=CI_STEPS, profile="ci")
+    assert run_campaign(plan).failures == ()
+    hybrid = CampaignPlan(load_lab(LABS / "hybrid-devices.toml"), 0, steps=CI_STEPS, profile="ci")
+    (failure,) = run_campaign(hybrid).failures
+    assert failure.invariant == LAB_STEPS
+    assert "planted: hybrid device token refused" in failure.detail
