@@ -30,6 +30,8 @@ __all__ = [
     "catalogue",
     "parse",
     "possible_now",
+    "take",
+    "targets",
 ]
 
 _IDS: dict[str, str] = {
@@ -149,10 +151,9 @@ def apply(model: WorldModel, world: World, action: AdminAction) -> tuple[World, 
 
     Raises `ActionError` naming what is possible now when the action can't be taken in `world`.
     """
-    done = _take(model, world, action)
+    done = take(model, world, action)
     if done is None:
-        targets = _targets(model, action)
-        where = ", ".join(f"{model.env.names[i]} is {world[i][0]}" for i in targets)
+        where = ", ".join(f"{model.env.names[i]} is {world[i][0]}" for i in targets(model, action))
         raise ActionError(
             f"--do: {action.text!r} can't be taken now ({where}); possible now: "
             f"{', '.join(possible_now(model, world)) or 'nothing'}"
@@ -162,10 +163,11 @@ def apply(model: WorldModel, world: World, action: AdminAction) -> tuple[World, 
 
 def possible_now(model: WorldModel, world: World) -> list[str]:
     """The administrator actions that can be taken in `world`, as a user types them."""
-    return [a.text for a in catalogue(model) if _take(model, world, a) is not None]
+    return [a.text for a in catalogue(model) if take(model, world, a) is not None]
 
 
-def _targets(model: WorldModel, action: AdminAction) -> list[int]:
+def targets(model: WorldModel, action: AdminAction) -> list[int]:
+    """The instances whose row `action` fires: its target, or every instance with the row."""
     env = model.env
     if action.target is not None:
         return [env.names.index(action.target)]
@@ -174,12 +176,13 @@ def _targets(model: WorldModel, action: AdminAction) -> list[int]:
     ]
 
 
-def _take(
+def take(
     model: WorldModel, world: World, action: AdminAction
 ) -> tuple[World, list[TimedStep]] | None:
+    """`world` after `action` and its model steps, or None when the lab's model refuses it."""
     texts: list[TimedStep] = []
     current = world
-    for index in _targets(model, action):
+    for index in targets(model, action):
         enabled = [
             a
             for a in model.actions(current)

@@ -431,4 +431,4 @@ def diagnose(lab: Lab, text: str, *, limit: int = 5) -> Diagnosis:
 
 
 def _assumptions() -> tuple[Assumption, ...]:
-    return tuple(assumption(p) for p in ASSUMPTION_PHRASES if "taken one after another" not in p)
+    return tuple(assumption(p) for p in ASSUMPTION_PHRASES if "clicking quickly" not in p)

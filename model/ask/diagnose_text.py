@@ -8,7 +8,13 @@ from model.ask.diagnose import Cause, Cure, Diagnosis
 from model.ask.steps import TimedStep, lasso_lines, step_json
 from model.ask.whatif_text import describe_world
 
-__all__ = ["render_text", "to_json"]
+__all__ = ["MINUTES_NOTE", "render_text", "summary", "to_json"]
+
+MINUTES_NOTE = (
+    "minutes count from the last action of a cause on the model's clock, which steps 15 minutes "
+    'at a time; "within N" is the latest any fair run takes (the documents\' bounds: 30 minutes '
+    "for certificate work, 60 for the policy cycle)"
+)
 
 
 def _step(step: TimedStep) -> str:
@@ -69,12 +75,53 @@ def _cause_lines(number: int, cause: Cause) -> list[str]:
     return lines + _cure_lines(cause.cure)
 
 
+def _cure_words(cure: Cure | None) -> str:
+    if cure is None:
+        return "no administrator action the model has clears it on this lab"
+    when = "eventually" if cure.within is None else f"within {cure.within} minutes"
+    proven = "proven" if cure.proven else "NOT proven: some fair run stays"
+    if cure.how == "by itself":
+        return f"nothing to do: it clears by itself {when} ({proven})"
+    where = "the seed's workaround, " if cure.how == "documented workaround" else ""
+    return f"{where}{', '.join(cure.actions)}; it clears {when} after that ({proven})"
+
+
+def summary(answer: Diagnosis) -> list[str]:
+    """Two or three sentences in the administrator's words: whether and how the symptom can
+    happen, whether it lasts, and the cure."""
+    words = f'"{answer.symptom.words}"'
+    if not answer.causes:
+        return [f"On this lab {words} can't happen: {answer.reason}."]
+    first = next((c for c in answer.causes if c.cert3), answer.causes[0])
+    how = (
+        "with no administrator action" if not first.actions else f"after {', '.join(first.actions)}"
+    )
+    more = len(answer.causes) - 1
+    others = f" ({more} other way{'s' if more != 1 else ''} below)" if more else ""
+    fault = ": the documented fault (CERT-3)" if first.cert3 else ""
+    opening = f"On this lab {words} can happen {how}{fault}{others}."
+    if first.clears:
+        when = (
+            f"within {first.clears_within} minutes"
+            if first.clears_within is not None
+            else "eventually (no bound in minutes)"
+        )
+        lasting = f"It clears by itself {when} in every run."
+    else:
+        lasting = "It doesn't clear by itself: in some run it stays for good."
+    return [opening, lasting, f"Cure: {_cure_words(first.cure)}."]
+
+
 def render_text(answer: Diagnosis) -> str:
-    """The answer for a terminal."""
+    """The answer for a terminal: the plain answer, then each cause with its trace and cure."""
     symptom = answer.symptom
     reqs = ", ".join(symptom.kind.requirements)
     lines = [
         f"lab {answer.lab.name!r}: {symptom.text}: {symptom.words} ({reqs})",
+        "",
+        *summary(answer),
+        "",
+        MINUTES_NOTE,
         f"steady state: {describe_world(answer.model, answer.steady)}",
         f"{answer.worlds:,} worlds reachable from the steady state "
         "(every administrator action and system step)",
@@ -104,6 +151,8 @@ def to_json(answer: Diagnosis) -> dict[str, Any]:
     """The answer's own fields (the command adds the shared envelope)."""
     model = answer.model
     return {
+        "summary": summary(answer),
+        "minutes": MINUTES_NOTE,
         "symptom": answer.symptom.text,
         "words": answer.symptom.words,
         "requirements": list(answer.symptom.kind.requirements),

@@ -1,8 +1,10 @@
-"""Minutes on an explored graph of system steps: when a state can be occupied, when a goal is met.
+"""Minutes on an explored graph of a script: when a state can be occupied, when a goal is met.
 
-The graph is the generic checker's reachable graph of a model with only the system's own steps,
-from one starting world. Time passes only on the clock's step ("15 minutes pass"); every other
-step is instantaneous. A pair (state, quanta) is reachable when some path from the start reaches
+The graph is the generic checker's reachable graph of a script (`model/ask/whatif_script.py`): the
+administrator's actions with the system's own steps between and after them, from one starting
+world; with no action it is the graph of system steps alone. Time passes only on the clock's step
+("15 minutes pass", a wait's quantum included); every other step is instantaneous.
+A pair (state, quanta) is reachable when some path from the start reaches
 the state after that many clock steps. A state with no step out (settled) stays occupied while
 time goes on; elsewhere the clock's step is itself a step out.
 """
@@ -14,12 +16,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
-from model.ask.steps import TimedStep, timed_step
+from model.ask.steps import TimedStep
+from model.ask.whatif_script import Move, Script, Scripted
 from model.checker import Exploration, reachable
-from model.compose.world import CLOCK_AT, EXEC, ModelError, World, WorldModel
+from model.compose.world import EXEC, ModelError, World, WorldModel
 from model.spec.clock import QUANTUM_MINUTES
 
-__all__ = ["Reach", "Timed", "explore_timed", "minutes"]
+__all__ = ["Reach", "Timed", "explore_script", "explore_timed", "minutes"]
 
 _MAX_QUANTA = 10_000
 """A run longer than this many quanta means time is unbounded somewhere (no state settles)."""
@@ -40,19 +43,26 @@ class Reach:
 
 @dataclass(frozen=True)
 class Timed:
-    """A graph of system steps with the times (in quanta) each state can be occupied at."""
+    """A script's graph with the times (in quanta) each state can be occupied at."""
 
-    model: WorldModel
-    graph: Exploration[World, tuple[int, int]]
+    model: Script
+    graph: Exploration[Scripted, Move]
     ticks: tuple[tuple[bool, ...], ...]
     """For each state, parallel to its successors: whether that step is the clock's."""
     arrivals: tuple[frozenset[int], ...]
     """For each state, the quanta after which some path from the start reaches it."""
+    worlds: tuple[World, ...]
+    """For each state, its world."""
 
     @property
-    def states(self) -> list[World]:
-        """The explored worlds, the start first."""
-        return self.graph.states
+    def states(self) -> tuple[World, ...]:
+        """The world of each explored state, the start first (a world may repeat: the same world
+        before and after an action of the script are two states)."""
+        return self.worlds
+
+    def done(self, state: int) -> bool:
+        """Every action of the script is taken in `state`."""
+        return self.model.done(self.graph.states[state])
 
     def successors(self, state: int) -> Sequence[int]:
         """The states one system step from `state`."""
@@ -88,6 +98,12 @@ class Timed:
         world = self.states[state]
         return world[EXEC][0] == "restarting" or any(timer >= 0 for _control, timer in world)
 
+    def bounded(self, state: int) -> bool:
+        """A run in `state` leaves it within a known number of minutes, or stays for good: some
+        action of the script is still to come (the click follows within the wait before it), a
+        timer runs, or the state is settled."""
+        return not self.done(state) or self.timer_runs(state) or self.settled(state)
+
     def first_reach(self, goal: Sequence[bool]) -> Reach | None:
         """When runs first meet `goal` (None: no run ever does).
 
@@ -105,7 +121,7 @@ class Timed:
         queue = deque(seen)
         while queue:
             state, quanta = queue.popleft()
-            dated = dated and (self.timer_runs(state) or self.settled(state))
+            dated = dated and self.bounded(state)
             for k, nxt in enumerate(self.successors(state)):
                 at = quanta + self.ticks[state][k]
                 if goal[nxt]:
@@ -117,6 +133,7 @@ class Timed:
 
     def path_to(self, state: int) -> list[TimedStep]:
         """A shortest path from the start to `state`, each step with the minutes so far."""
+        nodes = self.graph.states
         parent = self.graph.parent
         chain = [state]
         while parent[chain[-1]] >= 0:
@@ -130,9 +147,7 @@ class Timed:
             k = list(self.successors(before)).index(after)
             action = self.graph.actions[labels[before][k]]
             quanta += self.ticks[before][k]
-            steps.append(
-                timed_step(self.model, quanta, self.states[before], action, self.states[after])
-            )
+            steps.append(self.model.timed_step(quanta, nodes[before], action, nodes[after]))
         return steps
 
 
@@ -142,10 +157,15 @@ def minutes(quanta: int) -> int:
 
 
 def explore_timed(model: WorldModel) -> Timed:
-    """Explore `model` (system steps only, one start) and time every state."""
+    """Explore the system steps of `model`'s lab from its first start and time every state."""
+    return explore_script(Script(model.lab, model.starts[0]))
+
+
+def explore_script(model: Script) -> Timed:
+    """Explore the script `model` and time every state."""
     graph = reachable(model, labels=True)
     assert graph.succ is not None and graph.labels is not None
-    clock = tuple(a[0] == CLOCK_AT for a in graph.actions)
+    clock = tuple(model.is_tick(a) for a in graph.actions)
     ticks = tuple(tuple(clock[a] for a in labels) for labels in graph.labels)
     arrivals: list[set[int]] = [set() for _ in graph.states]
     arrivals[0].add(0)
@@ -161,4 +181,5 @@ def explore_timed(model: WorldModel) -> Timed:
             if at not in arrivals[nxt]:
                 arrivals[nxt].add(at)
                 queue.append((nxt, at))
-    return Timed(model, graph, ticks, tuple(frozenset(a) for a in arrivals))
+    worlds = tuple(node[2] for node in graph.states)
+    return Timed(model, graph, ticks, tuple(frozenset(a) for a in arrivals), worlds)

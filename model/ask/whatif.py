@@ -13,29 +13,32 @@ situation, or is one of its verdicts:
   run never does (an `eventually` property);
 - for each client and capability (scenarios 1 to 3, client notification, content download), the
   minutes in which it fails; "works again" is the checker's `leads-to` (failing ~> working);
-- whether the CERT-3 symptom is reachable on the way and, if not, whether further administrator
-  actions can reach it without toggling enhanced HTTP (both `sometimes` properties, on the lab's
-  full model from the world after the actions, with and without the toggle rows).
+- whether the CERT-3 symptom is reachable on the way, in every run (the checker's `eventually`) or
+  in some, and, if in none, whether further administrator actions can reach it without toggling
+  enhanced HTTP (both `sometimes` properties, on the lab's full model from the worlds right after
+  the last action, with and without the toggle rows).
 
-Modeling assumption A-33: the administrator's actions are taken one after another at once, before
-any system step runs (clicks in the console within one clock quantum); an action that can't be taken
-at that point is an input error. The documented fault is about exactly such rapid changes.
+The administrator's actions and the site's steps between them are a script
+(`model/ask/whatif_script.py`, Modeling assumption A-33): quick clicks let the site's own steps
+run between them with no clock quantum passing; `--wait` lets quanta pass; `--at-once` lets none
+run. Minutes count from the first action.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from model.ask.actions import AdminAction, apply, parse
+from model.ask.actions import ActionError, AdminAction, parse
 from model.ask.assumptions import Assumption, assumption
 from model.ask.observe import CAPABILITIES, healthy, http_site_systems, unhealthy_because
-from model.ask.steady import steady_state
 from model.ask.steps import TimedStep, trace_steps
-from model.ask.timing import Timed, explore_timed, minutes
+from model.ask.timing import Timed, explore_script, minutes
+from model.ask.whatif_script import Script, Scripted
+from model.ask.whatif_start import named_start
 from model.checker import Property, PropertyResult, check
 from model.compose.properties import stranded
-from model.compose.world import EXEC, World, WorldModel
+from model.compose.world import EXEC, HISTORY, World, WorldModel
 from model.config.schema import Lab
 from model.spec.registration import REGISTERED_STATES, REREGISTRATION_DUE
 from model.spec.site import DISABLE, ENABLE
@@ -53,7 +56,7 @@ __all__ = [
 
 ASSUMPTION_PHRASES: tuple[str, ...] = (
     "a client that holds identity evidence",
-    "the administrator's actions are taken one after another at once",
+    "consecutive actions are a person clicking quickly in the console",
     "a quantum of 15 minutes",
     "the 30-minute bound of the Tip applies to every queued certificate operation",
     "the certificate manager in smsexec keeps a queue of work per site system",
@@ -81,16 +84,19 @@ class Outcome:
     reached: tuple[int, int]
     """Earliest and latest minute a run settles here."""
     path: tuple[TimedStep, ...]
-    """A shortest path from the world after the actions."""
+    """A shortest path from the start, the administrator's actions included."""
     cycle: int = 0
     """0 for a settled world; else the number of worlds some runs cycle among forever without
     settling (a bottom strongly connected component with more than one world), `world` the
     first of them found."""
+    every: bool = False
+    """Every fair run ends here (it is the only outcome)."""
 
 
 @dataclass(frozen=True)
 class Change:
-    """Something a user waits for, and when it happens (minutes after the actions)."""
+    """Something a user waits for once every action is taken, and when it happens (minutes
+    after the first action)."""
 
     subject: str
     what: str
@@ -102,8 +108,15 @@ class Change:
     dated: bool = True
     """False when some run waits for it on a step with no deadline: `latest` is no bound then."""
     lasso: tuple[TimedStep, ...] = ()
-    """When `never`: the checker's lasso from the world after the actions (its first step)."""
+    """When `never`: the checker's lasso from the start (its first step)."""
     loop_from: int | None = None
+
+    @property
+    def runs(self) -> str:
+        """In how many fair runs it happens: "every", "some" or "none"."""
+        if self.earliest is None:
+            return "none"
+        return "some" if self.never else "every"
 
     @property
     def text(self) -> str:
@@ -125,17 +138,18 @@ class Change:
 
 @dataclass(frozen=True)
 class Window:
-    """When a client's capability fails, in minutes after the actions."""
+    """When a client's capability fails, in minutes after the first action."""
 
     client: str
     capability: str
     requirements: tuple[str, ...]
     status: str
-    """"works" (throughout), "doesn't work" (throughout), "starts" (didn't work before the
-    actions, works later), "fails" (worked before the actions, fails right after, works again),
-    "may fail" (works right after the actions, fails in some runs, works again), "stops" (some
-    fair run never works again; with no lasso, no run does: it worked before the actions and fails
-    in every world after them)."""
+    """"may start" (didn't work before the actions; some fair runs get it working, others never
+    do), "works" (throughout), "doesn't work" (throughout), "starts" (didn't work before the
+    actions, works later), "fails" (worked before the actions, fails at some point in
+    every run, works again), "may fail" (worked before, fails in some runs only, works again),
+    "stops" (some fair run never works again; with no lasso, no run does: it worked before the
+    actions and fails in every world once they are all taken)."""
     first: int | None
     last: int | None
     dated: bool = True
@@ -145,33 +159,48 @@ class Window:
     loop_from: int | None = None
 
     @property
+    def runs(self) -> str:
+        """In how many fair runs it fails at some point after the first action: "every",
+        "some" or "none"."""
+        if self.status == "works":
+            return "none"
+        if self.status == "may fail" or (self.status == "stops" and self.lasso):
+            return "some"
+        return "every"
+
+    @property
     def text(self) -> str:
-        """The window in one line, e.g. "dom1: client notification fails from 0 to at most 60
-        minutes"."""
+        """The window in one line, in how many runs included, e.g. "dom1: client notification
+        fails in every run, from 0 to at most 60 minutes"."""
         head = f"{self.client}: {self.capability}"
         if self.status == "works":
             return f"{head} works throughout"
         if self.status == "doesn't work":
             return f"{head} doesn't work, before or after"
         if self.status == "stops" and not self.lasso:
-            return f"{head} stops working at {self.first} minutes and never works again"
+            return (
+                f"{head} stops working at {self.first} minutes and never works again, in every run"
+            )
+        if self.status == "may start":
+            return f"{head} starts working in some runs only; in some fair run it never does"
         if self.status == "stops":
             return (
-                f"{head} fails from {self.first} minutes on, and in some fair run never works again"
+                f"{head} fails in some runs from {self.first} minutes on and never works again "
+                "there"
             )
         if self.status == "starts":
             if not self.dated:
-                return f"{head} starts working eventually (no bound in minutes)"
+                return f"{head} starts working eventually in every run (no bound in minutes)"
             if self.last == 0:
-                return f"{head} starts working at 0 minutes"
-            return f"{head} starts working within {self.last} minutes"
-        verb = "fails" if self.status == "fails" else "may fail"
+                return f"{head} starts working at 0 minutes in every run"
+            return f"{head} starts working within {self.last} minutes in every run"
+        runs = "in every run" if self.status == "fails" else "in some runs"
         if not self.dated:
             return (
-                f"{head} {verb} from {self.first} minutes until a step the documents give no "
-                "deadline (no bound in minutes)"
+                f"{head} fails {runs}, from {self.first} minutes until a step the documents give "
+                "no deadline (no bound in minutes)"
             )
-        return f"{head} {verb} from {self.first} to at most {self.last} minutes"
+        return f"{head} fails {runs}, from {self.first} to at most {self.last} minutes"
 
 
 @dataclass(frozen=True)
@@ -188,14 +217,23 @@ class Cert3:
     """Whether the documented fault (CERT-3) can happen, and how."""
 
     on_the_way: tuple[TimedStep, ...] | None
-    """A shortest path to the symptom with system steps only, from the world after the actions
-    (None: not reachable)."""
+    """A shortest path to the symptom from the start, the administrator's actions and the
+    site's steps between them included (None: no run reaches it)."""
     without_toggle: bool | None
     """Further administrator actions other than enabling or disabling reach it (None: not asked,
     because it happens on the way)."""
     with_toggle: tuple[TimedStep, ...]
     """A shortest path to it with any further administrator actions, its first step the world
     after the actions (empty: none)."""
+    every: bool = False
+    """When on the way: every fair run reaches it (else only some runs do)."""
+
+    @property
+    def runs(self) -> str:
+        """In how many runs of the answer the symptom shows: "every", "some" or "none"."""
+        if self.on_the_way is None:
+            return "none"
+        return "every" if self.every else "some"
 
 
 @dataclass(frozen=True)
@@ -217,6 +255,16 @@ class WhatIf:
     model: WorldModel
     origin: str = "steady state"
     """Where the actions start: the lab's steady state, or the world of a `--from` file."""
+    chosen: str | None = None
+    """Why the start was chosen for the first action (`--start auto`), or None."""
+    waits: tuple[int, ...] = ()
+    """Minutes the administrator waits between action k and k+1."""
+    at_once: bool = False
+    """The actions were taken with no step of the site between them (`--at-once`)."""
+    after_worlds: tuple[World, ...] = ()
+    """Every world some run is in right after the last action, `after` first."""
+    skipped: tuple[str, ...] = ()
+    """Actions whose click, in some runs, found nothing to act on (a site step got there first)."""
 
     @property
     def never(self) -> bool:
@@ -225,7 +273,7 @@ class WhatIf:
 
     @property
     def fault(self) -> bool:
-        """The CERT-3 symptom is reachable without further administrator actions."""
+        """The CERT-3 symptom is possible without further administrator actions (in some run)."""
         return self.cert3.on_the_way is not None
 
     @property
@@ -236,57 +284,58 @@ class WhatIf:
         return "never" if self.never else "answered"
 
 
-def _apply_all(
-    model: WorldModel, world: World, actions: tuple[AdminAction, ...]
-) -> tuple[World, list[TimedStep]]:
-    texts: list[TimedStep] = []
-    for action in actions:
-        world, steps = apply(model, world, action)
-        texts.extend(steps)
-    return world, texts
-
-
 _NOTIFICATION_AGAIN = "client notification works again"
 _NOT_ON_TIMELINE = frozenset({_NOTIFICATION_AGAIN})
 """Changes the timeline leaves out: the client's notification row shows the same minutes."""
 
 
 def _goals(
-    model: WorldModel, timed: Timed, steady: World
+    model: WorldModel, timed: Timed, after: tuple[int, ...]
 ) -> list[tuple[str, str, tuple[str, ...], list[bool]]]:
-    """(subject, what, requirement IDs, goal mask) for each change a user waits for."""
+    """(subject, what, requirement IDs, goal mask) for each change a user waits for; a goal is
+    met only once every action is taken."""
     env = model.env
     states = timed.states
-    start = states[0]
+    done = [timed.done(s) for s in range(len(states))]
+    steady = states[0]
+    first = states[after[0]]
     goals: list[tuple[str, str, tuple[str, ...], list[bool]]] = []
+
+    def once_done(mask: list[bool]) -> list[bool]:
+        return [d and m for d, m in zip(done, mask, strict=True)]
+
     for index in http_site_systems(env):
         name = env.names[index]
         bound = [env.sms_bound(w, index) for w in states]
-        if env.enhanced(start):
-            goals.append((name, "role certificate bound", ("CERT-1", "CERT-2"), bound))
+        if env.enhanced(first):
+            goals.append((name, "role certificate bound", ("CERT-1", "CERT-2"), once_done(bound)))
         elif any(bound):
-            goals.append((name, "role certificate removed", ("CERT-5",), [not b for b in bound]))
-    if start[EXEC][0] != "running":
-        goals.append(
-            ("smsexec", "running again", ("CERT-4",), [w[EXEC][0] == "running" for w in states])
-        )
+            removed = once_done([not b for b in bound])
+            goals.append((name, "role certificate removed", ("CERT-5",), removed))
+    if any(states[s][EXEC][0] != "running" for s in after):
+        running = once_done([w[EXEC][0] == "running" for w in states])
+        goals.append(("smsexec", "running again", ("CERT-4",), running))
+    finished = [s for s, d in enumerate(done) if d]
     for index in env.clients:
         name = env.names[index]
-        due = any(w[index][0] == REREGISTRATION_DUE for w in states)
+        due = any(states[s][index][0] == REREGISTRATION_DUE for s in finished)
         registered = [w[index][0] in REGISTERED_STATES for w in states]
+        registers = any(
+            not registered[s] and any(registered[t] for t in timed.successors(s)) for s in finished
+        )
         if due:
             goals.append(
                 (
                     name,
                     "re-registered under enhanced HTTP",
                     ("REG-4",),
-                    [w[index][0] == "registered:enhanced-http" for w in states],
+                    once_done([w[index][0] == "registered:enhanced-http" for w in states]),
                 )
             )
-        elif not registered[0] and any(registered):
-            goals.append((name, "registered", ("REG-1", "REG-2"), registered))
-        if steady[index][0] in REGISTERED_STATES and not registered[0]:
-            goals.append((name, _NOTIFICATION_AGAIN, ("REG-5",), registered))
+        elif registers:
+            goals.append((name, "registered", ("REG-1", "REG-2"), once_done(registered)))
+        if steady[index][0] in REGISTERED_STATES and not all(registered[s] for s in finished):
+            goals.append((name, _NOTIFICATION_AGAIN, ("REG-5",), once_done(registered)))
     return goals
 
 
@@ -316,10 +365,17 @@ def _outcomes(model: WorldModel, timed: Timed) -> tuple[Outcome, ...]:
             for other in region:
                 covered[other] = True
             picked.append((state, len(region)))
-    found: list[Outcome] = []
+    merged: dict[World, tuple[int, int, int, set[int]]] = {}
     for state, cycle in picked:
+        # Worlds that differ only in the toggle history (an observer) look alike to a user.
+        key = (*timed.states[state][:HISTORY], ("", -1), *timed.states[state][HISTORY + 1 :])
+        if key in merged:
+            merged[key][3].update(timed.arrivals[state])
+        else:
+            merged[key] = (state, cycle, len(merged), set(timed.arrivals[state]))
+    found: list[Outcome] = []
+    for state, cycle, _order, times in merged.values():
         world = timed.states[state]
-        times = timed.arrivals[state]
         found.append(
             Outcome(
                 world=world,
@@ -331,6 +387,7 @@ def _outcomes(model: WorldModel, timed: Timed) -> tuple[Outcome, ...]:
                 reached=(minutes(min(times)), minutes(max(times))),
                 path=tuple(timed.path_to(state)),
                 cycle=cycle,
+                every=len(merged) == 1,
             )
         )
     return tuple(found)
@@ -347,22 +404,25 @@ def _forward(timed: Timed, start: int) -> set[int]:
     return seen
 
 
-def _cert3(model: WorldModel, timed: Timed, after: World) -> Cert3:
+def _cert3(model: WorldModel, timed: Timed, after: tuple[World, ...]) -> Cert3:
     env = model.env
     systems = http_site_systems(env)
 
     def symptom(world: World) -> bool:
         return any(stranded(model, world, i) for i in systems)
 
-    on_the_way = next((s for s, w in enumerate(timed.states) if symptom(w)), None)
+    mask = [symptom(w) for w in timed.states]
+    on_the_way = next((s for s, hit in enumerate(mask) if hit), None)
     if on_the_way is not None:
-        return Cert3(tuple(timed.path_to(on_the_way)), None, ())
+        everywhere = Property.eventually("CERT-3 in every run", _lookup(timed, mask), ("CERT-3",))
+        every = check(timed.model, [everywhere], symmetry=False).properties[0].holds
+        return Cert3(tuple(timed.path_to(on_the_way)), None, (), every)
     if not systems or not model.option_available():
         return Cert3(None, False, ())
     prop = Property.sometimes("CERT-3 symptom", symptom, ("CERT-3",))
-    quiet = WorldModel(model.lab, initial=[after], without=frozenset({ENABLE, DISABLE}))
+    quiet = WorldModel(model.lab, initial=list(after), without=frozenset({ENABLE, DISABLE}))
     without = check(quiet, [prop], symmetry=False).properties[0].holds
-    full = check(WorldModel(model.lab, initial=[after]), [prop], symmetry=False).properties[0]
+    full = check(WorldModel(model.lab, initial=list(after)), [prop], symmetry=False).properties[0]
     return Cert3(None, without, trace_steps(model, full) if full.holds else ())
 
 
@@ -379,36 +439,65 @@ def _timeline(timed: Timed, rows: list[tuple[str, str, list[bool]]]) -> tuple[Ti
     return tuple(out)
 
 
-def what_if(lab: Lab, texts: list[str] | tuple[str, ...], start: World | None = None) -> WhatIf:
+def what_if(
+    lab: Lab,
+    texts: list[str] | tuple[str, ...],
+    start: World | None = None,
+    *,
+    waits: tuple[int, ...] | None = None,
+    at_once: bool = False,
+    named: str = "steady",
+) -> WhatIf:
     """Answer `ehttp whatif` for `lab` and the administrator's actions `texts` (ids or words),
-    from the lab's steady state or from the world `start` (taken as given)."""
+    from the lab's steady state or from the world `start` (taken as given), with `waits[k]`
+    minutes between action k and k+1 (none by default: clicks in quick succession, A-33) or,
+    `at_once`, with no step of the site between them. `named`: when `start` is None, the start
+    `model/ask/whatif_start.py` names ("steady", "auto", "enhanced-off", "enhanced-on")."""
     model = WorldModel(lab)
     actions = tuple(parse(model, text) for text in texts)
-    steady = steady_state(lab) if start is None else start
-    after, action_steps = _apply_all(model, steady, actions)
-    fair = WorldModel(lab, initial=[after], fair_only=True)
-    timed = explore_timed(fair)
+    chosen = None
+    if start is None:
+        steady, origin, chosen = named_start(lab, named, actions[0] if actions else None)
+    else:
+        steady, origin = start, "given state"
+    gaps = waits if waits is not None else (0,) * max(len(actions) - 1, 0)
+    script = Script(lab, steady, actions, gaps, at_once=at_once)
+    timed = explore_script(script)
+    for node in timed.graph.states:
+        refused = script.refused(node)
+        if refused is not None:
+            raise ActionError(refused)
+    skipped = _skipped(timed, len(actions))
+    after = _after(timed, len(actions))
     env = model.env
     states = timed.states
-    goals = _goals(model, timed, steady)
+    goals = _goals(model, timed, after)
     asked: list[tuple[str, str, tuple[str, ...], list[bool]]] = []
-    asked_before: list[bool] = []
     for index in env.clients:
         for capability in CAPABILITIES:
             mask = [capability.holds(env, w, index) for w in states]
             asked.append((env.names[index], capability.name, capability.requirements, mask))
-            asked_before.append(capability.holds(env, steady, index))
-    props: list[Property[World]] = []
+    props: list[Property[Scripted]] = []
     for number, (_s, what, reqs, mask) in enumerate(goals):
         props.append(Property.eventually(f"goal {number}: {what}", _lookup(timed, mask), reqs))
-    changing = [i for i, (_c, _n, _r, mask) in enumerate(asked) if any(mask) and not all(mask)]
+    finished = [s for s in range(len(states)) if timed.done(s)]
+    changing = [
+        i
+        for i, (_c, _n, _r, mask) in enumerate(asked)
+        if len({mask[0], *(mask[s] for s in finished)}) > 1
+    ]
     for number in changing:
         _c, name, reqs, mask = asked[number]
         fails = _lookup(timed, [not m for m in mask])
         props.append(
             Property.leads_to(f"window {number}: {name}", fails, _lookup(timed, mask), reqs)
         )
-    verdicts = check(fair, props, symmetry=False).properties if props else ()
+    for number in changing:
+        _c, name, reqs, mask = asked[number]
+        props.append(
+            Property.eventually(f"fails {number}: {name}", _lookup(timed, [not m for m in mask]))
+        )
+    verdicts = check(script, props, symmetry=False).properties if props else ()
     changes: list[Change] = []
     for number, (subject, what, reqs, mask) in enumerate(goals):
         result = verdicts[number]
@@ -423,46 +512,92 @@ def what_if(lab: Lab, texts: list[str] | tuple[str, ...], start: World | None = 
                 None if reach is None or never else minutes(reach.latest),
                 never,
                 reach is not None and reach.dated,
-                trace_steps(model, result) if never else (),
+                script.trace(result) if never else (),
                 result.loop_from if never else None,
             )
         )
     windows: list[Window] = []
-    by_window = dict(zip(changing, verdicts[len(goals) :], strict=True))
+    count = len(changing)
+    by_window = dict(zip(changing, verdicts[len(goals) : len(goals) + count], strict=True))
+    every_run = dict(zip(changing, verdicts[len(goals) + count :], strict=True))
     for number, (client, name, reqs, mask) in enumerate(asked):
-        before = asked_before[number]
-        windows.append(_window(timed, client, name, reqs, mask, by_window.get(number), before))
+        window = _window(timed, client, name, reqs, mask, by_window.get(number))
+        if window.status == "may fail" and every_run[number].holds:
+            window = replace(window, status="fails")
+        windows.append(window)
     rows = [(s, w, [not m for m in mask]) for s, w, _r, mask in goals if w not in _NOT_ON_TIMELINE]
     rows += [
         (client, name, [not m for m in mask])
         for number, (client, name, _r, mask) in enumerate(asked)
         if number in by_window
     ]
+    after_worlds = tuple(dict.fromkeys(states[s] for s in after))
     return WhatIf(
         lab=lab,
         actions=actions,
         steady=steady,
-        after=after,
-        action_steps=tuple(action_steps),
+        after=after_worlds[0],
+        action_steps=tuple(timed.path_to(after[0])),
         states=len(states),
         outcomes=_outcomes(model, timed),
         changes=tuple(changes),
         windows=tuple(windows),
-        cert3=_cert3(model, timed, after),
+        cert3=_cert3(model, timed, after_worlds),
         timeline=_timeline(timed, rows),
         assumptions=tuple(
             assumption(p) for p in ASSUMPTION_PHRASES if start is None or "holds identity" not in p
         ),
         model=model,
-        origin="steady state" if start is None else "given state",
+        origin=origin,
+        chosen=chosen,
+        waits=tuple(gaps),
+        at_once=at_once,
+        skipped=tuple(actions[k].text for k in sorted(skipped)),
+        after_worlds=after_worlds,
     )
 
 
-def _lookup(timed: Timed, mask: list[bool]) -> Callable[[World], bool]:
+def _skipped(timed: Timed, count: int) -> set[int]:
+    """The actions some run's click found nothing to act on; an input error when no run takes
+    one of them."""
+    graph = timed.graph
+    assert graph.labels is not None
+    taken: set[int] = set()
+    skipped: dict[int, int] = {}
+    for state, labels in enumerate(graph.labels):
+        for label in labels:
+            move = graph.actions[label]
+            if move.kind == "admin":
+                taken.add(move.number)
+            elif move.kind == "skip":
+                skipped.setdefault(move.number, state)
+    for number in range(count):
+        if number not in taken:
+            raise ActionError(timed.model.refusal(graph.states[skipped[number]]))
+    return set(skipped)
+
+
+def _after(timed: Timed, count: int) -> tuple[int, ...]:
+    """The states right after the last action (the start when there is none), first found
+    first."""
+    if count == 0:
+        return (0,)
+    graph = timed.graph
+    assert graph.labels is not None
+    found: dict[int, None] = {}
+    for state, labels in enumerate(graph.labels):
+        for k, label in enumerate(labels):
+            move = graph.actions[label]
+            if move.kind in {"admin", "skip"} and move.number == count - 1:
+                found[timed.successors(state)[k]] = None
+    return tuple(sorted(found))
+
+
+def _lookup(timed: Timed, mask: list[bool]) -> Callable[[Scripted], bool]:
     index = timed.graph.index
 
-    def holds(world: World) -> bool:
-        return mask[index[world]]
+    def holds(state: Scripted) -> bool:
+        return mask[index[state]]
 
     return holds
 
@@ -473,21 +608,23 @@ def _window(
     name: str,
     reqs: tuple[str, ...],
     mask: list[bool],
-    result: PropertyResult[World] | None,
-    before: bool,
+    result: PropertyResult[Scripted] | None,
 ) -> Window:
-    if result is None and mask[0] == before:
-        return Window(client, name, reqs, "works" if mask[0] else "doesn't work", None, None)
-    if result is None and mask[0]:
-        return Window(client, name, reqs, "starts", None, 0)
+    """The window of one client's capability; "may fail" until the caller knows whether every
+    run fails at some point ("fails")."""
+    before = mask[0]
     if result is None:
-        return Window(client, name, reqs, "stops", 0, None, False)
+        return Window(client, name, reqs, "works" if before else "doesn't work", None, None)
     failing = [t for s, times in enumerate(timed.arrivals) if not mask[s] for t in times]
     first, last = minutes(min(failing)), minutes(max(failing))
-    assert result is not None
+    done = [s for s in range(len(mask)) if timed.done(s)]
+    if before and not any(mask[s] for s in done):
+        return Window(client, name, reqs, "stops", first, None, False)
     if result.verdict == "violated":
-        lasso = trace_steps(timed.model, result)
-        return Window(client, name, reqs, "stops", first, None, False, lasso, result.loop_from)
-    dated = all(timed.timer_runs(s) or timed.settled(s) for s in range(len(mask)) if not mask[s])
-    status = "may fail" if mask[0] else "fails" if before else "starts"
-    return Window(client, name, reqs, status, first, last, dated)
+        lasso = timed.model.trace(result)
+        status = "stops" if before else "may start"
+        return Window(client, name, reqs, status, first, None, False, lasso, result.loop_from)
+    dated = all(timed.bounded(s) for s in range(len(mask)) if not mask[s])
+    if not before:
+        return Window(client, name, reqs, "starts", first, last, dated)
+    return Window(client, name, reqs, "may fail", first, last, dated)

@@ -61,6 +61,7 @@ COMMANDS: dict[str, str] = {
     "explore": "model.cli.explore",
     "export": "model.cli.export",
     "fuzz": "model.cli.fuzz",
+    "labs": "model.cli.labs",
     "report": "model.cli.report",
     "scenarios": "model.cli.scenarios",
     "tables": "model.cli.tables",

@@ -28,7 +28,7 @@ from model.cli.common import (
     seed_option,
 )
 from model.config.schema import Lab
-from model.lab.attacks import CASES
+from model.lab.attacks import CASES, FAMILIES
 from model.lab.catalogue_run import CaseResult, run_catalogue
 from model.lab.mutants import MUTANTS
 
@@ -78,6 +78,15 @@ def _summary(ran: list[CaseResult], skipped: int) -> str:
         f"{len(failed['honest twin refused'])} refused; {len(failed['setup refused'])} setup "
         f"refused; {skipped} skipped"
     )
+
+
+def _by_family(ran: list[CaseResult]) -> str:
+    """How many attacks of each family ran (twins and skipped cases left out)."""
+    counts = {name: 0 for name in FAMILIES}
+    for result in ran:
+        if not result.attack.honest:
+            counts[result.attack.family] += 1
+    return "attacks by family: " + ", ".join(f"{name} {n}" for name, n in counts.items())
 
 
 def _verdict_line(failed: dict[str, list[str]]) -> str:
@@ -134,6 +143,7 @@ def attacks(lab: Lab, seed: int, mutant: str | None, as_json: bool) -> None:
         click.echo(f"Attack catalogue against lab {lab.name!r} (seed {seed}{fault}):")
         for result in results:
             click.echo(_line(result))
+        click.echo(_by_family(ran))
         click.echo(_summary(ran, len(results) - len(ran)))
         if not_run and not failed:
             click.echo(

@@ -28,7 +28,8 @@ import click
 from rich.console import Console
 from rich.progress import Progress, TextColumn
 
-from model.config.labfile import LabError, load_lab
+from model.config.examples import lab_from_option
+from model.config.labfile import LabError
 from model.config.schema import MAX_CLIENTS, Lab
 
 __all__ = [
@@ -130,7 +131,7 @@ class OneOf(click.Choice[str]):
 
 def _load(ctx: click.Context, param: click.Parameter, value: Path | None) -> Lab:
     try:
-        return load_lab(value)
+        return lab_from_option(value)
     except LabError as error:
         raise click.BadParameter(str(error), ctx, param) from None
 
@@ -408,6 +409,7 @@ def lab_option(command: F) -> F:
         type=click.Path(path_type=Path, dir_okay=False),
         default=None,
         callback=_load,
-        help="Lab file (TOML); default: the embedded default lab.",
+        help="Lab file (TOML), or an example lab by name (see `ehttp labs`); default: the "
+        "embedded default lab.",
     )
     return option(command)

@@ -18,7 +18,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from model.config.schema import Client, DistributionPoint, Lab, ManagementPoint
+from model.config.schema import (
+    SITE_INSTANCES,
+    Client,
+    DistributionPoint,
+    Lab,
+    ManagementPoint,
+    at_least,
+)
 from model.spec.access import (
     METHODS,
     AccessTables,
@@ -174,11 +181,7 @@ class Env:
             *(declared[REGISTRATION.name] for _ in lab.clients),
         )
         self.names: tuple[str, ...] = (
-            "site",
-            "azure-ad-app",
-            "smsexec",
-            "clock",
-            "toggle-history",
+            *SITE_INSTANCES,
             *(mp.name for mp in mps),
             *(dp.name for dp in dps),
             *(client.name for client in lab.clients),
@@ -333,7 +336,7 @@ class Env:
 
 def _initial_site(lab: Lab) -> str:
     site = lab.site
-    if site.enhanced_http and not (site.version == "1806" and site.prerelease_features):
+    if site.enhanced_http and not (at_least(site.version, "1806") and site.prerelease_features):
         raise ModelError(
             f"site.enhanced_http: true is not accepted for version {site.version} with "
             f"prerelease_features = {str(site.prerelease_features).lower()}; enhanced HTTP "

@@ -41,11 +41,13 @@ from pydantic_core import ErrorDetails
 
 from model.config.schema import (
     LAB_BOUNDS,
+    SITE_INSTANCES,
     Client,
     DistributionPoint,
     Lab,
     ManagementPoint,
     Site,
+    at_least,
 )
 from model.readlimits import TooLarge, load_toml
 
@@ -142,7 +144,8 @@ def _describe(error: ErrorDetails) -> str:
     return f"{path}: {_show(given)} is not accepted; {_accepted(table, key, given)}"
 
 
-def _duplicate_name(lab: Lab) -> str | None:
+def _name_mistake(lab: Lab) -> str | None:
+    """A site system or client named like another, or like one of the site's own instances."""
     sections: dict[str, tuple[ManagementPoint | DistributionPoint | Client, ...]] = {
         "management_points": lab.management_points,
         "distribution_points": lab.distribution_points,
@@ -151,6 +154,11 @@ def _duplicate_name(lab: Lab) -> str | None:
     seen: set[str] = set()
     for section, rows in sections.items():
         for index, row in enumerate(rows):
+            if row.name.casefold() in SITE_INSTANCES:
+                return (
+                    f"{section}[{index}].name: {row.name!r} is the name of one of the site's "
+                    f"own instances; use a name other than {', '.join(SITE_INSTANCES)}"
+                )
             if row.name.casefold() in seen:
                 return f"{section}[{index}].name: {row.name!r} is used twice; names must be unique"
             seen.add(row.name.casefold())
@@ -196,9 +204,9 @@ def parse_lab(text: str, source: str) -> Lab:
         lab = _LAB.validate_python(given)
     except ValidationError as error:
         raise LabError(f"{source}: {_describe(error.errors()[0])}") from None
-    duplicate = _duplicate_name(lab)
-    if duplicate is not None:
-        raise LabError(f"{source}: {duplicate}")
+    named = _name_mistake(lab)
+    if named is not None:
+        raise LabError(f"{source}: {named}")
     option = _option_mistake(lab)
     if option is not None:
         raise LabError(f"{source}: {option}")
@@ -220,7 +228,7 @@ def _size_mistake(data: dict[str, Any]) -> str | None:
 def _option_mistake(lab: Lab) -> str | None:
     """Enhanced HTTP set on a site without the option (SITE-3: 1806 with pre-release features)."""
     site = lab.site
-    if site.enhanced_http and not (site.version == "1806" and site.prerelease_features):
+    if site.enhanced_http and not (at_least(site.version, "1806") and site.prerelease_features):
         return (
             f"site.enhanced_http: true is not accepted for version {site.version} with "
             f"prerelease_features = {str(site.prerelease_features).lower()}; enhanced HTTP "

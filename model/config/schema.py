@@ -27,6 +27,7 @@ __all__ = [
     "MAX_DISTRIBUTION_POINTS",
     "MAX_MANAGEMENT_POINTS",
     "NETWORKS",
+    "SITE_INSTANCES",
     "VERSIONS",
     "WINDOWS_BUILDS",
     "Client",
@@ -41,15 +42,26 @@ __all__ = [
     "Site",
     "Version",
     "WindowsBuild",
+    "at_least",
 ]
 
-Version = Literal["1702", "1706", "1802", "1806"]
+Version = Literal["1702", "1706", "1710", "1802", "1806"]
+"""Configuration Manager current branch releases, oldest first: the seed's thresholds ("version
+1706", "1802", "1806") and the releases between them. A threshold reads "this version and later"
+(`at_least`)."""
 ClientCommunication = Literal["https-only", "https-or-http"]
 Connections = Literal["http", "https"]
 Join = Literal["domain", "azure-ad", "hybrid", "workgroup"]
 Network = Literal["intranet", "internet"]
 
 VERSIONS: tuple[Version, ...] = get_args(Version)
+
+
+def at_least(version: Version, threshold: Version) -> bool:
+    """`version` is `threshold` or a later release (the order of `VERSIONS`)."""
+    return VERSIONS.index(version) >= VERSIONS.index(threshold)
+
+
 MAX_CLIENTS = 32
 """The most clients `Lab.with_clients` (`--clients N`) makes: the model's state space grows
 exponentially with clients (symmetry reduction only divides it), so larger labs exhaust memory
@@ -91,6 +103,13 @@ def _windows_build(value: str) -> str:
         return value
     raise ValueError(_WINDOWS_RULE)
 
+
+SITE_INSTANCES = ("site", "azure-ad-app", "smsexec", "clock", "toggle-history")
+"""The names of the site's own machine instances: the composition names every instance, these
+five and then each site system and client by its lab name (`model/compose/world.py`), and the
+tables, traces and what-if steps find an instance by that name, so no site system or client may
+take one (a management point named ``clock`` would be read as the clock); the lab file reader
+refuses them, ignoring case as it does for duplicates."""
 
 HostName = Annotated[
     str,

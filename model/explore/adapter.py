@@ -47,10 +47,11 @@ from model.ask.whatif_text import describe_world
 from model.ask.whatif_text import to_json as whatif_json
 from model.compose.properties import lab_checks, stranded
 from model.compose.world import APP, EXEC, SITE, ModelError, World, WorldModel
-from model.config.labfile import LabError, default_lab, lab_to_toml, load_lab, parse_lab
+from model.config.examples import example_lab, example_labs
+from model.config.labfile import LabError, lab_to_toml, load_lab, parse_lab
 from model.config.schema import Lab
 from model.report.markdown import plain
-from model.report.requirements import SPECS, load_requirements
+from model.report.requirements import load_requirements
 from model.spec.binding import BOUND_STATES, DELETE
 from model.spec.clock import QUANTUM_MINUTES, TICK
 from model.spec.site import UNSUPPORTED_STATE
@@ -104,28 +105,18 @@ WORKAROUND: tuple[str, ...] = ("delete-sms-issuing-certs", "restart-smsexec")
 """The seed's workaround for CERT-3 as `ehttp whatif --do` ids (CERT-4): delete every certificate
 issued by SMS Issuing from the SMS store, then restart smsexec."""
 
-_LABS = SPECS / "labs"
-
-
 # --- labs ---------------------------------------------------------------------------------
 
 
 def example_lab_names() -> tuple[str, ...]:
-    """The embedded default lab, then every example lab shipped with the package, by name."""
-    return (DEFAULT, *sorted(path.stem for path in _LABS.glob("*.toml")))
+    """The embedded default lab, then every example lab shipped with the package, by name (the
+    names every command's `--lab` takes, `model/config/examples.py`)."""
+    return tuple(example.name for example in example_labs())
 
 
-@cache
 def lab_by_name(name: str) -> Lab:
     """The embedded default lab or an example lab by name; `LabError` names the accepted ones."""
-    if name == DEFAULT:
-        return default_lab()
-    if name not in example_lab_names():
-        raise LabError(
-            f"lab: {name!r} is not accepted; use a lab file or one of "
-            f"{', '.join(example_lab_names())}"
-        )
-    return load_lab(_LABS / f"{name}.toml")
+    return example_lab(name)
 
 
 def read_lab_file(path: Path) -> Lab:

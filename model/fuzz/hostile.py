@@ -40,11 +40,12 @@ from hypothesis import strategies as st
 from hypothesis.errors import Flaky
 
 from model.config.schema import Lab
-from model.fuzz.hostile_base import Target, cached
+from model.fuzz.hostile_base import Staged, Target, cached
 from model.fuzz.hostile_files import FILE_TARGETS
 from model.fuzz.hostile_generators import GENERATOR_TARGETS, TEXT_AS_CODE
+from model.fuzz.hostile_replay import REPLAY_TARGETS
 from model.fuzz.hostile_tokens import TOKEN_TARGETS
-from model.lab.attacks.base import CONDITIONS, Roles, registered
+from model.lab.attacks.base import CONDITIONS, Roles, SetupRefused, registered
 from model.lab.attacks.content import real_content_token
 from model.lab.mutants import mutant_set
 from model.lab.reasons import Accepted
@@ -151,10 +152,12 @@ TARGETS: tuple[tuple[Target, tuple[str, ...]], ...] = (
     *TOKEN_TARGETS,
     *FILE_TARGETS,
     *GENERATOR_TARGETS,
+    *REPLAY_TARGETS,
 )
 """Every kind of hostile input, by input kind: tokens, messages and certificates
-(`model/fuzz/hostile_tokens.py`), files (`model/fuzz/hostile_files.py`) and a lab's text through
-every generator (`model/fuzz/hostile_generators.py`)."""
+(`model/fuzz/hostile_tokens.py`), files (`model/fuzz/hostile_files.py`), a lab's text through
+every generator (`model/fuzz/hostile_generators.py`) and what one management point accepted,
+sent again to another (`model/fuzz/hostile_replay.py`)."""
 
 
 def _settings(plan: HostilePlan, examples: int) -> settings:
@@ -185,9 +188,15 @@ def _check(tb: ConcreteLab, target: Target, result: HostileResult, data: st.Data
 
 
 def _try(tb: ConcreteLab, target: Target, result: HostileResult, data: st.DataObject) -> None:
+    lab = tb
     before = tb.snapshot()
     try:
-        verdict, shown, allowed = target.run(tb, data)
+        outcome = target.run(tb, data)
+        if isinstance(outcome, Staged):
+            lab = outcome.lab
+            before = lab.snapshot()
+            outcome = outcome.submit()
+        verdict, shown, allowed = outcome
     except Exception as error:
         result.tried[target.name] += 1
         raise HostileFailure(
@@ -199,7 +208,7 @@ def _try(tb: ConcreteLab, target: Target, result: HostileResult, data: st.DataOb
         if not allowed(verdict):
             invariant = target.forbidden or ACCEPTED_FORBIDDEN
             raise HostileFailure(invariant, target.name, "accepted", shown)
-    elif tb.snapshot() != before:
+    elif lab.snapshot() != before:
         raise HostileFailure(
             REFUSAL_CHANGED,
             target.name,
@@ -225,7 +234,7 @@ def run_hostile(plan: HostilePlan) -> HostileResult:
     for client in tb.lab.clients:
         try:
             registered(tb, client.name)
-        except RuntimeError:
+        except SetupRefused:
             continue
     roles = Roles(tb)
     result = HostileResult(plan.seed)
@@ -242,7 +251,7 @@ def run_hostile(plan: HostilePlan) -> HostileResult:
         dp = Roles(tb).need(Roles(tb).auth_dp, "distribution point asking for a credential")
         try:
             cached(tb, "cat", lambda: real_content_token(tb, dp))
-        except RuntimeError as error:
+        except SetupRefused as error:
             targets = [t for t in targets if t.name != "content access token"]
             skipped.append(f"content access token: {error}")
             result.skipped = tuple(skipped)

@@ -19,6 +19,7 @@ __all__ = [
     "SCALAR",
     "TEXT",
     "Outcome",
+    "Staged",
     "Target",
     "b64",
     "cached",
@@ -68,14 +69,25 @@ JSON_VALUES = st.recursive(
 
 
 @dataclass(frozen=True)
+class Staged:
+    """A hostile input set up by honest steps on ``lab`` (the campaign's own, or one made from
+    it) and ready to send: the campaign compares ``lab``'s state before ``submit`` with after, so
+    the honest steps are not taken for changes a refusal made."""
+
+    lab: ConcreteLab
+    submit: Callable[[], Outcome]
+
+
+@dataclass(frozen=True)
 class Target:
     """One kind of hostile input: how to make a genuine one, mutate it, submit it, and judge an
     acceptance."""
 
     name: str
-    run: Callable[[ConcreteLab, st.DataObject], Outcome]
+    run: Callable[[ConcreteLab, st.DataObject], Outcome | Staged]
     """Given the lab and Hypothesis data: the verdict, the input's repr and the oracle that says
-    whether the verdict's acceptance is allowed (called only on acceptance)."""
+    whether the verdict's acceptance is allowed (called only on acceptance); or, for an input that
+    needs honest steps first, the input `Staged` after them."""
 
     forbidden: str = ""
     """The invariant an acceptance the oracle refuses breaks ("" for the campaign's own "a

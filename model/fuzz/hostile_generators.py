@@ -30,7 +30,7 @@ from hypothesis import strategies as st
 
 from model.compose.checking import run_checks
 from model.config.labfile import LabError, lab_to_toml, parse_lab
-from model.config.schema import Lab
+from model.config.schema import SITE_INSTANCES, Lab
 from model.fuzz.hostile_base import Outcome, Target, cached
 from model.lab.reasons import Accepted, Reason, Refused
 from model.lab.testbed import ConcreteLab
@@ -292,16 +292,12 @@ def _generators(tb: ConcreteLab, data: st.DataObject) -> Outcome:
             hostile = parse_lab(lab_to_toml(hostile), "hostile.toml")
         except LabError as error:
             return Refused(Reason.INPUT_MALFORMED, str(error)), shown, lambda _: False
-    others = [n.casefold() for p, n in _names(lab) if p != path] + list(_FIXED)
+    others = [n.casefold() for p, n in _names(lab) if p != path] + list(SITE_INSTANCES)
     if path != "name" and text.casefold() in others:
         return Refused(Reason.INPUT_MALFORMED, "names must be unique"), shown, lambda _: False
     found = differences(original, generate(hostile), text if path == "name" else None)
     detail = f"{shown}: {'; '.join(found)}" if found else shown
     return Accepted(hostile), detail, lambda _: not found
-
-
-_FIXED = ("site", "azure-ad-app", "smsexec", "clock", "toggle-history")
-"""The site's own instances, whose names a site system or client must not take."""
 
 
 def _names(lab: Lab) -> list[tuple[str, str]]:

@@ -62,9 +62,12 @@ class ReplayStore:
         there, the window alone refuses each of them."""
         return (slot + 1) * self._window <= now
 
-    def check(self, sender: str, sent_at: int, nonce: bytes, now: int) -> Refused | None:
+    def check(
+        self, sender: str, sent_at: int, nonce: bytes, now: int, *, room: int = 1
+    ) -> Refused | None:
         """Why a request from ``sender`` sent at ``sent_at`` with ``nonce`` can't be accepted now,
-        if so. Reads only: nothing is remembered or forgotten."""
+        if so; ``room`` is how many pairs accepting it would add (a key rollover remembers two).
+        Reads only: nothing is remembered or forgotten."""
         if self._disabled:
             return None
         if abs(now - sent_at) > self._window:
@@ -81,7 +84,7 @@ class ReplayStore:
         live = self._size - sum(
             len(pairs) for slot, pairs in self._slots.items() if self._expired(slot, now)
         )
-        if live >= self._capacity:
+        if live + room > self._capacity:
             return Refused(
                 Reason.MSG_STORE_FULL,
                 f"the site keeps {self._capacity:,} unexpired nonces; try again once the oldest "

@@ -14,7 +14,10 @@ HTTP (reference "Tokens": "The management point issues each client a token").
 
 A refused input never changes the management point's state, and a malformed one is refused with a
 reason code, never an exception (`model/lab/inputs.py`). Requests and messages must be fresh
-(`model/lab/freshness.py`), and a message's signature covers its kind.
+(`model/lab/freshness.py`), and a message's signature covers its kind. A key rollover authenticates
+as two senders, the registration whose key on record signed it and the new key it proves possession
+of, and its nonce is spent for both: a captured rollover sent again as a registration request of
+the same key is a replay (`msg-replayed`), not a new anonymous request.
 
 Modeling assumptions A-24: anonymous registrations wait in a pending list and replace nothing until
 an administrator approves them (REG-3), and the regime is fixed at approval; a registration's id is
@@ -137,6 +140,9 @@ class ManagementPointServer:
         self._device_token_always = DEVICE_TOKEN_WITHOUT_ENHANCED in mutants
         self._directory = directory
         self._db = database
+        self._seen = database.seen
+        """The replay store this management point checks: the site database's, shared by every
+        management point of the site (A-44)."""
         self.config = config
         self.site = site
         self._aad = aad
@@ -214,13 +220,13 @@ class ManagementPointServer:
         self._remember(sender, request.sent_at, request.nonce)
         return registration
 
-    def _fresh(self, sender: str, sent_at: int, nonce: bytes) -> None:
-        stale = self._db.seen.check(sender, sent_at, nonce, self._clock.timestamp())
+    def _fresh(self, sender: str, sent_at: int, nonce: bytes, room: int = 1) -> None:
+        stale = self._seen.check(sender, sent_at, nonce, self._clock.timestamp(), room=room)
         if stale is not None:
             raise Rejected(stale.reason, stale.detail)
 
     def _remember(self, sender: str, sent_at: int, nonce: bytes) -> None:
-        self._db.seen.remember(sender, sent_at, nonce, self._clock.timestamp())
+        self._seen.remember(sender, sent_at, nonce, self._clock.timestamp())
 
     def _not_superseded(self, client: str, key: ec.EllipticCurvePublicKey) -> None:
         """A key the site superseded for ``client`` registers nothing again (A-44)."""
@@ -257,7 +263,9 @@ class ManagementPointServer:
                     Reason.REG_ROLLOVER_NOT_CONTINUOUS,
                     f"rollover not signed by {request.client}'s key on record",
                 ) from None
-        self._fresh(registration_id, request.sent_at, request.nonce)
+        senders = (registration_id, key_sender(key))
+        for sender in senders:
+            self._fresh(sender, request.sent_at, request.nonce, room=len(senders))
         self._not_superseded(request.client, key)
         regime: Regime = "pki" if current.regime == "pki" else self._regime("active-directory")
         renewed = Registration(
@@ -269,7 +277,8 @@ class ManagementPointServer:
             True,
         )
         self._db.register(renewed, self.config.name)
-        self._remember(registration_id, request.sent_at, request.nonce)
+        for sender in senders:
+            self._remember(sender, request.sent_at, request.nonce)
         return renewed
 
     def _record_of(self, client: str) -> ClientRecord | None:
@@ -404,7 +413,7 @@ class ManagementPointServer:
         )
         if isinstance(verdict, Refused):
             return verdict
-        stale = self._db.seen.check(
+        stale = self._seen.check(
             checked.registration_id, checked.sent_at, checked.nonce, self._clock.timestamp()
         )
         return verdict if stale is None else stale

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from model.config.schema import Connections, Version
+from model.config.schema import Connections, Version, at_least
 from model.spec.access import Method
 
 __all__ = ["Exchange", "dp_accepts", "dp_row", "enhanced_on", "mp_accepts"]
@@ -54,14 +54,14 @@ _DP_ROWS: tuple[tuple[str, Method, Qualifier], ...] = (
 
 def enhanced_on(version: Version, enhanced_http: bool) -> bool:
     """Enhanced HTTP is a 1806 option: on an older site the setting does nothing."""
-    return enhanced_http and version == "1806"
+    return enhanced_http and at_least(version, "1806")
 
 
 def _holds(qualifier: Qualifier, version: Version, enhanced_http: bool) -> bool:
     if qualifier == "enhanced-http":
         return enhanced_on(version, enhanced_http)
     if qualifier == "version-1706":
-        return int(version) >= 1706
+        return at_least(version, "1706")
     return True
 
 

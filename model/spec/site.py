@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from model.config.schema import at_least
 from model.spec.guards import Atom, Rendering
 from model.spec.machine import Machine, Row, StateDecl
 
@@ -47,7 +48,7 @@ HTTPS_ONLY_STATES = frozenset({"https-only", UNSUPPORTED_STATE})
 def option_available(env: Questions, world: World, index: int) -> bool:
     """The option exists: version 1806 with pre-release features turned on (SITE-3)."""
     site = env.lab.site
-    return site.version == "1806" and site.prerelease_features
+    return at_least(site.version, "1806") and site.prerelease_features
 
 
 def _option_rendering(rendering: Rendering, index: int) -> str:

@@ -12,7 +12,7 @@ def test_every_phrase_whatif_names_has_a_section() -> None:
     titles = [assumption(p).title for p in ASSUMPTION_PHRASES]
     assert titles[:2] == [
         "The steady state: clients register with their evidence",
-        "The administrator's actions are taken at once",
+        "Quick clicks let the site's own steps run, but no clock quantum passes",
     ]
     assert len(load()) > len(titles)
 

@@ -165,4 +165,4 @@ def test_the_answer_names_its_assumptions_by_id() -> None:
     labels = [a.label for a in _ask("no-sms-certificate-bound mp1").assumptions]
     assert labels[0] == "A-32 The steady state: clients register with their evidence"
     assert "A-3 The mechanism of the rapid enable/disable fault" in labels
-    assert not any("taken at once" in label for label in labels)
+    assert not any("Quick clicks" in label for label in labels)

@@ -21,8 +21,8 @@ from tests.ask.mutants import mutate
 LABS = Path(__file__).resolve().parents[2] / "specs" / "labs"
 
 
-def _ask(*actions: str, lab: str = "enhanced-off") -> WhatIf:
-    return what_if(load_lab(LABS / f"{lab}.toml"), actions)
+def _ask(*actions: str, lab: str = "enhanced-off", at_once: bool = False) -> WhatIf:
+    return what_if(load_lab(LABS / f"{lab}.toml"), actions, at_once=at_once)
 
 
 def _change(answer: WhatIf, subject: str, what: str) -> tuple[int | None, int | None, bool]:
@@ -46,7 +46,7 @@ def test_enabling_on_a_lab_with_enhanced_http_off() -> None:
     assert _change(answer, "dom1", "re-registered under enhanced HTTP") == (0, 60, False)
     assert _change(answer, "dom1", "client notification works again") == (0, 60, False)
     assert _window(answer, "dom1", "client notification") == (
-        "dom1: client notification fails from 0 to at most 60 minutes"
+        "dom1: client notification fails in every run, from 0 to at most 60 minutes"
     )
     assert answer.cert3.on_the_way is None
     assert answer.cert3.without_toggle is False
@@ -55,7 +55,7 @@ def test_enabling_on_a_lab_with_enhanced_http_off() -> None:
         "[  0 min] enable enhanced HTTP ",
     ]
     assert [(o.healthy, o.cert3) for o in answer.outcomes] == [(True, ())]
-    assert answer.states == 36
+    assert answer.states == 37  # the steady state, then 36 worlds from the world after enabling
 
 
 @pytest.mark.req("REG-1")
@@ -67,16 +67,52 @@ def test_a_registration_with_no_deadline_gets_no_bound_in_minutes() -> None:
 
 
 @pytest.mark.req("CERT-3")
-def test_a_rapid_toggle_strands_the_certificates() -> None:
-    answer = _ask("enable", "disable", "enable")
+def test_a_rapid_toggle_at_once_strands_the_certificates() -> None:
+    answer = _ask("enable", "disable", "enable", at_once=True)
     assert answer.verdict == "fault"
-    assert answer.cert3.on_the_way == ()
+    assert [s.administrator for s in answer.cert3.on_the_way or ()] == [True, True, True]
+    assert answer.cert3.runs == "every"
     assert [o.cert3 for o in answer.outcomes] == [("mp1", "dp1")]
     earliest, latest, never = _change(answer, "mp1", "role certificate bound")
     assert (earliest, latest, never) == (None, None, True)
     mp1 = next(c for c in answer.changes if c.subject == "mp1")
     assert mp1.lasso[-1].text.endswith("then stutters forever: no fair action is enabled here")
-    assert mp1.lasso[0].action is None and mp1.lasso[0].world == answer.after
+    assert mp1.lasso[0].action is None and mp1.lasso[0].world == answer.steady
+    enable, disable = "enable enhanced HTTP", "disable enhanced HTTP"
+    assert [s.action for s in mp1.lasso[1:4]] == [enable, disable, enable]
+
+
+@pytest.mark.req("CERT-3")
+def test_four_quick_toggles_may_strand_a_certificate_and_show_the_interleaving() -> None:
+    toggles = ("disable", "enable", "disable", "enable")
+    at_once = _ask(*toggles, lab="recommended-1806", at_once=True)
+    assert at_once.verdict == "answered" and at_once.cert3.runs == "none"
+    answer = _ask(*toggles, lab="recommended-1806")
+    assert answer.verdict == "fault"
+    assert answer.cert3.runs == "some"
+    path = answer.cert3.on_the_way or ()
+    assert [(s.administrator, s.action) for s in path] == [
+        (True, "disable enhanced HTTP"),
+        (False, "remove the binding and delete the role certificate"),
+        (True, "enable enhanced HTTP"),
+        (True, "disable enhanced HTTP"),
+        (True, "enable enhanced HTTP"),
+    ]
+    assert {o.every for o in answer.outcomes} == {False}
+    assert {o.cert3 for o in answer.outcomes} >= {(), ("mp1",), ("mp1", "dp1")}
+    runs = {c.subject: c.runs for c in answer.changes if c.what == "role certificate bound"}
+    assert runs == {"mp1": "some", "dp1": "some"}
+
+
+@pytest.mark.req("CERT-5", "CERT-2")
+def test_a_wait_lets_the_clock_run_between_two_actions() -> None:
+    lab = load_lab(LABS / "recommended-1806.toml")
+    quick = what_if(lab, ("disable", "enable"))
+    waited = what_if(lab, ("disable", "enable"), waits=(20,))
+    assert _change(quick, "mp1", "role certificate bound") == (0, 30, False)
+    # 20 minutes span one or two quanta; then the bind takes up to 30 minutes (CERT-2).
+    assert _change(waited, "mp1", "role certificate bound") == (15, 60, False)
+    assert waited.waits == (20,) and waited.cert3.runs == "none"
 
 
 @pytest.mark.req("CERT-4")
@@ -101,7 +137,7 @@ def test_a_longer_policy_cycle_changes_the_answer(monkeypatch: pytest.MonkeyPatc
     answer = _ask("enable-enhanced-http")
     assert _change(answer, "dom1", "re-registered under enhanced HTTP") == (0, 120, False)
     assert _window(answer, "dom1", "client notification") == (
-        "dom1: client notification fails from 0 to at most 120 minutes"
+        "dom1: client notification fails in every run, from 0 to at most 120 minutes"
     )
 
 
@@ -126,7 +162,7 @@ def test_disabling_loses_scenario_1_for_good() -> None:
     answer = _ask("disable-enhanced-http", lab="recommended-1806")
     assert answer.verdict == "never"
     assert _window(answer, "aad1", "scenario 1") == (
-        "aad1: scenario 1 stops working at 0 minutes and never works again"
+        "aad1: scenario 1 stops working at 0 minutes and never works again, in every run"
     )
     assert _change(answer, "mp1", "role certificate removed") == (0, 30, False)
 
@@ -136,7 +172,7 @@ def test_approving_a_client_starts_its_notification_at_once() -> None:
     answer = _ask("approve wg1", lab="recommended-1806")
     assert answer.verdict == "answered"
     assert _window(answer, "wg1", "client notification") == (
-        "wg1: client notification starts working at 0 minutes"
+        "wg1: client notification starts working at 0 minutes in every run"
     )
 
 

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from model.cli.app import main
-from model.lab.attacks import CASES, CATALOGUE, HONEST
+from model.lab.attacks import CASES, CATALOGUE, FAMILIES, HONEST
 from model.lab.mp import ManagementPointServer
 from model.lab.reasons import Reason, Refused
 from tests.cli.test_json_schemas import validate
@@ -32,9 +32,17 @@ def test_text_on_the_default_lab() -> None:
         "rejected  token-alg-none: device token with alg=none and no signature; "
         "expected token-alg-not-allowed, actual token-alg-not-allowed"
     )
-    assert len(lines) == len(CASES) + 3
+    assert len(lines) == len(CASES) + 4
     needs_pki = [a.name for a in CATALOGUE if "pki-client" in a.requires]
     ran = len(CATALOGUE) - len(needs_pki)
+    ran_by_family = {
+        name: sum(1 for a in family if "pki-client" not in a.requires)
+        for name, family in FAMILIES.items()
+    }
+    assert lines[-3] == "attacks by family: " + ", ".join(
+        f"{name} {count}" for name, count in ran_by_family.items()
+    )
+    assert lines[-3].startswith("attacks by family: tokens 13, certificates 22, ")
     assert lines[-2] == (
         f"{ran} attacks: {ran} rejected as expected, 0 with another reason, 0 accepted; "
         f"{len(HONEST)} honest twins: {len(HONEST)} accepted, 0 refused; 0 setup refused; "
@@ -160,7 +168,11 @@ def test_ctrl_c_prints_the_cases_run_so_far_and_exits_130(
     result = run()
     assert result.exit_code == 130, result.output
     lines = result.stdout.splitlines()
-    assert len(lines) == 1 + 3 + 2
+    assert len(lines) == 1 + 3 + 3
+    assert lines[-3] == (
+        "attacks by family: tokens 3, certificates 0, content 0, messages 0, registration 0, "
+        "identity 0, rollover 0, kinds 0, replay 0, stale 0, malformed 0"
+    )
     assert lines[-2] == (
         "3 attacks: 3 rejected as expected, 0 with another reason, 0 accepted; "
         "0 honest twins: 0 accepted, 0 refused; 0 setup refused; 0 skipped"

@@ -26,6 +26,7 @@ from model.config.schema import (
     JOINS,
     MAX_CLIENTS,
     NETWORKS,
+    SITE_INSTANCES,
     VERSIONS,
     WINDOWS_BUILDS,
     Client,
@@ -122,7 +123,9 @@ def test_default_lab_round_trips() -> None:
     assert parse_lab(lab_to_toml(default_lab()), "again.toml") == default_lab()
 
 
-host_names = st.from_regex(r"\A[a-z0-9](?:[a-z0-9-]{0,8}[a-z0-9])?\Z")
+host_names = st.from_regex(r"\A[a-z0-9](?:[a-z0-9-]{0,8}[a-z0-9])?\Z").filter(
+    lambda name: name not in SITE_INSTANCES
+)
 windows_builds = st.sampled_from(WINDOWS_BUILDS) | st.integers(19, 99).flatmap(
     lambda year: st.integers(1, 12).map(lambda month: f"{year:02d}{month:02d}")
 )
@@ -256,6 +259,22 @@ EXACT_MESSAGES = {
         DEFAULT_TEXT.replace('name = "aad1"', 'name = "MP1"'),
         "lab.toml: clients[0].name: 'MP1' is used twice; names must be unique",
     ),
+    "management point named like the site's clock": (
+        DEFAULT_TEXT.replace('name = "mp1"', 'name = "clock"'),
+        "lab.toml: management_points[0].name: 'clock' is the name of one of the site's own "
+        "instances; use a name other than site, azure-ad-app, smsexec, clock, toggle-history",
+    ),
+    "distribution point named like the toggle history": (
+        DEFAULT_TEXT.replace('name = "dp1"', 'name = "toggle-history"'),
+        "lab.toml: distribution_points[0].name: 'toggle-history' is the name of one of the "
+        "site's own instances; use a name other than site, azure-ad-app, smsexec, clock, "
+        "toggle-history",
+    ),
+    "client named like the site, other case": (
+        DEFAULT_TEXT.replace('name = "wg1"', 'name = "Site"'),
+        "lab.toml: clients[2].name: 'Site' is the name of one of the site's own instances; use "
+        "a name other than site, azure-ad-app, smsexec, clock, toggle-history",
+    ),
     "text for a boolean": (
         DEFAULT_TEXT.replace("enhanced_http = true", 'enhanced_http = "yes"'),
         "lab.toml: site.enhanced_http: 'yes' is not accepted; use true or false",
@@ -267,7 +286,7 @@ EXACT_MESSAGES = {
     "number for a version": (
         DEFAULT_TEXT.replace('version = "1806"', "version = 1806"),
         "lab.toml: site.version: 1806 is not accepted;"
-        " use one of 1702, 1706, 1802, 1806 (as quoted text)",
+        " use one of 1702, 1706, 1710, 1802, 1806 (as quoted text)",
     ),
     "number for a name": (
         DEFAULT_TEXT.replace('name = "mp1"', "name = 1"),
@@ -285,7 +304,7 @@ EXACT_MESSAGES = {
     ),
     "missing site key": (
         DEFAULT_TEXT.replace('version = "1806"\n', ""),
-        "lab.toml: site.version: missing; use one of 1702, 1706, 1802, 1806",
+        "lab.toml: site.version: missing; use one of 1702, 1706, 1710, 1802, 1806",
     ),
     "missing client key": (
         DEFAULT_TEXT.replace('network = "internet"\n', ""),
@@ -328,7 +347,7 @@ EXACT_MESSAGES = {
     "a date": (
         DEFAULT_TEXT.replace('version = "1806"', "version = 2018-06-01"),
         "lab.toml: site.version: 2018-06-01 is not accepted;"
-        " use one of 1702, 1706, 1802, 1806 (as quoted text)",
+        " use one of 1702, 1706, 1710, 1802, 1806 (as quoted text)",
     ),
     "not TOML": (
         'name = "x"\n[site]\nversion = \n',
@@ -360,7 +379,7 @@ def test_a_long_value_is_cut_short() -> None:
     message = error_for(DEFAULT_TEXT.replace('version = "1806"', f'version = "{"x" * 200}"'))
     assert message.startswith("lab.toml: site.version: 'xxx")
     assert "x" * 60 not in message
-    assert message.endswith("… is not accepted; use one of 1702, 1706, 1802, 1806")
+    assert message.endswith("… is not accepted; use one of 1702, 1706, 1710, 1802, 1806")
 
 
 def test_a_missing_file(tmp_path: Path) -> None:

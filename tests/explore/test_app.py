@@ -17,6 +17,7 @@ from model.config.labfile import default_lab
 from model.explore.adapter import model_of
 from model.explore.app import create_app
 from model.explore.place import Place, lab_parameter, world_parameter
+from model.fuzz.hostile_generators import HOSTILE_TEXT, html_structure, html_text
 from tests.cli.test_json_schemas import validate
 from tests.explore.test_adapter import TOGGLES
 
@@ -155,6 +156,28 @@ def test_names_from_a_lab_are_text_on_every_page_never_markup() -> None:
         page = _get(url, follow_redirects=True).text  # type: ignore[attr-defined]
         assert "<script" not in page and "<img" not in page, url
         assert "&lt;script&gt;alert(&#34;lab&#34;)&lt;/script&gt;" in page, url
+
+
+def test_a_lab_name_with_every_metacharacter_changes_no_element_of_any_page() -> None:
+    """Issue 21, point 1: the explorer is one more generator of HTML from a lab's text. A lab's
+    name is its one free-text field a lab file may carry here (site system and client names are
+    host names), so every page of a lab named with every generator's metacharacters has the
+    elements and attributes of the same lab named plainly, and shows the name as text."""
+    pages = {}
+    for name in ("plain", HOSTILE_TEXT):
+        place = Place(lab_parameter(replace(default_lab(), name=name), None), None, TOGGLES)
+        pages[name] = [
+            _get(url, follow_redirects=True).text  # type: ignore[attr-defined]
+            for url in (
+                place.url(),
+                place.url("/whatif") + "&do=restart-smsexec",
+                place.url("/diagnose") + "&symptom=notification-fails+dom1",
+                Place(place.lab, None, TOGGLES[:1]).url("/run"),
+            )
+        ]
+    for plain, hostile in zip(pages["plain"], pages[HOSTILE_TEXT], strict=True):
+        assert html_structure(hostile) == html_structure(plain)
+        assert HOSTILE_TEXT in html_text(hostile)
 
 
 def test_the_page_says_what_the_console_shows() -> None:

@@ -4,6 +4,8 @@ check are caught by it."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from click.testing import CliRunner
 
@@ -23,9 +25,13 @@ from model.fuzz.hostile import (
     run_hostile,
 )
 from model.lab.dp import DistributionPointServer, Download
+from model.lab.freshness import ReplayStore
+from model.lab.mp import ManagementPointServer
 from model.lab.mutants import (
+    FORGETS_KEYS,
     IGNORES_IDENTITY,
     IGNORES_LIFETIME,
+    KEEPS_OLD_KEY,
     NO_REPLAY_WINDOW,
     SKIPS_CONTINUITY,
 )
@@ -37,7 +43,7 @@ def test_ci_profile_passes_the_lab_and_tries_every_target() -> None:
     result = run_hostile(HostilePlan(default_lab(), seed=0, profile="ci"))
     assert result.failure is None
     assert result.skipped == ()
-    assert len(result.tried) == len(TARGETS) == 11
+    assert len(result.tried) == len(TARGETS) == 12
     costly = {target.name for target, _needs in TARGETS if target.weight < 1}
     assert costly == {"generated files"}
     assert all(count >= 60 for name, count in result.tried.items() if name not in costly)
@@ -112,7 +118,24 @@ def test_replay_and_hostile_together_is_one_line() -> None:
     ]
 
 
+def _own_replay_memory(mp: pytest.MonkeyPatch) -> None:
+    """Each management point keeps its own memory of what it saw, as before issue 21."""
+    built = ManagementPointServer.__init__
+
+    def own(self: ManagementPointServer, *args: Any, **kwargs: Any) -> None:
+        built(self, *args, **kwargs)
+        self._seen = ReplayStore()
+
+    mp.setattr(ManagementPointServer, "__init__", own)
+
+
+REPLAY = "replay at another management point"
+
 PLANTED = {
+    "management points that each keep their own replay memory": (
+        _own_replay_memory,
+        {(ACCEPTED_FORBIDDEN, REPLAY)},
+    ),
     "a generator that stops escaping": (
         lambda mp: mp.setattr(promela, "comment_text", lambda text: text),
         {(TEXT_AS_CODE, "generated files")},
@@ -144,10 +167,31 @@ PLANTED = {
 def test_a_planted_fault_of_each_new_class_is_found_by_the_ci_profile(
     planted: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Issue 21, point 7: injection through a generator, deep nesting, huge numbers and
-    oversized labs are each found within the CI profile."""
+    """Issue 21, point 7: injection through a generator, deep nesting, huge numbers, oversized
+    labs and a replay memory per management point are each found within the CI profile."""
     plant, expected = PLANTED[planted]
     plant(monkeypatch)
     result = run_hostile(HostilePlan(default_lab(), seed=0, profile="ci"))
     assert result.failure is not None
     assert (result.failure.invariant, result.failure.target) in expected, result.failure
+
+
+def test_the_replay_target_finds_a_site_that_forgets_superseded_keys() -> None:
+    """A fresh registration of a client's superseded key with its captured device token is
+    accepted at a management point of the site when the site keeps no key history."""
+    result = run_hostile(HostilePlan(default_lab(), seed=0, profile="ci", mutant=FORGETS_KEYS))
+    assert result.failure is not None
+    assert (result.failure.invariant, result.failure.target) == (ACCEPTED_FORBIDDEN, REPLAY)
+    assert "superseded key" in result.failure.hostile
+
+
+def test_a_refused_setup_step_is_reported_not_raised() -> None:
+    """With the site keeping a client's old key, the genuine content access token the campaign
+    starts from can't be had: that target is skipped with the lab's reason (it raised
+    SetupRefused out of the campaign before), and the honest rollover the replay target needs is
+    refused, which it reports."""
+    result = run_hostile(HostilePlan(default_lab(), seed=0, profile="ci", mutant=KEEPS_OLD_KEY))
+    assert any(s.startswith("content access token: ") for s in result.skipped), result.skipped
+    assert result.failure is not None
+    assert (result.failure.invariant, result.failure.target) == (EXCEPTION, REPLAY)
+    assert result.failure.detail.startswith("SetupRefused: ")

@@ -85,6 +85,17 @@ def test_the_store_is_bounded_and_refuses_rather_than_forgets() -> None:
     assert store.check("dom1", later, b"\x09" * NONCE_BYTES, later) is None
 
 
+def test_a_request_that_adds_two_pairs_needs_room_for_both() -> None:
+    """A key rollover remembers its nonce for two senders (model/lab/mp.py): with one place
+    left it is refused, so the store never holds more than its capacity."""
+    store = ReplayStore(capacity=3)
+    for i in range(2):
+        store.remember("dom1", 1000, bytes([i]) * NONCE_BYTES, 1000)
+    assert store.check("dom1", 1000, b"\x09" * NONCE_BYTES, 1000) is None
+    full = store.check("dom1", 1000, b"\x09" * NONCE_BYTES, 1000, room=2)
+    assert isinstance(full, Refused) and full.reason is Reason.MSG_STORE_FULL
+
+
 def test_a_refused_check_changes_nothing() -> None:
     store = ReplayStore()
     store.remember("dom1", 1000, b"n" * NONCE_BYTES, 1000)

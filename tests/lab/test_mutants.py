@@ -44,6 +44,8 @@ CAUGHT_BY_ATTACK = [
     (NO_REPLAY_WINDOW, "replay-notification-next-day", Reason.MSG_NOT_FRESH),
     (NO_REPLAY_WINDOW, "replay-user-proof", Reason.MSG_REPLAYED),
     (NO_REPLAY_WINDOW, "replay-user-proof-a-month-later", Reason.MSG_NOT_FRESH),
+    (NO_REPLAY_WINDOW, "replay-token-request", Reason.MSG_REPLAYED),
+    (NO_REPLAY_WINDOW, "replay-rollover-as-registration", Reason.MSG_REPLAYED),
     (FORGETS_KEYS, "replay-superseded-key-with-device-token", Reason.REG_KEY_SUPERSEDED),
     (IGNORES_LIFETIME, "cat-expired", Reason.CAT_EXPIRED),
     (KEEPS_TOKENS, "stale-cat-after-disabling-and-enabling", Reason.CAT_REVOKED),

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from model.cli.app import main
-from model.config.schema import Connections, Version
+from model.config.schema import VERSIONS, Connections, Version
 from model.spec.access import MP_TYPES, Method
 from model.views.tables import (
     Cell,
@@ -107,7 +107,7 @@ def test_text_names_the_two_tables_and_the_device_identity_column() -> None:
     assert "Client to management point communication" in text
     assert "Client to distribution point communication" in text
     assert text.count("  Client authorization, device identity:") == 2
-    assert "site versions 1702, 1706, 1802, 1806 with enhanced HTTP off and on" in text
+    assert "site versions 1702, 1706, 1710, 1802, 1806 with enhanced HTTP off and on" in text
 
 
 @pytest.mark.parametrize("mp", MP_TYPES)
@@ -135,7 +135,7 @@ def _cell(decide: dict[tuple[Version, bool], set[Method]]) -> Cell:
 
 
 def _all(methods: set[Method]) -> dict[tuple[Version, bool], set[Method]]:
-    return {(v, on): set(methods) for v in ("1702", "1706", "1802", "1806") for on in (False, True)}
+    return {(v, on): set(methods) for v in VERSIONS for on in (False, True)}
 
 
 def test_conditions_are_read_off_the_decision_function() -> None:

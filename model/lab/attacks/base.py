@@ -49,6 +49,7 @@ __all__ = [
     "accepted",
     "all_accepted",
     "at_mp",
+    "best_method",
     "first_registered",
     "register_best",
     "register_capturing",
@@ -347,7 +348,8 @@ def run(attack: Attack, seed: int = 0, lab: Lab | None = None) -> Outcome:
     return Outcome(attack, verdict, testbed.snapshot() == before)
 
 
-def _method_of(tb: ConcreteLab, client: str) -> tuple[Method, str | None]:
+def best_method(tb: ConcreteLab, client: str) -> tuple[Method, str | None]:
+    """The best evidence ``client`` holds, and the management point that takes it."""
     roles = Roles(tb)
     config = next(c for c in tb.lab.clients if c.name == client)
     if config.join in ("domain", "hybrid"):
@@ -364,7 +366,7 @@ def register_best(tb: ConcreteLab, client: str) -> Verdict[Registration]:
     one waiting already, if any); a client registered anonymously already re-registers by its
     policy poll's key rollover, as a new anonymous request can't displace its record (A-42). The
     first refusal, if any."""
-    method, mp = _method_of(tb, client)
+    method, mp = best_method(tb, client)
     if method != "anonymous-manual-approval":
         return tb.register(client, method, mp)
     if tb.registration_of(client) is not None:
@@ -381,14 +383,14 @@ def register_best(tb: ConcreteLab, client: str) -> Verdict[Registration]:
 def registered(tb: ConcreteLab, client: str) -> Registration:
     """``client`` registered with the best evidence it holds (`register_best`), or
     `SetupRefused`."""
-    return accepted(register_best(tb, client), f"{client} registers ({_method_of(tb, client)[0]})")
+    return accepted(register_best(tb, client), f"{client} registers ({best_method(tb, client)[0]})")
 
 
 def register_capturing(tb: ConcreteLab, client: str) -> RegistrationRequest:
     """Register ``client`` with the best evidence it holds; the request it sent (as an attacker
     on the network would capture it). Anonymous requests are approved; a client with an
     anonymous request on record sends its policy poll's key rollover instead (A-42)."""
-    method, mp = _method_of(tb, client)
+    method, mp = best_method(tb, client)
     request = tb.clients[client].request(method)
     anonymous = method == "anonymous-manual-approval"
     if anonymous and (tb.registration_of(client) or tb.pending_at(client)):

@@ -2,17 +2,19 @@
 specs/threat-model.md).
 
 A client notification the management point already acted on, sent again at once or a day later;
-a captured registration request replayed after the client moved to a new key (which would roll
-the key back to the superseded one); a message stamped a day ahead; a fresh registration of a
-client's superseded key, with the client's genuine device token captured from its registration
-(a bearer credential: only the site's key history stands in the way); a domain user's proof for
-user policy sent again, or a month later. On a site with two management points alike (the
-`second-mp` variant), each of those sent to the other management point: the site has one
-database, so what one management point accepted is a replay at any other.
+a content access token request answered, sent again (one token per request); a captured
+registration request replayed after the client moved to a new key (which would roll the key back
+to the superseded one); a key rollover sent again as a registration request for the same key; a
+message stamped a day ahead; a fresh registration of a client's superseded key, with the client's
+genuine device token captured from its registration (a bearer credential: only the site's key
+history stands in the way); a domain user's proof for user policy sent again, or a month later.
+On a site with two management points alike (the `second-mp` variant), each of those sent to the
+other management point, and a fresh notification signed with the superseded key there: the site
+has one database, so what one management point accepted is a replay at any other (issue 21).
 
 Its honest twins: a client whose next nonce another party learned and sent first under its own
-key still registers (freshness is per authenticated sender), and a client registered through one
-management point is heard at the other.
+key still registers, and still has its notification acted on (freshness is per authenticated
+sender), and a client registered through one management point is heard at the other.
 """
 
 from __future__ import annotations
@@ -123,6 +125,66 @@ def _token_request_elsewhere(tb: ConcreteLab) -> Submit:
     return lambda: tb.mp(other).content_token(request)
 
 
+def _token_request_again(tb: ConcreteLab) -> Submit:
+    roles = Roles(tb)
+    dp = roles.need(roles.auth_dp, "authenticating DP")
+    client = tb.lab.clients[0].name
+    registered(tb, client)
+    request = tb.clients[client].message(CONTENT_TOKEN_REQUEST, dp.encode())
+    where = at_mp(tb, client)
+    accepted(tb.mp(where).content_token(request), f"{client} gets a content access token")
+    return lambda: tb.mp(where).content_token(request)
+
+
+def _rollover_as_registration(tb: ConcreteLab) -> Submit:
+    """A key rollover the site accepted, captured and sent again to the registration endpoint,
+    where it reads as an anonymous request for the same key."""
+    client = tb.lab.clients[0].name
+    registered(tb, client)
+    request = tb.clients[client].request("anonymous-manual-approval")
+    where = at_mp(tb, client)
+    accepted(tb.reregister(client, where, request), f"{client} rolls over at {where}")
+    return lambda: tb.mp(where).register(request)
+
+
+def _superseded_key_elsewhere(tb: ConcreteLab) -> Submit:
+    roles = Roles(tb)
+    client = roles.need(roles.aad, "Azure AD-joined client")
+    mp = roles.need(roles.device_mp, "management point taking device tokens")
+    agent = tb.clients[client]
+    captured = agent.request("azure-ad-device-token")
+    agent.registered(accepted(tb.mp(mp).register(captured), f"{client} registers at {mp}"))
+    old = agent.key
+    registered(tb, client)
+    evidence = captured.evidence
+    rollback = request_as(tb, client, lambda payload: evidence, old)
+    other = _elsewhere(tb, mp)
+    return lambda: tb.mp(other).register(rollback)
+
+
+def _superseded_notification_elsewhere(tb: ConcreteLab) -> Submit:
+    """After the client rolled over at its management point, a fresh notification signed with
+    its old key under its old registration, sent to another management point."""
+    client = tb.lab.clients[0].name
+    registered(tb, client)
+    agent = tb.clients[client]
+    old, generation = agent.key, agent.generation
+    where = at_mp(tb, client)
+    accepted(tb.reregister(client, where), f"{client} rolls over at {where}")
+    assert agent.registration_id is not None
+    message = sign_message(
+        old,
+        agent.registration_id,
+        generation,
+        NOTIFICATION,
+        b"run-scripts:inventory",
+        sent_at=tb.clock.timestamp(),
+        nonce=attacker_nonce("superseded-notification"),
+    )
+    other = _elsewhere(tb, where)
+    return lambda: tb.mp(other).notify(message)
+
+
 def _user_proof_again(later: dt.timedelta, elsewhere: bool) -> Callable[[ConcreteLab], Submit]:
     def prepare(tb: ConcreteLab) -> Submit:
         mp = Roles(tb).mp
@@ -150,6 +212,32 @@ def _after_nonce_theft(tb: ConcreteLab) -> Submit:
     tb.mp(roles.mp).register(theft)
     own = agent.request("active-directory")
     return lambda: tb.mp(roles.mp).register(own)
+
+
+def _notification_after_nonce_theft(tb: ConcreteLab) -> Submit:
+    """Another registered client learns the first client's next nonce and signs its own
+    notification with it first; the first client's own notification follows."""
+    roles = Roles(tb)
+    client = tb.lab.clients[0].name
+    thief = roles.need(roles.other_than(client), "second client")
+    registered(tb, client)
+    registered(tb, thief)
+    agent = tb.clients[client]
+    stolen = copy.deepcopy(agent).nonce()
+    other = tb.clients[thief]
+    assert other.registration_id is not None
+    theft = sign_message(
+        other.key,
+        other.registration_id,
+        other.generation,
+        NOTIFICATION,
+        b"run-scripts:inventory",
+        sent_at=tb.clock.timestamp(),
+        nonce=stolen,
+    )
+    accepted(tb.mp(at_mp(tb, thief)).notify(theft), f"{thief}'s notification is acted on")
+    own = agent.message(NOTIFICATION, b"run-scripts:inventory")
+    return lambda: tb.mp(at_mp(tb, client)).notify(own)
 
 
 def _heard_elsewhere(tb: ConcreteLab) -> Submit:
@@ -253,6 +341,38 @@ ATTACKS: tuple[Attack, ...] = (
         variant="second-mp",
     ),
     _attack(
+        "replay-token-request",
+        "a content access token request the management point answered, sent again",
+        Reason.MSG_REPLAYED,
+        _token_request_again,
+        ("enhanced", "authenticating-dp"),
+        ("SEC-1", "SEC-3", "DP-2"),
+    ),
+    _attack(
+        "replay-rollover-as-registration",
+        "a key rollover the site accepted, sent again as a registration request for the same key",
+        Reason.MSG_REPLAYED,
+        _rollover_as_registration,
+        requirements=("SEC-2", "SEC-3", "REG-4"),
+    ),
+    _attack(
+        "replay-superseded-key-at-another-mp",
+        "a fresh registration of a client's superseded key with its captured device token, at "
+        "another management point",
+        Reason.REG_KEY_SUPERSEDED,
+        _superseded_key_elsewhere,
+        ("aad-client", "device-token-mp", "app-updated"),
+        variant="second-mp",
+    ),
+    _attack(
+        "replay-superseded-key-notification-at-another-mp",
+        "a fresh notification signed with a client's superseded key under its old registration, "
+        "at another management point",
+        Reason.MSG_STALE_REGISTRATION,
+        _superseded_notification_elsewhere,
+        variant="second-mp",
+    ),
+    _attack(
         "replay-superseded-key-with-device-token",
         "a fresh registration of a client's superseded key with its captured device token",
         Reason.REG_KEY_SUPERSEDED,
@@ -275,6 +395,13 @@ TWINS: tuple[Attack, ...] = (
         "a domain client's own registration after another party sent its next nonce first",
         _after_nonce_theft,
         ("domain-client",),
+    ),
+    _attack.twin(
+        "honest-notification-after-nonce-theft",
+        "a client's own notification after another client signed its next nonce into a "
+        "notification of its own first",
+        _notification_after_nonce_theft,
+        ("two-clients",),
     ),
     _attack.twin(
         "honest-notification-at-another-mp",
