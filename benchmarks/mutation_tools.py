@@ -26,14 +26,14 @@ import sys
 import time
 from pathlib import Path
 
-from model.audit import MutantResult, lab_lockstep, load_unconstrained, run_audit
-from model.compose.checking import run_checks
-from model.config.labfile import default_lab, load_lab
-from model.config.schema import Lab
-from model.fuzz.campaign import CampaignPlan, run_campaign
-from model.lab.attacks import CASES
-from model.lab.catalogue_run import run_catalogue
-from model.lab.mutants import MUTANTS
+from ehttp.audit import MutantResult, lab_lockstep, load_unconstrained, run_audit
+from ehttp.bridge.catalogue import run_catalogue
+from ehttp.compose.checking import run_checks
+from ehttp.config.labfile import default_lab, load_lab
+from ehttp.config.schema import Lab
+from ehttp.fuzz.campaign import CampaignPlan, run_campaign
+from ehttp.lab.attacks import CASES
+from ehttp.lab.mutants import MUTANTS
 
 FUZZ_STEPS = 300
 """Steps of each lab mutant's ci-profile campaign (seed 0)."""

@@ -1,6 +1,6 @@
 """Mutants of the access tables: one cell of the MP or DP table changed, made in memory.
 
-From the model's transcription of the seed's tables (`model/spec/access.py`'s `TABLES`), each
+From the model's transcription of the seed's tables (`model/machines/access.py`'s `TABLES`), each
 mutant changes one thing in a column the model decides with (the MP table's registration column,
 which the registration rows read, and the DP table, which decides downloads):
 - ``cell-removed``: a method the cell lists is taken out;
@@ -20,8 +20,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from model.audit.mutants import Mutant, Where
-from model.spec.access import TABLES, AccessTables, DpCell, MpCell
+from ehttp.audit.mutants import Mutant, Where
+from ehttp.machines.access import TABLES, AccessTables, DpCell, MpCell
 
 __all__ = ["DP_TABLE", "MP_TABLE", "derive_table_mutants"]
 

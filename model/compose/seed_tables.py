@@ -2,13 +2,14 @@
 
 Implements "Technical details" ("Client to management point communication", "Client to
 distribution point communication") a third time, on purpose differently from the two
-transcriptions the product runs (`model/spec/access.py`, which the model's rules read, and
+transcriptions the product runs (`model/machines/access.py`, which the model's rules read, and
 `model/lab/policy.py`, which the lab's authenticators read): the cells are taken at run time from
 the packaged copy of the seed (`specs/source/enhanced-http.md`), split at the seed's own line
 breaks (``<br>``), and each bullet is read through the seed's own phrases ("Active Directory
 domain", "Azure AD *device* token (Enhanced HTTP)", ...). A property that compares the model's
 decisions with these answers fails when a cell of the model's table is flipped or a qualifier is
-dropped, which a property reading `model/spec/access.py` cannot see (it would agree with itself).
+dropped, which a property reading `model/machines/access.py` cannot see (it would agree with
+itself).
 
 Nothing in the model's rules, the views or the lab imports this module
 (`tests/compose/test_seed_tables.py` checks it).
@@ -18,8 +19,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
-from pathlib import Path
+
+from ehttp.shipped import SPECS
 
 __all__ = [
     "SEED",
@@ -29,8 +30,8 @@ __all__ = [
     "seed_registration_methods",
 ]
 
-SEED = Path(str(resources.files("model").joinpath("specs", "source", "enhanced-http.md")))
-"""The packaged copy of the seed (refreshed from specs/ by `.ci/sync-specs`)."""
+SEED = SPECS / "source" / "enhanced-http.md"
+"""The seed, from the one specs folder (`model/shipped.py`)."""
 
 _PHRASES: dict[str, tuple[str, ...]] = {
     "Anonymous (manual approval)": ("anonymous-manual-approval",),

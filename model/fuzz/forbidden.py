@@ -19,9 +19,9 @@ examined.
 
 from __future__ import annotations
 
-from model.compose.world import World, WorldModel
-from model.lab.forbidden import Attempt
-from model.spec.access import (
+from ehttp.compose.world import World, WorldModel
+from ehttp.lab.forbidden import Attempt
+from ehttp.machines.access import (
     Method,
     dp_authentication_methods,
     dp_type,

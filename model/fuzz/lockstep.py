@@ -12,10 +12,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from model.compose.world import Action, World
-from model.fuzz.driver import Driver
-from model.fuzz.forbidden import forbidden_attempts, sample
-from model.fuzz.invariants import (
+from ehttp.bridge.driver import AttackAccepted
+from ehttp.compose.world import Action, World
+from ehttp.fuzz.driver import Driver
+from ehttp.fuzz.forbidden import forbidden_attempts, sample
+from ehttp.fuzz.invariants import (
     ABSTRACTION,
     ATTACK_ANSWERED,
     ATTACK_REFUSED,
@@ -25,8 +26,7 @@ from model.fuzz.invariants import (
     InvariantBroken,
     StateInvariant,
 )
-from model.lab.facade import AttackAccepted
-from model.lab.reasons import Refused
+from ehttp.lab.reasons import Refused
 
 __all__ = ["FORBIDDEN_SAMPLE", "FuzzStep", "Lockstep"]
 

@@ -13,10 +13,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from model.compose.world import Action, WorldModel
-from model.fuzz.invariants import InvariantBroken
-from model.fuzz.lockstep import Lockstep
-from model.lab.facade import LabDriver
+from ehttp.bridge.driver import LabDriver
+from ehttp.compose.world import Action, WorldModel
+from ehttp.fuzz.invariants import InvariantBroken
+from ehttp.fuzz.lockstep import Lockstep
 
 __all__ = ["lab_contradicts"]
 

@@ -27,7 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from model.lab.evidence import (
+from ehttp.lab.evidence import (
     ClientCertificate,
     ContentToken,
     DomainUserProof,
@@ -35,10 +35,10 @@ from model.lab.evidence import (
     NoCredential,
     UserToken,
 )
-from model.lab.reasons import Reason, Verdict
-from model.lab.testbed import NAA_USER, ConcreteLab
-from model.lab.trust import presented
-from model.spec.access import Method
+from ehttp.lab.reasons import Reason, Verdict
+from ehttp.lab.testbed import NAA_USER, ConcreteLab
+from ehttp.lab.trust import presented
+from ehttp.machines.access import Method
 
 __all__ = ["Attempt", "Kind", "try_attempt"]
 

@@ -15,7 +15,8 @@ names the lab value that would unblock it. Facts come in four kinds:
   "*Scenario 3* only", so the others hold for every scenario: an HTTP management point, an HTTP
   distribution point without anonymous access, a CMG and Azure AD onboarding with the application
   updated. A missing prerequisite makes the verdict ``blocked``; the model does not read them.
-- ``mechanism``: what the model's guards read (`model/compose/world.py`, `model/spec/access.py`).
+- ``mechanism``: what the model's guards read (`model/compose/world.py`,
+`model/machines/access.py`).
   The verdict of a scenario that applies is the model's; the tests check that the model works
   exactly when every mechanism fact holds, on every example lab and on generated labs.
 
@@ -29,14 +30,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from model.config.schema import Client, DistributionPoint, Lab, ManagementPoint
-from model.spec.access import (
+from ehttp.config.schema import Client, DistributionPoint, Lab, ManagementPoint
+from ehttp.machines.access import (
     Method,
     mp_client_authentication_methods,
     mp_registration_methods,
     mp_user_authorization_methods,
 )
-from model.spec.registration import DEVICE_IDENTITY_BUILD
+from ehttp.machines.registration import DEVICE_IDENTITY_BUILD
 
 __all__ = ["Fact", "FactKind", "ScenarioId", "facts", "mechanism_holds", "user_methods"]
 

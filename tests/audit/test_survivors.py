@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import sys
 
-from model.audit import derive_mutants, lab_lockstep, load_unconstrained, run_audit
-from model.compose.world import MACHINES
-from model.config.labfile import default_lab
+from ehttp.audit import derive_mutants, lab_lockstep, load_unconstrained, run_audit
+from ehttp.compose.world import MACHINES
+from ehttp.config.labfile import default_lab
 
 EVERY = {m.id: m for m in derive_mutants(MACHINES, redirect_limit=sys.maxsize)[0]}
 STOPPED = (

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from collections import Counter
 
-from model.audit import run_audit
-from model.audit.mutants import TABLE_KINDS
-from model.audit.table_mutants import derive_table_mutants
-from model.cli.audit import render_text
-from model.config.labfile import default_lab
-from model.spec.access import TABLES
+from ehttp.audit import run_audit
+from ehttp.audit.mutants import TABLE_KINDS
+from ehttp.audit.table_mutants import derive_table_mutants
+from ehttp.cli.audit import render_text
+from ehttp.config.labfile import default_lab
+from ehttp.machines.access import TABLES
 
 REGISTRATION = (
     "an unregistered client registers as the MP table allows its identity evidence, "

@@ -10,16 +10,16 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import model
-from model.cli.app import main
-from model.compose.seed_tables import (
+import ehttp
+from ehttp.cli.app import main
+from ehttp.compose.seed_tables import (
     SEED,
     seed_download_methods,
     seed_dp_row,
     seed_registration_methods,
 )
-from model.config.schema import VERSIONS
-from model.spec.access import (
+from ehttp.config.schema import VERSIONS
+from ehttp.machines.access import (
     TABLES,
     DpCell,
     MpCell,
@@ -28,7 +28,7 @@ from model.spec.access import (
     mp_registration_methods,
 )
 
-ROOT = Path(model.__file__).resolve().parent
+ROOT = Path(ehttp.__file__).resolve().parent
 REPO_SEED = ROOT.parent / "specs" / "source" / "enhanced-http.md"
 
 
@@ -68,13 +68,13 @@ def test_nothing_but_the_properties_imports_the_oracle() -> None:
     importers = []
     for path in sorted(ROOT.rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.ImportFrom) and node.module == "model.compose.seed_tables":
+            if isinstance(node, ast.ImportFrom) and node.module == "ehttp.compose.seed_tables":
                 importers.append(path.relative_to(ROOT.parent).as_posix())
     assert importers == ["model/compose/properties.py"]
 
 
 def _check(monkeypatch: pytest.MonkeyPatch, mp: tuple[MpCell, ...], dp: tuple[DpCell, ...]) -> str:
-    monkeypatch.setattr("model.spec.access.TABLES", replace(TABLES, mp=mp, dp=dp))
+    monkeypatch.setattr("ehttp.machines.access.TABLES", replace(TABLES, mp=mp, dp=dp))
     result = CliRunner().invoke(main, ["check"], catch_exceptions=False)
     assert result.exit_code == 1, result.output
     assert result.stdout.splitlines()[-1].startswith("FAIL: ")

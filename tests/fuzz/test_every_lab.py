@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from model.config.labfile import default_lab, load_lab
-from model.fuzz.campaign import CampaignPlan, run_campaign
-from model.fuzz.invariants import LAB_STEPS
-from model.lab.evidence import DeviceToken, RegistrationRequest
-from model.lab.mp import ManagementPointServer
-from model.lab.reasons import Reason, Rejected
+from ehttp.config.labfile import default_lab, load_lab
+from ehttp.fuzz.campaign import CampaignPlan, run_campaign
+from ehttp.fuzz.invariants import LAB_STEPS
+from ehttp.lab.evidence import DeviceToken, RegistrationRequest
+from ehttp.lab.mp import ManagementPointServer
+from ehttp.lab.reasons import Reason, Rejected
 
 LABS = Path(__file__).resolve().parents[2] / "specs" / "labs"
 CI_STEPS = 60

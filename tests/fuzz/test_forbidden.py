@@ -9,14 +9,14 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from model.cli.app import main
-from model.config.labfile import default_lab
-from model.fuzz.forbidden import forbidden_attempts, sample
-from model.lab.facade import LabDriver
-from model.lab.forbidden import Attempt
-from model.lab.mutants import DEVICE_TOKEN_WITHOUT_ENHANCED
-from model.lab.reasons import Accepted, Reason, Refused
-from model.spec.site import DISABLE
+from ehttp.bridge.driver import LabDriver
+from ehttp.cli.app import main
+from ehttp.config.labfile import default_lab
+from ehttp.fuzz.forbidden import forbidden_attempts, sample
+from ehttp.lab.forbidden import Attempt
+from ehttp.lab.mutants import DEVICE_TOKEN_WITHOUT_ENHANCED
+from ehttp.lab.reasons import Accepted, Reason, Refused
+from ehttp.machines.site import DISABLE
 
 DEVICE_AT_MP1 = Attempt("registration", "mp1", "azure-ad-device-token", "aad1")
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from model.compose.world import EXEC, SITE, World
-from model.config.labfile import default_lab
-from model.lab.facade import AttackAccepted, LabDriver
-from model.lab.forbidden import Attempt
-from model.lab.mutants import (
+from ehttp.bridge.driver import AttackAccepted, LabDriver
+from ehttp.compose.world import EXEC, SITE, World
+from ehttp.config.labfile import default_lab
+from ehttp.lab.forbidden import Attempt
+from ehttp.lab.mutants import (
     ALG_NONE,
     ANONYMOUS_REPLACES,
     DEVICE_TOKEN_WITHOUT_ENHANCED,
@@ -25,9 +25,9 @@ from model.lab.mutants import (
     SKIPS_CONTINUITY,
     mutant_set,
 )
-from model.lab.reasons import Accepted, Reason, Refused
-from model.spec.binding import DELETE, RESTART, SMSEXEC_STARTS
-from model.spec.site import DISABLE, ENABLE
+from ehttp.lab.reasons import Accepted, Reason, Refused
+from ehttp.machines.binding import DELETE, RESTART, SMSEXEC_STARTS
+from ehttp.machines.site import DISABLE, ENABLE
 
 CAUGHT_BY_ATTACK = [
     (ALG_NONE, "token-alg-none", Reason.TOKEN_ALG_NOT_ALLOWED),
