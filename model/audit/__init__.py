@@ -12,6 +12,7 @@ from ehttp.audit.engine import (
     MutantResult,
     PropertyStrength,
     Status,
+    lab_lockstep,
     run_audit,
 )
 from ehttp.audit.mutants import (
@@ -47,6 +48,7 @@ __all__ = [
     "UnconstrainedError",
     "Where",
     "derive_mutants",
+    "lab_lockstep",
     "load_unconstrained",
     "match_unconstrained",
     "run_audit",

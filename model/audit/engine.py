@@ -25,6 +25,7 @@ from typing import Any, Literal, TypeVar
 
 from ehttp.audit.graph import IntModel, MutantGraph, WorldIndex
 from ehttp.audit.mutants import REDIRECT_LIMIT, REDIRECT_SEED, Mutant, derive_mutants
+from ehttp.audit.table_mutants import derive_table_mutants
 from ehttp.audit.unconstrained import Survivor, match_unconstrained
 from ehttp.checker import CheckResult, Property, PropertyResult, check, reachable
 from ehttp.compose.checking import lab_variants
@@ -32,6 +33,8 @@ from ehttp.compose.properties import LAB, Check, lab_checks
 from ehttp.compose.successors import Edges, Successors, TableModel
 from ehttp.compose.world import Action, World, WorldModel
 from ehttp.config.schema import Lab
+from ehttp.fuzz.survivors import lab_contradicts
+from ehttp.machines.access import dp_authentication_methods, dp_type, mp_registration_methods
 
 __all__ = [
     "STATE_BUDGET",
@@ -41,6 +44,7 @@ __all__ = [
     "MutantResult",
     "PropertyStrength",
     "Status",
+    "lab_lockstep",
     "run_audit",
 ]
 
@@ -67,6 +71,10 @@ class MutantResult:
     unconstrained: str | None = None
     """The seed sentence that leaves this survivor open (`specs/unconstrained.toml`)."""
     complete: bool = True
+    lab: str | None = None
+    """A survivor of the declarations only: what the lab does on the mutant's first difference,
+    driven in lockstep with the mutant (`model/fuzz/survivors.py`): "contradicts: ..." with the
+    broken invariant (a fuzz campaign that gets there kills it), or "follows"."""
 
 
 @dataclass(frozen=True)
@@ -177,6 +185,7 @@ class AuditResult:
                     "behaviour": m.behaviour or None,
                     "unconstrained": m.unconstrained,
                     "complete": m.complete,
+                    "lab": m.lab,
                 }
                 for m in self.mutants
             ],
@@ -305,6 +314,22 @@ class _Base:
             index = parent[index]
         return names[::-1]
 
+    def actions_to(self, world: World) -> list[Action]:
+        """The actions of a shortest path from the lab's initial world to `world`."""
+        index = self.graph.index.get(world)
+        if index is None:
+            return []
+        actions: list[Action] = []
+        parent = self.graph.parent
+        while parent[index] >= 0:
+            before = self.graph.states[parent[index]]
+            for action, target in self.table(before):
+                if target == self.graph.states[index]:
+                    actions.append(action)
+                    break
+            index = parent[index]
+        return actions[::-1]
+
     def _label(self, action: Action) -> str:
         name = self.model.action_name(action)
         who = self.model.env.names[action[0]]
@@ -355,7 +380,7 @@ def _edges_of(base: _Base, model: WorldModel, mutant: Mutant) -> Redo[Any]:
     compute = Successors(model).compute
     number = mutant.row
     instances = base.instances.get(mutant.machine, ())
-    if number is None:
+    if number is None or mutant.replaced is None:
 
         def anew(
             world: World, edges: tuple[tuple[Action, T], ...], to: Callable[[World], T]
@@ -446,7 +471,103 @@ def _check_mutant(base: _Base, model: WorldModel, graph: MutantGraph, machine: s
     return _Run(results, lab_worlds)
 
 
+def _same_answers(base: _Base, model: WorldModel) -> bool:
+    """Whether the mutated tables answer every question this lab's model asks of them as the
+    declared tables do (registration at each management point, downloads at each distribution
+    point, with enhanced HTTP off and on)."""
+    lab = base.model.lab
+    version = lab.site.version
+    for enhanced in (False, True):
+        for mp in lab.management_points:
+            old = mp_registration_methods(mp.connections, version, enhanced, base.model.tables)
+            if old != mp_registration_methods(mp.connections, version, enhanced, model.tables):
+                return False
+        for dp in lab.distribution_points:
+            kind = dp_type(dp.connections, dp.allow_anonymous)
+            old = dp_authentication_methods(kind, version, enhanced, base.model.tables)
+            if old != dp_authentication_methods(kind, version, enhanced, model.tables):
+                return False
+    return True
+
+
+def _table_change(base: _Base, model: WorldModel, table: Successors) -> str | None:
+    """What the mutated tables change in the worlds their model reached: the first world whose
+    steps differ, or a distribution point that accepts other credentials; None: nothing."""
+    memo = base.table.memo
+    for world, new in table.memo.items():
+        old = memo.get(world)
+        if old is None:
+            continue
+        if set(new) != set(old):
+            return _describe(base, model, world, old, new)
+        for dp in base.model.lab.distribution_points:
+            before = base.model.env.dp_methods(world, dp)
+            after = model.env.dp_methods(world, dp)
+            if before != after:
+                steps = base.path_to(world)
+                where = f"after {'; '.join(steps)}" if steps else "in the initial world"
+                return (
+                    f"{where}: {dp.name} accepts {', '.join(sorted(after)) or 'nothing'} "
+                    f"instead of {', '.join(sorted(before)) or 'nothing'}"
+                )
+    return None
+
+
+def _run_table_mutant(base: _Base, mutant: Mutant) -> MutantResult:
+    """A table mutant: its model checked anew on every variant (a changed cell can change the
+    steps of every world where a client registers, and what every distribution point accepts)."""
+    model = WorldModel(base.model.lab, tables=mutant.tables)
+    if _same_answers(base, model):
+        return MutantResult(mutant, "equivalent")
+    table = Successors(model)
+    run = _check_all(model, table, _by_variant(model, base.checks), base.symmetry, base.budget)
+    failed = _failures(run)
+    complete = all(r.complete for r in run.results.values())
+    behaviour = _table_change(base, model, table)
+    if not failed:
+        if behaviour is None and complete and len(table.memo) == len(base.table.memo):
+            return MutantResult(mutant, "equivalent")
+        return MutantResult(mutant, "survived", behaviour=behaviour or "", complete=complete)
+    return MutantResult(
+        mutant,
+        "killed",
+        tuple(k for k, _ in failed),
+        tuple(len(p.trace) - 1 if p.trace else None for _, p in failed),
+        behaviour or "",
+        complete=complete,
+    )
+
+
+def _lab_on(base: _Base, mutant: Mutant) -> str:
+    """Drive the lab in lockstep with a surviving mutant of the declarations along its first
+    difference (`model/fuzz/survivors.py`)."""
+    assert mutant.replaced is not None
+    model = WorldModel(base.model.lab, machines={mutant.machine: mutant.replaced})
+    found = _first_change(base, _affected(base, mutant), _edges_of(base, model, mutant))
+    if found is None:
+        return "follows"
+    world, new = found
+    old = set(base.table.memo[world])
+    steps = [action for action, target in new if (action, target) not in old]
+    if not steps:
+        return "follows: the mutant only takes steps away, and lockstep takes the mutant's steps"
+    broken = lab_contradicts(model, [*base.actions_to(world), steps[0]])
+    return "follows" if broken is None else f"contradicts: {broken}"
+
+
+def lab_lockstep(
+    lab: Lab, mutants: Iterable[Mutant], checks: Checks = lab_checks
+) -> dict[str, str]:
+    """For each mutant of the declarations (table mutants are left out), what the lab does when
+    driven in lockstep with it along its first difference ("contradicts: ..." or "follows"),
+    by mutant id (what `MutantResult.lab` says of a survivor, asked of any mutant)."""
+    base = _Base(lab, checks)
+    return {m.id: _lab_on(base, m) for m in mutants if m.replaced is not None}
+
+
 def _run_mutant(base: _Base, mutant: Mutant) -> MutantResult:
+    if mutant.replaced is None:
+        return _run_table_mutant(base, mutant)
     model = WorldModel(base.model.lab, machines={mutant.machine: mutant.replaced})
     affected = _affected(base, mutant)
     edges_of = _edges_of(base, model, mutant)
@@ -557,6 +678,7 @@ def run_audit(
     redirects_total = 0
     if only is None:
         mutants, redirects_total = derive_mutants(machines, redirect_limit=redirect_limit)
+        mutants += derive_table_mutants()
     else:
         mutants = tuple(only)
     ran: dict[int, MutantResult] = {}
@@ -612,7 +734,16 @@ def run_audit(
         if found is None:
             found = MutantResult(mutant, "not-run")
         entry = listed.get(mutant.where)
-        if found.status == "survived" and entry is not None:
+        if found.status == "survived" and mutant.replaced is not None and mutant.same_as is None:
+            found = MutantResult(
+                mutant,
+                found.status,
+                behaviour=found.behaviour,
+                unconstrained=None if entry is None else entry.sentence,
+                complete=found.complete,
+                lab=_lab_on(base, mutant),
+            )
+        elif found.status == "survived" and entry is not None:
             found = MutantResult(
                 mutant, found.status, behaviour=found.behaviour, unconstrained=entry.sentence
             )

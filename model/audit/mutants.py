@@ -25,6 +25,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
 
+from ehttp.machines.access import AccessTables
 from ehttp.machines.guards import Atom, Guard, Rendering
 from ehttp.machines.machine import Machine, Row, always
 
@@ -36,6 +37,7 @@ __all__ = [
     "OBSERVERS",
     "REDIRECT_LIMIT",
     "REDIRECT_SEED",
+    "TABLE_KINDS",
     "Kind",
     "Mutant",
     "Where",
@@ -44,7 +46,15 @@ __all__ = [
 ]
 
 Kind = Literal[
-    "remove", "guard-true", "guard-false", "deadline-shorter", "deadline-longer", "redirect"
+    "remove",
+    "guard-true",
+    "guard-false",
+    "deadline-shorter",
+    "deadline-longer",
+    "redirect",
+    "cell-removed",
+    "cell-added",
+    "condition-dropped",
 ]
 KINDS: tuple[Kind, ...] = (
     "remove",
@@ -54,6 +64,9 @@ KINDS: tuple[Kind, ...] = (
     "deadline-longer",
     "redirect",
 )
+"""The kinds of mutants of the declared machines."""
+TABLE_KINDS: tuple[Kind, ...] = ("cell-removed", "cell-added", "condition-dropped")
+"""The kinds of mutants of the access tables (`model/audit/table_mutants.py`)."""
 OBSERVERS = frozenset({"toggle-history"})
 """Machines that only observe (no guard reads them); they are not mutated."""
 REDIRECT_LIMIT = 40
@@ -103,20 +116,24 @@ class Mutant:
     `id` is stable across runs (machine, row number or state, kind); `change` says what changed
     in the declaration's own words; `sources` are the states of `machine` where the change can
     make a difference (a world with no instance of `machine` in one of them behaves as before).
-    `same_as` names an earlier mutant with exactly the same behaviour.
+    `same_as` names an earlier mutant with exactly the same behaviour. A mutant of the access
+    tables has no machine (`replaced` is None) and carries the changed `tables` instead; its
+    `machine` names the table ("mp-table", "dp-table").
     """
 
     id: str
     kind: Kind
     machine: str
     change: str
-    replaced: Machine
+    replaced: Machine | None
     sources: frozenset[str]
     where: Where
     """What the change is, in the declaration's words (see `Where`)."""
     same_as: str | None = None
     row: int | None = None
     """The number of the changed row (None for a deadline)."""
+    tables: AccessTables | None = None
+    """The changed access tables (a table mutant only)."""
 
 
 def _row_text(row: Row) -> str:

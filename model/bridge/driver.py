@@ -23,12 +23,14 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from ehttp.bridge.abstraction import abstract
 from ehttp.compose.world import APP, CLOCK_AT, EXEC, SITE, Action, World, WorldModel
 from ehttp.config.schema import Lab
 from ehttp.lab.attacks import CATALOGUE, HONEST, Attack, unmet
+from ehttp.lab.forbidden import Attempt, try_attempt
 from ehttp.lab.mutants import mutant_set
 from ehttp.lab.reasons import Accepted, Reason, Refused, Verdict
 from ehttp.lab.testbed import ConcreteLab
@@ -239,6 +241,20 @@ class LabDriver:
         if _fingerprint(self.lab) != state:
             raise AttackAccepted(f"{attack}: refused ({verdict.reason.value}) but the lab changed")
         return verdict.reason
+
+    def try_forbidden(self, attempts: Sequence[Attempt]) -> tuple[Verdict[Any], ...]:
+        """Present each input the model forbids now (`model/fuzz/forbidden.py`) to a copy of
+        this lab, in order; the lab's verdict on each. This lab does not change (raises
+        `Divergence` if it did): a refused input may still spend a client's nonce, so it is
+        presented to the copy."""
+        if not attempts:
+            return ()
+        state = _fingerprint(self.lab)
+        target = copy.deepcopy(self.lab)
+        verdicts = tuple(try_attempt(target, attempt) for attempt in attempts)
+        if _fingerprint(self.lab) != state:
+            raise Divergence("an input tried on a copy changed the lab itself")
+        return verdicts
 
     def confirm(self, twin: str) -> Verdict[Any]:
         """Run the honest twin ``twin`` against this lab in its current state, on a copy of a

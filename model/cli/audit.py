@@ -110,6 +110,22 @@ def render_text(result: AuditResult, interrupted: bool = False) -> str:
     lines.append(f"  {'killed':>6}  {'property':{width}}  example mutant (counterexample)")
     for index, prop in enumerate(result.properties):
         lines.append(f"  {len(prop.killed):6}  {prop.key:{width}}  {_example(result, index)}")
+    tables = [m for m in mutants if m.mutant.tables is not None]
+    if tables:
+        lines.append("")
+        lines.append(
+            f"table mutants: {len(tables)} (MP table registration column, DP table); "
+            f"{sum(m.status == 'killed' for m in tables)} killed, "
+            f"{sum(m.status == 'equivalent' for m in tables)} change nothing this lab asks"
+        )
+        for m in tables:
+            if m.status == "killed":
+                verdict = f"killed by: {'; '.join(m.killed_by)}"
+            elif m.status == "equivalent":
+                verdict = "equivalent: this lab's model asks nothing the change answers otherwise"
+            else:
+                verdict = m.status
+            lines.append(f"  {m.mutant.id}: {verdict}")
     survivors = [m for m in result.changing if m.status == "survived"]
     lines.append("")
     listed = [m for m in survivors if m.unconstrained is not None]
@@ -123,6 +139,8 @@ def render_text(result: AuditResult, interrupted: bool = False) -> str:
         lines.append(f"    allows: {m.behaviour}")
         if m.unconstrained is not None:
             lines.append(f"    left open by the seed: {m.unconstrained!r}")
+        if m.lab is not None:
+            lines.append(f"    the lab in lockstep with it: {m.lab}")
     counted = result.counted
     killed = sum(m.status == "killed" for m in counted)
     lines.append("")
@@ -157,8 +175,10 @@ def audit(lab: Lab, max_seconds: float | None, as_json: bool) -> None:
     """Measure every property of the lab against mutants of the declarations.
 
     Mutants: each row removed, each guard forced true or false, each deadline one quantum
-    shorter or longer, each row redirected to another state (sampled with a fixed seed). A
-    property that kills no mutant is unfalsifiable, and the audit fails.
+    shorter or longer, each row redirected to another state (sampled with a fixed seed); each
+    cell of the access tables the model decides with removed or added, each "(Enhanced HTTP)" and
+    "(version 1706)" qualifier dropped. A property that kills no mutant is unfalsifiable, and
+    the audit fails.
     """
     try:
         listed = load_unconstrained()

@@ -15,7 +15,7 @@ variant needs it), so the audit can build the same variants of a mutant.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,6 +33,7 @@ from ehttp.compose.properties import (
     FROM_OFF,
     LAB,
     NO_APPROVAL,
+    RESTART_ALONE,
     THEN_HTTPS_ONLY,
     TOGGLING,
     WORKAROUND,
@@ -40,6 +41,7 @@ from ehttp.compose.properties import (
     enhanced_start,
     from_off_start,
     lab_checks,
+    restart_alone_starts,
     stranded,
     variant_without,
     workaround_starts,
@@ -48,6 +50,8 @@ from ehttp.compose.property_ids import property_id
 from ehttp.compose.successors import Successors, TableModel
 from ehttp.compose.world import World, WorldModel
 from ehttp.config.schema import Lab
+from ehttp.machines.access import AccessTables
+from ehttp.machines.machine import Machine
 
 __all__ = ["LabCheck", "VariantResult", "assumptions_of", "lab_variants", "run_checks", "with_id"]
 
@@ -192,10 +196,21 @@ def lab_variants(
     def one(start: Callable[[WorldModel], World]) -> Callable[[], list[World]]:
         return lambda: [start(model)]
 
+    found: list[World] = []
+
+    def lab_worlds() -> list[World]:
+        if not found:
+            found.extend(worlds if worlds is not None else reachable(model).states)
+        return found
+
     def workaround() -> list[World]:
-        found = worlds if worlds is not None else reachable(model).states
-        symptoms = [w for w in found if any(stranded(model, w, i) for i in model.env.bindings)]
+        symptoms = [
+            w for w in lab_worlds() if any(stranded(model, w, i) for i in model.env.bindings)
+        ]
         return list(workaround_starts(model, symptoms))
+
+    def restart_alone() -> list[World]:
+        return list(restart_alone_starts(model, lab_worlds()))
 
     # Each variant in output order: its starting worlds (None: the lab's) and whether only fair
     # steps run; the rows it leaves out are `variant_without`'s.
@@ -206,6 +221,7 @@ def lab_variants(
         FROM_OFF: (one(from_off_start), False),
         AFTER_ENABLING: (one(enabled_start), True),
         WORKAROUND: (workaround, True),
+        RESTART_ALONE: (restart_alone, False),
     }
     return [
         (
@@ -216,6 +232,7 @@ def lab_variants(
                 initial=None if start is None else start(),
                 fair_only=fair_only,
                 machines=machines,
+                tables=model.tables,
             ),
         )
         for name, (start, fair_only) in starts.items()
@@ -264,8 +281,13 @@ def run_checks(
     progress: Callable[[ProgressInfo], None] | None = None,
     phase: Callable[[str], None] | None = None,
     stop: Callable[[], bool] | None = None,
+    machines: Mapping[str, Machine] | None = None,
+    tables: AccessTables | None = None,
 ) -> LabCheck:
     """Check every property of `lab` on the variant it is stated on.
+
+    `machines` and `tables` replace declared machines and the access tables (a mutant of the
+    declarations, see `WorldModel`); by default the declarations as they are.
 
     Every variant reads its successors from one table computed by the lab's model, so a world
     shared by several variants is expanded once. `phase` is told each phase as it starts,
@@ -281,7 +303,7 @@ def run_checks(
         return lambda label: report(f"{variant}: {label}")
 
     started = time.perf_counter()
-    model = WorldModel(lab)
+    model = WorldModel(lab, machines=machines, tables=tables)
     checks = lab_checks(model)
     # With no interchangeable clients the canonical form is the identity: reducing by it would
     # only make the checker explore the same graph a second time for liveness.
@@ -317,7 +339,8 @@ def run_checks(
         # After a stop request no variant is searched; the workaround's starting worlds come from
         # the lab's search, so it is not searched either when that stopped early.
         interrupted = stop is not None and stop()
-        if interrupted or (variant == WORKAROUND and not results[0].result.complete):
+        from_lab = variant in (WORKAROUND, RESTART_ALONE)
+        if interrupted or (from_lab and not results[0].result.complete):
             reason = "interrupted" if interrupted else results[0].result.stopped_reason
             results.append(
                 VariantResult(variant, variant_model, _undecided(props(variant), reason))

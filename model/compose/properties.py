@@ -30,7 +30,11 @@ situation, and are checked on a variant of the same declarations:
 - "after the workaround": from every reachable world of the lab (clients included) that shows
   CERT-3's symptom, the seed's workaround as written ("Delete all certificates issued by SMS
   Issuing" from the SMS certificate store, then restart the smsexec service), then only the
-  system's own steps (CERT-4).
+  system's own steps (CERT-4);
+- "after a restart alone": from every reachable world of the lab that shows CERT-3's symptom at
+  every HTTP site system, the administrator restarts the smsexec service, then every step but
+  the deletion of the certificates (A-3's consequence: restarting alone, or enabling the option
+  again, does not help, which is why the seed's workaround deletes the certificates first).
 A site without the option (1706, 1802, or 1806 without pre-release features) is checked for
 "enhanced HTTP is never on" instead of the enhanced HTTP claims.
 """
@@ -44,6 +48,12 @@ from ehttp.checker import Property
 from ehttp.compose.world import APP, EXEC, HISTORY, SITE, World, WorldModel
 from ehttp.config.schema import Client, Lab
 from ehttp.machines.access import Method, mp_registration_methods
+from ehttp.compose.seed_tables import (
+    seed_download_methods,
+    seed_dp_row,
+    seed_registration_methods,
+)
+from ehttp.machines.access import Method
 from ehttp.machines.binding import (
     BINDING,
     DELETE,
@@ -69,6 +79,7 @@ __all__ = [
     "FROM_OFF",
     "LAB",
     "NO_APPROVAL",
+    "RESTART_ALONE",
     "SELECT_HTTPS_ONLY",
     "SELECT_HTTPS_OR_HTTP",
     "THEN_HTTPS_ONLY",
@@ -83,6 +94,7 @@ __all__ = [
     "has_option",
     "lab_checks",
     "probe",
+    "restart_alone_starts",
     "row_variants",
     "stranded",
     "stranded_promela",
@@ -95,12 +107,16 @@ NO_APPROVAL = "without approval"
 FROM_OFF = "from enhanced HTTP off"
 AFTER_ENABLING = "after enabling"
 WORKAROUND = "after the workaround"
+RESTART_ALONE = "after a restart alone"
 THEN_HTTPS_ONLY = "then HTTPS only"
 TOGGLING = "toggling the option only"
 SELECT_HTTPS_OR_HTTP = "select HTTPS or HTTP"
 SELECT_HTTPS_ONLY = "select HTTPS only"
 
-VARIANT_WITHOUT: dict[str, frozenset[str]] = {NO_APPROVAL: frozenset({"approve the client"})}
+VARIANT_WITHOUT: dict[str, frozenset[str]] = {
+    NO_APPROVAL: frozenset({"approve the client"}),
+    RESTART_ALONE: frozenset({DELETE}),
+}
 """The rows a variant leaves out, by name."""
 VARIANT_ADMINISTRATOR: dict[str, frozenset[str]] = {
     FROM_OFF: frozenset({ENABLE}),
@@ -232,6 +248,20 @@ def workaround_starts(model: WorldModel, worlds: Sequence[World]) -> tuple[World
     return tuple(dict.fromkeys(starts))
 
 
+def restart_alone_starts(model: WorldModel, worlds: Sequence[World]) -> tuple[World, ...]:
+    """Every given world where every HTTP site system shows CERT-3's symptom, after the
+    administrator restarts smsexec and deletes nothing (worlds with overdue system work skipped,
+    as in `workaround_starts`)."""
+    env = model.env
+    http = [i for i in env.bindings if env.site_system(i).connections == "http"]
+    starts = [
+        _try(model, world, EXEC, RESTART)
+        for world in worlds
+        if http and all(stranded(model, world, i) for i in http) and not env.overdue(world)
+    ]
+    return tuple(dict.fromkeys(starts))
+
+
 def from_off_start(model: WorldModel) -> World:
     """The lab before "Configure the site": the option off, no role certificate issued, and the
     seed's first step taken: "Select the option for HTTPS or HTTP" (as the console does it)."""
@@ -309,7 +339,7 @@ def _holds(client: Client, app_ready: bool) -> set[Method]:
     return held
 
 
-def _registers_as(method: Method, enhanced: bool) -> str:
+def _registers_as(method: str, enhanced: bool) -> str:
     if method == "anonymous-manual-approval":
         return "pending-approval"
     if method == "pki-certificate":
@@ -471,6 +501,7 @@ def _binding_checks(model: WorldModel) -> list[Check]:
                 )
             ),
         ]
+    checks.append(_stopped_check(model))
     if not http:
         return checks
 
@@ -577,6 +608,15 @@ def _binding_checks(model: WorldModel) -> list[Check]:
             ),
         ),
         Check(
+            Property.always(
+                "restarting smsexec without deleting the SMS Issuing certificates leaves no "
+                "SMS-Issuing certificate bound, in every run (toggling the option included)",
+                lambda w: all(w[i][0] == STRANDED for i in http),
+                ("CERT-3", "CERT-4"),
+            ),
+            RESTART_ALONE,
+        ),
+        Check(
             Property.eventually(
                 "after the workaround every HTTP site system's role certificate is bound",
                 lambda w: all(w[i][0] == "bound" for i in http),
@@ -586,6 +626,48 @@ def _binding_checks(model: WorldModel) -> list[Check]:
         ),
     ]
     return checks
+
+
+_CERTIFICATE_WORK = (
+    "bind the certificate to the IIS Default Web Site on port 443",
+    "keep the PKI certificate already bound",
+    "remove the binding and delete the role certificate",
+)
+"""The certificate manager's queued work on a site system (`model/machines/binding.py`), by name."""
+
+
+def _stopped_check(model: WorldModel) -> Check:
+    """A-41 as a property: the certificate manager runs inside smsexec, so while smsexec is not
+    running an enable or a disable changes no site system's certificate, and no queued work is
+    carried out (the lab's certificate manager does exactly this; smsexec acts on the change
+    when it starts, which "after the workaround" and "after a restart alone" check)."""
+    env = model.env
+    first, last = env.first_binding, env.first_client
+    memo: dict[tuple[object, ...], bool] = {}
+
+    def idle(w: World) -> bool:
+        if w[EXEC][0] == "running":
+            return True
+        key = (w[SITE][0], w[EXEC][0], w[first:last])
+        found = memo.get(key)
+        if found is None:
+            found = memo[key] = all(
+                _try(model, w, SITE, name)[first:last] == w[first:last]
+                for name in (ENABLE, DISABLE)
+            ) and not any(
+                probe(model, w, i, name) for i in env.bindings for name in _CERTIFICATE_WORK
+            )
+        return found
+
+    return Check(
+        Property.always(
+            "while smsexec is not running, enabling or disabling the option changes no "
+            "certificate and no queued certificate work is done",
+            idle,
+            ("CERT-1", "CERT-3"),
+        ),
+        probes=(SITE_MODE.name, BINDING.name),
+    )
 
 
 def _client_checks(model: WorldModel) -> list[Check]:
@@ -633,22 +715,23 @@ def _client_checks(model: WorldModel) -> list[Check]:
         return client.user_signed_in or (client.build >= 1803 and enhanced)
 
     def table_registration(w: World, i: int) -> set[str]:
-        """Where one registration step may take client `i` now, by the seed's MP table (and the
-        labelled assumptions A-8, A-9, A-39 on how a client reaches a management point)."""
+        """Where one registration step may take client `i` now, by the seed's MP table as the
+        seed prints it (`model/compose/seed_tables.py`, never the model's own transcription), and
+        the labelled assumptions A-8, A-9, A-39 on how a client reaches a management point."""
         client = env.client(i)
         enhanced = env.enhanced(w)
         https_only = w[SITE][0].startswith("https-only")
         internet = client.network == "internet"
         if internet and not (lab.site.cloud_management_gateway and cmg_admits(w, client, enhanced)):
             return set()
-        accepted: set[Method] = set()
+        accepted: set[str] = set()
         for number, mp in enumerate(lab.management_points):
             if mp.connections == "http" and https_only:
                 continue
             bound = w[env.first_binding + number][0] in ("bound", "unbinding")
             if internet and mp.connections == "http" and not (enhanced and bound):
                 continue
-            accepted |= mp_registration_methods(mp.connections, lab.site.version, enhanced)
+            accepted |= seed_registration_methods(mp.connections, lab.site.version, enhanced)
         if internet:
             accepted &= {"azure-ad-device-token", "pki-certificate"}
         usable = accepted & _holds(client, w[APP][0] == "updated")
@@ -828,6 +911,44 @@ def _client_checks(model: WorldModel) -> list[Check]:
     return checks
 
 
+def _download_checks(model: WorldModel) -> list[Check]:
+    """What the model lets a client download with, at each distribution point (DP-1..DP-3),
+    against the seed's DP table as the seed prints it (`model/compose/seed_tables.py`)."""
+    env = model.env
+    lab = model.lab
+    dps = lab.distribution_points
+    if not dps:
+        return []
+    follows: dict[str, bool] = {}
+
+    def expected(w: World, connections: str, allow_anonymous: bool) -> frozenset[str]:
+        # A-39: with HTTPS only selected, clients don't use a site system configured for HTTP.
+        if connections == "http" and w[SITE][0].startswith("https-only"):
+            return frozenset()
+        row = seed_dp_row(connections, allow_anonymous)
+        return seed_download_methods(row, lab.site.version, env.enhanced(w))
+
+    def downloads_follow_table(w: World) -> bool:
+        found = follows.get(w[SITE][0])
+        if found is None:
+            found = follows[w[SITE][0]] = all(
+                env.dp_methods(w, dp) == expected(w, dp.connections, dp.allow_anonymous)
+                for dp in dps
+            )
+        return found
+
+    return [
+        Check(
+            Property.always(
+                "a client downloads from a distribution point with exactly the credentials the "
+                "DP table lists for its type",
+                downloads_follow_table,
+                ("DP-1", "DP-2", "DP-3", "SEC-1"),
+            )
+        )
+    ]
+
+
 def lab_checks(model: WorldModel) -> tuple[Check, ...]:
     """Every check for the lab of `model`, in report order.
 
@@ -851,7 +972,13 @@ def lab_checks(model: WorldModel) -> tuple[Check, ...]:
     ]
     if not has_option(model.lab):
         general = general[1:]
-    return tuple(_site_checks(model) + _binding_checks(model) + _client_checks(model) + general)
+    return tuple(
+        _site_checks(model)
+        + _binding_checks(model)
+        + _client_checks(model)
+        + _download_checks(model)
+        + general
+    )
 
 
 def _healthy(model: WorldModel) -> Pred:

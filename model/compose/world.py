@@ -29,6 +29,7 @@ from ehttp.config.schema import (
 )
 from ehttp.machines.access import (
     METHODS,
+    AccessTables,
     Method,
     dp_authentication_methods,
     dp_type,
@@ -154,11 +155,18 @@ class Env:
     """A lab's instances and the questions guards ask of a world (read-only helpers).
 
     `machines` replaces declared machines by name (a variant of the declarations, such as a
-    mutant of the audit); by default every instance runs its declared machine.
+    mutant of the audit); by default every instance runs its declared machine. `tables` replaces
+    the seed's access tables (`model/machines/access.py`'s `TABLES`, the default) the same way.
     """
 
-    def __init__(self, lab: Lab, machines: Mapping[str, Machine] | None = None) -> None:
+    def __init__(
+        self,
+        lab: Lab,
+        machines: Mapping[str, Machine] | None = None,
+        tables: AccessTables | None = None,
+    ) -> None:
         self.lab = lab
+        self.tables = tables
         mps, dps = lab.management_points, lab.distribution_points
         self.first_binding = HISTORY + 1
         self.first_dp = self.first_binding + len(mps)
@@ -202,7 +210,7 @@ class Env:
             (method, enhanced): tuple(
                 number
                 for number, mp in enumerate(mps)
-                if method in mp_registration_methods(mp.connections, version, enhanced)
+                if method in mp_registration_methods(mp.connections, version, enhanced, tables)
             )
             for method in METHODS
             for enhanced in (False, True)
@@ -322,7 +330,9 @@ class Env:
         if not self.usable(world, dp.connections):
             return frozenset()
         kind = dp_type(dp.connections, dp.allow_anonymous)
-        return dp_authentication_methods(kind, self.lab.site.version, self.enhanced(world))
+        return dp_authentication_methods(
+            kind, self.lab.site.version, self.enhanced(world), self.tables
+        )
 
 
 def _initial_site(lab: Lab) -> str:
@@ -350,7 +360,7 @@ class WorldModel:
     states. A variant may leave out rows by name (`without`), start from given worlds (`initial`)
     or keep only the system's own fair steps (`fair_only`): properties such as "after the
     workaround, the binding is restored" are checked on such variants. `machines` replaces
-    declared machines by name (see `Env`).
+    declared machines by name, `tables` the access tables (see `Env`).
     """
 
     def __init__(
@@ -361,9 +371,11 @@ class WorldModel:
         initial: Sequence[World] | None = None,
         fair_only: bool = False,
         machines: Mapping[str, Machine] | None = None,
+        tables: AccessTables | None = None,
     ) -> None:
-        self.env = Env(lab, machines)
+        self.env = Env(lab, machines, tables)
         self.machines: Mapping[str, Machine] = dict(machines or {})
+        self.tables = tables
         self.lab = lab
         self.without = without
         self.fair_only = fair_only

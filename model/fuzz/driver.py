@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from ehttp.compose.world import Action, World, WorldModel
+from ehttp.lab.forbidden import Attempt
 
 __all__ = ["Driver", "ModelDriver"]
 
@@ -41,6 +42,11 @@ class Driver(Protocol):
 
     def attack_names(self) -> Sequence[str]:
         """The names of the attacks `inject` accepts, in catalogue order."""
+        ...
+
+    def try_forbidden(self, attempts: Sequence[Attempt]) -> Sequence[object]:
+        """Present each input the model forbids now to the lab, leaving the lab as it was; the
+        lab's verdict on each, in order (none: nothing concrete to present)."""
         ...
 
 
@@ -71,4 +77,9 @@ class ModelDriver:
 
     def attack_names(self) -> Sequence[str]:
         """None: the abstract model has no concrete inputs."""
+        return ()
+
+    def try_forbidden(self, attempts: Sequence[Attempt]) -> Sequence[object]:
+        """Nothing: the abstract model has no concrete inputs (and cannot be looser than
+        itself)."""
         return ()

@@ -21,6 +21,7 @@ __all__ = [
     "ABSTRACTION",
     "ATTACK_ANSWERED",
     "ATTACK_REFUSED",
+    "FORBIDDEN_REFUSED",
     "LAB_STEPS",
     "REFUSAL_CHANGES_NOTHING",
     "InvariantBroken",
@@ -33,6 +34,7 @@ ATTACK_REFUSED = "the lab refuses every attack of the catalogue"
 ATTACK_ANSWERED = "the lab answers every attack with a reason, never an error"
 REFUSAL_CHANGES_NOTHING = "a refused input changes nothing"
 LAB_STEPS = "the lab carries out every enabled step of the model"
+FORBIDDEN_REFUSED = "the lab refuses what the model forbids, for the model's reason"
 
 
 class InvariantBroken(AssertionError):

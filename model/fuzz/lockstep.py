@@ -15,17 +15,24 @@ from typing import Literal
 from ehttp.bridge.driver import AttackAccepted
 from ehttp.compose.world import Action, World
 from ehttp.fuzz.driver import Driver
+from ehttp.fuzz.forbidden import forbidden_attempts, sample
 from ehttp.fuzz.invariants import (
     ABSTRACTION,
     ATTACK_ANSWERED,
     ATTACK_REFUSED,
+    FORBIDDEN_REFUSED,
     LAB_STEPS,
     REFUSAL_CHANGES_NOTHING,
     InvariantBroken,
     StateInvariant,
 )
+from ehttp.lab.reasons import Refused
 
-__all__ = ["FuzzStep", "Lockstep"]
+__all__ = ["FORBIDDEN_SAMPLE", "FuzzStep", "Lockstep"]
+
+FORBIDDEN_SAMPLE = 2
+"""How many of the inputs the model forbids are tried on the lab after each step (in turn, so a
+run covers them all; see `model/fuzz/forbidden.py`)."""
 
 
 @dataclass(frozen=True)
@@ -43,8 +50,16 @@ class FuzzStep:
 class Lockstep:
     """A driver, the model's world beside it, and the invariants checked after every step."""
 
-    def __init__(self, driver: Driver, invariants: Sequence[StateInvariant]) -> None:
+    def __init__(
+        self,
+        driver: Driver,
+        invariants: Sequence[StateInvariant],
+        forbidden: int = FORBIDDEN_SAMPLE,
+    ) -> None:
         self.driver = driver
+        self.forbidden = forbidden
+        self.tried = 0
+        """Forbidden inputs tried so far (where the next step's sample starts)."""
         self.model = driver.model
         self.invariants = tuple(invariants)
         self.world: World = self.model.initial
@@ -76,7 +91,33 @@ class Lockstep:
         except Exception as error:
             raise InvariantBroken(LAB_STEPS, f"{type(error).__name__}: {error}") from error
         self.check()
+        self.refuse_forbidden()
         return after
+
+    def refuse_forbidden(self) -> None:
+        """Try a sample of the inputs the model forbids in the current world on the lab; each
+        must be refused for the model's reason (raise `InvariantBroken` naming the first that
+        is not)."""
+        if self.forbidden <= 0:
+            return
+        chosen = sample(forbidden_attempts(self.model, self.world), self.tried, self.forbidden)
+        self.tried += len(chosen)
+        try:
+            verdicts = self.driver.try_forbidden(chosen)
+        except Exception as error:
+            raise InvariantBroken(FORBIDDEN_REFUSED, f"{type(error).__name__}: {error}") from error
+        for attempt, verdict in zip(chosen, verdicts, strict=False):
+            if not isinstance(verdict, Refused):
+                raise InvariantBroken(
+                    FORBIDDEN_REFUSED,
+                    f"{attempt.text}: accepted; the model forbids it ({attempt.reason.value})",
+                )
+            if verdict.reason is not attempt.reason:
+                raise InvariantBroken(
+                    FORBIDDEN_REFUSED,
+                    f"{attempt.text}: refused for {verdict.reason.value}; the model implies "
+                    f"{attempt.reason.value}",
+                )
 
     def attack(self, name: str) -> object:
         """Submit the catalogue's attack `name`; it must be refused and change nothing."""

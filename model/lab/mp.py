@@ -71,6 +71,7 @@ from ehttp.lab.inputs import blob, text, whole
 from ehttp.lab.messages import Regime, Registration, SignedMessage, verify_message, well_formed
 from ehttp.lab.mutants import (
     ANONYMOUS_REPLACES,
+    DEVICE_TOKEN_WITHOUT_ENHANCED,
     IGNORES_IDENTITY,
     KEEPS_OLD_KEY,
     KIND_UNBOUND,
@@ -138,6 +139,7 @@ class ManagementPointServer:
         self._ignores_identity = IGNORES_IDENTITY in mutants
         self._skips_continuity = SKIPS_CONTINUITY in mutants
         self._kind_unbound = KIND_UNBOUND in mutants
+        self._device_token_always = DEVICE_TOKEN_WITHOUT_ENHANCED in mutants
         self._directory = directory
         self._db = database
         self._seen = database.seen
@@ -176,6 +178,12 @@ class ManagementPointServer:
             self.config.connections, exchange, self.site.version, self.site.enhanced_http
         )
         if method in table:
+            return None
+        if (
+            self._device_token_always
+            and exchange == "registration"
+            and method == "azure-ad-device-token"
+        ):
             return None
         return Refused(
             Reason.METHOD_NOT_ACCEPTED,

@@ -1,13 +1,15 @@
 """Named faults that can be switched on in the concrete lab, to show the checks can fail.
 
 Each mutant breaks one guarantee of the requirement catalogue (SEC-5 token algorithms, SEC-1 the
-DP table, CERT-4 the workaround, SEC-3 the current registration's key) or removes one of the
+DP table, CERT-4 the workaround, SEC-3 the current registration's key, REG-1 the MP table's
+"(Enhanced HTTP)" qualifier) or removes one of the
 hostile-client checks (identity binding, an anonymous request replacing a record, rollover
 continuity, message kind, freshness, the site's key history, token lifetime, token revocation when
 enhanced HTTP is turned off) at one place in the lab's own code path: the component is built with
 the switch and tests it where the real decision is made. A mutant is observable when an attack of
-the catalogue is accepted or when the lab's abstraction departs from the abstract model (DESIGN
-"Concrete lab"; `tests/lab/test_mutants.py`).
+the catalogue is accepted, when the lab's abstraction departs from the abstract model (DESIGN
+"Concrete lab"; `tests/lab/test_mutants.py`), or when the lab accepts an input the model forbids
+(negative lockstep, `model/fuzz/forbidden.py`).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 __all__ = [
     "ALG_NONE",
     "ANONYMOUS_REPLACES",
+    "DEVICE_TOKEN_WITHOUT_ENHANCED",
     "FORGETS_KEYS",
     "IGNORES_IDENTITY",
     "IGNORES_LIFETIME",
@@ -41,6 +44,7 @@ IGNORES_LIFETIME = "dp-ignores-token-lifetime"
 KEEPS_TOKENS = "dp-keeps-tokens-after-disabling"
 ANONYMOUS_REPLACES = "mp-anonymous-replaces-record"
 FORGETS_KEYS = "mp-forgets-superseded-keys"
+DEVICE_TOKEN_WITHOUT_ENHANCED = "mp-http-device-token-without-enhanced"
 
 MUTANTS: dict[str, str] = {
     ALG_NONE: "the management point accepts Azure AD tokens with alg=none (breaks SEC-5)",
@@ -83,6 +87,10 @@ MUTANTS: dict[str, str] = {
     FORGETS_KEYS: (
         "the site database keeps no history of the keys it superseded, so a captured device "
         "token registers a client's old key again (breaks SEC-2, SEC-3)"
+    ),
+    DEVICE_TOKEN_WITHOUT_ENHANCED: (
+        "an HTTP management point registers a client by its Azure AD device token without "
+        "enhanced HTTP (breaks REG-1, SEC-2)"
     ),
 }
 """Every mutant by name, with the fault it introduces."""

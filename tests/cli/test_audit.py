@@ -53,7 +53,7 @@ def test_the_1802_lab_passes_with_every_listed_survivor_citing_the_seed() -> Non
     assert "  smsexec/0/remove\n" in out
     assert "    left open by the seed: 'To work around this issue, delete all certificates" in out
     assert "kill ratio: 0.9" in out or "kill ratio: 1.00" in out
-    assert out.endswith("PASS: 11 of 11 properties kill at least one mutant\n")
+    assert out.endswith("PASS: 12 of 12 properties kill at least one mutant\n")
 
 
 def test_progress_counts_out_of_every_mutant() -> None:

@@ -50,7 +50,7 @@ def test_default_lab_passes_and_prints_the_cert3_witness() -> None:
         "[toggling the option only]\n"
     ) in out
     assert "  azure-ad-app: Update application setting (needs-update -> updated)\n" in out
-    assert out.endswith("PASS: 25 of 25 properties hold\n")
+    assert out.endswith("PASS: 28 of 28 properties hold\n")
 
 
 def test_the_table_and_every_line_fit_columns() -> None:
@@ -130,7 +130,7 @@ def test_a_failed_check_names_what_does_not_hold(tmp_path: Path) -> None:
     result = run("--lab", str(one))
     assert result.exit_code == 1, result.output
     last = result.stdout.rstrip().splitlines()[-1]
-    assert last.startswith("FAIL: 21 of 24 properties hold; not holding: ")
+    assert last.startswith("FAIL: 24 of 27 properties hold; not holding: ")
     assert "REG-3/waits (violated)" in last
     assert f"REG-4/re-registers ({VACUOUS})" in last
     # The table's "vacuous" verdict is explained under it.
@@ -175,7 +175,7 @@ def test_ctrl_c_in_the_liveness_phase_keeps_what_was_decided_before(
     )
     assert lines[-1] == (
         "INTERRUPTED: the search stopped (interrupted) at 9,384 states of the lab; "
-        "15 of 24 properties decided; nothing passes"
+        "17 of 27 properties decided; nothing passes"
     )
     table = [line.split() for line in lines if line.startswith("  ") and " " in line.strip()]
     liveness = [row for row in table if row[1] in ("eventually", "leads-to")]
@@ -194,7 +194,7 @@ def test_ctrl_c_in_the_liveness_phase_keeps_what_was_decided_before(
         "lab: liveness: reduced graph",
     )
     decided = [p for p in document["properties"] if p["verdict"] != "unknown"]
-    assert len(decided) == 15 and any(p["trace"] for p in decided)
+    assert len(decided) == 17 and any(p["trace"] for p in decided)
 
 
 def test_ctrl_c_while_judging_leaves_liveness_unknown(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -205,7 +205,7 @@ def test_ctrl_c_while_judging_leaves_liveness_unknown(monkeypatch: pytest.Monkey
     assert (
         result.stdout.rstrip()
         .splitlines()[-1]
-        .endswith("; 15 of 25 properties decided; nothing passes")
+        .endswith("; 17 of 28 properties decided; nothing passes")
     )
 
 
@@ -336,7 +336,7 @@ def test_engine_spin_prints_spins_figures_and_ehttps_table() -> None:
         "toggle-history: careful -> rapid; mp1: issued -> stranded; dp1: issued -> stranded\n"
     ) in out
     assert out.endswith(
-        "PASS: 12 of 12 properties Spin decides hold; 13 not checked by this engine\n"
+        "PASS: 12 of 12 properties Spin decides hold; 16 not checked by this engine\n"
     )
 
 

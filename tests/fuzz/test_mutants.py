@@ -11,10 +11,18 @@ from ehttp.bridge.driver import LabDriver
 from ehttp.config.labfile import default_lab
 from ehttp.fuzz.campaign import CampaignPlan, FuzzResult, run_campaign
 from ehttp.fuzz.invariants import ABSTRACTION, ATTACK_ANSWERED, ATTACK_REFUSED, LAB_STEPS
+from ehttp.fuzz.invariants import (
+    ABSTRACTION,
+    ATTACK_ANSWERED,
+    ATTACK_REFUSED,
+    FORBIDDEN_REFUSED,
+    LAB_STEPS,
+)
 from ehttp.fuzz.replay import load_replay, replay
 from ehttp.lab.mutants import (
     ALG_NONE,
     ANONYMOUS_REPLACES,
+    DEVICE_TOKEN_WITHOUT_ENHANCED,
     FORGETS_KEYS,
     IGNORES_IDENTITY,
     IGNORES_LIFETIME,
@@ -30,7 +38,7 @@ from ehttp.lab.mutants import (
 
 CAUGHT_BY = {
     ALG_NONE: {ATTACK_REFUSED},
-    SERVES_WITHOUT_CREDENTIAL: {ATTACK_REFUSED},
+    SERVES_WITHOUT_CREDENTIAL: {ATTACK_REFUSED, FORBIDDEN_REFUSED},
     NEVER_REBINDS: {ABSTRACTION},
     KEEPS_OLD_KEY: {LAB_STEPS, ATTACK_REFUSED, ATTACK_ANSWERED},
     IGNORES_IDENTITY: {ATTACK_REFUSED},
@@ -41,11 +49,13 @@ CAUGHT_BY = {
     KEEPS_TOKENS: {ATTACK_REFUSED},
     ANONYMOUS_REPLACES: {ATTACK_REFUSED},
     FORGETS_KEYS: {ATTACK_REFUSED},
+    DEVICE_TOKEN_WITHOUT_ENHANCED: {FORBIDDEN_REFUSED},
 }
 """The invariant each mutant breaks: an accepted attack, or the lab departing from the model
 (either when the lab refuses a notification the model says it acts on, or when the abstraction
 differs), or an attack whose setup the lab breaks (a re-registered client can no longer sign for
-the token an attack needs)."""
+the token an attack needs), or an input the model forbids that the lab accepts (negative
+lockstep)."""
 
 CI_EXAMPLES = 10
 """Examples each campaign here runs: bounded and, with the ci profile, deterministic."""

@@ -7,9 +7,11 @@ import pytest
 from ehttp.bridge.driver import AttackAccepted, LabDriver
 from ehttp.compose.world import EXEC, SITE, World
 from ehttp.config.labfile import default_lab
+from ehttp.lab.forbidden import Attempt
 from ehttp.lab.mutants import (
     ALG_NONE,
     ANONYMOUS_REPLACES,
+    DEVICE_TOKEN_WITHOUT_ENHANCED,
     FORGETS_KEYS,
     IGNORES_IDENTITY,
     IGNORES_LIFETIME,
@@ -24,6 +26,7 @@ from ehttp.lab.mutants import (
     mutant_set,
 )
 from ehttp.lab.reasons import Reason
+from ehttp.lab.reasons import Accepted, Reason, Refused
 from ehttp.machines.binding import DELETE, RESTART, SMSEXEC_STARTS
 from ehttp.machines.site import DISABLE, ENABLE
 
@@ -107,8 +110,23 @@ def test_never_rebinds_departs_from_the_model_on_the_workaround() -> None:
     assert (lab[mp1][0], model[mp1][0]) == ("no-certificate", "issued")
 
 
+@pytest.mark.req("REG-1", "SEC-2")
+def test_device_token_without_enhanced_accepts_what_the_mp_table_forbids() -> None:
+    attempt = Attempt("registration", "mp1", "azure-ad-device-token", "aad1")
+    verdicts = []
+    for mutant in (None, DEVICE_TOKEN_WITHOUT_ENHANCED):
+        driver = LabDriver(default_lab(), mutant=mutant)
+        model = driver.model
+        [off] = [a for a in model.actions(model.initial) if model.action_name(a) == DISABLE]
+        driver.step(off)
+        verdicts += driver.try_forbidden([attempt])
+    refused, accepted = verdicts
+    assert isinstance(refused, Refused) and refused.reason is Reason.METHOD_NOT_ACCEPTED
+    assert isinstance(accepted, Accepted)
+
+
 def test_every_mutant_is_exercised_here() -> None:
-    tested = {m for m, _, _ in CAUGHT_BY_ATTACK} | {NEVER_REBINDS}
+    tested = {m for m, _, _ in CAUGHT_BY_ATTACK} | {NEVER_REBINDS, DEVICE_TOKEN_WITHOUT_ENHANCED}
     assert tested == set(MUTANTS)
 
 
@@ -118,7 +136,8 @@ def test_unknown_mutant_is_one_line() -> None:
     assert str(error.value) == (
         "mutant: 'bogus' is not accepted; use one of dp-ignores-token-lifetime, "
         "dp-keeps-tokens-after-disabling, dp-serves-without-credential, mp-accepts-alg-none, "
-        "mp-anonymous-replaces-record, mp-forgets-superseded-keys, mp-ignores-identity-binding, "
+        "mp-anonymous-replaces-record, mp-forgets-superseded-keys, "
+        "mp-http-device-token-without-enhanced, mp-ignores-identity-binding, "
         "mp-ignores-message-kind, "
         "mp-keeps-old-key, mp-never-rebinds, mp-no-replay-window, mp-skips-rollover-continuity"
     )

@@ -74,7 +74,12 @@ def test_the_file_parses_into_complete_entries_with_stable_ids() -> None:
     for entry in entries:
         assert entry.file and entry.phrase and entry.requirements and entry.reason, entry
     assert len({e.title for e in entries}) == len(entries)
-    assert [e.id for e in entries] == [f"A-{n}" for n in range(1, len(entries) + 1)]
+    # IDs are handed out in ranges to work done in parallel, so a range may leave a gap; an ID
+    # is never reused or reordered.
+    numbers = [int(e.id.removeprefix("A-")) for e in entries]
+    assert [e.id for e in entries] == [f"A-{n}" for n in numbers]
+    assert numbers[:45] == list(range(1, 46))
+    assert numbers == sorted(set(numbers))
 
 
 def test_every_mark_in_the_model_names_its_listed_id() -> None:

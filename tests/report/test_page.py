@@ -77,7 +77,7 @@ def written(
     assert result.exit_code == 0, result.output
     path = Path(result.stdout.strip())
     assert path == folder / "out" / "index.html"
-    assert "[1/13] lab 'default': 30,256 states, 25 of 25 properties hold (" in result.stderr
+    assert "[1/13] lab 'default': 30,256 states, 28 of 28 properties hold (" in result.stderr
     return path, path.read_text(encoding="utf-8")
 
 
@@ -107,7 +107,7 @@ def test_every_section_is_there(page: Page) -> None:
 
 def test_the_header_says_the_verdict_version_seed_and_command(written: tuple[Path, str]) -> None:
     html = written[1]
-    assert "PASS: 25 of 25 properties hold; every attack that applies is refused" in html
+    assert "PASS: 28 of 28 properties hold; every attack that applies is refused" in html
     assert f"ehttp {tool_version()} · " in html and " · seed 0 · " in html
     assert "<code>ehttp " in html
 
