@@ -52,7 +52,6 @@ from ehttp.compose.checking import run_checks
 from ehttp.compose.spin import run_spin, spin_available
 from ehttp.compose.world import CLOCK_AT, World, WorldModel
 from ehttp.config.labfile import default_lab, load_lab
-from ehttp.config.labfile import default_lab
 from ehttp.views.machines import Context, MachineView, bind, build_view, fire
 
 

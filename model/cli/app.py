@@ -23,7 +23,6 @@ from typing import Any, NoReturn
 import click
 
 from ehttp.cli.common import INTERRUPTED, NO_COLOR_KEY, tool_version
-from ehttp.cli.common import INTERRUPTED
 from ehttp.compose.world import ModelError
 from ehttp.config.labfile import LabError
 

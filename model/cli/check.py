@@ -38,7 +38,6 @@ from ehttp.cli.common import (
 )
 from ehttp.compose.checking import LabCheck, run_checks, with_id
 from ehttp.compose.property_ids import property_id
-from ehttp.compose.checking import LabCheck, run_checks
 from ehttp.compose.spin import INSTALL, SpinError, SpinMissing, SpinReport, run_spin
 from ehttp.compose.world import World
 from ehttp.config.schema import Lab

@@ -14,7 +14,6 @@ import click
 
 from ehttp.atomic import write_atomic
 from ehttp.cli.common import clients_option, emit_json, envelope, lab_option, scaled_lab
-from ehttp.cli.common import clients_option, lab_option, scaled_lab
 from ehttp.compose.promela import export_promela
 from ehttp.config.schema import Lab
 

@@ -42,7 +42,6 @@ from ehttp.cli.common import (
 from ehttp.compose.property_ids import known_id
 from ehttp.config.schema import Lab
 from ehttp.fuzz.campaign import STEPS_PER_STATE, CampaignPlan, FuzzResult, run_campaign
-from ehttp.fuzz.campaign import CampaignPlan, FuzzResult, run_campaign
 from ehttp.fuzz.coverage import Coverage
 from ehttp.fuzz.hostile import CI_HOSTILE_EXAMPLES, HostilePlan, HostileResult, run_hostile
 from ehttp.fuzz.lockstep import FuzzStep

@@ -43,7 +43,6 @@ from ehttp.report.page import (
     Written,
     write_report,
 )
-from ehttp.report.page import PAGE, ReportError, ReportInterrupted, ReportMeta, write_report
 
 __all__ = ["report"]
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import click
 
 from ehttp.cli.common import emit_json, emit_text, envelope, lab_option
-from ehttp.cli.common import emit_json, envelope, lab_option
 from ehttp.config.schema import Lab
 from ehttp.views.scenarios import evaluate, render_text, to_json
 

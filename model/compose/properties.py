@@ -45,14 +45,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from ehttp.checker import Property
-from ehttp.compose.world import APP, EXEC, HISTORY, SITE, World, WorldModel
-from ehttp.config.schema import Client, Lab
-from ehttp.machines.access import Method, mp_registration_methods
 from ehttp.compose.seed_tables import (
     seed_download_methods,
     seed_dp_row,
     seed_registration_methods,
 )
+from ehttp.compose.world import APP, EXEC, HISTORY, SITE, World, WorldModel
+from ehttp.config.schema import Client, Lab
 from ehttp.machines.access import Method
 from ehttp.machines.binding import (
     BINDING,

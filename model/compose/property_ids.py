@@ -59,6 +59,10 @@ PROPERTY_IDS: dict[str, str] = {
         "CERT-5/careful-toggling"
     ),
     "after the workaround every HTTP site system's role certificate is bound": "CERT-4/workaround",
+    "restarting smsexec without deleting the SMS Issuing certificates leaves no SMS-Issuing "
+    "certificate bound, in every run (toggling the option included)": "CERT-3/restart-alone",
+    "while smsexec is not running, enabling or disabling the option changes no certificate and no "
+    "queued certificate work is done": "CERT-1/smsexec-stopped",
     "from every reachable state the administrator can return the site to health": (
         "CERT-4/recoverable"
     ),
@@ -69,6 +73,8 @@ PROPERTY_IDS: dict[str, str] = {
     "an unregistered client registers as the MP table allows its identity evidence, and no other "
     "way": "REG-1/mp-table",
     "a client is registered by PKI certificate only when it has one": "REG-2/pki-only",
+    "a client downloads from a distribution point with exactly the credentials the DP table lists "
+    "for its type": "DP-1/dp-table",
     "approving a waiting client registers it under the site's current regime": "REG-3/approval",
     "a client waits for manual approval": "REG-3/waits",
     "with enhanced HTTP on no client stays registered under the old regime": "REG-4/no-old-regime",

@@ -18,8 +18,6 @@ from ehttp.config.labfile import default_lab
 from ehttp.explore.adapter import model_of, world_json
 from ehttp.explore.app import create_app
 from ehttp.explore.place import Place, lab_parameter, walk, world_parameter
-from ehttp.explore.adapter import model_of
-from ehttp.explore.place import Place, lab_parameter, world_parameter
 from ehttp.fuzz.hostile_generators import HOSTILE_TEXT, html_structure, html_text
 from tests.cli.test_json_schemas import validate
 from tests.explore.test_adapter import TOGGLES

@@ -16,7 +16,6 @@ from ehttp.cli.app import main
 from ehttp.compose.properties import LAB, lab_checks
 from ehttp.compose.world import Action, World, WorldModel
 from ehttp.config.labfile import default_lab, load_lab
-from ehttp.config.schema import Connections, Version
 from ehttp.fuzz.campaign import (
     ROUND_EXAMPLES,
     CampaignPlan,
@@ -38,7 +37,6 @@ from ehttp.fuzz.machine import ATTACK_SPACING, Session, machine_class
 from ehttp.fuzz.profiles import Failures, cache_folder, profile_settings
 from ehttp.fuzz.rules import derive_rules, pick_instance
 from ehttp.machines import access
-from ehttp.machines.access import Method
 from ehttp.machines.access import MpCell
 
 LABS = Path(__file__).resolve().parents[2] / "specs" / "labs"

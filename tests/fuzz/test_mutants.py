@@ -10,7 +10,6 @@ import pytest
 from ehttp.bridge.driver import LabDriver
 from ehttp.config.labfile import default_lab
 from ehttp.fuzz.campaign import CampaignPlan, FuzzResult, run_campaign
-from ehttp.fuzz.invariants import ABSTRACTION, ATTACK_ANSWERED, ATTACK_REFUSED, LAB_STEPS
 from ehttp.fuzz.invariants import (
     ABSTRACTION,
     ATTACK_ANSWERED,

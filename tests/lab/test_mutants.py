@@ -25,7 +25,6 @@ from ehttp.lab.mutants import (
     SKIPS_CONTINUITY,
     mutant_set,
 )
-from ehttp.lab.reasons import Reason
 from ehttp.lab.reasons import Accepted, Reason, Refused
 from ehttp.machines.binding import DELETE, RESTART, SMSEXEC_STARTS
 from ehttp.machines.site import DISABLE, ENABLE

@@ -43,7 +43,6 @@ from ehttp.lab.attacks.base import (
     run,
     unmet,
 )
-from ehttp.lab.attacks.base import CONDITIONS, VARIANTS, Condition, SetupRefused, run, unmet
 from ehttp.lab.attacks.case import Attack, Honest, Outcome
 from ehttp.lab.testbed import ConcreteLab
 
