@@ -14,15 +14,15 @@ import argparse
 import time
 from pathlib import Path
 
-from model.ask.actions import possible_now
-from model.ask.diagnose import diagnose
-from model.ask.steady import steady_state
-from model.ask.symptoms import symptom_list
-from model.ask.whatif import what_if
-from model.compose.checking import run_checks
-from model.compose.world import WorldModel
-from model.config.labfile import load_lab
-from model.config.schema import Lab
+from ehttp.ask.actions import possible_now
+from ehttp.ask.diagnose import diagnose
+from ehttp.ask.steady import steady_state
+from ehttp.ask.symptoms import symptom_list
+from ehttp.ask.whatif import what_if
+from ehttp.compose.checking import run_checks
+from ehttp.compose.world import WorldModel
+from ehttp.config.labfile import load_lab
+from ehttp.config.schema import Lab
 
 LABS = Path(__file__).resolve().parents[1] / "specs" / "labs"
 

@@ -5,7 +5,7 @@ Runs the audit once (two forked workers where the platform forks) and prints the
 how many changed a reachable graph (and so were checked against every property), the seconds and
 the rates. Then, in the same run, a baseline: every `STRIDE`-th of the changing mutants is judged
 once by the audit (reusing the unmutated graph, one process) and once by checking the mutated
-declarations from scratch (`model.checker.check` on `WorldModel(lab, machines=...)` and its
+declarations from scratch (`ehttp.checker.check` on `WorldModel(lab, machines=...)` and its
 variants), and the ratio of the two times is printed (the clock's guard forced true is left out of
 the baseline: its timers grow without bound, and only the audit's state budget stops it).
 Usage: `python benchmarks/audit_speed.py [LAB_FILE]`.
@@ -17,13 +17,13 @@ import sys
 import time
 from pathlib import Path
 
-from model.audit import Mutant, load_unconstrained, run_audit
-from model.checker import Property, check, reachable
-from model.compose.checking import lab_variants
-from model.compose.properties import LAB, lab_checks
-from model.compose.world import World, WorldModel
-from model.config.labfile import load_lab
-from model.config.schema import Lab
+from ehttp.audit import Mutant, load_unconstrained, run_audit
+from ehttp.checker import Property, check, reachable
+from ehttp.compose.checking import lab_variants
+from ehttp.compose.properties import LAB, lab_checks
+from ehttp.compose.world import World, WorldModel
+from ehttp.config.labfile import load_lab
+from ehttp.config.schema import Lab
 
 ROOT = Path(__file__).resolve().parents[1]
 STRIDE = 8

@@ -34,16 +34,17 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
 
-from model.compose.checking import run_checks
-from model.compose.spin import run_spin, spin_available
-from model.compose.world import CLOCK_AT, World, WorldModel
-from model.config.labfile import default_lab
-from model.views.machines import Context, MachineView, bind, build_view, fire
+from ehttp.compose.checking import run_checks
+from ehttp.compose.spin import run_spin, spin_available
+from ehttp.compose.world import CLOCK_AT, World, WorldModel
+from ehttp.config.labfile import default_lab
+from ehttp.views.machines import Context, MachineView, bind, build_view, fire
 
 
 @dataclass
@@ -138,14 +139,19 @@ def tuple_bfs(positions: int, target: int) -> tuple[int, int, float]:
 
 _BASELINE = """
 import json, os, sys, time
-import model
-root = os.path.dirname(model.__file__)
-if os.path.exists(os.path.join(root, "checking.py")):  # before the package map
-    from model.checking import run_checks
-    from model.labfile import default_lab
+if sys.argv[2] == "ehttp":
+    import ehttp as package
+    from ehttp.compose.checking import run_checks
+    from ehttp.config.labfile import default_lab
 else:
-    from model.compose.checking import run_checks
-    from model.config.labfile import default_lab
+    import model as package
+    if os.path.exists(os.path.join(os.path.dirname(package.__file__), "checking.py")):
+        from model.checking import run_checks  # before the package map
+        from model.labfile import default_lab
+    else:
+        from model.compose.checking import run_checks
+        from model.config.labfile import default_lab
+root = os.path.dirname(package.__file__)
 lab = default_lab().with_clients(int(sys.argv[1]))
 cpu, wall = time.process_time(), time.perf_counter()
 report = run_checks(lab)
@@ -166,15 +172,21 @@ class Baseline:
 
 def baseline(path: Path, clients: int) -> Baseline:
     """Run the whole check of the default lab scaled to `clients` in the checkout at `path`."""
-    env = {**os.environ, "PYTHONPATH": str(path)}
-    found = subprocess.run(
-        [sys.executable, "-c", _BASELINE, str(clients)],
-        cwd=path,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
+    with tempfile.TemporaryDirectory() as links:
+        # A checkout whose folder model/ is imported as ehttp is reached through a link named
+        # ehttp; an older one is imported as model from the checkout itself.
+        layout = "ehttp" if (path / "model" / "shipped.py").is_file() else "model"
+        if layout == "ehttp":
+            (Path(links) / "ehttp").symlink_to(path / "model")
+        env = {**os.environ, "PYTHONPATH": links if layout == "ehttp" else str(path)}
+        found = subprocess.run(
+            [sys.executable, "-c", _BASELINE, str(clients), layout],
+            cwd=path,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
     data = json.loads(found.stdout.strip().splitlines()[-1])
     if Path(data["root"]).resolve() != (path / "model").resolve():
         raise SystemExit(f"--baseline: {path} did not provide the model package ({data['root']})")

@@ -12,7 +12,7 @@ the 6-RM run puts about a quarter of the time in the checker's loop and the rest
 
 from __future__ import annotations
 
-from model.checker import Property, check
+from ehttp.checker import Property, check
 from tests.checker.puzzles.diehard import DieHard
 from tests.checker.puzzles.twophase import TwoPhase, TwoPhaseState
 

@@ -74,7 +74,7 @@ def _run(base: str) -> list[tuple[str, float]]:
 
 def _serve() -> tuple[subprocess.Popen[str], str]:
     server = subprocess.Popen(
-        [sys.executable, "-c", "from model.cli.app import main; main()", "explore", "--no-browser"],
+        [sys.executable, "-c", "from ehttp.cli.app import main; main()", "explore", "--no-browser"],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,

@@ -6,7 +6,7 @@ Prints figures, never asserts (STYLE rule 8). Run: ``python benchmarks/fuzz_spee
 smaller N). Coverage by steps does not depend on the machine's speed; steps per second does.
 
 Runs on the default lab, each of N steps, each against the checker's reachable set:
-- the campaign steered by the global walk planner (`model.fuzz.planner`, the default);
+- the campaign steered by the global walk planner (`ehttp.fuzz.planner`, the default);
 - the same campaign with the earlier local steering (`CampaignPlan.walk = "local"`: nearest
   uncovered state, Warnsdorff's rule among fresh successors);
 - the planner and the local steering with the abstract model standing in for the lab (no
@@ -24,15 +24,15 @@ import random
 import time
 from dataclasses import dataclass
 
-from model.compose.world import WorldModel
-from model.config.labfile import default_lab
-from model.fuzz.campaign import CampaignPlan, Walk, run_campaign
-from model.fuzz.coverage import Coverage, Reachable
-from model.fuzz.driver import ModelDriver
-from model.fuzz.invariants import state_invariants
-from model.fuzz.lockstep import Lockstep
-from model.fuzz.profiles import STEPS_PER_EXAMPLE
-from model.lab.facade import LabDriver
+from ehttp.bridge.driver import LabDriver
+from ehttp.compose.world import WorldModel
+from ehttp.config.labfile import default_lab
+from ehttp.fuzz.campaign import CampaignPlan, Walk, run_campaign
+from ehttp.fuzz.coverage import Coverage, Reachable
+from ehttp.fuzz.driver import ModelDriver
+from ehttp.fuzz.invariants import state_invariants
+from ehttp.fuzz.lockstep import Lockstep
+from ehttp.fuzz.profiles import STEPS_PER_EXAMPLE
 
 EVERY = 1000
 

@@ -8,7 +8,7 @@ handshake proving a binding, a forged token, a network access account download, 
 toggle. Time is booked to signing (tokens and messages made), verification (the site's checks),
 TLS handshakes, or other (state changes), so the share of each shows what caching must cover.
 
-Then the lab driver (`model/lab/facade.py`) over a seeded walk of the abstract model's actions:
+Then the lab driver (`model/bridge/driver.py`) over a seeded walk of the abstract model's actions:
 the walk alone on the model, then each of its actions enacted on the lab with the abstraction read
 back (TLS-proven bindings) after every step, as the lockstep test and the fuzzer do.
 """
@@ -23,14 +23,14 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import TypeVar
 
-from model.compose.world import Action, WorldModel
-from model.config.labfile import default_lab
-from model.lab.evidence import ContentToken, DeviceToken, NaaLogon
-from model.lab.facade import LabDriver
-from model.lab.mp import CONTENT_TOKEN_REQUEST, NOTIFICATION
-from model.lab.reasons import Accepted
-from model.lab.testbed import NAA_USER, ConcreteLab
-from model.lab.tls import HANDSHAKES
+from ehttp.bridge.driver import LabDriver
+from ehttp.compose.world import Action, WorldModel
+from ehttp.config.labfile import default_lab
+from ehttp.lab.evidence import ContentToken, DeviceToken, NaaLogon
+from ehttp.lab.mp import CONTENT_TOKEN_REQUEST, NOTIFICATION
+from ehttp.lab.reasons import Accepted
+from ehttp.lab.testbed import NAA_USER, ConcreteLab
+from ehttp.lab.tls import HANDSHAKES
 
 Book = dict[str, float]
 

@@ -23,10 +23,10 @@ import sys
 import time
 from collections.abc import Callable
 
-from model.config.labfile import default_lab
-from model.lab.freshness import NONCE_BYTES, WINDOW, ReplayStore
-from model.lab.mp import NOTIFICATION
-from model.lab.testbed import ConcreteLab
+from ehttp.config.labfile import default_lab
+from ehttp.lab.freshness import NONCE_BYTES, WINDOW, ReplayStore
+from ehttp.lab.mp import NOTIFICATION
+from ehttp.lab.testbed import ConcreteLab
 
 _W = int(WINDOW.total_seconds())
 

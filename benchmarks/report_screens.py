@@ -27,7 +27,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from model.cli.app import main
+from ehttp.cli.app import main
 
 SCREEN = (1400, 1000)
 LIMIT = 8

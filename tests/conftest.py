@@ -10,10 +10,10 @@ from functools import cache
 
 import pytest
 
-from model.compose.checking import LabCheck, run_checks
-from model.compose.world import World, WorldModel
-from model.config.labfile import default_lab
-from model.report.requirements import requirement_ids
+from ehttp.compose.checking import LabCheck, run_checks
+from ehttp.compose.world import World, WorldModel
+from ehttp.config.labfile import default_lab
+from ehttp.report.requirements import requirement_ids
 from tests.search import reachable
 
 pytest_plugins = ("pytester",)

@@ -1,10 +1,15 @@
-"""The package map's rules, read from the source with `ast` (STYLE.md rule 14).
+"""The package map's rules, read from the source with `ast` (STYLE.md rule 14); the one place they
+live.
 
-- the checker imports nothing of Enhanced HTTP (only itself);
-- outside the checker, the checker is imported only through its `__init__`;
-- the declarations (`model/spec/`) import no view, lab, fuzz, report, composition or CLI;
-- the lab imports no fuzz; nothing outside `model/cli/` imports the CLI;
-- no import cycle among the modules of `model/`.
+The packages of `model/` (imported as `ehttp`) stand on floors, and a package imports only from
+floors below its own (`FLOORS`), so in particular:
+- the checker imports nothing of Enhanced HTTP (only itself), and outside it the checker is
+  imported only through its `__init__`;
+- the declarations (`model/machines/`) import no view, lab, fuzz, report, composition or CLI;
+- the lab (`model/lab/`) imports nothing of the composition, the bridge or the fuzz campaign:
+  the bridge (`model/bridge/`) maps it onto the model;
+- nothing outside `model/cli/` imports the CLI;
+- no import cycle among the modules.
 """
 
 from __future__ import annotations
@@ -15,27 +20,28 @@ from pathlib import Path
 
 import pytest
 
-import model
+import ehttp
 
-ROOT = Path(model.__file__).resolve().parent
+ROOT = Path(ehttp.__file__).resolve().parent
 
 
 def _module_name(path: Path) -> str:
-    parts = path.relative_to(ROOT.parent).with_suffix("").parts
+    """The import name of a file of `model/` (the folder is imported as `ehttp`)."""
+    parts = ("ehttp", *path.relative_to(ROOT).with_suffix("").parts)
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
 def _imports(path: Path) -> Iterator[str]:
-    """The `model` modules a file imports, by their full dotted names (type-only imports too)."""
+    """The `ehttp` modules a file imports, by their full dotted names (type-only imports too)."""
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            if node.module == "model" or node.module.startswith("model."):
+            if node.module == "ehttp" or node.module.startswith("ehttp."):
                 yield node.module
                 for alias in node.names:
                     yield f"{node.module}.{alias.name}"
         elif isinstance(node, ast.Import):
             for alias in node.names:
-                if alias.name.startswith("model"):
+                if alias.name == "ehttp" or alias.name.startswith("ehttp."):
                     yield alias.name
 
 
@@ -67,19 +73,82 @@ def _violations(rule: str, sources: str, banned: tuple[str, ...]) -> list[str]:
     ]
 
 
+FLOORS: tuple[tuple[str, ...], ...] = (
+    ("checker", "readlimits", "atomic", "programs", "shipped"),
+    ("config",),
+    ("machines",),
+    ("lab", "compose"),
+    ("bridge", "views", "audit"),
+    ("ask", "report"),
+    ("fuzz", "explore"),
+    ("cli",),
+)
+"""The floors of the package map, lowest first: a package (or top-level module) of `model/`
+imports only from floors below its own."""
+
+
+def _top(name: str) -> str:
+    """The package (or top-level module) of `ehttp` that module `name` belongs to."""
+    return name.split(".")[1] if "." in name else ""
+
+
+def _floor(top: str) -> int:
+    return next(number for number, floor in enumerate(FLOORS) if top in floor)
+
+
+def _against_the_floors(graph: dict[str, set[str]]) -> list[str]:
+    return [
+        f"{name} imports {target}"
+        for name, targets in sorted(graph.items())
+        for target in sorted(targets)
+        if _top(name) and _top(target) and _top(name) != _top(target)
+        if _floor(_top(target)) >= _floor(_top(name))
+    ]
+
+
+def test_every_package_stands_on_a_floor() -> None:
+    tops = {_top(name) for name in MODULES if _top(name)}
+    assert tops == {top for floor in FLOORS for top in floor}
+
+
+def test_no_import_against_the_floors() -> None:
+    assert _against_the_floors(GRAPH) == []
+
+
+def test_an_import_against_the_floors_is_reported() -> None:
+    graph = {"ehttp.lab.mp": {"ehttp.compose.world"}, "ehttp.bridge.driver": {"ehttp.lab.mp"}}
+    assert _against_the_floors(graph) == ["ehttp.lab.mp imports ehttp.compose.world"]
+
+
+def test_the_lab_imports_nothing_of_the_composition_or_the_bridge() -> None:
+    banned = ("ehttp.compose", "ehttp.bridge", "ehttp.checker", "ehttp.fuzz")
+    assert _violations("lab", "ehttp.lab", banned) == []
+
+
 def test_the_map_has_the_packages_the_readme_names() -> None:
     packages = {name for name, path in MODULES.items() if path.name == "__init__.py"}
-    expected = {"checker", "spec", "compose", "config", "views", "report", "lab", "fuzz", "cli"}
-    assert packages >= {"model", *(f"model.{p}" for p in expected)}
+    expected = {
+        "checker",
+        "machines",
+        "compose",
+        "config",
+        "views",
+        "report",
+        "lab",
+        "bridge",
+        "fuzz",
+        "cli",
+    }
+    assert packages >= {"ehttp", *(f"ehttp.{p}" for p in expected)}
 
 
 def test_the_checker_imports_nothing_of_enhanced_http() -> None:
     outside = [
         f"{name} imports {target}"
         for name, targets in GRAPH.items()
-        if _in(name, "model.checker")
+        if _in(name, "ehttp.checker")
         for target in targets
-        if not _in(target, "model.checker")
+        if not _in(target, "ehttp.checker")
     ]
     assert outside == []
 
@@ -88,31 +157,27 @@ def test_the_checker_is_imported_only_through_its_front_door() -> None:
     reached_in = [
         f"{name} imports {target}"
         for name, targets in GRAPH.items()
-        if not _in(name, "model.checker")
+        if not _in(name, "ehttp.checker")
         for target in targets
-        if _in(target, "model.checker") and target != "model.checker"
+        if _in(target, "ehttp.checker") and target != "ehttp.checker"
     ]
     assert reached_in == []
 
 
 def test_declarations_import_no_view_lab_fuzz_report_composition_or_cli() -> None:
     banned = tuple(
-        f"model.{p}" for p in ("views", "lab", "fuzz", "report", "cli", "compose", "checker")
+        f"ehttp.{p}" for p in ("views", "lab", "fuzz", "report", "cli", "compose", "checker")
     )
-    assert _violations("declarations", "model.spec", banned) == []
-
-
-def test_the_lab_imports_no_fuzz() -> None:
-    assert _violations("lab", "model.lab", ("model.fuzz",)) == []
+    assert _violations("declarations", "ehttp.machines", banned) == []
 
 
 def test_nothing_imports_the_cli() -> None:
     found = [
         f"{name} imports {target}"
         for name, targets in GRAPH.items()
-        if not _in(name, "model.cli")
+        if not _in(name, "ehttp.cli")
         for target in targets
-        if _in(target, "model.cli")
+        if _in(target, "ehttp.cli")
     ]
     assert found == []
 
@@ -141,7 +206,7 @@ def _cycle(graph: dict[str, set[str]]) -> list[str] | None:
     return None
 
 
-def test_no_import_cycle_in_model() -> None:
+def test_no_import_cycle_in_the_package() -> None:
     # A package's __init__ importing its own modules is the front door, not a cycle; only
     # edges between modules count (an __init__ is a module too when another module imports it).
     assert _cycle(GRAPH) is None
@@ -162,5 +227,5 @@ def test_the_cycle_finder_finds_cycles(
 
 def test_a_banned_import_is_reported(tmp_path: Path) -> None:
     source = tmp_path / "probe.py"
-    source.write_text("from model.fuzz.campaign import run_campaign\n", encoding="utf-8")
-    assert "model.fuzz.campaign" in set(_imports(source))
+    source.write_text("from ehttp.fuzz.campaign import run_campaign\n", encoding="utf-8")
+    assert "ehttp.fuzz.campaign" in set(_imports(source))

@@ -1,38 +1,47 @@
-"""The specs that commands read at run time ship inside the package, equal to `specs/`.
-
-`specs/` is where people read and edit; `model/specs/` is the packaged copy that an installed
-`ehttp` reads with `importlib.resources`. After editing `specs/`, refresh the copy with
-`.ci/sync-specs`.
+"""The package as it installs: one `specs/` folder, mapped into the package; the import name is
+`ehttp` and no top-level `model` is installed; pyproject's package list is the folders of `model/`.
 """
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import tomllib
 from pathlib import Path
 
-import model
-from model.report.requirements import SPECS
+import ehttp
+from ehttp.report.requirements import SPECS
+from ehttp.shipped import specs_folder
 
-CHECKOUT = Path(model.__file__).resolve().parents[1] / "specs"
-SHIPPED = ("requirements.toml", "assumptions.md", "source", "labs")
-
-
-def _files(root: Path) -> dict[str, bytes]:
-    found: dict[str, bytes] = {}
-    for name in SHIPPED:
-        path = root / name
-        for item in [path] if path.is_file() else sorted(path.rglob("*")):
-            if item.is_file() and "__pycache__" not in item.parts:
-                found[item.relative_to(root).as_posix()] = item.read_bytes()
-    return found
+ROOT = Path(ehttp.__file__).resolve().parent
+CHECKOUT = ROOT.parent
 
 
-def test_the_packaged_specs_equal_the_checkout_specs() -> None:
-    shipped, edited = _files(SPECS), _files(CHECKOUT)
-    stale = sorted(
-        name for name in edited.keys() | shipped.keys() if shipped.get(name) != edited.get(name)
+def test_a_checkout_reads_its_own_specs_folder() -> None:
+    assert SPECS == specs_folder() == CHECKOUT / "specs"
+    assert not (ROOT / "specs").exists(), "model/specs/ is gone: specs/ is the one copy"
+
+
+def test_pyproject_lists_every_package_of_the_folder() -> None:
+    project = tomllib.loads((CHECKOUT / "pyproject.toml").read_text(encoding="utf-8"))
+    listed = set(project["tool"]["setuptools"]["packages"])
+    on_disk = {
+        ".".join(("ehttp", *init.parent.relative_to(ROOT).parts))
+        for init in ROOT.rglob("__init__.py")
+    }
+    assert listed == on_disk | {"ehttp.specs"}
+    assert project["tool"]["setuptools"]["package-dir"] == {
+        "ehttp": "model",
+        "ehttp.specs": "specs",
+    }
+
+
+def test_the_import_name_is_ehttp_and_model_is_not_installed() -> None:
+    found = subprocess.run(
+        [sys.executable, "-c", "import model"],
+        cwd=Path("/"),
+        capture_output=True,
+        text=True,
+        check=False,
     )
-    assert stale == [], f"model/specs/ differs from specs/ in {stale}; run .ci/sync-specs"
-
-
-def test_the_package_reads_its_own_copy() -> None:
-    assert Path(model.__file__).resolve().parent / "specs" == SPECS
+    assert found.returncode == 1 and "No module named 'model'" in found.stderr

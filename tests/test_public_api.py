@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-import model
+import ehttp
 
 MODULES = sorted(
-    info.name for info in pkgutil.walk_packages(model.__path__, prefix="model.") if not info.ispkg
+    info.name for info in pkgutil.walk_packages(ehttp.__path__, prefix="ehttp.") if not info.ispkg
 )
 
 
@@ -26,8 +26,8 @@ def _public_definitions(path: Path) -> set[str]:
 
 
 def test_the_package_has_modules() -> None:
-    assert "model.compose.world" in MODULES
-    assert "model.lab.pki" in MODULES
+    assert "ehttp.compose.world" in MODULES
+    assert "ehttp.lab.pki" in MODULES
 
 
 @pytest.mark.parametrize("name", MODULES)

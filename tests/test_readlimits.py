@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from model.config.labfile import default_lab, lab_to_toml
-from model.readlimits import MAX_BARE, MAX_DEPTH, TooLarge, check_json, check_toml, load_toml
+from ehttp.config.labfile import default_lab, lab_to_toml
+from ehttp.readlimits import MAX_BARE, MAX_DEPTH, TooLarge, check_json, check_toml, load_toml
 
 _KEYS = st.text(st.characters(codec="utf-8"), max_size=5)
 _VALUES = st.recursive(

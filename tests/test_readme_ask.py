@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from model.cli.app import main
+from ehttp.cli.app import main
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 

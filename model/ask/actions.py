@@ -17,10 +17,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from model.ask.steps import TimedStep, timed_step
-from model.compose.world import ModelError, World, WorldModel
-from model.spec.binding import DELETE, RESTART
-from model.spec.site import DISABLE, ENABLE
+from ehttp.ask.steps import TimedStep, timed_step
+from ehttp.compose.world import ModelError, World, WorldModel
+from ehttp.machines.binding import DELETE, RESTART
+from ehttp.machines.site import DISABLE, ENABLE
 
 __all__ = [
     "ActionError",

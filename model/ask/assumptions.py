@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from model.report.requirements import SPECS
+from ehttp.shipped import SPECS
 
 __all__ = ["Assumption", "assumption", "load", "parse"]
 

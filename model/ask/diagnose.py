@@ -10,7 +10,7 @@ system steps) from the lab's steady state (`model/ask/steady.py`), or is one of 
 - whether the symptom clears by itself from where the trace ends: the checker's `eventually`
   on the system's own steps (a lasso when it never does), with the minutes it can take;
 - the cure: for the CERT-3 symptom the seed's workaround (delete the SMS-Issuing certificates,
-  restart smsexec; `model.compose.properties.workaround_starts`), proven by the checker's
+  restart smsexec; `ehttp.compose.properties.workaround_starts`), proven by the checker's
   `eventually` that every HTTP site system's role certificate is bound, and restarting smsexec
   alone shown not to cure it (a lasso); otherwise the fewest administrator actions back to a
   settled world without the symptom, healthy when enhanced HTTP is on (a 0-1 breadth-first search
@@ -24,20 +24,20 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from model.ask.actions import action_text
-from model.ask.assumptions import Assumption, assumption
-from model.ask.observe import healthy, http_site_systems
-from model.ask.steady import steady_state
-from model.ask.steps import TimedStep, timed_step, trace_steps
-from model.ask.symptoms import Symptom, parse_symptom
-from model.ask.timing import explore_timed, minutes
-from model.ask.whatif import ASSUMPTION_PHRASES
-from model.checker import Exploration, Property, check, reachable
-from model.compose.properties import stranded, workaround_starts
-from model.compose.world import EXEC, ModelError, World, WorldModel
-from model.config.schema import Lab
-from model.spec.binding import RESTART, SMSEXEC_STARTS
-from model.spec.clock import TICK
+from ehttp.ask.actions import action_text
+from ehttp.ask.assumptions import Assumption, assumption
+from ehttp.ask.observe import healthy, http_site_systems
+from ehttp.ask.steady import steady_state
+from ehttp.ask.steps import TimedStep, timed_step, trace_steps
+from ehttp.ask.symptoms import Symptom, parse_symptom
+from ehttp.ask.timing import explore_timed, minutes
+from ehttp.ask.whatif import ASSUMPTION_PHRASES
+from ehttp.checker import Exploration, Property, check, reachable
+from ehttp.compose.properties import stranded, workaround_starts
+from ehttp.compose.world import EXEC, ModelError, World, WorldModel
+from ehttp.config.schema import Lab
+from ehttp.machines.binding import RESTART, SMSEXEC_STARTS
+from ehttp.machines.clock import TICK
 
 __all__ = ["Cause", "Cure", "Diagnosis", "diagnose"]
 

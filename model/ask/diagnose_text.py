@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from model.ask.diagnose import Cause, Cure, Diagnosis
-from model.ask.steps import TimedStep, lasso_lines, step_json
-from model.ask.whatif_text import describe_world
+from ehttp.ask.diagnose import Cause, Cure, Diagnosis
+from ehttp.ask.steps import TimedStep, lasso_lines, step_json
+from ehttp.ask.whatif_text import describe_world
 
 __all__ = ["MINUTES_NOTE", "render_text", "summary", "to_json"]
 

@@ -4,7 +4,7 @@ These predicates read worlds of the lab's composed model and nothing that a syst
 decide a step; they are stated in the seed's terms:
 - healthy: enhanced HTTP on (and not in the unsupported "HTTPS only" combination, SITE-2), every
   HTTP site system's SMS role certificate bound (CERT-1, CERT-2), smsexec running;
-- the CERT-3 symptom: `model.compose.properties.stranded` (no SMS-Issuing certificate bound, the
+- the CERT-3 symptom: `ehttp.compose.properties.stranded` (no SMS-Issuing certificate bound, the
   role certificate in the store, enhanced HTTP on, nothing queued);
 - per client: scenarios 1 to 3 (the predicates `ehttp scenarios` judges, SCN-1..3), client
   notification (acted on only for a registered client whose signature the site verifies: SEC-3,
@@ -17,11 +17,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from model.compose.properties import stranded
-from model.compose.world import EXEC, SITE, Env, World, WorldModel
-from model.spec.registration import REGISTERED_STATES
-from model.spec.site import UNSUPPORTED_STATE
-from model.views.scenarios import scenario_holds
+from ehttp.compose.properties import stranded
+from ehttp.compose.world import EXEC, SITE, Env, World, WorldModel
+from ehttp.machines.registration import REGISTERED_STATES
+from ehttp.machines.site import UNSUPPORTED_STATE
+from ehttp.views.scenarios import scenario_holds
 
 __all__ = [
     "CAPABILITIES",

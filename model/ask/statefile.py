@@ -13,9 +13,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from model.compose.world import CLOCK_AT, HISTORY, ModelError, World, WorldModel
-from model.readlimits import TooLarge, load_json
-from model.spec.clock import QUANTUM_MINUTES
+from ehttp.compose.world import CLOCK_AT, HISTORY, ModelError, World, WorldModel
+from ehttp.machines.clock import QUANTUM_MINUTES
+from ehttp.readlimits import TooLarge, load_json
 
 __all__ = ["MAX_STATE_BYTES", "StateFileError", "load_world"]
 

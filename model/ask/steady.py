@@ -15,10 +15,10 @@ one.
 
 from __future__ import annotations
 
-from model.checker import reachable
-from model.compose.world import ModelError, World, WorldModel
-from model.config.schema import Lab
-from model.spec.registration import REGISTERED_STATES
+from ehttp.checker import reachable
+from ehttp.compose.world import ModelError, World, WorldModel
+from ehttp.config.schema import Lab
+from ehttp.machines.registration import REGISTERED_STATES
 
 __all__ = ["settled", "steady_state"]
 

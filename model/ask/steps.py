@@ -1,7 +1,7 @@
 """A step of an answer's path: the checker's trace step with the minutes so far and who acts.
 
 `whatif` and `diagnose` show paths (shortest paths, lassos, witnesses) in minutes. Each step is
-the generic checker's step (`model.checker.Step`: the action's declared name, None for the start;
+the generic checker's step (`ehttp.checker.Step`: the action's declared name, None for the start;
 the world reached; the text users read) with the minutes so far and whether the administrator
 or the system takes it. As JSON it has the shape of `ehttp check --json`'s trace steps
 (`specs/schemas/envelope.json` `traceStep`: action, state, text) plus `minutes` and `actor`.
@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from model.checker import PropertyResult
-from model.compose.world import Action, World, WorldModel
-from model.spec.clock import QUANTUM_MINUTES, TICK
+from ehttp.checker import PropertyResult
+from ehttp.compose.world import Action, World, WorldModel
+from ehttp.machines.clock import QUANTUM_MINUTES, TICK
 
 __all__ = ["TimedStep", "lasso_lines", "step_json", "timed_step", "trace_steps"]
 

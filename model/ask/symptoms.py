@@ -16,10 +16,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from model.ask.observe import content_download
-from model.compose.world import EXEC, ModelError, World, WorldModel
-from model.spec.binding import PENDING_STATES
-from model.spec.registration import REREGISTRATION_DUE
+from ehttp.ask.observe import content_download
+from ehttp.compose.world import EXEC, ModelError, World, WorldModel
+from ehttp.machines.binding import PENDING_STATES
+from ehttp.machines.registration import REREGISTRATION_DUE
 
 __all__ = ["KINDS", "Kind", "Symptom", "SymptomError", "parse_symptom", "symptom_list"]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
-from model.spec.clock import QUANTUM_MINUTES
+from ehttp.machines.clock import QUANTUM_MINUTES
 
 __all__ = ["GLYPHS", "gantt", "svg"]
 

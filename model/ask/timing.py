@@ -16,11 +16,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
-from model.ask.steps import TimedStep
-from model.ask.whatif_script import Move, Script, Scripted
-from model.checker import Exploration, reachable
-from model.compose.world import EXEC, ModelError, World, WorldModel
-from model.spec.clock import QUANTUM_MINUTES
+from ehttp.ask.steps import TimedStep
+from ehttp.ask.whatif_script import Move, Script, Scripted
+from ehttp.checker import Exploration, reachable
+from ehttp.compose.world import EXEC, ModelError, World, WorldModel
+from ehttp.machines.clock import QUANTUM_MINUTES
 
 __all__ = ["Reach", "Timed", "explore_script", "explore_timed", "minutes"]
 

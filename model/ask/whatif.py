@@ -29,19 +29,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from model.ask.actions import ActionError, AdminAction, parse
-from model.ask.assumptions import Assumption, assumption
-from model.ask.observe import CAPABILITIES, healthy, http_site_systems, unhealthy_because
-from model.ask.steps import TimedStep, trace_steps
-from model.ask.timing import Timed, explore_script, minutes
-from model.ask.whatif_script import Script, Scripted
-from model.ask.whatif_start import named_start
-from model.checker import Property, PropertyResult, check
-from model.compose.properties import stranded
-from model.compose.world import EXEC, HISTORY, World, WorldModel
-from model.config.schema import Lab
-from model.spec.registration import REGISTERED_STATES, REREGISTRATION_DUE
-from model.spec.site import DISABLE, ENABLE
+from ehttp.ask.actions import ActionError, AdminAction, parse
+from ehttp.ask.assumptions import Assumption, assumption
+from ehttp.ask.observe import CAPABILITIES, healthy, http_site_systems, unhealthy_because
+from ehttp.ask.steps import TimedStep, trace_steps
+from ehttp.ask.timing import Timed, explore_script, minutes
+from ehttp.ask.whatif_script import Script, Scripted
+from ehttp.ask.whatif_start import named_start
+from ehttp.checker import Property, PropertyResult, check
+from ehttp.compose.properties import stranded
+from ehttp.compose.world import EXEC, HISTORY, World, WorldModel
+from ehttp.config.schema import Lab
+from ehttp.machines.registration import REGISTERED_STATES, REREGISTRATION_DUE
+from ehttp.machines.site import DISABLE, ENABLE
 
 __all__ = [
     "ASSUMPTION_PHRASES",

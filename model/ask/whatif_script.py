@@ -29,12 +29,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from model.ask.actions import AdminAction, possible_now, take, targets
-from model.ask.steps import TimedStep
-from model.checker import PropertyResult
-from model.compose.world import CLOCK_AT, Action, World, WorldModel
-from model.config.schema import Lab
-from model.spec.clock import QUANTUM_MINUTES, TICK
+from ehttp.ask.actions import AdminAction, possible_now, take, targets
+from ehttp.ask.steps import TimedStep
+from ehttp.checker import PropertyResult
+from ehttp.compose.world import CLOCK_AT, Action, World, WorldModel
+from ehttp.config.schema import Lab
+from ehttp.machines.clock import QUANTUM_MINUTES, TICK
 
 __all__ = ["Move", "Script", "Scripted", "quanta_between"]
 

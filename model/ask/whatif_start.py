@@ -16,10 +16,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from model.ask.actions import AdminAction, take
-from model.ask.steady import steady_state
-from model.compose.world import ModelError, World, WorldModel
-from model.config.schema import Lab
+from ehttp.ask.actions import AdminAction, take
+from ehttp.ask.steady import steady_state
+from ehttp.compose.world import ModelError, World, WorldModel
+from ehttp.config.schema import Lab
 
 __all__ = ["STARTS", "named_start"]
 

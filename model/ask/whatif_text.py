@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from model.ask.steps import TimedStep, lasso_lines, step_json
-from model.ask.timeline import GLYPHS, gantt, svg
-from model.ask.whatif import Change, Outcome, WhatIf, Window
-from model.compose.world import World, WorldModel
-from model.spec.clock import QUANTUM_MINUTES
+from ehttp.ask.steps import TimedStep, lasso_lines, step_json
+from ehttp.ask.timeline import GLYPHS, gantt, svg
+from ehttp.ask.whatif import Change, Outcome, WhatIf, Window
+from ehttp.compose.world import World, WorldModel
+from ehttp.machines.clock import QUANTUM_MINUTES
 
 __all__ = ["MINUTES_NOTE", "describe_world", "render_svg", "render_text", "summary", "to_json"]
 

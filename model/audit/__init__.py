@@ -6,7 +6,7 @@ and reports which properties kill which mutants, what each survivor allows, and 
 seed truly leaves open (`unconstrained`). Neither the declarations nor the checker import it.
 """
 
-from model.audit.engine import (
+from ehttp.audit.engine import (
     AuditResult,
     BaseFailed,
     MutantResult,
@@ -14,7 +14,7 @@ from model.audit.engine import (
     Status,
     run_audit,
 )
-from model.audit.mutants import (
+from ehttp.audit.mutants import (
     KINDS,
     REDIRECT_LIMIT,
     REDIRECT_SEED,
@@ -23,7 +23,7 @@ from model.audit.mutants import (
     Where,
     derive_mutants,
 )
-from model.audit.unconstrained import (
+from ehttp.audit.unconstrained import (
     LISTED,
     Survivor,
     UnconstrainedError,

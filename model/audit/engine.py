@@ -23,15 +23,15 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
-from model.audit.graph import IntModel, MutantGraph, WorldIndex
-from model.audit.mutants import REDIRECT_LIMIT, REDIRECT_SEED, Mutant, derive_mutants
-from model.audit.unconstrained import Survivor, match_unconstrained
-from model.checker import CheckResult, Property, PropertyResult, check, reachable
-from model.compose.checking import lab_variants
-from model.compose.properties import LAB, Check, lab_checks
-from model.compose.successors import Edges, Successors, TableModel
-from model.compose.world import Action, World, WorldModel
-from model.config.schema import Lab
+from ehttp.audit.graph import IntModel, MutantGraph, WorldIndex
+from ehttp.audit.mutants import REDIRECT_LIMIT, REDIRECT_SEED, Mutant, derive_mutants
+from ehttp.audit.unconstrained import Survivor, match_unconstrained
+from ehttp.checker import CheckResult, Property, PropertyResult, check, reachable
+from ehttp.compose.checking import lab_variants
+from ehttp.compose.properties import LAB, Check, lab_checks
+from ehttp.compose.successors import Edges, Successors, TableModel
+from ehttp.compose.world import Action, World, WorldModel
+from ehttp.config.schema import Lab
 
 __all__ = [
     "STATE_BUDGET",

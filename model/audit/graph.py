@@ -19,9 +19,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from model.checker import Property
-from model.compose.successors import Edges, Successors, VariantView
-from model.compose.world import Action, World, WorldModel
+from ehttp.checker import Property
+from ehttp.compose.successors import Edges, Successors, VariantView
+from ehttp.compose.world import Action, World, WorldModel
 
 __all__ = ["IdEdges", "IntModel", "MutantGraph", "WorldIndex"]
 

@@ -1,6 +1,6 @@
 """Mutants of the declarations: small, named changes to one machine, made in memory.
 
-From the declared machines alone (`model/spec/`), each mutant changes one thing:
+From the declared machines alone (`model/machines/`), each mutant changes one thing:
 - ``remove``: a row is removed (kept in place with a guard that is never true, so that actions
   keep their row numbers; a removed reaction row no longer reacts to its event);
 - ``guard-true`` / ``guard-false``: a row's guard is forced true, or false (rows whose guard is
@@ -25,11 +25,11 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
 
-from model.spec.guards import Atom, Guard, Rendering
-from model.spec.machine import Machine, Row, always
+from ehttp.machines.guards import Atom, Guard, Rendering
+from ehttp.machines.machine import Machine, Row, always
 
 if TYPE_CHECKING:
-    from model.spec.state import Questions, World
+    from ehttp.machines.state import Questions, World
 
 __all__ = [
     "KINDS",

@@ -17,11 +17,11 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import cast
 
-from model.audit.mutants import KINDS, Mutant, Where
+from ehttp.audit.mutants import KINDS, Mutant, Where
+from ehttp.shipped import specs_folder
 
 __all__ = [
     "LISTED",
@@ -31,7 +31,7 @@ __all__ = [
     "match_unconstrained",
 ]
 
-_SPECS = Path(str(resources.files("model").joinpath("specs")))
+_SPECS = specs_folder()
 LISTED = _SPECS / "unconstrained.toml"
 _SEED = _SPECS / "source" / "enhanced-http.md"
 _ROW_FIELDS = ("row", "on", "source", "dest", "target")

@@ -8,8 +8,8 @@ so that liveness is judged on the reduced graph. `reachable` hands back the expl
 callers that only want to look at every state. Everything else in this package is private to it.
 """
 
-from model.checker.explore import Exploration, ProgressInfo, reachable
-from model.checker.model import (
+from ehttp.checker.explore import Exploration, ProgressInfo, reachable
+from ehttp.checker.model import (
     A,
     BaseModel,
     Expanding,
@@ -18,9 +18,9 @@ from model.checker.model import (
     Symmetric,
     describe_change,
 )
-from model.checker.properties import Property, PropertyError
-from model.checker.run import CheckResult, PropertyResult, Verdict, check, to_json
-from model.checker.trace import ModelError, Step
+from ehttp.checker.properties import Property, PropertyError
+from ehttp.checker.run import CheckResult, PropertyResult, Verdict, check, to_json
+from ehttp.checker.trace import ModelError, Step
 
 __all__ = [
     "A",

@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Generic
 
-from model.checker.model import A, Expanding, Model, S
+from ehttp.checker.model import A, Expanding, Model, S
 
 __all__ = [
     "Exploration",

@@ -43,7 +43,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Literal
 
-from model.checker.explore import parent_path
+from ehttp.checker.explore import parent_path
 
 __all__ = ["Agents", "Lasso", "find_lasso", "judge_reduced"]
 

@@ -7,7 +7,7 @@ human description of a step. `BaseModel` supplies those optional parts for simpl
 
 A model whose symmetry permutes interchangeable agents may also be a `Symmetric` model: it says
 where canonical form put each agent and whose step each action is, and liveness is then judged
-on the reduced graph instead of the unreduced one (see `model.checker.liveness`). A model that
+on the reduced graph instead of the unreduced one (see `ehttp.checker.liveness`). A model that
 can hand over a state's successors in one call, already in canonical form when asked, is an
 `Expanding` model, and the search asks it so (one call per state instead of one per action).
 """

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Generic, Literal
 
-from model.checker.model import S
+from ehttp.checker.model import S
 
 __all__ = ["KINDS", "LIVENESS_KINDS", "Kind", "Property", "PropertyError"]
 

@@ -3,13 +3,13 @@
 `check` explores a `Model` breadth-first and judges a list of `Property` values: invariants and
 reachability during the search (shortest counterexamples and witnesses), deadlock freedom,
 recoverability on the reachable graph, and liveness (`eventually`, `leads-to`) under weak fairness
-of the model's fair actions by strongly connected components (see `model.checker.liveness`).
+of the model's fair actions by strongly connected components (see `ehttp.checker.liveness`).
 
 Symmetry reduction stores `model.canonical(s)` instead of `s` (on by default). Traces are still
 concrete: they are replayed from a concrete initial state. The reduced graph's edges lose which
 concrete action (and so which fairness obligation) they stand for, unless the model is
 `Symmetric` and says where canonical form moved each agent: then liveness is judged on the
-reduced graph (`model.checker.liveness.judge_reduced`), and only a violated liveness property
+reduced graph (`ehttp.checker.liveness.judge_reduced`), and only a violated liveness property
 has the unreduced graph explored, for its lasso (the same shortest lasso as without symmetry).
 For any other model under symmetry, liveness is judged on the unreduced reachable graph,
 explored separately. `CheckResult.liveness_states` reports the size of the graph liveness was
@@ -29,7 +29,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Generic, Literal, cast
 
-from model.checker.explore import (
+from ehttp.checker.explore import (
     Exploration,
     Limits,
     ProgressInfo,
@@ -38,10 +38,10 @@ from model.checker.explore import (
     parent_path,
     paused_gc,
 )
-from model.checker.liveness import Agents, find_lasso, judge_reduced
-from model.checker.model import A, Model, S, Symmetric
-from model.checker.properties import LIVENESS_KINDS, Kind, Property, PropertyError
-from model.checker.trace import ModelError, Step, replay_path
+from ehttp.checker.liveness import Agents, find_lasso, judge_reduced
+from ehttp.checker.model import A, Model, S, Symmetric
+from ehttp.checker.properties import LIVENESS_KINDS, Kind, Property, PropertyError
+from ehttp.checker.trace import ModelError, Step, replay_path
 
 __all__ = ["CheckResult", "PropertyResult", "Verdict", "check", "to_json"]
 

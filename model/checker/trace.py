@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Generic
 
-from model.checker.explore import Exploration
-from model.checker.model import A, Model, S
+from ehttp.checker.explore import Exploration
+from ehttp.checker.model import A, Model, S
 
 __all__ = ["ModelError", "Step", "replay_path"]
 

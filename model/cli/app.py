@@ -22,9 +22,9 @@ from typing import Any, NoReturn
 
 import click
 
-from model.cli.common import INTERRUPTED
-from model.compose.world import ModelError
-from model.config.labfile import LabError
+from ehttp.cli.common import INTERRUPTED
+from ehttp.compose.world import ModelError
+from ehttp.config.labfile import LabError
 
 __all__ = ["COMMANDS", "main"]
 
@@ -53,19 +53,19 @@ def _fail(message: str, code: int) -> NoReturn:
 
 
 COMMANDS: dict[str, str] = {
-    "attacks": "model.cli.attacks",
-    "audit": "model.cli.audit",
-    "check": "model.cli.check",
-    "diagnose": "model.cli.diagnose",
-    "diagrams": "model.cli.diagrams",
-    "explore": "model.cli.explore",
-    "export": "model.cli.export",
-    "fuzz": "model.cli.fuzz",
-    "labs": "model.cli.labs",
-    "report": "model.cli.report",
-    "scenarios": "model.cli.scenarios",
-    "tables": "model.cli.tables",
-    "whatif": "model.cli.whatif",
+    "attacks": "ehttp.cli.attacks",
+    "audit": "ehttp.cli.audit",
+    "check": "ehttp.cli.check",
+    "diagnose": "ehttp.cli.diagnose",
+    "diagrams": "ehttp.cli.diagrams",
+    "explore": "ehttp.cli.explore",
+    "export": "ehttp.cli.export",
+    "fuzz": "ehttp.cli.fuzz",
+    "labs": "ehttp.cli.labs",
+    "report": "ehttp.cli.report",
+    "scenarios": "ehttp.cli.scenarios",
+    "tables": "ehttp.cli.tables",
+    "whatif": "ehttp.cli.whatif",
 }
 """Every command and the module that defines it (imported only when the command is used)."""
 

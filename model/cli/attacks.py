@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import click
 
-from model.cli.common import (
+from ehttp.bridge.catalogue import CaseResult, run_catalogue
+from ehttp.cli.common import (
     INTERRUPTED,
     JsonVerdict,
     emit_json,
@@ -27,10 +28,9 @@ from model.cli.common import (
     mutant_option,
     seed_option,
 )
-from model.config.schema import Lab
-from model.lab.attacks import CASES, FAMILIES
-from model.lab.catalogue_run import CaseResult, run_catalogue
-from model.lab.mutants import MUTANTS
+from ehttp.config.schema import Lab
+from ehttp.lab.attacks import CASES, FAMILIES
+from ehttp.lab.mutants import MUTANTS
 
 __all__ = ["attacks"]
 

@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 import click
 
-from model.audit import (
+from ehttp.audit import (
     REDIRECT_SEED,
     AuditResult,
     BaseFailed,
@@ -23,7 +23,7 @@ from model.audit import (
     load_unconstrained,
     run_audit,
 )
-from model.cli.common import (
+from ehttp.cli.common import (
     INTERRUPTED,
     JsonVerdict,
     Reporter,
@@ -34,7 +34,7 @@ from model.cli.common import (
     reporter,
     seconds_option,
 )
-from model.config.schema import Lab
+from ehttp.config.schema import Lab
 
 __all__ = ["audit", "audit_verdict", "render_text"]
 

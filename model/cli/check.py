@@ -18,8 +18,8 @@ from typing import Any, NoReturn
 
 import click
 
-from model.checker import ProgressInfo, PropertyResult
-from model.cli.common import (
+from ehttp.checker import ProgressInfo, PropertyResult
+from ehttp.cli.common import (
     INTERRUPTED,
     JsonVerdict,
     OneOf,
@@ -33,11 +33,11 @@ from model.cli.common import (
     scaled_lab,
     seconds_option,
 )
-from model.compose.checking import LabCheck, run_checks
-from model.compose.spin import INSTALL, SpinError, SpinMissing, SpinReport, run_spin
-from model.compose.world import World
-from model.config.schema import Lab
-from model.spec.site import UNSUPPORTED_STATE
+from ehttp.compose.checking import LabCheck, run_checks
+from ehttp.compose.spin import INSTALL, SpinError, SpinMissing, SpinReport, run_spin
+from ehttp.compose.world import World
+from ehttp.config.schema import Lab
+from ehttp.machines.site import UNSUPPORTED_STATE
 
 __all__ = [
     "check",

@@ -28,9 +28,9 @@ import click
 from rich.console import Console
 from rich.progress import Progress, TextColumn
 
-from model.config.examples import lab_from_option
-from model.config.labfile import LabError
-from model.config.schema import MAX_CLIENTS, Lab
+from ehttp.config.examples import lab_from_option
+from ehttp.config.labfile import LabError
+from ehttp.config.schema import MAX_CLIENTS, Lab
 
 __all__ = [
     "COUNT_LIMITS",
@@ -365,7 +365,7 @@ def seed_option(help: str, default: int | None = 0) -> Callable[[F], F]:
 
 
 def mutant_option(names: Iterable[str], help: str) -> Callable[[F], F]:
-    """`--mutant NAME`, one of `names` (the lab's named bugs, `model.lab.mutants.MUTANTS`, which
+    """`--mutant NAME`, one of `names` (the lab's named bugs, `ehttp.lab.mutants.MUTANTS`, which
     the command passes so that this module imports no lab)."""
     return _adding(click.option("--mutant", type=OneOf(sorted(names)), default=None, help=help))
 

@@ -11,12 +11,12 @@ import sys
 
 import click
 
-from model.ask.diagnose import diagnose as find_causes
-from model.ask.diagnose_text import render_text, to_json
-from model.ask.symptoms import symptom_list
-from model.cli.common import JsonVerdict, emit_json, envelope, integer_option, lab_option
-from model.compose.world import WorldModel
-from model.config.schema import Lab
+from ehttp.ask.diagnose import diagnose as find_causes
+from ehttp.ask.diagnose_text import render_text, to_json
+from ehttp.ask.symptoms import symptom_list
+from ehttp.cli.common import JsonVerdict, emit_json, envelope, integer_option, lab_option
+from ehttp.compose.world import WorldModel
+from ehttp.config.schema import Lab
 
 __all__ = ["diagnose"]
 

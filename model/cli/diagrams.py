@@ -13,11 +13,11 @@ from typing import cast
 
 import click
 
-from model.cli.common import OneOf, emit_json, envelope, lab_option
-from model.compose.checking import run_checks
-from model.config.schema import Lab
-from model.views.diagrams import FORMATS, INSTALL_GRAPHVIZ, Format, has_dot, write_diagrams
-from model.views.diagrams_lab import GRAPH_LIMIT, write_lab_diagrams
+from ehttp.cli.common import OneOf, emit_json, envelope, lab_option
+from ehttp.compose.checking import run_checks
+from ehttp.config.schema import Lab
+from ehttp.views.diagrams import FORMATS, INSTALL_GRAPHVIZ, Format, has_dot, write_diagrams
+from ehttp.views.diagrams_lab import GRAPH_LIMIT, write_lab_diagrams
 
 __all__ = ["diagrams"]
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import click
 
-from model.cli.common import integer_option
-from model.explore import (
+from ehttp.cli.common import integer_option
+from ehttp.explore import (
     Place,
     PortError,
     TraceError,

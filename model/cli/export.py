@@ -1,6 +1,6 @@
 """`ehttp export --promela`: the lab's composed model as Promela, for Spin.
 
-Writes `model/views/promela.py`'s text for the lab (the embedded default when `--lab` is not
+Writes `model/compose/promela.py`'s text for the lab (the embedded default when `--lab` is not
 given, scaled with `--clients N`) to standard output or, atomically, to `--out FILE`. The committed
 `specs/promela/default.pml` is this command's output for the default lab.
 """
@@ -12,10 +12,10 @@ from pathlib import Path
 
 import click
 
-from model.atomic import write_atomic
-from model.cli.common import clients_option, lab_option, scaled_lab
-from model.config.schema import Lab
-from model.views.promela import export_promela
+from ehttp.atomic import write_atomic
+from ehttp.cli.common import clients_option, lab_option, scaled_lab
+from ehttp.compose.promela import export_promela
+from ehttp.config.schema import Lab
 
 __all__ = ["export"]
 

@@ -23,7 +23,8 @@ from typing import Any
 import click
 from click.core import ParameterSource
 
-from model.cli.common import (
+from ehttp.bridge.driver import LabDriver
+from ehttp.cli.common import (
     INTERRUPTED,
     OneOf,
     emit_json,
@@ -35,13 +36,13 @@ from model.cli.common import (
     seconds_option,
     seed_option,
 )
-from model.config.schema import Lab
-from model.fuzz.campaign import CampaignPlan, FuzzResult, run_campaign
-from model.fuzz.coverage import Coverage
-from model.fuzz.hostile import CI_HOSTILE_EXAMPLES, HostilePlan, HostileResult, run_hostile
-from model.fuzz.lockstep import FuzzStep
-from model.fuzz.profiles import PROFILES, Profile
-from model.fuzz.replay import (
+from ehttp.config.schema import Lab
+from ehttp.fuzz.campaign import CampaignPlan, FuzzResult, run_campaign
+from ehttp.fuzz.coverage import Coverage
+from ehttp.fuzz.hostile import CI_HOSTILE_EXAMPLES, HostilePlan, HostileResult, run_hostile
+from ehttp.fuzz.lockstep import FuzzStep
+from ehttp.fuzz.profiles import PROFILES, Profile
+from ehttp.fuzz.replay import (
     ReplayError,
     ReplayOutcome,
     ReplayPlan,
@@ -49,8 +50,7 @@ from model.fuzz.replay import (
     replay,
     step_json,
 )
-from model.lab.facade import LabDriver
-from model.lab.mutants import MUTANTS
+from ehttp.lab.mutants import MUTANTS
 
 __all__ = [
     "DEFAULT_SECONDS",

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import click
 
-from model.cli.common import emit_json, envelope
-from model.config.examples import example_labs
+from ehttp.cli.common import emit_json, envelope
+from ehttp.config.examples import example_labs
 
 __all__ = ["labs"]
 

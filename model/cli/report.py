@@ -17,7 +17,7 @@ from typing import NoReturn
 
 import click
 
-from model.cli.common import (
+from ehttp.cli.common import (
     INTERRUPTED,
     JsonVerdict,
     clients_option,
@@ -30,11 +30,11 @@ from model.cli.common import (
     seed_option,
     tool_version,
 )
-from model.config.schema import Lab
-from model.lab.mutants import MUTANTS
-from model.report.auditfile import read_audit
-from model.report.fuzzfile import read_fuzz
-from model.report.page import PAGE, ReportError, ReportInterrupted, ReportMeta, write_report
+from ehttp.config.schema import Lab
+from ehttp.lab.mutants import MUTANTS
+from ehttp.report.auditfile import read_audit
+from ehttp.report.fuzzfile import read_fuzz
+from ehttp.report.page import PAGE, ReportError, ReportInterrupted, ReportMeta, write_report
 
 __all__ = ["report"]
 

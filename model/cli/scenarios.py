@@ -12,9 +12,9 @@ import sys
 
 import click
 
-from model.cli.common import emit_json, envelope, lab_option
-from model.config.schema import Lab
-from model.views.scenarios import evaluate, render_text, to_json
+from ehttp.cli.common import emit_json, envelope, lab_option
+from ehttp.config.schema import Lab
+from ehttp.views.scenarios import evaluate, render_text, to_json
 
 __all__ = ["scenarios"]
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import click
 
-from model.cli.common import emit_json, envelope, lab_option
-from model.config.schema import Lab
-from model.views.tables import conditions_json, render_text, table_json
+from ehttp.cli.common import emit_json, envelope, lab_option
+from ehttp.config.schema import Lab
+from ehttp.views.tables import conditions_json, render_text, table_json
 
 __all__ = ["tables"]
 

@@ -17,16 +17,16 @@ from typing import Any
 
 import click
 
-from model.ask.actions import catalogue, possible_now
-from model.ask.statefile import load_world
-from model.ask.steady import steady_state
-from model.ask.whatif import what_if
-from model.ask.whatif_start import STARTS
-from model.ask.whatif_text import describe_world, render_svg, render_text, to_json
-from model.atomic import write_atomic
-from model.cli.common import JsonVerdict, emit_json, envelope, lab_option, whole_number
-from model.compose.world import WorldModel
-from model.config.schema import Lab
+from ehttp.ask.actions import catalogue, possible_now
+from ehttp.ask.statefile import load_world
+from ehttp.ask.steady import steady_state
+from ehttp.ask.whatif import what_if
+from ehttp.ask.whatif_start import STARTS
+from ehttp.ask.whatif_text import describe_world, render_svg, render_text, to_json
+from ehttp.atomic import write_atomic
+from ehttp.cli.common import JsonVerdict, emit_json, envelope, lab_option, whole_number
+from ehttp.compose.world import WorldModel
+from ehttp.config.schema import Lab
 
 __all__ = ["MAX_WAIT_MINUTES", "whatif"]
 

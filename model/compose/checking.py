@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from model.checker import (
+from ehttp.checker import (
     CheckResult,
     ProgressInfo,
     Property,
@@ -28,7 +28,7 @@ from model.checker import (
     reachable,
     to_json,
 )
-from model.compose.properties import (
+from ehttp.compose.properties import (
     AFTER_ENABLING,
     FROM_OFF,
     LAB,
@@ -44,9 +44,9 @@ from model.compose.properties import (
     variant_without,
     workaround_starts,
 )
-from model.compose.successors import Successors, TableModel
-from model.compose.world import World, WorldModel
-from model.config.schema import Lab
+from ehttp.compose.successors import Successors, TableModel
+from ehttp.compose.world import World, WorldModel
+from ehttp.config.schema import Lab
 
 __all__ = ["LabCheck", "VariantResult", "assumptions_of", "lab_variants", "run_checks"]
 
@@ -260,7 +260,7 @@ def run_checks(
     Every variant reads its successors from one table computed by the lab's model, so a world
     shared by several variants is expanded once. `phase` is told each phase as it starts,
     prefixed with the variant ("lab: exploring", "without approval: judging", ...); `stop` is the
-    checker's stop request (see `model.checker.check`): once it is True every remaining variant
+    checker's stop request (see `ehttp.checker.check`): once it is True every remaining variant
     stops at once, "interrupted".
     """
 

@@ -40,11 +40,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from model.checker import Property
-from model.compose.world import APP, EXEC, HISTORY, SITE, World, WorldModel
-from model.config.schema import Client, Lab
-from model.spec.access import Method, mp_registration_methods
-from model.spec.binding import (
+from ehttp.checker import Property
+from ehttp.compose.world import APP, EXEC, HISTORY, SITE, World, WorldModel
+from ehttp.config.schema import Client, Lab
+from ehttp.machines.access import Method, mp_registration_methods
+from ehttp.machines.binding import (
     BINDING,
     DELETE,
     PENDING_STATES,
@@ -53,16 +53,16 @@ from model.spec.binding import (
     STRANDED,
     initial_binding,
 )
-from model.spec.clock import QUANTUM_MINUTES, minutes
-from model.spec.guards import Rendering, promela_all, promela_any, promela_not
-from model.spec.registration import (
+from ehttp.machines.clock import QUANTUM_MINUTES, minutes
+from ehttp.machines.guards import Rendering, promela_all, promela_any, promela_not
+from ehttp.machines.registration import (
     NOTIFY_FAILS,
     NOTIFY_OK,
     REGISTERED_STATES,
     REGISTRATION,
     REREGISTRATION_DUE,
 )
-from model.spec.site import DISABLE, ENABLE, ENHANCED, SITE_MODE, UNSUPPORTED_STATE
+from ehttp.machines.site import DISABLE, ENABLE, ENHANCED, SITE_MODE, UNSUPPORTED_STATE
 
 __all__ = [
     "AFTER_ENABLING",
@@ -277,9 +277,10 @@ def variant_without(model: WorldModel, variant: str) -> frozenset[str]:
 
 
 _IN_USE = frozenset({"issued", "bound", "pki-bound+issued"})
-"""Binding states with a role certificate bound, or its bind queued (see `model/spec/binding.py`).
+"""Binding states with a role certificate bound, or its bind queued (see
+`model/machines/binding.py`).
 
-This rests on the mechanism `model/spec/binding.py` labels a modeling assumption (disabling the
+This rests on the mechanism `model/machines/binding.py` labels a modeling assumption (disabling the
 option cancels a queued bind and queues the removal of a binding); the seed describes only
 enabling."""
 
@@ -289,7 +290,7 @@ _REGISTER = (
     "register with an Azure AD device token",
     "register with a PKI client certificate",
 )
-"""The client's registration steps (`model/spec/registration.py`), by name."""
+"""The client's registration steps (`model/machines/registration.py`), by name."""
 
 
 def _holds(client: Client, app_ready: bool) -> set[Method]:

@@ -1,6 +1,6 @@
 """Check a lab with Spin: the Promela export through `spin -a`, gcc and `pan`.
 
-`ehttp check --engine spin` runs this. The export (`model/views/promela.py`) is compiled once,
+`ehttp check --engine spin` runs this. The export (`model/compose/promela.py`) is compiled once,
 breadth-first (`-DBFS`, so every error trail is a shortest one; `-DBFS_PAR -DNCORE=n` for the
 safety searches when more cores are there, plus a sequential build for the witnesses), with the
 safety checks only (`-DSAFETY`) and no partial-order reduction (`-DNOREDUCE`), so that Spin's
@@ -34,13 +34,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from model.checker import Step
-from model.compose.checking import LabCheck
-from model.compose.properties import LAB, lab_checks, row_variants
-from model.compose.world import World, WorldModel
-from model.config.schema import Lab
-from model.programs import run_program
-from model.views.promela import PromelaExport, export_promela
+from ehttp.checker import Step
+from ehttp.compose.checking import LabCheck
+from ehttp.compose.promela import PromelaExport, export_promela
+from ehttp.compose.properties import LAB, lab_checks, row_variants
+from ehttp.compose.world import World, WorldModel
+from ehttp.config.schema import Lab
+from ehttp.programs import run_program
 
 __all__ = [
     "INSTALL",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from model.compose.world import Action, World, WorldModel
+from ehttp.compose.world import Action, World, WorldModel
 
 __all__ = ["Edges", "Successors", "TableModel", "VariantView"]
 

@@ -3,8 +3,9 @@
 A world is a tuple with one ``(control state, timer)`` pair per machine instance, in a fixed layout:
 site mode, Azure AD application, smsexec, clock, toggle history, one certificate binding per
 management point then per distribution point, then one registration per client. Timers are -1 where
-the state has no deadline. Everything is derived from the declarations in `model/spec/site.py`,
-`model/spec/binding.py`, `model/spec/registration.py` and `model/spec/clock.py`; this module only
+the state has no deadline. Everything is derived from the declarations in `model/machines/site.py`,
+`model/machines/binding.py`, `model/machines/registration.py` and `model/machines/clock.py`; this
+module only
 composes them:
 a local row fires, every other instance reacts to the row's name through its reaction rows (at most
 one each), the clock's step advances every running timer.
@@ -18,7 +19,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from model.config.schema import (
+from ehttp.config.schema import (
     SITE_INSTANCES,
     Client,
     DistributionPoint,
@@ -26,14 +27,14 @@ from model.config.schema import (
     ManagementPoint,
     at_least,
 )
-from model.spec.access import (
+from ehttp.machines.access import (
     METHODS,
     Method,
     dp_authentication_methods,
     dp_type,
     mp_registration_methods,
 )
-from model.spec.binding import (
+from ehttp.machines.binding import (
     BINDING,
     BOUND_STATES,
     CERTIFICATE_WORK_PENDING,
@@ -43,10 +44,10 @@ from model.spec.binding import (
     TOGGLE_HISTORY,
     initial_binding,
 )
-from model.spec.clock import CLOCK, OVERDUE, QUANTUM_MINUTES, TIME_CAN_ADVANCE
-from model.spec.machine import Machine, Row
-from model.spec.registration import DEVICE_IDENTITY_BUILD, REGISTRATION
-from model.spec.site import (
+from ehttp.machines.clock import CLOCK, OVERDUE, QUANTUM_MINUTES, TIME_CAN_ADVANCE
+from ehttp.machines.machine import Machine, Row
+from ehttp.machines.registration import DEVICE_IDENTITY_BUILD, REGISTRATION
+from ehttp.machines.site import (
     APP_READY,
     AZURE_AD_APP,
     ENHANCED,
@@ -56,7 +57,7 @@ from model.spec.site import (
     SITE_MODE,
     option_available,
 )
-from model.spec.state import Action, World
+from ehttp.machines.state import Action, World
 
 __all__ = [
     "APP",
@@ -388,7 +389,8 @@ class WorldModel:
         """A client's enabled actions by (client, its state, what client guards read, overdue).
 
         Client guards read only the client's own configuration and state, the site mode, the
-        Azure AD application and the management points' bindings (see `model/spec/registration.py`);
+        Azure AD application and the management points' bindings (see
+        `model/machines/registration.py`);
         urgency reads whether something is overdue."""
         self._core_memo: dict[tuple[World, bool, bool], tuple[Action, ...]] = {}
         """The site components' enabled actions by (their part of the world, some timer runs,

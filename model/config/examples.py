@@ -1,6 +1,6 @@
 """The example labs shipped with the package, by name: the embedded default lab and every lab of
-`specs/labs/` (packaged as `model/specs/labs/`), so that `--lab enhanced-off` works from an
-installed wheel as well as from a checkout.
+`specs/labs/` (shipped inside the package, `model/shipped.py`), so that `--lab enhanced-off`
+works from an installed wheel as well as from a checkout.
 
 Each lab file opens with a comment saying what it shows; its first sentence is the lab's summary
 (`ehttp labs`).
@@ -14,8 +14,9 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
-from model.config.labfile import LabError, default_lab, load_lab, parse_lab
-from model.config.schema import Lab
+from ehttp.config.labfile import LabError, default_lab, load_lab, parse_lab
+from ehttp.config.schema import Lab
+from ehttp.shipped import SPECS
 
 __all__ = ["DEFAULT", "ExampleLab", "example_lab", "example_labs", "lab_from_option"]
 
@@ -32,9 +33,9 @@ class ExampleLab:
 
 
 def _texts() -> dict[str, str]:
-    config = resources.files("model.config")
+    config = resources.files("ehttp.config")
     found = {DEFAULT: config.joinpath("default_lab.toml").read_text(encoding="utf-8")}
-    labs = resources.files("model").joinpath("specs", "labs")
+    labs = SPECS / "labs"
     for entry in sorted(labs.iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".toml"):
             found[entry.name.removesuffix(".toml")] = entry.read_text(encoding="utf-8")

@@ -1,4 +1,4 @@
-"""Lab files: TOML text in, a validated `model.config.schema.Lab` out, and back again.
+"""Lab files: TOML text in, a validated `ehttp.config.schema.Lab` out, and back again.
 
 The keys and their values are the ones the seed's "Prerequisites", "Configure the site" and
 "Scenarios" sections talk about (site version, client communication, the enhanced HTTP option, the
@@ -11,10 +11,10 @@ pydantic's `TypeAdapter`; this module reads the TOML and words the first error.
 Key paths count array entries from zero: ``clients[1]`` is the second ``[[clients]]`` table.
 
 A lab file is read only up to `MAX_LAB_BYTES` (a device such as ``/dev/zero`` or a huge file is
-refused without being read whole), and TOML nested deeper than `model.readlimits.MAX_DEPTH` or
-holding a bare value (a number, say) longer than `model.readlimits.MAX_BARE` characters is refused
+refused without being read whole), and TOML nested deeper than `ehttp.readlimits.MAX_DEPTH` or
+holding a bare value (a number, say) longer than `ehttp.readlimits.MAX_BARE` characters is refused
 before it is parsed, like any other mistake; so is a lab with more clients, management points or
-distribution points than `model.config.schema.LAB_BOUNDS` allows. Lab names (the top-level
+distribution points than `ehttp.config.schema.LAB_BOUNDS` allows. Lab names (the top-level
 ``name``) may be any text; `file_stem` turns one into a file name (letters, digits, ``-``, ``_``
 and ``.``; no path separators, no leading dot).
 
@@ -39,7 +39,7 @@ from pydantic import TypeAdapter, ValidationError
 from pydantic.fields import FieldInfo
 from pydantic_core import ErrorDetails
 
-from model.config.schema import (
+from ehttp.config.schema import (
     LAB_BOUNDS,
     SITE_INSTANCES,
     Client,
@@ -49,7 +49,7 @@ from model.config.schema import (
     Site,
     at_least,
 )
-from model.readlimits import TooLarge, load_toml
+from ehttp.readlimits import TooLarge, load_toml
 
 __all__ = [
     "MAX_LAB_BYTES",
@@ -273,7 +273,7 @@ def load_lab(path: Path | None) -> Lab:
 @cache
 def default_lab() -> Lab:
     """The embedded default lab, ``model/default_lab.toml``: the seed's recommended 1806 site."""
-    text = resources.files("model.config").joinpath("default_lab.toml").read_text(encoding="utf-8")
+    text = resources.files("ehttp.config").joinpath("default_lab.toml").read_text(encoding="utf-8")
     return parse_lab(text, "default_lab.toml")
 
 

@@ -7,11 +7,11 @@ the console view; `app` is the Starlette application; `server` serves it on 127.
 uvicorn; `tracefile` opens a trace of `ehttp check --json`.
 """
 
-from model.explore.adapter import example_lab_names, lab_by_name, read_lab_file
-from model.explore.app import LOOPBACK_HOSTS, create_app
-from model.explore.place import Place, lab_parameter
-from model.explore.server import HOST, PortError, bind, serve
-from model.explore.tracefile import TraceError, trace_place
+from ehttp.explore.adapter import example_lab_names, lab_by_name, read_lab_file
+from ehttp.explore.app import LOOPBACK_HOSTS, create_app
+from ehttp.explore.place import Place, lab_parameter
+from ehttp.explore.server import HOST, PortError, bind, serve
+from ehttp.explore.tracefile import TraceError, trace_place
 
 __all__ = [
     "HOST",

@@ -35,27 +35,27 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
-from model.ask.actions import action_text, apply, catalogue, parse, possible_now
-from model.ask.diagnose import diagnose
-from model.ask.diagnose_text import to_json as diagnose_json
-from model.ask.observe import CAPABILITIES, http_site_systems
-from model.ask.statefile import load_world
-from model.ask.steady import steady_state
-from model.ask.symptoms import symptom_list
-from model.ask.whatif import what_if
-from model.ask.whatif_text import describe_world
-from model.ask.whatif_text import to_json as whatif_json
-from model.compose.properties import lab_checks, stranded
-from model.compose.world import APP, EXEC, SITE, ModelError, World, WorldModel
-from model.config.examples import example_lab, example_labs
-from model.config.labfile import LabError, lab_to_toml, load_lab, parse_lab
-from model.config.schema import Lab
-from model.report.markdown import plain
-from model.report.requirements import load_requirements
-from model.spec.binding import BOUND_STATES, DELETE
-from model.spec.clock import QUANTUM_MINUTES, TICK
-from model.spec.site import UNSUPPORTED_STATE
-from model.views.scenarios import SCENARIO_TITLES, evaluate, scenario_holds
+from ehttp.ask.actions import action_text, apply, catalogue, parse, possible_now
+from ehttp.ask.diagnose import diagnose
+from ehttp.ask.diagnose_text import to_json as diagnose_json
+from ehttp.ask.observe import CAPABILITIES, http_site_systems
+from ehttp.ask.statefile import load_world
+from ehttp.ask.steady import steady_state
+from ehttp.ask.symptoms import symptom_list
+from ehttp.ask.whatif import what_if
+from ehttp.ask.whatif_text import describe_world
+from ehttp.ask.whatif_text import to_json as whatif_json
+from ehttp.compose.properties import lab_checks, stranded
+from ehttp.compose.world import APP, EXEC, SITE, ModelError, World, WorldModel
+from ehttp.config.examples import example_lab, example_labs
+from ehttp.config.labfile import LabError, lab_to_toml, load_lab, parse_lab
+from ehttp.config.schema import Lab
+from ehttp.machines.binding import BOUND_STATES, DELETE
+from ehttp.machines.clock import QUANTUM_MINUTES, TICK
+from ehttp.machines.site import UNSUPPORTED_STATE
+from ehttp.report.markdown import plain
+from ehttp.report.requirements import load_requirements
+from ehttp.views.scenarios import SCENARIO_TITLES, evaluate, scenario_holds
 
 __all__ = [
     "DEFAULT",

@@ -38,7 +38,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from model.explore.adapter import (
+from ehttp.explore.adapter import (
     InputError,
     diagnose_answer,
     run_outcomes,
@@ -46,8 +46,8 @@ from model.explore.adapter import (
     tokens_along,
     whatif_answer,
 )
-from model.explore.console import state_document
-from model.explore.place import Place, PlaceError, Walk, place_from_query, walk
+from ehttp.explore.console import state_document
+from ehttp.explore.place import Place, PlaceError, Walk, place_from_query, walk
 
 __all__ = ["LOOPBACK_HOSTS", "create_app"]
 

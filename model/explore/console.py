@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from model.explore.adapter import (
+from ehttp.explore.adapter import (
     QUANTUM_MINUTES,
     WORKAROUND,
     InputError,
@@ -30,7 +30,7 @@ from model.explore.adapter import (
     symptoms,
     take,
 )
-from model.explore.place import Place, Walk
+from ehttp.explore.place import Place, Walk
 
 __all__ = ["WAIT", "state_document", "workaround_tokens"]
 

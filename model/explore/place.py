@@ -24,7 +24,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from model.explore.adapter import (
+from ehttp.explore.adapter import (
     DEFAULT,
     QUANTUM_MINUTES,
     InputError,

@@ -18,7 +18,7 @@ from collections.abc import Callable
 
 import uvicorn
 
-from model.explore.app import create_app
+from ehttp.explore.app import create_app
 
 __all__ = ["HOST", "PortError", "bind", "serve"]
 

@@ -12,8 +12,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from model.explore.adapter import InputError, Lab, model_of, tokens_along, world_from_json
-from model.explore.place import Place, world_parameter
+from ehttp.explore.adapter import InputError, Lab, model_of, tokens_along, world_from_json
+from ehttp.explore.place import Place, world_parameter
 
 __all__ = ["MAX_CHECK_BYTES", "TraceError", "trace_place"]
 

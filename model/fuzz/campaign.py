@@ -1,11 +1,11 @@
 """A stateful fuzz campaign: Hypothesis drives a lab in lockstep with the model.
 
 A campaign runs rounds of Hypothesis examples of the lab's generated state machine
-(`model.fuzz.machine`) until its example budget or its time is spent, or an invariant breaks.
+(`ehttp.fuzz.machine`) until its example budget or its time is spent, or an invariant breaks.
 Coverage is measured against the checker's reachable set for the same lab
-(`model.fuzz.coverage`). A broken invariant stops the campaign; the failing example's steps are
-shortened by `model.fuzz.minimize` (Hypothesis's shrink phase is off, `model.fuzz.profiles`) and,
-in the source's words, become the failure and its replay file (`model.fuzz.replay`).
+(`ehttp.fuzz.coverage`). A broken invariant stops the campaign; the failing example's steps are
+shortened by `ehttp.fuzz.minimize` (Hypothesis's shrink phase is off, `ehttp.fuzz.profiles`) and,
+in the source's words, become the failure and its replay file (`ehttp.fuzz.replay`).
 
 Reproducibility (STYLE rule 7): every round's Hypothesis seed is derived from the campaign seed;
 with an example budget the rounds, and so the printed result, are the same for the same seed (the
@@ -25,21 +25,21 @@ from typing import Any, Literal
 from hypothesis import seed as hypothesis_seed
 from hypothesis.stateful import run_state_machine_as_test
 
-from model.compose.world import WorldModel
-from model.config.labfile import lab_to_toml
-from model.config.schema import Lab
-from model.fuzz.coverage import BudgetSpent, Coverage, Reachable
-from model.fuzz.driver import Driver
-from model.fuzz.invariants import InvariantBroken, state_invariants
-from model.fuzz.lockstep import FuzzStep
-from model.fuzz.machine import Session, machine_class
-from model.fuzz.minimize import minimize
-from model.fuzz.planner import Planner
-from model.fuzz.profiles import Profile, profile_settings
-from model.fuzz.replay import step_json, write_replay
-from model.fuzz.rules import RuleSpec, derive_rules
-from model.lab.attacks import CATALOGUE, unmet
-from model.lab.facade import LabDriver
+from ehttp.bridge.driver import LabDriver
+from ehttp.compose.world import WorldModel
+from ehttp.config.labfile import lab_to_toml
+from ehttp.config.schema import Lab
+from ehttp.fuzz.coverage import BudgetSpent, Coverage, Reachable
+from ehttp.fuzz.driver import Driver
+from ehttp.fuzz.invariants import InvariantBroken, state_invariants
+from ehttp.fuzz.lockstep import FuzzStep
+from ehttp.fuzz.machine import Session, machine_class
+from ehttp.fuzz.minimize import minimize
+from ehttp.fuzz.planner import Planner
+from ehttp.fuzz.profiles import Profile, profile_settings
+from ehttp.fuzz.replay import step_json, write_replay
+from ehttp.fuzz.rules import RuleSpec, derive_rules
+from ehttp.lab.attacks import CATALOGUE, unmet
 
 # Hypothesis documents the factory as "anything which returns an instance of RuleBasedStateMachine
 # when called with no arguments"; its annotation varies between releases (untyped, then
@@ -68,9 +68,9 @@ DriverFactory = Callable[[WorldModel], Driver]
 
 Walk = Literal["global", "local"]
 WALKS: tuple[Walk, ...] = ("global", "local")
-"""How steering walks the checker's graph: "global", the walk planner of `model.fuzz.planner`
+"""How steering walks the checker's graph: "global", the walk planner of `ehttp.fuzz.planner`
 (path cover, detours weighed by new states per step); "local", the earlier steering of
-`model.fuzz.machine` (nearest uncovered state, Warnsdorff among fresh successors), kept so that
+`ehttp.fuzz.machine` (nearest uncovered state, Warnsdorff among fresh successors), kept so that
 `benchmarks/fuzz_speed.py` can set the two side by side."""
 
 
@@ -196,7 +196,7 @@ def _timeline(coverage: Coverage, seconds: float) -> tuple[tuple[float, int], ..
 
 
 def lab_driver(plan: CampaignPlan) -> DriverFactory:
-    """Concrete labs for the plan's lab, seed and mutant (`model.lab.facade.LabDriver`)."""
+    """Concrete labs for the plan's lab, seed and mutant (`ehttp.bridge.driver.LabDriver`)."""
 
     def new(model: WorldModel) -> Driver:
         return LabDriver(plan.lab, seed=plan.seed, mutant=plan.mutant)
@@ -303,7 +303,7 @@ def _attack_needs(
     plan: CampaignPlan, session: Session, driver: Driver
 ) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """Each attack that never fired and that the lab's initial state does not host, with what it
-    needs (`model.lab.attacks.unmet`); only a concrete lab can tell."""
+    needs (`ehttp.lab.attacks.unmet`); only a concrete lab can tell."""
     if not isinstance(driver, LabDriver):
         return ()
     by_name = {attack.name: attack for attack in CATALOGUE}
@@ -353,7 +353,7 @@ def _run_round(
 
 
 def _failure(plan: CampaignPlan, session: Session, broken: InvariantBroken) -> Failure:
-    """The failing example's failure, its steps shortened by `model.fuzz.minimize.minimize`."""
+    """The failing example's failure, its steps shortened by `ehttp.fuzz.minimize.minimize`."""
     assert session.last is not None, "an invariant broke before any example started"
     steps, broken = minimize(
         plan.lab, plan.seed, plan.mutant, tuple(session.last.steps), broken, session.new_driver

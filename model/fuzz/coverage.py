@@ -13,8 +13,8 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from model.checker import Exploration, reachable
-from model.compose.world import Action, World, WorldModel
+from ehttp.checker import Exploration, reachable
+from ehttp.compose.world import Action, World, WorldModel
 
 __all__ = ["BudgetSpent", "Coverage", "Reachable"]
 

@@ -2,7 +2,7 @@
 
 DESIGN "Concrete lab": the concrete lab's abstraction function maps it onto the abstract state, so
 a campaign compares the two after every step. `Driver` is the interface a campaign needs from a
-lab; `model.lab.facade.LabDriver` is the real one (certificates, tokens, TLS). `ModelDriver` is
+lab; `ehttp.bridge.driver.LabDriver` is the real one (certificates, tokens, TLS). `ModelDriver` is
 the abstract model standing in for a lab: it cannot disagree with the model, so it is the
 reference the campaign's own machinery (rules, coverage, steering, replay) is tested and measured
 against, apart from the cost of the cryptography.
@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-from model.compose.world import Action, World, WorldModel
+from ehttp.compose.world import Action, World, WorldModel
 
 __all__ = ["Driver", "ModelDriver"]
 

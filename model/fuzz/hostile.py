@@ -39,17 +39,17 @@ from hypothesis import seed as hypothesis_seed
 from hypothesis import strategies as st
 from hypothesis.errors import Flaky
 
-from model.config.schema import Lab
-from model.fuzz.hostile_base import Staged, Target, cached
-from model.fuzz.hostile_files import FILE_TARGETS
-from model.fuzz.hostile_generators import GENERATOR_TARGETS, TEXT_AS_CODE
-from model.fuzz.hostile_replay import REPLAY_TARGETS
-from model.fuzz.hostile_tokens import TOKEN_TARGETS
-from model.lab.attacks.base import CONDITIONS, Roles, SetupRefused, registered
-from model.lab.attacks.content import real_content_token
-from model.lab.mutants import mutant_set
-from model.lab.reasons import Accepted
-from model.lab.testbed import ConcreteLab
+from ehttp.config.schema import Lab
+from ehttp.fuzz.hostile_base import Staged, Target, cached
+from ehttp.fuzz.hostile_files import FILE_TARGETS
+from ehttp.fuzz.hostile_generators import GENERATOR_TARGETS, TEXT_AS_CODE
+from ehttp.fuzz.hostile_replay import REPLAY_TARGETS
+from ehttp.fuzz.hostile_tokens import TOKEN_TARGETS
+from ehttp.lab.attacks.base import CONDITIONS, Roles, SetupRefused, registered
+from ehttp.lab.attacks.content import real_content_token
+from ehttp.lab.mutants import mutant_set
+from ehttp.lab.reasons import Accepted
+from ehttp.lab.testbed import ConcreteLab
 
 __all__ = [
     "ACCEPTED_FORBIDDEN",

@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 from hypothesis import strategies as st
 
-from model.lab.testbed import ConcreteLab
+from ehttp.lab.testbed import ConcreteLab
 
 __all__ = [
     "JSON_VALUES",

@@ -15,26 +15,26 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from model.ask.statefile import StateFileError, load_world
-from model.compose.world import WorldModel
-from model.config.labfile import LabError, lab_to_toml, parse_lab
-from model.config.schema import LAB_BOUNDS, Lab
-from model.fuzz.hostile_base import (
+from ehttp.ask.statefile import StateFileError, load_world
+from ehttp.compose.world import WorldModel
+from ehttp.config.labfile import LabError, lab_to_toml, parse_lab
+from ehttp.config.schema import LAB_BOUNDS, Lab
+from ehttp.fuzz.hostile_base import (
     JSON_VALUES,
     TEXT,
     Outcome,
     Target,
     cached,
 )
-from model.fuzz.replay import FORMAT, MAX_REPLAY_STEPS, ReplayError, load_replay
-from model.lab.attacks import CATALOGUE
-from model.lab.mutants import MUTANTS
-from model.lab.reasons import Accepted, Reason, Refused
-from model.lab.testbed import ConcreteLab
-from model.readlimits import MAX_BARE, MAX_DEPTH
-from model.report.auditfile import read_audit
-from model.report.fuzzfile import read_fuzz
-from model.report.page import ReportError
+from ehttp.fuzz.replay import FORMAT, MAX_REPLAY_STEPS, ReplayError, load_replay
+from ehttp.lab.attacks import CATALOGUE
+from ehttp.lab.mutants import MUTANTS
+from ehttp.lab.reasons import Accepted, Reason, Refused
+from ehttp.lab.testbed import ConcreteLab
+from ehttp.readlimits import MAX_BARE, MAX_DEPTH
+from ehttp.report.auditfile import read_audit
+from ehttp.report.fuzzfile import read_fuzz
+from ehttp.report.page import ReportError
 
 __all__ = ["FILE_TARGETS"]
 
@@ -57,7 +57,7 @@ _TOML_SNIPPETS = (
     'name = "' + "a" * 5000 + '"\n',
 )
 """Text a lab file may be given: control characters, stray headers, deep nesting (past the
-parser's recursion and past `model.readlimits.MAX_DEPTH`), huge integers, long strings."""
+parser's recursion and past `ehttp.readlimits.MAX_DEPTH`), huge integers, long strings."""
 
 
 def _more_tables(lab: Lab, data: st.DataObject) -> str:
@@ -98,7 +98,7 @@ def _numbers(value: Any) -> list[str]:
 
 
 def _within_bounds(text: str, *, toml: bool = False) -> bool:
-    """Whether accepted `text` is within `model.readlimits`'s bounds, measured on the parsed
+    """Whether accepted `text` is within `ehttp.readlimits`'s bounds, measured on the parsed
     value, independently of the scan: nesting (TOML's tables add their own two levels at most in
     a lab file) and the digits of every number. Text that does not parse is not judged here."""
     try:

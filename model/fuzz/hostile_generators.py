@@ -6,7 +6,7 @@ lab parser accepts any line of text as a lab name and only host names for the ot
 generators must hold for any text (defence in depth), so a hostile lab is made either from a lab
 file (the parser decides) or directly. Its generated files are compared with the lab's own:
 
-- Promela (`model/views/promela.py`): the code outside comments must be identical, since
+- Promela (`model/compose/promela.py`): the code outside comments must be identical, since
   variables are named by position and names are written into comments only;
 - DOT (`model/views/diagrams_lab.py`, the pictures of the lab's traces and, when it is small
   enough, of its reachable graph): the same tokens, each quoted string holding only the escapes
@@ -28,16 +28,16 @@ from typing import Any
 import graphviz
 from hypothesis import strategies as st
 
-from model.compose.checking import run_checks
-from model.config.labfile import LabError, lab_to_toml, parse_lab
-from model.config.schema import SITE_INSTANCES, Lab
-from model.fuzz.hostile_base import Outcome, Target, cached
-from model.lab.reasons import Accepted, Reason, Refused
-from model.lab.testbed import ConcreteLab
-from model.report.page import ReportMeta, render_page
-from model.views.diagrams_lab import lab_graph, trace_graph, traced_properties
-from model.views.promela import export_promela
-from model.views.scenarios import evaluate
+from ehttp.compose.checking import run_checks
+from ehttp.compose.promela import export_promela
+from ehttp.config.labfile import LabError, lab_to_toml, parse_lab
+from ehttp.config.schema import SITE_INSTANCES, Lab
+from ehttp.fuzz.hostile_base import Outcome, Target, cached
+from ehttp.lab.reasons import Accepted, Reason, Refused
+from ehttp.lab.testbed import ConcreteLab
+from ehttp.report.page import ReportMeta, render_page
+from ehttp.views.diagrams_lab import lab_graph, trace_graph, traced_properties
+from ehttp.views.scenarios import evaluate
 
 __all__ = [
     "GENERATOR_TARGETS",

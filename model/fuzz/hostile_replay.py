@@ -3,7 +3,7 @@
 Issue 21: each management point kept its own replay window and registrations, so what one of them
 accepted another took again. A site has one database behind all its management points (A-44,
 `model/lab/sitedb.py`). This target runs on the campaign's lab with a second management point
-beside each one the lab has only one of (the `second-mp` variant of `model.lab.attacks.base`),
+beside each one the lab has only one of (the `second-mp` variant of `ehttp.lab.attacks.base`),
 built once per campaign from the same lab, seed, mutants and run secret, its clients registered
 with their best evidence first. Each example:
 
@@ -33,8 +33,8 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from hypothesis import strategies as st
 
-from model.fuzz.hostile_base import Staged, Target, cached
-from model.lab.attacks.base import (
+from ehttp.fuzz.hostile_base import Staged, Target, cached
+from ehttp.lab.attacks.base import (
     VARIANTS,
     Roles,
     SetupRefused,
@@ -44,13 +44,13 @@ from model.lab.attacks.base import (
     register_capturing,
     registered,
 )
-from model.lab.client import public_der
-from model.lab.evidence import RegistrationRequest, registration_payload
-from model.lab.freshness import NONCE_BYTES, WINDOW
-from model.lab.messages import sign_message
-from model.lab.mp import CONTENT_TOKEN_REQUEST, NOTIFICATION
-from model.lab.reasons import Verdict
-from model.lab.testbed import ConcreteLab
+from ehttp.lab.client import public_der
+from ehttp.lab.evidence import RegistrationRequest, registration_payload
+from ehttp.lab.freshness import NONCE_BYTES, WINDOW
+from ehttp.lab.messages import sign_message
+from ehttp.lab.mp import CONTENT_TOKEN_REQUEST, NOTIFICATION
+from ehttp.lab.reasons import Verdict
+from ehttp.lab.testbed import ConcreteLab
 
 __all__ = ["KINDS", "REPLAY_TARGETS", "replay_target", "site_of"]
 

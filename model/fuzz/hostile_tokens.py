@@ -16,7 +16,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from hypothesis import strategies as st
 
-from model.fuzz.hostile_base import (
+from ehttp.fuzz.hostile_base import (
     JSON_VALUES,
     SCALAR,
     TEXT,
@@ -27,26 +27,26 @@ from model.fuzz.hostile_base import (
     segment,
     unb64,
 )
-from model.lab.attacks.base import Roles, at_mp
-from model.lab.attacks.content import real_content_token
-from model.lab.attacks.identity import request_as
-from model.lab.domain import Domain
-from model.lab.evidence import (
+from ehttp.lab.attacks.base import Roles, at_mp
+from ehttp.lab.attacks.content import real_content_token
+from ehttp.lab.attacks.identity import request_as
+from ehttp.lab.domain import Domain
+from ehttp.lab.evidence import (
     ContentToken,
     DeviceToken,
     DomainProof,
     NaaLogon,
     RegistrationRequest,
 )
-from model.lab.freshness import NONCE_BYTES, WINDOW
-from model.lab.keys import derive_ec_key, derive_rsa_key
-from model.lab.messages import KINDS, SignedMessage, sign_message
-from model.lab.mp import NOTIFICATION
-from model.lab.pki import ROLE_CERTIFICATE_NAME, Authority, Issued
-from model.lab.reasons import Accepted
-from model.lab.testbed import NAA_USER, SITE_CODE, ConcreteLab
-from model.lab.tokens import LEEWAY_SECONDS, thumbprint
-from model.lab.trust import verify_server
+from ehttp.lab.freshness import NONCE_BYTES, WINDOW
+from ehttp.lab.keys import derive_ec_key, derive_rsa_key
+from ehttp.lab.messages import KINDS, SignedMessage, sign_message
+from ehttp.lab.mp import NOTIFICATION
+from ehttp.lab.pki import ROLE_CERTIFICATE_NAME, Authority, Issued
+from ehttp.lab.reasons import Accepted
+from ehttp.lab.testbed import NAA_USER, SITE_CODE, ConcreteLab
+from ehttp.lab.tokens import LEEWAY_SECONDS, thumbprint
+from ehttp.lab.trust import verify_server
 
 __all__ = ["TOKEN_TARGETS"]
 
@@ -449,6 +449,6 @@ TOKEN_TARGETS: tuple[tuple[Target, tuple[str, ...]], ...] = (
     (Target("site system certificate chain", _chain), ()),
 )
 """Tokens, messages, requests, logons and certificate chains, each with the conditions of
-`model.lab.attacks.base.CONDITIONS` it needs. A new network input (such as a message replayed
+`ehttp.lab.attacks.base.CONDITIONS` it needs. A new network input (such as a message replayed
 at another management point) is one more entry here, or a tuple of its own added to
-`model.fuzz.hostile.TARGETS`."""
+`ehttp.fuzz.hostile.TARGETS`."""

@@ -1,7 +1,7 @@
 """What a campaign checks after every step of the lab.
 
 The invariants: the lab's abstraction equals the model's state; every `always` property the
-checker judges on the lab's model (`model.compose.properties.lab_checks`, the variant "lab") holds
+checker judges on the lab's model (`ehttp.compose.properties.lab_checks`, the variant "lab") holds
 on it; a rejected input changed nothing, and every input of the attack catalogue is rejected
 (DESIGN "Concrete lab": bad input "is rejected with a reason, never with a crash").
 
@@ -14,8 +14,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from model.compose.properties import LAB, lab_checks
-from model.compose.world import World, WorldModel
+from ehttp.compose.properties import LAB, lab_checks
+from ehttp.compose.world import World, WorldModel
 
 __all__ = [
     "ABSTRACTION",

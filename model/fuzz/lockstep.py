@@ -12,9 +12,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from model.compose.world import Action, World
-from model.fuzz.driver import Driver
-from model.fuzz.invariants import (
+from ehttp.bridge.driver import AttackAccepted
+from ehttp.compose.world import Action, World
+from ehttp.fuzz.driver import Driver
+from ehttp.fuzz.invariants import (
     ABSTRACTION,
     ATTACK_ANSWERED,
     ATTACK_REFUSED,
@@ -23,7 +24,6 @@ from model.fuzz.invariants import (
     InvariantBroken,
     StateInvariant,
 )
-from model.lab.facade import AttackAccepted
 
 __all__ = ["FuzzStep", "Lockstep"]
 

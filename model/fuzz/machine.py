@@ -1,18 +1,18 @@
 """The Hypothesis `RuleBasedStateMachine` of a lab, generated from the declarations.
 
-One rule per declared local row (`model.fuzz.rules`), whose precondition is the row's
+One rule per declared local row (`ehttp.fuzz.rules`), whose precondition is the row's
 guard as the model evaluates it on the current world, plus an attack rule that injects any case
 of the attack catalogue at any moment (the drawn case, or the next one that applies to the lab in
-its current state). Every step runs through `model.fuzz.lockstep.Lockstep`, which checks the
+its current state). Every step runs through `ehttp.fuzz.lockstep.Lockstep`, which checks the
 invariants after it.
 
 Deep-state steering, when a session asks for it (plain random walks stall short of states such as
 CERT-3). The model is an exact and cheap oracle for the lab's next abstract state, and the
-checker's reachable graph (`model.fuzz.coverage.Reachable`) gives every state's successors, so at
+checker's reachable graph (`ehttp.fuzz.coverage.Reachable`) gives every state's successors, so at
 each step the machine ranks the enabled actions. First come the actions of rows no example has
 fired yet (a row that leaves the state as it is, such as a client notification, leads to no new
 state, yet its step must be tried). Then, by default, the global walk planner
-(`model.fuzz.planner`): the path cover's next state or the preferred fresh successors, else a
+(`ehttp.fuzz.planner`): the path cover's next state or the preferred fresh successors, else a
 detour through covered states, from here or on a fresh lab, chosen for the most new states per
 step. The earlier local steering (`Session.planner` None, `CampaignPlan.walk = "local"`) ranks
 instead:
@@ -43,7 +43,7 @@ view; an example that draws a key drawn before takes that key's epoch (and so be
 did), and a new key begins a new epoch.
 Each example thus steers away from every state the examples before it covered, including those of
 the same round (Hypothesis's first example of a round, the one whose every choice is the simplest,
-runs before the others). Examples are long (`model.fuzz.profiles.STEPS_PER_EXAMPLE`) so that a lab
+runs before the others). Examples are long (`ehttp.fuzz.profiles.STEPS_PER_EXAMPLE`) so that a lab
 build is amortised over many steps.
 """
 
@@ -57,13 +57,13 @@ from typing import Any, ClassVar
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, precondition, rule
 
-from model.compose.world import Action, World, WorldModel
-from model.fuzz.coverage import Coverage, Reachable
-from model.fuzz.driver import Driver
-from model.fuzz.invariants import StateInvariant
-from model.fuzz.lockstep import Lockstep
-from model.fuzz.planner import Planner
-from model.fuzz.rules import RuleSpec, pick_instance
+from ehttp.compose.world import Action, World, WorldModel
+from ehttp.fuzz.coverage import Coverage, Reachable
+from ehttp.fuzz.driver import Driver
+from ehttp.fuzz.invariants import StateInvariant
+from ehttp.fuzz.lockstep import Lockstep
+from ehttp.fuzz.planner import Planner
+from ehttp.fuzz.rules import RuleSpec, pick_instance
 
 __all__ = [
     "ATTACK_SPACING",
@@ -79,7 +79,7 @@ ATTACK_SPACING = 100
 """An example's first attack may come at once; each later one needs ATTACK_SPACING model steps
 of the example since the one before. An attack is one of a campaign's lab steps, and costs more
 time than a model step (a replica catching up, a copy of it, the attack's own setup and input:
-`model.lab.facade.LabDriver.inject`), so the spacing keeps attacks to about one step in a hundred
+`ehttp.bridge.driver.LabDriver.inject`), so the spacing keeps attacks to about one step in a hundred
 of a `--steps N` budget. It counts an example's steps, not a lab's: the planner starts fresh labs
 often, and a budget per lab gave each of them an attack at once (about 4 % of all steps)."""
 
@@ -113,7 +113,7 @@ class Session:
     coverage: Coverage
     steering: bool
     planner: Planner | None = None
-    """The global walk planner (`model.fuzz.planner`) when steering uses it; None for the local
+    """The global walk planner (`ehttp.fuzz.planner`) when steering uses it; None for the local
     steering of this module's docstring."""
     on_example: Callable[[], None] | None = None
     last: Lockstep | None = None

@@ -17,7 +17,7 @@ replays, on fresh labs:
    comes is replaced by the enabled action of the same name on the same instance (a declared row
    is one source state's arrow), or the removal is not tried.
 
-Every candidate is replayed in lockstep (`model.fuzz.replay.replay`) exactly as `--replay` will
+Every candidate is replayed in lockstep (`ehttp.fuzz.replay.replay`) exactly as `--replay` will
 replay it, and a candidate counts only when the same invariant breaks. The number of replays is
 bounded (`MAX_REPLAYS`), not the time, so a campaign with the same seed prints the same list.
 """
@@ -27,12 +27,12 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable, Sequence
 
-from model.compose.world import Action, World, WorldModel
-from model.config.schema import Lab
-from model.fuzz.driver import Driver
-from model.fuzz.invariants import InvariantBroken
-from model.fuzz.lockstep import FuzzStep
-from model.fuzz.replay import Move, ReplayError, ReplayOutcome, ReplayPlan, replay
+from ehttp.compose.world import Action, World, WorldModel
+from ehttp.config.schema import Lab
+from ehttp.fuzz.driver import Driver
+from ehttp.fuzz.invariants import InvariantBroken
+from ehttp.fuzz.lockstep import FuzzStep
+from ehttp.fuzz.replay import Move, ReplayError, ReplayOutcome, ReplayPlan, replay
 
 __all__ = [
     "MAX_PATH_STATES",

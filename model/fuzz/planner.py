@@ -141,7 +141,7 @@ Fresh = Callable[[int], bool]
 
 
 class Planner:
-    """The walk planner of one reachable graph (state numbers as `model.fuzz.coverage.Reachable`
+    """The walk planner of one reachable graph (state numbers as `ehttp.fuzz.coverage.Reachable`
     gives them, the initial state first)."""
 
     def __init__(

@@ -12,7 +12,7 @@ long lists).
 
 The database keeps failures only. Hypothesis saves the choices of any example that a
 `BaseException` ends, and a campaign's budget ends its last example that way
-(`model.fuzz.coverage.BudgetSpent`); replayed first by the next campaign of the same lab, such
+(`ehttp.fuzz.coverage.BudgetSpent`); replayed first by the next campaign of the same lab, such
 an example re-walks what an earlier campaign covered (a `--seconds 30` run that found one covered
 21.8 % of the default lab's states instead of 30 %). So a campaign's database is wrapped by
 `Failures`, which drops every save made once the budget is spent.

@@ -26,17 +26,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from model.atomic import write_atomic
-from model.compose.world import Action, World, WorldModel
-from model.config.labfile import LabError, file_stem, lab_to_toml, parse_lab
-from model.config.schema import Lab
-from model.fuzz.driver import Driver
-from model.fuzz.invariants import InvariantBroken, state_invariants
-from model.fuzz.lockstep import FuzzStep, Lockstep
-from model.fuzz.profiles import cache_folder
-from model.lab.attacks import CATALOGUE
-from model.lab.mutants import MUTANTS
-from model.readlimits import TooLarge, load_json
+from ehttp.atomic import write_atomic
+from ehttp.compose.world import Action, World, WorldModel
+from ehttp.config.labfile import LabError, file_stem, lab_to_toml, parse_lab
+from ehttp.config.schema import Lab
+from ehttp.fuzz.driver import Driver
+from ehttp.fuzz.invariants import InvariantBroken, state_invariants
+from ehttp.fuzz.lockstep import FuzzStep, Lockstep
+from ehttp.fuzz.profiles import cache_folder
+from ehttp.lab.attacks import CATALOGUE
+from ehttp.lab.mutants import MUTANTS
+from ehttp.readlimits import TooLarge, load_json
 
 __all__ = [
     "FORMAT",

@@ -13,8 +13,8 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from model.compose.world import Action, WorldModel
-from model.spec.machine import Row
+from ehttp.compose.world import Action, WorldModel
+from ehttp.machines.machine import Row
 
 __all__ = ["RuleSpec", "derive_rules", "pick_instance", "row_title"]
 

@@ -15,7 +15,7 @@ keeps that deadline on the lab clock and, at its policy poll, rolls its registra
 fresh key, signing the request with the key on record.
 
 Every request and message carries the lab clock's instant and a nonce: an HMAC of the client's name
-and a counter under the run's secret (`model.lab.testbed.ConcreteLab`), never the public seed, so
+and a counter under the run's secret (`ehttp.lab.testbed.ConcreteLab`), never the public seed, so
 no other party can predict it; a run given the same secret repeats it, and one client never
 repeats one (`model/lab/freshness.py`).
 """
@@ -29,11 +29,11 @@ import hmac
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from model.config.schema import Client
-from model.lab.clock import LabClock
-from model.lab.directory import computer_account
-from model.lab.domain import Domain
-from model.lab.evidence import (
+from ehttp.config.schema import Client
+from ehttp.lab.clock import LabClock
+from ehttp.lab.directory import computer_account
+from ehttp.lab.domain import Domain
+from ehttp.lab.evidence import (
     Anonymous,
     ClientCertificate,
     DeviceToken,
@@ -42,12 +42,12 @@ from model.lab.evidence import (
     RegistrationRequest,
     registration_payload,
 )
-from model.lab.freshness import NONCE_BYTES
-from model.lab.keys import derive_ec_key
-from model.lab.messages import Registration, SignedMessage, sign_message
-from model.lab.pki import EnterprisePki, Issued
-from model.lab.tenant import Tenant
-from model.lab.trust import presented
+from ehttp.lab.freshness import NONCE_BYTES
+from ehttp.lab.keys import derive_ec_key
+from ehttp.lab.messages import Registration, SignedMessage, sign_message
+from ehttp.lab.pki import EnterprisePki, Issued
+from ehttp.lab.tenant import Tenant
+from ehttp.lab.trust import presented
 
 __all__ = ["POLICY_INTERVAL", "ClientAgent", "public_der"]
 

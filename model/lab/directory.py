@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from model.config.schema import Client
+from ehttp.config.schema import Client
 
 __all__ = ["ClientRecord", "computer_account", "directory_of"]
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 
-from model.lab.reasons import Accepted, Reason, Refused, Verdict
+from ehttp.lab.reasons import Accepted, Reason, Refused, Verdict
 
 __all__ = ["Domain"]
 

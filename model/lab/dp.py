@@ -1,7 +1,7 @@
 """The distribution point as an authenticator of content downloads.
 
 Implements the seed's DP table (DP-1, DP-2, DP-3) through the lab's own transcription of it
-(`model/lab/policy.py`, never `model/spec/access.py`), and SEC-1 (derived):
+(`model/lab/policy.py`, never `model/machines/access.py`), and SEC-1 (derived):
 no content leaves a distribution point that is not anonymous without an accepted credential. The
 credentials are checked with real cryptography: the network access account by its Scrypt
 derivation (`model/lab/naa.py`), the content access token by its ES256 signature from the SMS Token
@@ -18,15 +18,15 @@ from dataclasses import dataclass
 
 from cryptography import x509
 
-from model.config.schema import DistributionPoint, Site
-from model.lab.clock import LabClock
-from model.lab.evidence import ClientCertificate, ContentToken, Credential, NaaLogon, NoCredential
-from model.lab.mutants import SERVES_WITHOUT_CREDENTIAL
-from model.lab.naa import NetworkAccessAccount
-from model.lab.policy import dp_accepts, dp_row
-from model.lab.reasons import Accepted, Reason, Refused, Verdict
-from model.lab.tokens import ContentTokenValidator
-from model.lab.trust import verify_client
+from ehttp.config.schema import DistributionPoint, Site
+from ehttp.lab.clock import LabClock
+from ehttp.lab.evidence import ClientCertificate, ContentToken, Credential, NaaLogon, NoCredential
+from ehttp.lab.mutants import SERVES_WITHOUT_CREDENTIAL
+from ehttp.lab.naa import NetworkAccessAccount
+from ehttp.lab.policy import dp_accepts, dp_row
+from ehttp.lab.reasons import Accepted, Reason, Refused, Verdict
+from ehttp.lab.tokens import ContentTokenValidator
+from ehttp.lab.trust import verify_client
 
 __all__ = ["DistributionPointServer", "Download"]
 
@@ -42,7 +42,7 @@ class Download:
 
 
 class DistributionPointServer:
-    """One distribution point (a `model.config.schema.DistributionPoint`)."""
+    """One distribution point (a `ehttp.config.schema.DistributionPoint`)."""
 
     def __init__(
         self,

@@ -1,6 +1,6 @@
 """What a client presents to a site system: identity evidence and credentials, one class per method.
 
-Each class names the access-table method it is evidence for (`model/spec/access.py`, from the
+Each class names the access-table method it is evidence for (`model/machines/access.py`, from the
 seed's MP
 and DP tables), so a site system first asks the table whether it accepts the method at all, then
 checks the evidence itself. Registration requests carry a proof of possession of the key the client
@@ -23,8 +23,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from model.lab.trust import Presented
-from model.spec.access import Method
+from ehttp.lab.trust import Presented
+from ehttp.machines.access import Method
 
 __all__ = [
     "Anonymous",
@@ -128,14 +128,14 @@ Credential = NoCredential | NaaLogon | ContentToken | ClientCertificate
 
 def registration_payload(client: str, public_key_der: bytes, sent_at: int, nonce: bytes) -> bytes:
     """The bytes a registration's proofs cover: the client name, the key to register, when the
-    request was sent and its nonce (fields already checked by `model.lab.inputs`)."""
+    request was sent and its nonce (fields already checked by `ehttp.lab.inputs`)."""
     fields = (b"ehttp-register-v1", client.encode(), public_key_der, str(sent_at).encode(), nonce)
     return b"".join(len(f).to_bytes(4, "big") + f for f in fields)
 
 
 def user_payload(account: str, sent_at: int, nonce: bytes) -> bytes:
     """The bytes a domain user's proof covers when asking for user policy: the account, when the
-    proof was made and its nonce (fields already checked by `model.lab.inputs`)."""
+    proof was made and its nonce (fields already checked by `ehttp.lab.inputs`)."""
     fields = (b"ehttp-user-policy-v2", account.encode(), str(sent_at).encode(), nonce)
     return b"".join(len(f).to_bytes(4, "big") + f for f in fields)
 

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from model.lab.reasons import Reason, Refused
+from ehttp.lab.reasons import Reason, Refused
 
 __all__ = ["CAPACITY", "NONCE_BYTES", "WINDOW", "ReplayStore"]
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from model.lab.reasons import Reason, Rejected
+from ehttp.lab.reasons import Reason, Rejected
 
 __all__ = ["MAX_BYTES", "MAX_JSON_DEPTH", "MAX_TEXT", "blob", "json_text", "text", "whole"]
 

@@ -12,7 +12,7 @@ nonce), so the signature covers the message's kind (a content access token reque
 notification does not verify) and its freshness (`model/lab/freshness.py`); the site keeps only the
 current registration's public key, so a message signed under an earlier registration is refused as
 stale; the site can't verify a client registered under the self-signed regime while enhanced HTTP is
-in effect (the regime names follow `model/spec/registration.py`).
+in effect (the regime names follow `model/machines/registration.py`).
 """
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 
-from model.lab.inputs import blob, text, whole
-from model.lab.reasons import Accepted, Reason, Refused, Rejected, Verdict
+from ehttp.lab.inputs import blob, text, whole
+from ehttp.lab.reasons import Accepted, Reason, Refused, Rejected, Verdict
 
 __all__ = [
     "KINDS",
@@ -76,7 +76,7 @@ def canonical(
 ) -> bytes:
     """The exact bytes a client signs: each field length-prefixed, so no two messages collide.
 
-    The caller passes fields already checked by `model.lab.inputs` (text that encodes).
+    The caller passes fields already checked by `ehttp.lab.inputs` (text that encodes).
     """
     fields = (
         b"ehttp-message-v1",

@@ -2,12 +2,14 @@
 
 Implements the seed's MP table (REG-1, REG-2, REG-3, REG-6, MP-1, MP-2, MP-3): which methods a
 management point accepts comes from the lab's own transcription of the table (`model/lab/policy.py`,
-never `model/spec/access.py`, so lockstep fuzzing can catch a mistake in either); this module checks
+never `model/machines/access.py`, so lockstep fuzzing can catch a mistake in either); this module
+checks
 the evidence itself with real cryptography (SEC-2, SEC-5) and binds it to the site's record of the
 client it registers (`model/lab/directory.py`): a device token's device id, a domain proof's account
 and a PKI certificate's DNS name must be the record's (specs/threat-model.md). It keeps each
 registered client's public key, registration generation and signing regime (the regime names of
-`model/spec/registration.py`) in the site database it shares with every other management point of
+`model/machines/registration.py`) in the site database it shares with every other management point
+of
 the site (`model/lab/sitedb.py`), acts on a client notification only when its signature verifies
 against the current registration (SEC-3, REG-5), and issues content access tokens under enhanced
 HTTP (reference "Tokens": "The management point issues each client a token").
@@ -50,11 +52,11 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from model.config.schema import ManagementPoint, Site
-from model.lab.clock import LabClock
-from model.lab.directory import ClientRecord
-from model.lab.domain import Domain
-from model.lab.evidence import (
+from ehttp.config.schema import ManagementPoint, Site
+from ehttp.lab.clock import LabClock
+from ehttp.lab.directory import ClientRecord
+from ehttp.lab.domain import Domain
+from ehttp.lab.evidence import (
     Anonymous,
     ClientCertificate,
     DeviceToken,
@@ -65,22 +67,22 @@ from model.lab.evidence import (
     UserToken,
     user_payload,
 )
-from model.lab.inputs import blob, text, whole
-from model.lab.messages import Regime, Registration, SignedMessage, verify_message, well_formed
-from model.lab.mutants import (
+from ehttp.lab.inputs import blob, text, whole
+from ehttp.lab.messages import Regime, Registration, SignedMessage, verify_message, well_formed
+from ehttp.lab.mutants import (
     ANONYMOUS_REPLACES,
     IGNORES_IDENTITY,
     KEEPS_OLD_KEY,
     KIND_UNBOUND,
     SKIPS_CONTINUITY,
 )
-from model.lab.policy import Exchange, enhanced_on, mp_accepts
-from model.lab.reasons import Accepted, Reason, Refused, Rejected, Verdict
-from model.lab.requests import key_sender, possessed_key, well_formed_request
-from model.lab.sitedb import SiteDatabase
-from model.lab.tokens import AadValidator, ContentTokenIssuer
-from model.lab.trust import verify_client
-from model.spec.access import Method
+from ehttp.lab.policy import Exchange, enhanced_on, mp_accepts
+from ehttp.lab.reasons import Accepted, Reason, Refused, Rejected, Verdict
+from ehttp.lab.requests import key_sender, possessed_key, well_formed_request
+from ehttp.lab.sitedb import SiteDatabase
+from ehttp.lab.tokens import AadValidator, ContentTokenIssuer
+from ehttp.lab.trust import verify_client
+from ehttp.machines.access import Method
 
 __all__ = [
     "CONTENT_TOKEN_REQUEST",
@@ -104,7 +106,7 @@ def registration_id_for(client: str) -> str:
 @dataclass(frozen=True)
 class MpSnapshot:
     """What a management point observes, as plain comparable data: the site database's
-    registrations, pending requests and remembered nonces (`model.lab.sitedb`), and what this
+    registrations, pending requests and remembered nonces (`ehttp.lab.sitedb`), and what this
     management point acted on itself."""
 
     registrations: tuple[tuple[str, int, str, bool, bytes], ...]
@@ -115,7 +117,7 @@ class MpSnapshot:
 
 
 class ManagementPointServer:
-    """One management point (a `model.config.schema.ManagementPoint`) serving one site."""
+    """One management point (a `ehttp.config.schema.ManagementPoint`) serving one site."""
 
     def __init__(
         self,

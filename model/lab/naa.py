@@ -26,8 +26,8 @@ from dataclasses import dataclass
 
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
-from model.lab.inputs import MAX_TEXT
-from model.lab.reasons import Accepted, Reason, Refused, Verdict
+from ehttp.lab.inputs import MAX_TEXT
+from ehttp.lab.reasons import Accepted, Reason, Refused, Verdict
 
 __all__ = ["NetworkAccessAccount", "derive"]
 

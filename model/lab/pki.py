@@ -26,8 +26,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-from model.lab.clock import LabClock
-from model.lab.keys import derive_ec_key
+from ehttp.lab.clock import LabClock
+from ehttp.lab.keys import derive_ec_key
 
 __all__ = [
     "CLIENT_AUTH",

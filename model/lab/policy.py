@@ -5,7 +5,7 @@ Implements "Client to management point communication" (MP-1..MP-3, REG-1..REG-3,
 tables, each with the qualifier the seed prints beside it: "(Enhanced HTTP)" or "(version 1706)".
 
 This is a second, independent transcription on purpose: the model's guards and `ehttp tables`
-read `model/spec/access.py`, the lab's authenticators read this module and never that one
+read `model/machines/access.py`, the lab's authenticators read this module and never that one
 (specs/threat-model.md), so a mistake in either transcription shows up as the lab departing from the
 model in lockstep fuzzing instead of being copied into both.
 """
@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from typing import Literal
 
-from model.config.schema import Connections, Version, at_least
-from model.spec.access import Method
+from ehttp.config.schema import Connections, Version, at_least
+from ehttp.machines.access import Method
 
 __all__ = ["Exchange", "dp_accepts", "dp_row", "enhanced_on", "mp_accepts"]
 

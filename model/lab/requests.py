@@ -14,16 +14,16 @@ from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from model.lab.evidence import (
+from ehttp.lab.evidence import (
     Anonymous,
     ClientCertificate,
     DeviceToken,
     DomainProof,
     RegistrationRequest,
 )
-from model.lab.inputs import blob, text, whole
-from model.lab.reasons import Reason, Rejected
-from model.lab.sitedb import fingerprint
+from ehttp.lab.inputs import blob, text, whole
+from ehttp.lab.reasons import Reason, Rejected
+from ehttp.lab.sitedb import fingerprint
 
 __all__ = ["key_sender", "possessed_key", "well_formed_request"]
 

@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from model.lab.freshness import ReplayStore
-from model.lab.messages import Registration
+from ehttp.lab.freshness import ReplayStore
+from ehttp.lab.messages import Registration
 
 __all__ = ["DatabaseSnapshot", "SiteDatabase", "fingerprint"]
 

@@ -7,12 +7,12 @@ certificate bound to any IIS website), CERT-4 (delete every SMS-Issuing-issued c
 SMS store and restart smsexec) and SITE-4 (a PKI certificate already bound stays in use).
 
 Modeling assumption A-28: this module enacts exactly the mechanism declared in
-`model/spec/binding.py` (see
+`model/machines/binding.py` (see
 its docstring): enable issues a role certificate and queues a bind unless a role certificate is
 already in the store ("done", and a queued removal is cancelled); disable cancels a queued bind
 and queues removal of a binding it made; the queued work runs only while smsexec runs; deleting the
 certificates drops a binding to them and the work queued for them; smsexec reconciles on start.
-`state_name` maps a site system onto the states of `model.spec.binding.BINDING`.
+`state_name` maps a site system onto the states of `ehttp.machines.binding.BINDING`.
 
 A binding is proved by a real TLS handshake on every read (`prove`); what makes repeated proofs
 affordable is the TLS session cache of `model/lab/tls.py`, never a kept verdict.
@@ -27,12 +27,12 @@ from typing import Literal
 
 from cryptography import x509
 
-from model.lab.clock import LabClock
-from model.lab.mutants import NEVER_REBINDS
-from model.lab.pki import Issued, SiteAuthority
-from model.lab.reasons import Verdict
-from model.lab.tls import handshake
-from model.spec.binding import STRANDED
+from ehttp.lab.clock import LabClock
+from ehttp.lab.mutants import NEVER_REBINDS
+from ehttp.lab.pki import Issued, SiteAuthority
+from ehttp.lab.reasons import Verdict
+from ehttp.lab.tls import handshake
+from ehttp.machines.binding import STRANDED
 
 __all__ = ["CertificateManager", "ManagerSnapshot", "SiteSystemCertificates", "StoreSnapshot"]
 
@@ -81,7 +81,7 @@ class SiteSystemCertificates:
         self.queued = work
 
     def state_name(self) -> str:
-        """The `model.spec.binding.BINDING` state this site system is in."""
+        """The `ehttp.machines.binding.BINDING` state this site system is in."""
         if self.bound_is_pki:
             if not self.stored:
                 return "pki-bound"
@@ -115,7 +115,7 @@ class CertificateManager:
     """smsexec's certificate manager for every HTTP site system of one site.
 
     `rapid` records whether the administrator ever toggled enhanced HTTP while certificate work
-    was still queued (the observer of CERT-5, `model.spec.binding.TOGGLE_HISTORY`); queued work
+    was still queued (the observer of CERT-5, `ehttp.machines.binding.TOGGLE_HISTORY`); queued work
     carries
     the lab instant it was queued at, so its 30-minute bound (CERT-2) can be read off the clock.
     """

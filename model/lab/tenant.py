@@ -28,8 +28,8 @@ import jwt
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 
-from model.lab.clock import LabClock
-from model.lab.keys import derive_rsa_key
+from ehttp.lab.clock import LabClock
+from ehttp.lab.keys import derive_rsa_key
 
 __all__ = ["OLD_APP_URI", "TOKEN_LIFETIME", "Tenant", "device_id_for", "tenant_id_for"]
 

@@ -1,6 +1,6 @@
 """A whole concrete lab: one site's authorities, tenant, domain, site systems and clients.
 
-Builds the concrete counterpart of a `model.config.schema.Lab` (DESIGN "Concrete lab"): the site
+Builds the concrete counterpart of a `ehttp.config.schema.Lab` (DESIGN "Concrete lab"): the site
 server's
 SMS Issuing authority and certificate manager, an enterprise PKI, the Azure AD tenant the site is
 onboarded to (PRE-1), an Active Directory domain, a management point and distribution point
@@ -24,31 +24,31 @@ from dataclasses import dataclass, replace
 
 from cryptography import x509
 
-from model.config.schema import ClientCommunication, DistributionPoint, Lab, ManagementPoint, Site
-from model.lab.client import POLICY_INTERVAL, ClientAgent
-from model.lab.clock import LabClock
-from model.lab.directory import directory_of
-from model.lab.domain import Domain
-from model.lab.dp import DistributionPointServer, Download
-from model.lab.evidence import DomainUserProof, RegistrationRequest, user_payload
-from model.lab.freshness import NONCE_BYTES
-from model.lab.messages import Registration
-from model.lab.mp import NOTIFICATION, ManagementPointServer, MpSnapshot, registration_id_for
-from model.lab.mutants import FORGETS_KEYS, NO_REPLAY_WINDOW
-from model.lab.naa import NetworkAccessAccount
-from model.lab.pki import EnterprisePki, SiteAuthority
-from model.lab.policy import enhanced_on
-from model.lab.reasons import Accepted, Refused, Verdict
-from model.lab.sitedb import DatabaseSnapshot, SiteDatabase
-from model.lab.store import CertificateManager, ManagerSnapshot, SiteSystemCertificates
-from model.lab.tenant import Tenant
-from model.lab.tokens import (
+from ehttp.config.schema import ClientCommunication, DistributionPoint, Lab, ManagementPoint, Site
+from ehttp.lab.client import POLICY_INTERVAL, ClientAgent
+from ehttp.lab.clock import LabClock
+from ehttp.lab.directory import directory_of
+from ehttp.lab.domain import Domain
+from ehttp.lab.dp import DistributionPointServer, Download
+from ehttp.lab.evidence import DomainUserProof, RegistrationRequest, user_payload
+from ehttp.lab.freshness import NONCE_BYTES
+from ehttp.lab.messages import Registration
+from ehttp.lab.mp import NOTIFICATION, ManagementPointServer, MpSnapshot, registration_id_for
+from ehttp.lab.mutants import FORGETS_KEYS, NO_REPLAY_WINDOW
+from ehttp.lab.naa import NetworkAccessAccount
+from ehttp.lab.pki import EnterprisePki, SiteAuthority
+from ehttp.lab.policy import enhanced_on
+from ehttp.lab.reasons import Accepted, Refused, Verdict
+from ehttp.lab.sitedb import DatabaseSnapshot, SiteDatabase
+from ehttp.lab.store import CertificateManager, ManagerSnapshot, SiteSystemCertificates
+from ehttp.lab.tenant import Tenant
+from ehttp.lab.tokens import (
     AadValidator,
     ContentTokenIssuer,
     ContentTokenValidator,
     EnhancedPeriod,
 )
-from model.spec.access import Method
+from ehttp.machines.access import Method
 
 __all__ = ["DNS_SUFFIX", "NAA_USER", "SITE_CODE", "ConcreteLab", "LabSnapshot"]
 
@@ -68,7 +68,7 @@ class LabSnapshot:
 
 
 class ConcreteLab:
-    """The concrete lab for one `model.config.schema.Lab` and seed.
+    """The concrete lab for one `ehttp.config.schema.Lab` and seed.
 
     ``secret`` is the run's own secret, from which clients draw their nonces (a fresh random one
     unless given): nonces must be unpredictable to other parties, and the seed is public (it is
@@ -195,7 +195,7 @@ class ConcreteLab:
 
         Turning it on gives every client registered under the self-signed regime one policy
         cycle to re-register; turning it off cancels those pending re-registrations and revokes
-        the content access tokens issued so far (`model.lab.tokens.EnhancedPeriod`).
+        the content access tokens issued so far (`ehttp.lab.tokens.EnhancedPeriod`).
         """
         if not on and self.site.enhanced_http:
             self.period.end()

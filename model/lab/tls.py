@@ -5,7 +5,7 @@ bound to the IIS Default Web Site on port 443; a client that trusts the site's S
 (or an enterprise PKI root) must be able to complete a TLS handshake to the site system's name.
 Python `ssl` (OpenSSL) carries the handshake, in which the server proves it holds the served
 certificate's key; whether the client accepts the served chain for the name is decided by the same
-verifier as path validation, `model.lab.trust.verify_server`, at the lab clock's instant (one
+verifier as path validation, `ehttp.lab.trust.verify_server`, at the lab clock's instant (one
 verifier, issue 21: OpenSSL's own chain checks accepted certificates path validation refuses, a
 leaf asserting cA, a leaf without an authority key identifier, an intermediate without key usage).
 The chain handed to the verifier is the certificate the client received and the intermediates the
@@ -20,7 +20,7 @@ the BIO pair, and its served chain is verified every time (a session is kept onl
 was accepted). A session resumes only on the server context that created it, that is while the
 same certificate and key stay bound: after a rebind, a removal, or with an impostor's certificate,
 the server does not know the session and the handshake is a full one. A served certificate is held
-to the key policy of path validation (`model.lab.trust.key_refusal`) before the server context
+to the key policy of path validation (`ehttp.lab.trust.key_refusal`) before the server context
 loads it; a certificate that OpenSSL still won't load is a refused handshake, not an exception
 (specs/threat-model.md). The handshakes are TLS 1.2, whose session IDs resume within the handshake
 itself (a TLS 1.3 ticket arrives only after it).
@@ -39,9 +39,9 @@ from collections.abc import Sequence
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
-from model.lab.pki import Issued
-from model.lab.reasons import Accepted, Reason, Refused, Verdict
-from model.lab.trust import key_refusal, verify_server
+from ehttp.lab.pki import Issued
+from ehttp.lab.reasons import Accepted, Reason, Refused, Verdict
+from ehttp.lab.trust import key_refusal, verify_server
 
 __all__ = ["HANDSHAKES", "handshake"]
 

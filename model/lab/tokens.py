@@ -9,7 +9,7 @@ tokens the site issues).
 
 Each check runs on every call; parsed keys are cached, verdicts never are. A token is text from the
 network: anything that is not a well-formed JWS compact token of at most `MAX_TOKEN` characters,
-whose header or claims are not UTF-8 JSON nested at most `model.lab.inputs.MAX_JSON_DEPTH` deep
+whose header or claims are not UTF-8 JSON nested at most `ehttp.lab.inputs.MAX_JSON_DEPTH` deep
 (checked on the text, before any JSON parser recurses into it: ``token-too-deep``), or whose
 header asks for an extension (``crit``, ``b64``) or names its key by anything but a string, is
 refused with a reason code before PyJWT sees it, and PyJWT's own refusals are all caught
@@ -43,12 +43,12 @@ from cryptography.hazmat.primitives import hashes
 from jwt.types import Options
 from jwt.utils import base64url_decode
 
-from model.lab.clock import LabClock
-from model.lab.inputs import json_text, text
-from model.lab.mutants import ALG_NONE, IGNORES_LIFETIME, KEEPS_TOKENS
-from model.lab.pki import Issued
-from model.lab.reasons import Accepted, Reason, Refused, Rejected, Verdict
-from model.lab.tenant import OLD_APP_URI
+from ehttp.lab.clock import LabClock
+from ehttp.lab.inputs import json_text, text
+from ehttp.lab.mutants import ALG_NONE, IGNORES_LIFETIME, KEEPS_TOKENS
+from ehttp.lab.pki import Issued
+from ehttp.lab.reasons import Accepted, Reason, Refused, Rejected, Verdict
+from ehttp.lab.tenant import OLD_APP_URI
 
 __all__ = [
     "AAD_ALGORITHMS",

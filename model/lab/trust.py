@@ -36,8 +36,8 @@ from cryptography.x509 import DNSName
 from cryptography.x509.oid import ExtendedKeyUsageOID
 from cryptography.x509.verification import PolicyBuilder, Store, VerificationError
 
-from model.lab.pki import Issued
-from model.lab.reasons import Accepted, Reason, Refused, Verdict
+from ehttp.lab.pki import Issued
+from ehttp.lab.reasons import Accepted, Reason, Refused, Verdict
 
 __all__ = [
     "MIN_RSA_BITS",

@@ -13,9 +13,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from model.config.schema import Lab
-from model.report.page import ReportError
-from model.report.savedfile import not_accepted, read_saved_json
+from ehttp.config.schema import Lab
+from ehttp.report.page import ReportError
+from ehttp.report.savedfile import not_accepted, read_saved_json
 
 __all__ = ["read_audit"]
 

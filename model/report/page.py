@@ -8,7 +8,7 @@ scenario verdicts (`model/views/scenarios.py`), the seed's two access tables
 rendered from markdown, what checks it, a badge per lab, a link to the paragraph of the source
 text, which the page includes), the modeling assumptions (`specs/assumptions.md`), the machine
 diagrams (click to enlarge), the attack catalogue run against the lab
-(`model/lab/catalogue_run.py`), a glossary of property kinds and, given the JSON of a fuzz
+(`model/bridge/catalogue.py`), a glossary of property kinds and, given the JSON of a fuzz
 campaign, its coverage plot. A failing property, a counterexample and an accepted attack are
 highlighted and listed first.
 
@@ -31,21 +31,22 @@ from typing import Any
 
 import graphviz
 
-from model.atomic import write_atomic
-from model.compose.checking import LabCheck, run_checks
-from model.compose.world import MACHINES
-from model.config.schema import Lab
-from model.lab.attacks import CATALOGUE
-from model.lab.catalogue_run import CaseResult, run_catalogue
-from model.report.markdown import (
+from ehttp.atomic import write_atomic
+from ehttp.bridge.catalogue import CaseResult, run_catalogue
+from ehttp.compose.checking import LabCheck, run_checks
+from ehttp.compose.world import MACHINES
+from ehttp.config.schema import Lab
+from ehttp.lab.attacks import CATALOGUE
+from ehttp.machines.site import UNSUPPORTED_STATE
+from ehttp.report.markdown import (
     SourceBlock,
     find_block,
     render_block,
     render_inline,
     source_blocks,
 )
-from model.report.requirements import FACTS, SEED, SPECS
-from model.report.traceability import (
+from ehttp.report.requirements import FACTS, SEED, SPECS
+from ehttp.report.traceability import (
     TESTS,
     TraceRow,
     build_matrix,
@@ -53,15 +54,14 @@ from model.report.traceability import (
     property_refs,
     req_markers,
 )
-from model.spec.site import UNSUPPORTED_STATE
-from model.views.diagrams import (
+from ehttp.views.diagrams import (
     INSTALL_GRAPHVIZ,
     has_dot,
     lab_start_states,
     machine_graph,
     render,
 )
-from model.views.diagrams_lab import (
+from ehttp.views.diagrams_lab import (
     GRAPH_LIMIT,
     Traced,
     lab_graph,
@@ -70,8 +70,8 @@ from model.views.diagrams_lab import (
     traced_properties,
     world_notices,
 )
-from model.views.scenarios import SCENARIO_TITLES, ScenarioReport, evaluate
-from model.views.tables import DP_TYPE_LABELS, MP_TYPE_LABELS, Cell, dp_cells, mp_cells
+from ehttp.views.scenarios import SCENARIO_TITLES, ScenarioReport, evaluate
+from ehttp.views.tables import DP_TYPE_LABELS, MP_TYPE_LABELS, Cell, dp_cells, mp_cells
 
 __all__ = [
     "ASSUMPTIONS",
@@ -970,7 +970,7 @@ def write_report(
     """Check `lab` (and the example labs for the badges), run the attack catalogue against it,
     write the page into `out`; `progress` is told each lab as it is checked.
 
-    `stop` is asked during and after each step (a stop request, as `model.checker.check` takes);
+    `stop` is asked during and after each step (a stop request, as `ehttp.checker.check` takes);
     once it is True, or on a KeyboardInterrupt, `ReportInterrupted` says which labs were checked
     and nothing is written (the page is written atomically, last).
     """

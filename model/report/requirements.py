@@ -18,11 +18,12 @@ import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from ehttp.shipped import specs_folder
 
 __all__ = [
     "CATALOGUE",
@@ -41,10 +42,9 @@ __all__ = [
     "section_text",
 ]
 
-SPECS = Path(str(resources.files("model").joinpath("specs")))
-"""The packaged copy of the repository's ``specs/`` folder: the catalogue, the source documents it
-quotes, the assumptions and the example labs. It ships inside the package so that an installed
-``ehttp`` has it; ``tests/test_packaging.py`` proves it equals ``specs/``."""
+SPECS = specs_folder()
+"""The repository's ``specs/`` folder (`ehttp.shipped`): the catalogue, the source documents it
+quotes, the assumptions and the example labs; an installed ``ehttp`` has it inside the package."""
 
 SEED = "specs/source/enhanced-http.md"
 FACTS = "specs/source/enhanced-http-facts.md"
@@ -108,7 +108,7 @@ def _read(path: Path) -> str:
     except OSError as error:
         raise CatalogueError(
             f"{path}: cannot read the file ({error.strerror or error}); the package ships its "
-            "specs in model/specs/, so reinstall ehttp"
+            "specs in ehttp/specs/, so reinstall ehttp"
         ) from None
 
 

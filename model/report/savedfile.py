@@ -8,8 +8,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from model.readlimits import TooLarge, load_json
-from model.report.page import ReportError
+from ehttp.readlimits import TooLarge, load_json
+from ehttp.report.page import ReportError
 
 __all__ = ["MAX_SAVED_BYTES", "not_accepted", "read_saved_json"]
 

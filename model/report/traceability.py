@@ -2,7 +2,7 @@
 
 Implements the tracing DESIGN.md's "Requirement catalogue" asks for: every requirement ID of
 `specs/requirements.toml` is checked by properties of the model
-(`model.compose.properties.lab_checks`, run on the embedded default lab and the example labs in
+(`ehttp.compose.properties.lab_checks`, run on the embedded default lab and the example labs in
 `specs/labs/`) or by tests that carry `@pytest.mark.req("ID", ...)`. Test markers are found by
 parsing `tests/*.py` with `ast` (no test is imported or run), so the matrix can be built from a
 source checkout at any time.
@@ -19,12 +19,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from model.compose.checking import LabCheck
-from model.compose.properties import lab_checks
-from model.compose.world import WorldModel
-from model.config.labfile import default_lab, load_lab
-from model.config.schema import Lab
-from model.report.requirements import SPECS, Requirement, load_requirements
+from ehttp.compose.checking import LabCheck
+from ehttp.compose.properties import lab_checks
+from ehttp.compose.world import WorldModel
+from ehttp.config.labfile import default_lab, load_lab
+from ehttp.config.schema import Lab
+from ehttp.report.requirements import SPECS, Requirement, load_requirements
 
 __all__ = [
     "LABS",

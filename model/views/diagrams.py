@@ -1,6 +1,6 @@
 """State diagrams of the declared machines, rendered by Graphviz's `dot`.
 
-Every machine in `model.compose.world.MACHINES` becomes one picture: its declared states as nodes
+Every machine in `ehttp.compose.world.MACHINES` becomes one picture: its declared states as nodes
 (the
 description as tooltip), one edge per row and source state labelled with the row's name in the
 source's words, its guard, its requirement IDs and its actor, reaction rows dashed and labelled
@@ -22,13 +22,13 @@ from typing import Literal
 
 import graphviz
 
-from model.atomic import write_atomic
-from model.compose.world import MACHINES, WorldModel
-from model.config.schema import Lab
-from model.programs import run_program
-from model.spec.clock import QUANTUM_MINUTES
-from model.spec.machine import Machine, Row, StateDecl
-from model.views.dot_text import label
+from ehttp.atomic import write_atomic
+from ehttp.compose.world import MACHINES, WorldModel
+from ehttp.config.schema import Lab
+from ehttp.machines.clock import QUANTUM_MINUTES
+from ehttp.machines.machine import Machine, Row, StateDecl
+from ehttp.programs import run_program
+from ehttp.views.dot_text import label
 
 __all__ = [
     "FORMATS",

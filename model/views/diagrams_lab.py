@@ -29,15 +29,15 @@ from pathlib import Path
 
 import graphviz
 
-from model.atomic import write_atomic
-from model.checker import Exploration, PropertyResult, Step, reachable
-from model.compose.checking import LabCheck
-from model.compose.properties import LAB, stranded
-from model.compose.world import CLOCK_AT, SITE, Action, World, WorldModel
-from model.spec.clock import QUANTUM_MINUTES
-from model.spec.site import SITE_MODE
-from model.views.diagrams import Format, render
-from model.views.dot_text import html_text, label
+from ehttp.atomic import write_atomic
+from ehttp.checker import Exploration, PropertyResult, Step, reachable
+from ehttp.compose.checking import LabCheck
+from ehttp.compose.properties import LAB, stranded
+from ehttp.compose.world import CLOCK_AT, SITE, Action, World, WorldModel
+from ehttp.machines.clock import QUANTUM_MINUTES
+from ehttp.machines.site import SITE_MODE
+from ehttp.views.diagrams import Format, render
+from ehttp.views.dot_text import html_text, label
 
 __all__ = [
     "GRAPH_LIMIT",

@@ -1,6 +1,6 @@
 """The `transitions` view of each declared machine (STYLE.md rule 1: one declaration, many views).
 
-Each `model.spec.machine.Machine` becomes a `transitions.Machine` with the same states and one
+Each `ehttp.machines.machine.Machine` becomes a `transitions.Machine` with the same states and one
 transition per row and source state: a local row under the trigger of its name, a reaction row under
 the trigger of the event it reacts to (one trigger sent to several models, as the composition does).
 Nothing is added by hand: `auto_transitions=False`, guards are callables, and the model object is a
@@ -24,8 +24,8 @@ from typing import cast
 from transitions import EventData
 from transitions import Machine as TransitionsMachine
 
-from model.compose.world import Env, World
-from model.spec.machine import Machine, Row
+from ehttp.compose.world import Env, World
+from ehttp.machines.machine import Machine, Row
 
 __all__ = ["Context", "MachineView", "bind", "build_view", "fire"]
 

@@ -17,7 +17,8 @@ names the lab value that would unblock it. Facts come in four kinds:
   Azure AD onboarding with the application updated to clients joined to Azure AD, Windows 10 1803
   to Scenario 3 ("*Scenario 3* only"). A missing prerequisite that concerns the client makes the
   verdict ``blocked``, and its reason names that prerequisite; the model does not read them.
-- ``mechanism``: what the model's guards read (`model/compose/world.py`, `model/spec/access.py`).
+- ``mechanism``: what the model's guards read (`model/compose/world.py`,
+`model/machines/access.py`).
   The verdict of a scenario that applies is the model's; the tests check that the model works
   exactly when every mechanism fact holds, on every example lab and on generated labs.
 
@@ -31,14 +32,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from model.config.schema import Client, DistributionPoint, Lab, ManagementPoint
-from model.spec.access import (
+from ehttp.config.schema import Client, DistributionPoint, Lab, ManagementPoint
+from ehttp.machines.access import (
     Method,
     mp_client_authentication_methods,
     mp_registration_methods,
     mp_user_authorization_methods,
 )
-from model.spec.registration import DEVICE_IDENTITY_BUILD
+from ehttp.machines.registration import DEVICE_IDENTITY_BUILD
 
 __all__ = ["Fact", "FactKind", "ScenarioId", "facts", "mechanism_holds", "user_methods"]
 

@@ -35,16 +35,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, get_args
 
-from model.checker import Property, check
-from model.compose.world import SITE, Env, World, WorldModel
-from model.config.schema import Client, Lab
-from model.spec.access import (
+from ehttp.checker import Property, check
+from ehttp.compose.world import SITE, Env, World, WorldModel
+from ehttp.config.schema import Client, Lab
+from ehttp.machines.access import (
     mp_client_authentication_methods,
     mp_user_authorization_methods,
 )
-from model.spec.registration import REGISTERED_STATES, evidence
-from model.spec.site import AZURE_AD_APP, SITE_MODE, UNSUPPORTED_STATE
-from model.views.scenario_facts import (
+from ehttp.machines.registration import REGISTERED_STATES, evidence
+from ehttp.machines.site import AZURE_AD_APP, SITE_MODE, UNSUPPORTED_STATE
+from ehttp.views.scenario_facts import (
     Fact,
     ScenarioId,
     facts,

@@ -1,4 +1,5 @@
-"""The seed's two access tables, regenerated from the decision functions in `model/spec/access.py`.
+"""The seed's two access tables, regenerated from the decision functions in
+`model/machines/access.py`.
 
 Implements "Technical details": "Client to management point communication" (MP-1, MP-2, MP-3,
 REG-1, REG-2, REG-3, REG-6) and "Client to distribution point communication" (DP-1, DP-2, DP-3).
@@ -21,8 +22,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from model.config.schema import VERSIONS, Connections, Version
-from model.spec.access import (
+from ehttp.config.schema import VERSIONS, Connections, Version
+from ehttp.machines.access import (
     DP_TYPES,
     METHODS,
     MP_TYPES,

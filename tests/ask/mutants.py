@@ -1,6 +1,6 @@
 """Declaration mutants for the answers' tests: a machine with other deadlines, fewer or more rows.
 
-The composition compiles each declared machine once (`model.compose.world._COMPILED`) and builds
+The composition compiles each declared machine once (`ehttp.compose.world._COMPILED`) and builds
 a lab's instances from the machine constants it imports; a test swaps in the mutant in both places
 for its duration, so every model built meanwhile uses it and row numbers stay consistent.
 """
@@ -11,8 +11,8 @@ from dataclasses import replace
 
 import pytest
 
-from model.compose import world
-from model.spec.machine import Machine, Row
+from ehttp.compose import world
+from ehttp.machines.machine import Machine, Row
 
 __all__ = ["mutate"]
 
@@ -32,7 +32,7 @@ def mutate(
     rows = tuple(r for r in machine.rows if r.name not in drop_rows) + add_rows
     mutant = replace(machine, states=states, rows=rows)
     names = [name for name, value in vars(world).items() if value is machine]
-    assert names, f"model.compose.world imports no machine {machine.name!r}"
+    assert names, f"ehttp.compose.world imports no machine {machine.name!r}"
     for name in names:
         monkeypatch.setattr(world, name, mutant)
     monkeypatch.setitem(world._COMPILED, machine.name, world._compile(mutant))

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from model.ask.actions import ActionError, action_text, apply, catalogue, parse, possible_now
-from model.ask.steady import steady_state
-from model.compose.world import WorldModel
-from model.config.labfile import load_lab
-from model.spec.site import ENABLE
+from ehttp.ask.actions import ActionError, action_text, apply, catalogue, parse, possible_now
+from ehttp.ask.steady import steady_state
+from ehttp.compose.world import WorldModel
+from ehttp.config.labfile import load_lab
+from ehttp.machines.site import ENABLE
 
 
 @pytest.fixture(name="model")

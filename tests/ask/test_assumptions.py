@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from model.ask.assumptions import assumption, load, parse
-from model.ask.whatif import ASSUMPTION_PHRASES
+from ehttp.ask.assumptions import assumption, load, parse
+from ehttp.ask.whatif import ASSUMPTION_PHRASES
 
 
 def test_every_phrase_whatif_names_has_a_section() -> None:

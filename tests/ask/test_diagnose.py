@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from model.ask import diagnose as diagnose_module
-from model.ask.diagnose import Diagnosis, diagnose
-from model.config.labfile import load_lab
-from model.spec.binding import BINDING, DELETE, SMSEXEC_STARTS
-from model.spec.registration import REGISTRATION, REREGISTRATION_DUE
+from ehttp.ask import diagnose as diagnose_module
+from ehttp.ask.diagnose import Diagnosis, diagnose
+from ehttp.config.labfile import load_lab
+from ehttp.machines.binding import BINDING, DELETE, SMSEXEC_STARTS
+from ehttp.machines.registration import REGISTRATION, REREGISTRATION_DUE
 from tests.ask.mutants import mutate
 
 LABS = Path(__file__).resolve().parents[2] / "specs" / "labs"

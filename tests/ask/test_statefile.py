@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from model.ask.statefile import MAX_STATE_BYTES, StateFileError, load_world
-from model.ask.steady import steady_state
-from model.ask.whatif import what_if
-from model.compose.world import WorldModel
-from model.config.labfile import load_lab
+from ehttp.ask.statefile import MAX_STATE_BYTES, StateFileError, load_world
+from ehttp.ask.steady import steady_state
+from ehttp.ask.whatif import what_if
+from ehttp.compose.world import WorldModel
+from ehttp.config.labfile import load_lab
 
 
 @pytest.fixture(name="model")

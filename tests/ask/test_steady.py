@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from model.ask.steady import settled, steady_state
-from model.compose.world import WorldModel
-from model.config.labfile import load_lab
+from ehttp.ask.steady import settled, steady_state
+from ehttp.compose.world import WorldModel
+from ehttp.config.labfile import load_lab
 
 LABS = Path(__file__).resolve().parents[2] / "specs" / "labs"
 

@@ -6,12 +6,12 @@ from pathlib import Path
 
 from jsonschema import Draft202012Validator
 
-from model.ask.actions import apply, parse
-from model.ask.steady import steady_state
-from model.ask.steps import TimedStep, lasso_lines, step_json, trace_steps
-from model.checker import Property, check
-from model.compose.world import WorldModel
-from model.config.labfile import load_lab
+from ehttp.ask.actions import apply, parse
+from ehttp.ask.steady import steady_state
+from ehttp.ask.steps import TimedStep, lasso_lines, step_json, trace_steps
+from ehttp.checker import Property, check
+from ehttp.compose.world import WorldModel
+from ehttp.config.labfile import load_lab
 from tests.cli.test_json_schemas import REGISTRY
 
 LABS = Path(__file__).resolve().parents[2] / "specs" / "labs"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from model.ask.steady import steady_state
-from model.ask.symptoms import SymptomError, parse_symptom, symptom_list
-from model.compose.world import WorldModel
-from model.config.labfile import load_lab
+from ehttp.ask.steady import steady_state
+from ehttp.ask.symptoms import SymptomError, parse_symptom, symptom_list
+from ehttp.compose.world import WorldModel
+from ehttp.config.labfile import load_lab
 
 
 def test_every_kind_names_its_instances() -> None:

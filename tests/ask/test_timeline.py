@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from model.ask.timeline import gantt, svg
+from ehttp.ask.timeline import gantt, svg
 
 ROWS = [("mp1", "bound", ("maybe", "fails", "works")), ("dom1", "notification", ("works",) * 3)]
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from model.ask.actions import apply, parse
-from model.ask.steady import steady_state
-from model.ask.timing import Timed, explore_timed, minutes
-from model.compose.world import WorldModel
-from model.config.labfile import load_lab
+from ehttp.ask.actions import apply, parse
+from ehttp.ask.steady import steady_state
+from ehttp.ask.timing import Timed, explore_timed, minutes
+from ehttp.compose.world import WorldModel
+from ehttp.config.labfile import load_lab
 
 LABS = Path(__file__).resolve().parents[2] / "specs" / "labs"
 

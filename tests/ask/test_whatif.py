@@ -8,14 +8,14 @@ from typing import Any
 
 import pytest
 
-from model.ask.steady import steady_state
-from model.ask.steps import lasso_lines
-from model.ask.whatif import WhatIf, what_if
-from model.compose.world import EXEC, ModelError
-from model.config.labfile import load_lab
-from model.spec.binding import BINDING, SMSEXEC
-from model.spec.machine import Row
-from model.spec.registration import POLICY_POLL, REGISTRATION, REREGISTRATION_DUE
+from ehttp.ask.steady import steady_state
+from ehttp.ask.steps import lasso_lines
+from ehttp.ask.whatif import WhatIf, what_if
+from ehttp.compose.world import EXEC, ModelError
+from ehttp.config.labfile import load_lab
+from ehttp.machines.binding import BINDING, SMSEXEC
+from ehttp.machines.machine import Row
+from ehttp.machines.registration import POLICY_POLL, REGISTRATION, REREGISTRATION_DUE
 from tests.ask.mutants import mutate
 
 LABS = Path(__file__).resolve().parents[2] / "specs" / "labs"

@@ -12,13 +12,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from model.ask.actions import ActionError, catalogue, parse
-from model.ask.steady import steady_state
-from model.ask.timing import explore_script
-from model.ask.whatif import WhatIf, what_if
-from model.ask.whatif_script import Script, quanta_between
-from model.compose.world import HISTORY, World, WorldModel
-from model.config.examples import example_lab, example_labs
+from ehttp.ask.actions import ActionError, catalogue, parse
+from ehttp.ask.steady import steady_state
+from ehttp.ask.timing import explore_script
+from ehttp.ask.whatif import WhatIf, what_if
+from ehttp.ask.whatif_script import Script, quanta_between
+from ehttp.compose.world import HISTORY, World, WorldModel
+from ehttp.config.examples import example_lab, example_labs
 
 
 def test_a_wait_spans_the_quanta_its_minutes_may_cross() -> None:

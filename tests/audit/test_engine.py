@@ -7,14 +7,14 @@ from dataclasses import replace
 
 import pytest
 
-from model.audit import Mutant, MutantResult, Survivor, derive_mutants, run_audit
-from model.audit.engine import AuditResult
-from model.compose.properties import Check, lab_checks
-from model.compose.world import MACHINES, WorldModel
-from model.config.labfile import default_lab
-from model.config.schema import Lab
-from model.spec.binding import BINDING
-from model.spec.registration import NOTIFY_OK
+from ehttp.audit import Mutant, MutantResult, Survivor, derive_mutants, run_audit
+from ehttp.audit.engine import AuditResult
+from ehttp.compose.properties import Check, lab_checks
+from ehttp.compose.world import MACHINES, WorldModel
+from ehttp.config.labfile import default_lab
+from ehttp.config.schema import Lab
+from ehttp.machines.binding import BINDING
+from ehttp.machines.registration import NOTIFY_OK
 from tests.compose.hollow import (
     OLD_CERT2,
     OLD_RECOVERABLE,

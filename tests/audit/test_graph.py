@@ -9,13 +9,13 @@ from dataclasses import replace
 
 import pytest
 
-from model.audit import Mutant, derive_mutants, run_audit
-from model.checker import Property, check, reachable
-from model.compose.checking import lab_variants
-from model.compose.properties import LAB, lab_checks
-from model.compose.world import MACHINES, World, WorldModel
-from model.config.labfile import default_lab
-from model.config.schema import Lab
+from ehttp.audit import Mutant, derive_mutants, run_audit
+from ehttp.checker import Property, check, reachable
+from ehttp.compose.checking import lab_variants
+from ehttp.compose.properties import LAB, lab_checks
+from ehttp.compose.world import MACHINES, World, WorldModel
+from ehttp.config.labfile import default_lab
+from ehttp.config.schema import Lab
 
 
 def _lab() -> Lab:

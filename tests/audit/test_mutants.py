@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections import Counter
 
-from model.audit import KINDS, REDIRECT_SEED, derive_mutants
-from model.audit.mutants import never
-from model.compose.world import MACHINES
-from model.spec.machine import always
+from ehttp.audit import KINDS, REDIRECT_SEED, derive_mutants
+from ehttp.audit.mutants import never
+from ehttp.compose.world import MACHINES
+from ehttp.machines.machine import always
 
 
 def test_every_kind_is_derived_and_ids_are_unique() -> None:

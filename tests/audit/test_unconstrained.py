@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import model.cli.audit as audit_cli
-from model.audit import (
+import ehttp.cli.audit as audit_cli
+from ehttp.audit import (
     LISTED,
     Survivor,
     UnconstrainedError,
@@ -18,9 +18,9 @@ from model.audit import (
     load_unconstrained,
     match_unconstrained,
 )
-from model.audit.mutants import Where
-from model.cli.app import main
-from model.compose.world import MACHINES
+from ehttp.audit.mutants import Where
+from ehttp.cli.app import main
+from ehttp.compose.world import MACHINES
 
 EVERY, _ = derive_mutants(MACHINES, redirect_limit=sys.maxsize)
 SENTENCE = (

@@ -1,4 +1,4 @@
-"""Tests for `model.checker.run`: classic puzzles with known answers, then the liveness semantics.
+"""Tests for `ehttp.checker.run`: classic puzzles with known answers, then the liveness semantics.
 
 Pinned numbers come from the puzzles' sources: DieHard (TLA+ Examples: 16 distinct states, "big
 jug holds 4" violated in 6 steps) and TwoPhase (TLA+ Examples and Stateright: 288 distinct states
@@ -16,8 +16,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from model import checker
-from model.checker import (
+from ehttp import checker
+from ehttp.checker import (
     BaseModel,
     CheckResult,
     Model,

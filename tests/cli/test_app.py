@@ -12,9 +12,9 @@ import click
 import pytest
 from click.testing import CliRunner, Result
 
-from model.cli.app import COMMANDS, main
-from model.cli.common import Reporter, interruptible
-from model.compose.world import MACHINES
+from ehttp.cli.app import COMMANDS, main
+from ehttp.cli.common import Reporter, interruptible
+from ehttp.compose.world import MACHINES
 
 LABS = Path(__file__).resolve().parents[2] / "specs" / "labs"
 

@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
-from model.cli.app import main
-from model.lab.attacks import CASES, CATALOGUE, FAMILIES, HONEST
-from model.lab.mp import ManagementPointServer
-from model.lab.reasons import Reason, Refused
+from ehttp.cli.app import main
+from ehttp.lab.attacks import CASES, CATALOGUE, FAMILIES, HONEST
+from ehttp.lab.mp import ManagementPointServer
+from ehttp.lab.reasons import Reason, Refused
 from tests.cli.test_json_schemas import validate
 
 LABS = Path(__file__).resolve().parents[2] / "specs" / "labs"
@@ -153,7 +153,7 @@ def test_every_family_runs_on_some_example_lab() -> None:
 def test_ctrl_c_prints_the_cases_run_so_far_and_exits_130(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import model.lab.catalogue_run as catalogue_run
+    import ehttp.bridge.catalogue as catalogue_run
 
     real = catalogue_run._run_case
     cases: list[int] = []
@@ -201,7 +201,7 @@ def test_a_lab_refusing_a_hybrid_clients_own_device_token_fails(
 ) -> None:
     """Issue 25: such a lab passed every attack; the device token family's honest twin fails
     it (the fault: the site's records of hybrid clients lack their Azure AD device id)."""
-    import model.lab.testbed as testbed
+    import ehttp.lab.testbed as testbed
 
     real = testbed.directory_of
 

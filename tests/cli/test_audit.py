@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-import model.cli.audit as audit_cli
-from model.audit import run_audit
-from model.cli.app import main
-from model.cli.audit import render_text
-from model.cli.common import StopRequest
-from model.config.labfile import load_lab
+import ehttp.cli.audit as audit_cli
+from ehttp.audit import run_audit
+from ehttp.cli.app import main
+from ehttp.cli.audit import render_text
+from ehttp.cli.common import StopRequest
+from ehttp.config.labfile import load_lab
 from tests.cli.test_json_schemas import validate
 from tests.compose.hollow import OLD_SITE3, hollow_checks
 

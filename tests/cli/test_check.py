@@ -12,14 +12,14 @@ import click
 import pytest
 from click.testing import CliRunner, Result
 
-import model.cli.check as check_cli
-import model.config
-from model.cli.app import main
-from model.cli.common import Reporter, StopRequest
+import ehttp.cli.check as check_cli
+import ehttp.config
+from ehttp.cli.app import main
+from ehttp.cli.common import Reporter, StopRequest
 from tests.cli.test_json_schemas import validate
 
 LABS = Path(__file__).resolve().parents[2] / "specs" / "labs"
-DEFAULT = Path(model.config.__file__).resolve().parent / "default_lab.toml"
+DEFAULT = Path(ehttp.config.__file__).resolve().parent / "default_lab.toml"
 
 
 def run(*args: str) -> Result:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from model.programs import Stopped, run_program
+from ehttp.programs import Stopped, run_program
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -70,7 +70,7 @@ def _run(args: list[str], stand_ins: Path, tmp_path: Path) -> subprocess.Complet
 
 
 def _ehttp(*args: str) -> list[str]:
-    return [sys.executable, "-c", "from model.cli.app import main; main()", *args]
+    return [sys.executable, "-c", "from ehttp.cli.app import main; main()", *args]
 
 
 @pytest.mark.needs_dot
@@ -80,8 +80,8 @@ def test_ctrl_c_while_the_report_runs_dot_is_interrupted_not_a_traceback(tmp_pat
     stand_ins = tmp_path / "bin"
     _stand_in(stand_ins, "dot", _exec("dot"))
     script = (
-        "import model.report.page as page; page.example_labs = lambda: (); "
-        "from model.cli.app import main; main()"
+        "import ehttp.report.page as page; page.example_labs = lambda: (); "
+        "from ehttp.cli.app import main; main()"
     )
     lab = ROOT / "specs" / "labs" / "site-1802.toml"
     out = tmp_path / "report"

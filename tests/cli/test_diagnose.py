@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from model.cli import diagnose as diagnose_cli
-from model.cli.app import main
-from model.spec.binding import BINDING, DELETE
+from ehttp.cli import diagnose as diagnose_cli
+from ehttp.cli.app import main
+from ehttp.machines.binding import BINDING, DELETE
 from tests.ask.mutants import mutate
 from tests.cli.test_json_schemas import validate
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from model.cli.app import main
-from model.compose.world import MACHINES
+from ehttp.cli.app import main
+from ehttp.compose.world import MACHINES
 
 
 @pytest.fixture

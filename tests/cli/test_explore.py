@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from model.cli.app import main
+from ehttp.cli.app import main
 
-COMMAND = [sys.executable, "-c", "from model.cli.app import main; main()", "explore"]
+COMMAND = [sys.executable, "-c", "from ehttp.cli.app import main; main()", "explore"]
 
 
 @pytest.mark.parametrize(

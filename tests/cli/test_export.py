@@ -6,9 +6,9 @@ from pathlib import Path
 
 from click.testing import CliRunner, Result
 
-from model.cli.app import main
-from model.config.labfile import load_lab
-from model.views.promela import export_promela
+from ehttp.cli.app import main
+from ehttp.compose.promela import export_promela
+from ehttp.config.labfile import load_lab
 
 
 def run(*args: str) -> Result:

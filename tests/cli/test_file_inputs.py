@@ -13,9 +13,9 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from model.cli.app import main
-from model.config.labfile import default_lab, lab_to_toml
-from model.config.schema import MAX_CLIENTS
+from ehttp.cli.app import main
+from ehttp.config.labfile import default_lab, lab_to_toml
+from ehttp.config.schema import MAX_CLIENTS
 
 
 def _lab_commands() -> list[str]:

@@ -17,9 +17,9 @@ from click.testing import CliRunner, Result
 from jsonschema import Draft202012Validator, ValidationError
 from referencing import Registry, Resource
 
-import model.report.page
-from model.cli.app import COMMANDS, main
-from model.cli.common import ENVELOPE_KEYS, VERDICTS, envelope, tool_version
+import ehttp.report.page
+from ehttp.cli.app import COMMANDS, main
+from ehttp.cli.common import ENVELOPE_KEYS, VERDICTS, envelope, tool_version
 
 SCHEMAS = Path(__file__).resolve().parents[2] / "specs" / "schemas"
 LABS = Path(__file__).resolve().parents[2] / "specs" / "labs"
@@ -170,7 +170,7 @@ def test_diagrams_lists_what_it_wrote(tmp_path: Path) -> None:
 
 def test_report_names_its_page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # The matrix's other labs are not what this test is about; checking them takes ~25 s.
-    monkeypatch.setattr(model.report.page, "example_labs", lambda: ())
+    monkeypatch.setattr(ehttp.report.page, "example_labs", lambda: ())
     document = json_of(run("report", "--json", "--out", str(tmp_path)), 0)
     assert Path(document["path"]).is_file() and document["verdict"] == "pass"
 
@@ -201,7 +201,7 @@ def test_ctrl_c_exits_130(monkeypatch: pytest.MonkeyPatch) -> None:
     def interrupted(*args: object, **kwargs: object) -> object:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("model.cli.tables.table_json", interrupted)
+    monkeypatch.setattr("ehttp.cli.tables.table_json", interrupted)
     result = run("tables", "--json")
     assert result.exit_code == 130
     assert "interrupted (Ctrl-C)" in result.stderr
@@ -248,7 +248,7 @@ def test_a_failing_fuzz_run_prints_the_failure_first() -> None:
 
 
 def test_ctrl_c_in_fuzz_keeps_the_coverage_so_far(monkeypatch: pytest.MonkeyPatch) -> None:
-    import model.fuzz.campaign as campaign
+    import ehttp.fuzz.campaign as campaign
 
     real = campaign._run_round
     rounds: list[int] = []
@@ -273,7 +273,7 @@ def test_ctrl_c_in_fuzz_keeps_the_coverage_so_far(monkeypatch: pytest.MonkeyPatc
 def test_ctrl_c_in_a_hostile_campaign_keeps_the_counts_so_far(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import model.fuzz.hostile as hostile
+    import ehttp.fuzz.hostile as hostile
 
     real = hostile._check
     calls: list[int] = []

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from model.cli.app import main
-from model.config.examples import example_lab, example_labs
-from model.config.labfile import load_lab
+from ehttp.cli.app import main
+from ehttp.config.examples import example_lab, example_labs
+from ehttp.config.labfile import load_lab
 from tests.cli.test_json_schemas import validate
 
 LABS = Path(__file__).resolve().parents[2] / "specs" / "labs"

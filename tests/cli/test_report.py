@@ -16,13 +16,13 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
-import model.cli.report as report_cli
-import model.lab.catalogue_run
-import model.report.page
-from model.cli.app import main
-from model.cli.common import StopRequest
-from model.compose.checking import LabCheck
-from model.config.labfile import load_lab
+import ehttp.bridge.catalogue
+import ehttp.cli.report as report_cli
+import ehttp.report.page
+from ehttp.cli.app import main
+from ehttp.cli.common import StopRequest
+from ehttp.compose.checking import LabCheck
+from ehttp.config.labfile import load_lab
 from tests.cli.test_json_schemas import validate
 
 LABS = Path(__file__).resolve().parents[2] / "specs" / "labs"
@@ -36,7 +36,7 @@ def run(*args: str) -> Result:
 @pytest.fixture(autouse=True)
 def small_examples(monkeypatch: pytest.MonkeyPatch) -> None:
     labs = (load_lab(LABS / "site-1802.toml"), load_lab(LABS / "site-1806-prerelease-off.toml"))
-    monkeypatch.setattr(model.report.page, "example_labs", lambda: labs)
+    monkeypatch.setattr(ehttp.report.page, "example_labs", lambda: labs)
 
 
 def ctrl_c_at_check(
@@ -44,7 +44,7 @@ def ctrl_c_at_check(
 ) -> Callable[[], AbstractContextManager[StopRequest]]:
     """Ctrl-C (the first: a stop request) as the report starts checking its `number`th lab."""
     stop = StopRequest()
-    real = model.report.page.run_checks
+    real = ehttp.report.page.run_checks
     calls: list[int] = []
 
     def run_checks(lab: Any, **kwargs: Any) -> LabCheck:
@@ -53,7 +53,7 @@ def ctrl_c_at_check(
             stop.request()
         return real(lab, **kwargs)
 
-    monkeypatch.setattr(model.report.page, "run_checks", run_checks)
+    monkeypatch.setattr(ehttp.report.page, "run_checks", run_checks)
 
     @contextmanager
     def interruptible() -> Iterator[StopRequest]:
@@ -113,7 +113,7 @@ def test_a_second_ctrl_c_in_the_attack_catalogue_still_says_what_was_done(
     def interrupted(*args: object) -> object:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(model.lab.catalogue_run, "_run_case", interrupted)
+    monkeypatch.setattr(ehttp.bridge.catalogue, "_run_case", interrupted)
     result = run("--out", str(tmp_path))
     assert result.exit_code == 130, result.output
     lines = result.stdout.splitlines()

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from model.cli import whatif as whatif_cli
-from model.cli.app import main
+from ehttp.cli import whatif as whatif_cli
+from ehttp.cli.app import main
 from tests.cli.test_json_schemas import validate
 
 LABS = Path(__file__).resolve().parents[2] / "specs" / "labs"

@@ -15,12 +15,12 @@ so that `tests/audit/test_engine.py` can show the audit finds them hollow.
 
 from __future__ import annotations
 
-from model.checker import Property
-from model.compose.properties import Check, stranded
-from model.compose.world import EXEC, SITE, World, WorldModel
-from model.spec.binding import PENDING_STATES
-from model.spec.registration import REREGISTRATION_DUE
-from model.spec.site import ENABLE
+from ehttp.checker import Property
+from ehttp.compose.properties import Check, stranded
+from ehttp.compose.world import EXEC, SITE, World, WorldModel
+from ehttp.machines.binding import PENDING_STATES
+from ehttp.machines.registration import REREGISTRATION_DUE
+from ehttp.machines.site import ENABLE
 
 OLD_SITE3 = "enhanced HTTP is on only with version 1806 and pre-release features"
 OLD_CERT2 = "queued certificate work is never older than its deadline"

@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from model.audit import derive_mutants
-from model.checker import Property, check, reachable
-from model.compose.checking import LabCheck, run_checks
-from model.compose.properties import lab_checks
-from model.compose.world import MACHINES, Action, World, WorldModel
-from model.config.labfile import default_lab, load_lab
-from model.report.requirements import requirement_ids
+from ehttp.audit import derive_mutants
+from ehttp.checker import Property, check, reachable
+from ehttp.compose.checking import LabCheck, run_checks
+from ehttp.compose.properties import lab_checks
+from ehttp.compose.world import MACHINES, Action, World, WorldModel
+from ehttp.config.labfile import default_lab, load_lab
+from ehttp.report.requirements import requirement_ids
 
 LABS = Path(__file__).resolve().parents[2] / "specs" / "labs"
 CERT3 = "rapidly enabling and disabling the option alone leaves no SMS-Issuing certificate bound"

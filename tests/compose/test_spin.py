@@ -15,14 +15,14 @@ from pathlib import Path
 
 import pytest
 
-from model.compose import spin as engine
-from model.compose.checking import run_checks
-from model.compose.properties import has_option
-from model.compose.spin import SpinMissing, differences, run_spin, spin_available
-from model.compose.world import Env
-from model.config.labfile import load_lab
-from model.config.schema import Lab
-from model.views.promela import PromelaExport, export_promela
+from ehttp.compose import spin as engine
+from ehttp.compose.checking import run_checks
+from ehttp.compose.promela import PromelaExport, export_promela
+from ehttp.compose.properties import has_option
+from ehttp.compose.spin import SpinMissing, differences, run_spin, spin_available
+from ehttp.compose.world import Env
+from ehttp.config.labfile import load_lab
+from ehttp.config.schema import Lab
 
 LABS = sorted((Path(__file__).resolve().parents[2] / "specs" / "labs").glob("*.toml"))
 MISSING = spin_available()

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from model.compose.world import EXEC, SITE, Action, ModelError, World, WorldModel
-from model.config.labfile import default_lab, load_lab
-from model.config.schema import Lab
-from model.spec.binding import DELETE, RESTART, SMSEXEC_STARTS
-from model.spec.clock import TICK
-from model.spec.site import DISABLE, ENABLE, SITE_MODE
+from ehttp.compose.world import EXEC, SITE, Action, ModelError, World, WorldModel
+from ehttp.config.labfile import default_lab, load_lab
+from ehttp.config.schema import Lab
+from ehttp.machines.binding import DELETE, RESTART, SMSEXEC_STARTS
+from ehttp.machines.clock import TICK
+from ehttp.machines.site import DISABLE, ENABLE, SITE_MODE
 from tests.search import reachable
 
 LABS = Path(__file__).resolve().parents[2] / "specs" / "labs"

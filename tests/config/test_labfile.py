@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from model.config import labfile
-from model.config.labfile import (
+from ehttp.config import labfile
+from ehttp.config.labfile import (
     MAX_LAB_BYTES,
     LabError,
     default_lab,
@@ -20,7 +20,7 @@ from model.config.labfile import (
     load_lab,
     parse_lab,
 )
-from model.config.schema import (
+from ehttp.config.schema import (
     CLIENT_COMMUNICATION,
     CONNECTIONS,
     JOINS,

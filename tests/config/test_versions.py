@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from model.config.labfile import LabError, parse_lab
-from model.config.schema import VERSIONS, at_least
-from model.lab.policy import mp_accepts
-from model.spec.access import mp_registration_methods
-from model.views.tables import derive_cell
+from ehttp.config.labfile import LabError, parse_lab
+from ehttp.config.schema import VERSIONS, at_least
+from ehttp.lab.policy import mp_accepts
+from ehttp.machines.access import mp_registration_methods
+from ehttp.views.tables import derive_cell
 
 LABS = Path(__file__).resolve().parents[2] / "specs" / "labs"
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-import model.explore
-from model.ask.actions import possible_now
-from model.explore.adapter import (
+import ehttp.explore
+from ehttp.ask.actions import possible_now
+from ehttp.explore.adapter import (
     ModelError,
     fault_at,
     model_of,
@@ -23,10 +23,10 @@ from model.explore.adapter import (
     world_from_json,
     world_json,
 )
-from model.explore.place import Place, walk
-from model.views.scenarios import evaluate
+from ehttp.explore.place import Place, walk
+from ehttp.views.scenarios import evaluate
 
-EXPLORE = Path(model.explore.__file__).resolve().parent
+EXPLORE = Path(ehttp.explore.__file__).resolve().parent
 TOGGLES = (
     ("disable-enhanced-http",),
     (
@@ -43,25 +43,25 @@ TOGGLES = (
 def _model_imports(path: Path) -> set[str]:
     found = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("model"):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("ehttp"):
             found.add(node.module)
         elif isinstance(node, ast.Import):
-            found |= {a.name for a in node.names if a.name.startswith("model")}
+            found |= {a.name for a in node.names if a.name.startswith("ehttp")}
     return found
 
 
 def test_only_the_adapter_calls_into_the_rest_of_the_package() -> None:
     outside = {
-        path.name: sorted(m for m in _model_imports(path) if not m.startswith("model.explore"))
+        path.name: sorted(m for m in _model_imports(path) if not m.startswith("ehttp.explore"))
         for path in sorted(EXPLORE.glob("*.py"))
         if path.name != "adapter.py"
     }
     assert {name: found for name, found in outside.items() if found} == {}
-    assert any(m.startswith("model.ask") for m in _model_imports(EXPLORE / "adapter.py"))
+    assert any(m.startswith("ehttp.ask") for m in _model_imports(EXPLORE / "adapter.py"))
 
 
 def test_the_administrator_actions_are_whatifs_and_each_token_takes_its_step() -> None:
-    lab = model.explore.lab_by_name("default")
+    lab = ehttp.explore.lab_by_name("default")
     world_model = model_of(lab)
     world = steady(lab)
     admin, system = possible_moves(world_model, world)
@@ -75,7 +75,7 @@ def test_the_administrator_actions_are_whatifs_and_each_token_takes_its_step() -
 
 
 def test_a_step_not_possible_here_is_refused_with_what_is() -> None:
-    lab = model.explore.lab_by_name("default")
+    lab = ehttp.explore.lab_by_name("default")
     with pytest.raises(ModelError, match=r"'enable-enhanced-http' is not possible here; possible"):
         take(model_of(lab), steady(lab), "enable-enhanced-http")
 
@@ -119,7 +119,7 @@ def test_the_documented_fault_then_the_workaround_and_the_run_bind_every_role_ce
 
 
 def test_scenario_verdicts_follow_the_site_as_configured_in_the_world() -> None:
-    lab = model.explore.lab_by_name("default")
+    lab = ehttp.explore.lab_by_name("default")
     here = walk(Place("default", None, TOGGLES[:1])).here
     rows = {(r["client"], r["scenario"]): r for r in scenario_rows(lab, here)}
     assert rows[("aad1", "1")]["verdict"] == "blocked"

@@ -12,12 +12,12 @@ import pytest
 from click.testing import CliRunner
 from starlette.testclient import TestClient
 
-from model.cli.app import main
-from model.config.labfile import default_lab
-from model.explore.adapter import model_of
-from model.explore.app import create_app
-from model.explore.place import Place, lab_parameter, world_parameter
-from model.fuzz.hostile_generators import HOSTILE_TEXT, html_structure, html_text
+from ehttp.cli.app import main
+from ehttp.config.labfile import default_lab
+from ehttp.explore.adapter import model_of
+from ehttp.explore.app import create_app
+from ehttp.explore.place import Place, lab_parameter, world_parameter
+from ehttp.fuzz.hostile_generators import HOSTILE_TEXT, html_structure, html_text
 from tests.cli.test_json_schemas import validate
 from tests.explore.test_adapter import TOGGLES
 

@@ -21,9 +21,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from model.cli.check import check_json
-from model.compose.checking import LabCheck
-from model.config.labfile import default_lab
+from ehttp.cli.check import check_json
+from ehttp.compose.checking import LabCheck
+from ehttp.config.labfile import default_lab
 
 CHROMIUM = Path("/usr/bin/chromium")
 FLAGS = [
@@ -60,7 +60,7 @@ def browser() -> Iterator[Browser]:
 
 
 def _serve(*args: str) -> Iterator[str]:
-    command = [sys.executable, "-c", "from model.cli.app import main; main()", "explore"]
+    command = [sys.executable, "-c", "from ehttp.cli.app import main; main()", "explore"]
     with subprocess.Popen(
         [*command, "--no-browser", *args], stdout=subprocess.PIPE, text=True
     ) as server:

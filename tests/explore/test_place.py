@@ -9,8 +9,8 @@ from urllib.parse import parse_qs
 
 import pytest
 
-from model.config.labfile import default_lab
-from model.explore.place import (
+from ehttp.config.labfile import default_lab
+from ehttp.explore.place import (
     MAX_CLICKS,
     Place,
     PlaceError,

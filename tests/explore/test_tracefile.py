@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
-from model.cli.check import check_json
-from model.compose.checking import LabCheck
-from model.config.labfile import default_lab
-from model.explore.app import create_app
-from model.explore.place import walk
-from model.explore.tracefile import TraceError, trace_place
+from ehttp.cli.check import check_json
+from ehttp.compose.checking import LabCheck
+from ehttp.config.labfile import default_lab
+from ehttp.explore.app import create_app
+from ehttp.explore.place import walk
+from ehttp.explore.tracefile import TraceError, trace_place
 
 CERT3 = "rapidly enabling and disabling the option alone leaves no SMS-Issuing certificate bound"
 

@@ -11,13 +11,13 @@ import pytest
 from click.testing import CliRunner, Result
 from hypothesis.database import InMemoryExampleDatabase
 
-from model.checker import check
-from model.cli.app import main
-from model.compose.properties import LAB, lab_checks
-from model.compose.world import Action, World, WorldModel
-from model.config.labfile import default_lab, load_lab
-from model.config.schema import Connections, Version
-from model.fuzz.campaign import (
+from ehttp.checker import check
+from ehttp.cli.app import main
+from ehttp.compose.properties import LAB, lab_checks
+from ehttp.compose.world import Action, World, WorldModel
+from ehttp.config.labfile import default_lab, load_lab
+from ehttp.config.schema import Connections, Version
+from ehttp.fuzz.campaign import (
     ROUND_EXAMPLES,
     CampaignPlan,
     FuzzResult,
@@ -25,21 +25,21 @@ from model.fuzz.campaign import (
     round_budget,
     run_campaign,
 )
-from model.fuzz.coverage import Coverage, Reachable
-from model.fuzz.driver import ModelDriver
-from model.fuzz.invariants import (
+from ehttp.fuzz.coverage import Coverage, Reachable
+from ehttp.fuzz.driver import ModelDriver
+from ehttp.fuzz.invariants import (
     ABSTRACTION,
     LAB_STEPS,
     InvariantBroken,
     StateInvariant,
     state_invariants,
 )
-from model.fuzz.lockstep import Lockstep
-from model.fuzz.machine import ATTACK_SPACING, Session, machine_class
-from model.fuzz.profiles import Failures, cache_folder, profile_settings
-from model.fuzz.rules import derive_rules, pick_instance
-from model.spec import access
-from model.spec.access import Method
+from ehttp.fuzz.lockstep import Lockstep
+from ehttp.fuzz.machine import ATTACK_SPACING, Session, machine_class
+from ehttp.fuzz.profiles import Failures, cache_folder, profile_settings
+from ehttp.fuzz.rules import derive_rules, pick_instance
+from ehttp.machines import access
+from ehttp.machines.access import Method
 
 LABS = Path(__file__).resolve().parents[2] / "specs" / "labs"
 
@@ -376,10 +376,10 @@ def test_a_mistake_in_the_model_access_table_is_caught_in_lockstep(
         return right(mp, version, enhanced) | {"azure-ad-device-token"}
 
     for where in (
-        "model.compose.world",
-        "model.compose.properties",
-        "model.spec.registration",
-        "model.lab.facade",
+        "ehttp.compose.world",
+        "ehttp.compose.properties",
+        "ehttp.machines.registration",
+        "ehttp.bridge.driver",
     ):
         monkeypatch.setattr(f"{where}.mp_registration_methods", wrong)
     lab = load_lab(Path(__file__).resolve().parents[2] / "specs" / "labs" / "enhanced-off.toml")

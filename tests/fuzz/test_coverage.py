@@ -8,9 +8,9 @@ from collections.abc import Sequence
 
 import pytest
 
-from model.compose.world import WorldModel
-from model.config.labfile import default_lab
-from model.fuzz.coverage import Coverage, Reachable, _components
+from ehttp.compose.world import WorldModel
+from ehttp.config.labfile import default_lab
+from ehttp.fuzz.coverage import Coverage, Reachable, _components
 
 
 @pytest.fixture(scope="module")

@@ -9,13 +9,13 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-import model.config.labfile as labfile
-import model.readlimits as readlimits
-import model.views.promela as promela
-from model.cli.app import main
-from model.config.labfile import default_lab
-from model.config.schema import Lab
-from model.fuzz.hostile import (
+import ehttp.compose.promela as promela
+import ehttp.config.labfile as labfile
+import ehttp.readlimits as readlimits
+from ehttp.cli.app import main
+from ehttp.config.labfile import default_lab
+from ehttp.config.schema import Lab
+from ehttp.fuzz.hostile import (
     ACCEPTED_FORBIDDEN,
     EXCEPTION,
     REFUSAL_CHANGED,
@@ -24,10 +24,10 @@ from model.fuzz.hostile import (
     HostilePlan,
     run_hostile,
 )
-from model.lab.dp import DistributionPointServer, Download
-from model.lab.freshness import ReplayStore
-from model.lab.mp import ManagementPointServer
-from model.lab.mutants import (
+from ehttp.lab.dp import DistributionPointServer, Download
+from ehttp.lab.freshness import ReplayStore
+from ehttp.lab.mp import ManagementPointServer
+from ehttp.lab.mutants import (
     FORGETS_KEYS,
     IGNORES_IDENTITY,
     IGNORES_LIFETIME,
@@ -35,8 +35,8 @@ from model.lab.mutants import (
     NO_REPLAY_WINDOW,
     SKIPS_CONTINUITY,
 )
-from model.lab.reasons import Reason, Refused
-from model.report.traceability import example_labs
+from ehttp.lab.reasons import Reason, Refused
+from ehttp.report.traceability import example_labs
 
 
 def test_ci_profile_passes_the_lab_and_tries_every_target() -> None:

@@ -17,13 +17,13 @@ from typing import Annotated, Literal, get_args, get_origin, get_type_hints
 
 import pytest
 
-import model.report.page as page
-import model.views.diagrams_lab as diagrams_lab
-import model.views.promela as promela
-from model.compose.checking import run_checks
-from model.config.labfile import LabError, default_lab, lab_to_toml, parse_lab
-from model.config.schema import Client, DistributionPoint, Lab, ManagementPoint, Site
-from model.fuzz.hostile_generators import (
+import ehttp.compose.promela as promela
+import ehttp.report.page as page
+import ehttp.views.diagrams_lab as diagrams_lab
+from ehttp.compose.checking import run_checks
+from ehttp.config.labfile import LabError, default_lab, lab_to_toml, parse_lab
+from ehttp.config.schema import Client, DistributionPoint, Lab, ManagementPoint, Site
+from ehttp.fuzz.hostile_generators import (
     HOSTILE_TEXT,
     Generated,
     differences,
@@ -35,8 +35,8 @@ from model.fuzz.hostile_generators import (
     text_fields,
     with_text,
 )
-from model.views.diagrams_lab import lab_graph, trace_graph, traced_properties
-from model.views.scenarios import evaluate
+from ehttp.views.diagrams_lab import lab_graph, trace_graph, traced_properties
+from ehttp.views.scenarios import evaluate
 
 LAB = small_lab(default_lab())
 DIRECT = HOSTILE_TEXT + "\n\t\x01 ends with a backslash \\"

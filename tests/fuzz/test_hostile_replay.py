@@ -10,15 +10,15 @@ from typing import Any
 
 import pytest
 
-import model.fuzz.hostile as hostile
-from model.config.labfile import default_lab
-from model.config.schema import Lab
-from model.fuzz.hostile import ACCEPTED_FORBIDDEN, HostilePlan, run_hostile
-from model.fuzz.hostile_replay import KINDS, replay_target, site_of
-from model.lab.freshness import ReplayStore
-from model.lab.mp import ManagementPointServer
-from model.lab.mutants import FORGETS_KEYS, KEEPS_OLD_KEY
-from model.lab.testbed import ConcreteLab
+import ehttp.fuzz.hostile as hostile
+from ehttp.config.labfile import default_lab
+from ehttp.config.schema import Lab
+from ehttp.fuzz.hostile import ACCEPTED_FORBIDDEN, HostilePlan, run_hostile
+from ehttp.fuzz.hostile_replay import KINDS, replay_target, site_of
+from ehttp.lab.freshness import ReplayStore
+from ehttp.lab.mp import ManagementPointServer
+from ehttp.lab.mutants import FORGETS_KEYS, KEEPS_OLD_KEY
+from ehttp.lab.testbed import ConcreteLab
 
 
 def _own_replay_memory(mp: pytest.MonkeyPatch) -> None:

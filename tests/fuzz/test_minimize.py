@@ -3,16 +3,16 @@ candidate replayed in the lab and kept only when the same invariant breaks."""
 
 from __future__ import annotations
 
-from model.compose.properties import stranded
-from model.compose.world import Action, World, WorldModel
-from model.config.labfile import default_lab
-from model.fuzz.driver import ModelDriver
-from model.fuzz.invariants import ABSTRACTION, InvariantBroken, state_invariants
-from model.fuzz.lockstep import FuzzStep, Lockstep
-from model.fuzz.minimize import Paths, minimize, moves_of
-from model.fuzz.replay import Move, ReplayPlan, replay
-from model.lab.facade import LabDriver
-from model.lab.mutants import NEVER_REBINDS
+from ehttp.bridge.driver import LabDriver
+from ehttp.compose.properties import stranded
+from ehttp.compose.world import Action, World, WorldModel
+from ehttp.config.labfile import default_lab
+from ehttp.fuzz.driver import ModelDriver
+from ehttp.fuzz.invariants import ABSTRACTION, InvariantBroken, state_invariants
+from ehttp.fuzz.lockstep import FuzzStep, Lockstep
+from ehttp.fuzz.minimize import Paths, minimize, moves_of
+from ehttp.fuzz.replay import Move, ReplayPlan, replay
+from ehttp.lab.mutants import NEVER_REBINDS
 
 LAB = default_lab()
 MODEL = WorldModel(LAB)

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from model.config.labfile import default_lab
-from model.fuzz.campaign import CampaignPlan, FuzzResult, run_campaign
-from model.fuzz.invariants import ABSTRACTION, ATTACK_ANSWERED, ATTACK_REFUSED, LAB_STEPS
-from model.fuzz.replay import load_replay, replay
-from model.lab.facade import LabDriver
-from model.lab.mutants import (
+from ehttp.bridge.driver import LabDriver
+from ehttp.config.labfile import default_lab
+from ehttp.fuzz.campaign import CampaignPlan, FuzzResult, run_campaign
+from ehttp.fuzz.invariants import ABSTRACTION, ATTACK_ANSWERED, ATTACK_REFUSED, LAB_STEPS
+from ehttp.fuzz.replay import load_replay, replay
+from ehttp.lab.mutants import (
     ALG_NONE,
     ANONYMOUS_REPLACES,
     FORGETS_KEYS,

@@ -10,10 +10,10 @@ from collections.abc import Sequence
 
 import pytest
 
-from model.compose.world import WorldModel
-from model.config.labfile import default_lab
-from model.fuzz.coverage import Reachable, _components
-from model.fuzz.planner import Detour, Planner, path_cover
+from ehttp.compose.world import WorldModel
+from ehttp.config.labfile import default_lab
+from ehttp.fuzz.coverage import Reachable, _components
+from ehttp.fuzz.planner import Detour, Planner, path_cover
 
 
 def _largest_matching(successors: Sequence[Sequence[int]], component: Sequence[int]) -> int:

@@ -11,17 +11,17 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from model.cli.app import main
-from model.compose.checking import LabCheck
-from model.compose.properties import stranded
-from model.compose.world import WorldModel
-from model.config.labfile import default_lab, lab_to_toml
-from model.fuzz.driver import ModelDriver
-from model.fuzz.invariants import ABSTRACTION
-from model.fuzz.lockstep import Lockstep
-from model.fuzz.replay import ReplayError, load_replay, replay, write_replay
-from model.lab.facade import LabDriver
-from model.lab.mutants import NEVER_REBINDS
+from ehttp.bridge.driver import LabDriver
+from ehttp.cli.app import main
+from ehttp.compose.checking import LabCheck
+from ehttp.compose.properties import stranded
+from ehttp.compose.world import WorldModel
+from ehttp.config.labfile import default_lab, lab_to_toml
+from ehttp.fuzz.driver import ModelDriver
+from ehttp.fuzz.invariants import ABSTRACTION
+from ehttp.fuzz.lockstep import Lockstep
+from ehttp.fuzz.replay import ReplayError, load_replay, replay, write_replay
+from ehttp.lab.mutants import NEVER_REBINDS
 
 CERT_3 = "rapidly enabling and disabling the option alone leaves no SMS-Issuing certificate bound"
 

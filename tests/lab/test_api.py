@@ -8,15 +8,15 @@ import re
 
 import pytest
 
-import model.lab
+import ehttp.lab
 
 MODULES = sorted(
-    m.name for m in pkgutil.iter_modules(model.lab.__path__, "model.lab.") if not m.ispkg
+    m.name for m in pkgutil.iter_modules(ehttp.lab.__path__, "ehttp.lab.") if not m.ispkg
 )
 
 
 def test_the_lab_has_its_modules() -> None:
-    assert {"model.lab.pki", "model.lab.trust", "model.lab.tls", "model.lab.tokens"} <= set(MODULES)
+    assert {"ehttp.lab.pki", "ehttp.lab.trust", "ehttp.lab.tls", "ehttp.lab.tokens"} <= set(MODULES)
 
 
 @pytest.mark.parametrize("name", MODULES)

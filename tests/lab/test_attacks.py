@@ -8,9 +8,9 @@ from dataclasses import replace
 
 import pytest
 
-from model.config.labfile import default_lab
-from model.config.schema import Lab
-from model.lab.attacks import (
+from ehttp.config.labfile import default_lab
+from ehttp.config.schema import Lab
+from ehttp.lab.attacks import (
     CATALOGUE,
     FAMILIES,
     HONEST,
@@ -22,9 +22,9 @@ from model.lab.attacks import (
     run_all,
     unmet,
 )
-from model.lab.reasons import Reason
-from model.lab.testbed import ConcreteLab
-from model.report.traceability import example_labs
+from ehttp.lab.reasons import Reason
+from ehttp.lab.testbed import ConcreteLab
+from ehttp.report.traceability import example_labs
 
 
 @functools.cache
@@ -89,9 +89,9 @@ def test_preconditions_never_call_the_decision_functions(monkeypatch: pytest.Mon
     attack = next(a for a in CATALOGUE if a.name == "reg-device-token-1802-http-mp")
     assert unmet(attack, ConcreteLab(lab)) == ()
     everything = frozenset({"azure-ad-device-token", "anonymous-manual-approval"})
-    monkeypatch.setattr("model.lab.policy.mp_accepts", lambda *args: everything)
-    monkeypatch.setattr("model.spec.access.mp_registration_methods", lambda *args: everything)
-    monkeypatch.setattr("model.lab.mp.mp_accepts", lambda *args: everything)
+    monkeypatch.setattr("ehttp.lab.policy.mp_accepts", lambda *args: everything)
+    monkeypatch.setattr("ehttp.machines.access.mp_registration_methods", lambda *args: everything)
+    monkeypatch.setattr("ehttp.lab.mp.mp_accepts", lambda *args: everything)
     assert unmet(attack, ConcreteLab(lab)) == ()
     outcome = run(attack, lab=default_lab())
     assert outcome.verdict.ok, "the wrong table is caught: the attack ran and was accepted"

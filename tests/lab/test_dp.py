@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from model.config.labfile import default_lab
-from model.config.schema import Lab
-from model.lab.evidence import ClientCertificate, ContentToken, NaaLogon, NoCredential
-from model.lab.mp import CONTENT_TOKEN_REQUEST
-from model.lab.reasons import Accepted, Reason, Refused
-from model.lab.testbed import NAA_USER, ConcreteLab
-from model.lab.trust import presented
+from ehttp.config.labfile import default_lab
+from ehttp.config.schema import Lab
+from ehttp.lab.evidence import ClientCertificate, ContentToken, NaaLogon, NoCredential
+from ehttp.lab.mp import CONTENT_TOKEN_REQUEST
+from ehttp.lab.reasons import Accepted, Reason, Refused
+from ehttp.lab.testbed import NAA_USER, ConcreteLab
+from ehttp.lab.trust import presented
 
 
 def _dp(lab: Lab, **changes: object) -> Lab:

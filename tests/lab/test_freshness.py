@@ -12,13 +12,13 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from model.config.labfile import default_lab
-from model.lab.client import public_der
-from model.lab.evidence import Anonymous, RegistrationRequest, registration_payload
-from model.lab.freshness import NONCE_BYTES, WINDOW, ReplayStore
-from model.lab.keys import derive_ec_key
-from model.lab.reasons import Accepted, Reason, Refused
-from model.lab.testbed import ConcreteLab
+from ehttp.config.labfile import default_lab
+from ehttp.lab.client import public_der
+from ehttp.lab.evidence import Anonymous, RegistrationRequest, registration_payload
+from ehttp.lab.freshness import NONCE_BYTES, WINDOW, ReplayStore
+from ehttp.lab.keys import derive_ec_key
+from ehttp.lab.reasons import Accepted, Reason, Refused
+from ehttp.lab.testbed import ConcreteLab
 
 _W = int(WINDOW.total_seconds())
 

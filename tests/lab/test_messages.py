@@ -6,8 +6,8 @@ from dataclasses import replace
 
 import pytest
 
-from model.lab.keys import derive_ec_key
-from model.lab.messages import (
+from ehttp.lab.keys import derive_ec_key
+from ehttp.lab.messages import (
     Registration,
     SignedMessage,
     canonical,
@@ -15,7 +15,7 @@ from model.lab.messages import (
     verify_message,
     well_formed,
 )
-from model.lab.reasons import Accepted, Reason, Refused, Rejected
+from ehttp.lab.reasons import Accepted, Reason, Refused, Rejected
 
 KEY = derive_ec_key(0, "messages-test")
 NONCE = b"n" * 16

@@ -9,11 +9,11 @@ import pytest
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from model.config.labfile import default_lab
-from model.config.schema import ManagementPoint
-from model.lab.attacks.identity import request_as
-from model.lab.domain import Domain
-from model.lab.evidence import (
+from ehttp.config.labfile import default_lab
+from ehttp.config.schema import ManagementPoint
+from ehttp.lab.attacks.identity import request_as
+from ehttp.lab.domain import Domain
+from ehttp.lab.evidence import (
     Anonymous,
     ClientCertificate,
     DeviceToken,
@@ -22,12 +22,12 @@ from model.lab.evidence import (
     RegistrationRequest,
     UserToken,
 )
-from model.lab.freshness import WINDOW
-from model.lab.keys import derive_ec_key
-from model.lab.mp import CONTENT_TOKEN_REQUEST, NOTIFICATION
-from model.lab.reasons import Accepted, Reason, Refused
-from model.lab.testbed import ConcreteLab
-from model.lab.trust import presented
+from ehttp.lab.freshness import WINDOW
+from ehttp.lab.keys import derive_ec_key
+from ehttp.lab.mp import CONTENT_TOKEN_REQUEST, NOTIFICATION
+from ehttp.lab.reasons import Accepted, Reason, Refused
+from ehttp.lab.testbed import ConcreteLab
+from ehttp.lab.trust import presented
 
 
 def _https_mp_lab() -> ConcreteLab:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from model.compose.world import EXEC, SITE, World
-from model.config.labfile import default_lab
-from model.lab.facade import AttackAccepted, LabDriver
-from model.lab.mutants import (
+from ehttp.bridge.driver import AttackAccepted, LabDriver
+from ehttp.compose.world import EXEC, SITE, World
+from ehttp.config.labfile import default_lab
+from ehttp.lab.mutants import (
     ALG_NONE,
     ANONYMOUS_REPLACES,
     FORGETS_KEYS,
@@ -23,9 +23,9 @@ from model.lab.mutants import (
     SKIPS_CONTINUITY,
     mutant_set,
 )
-from model.lab.reasons import Reason
-from model.spec.binding import DELETE, RESTART, SMSEXEC_STARTS
-from model.spec.site import DISABLE, ENABLE
+from ehttp.lab.reasons import Reason
+from ehttp.machines.binding import DELETE, RESTART, SMSEXEC_STARTS
+from ehttp.machines.site import DISABLE, ENABLE
 
 CAUGHT_BY_ATTACK = [
     (ALG_NONE, "token-alg-none", Reason.TOKEN_ALG_NOT_ALLOWED),

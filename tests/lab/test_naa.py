@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from model.lab.naa import NetworkAccessAccount, derive
-from model.lab.reasons import Reason, Refused
+from ehttp.lab.naa import NetworkAccessAccount, derive
+from ehttp.lab.reasons import Reason, Refused
 
 
 def test_right_secret_accepted_wrong_refused_and_secret_not_stored() -> None:

@@ -5,17 +5,17 @@ from __future__ import annotations
 from cryptography import x509
 from cryptography.x509.oid import ExtendedKeyUsageOID
 
-from model.lab.clock import LabClock
-from model.lab.keys import derive_ec_key, derive_rsa_key
-from model.lab.pki import (
+from ehttp.lab.clock import LabClock
+from ehttp.lab.keys import derive_ec_key, derive_rsa_key
+from ehttp.lab.pki import (
     ROLE_CERTIFICATE_NAME,
     SMS_ISSUING_NAME,
     TOKEN_SIGNING_NAME,
     EnterprisePki,
     SiteAuthority,
 )
-from model.lab.reasons import Reason, Refused
-from model.lab.trust import presented, verify_client, verify_server
+from ehttp.lab.reasons import Reason, Refused
+from ehttp.lab.trust import presented, verify_client, verify_server
 
 
 def test_sms_issuing_is_a_self_signed_ca() -> None:

@@ -9,14 +9,14 @@ from pathlib import Path
 
 import pytest
 
-import model.lab
-from model.config.labfile import default_lab
-from model.config.schema import CONNECTIONS, VERSIONS
-from model.lab.policy import dp_accepts, dp_row, enhanced_on, mp_accepts
-from model.lab.testbed import ConcreteLab
-from model.spec import access
+import ehttp.lab
+from ehttp.config.labfile import default_lab
+from ehttp.config.schema import CONNECTIONS, VERSIONS
+from ehttp.lab.policy import dp_accepts, dp_row, enhanced_on, mp_accepts
+from ehttp.lab.testbed import ConcreteLab
+from ehttp.machines import access
 
-LAB = Path(model.lab.__file__).resolve().parent
+LAB = Path(ehttp.lab.__file__).resolve().parent
 DRIVER = {"facade.py"}
 """The driver follows the model's rows on purpose; it authenticates nothing."""
 
@@ -48,13 +48,13 @@ def _access_names(path: Path) -> set[str]:
     return {
         alias.name
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
-        if isinstance(node, ast.ImportFrom) and node.module == "model.spec.access"
+        if isinstance(node, ast.ImportFrom) and node.module == "ehttp.machines.access"
         for alias in node.names
     } | {
         "module"
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
         if isinstance(node, ast.ImportFrom)
-        and node.module == "model.spec"
+        and node.module == "ehttp.machines"
         and any(alias.name == "access" for alias in node.names)
     }
 

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from model.config.labfile import load_lab
-from model.lab.evidence import DeviceToken
-from model.lab.mp import CONTENT_TOKEN_REQUEST, NOTIFICATION
-from model.lab.reasons import Accepted, Reason, Refused
-from model.lab.testbed import ConcreteLab
+from ehttp.config.labfile import load_lab
+from ehttp.lab.evidence import DeviceToken
+from ehttp.lab.mp import CONTENT_TOKEN_REQUEST, NOTIFICATION
+from ehttp.lab.reasons import Accepted, Reason, Refused
+from ehttp.lab.testbed import ConcreteLab
 
 TWO_MPS = Path(__file__).resolve().parent / "labs" / "two-mps.toml"
 
@@ -88,7 +88,7 @@ def test_a_superseded_key_is_not_registered_again_even_with_a_genuine_device_tok
     old_key = agent.key
     assert tb.register("aad1", "azure-ad-device-token", "mp1").ok
     assert isinstance(captured.evidence, DeviceToken)
-    from model.lab.attacks.identity import request_as
+    from ehttp.lab.attacks.identity import request_as
 
     for mp in ("mp1", "mp2"):
         rollback = request_as(tb, "aad1", lambda payload: captured.evidence, old_key)
@@ -136,8 +136,8 @@ def test_every_mp_knows_a_registration_made_at_another() -> None:
 def test_an_anonymous_request_at_another_mp_cannot_take_a_registered_name() -> None:
     tb = _lab()
     assert tb.register("wg1", "anonymous-manual-approval", "mp1").ok
-    from model.lab.attacks.identity import request_as
-    from model.lab.evidence import Anonymous
+    from ehttp.lab.attacks.identity import request_as
+    from ehttp.lab.evidence import Anonymous
 
     verdict = tb.mp("mp2").register(request_as(tb, "wg1", lambda payload: Anonymous()))
     assert isinstance(verdict, Refused) and verdict.reason is Reason.REG_CONFLICTING_RECORD

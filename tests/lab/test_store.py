@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from model.config.labfile import default_lab
-from model.config.schema import ManagementPoint
-from model.lab.reasons import Reason, Refused
-from model.lab.testbed import ConcreteLab
-from model.spec.binding import BINDING, STRANDED, initial_binding
+from ehttp.config.labfile import default_lab
+from ehttp.config.schema import ManagementPoint
+from ehttp.lab.reasons import Reason, Refused
+from ehttp.lab.testbed import ConcreteLab
+from ehttp.machines.binding import BINDING, STRANDED, initial_binding
 
 
 def _off() -> ConcreteLab:

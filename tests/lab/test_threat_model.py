@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from model.lab.attacks import CATALOGUE
-from model.lab.reasons import Reason
+from ehttp.lab.attacks import CATALOGUE
+from ehttp.lab.reasons import Reason
 
 THREAT_MODEL = Path(__file__).resolve().parents[2] / "specs" / "threat-model.md"
 ROW = re.compile(r"^\| `([a-z-]+)` \| (.+?) \| (.+?) \| (.+?) \|$")
@@ -42,11 +42,11 @@ def test_the_lockout_the_threat_model_documents_holds() -> None:
     """specs/threat-model.md, "Lockout by an anonymous claim": a client with evidence still
     registers over an anonymous claim of its name; a workgroup client is locked out until an
     administrator acts."""
-    from model.config.labfile import default_lab
-    from model.lab.attacks.identity import request_as
-    from model.lab.evidence import Anonymous
-    from model.lab.reasons import Accepted, Refused
-    from model.lab.testbed import ConcreteLab
+    from ehttp.config.labfile import default_lab
+    from ehttp.lab.attacks.identity import request_as
+    from ehttp.lab.evidence import Anonymous
+    from ehttp.lab.reasons import Accepted, Refused
+    from ehttp.lab.testbed import ConcreteLab
 
     tb = ConcreteLab(default_lab())
     for name in ("dom1", "wg1"):

@@ -10,12 +10,12 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-from model.lab.clock import LabClock
-from model.lab.keys import derive_ec_key, derive_rsa_key
-from model.lab.pki import ROLE_CERTIFICATE_NAME, EnterprisePki, Issued, SiteAuthority
-from model.lab.reasons import Accepted, Reason, Refused
-from model.lab.tls import HANDSHAKES, handshake
-from model.lab.trust import key_refusal, presented, verify_server
+from ehttp.lab.clock import LabClock
+from ehttp.lab.keys import derive_ec_key, derive_rsa_key
+from ehttp.lab.pki import ROLE_CERTIFICATE_NAME, EnterprisePki, Issued, SiteAuthority
+from ehttp.lab.reasons import Accepted, Reason, Refused
+from ehttp.lab.tls import HANDSHAKES, handshake
+from ehttp.lab.trust import key_refusal, presented, verify_server
 
 NOW = LabClock().now()
 

@@ -10,11 +10,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from model.lab.clock import LabClock
-from model.lab.pki import SiteAuthority
-from model.lab.reasons import Accepted, Reason, Refused
-from model.lab.tenant import OLD_APP_URI, Tenant
-from model.lab.tokens import (
+from ehttp.lab.clock import LabClock
+from ehttp.lab.pki import SiteAuthority
+from ehttp.lab.reasons import Accepted, Reason, Refused
+from ehttp.lab.tenant import OLD_APP_URI, Tenant
+from ehttp.lab.tokens import (
     AadValidator,
     ContentTokenIssuer,
     ContentTokenValidator,

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from model.config.labfile import default_lab, load_lab
-from model.lab.reasons import Accepted, Reason, Refused
-from model.lab.testbed import ConcreteLab
+from ehttp.config.labfile import default_lab, load_lab
+from ehttp.lab.reasons import Accepted, Reason, Refused
+from ehttp.lab.testbed import ConcreteLab
 
 TWO_MPS = Path(__file__).resolve().parent / "labs" / "two-mps.toml"
 

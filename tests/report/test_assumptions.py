@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from model.report.requirements import requirement_ids
+from ehttp.report.requirements import requirement_ids
 
 ROOT = Path(__file__).resolve().parents[2]
 ASSUMPTIONS = ROOT / "specs" / "assumptions.md"
@@ -106,9 +106,9 @@ def test_every_entry_names_an_existing_file_its_phrase_and_existing_ids() -> Non
 
 def test_a_mark_without_an_entry_is_reported() -> None:
     entries = parse(
-        '## A-1: One\n- File: `model/spec/site.py`\n- Phrase: "nothing like this"\n'
+        '## A-1: One\n- File: `model/machines/site.py`\n- Phrase: "nothing like this"\n'
         "- Requirements: SITE-3\n- Reason: r\n"
     )
-    site = [after for file, _, _, after in marks() if file == "model/spec/site.py"]
+    site = [after for file, _, _, after in marks() if file == "model/machines/site.py"]
     assert site
     assert not any(entries[0].phrase in after for after in site)

@@ -10,12 +10,12 @@ from typing import Any
 
 import pytest
 
-from model.audit import load_unconstrained, run_audit
-from model.cli.audit import audit_verdict
-from model.cli.common import envelope
-from model.config.labfile import load_lab
-from model.report.auditfile import read_audit
-from model.report.page import ReportError, _strength
+from ehttp.audit import load_unconstrained, run_audit
+from ehttp.cli.audit import audit_verdict
+from ehttp.cli.common import envelope
+from ehttp.config.labfile import load_lab
+from ehttp.report.auditfile import read_audit
+from ehttp.report.page import ReportError, _strength
 
 LAB = load_lab(
     Path(__file__).resolve().parents[2] / "specs" / "labs" / "site-1806-prerelease-off.toml"

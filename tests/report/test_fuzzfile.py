@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from model.cli.app import main
-from model.config.labfile import default_lab
-from model.report.fuzzfile import read_fuzz
-from model.report.page import ReportError
+from ehttp.cli.app import main
+from ehttp.config.labfile import default_lab
+from ehttp.report.fuzzfile import read_fuzz
+from ehttp.report.page import ReportError
 
 GOOD = {
     "command": "fuzz",

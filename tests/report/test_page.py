@@ -11,15 +11,15 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import model.config
-from model.cli.app import main
-from model.cli.common import tool_version
-from model.compose.checking import LabCheck
-from model.compose.world import MACHINES
-from model.lab.attacks import CATALOGUE
-from model.report import page as page_module
-from model.report.page import ReportError, coverage_svg, read_assumptions
-from model.report.requirements import requirement_ids
+import ehttp.config
+from ehttp.cli.app import main
+from ehttp.cli.common import tool_version
+from ehttp.compose.checking import LabCheck
+from ehttp.compose.world import MACHINES
+from ehttp.lab.attacks import CATALOGUE
+from ehttp.report import page as page_module
+from ehttp.report.page import ReportError, coverage_svg, read_assumptions
+from ehttp.report.requirements import requirement_ids
 
 FUZZ = {
     "coverage": {
@@ -147,7 +147,7 @@ def test_a_failing_report_says_why_first(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, checked: Callable[..., LabCheck]
 ) -> None:
     monkeypatch.setattr(page_module, "example_labs", lambda: ())
-    text = (Path(model.config.__file__).parent / "default_lab.toml").read_text(encoding="utf-8")
+    text = (Path(ehttp.config.__file__).parent / "default_lab.toml").read_text(encoding="utf-8")
     one = tmp_path / "one.toml"
     one.write_text(text[: text.index("[[clients]]", text.index("[[clients]]") + 1)])
     result = CliRunner().invoke(

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from model.report import requirements
-from model.report.requirements import (
+from ehttp.report import requirements
+from ehttp.report.requirements import (
     CATALOGUE,
     FACTS,
     SEED,
@@ -241,13 +241,13 @@ def test_a_missing_specs_folder_is_one_clear_line(tmp_path: Path) -> None:
         load_requirements(missing)
     assert str(caught.value) == (
         f"{missing}: cannot read the file (No such file or directory); the package ships its"
-        " specs in model/specs/, so reinstall ehttp"
+        " specs in ehttp/specs/, so reinstall ehttp"
     )
 
 
-def test_the_catalogue_is_the_packaged_copy_of_the_specs_folder() -> None:
-    package = Path(requirements.__file__).resolve().parents[1]
-    assert package / "specs" / "requirements.toml" == CATALOGUE
+def test_the_catalogue_is_read_from_the_one_specs_folder() -> None:
+    checkout = Path(requirements.__file__).resolve().parents[2]
+    assert checkout / "specs" / "requirements.toml" == CATALOGUE
 
 
 CONFTEST = Path(__file__).resolve().parents[1] / "conftest.py"

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from model.report.page import ReportError
-from model.report.savedfile import MAX_SAVED_BYTES, not_accepted, read_saved_json
+from ehttp.report.page import ReportError
+from ehttp.report.savedfile import MAX_SAVED_BYTES, not_accepted, read_saved_json
 
 HINT = "give the output of `ehttp audit --json`"
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from model.compose.checking import LabCheck
-from model.report import traceability
-from model.report.requirements import load_requirements, requirement_ids
-from model.report.traceability import (
+from ehttp.compose.checking import LabCheck
+from ehttp.report import traceability
+from ehttp.report.requirements import load_requirements, requirement_ids
+from ehttp.report.traceability import (
     MarkerRef,
     PropertyRef,
     build_matrix,

@@ -7,12 +7,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from model.cli.app import main
-from model.compose.world import MACHINES
-from model.config.labfile import default_lab
-from model.spec.machine import Machine
-from model.spec.site import SITE_MODE, UNSUPPORTED_STATE
-from model.views.diagrams import lab_start_states, machine_graph, render, write_diagrams
+from ehttp.cli.app import main
+from ehttp.compose.world import MACHINES
+from ehttp.config.labfile import default_lab
+from ehttp.machines.machine import Machine
+from ehttp.machines.site import SITE_MODE, UNSUPPORTED_STATE
+from ehttp.views.diagrams import lab_start_states, machine_graph, render, write_diagrams
 
 COMMITTED = Path(__file__).resolve().parents[2] / "diagrams"
 

@@ -18,15 +18,15 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from model.checker import CheckResult, Property, check
-from model.cli.app import main
-from model.compose.checking import LabCheck, VariantResult, run_checks
-from model.compose.properties import LAB
-from model.compose.world import EXEC, SITE, World, WorldModel
-from model.config.labfile import default_lab, lab_to_toml
-from model.config.schema import Lab
-from model.views.diagrams import render
-from model.views.diagrams_lab import (
+from ehttp.checker import CheckResult, Property, check
+from ehttp.cli.app import main
+from ehttp.compose.checking import LabCheck, VariantResult, run_checks
+from ehttp.compose.properties import LAB
+from ehttp.compose.world import EXEC, SITE, World, WorldModel
+from ehttp.config.labfile import default_lab, lab_to_toml
+from ehttp.config.schema import Lab
+from ehttp.views.diagrams import render
+from ehttp.views.diagrams_lab import (
     GRAPH_LIMIT,
     PATH_COLOURS,
     Traced,

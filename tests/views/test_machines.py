@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from model.compose.world import MACHINES, World, WorldModel
-from model.spec.machine import Machine, Row, StateDecl
-from model.views.machines import Context, MachineView, bind, build_view, fire
+from ehttp.compose.world import MACHINES, World, WorldModel
+from ehttp.machines.machine import Machine, Row, StateDecl
+from ehttp.views.machines import Context, MachineView, bind, build_view, fire
 
 VIEWS = {machine.name: build_view(machine) for machine in MACHINES}
 

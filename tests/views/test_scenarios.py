@@ -14,10 +14,10 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from model.cli.app import main
-from model.compose.world import APP, SITE
-from model.config.labfile import default_lab, load_lab
-from model.config.schema import (
+from ehttp.cli.app import main
+from ehttp.compose.world import APP, SITE
+from ehttp.config.labfile import default_lab, load_lab
+from ehttp.config.schema import (
     JOINS,
     NETWORKS,
     VERSIONS,
@@ -27,10 +27,10 @@ from model.config.schema import (
     ManagementPoint,
     Site,
 )
-from model.report.requirements import requirement_ids
-from model.views import scenarios
-from model.views.scenario_facts import mechanism_holds
-from model.views.scenarios import (
+from ehttp.report.requirements import requirement_ids
+from ehttp.views import scenarios
+from ehttp.views.scenario_facts import mechanism_holds
+from ehttp.views.scenarios import (
     SCENARIOS,
     SITE_CONFIGURATION_ROWS,
     VERDICTS,

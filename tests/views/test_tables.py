@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from model.cli.app import main
-from model.config.schema import VERSIONS, Connections, Version
-from model.spec.access import MP_TYPES, Method
-from model.views.tables import (
+from ehttp.cli.app import main
+from ehttp.config.schema import VERSIONS, Connections, Version
+from ehttp.machines.access import MP_TYPES, Method
+from ehttp.views.tables import (
     Cell,
     conditions_json,
     derive_cell,

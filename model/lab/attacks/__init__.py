@@ -5,23 +5,23 @@ signed messages, registration proofs, identity binding, key rollover continuity,
 replay, stale tokens after disabling enhanced HTTP, and malformed input. Each family also has its
 honest twins (`TWINS`): a genuine client's genuine input in the same situation, which the lab
 must accept (a lab that refused everything would pass every attack). Each attack is data
-(`model.lab.attacks.base.Attack`): what it tries, the `Reason` the lab must give, the requirement
+(`ehttp.lab.attacks.base.Attack`): what it tries, the `Reason` the lab must give, the requirement
 IDs it defends (SEC-1..SEC-5, REG-4, REG-5, PRE-1) and a `prepare` function that sets up a lab
 and returns the single bad input as a thunk. `run` takes the lab's observable state before and
 after that input, so a refusal that changed state is caught (DESIGN "Concrete lab": bad input "is
 rejected with a reason, never with a crash").
 
 Attacks find their hosts by role and read their preconditions from the lab's configuration
-(`model.lab.attacks.base`), so each runs on every lab that can host it; `unmet` says why one does
-not apply, naming the lab key that would enable it, and `model.lab.facade.LabDriver.inject` runs
+(`ehttp.lab.attacks.base`), so each runs on every lab that can host it; `unmet` says why one does
+not apply, naming the lab key that would enable it, and `ehttp.bridge.driver.LabDriver.inject` runs
 one against a lab in its current state.
 """
 
 from __future__ import annotations
 
-from model.config.labfile import default_lab
-from model.config.schema import Lab
-from model.lab.attacks import (
+from ehttp.config.labfile import default_lab
+from ehttp.config.schema import Lab
+from ehttp.lab.attacks import (
     certificates,
     content,
     identity,
@@ -34,9 +34,9 @@ from model.lab.attacks import (
     stale,
     tokens,
 )
-from model.lab.attacks.base import CONDITIONS, VARIANTS, Condition, SetupRefused, run, unmet
-from model.lab.attacks.case import Attack, Honest, Outcome
-from model.lab.testbed import ConcreteLab
+from ehttp.lab.attacks.base import CONDITIONS, VARIANTS, Condition, SetupRefused, run, unmet
+from ehttp.lab.attacks.case import Attack, Honest, Outcome
+from ehttp.lab.testbed import ConcreteLab
 
 __all__ = [
     "CASES",

@@ -1,6 +1,6 @@
 """What a case needs of a lab, how it finds its hosts in any lab, and its honest setup steps.
 
-A case (`model.lab.attacks.case`) names the conditions it `requires` and, when it needs the lab
+A case (`ehttp.lab.attacks.case`) names the conditions it `requires` and, when it needs the lab
 changed first, a `variant` (an HTTPS distribution point, a network access account, enhanced HTTP
 off, a 1802 site, a second management point).
 
@@ -15,7 +15,7 @@ result (`SetupRefused`, "setup refused: ..."), never a crash.
 
 Preconditions read the lab's configuration and state (its clients' joins, its site systems'
 connections, the site's settings, who is registered), never the decision functions the lab
-enforces (`model/spec/access.py`, `model/lab/policy.py`): an attack whose precondition came from
+enforces (`model/machines/access.py`, `model/lab/policy.py`): an attack whose precondition came from
 the function under test would skip itself exactly when that function is wrong
 (specs/threat-model.md). Each condition also names the lab key that would enable it, which
 `unmet` reports.
@@ -31,14 +31,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
-from model.config.labfile import default_lab
-from model.config.schema import Lab
-from model.lab.attacks.case import Attack, Outcome, Submit
-from model.lab.evidence import RegistrationRequest
-from model.lab.messages import Registration
-from model.lab.reasons import Accepted, Reason, Verdict
-from model.lab.testbed import ConcreteLab
-from model.spec.access import Method
+from ehttp.config.labfile import default_lab
+from ehttp.config.schema import Lab
+from ehttp.lab.attacks.case import Attack, Outcome, Submit
+from ehttp.lab.evidence import RegistrationRequest
+from ehttp.lab.messages import Registration
+from ehttp.lab.reasons import Accepted, Reason, Verdict
+from ehttp.lab.testbed import ConcreteLab
+from ehttp.machines.access import Method
 
 __all__ = [
     "CONDITIONS",

@@ -2,7 +2,7 @@
 
 An attack is data: a name, its family, what it tries, the `Reason` the lab must give, the
 requirement IDs it defends and a `prepare` function that sets up a lab and returns the single bad
-input as a thunk (`Submit`). It names the conditions it `requires` (`model.lab.attacks.base`) and,
+input as a thunk (`Submit`). It names the conditions it `requires` (`ehttp.lab.attacks.base`) and,
 when it needs the lab changed first, a `variant`. A family declares its attacks and its honest
 twins (`Family`, `Family.twin`): a twin's input is a genuine client's genuine one, and it expects
 `Honest.ACCEPTED`.
@@ -15,8 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from model.lab.reasons import Reason, Verdict
-from model.lab.testbed import ConcreteLab
+from ehttp.lab.reasons import Reason, Verdict
+from ehttp.lab.testbed import ConcreteLab
 
 __all__ = ["Attack", "Expected", "Family", "Honest", "Outcome", "Submit"]
 

@@ -15,10 +15,10 @@ import datetime as dt
 from collections.abc import Callable
 from functools import partial
 
-from model.lab.attacks.base import Roles, all_accepted
-from model.lab.attacks.case import Attack, Family, Submit
-from model.lab.keys import derive_rsa_key
-from model.lab.pki import (
+from ehttp.lab.attacks.base import Roles, all_accepted
+from ehttp.lab.attacks.case import Attack, Family, Submit
+from ehttp.lab.keys import derive_rsa_key
+from ehttp.lab.pki import (
     CLIENT_AUTH,
     ROLE_CERTIFICATE_NAME,
     SMS_ISSUING_NAME,
@@ -26,10 +26,10 @@ from model.lab.pki import (
     Issued,
     SiteAuthority,
 )
-from model.lab.reasons import Reason
-from model.lab.testbed import ConcreteLab
-from model.lab.tls import handshake
-from model.lab.trust import presented, verify_server
+from ehttp.lab.reasons import Reason
+from ehttp.lab.testbed import ConcreteLab
+from ehttp.lab.tls import handshake
+from ehttp.lab.trust import presented, verify_server
 
 __all__ = ["ATTACKS", "TWINS"]
 

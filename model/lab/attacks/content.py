@@ -12,21 +12,21 @@ from collections.abc import Callable
 
 import jwt
 
-from model.lab.attacks.base import (
+from ehttp.lab.attacks.base import (
     Roles,
     accepted,
     at_mp,
     first_registered,
     registered_domain_client,
 )
-from model.lab.attacks.case import Attack, Family, Submit
-from model.lab.evidence import ClientCertificate, ContentToken, NaaLogon, NoCredential
-from model.lab.mp import CONTENT_TOKEN_REQUEST, registration_id_for
-from model.lab.pki import EnterprisePki, Issued
-from model.lab.reasons import Reason
-from model.lab.testbed import NAA_USER, SITE_CODE, ConcreteLab
-from model.lab.tokens import thumbprint
-from model.lab.trust import presented
+from ehttp.lab.attacks.case import Attack, Family, Submit
+from ehttp.lab.evidence import ClientCertificate, ContentToken, NaaLogon, NoCredential
+from ehttp.lab.mp import CONTENT_TOKEN_REQUEST, registration_id_for
+from ehttp.lab.pki import EnterprisePki, Issued
+from ehttp.lab.reasons import Reason
+from ehttp.lab.testbed import NAA_USER, SITE_CODE, ConcreteLab
+from ehttp.lab.tokens import thumbprint
+from ehttp.lab.trust import presented
 
 __all__ = ["ATTACKS", "PACKAGE", "TWINS", "download_with", "real_content_token"]
 

@@ -17,12 +17,12 @@ from functools import partial
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from model.lab.attacks.base import Roles, all_accepted, register_best, registered
-from model.lab.attacks.case import Attack, Family, Submit
-from model.lab.attacks.messages import attacker_nonce
-from model.lab.client import public_der
-from model.lab.domain import Domain
-from model.lab.evidence import (
+from ehttp.lab.attacks.base import Roles, all_accepted, register_best, registered
+from ehttp.lab.attacks.case import Attack, Family, Submit
+from ehttp.lab.attacks.messages import attacker_nonce
+from ehttp.lab.client import public_der
+from ehttp.lab.domain import Domain
+from ehttp.lab.evidence import (
     Anonymous,
     ClientCertificate,
     DeviceToken,
@@ -31,10 +31,10 @@ from model.lab.evidence import (
     RegistrationRequest,
     registration_payload,
 )
-from model.lab.keys import derive_ec_key
-from model.lab.reasons import Reason
-from model.lab.testbed import ConcreteLab
-from model.lab.trust import presented
+from ehttp.lab.keys import derive_ec_key
+from ehttp.lab.reasons import Reason
+from ehttp.lab.testbed import ConcreteLab
+from ehttp.lab.trust import presented
 
 __all__ = ["ATTACKS", "TWINS", "request_as"]
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from model.lab.attacks.base import at_mp, first_registered
-from model.lab.attacks.case import Attack, Family, Submit
-from model.lab.mp import CONTENT_TOKEN_REQUEST, NOTIFICATION
-from model.lab.reasons import Reason
-from model.lab.testbed import ConcreteLab
+from ehttp.lab.attacks.base import at_mp, first_registered
+from ehttp.lab.attacks.case import Attack, Family, Submit
+from ehttp.lab.mp import CONTENT_TOKEN_REQUEST, NOTIFICATION
+from ehttp.lab.reasons import Reason
+from ehttp.lab.testbed import ConcreteLab
 
 __all__ = ["ATTACKS", "TWINS"]
 

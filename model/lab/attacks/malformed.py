@@ -17,15 +17,15 @@ from typing import Any
 
 import jwt
 
-from model.lab.attacks.base import Roles, at_mp, registered
-from model.lab.attacks.case import Attack, Family, Submit
-from model.lab.attacks.content import download_with
-from model.lab.attacks.encoding import b64, compact, nested_segment, segment
-from model.lab.attacks.tokens import device_claims, present_device_token
-from model.lab.evidence import NaaLogon, UserToken
-from model.lab.mp import NOTIFICATION
-from model.lab.reasons import Reason
-from model.lab.testbed import NAA_USER, ConcreteLab
+from ehttp.lab.attacks.base import Roles, at_mp, registered
+from ehttp.lab.attacks.case import Attack, Family, Submit
+from ehttp.lab.attacks.content import download_with
+from ehttp.lab.attacks.encoding import b64, compact, nested_segment, segment
+from ehttp.lab.attacks.tokens import device_claims, present_device_token
+from ehttp.lab.evidence import NaaLogon, UserToken
+from ehttp.lab.mp import NOTIFICATION
+from ehttp.lab.reasons import Reason
+from ehttp.lab.testbed import NAA_USER, ConcreteLab
 
 __all__ = ["ATTACKS", "TWINS"]
 

@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from model.lab.attacks.base import (
+from ehttp.lab.attacks.base import (
     Roles,
     all_accepted,
     at_mp,
@@ -21,13 +21,13 @@ from model.lab.attacks.base import (
     registered,
     registered_domain_client,
 )
-from model.lab.attacks.case import Attack, Family, Submit
-from model.lab.freshness import NONCE_BYTES
-from model.lab.keys import derive_ec_key
-from model.lab.messages import SignedMessage, sign_message
-from model.lab.mp import NOTIFICATION, registration_id_for
-from model.lab.reasons import Reason
-from model.lab.testbed import ConcreteLab
+from ehttp.lab.attacks.case import Attack, Family, Submit
+from ehttp.lab.freshness import NONCE_BYTES
+from ehttp.lab.keys import derive_ec_key
+from ehttp.lab.messages import SignedMessage, sign_message
+from ehttp.lab.mp import NOTIFICATION, registration_id_for
+from ehttp.lab.reasons import Reason
+from ehttp.lab.testbed import ConcreteLab
 
 __all__ = ["ATTACKS", "TWINS", "attacker_nonce", "forge", "notify_at"]
 

@@ -12,13 +12,13 @@ from functools import partial
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from model.lab.attacks.base import Roles, all_accepted
-from model.lab.attacks.case import Attack, Family, Submit
-from model.lab.attacks.messages import attacker_nonce
-from model.lab.evidence import DomainProof, DomainUserProof
-from model.lab.keys import derive_ec_key
-from model.lab.reasons import Reason
-from model.lab.testbed import ConcreteLab
+from ehttp.lab.attacks.base import Roles, all_accepted
+from ehttp.lab.attacks.case import Attack, Family, Submit
+from ehttp.lab.attacks.messages import attacker_nonce
+from ehttp.lab.evidence import DomainProof, DomainUserProof
+from ehttp.lab.keys import derive_ec_key
+from ehttp.lab.reasons import Reason
+from ehttp.lab.testbed import ConcreteLab
 
 __all__ = ["ATTACKS", "TWINS"]
 

@@ -26,17 +26,17 @@ from collections.abc import Callable
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from model.lab.attacks.base import Roles, accepted, at_mp, register_capturing, registered
-from model.lab.attacks.case import Attack, Family, Submit
-from model.lab.attacks.identity import request_as
-from model.lab.attacks.messages import attacker_nonce
-from model.lab.client import public_der
-from model.lab.evidence import Anonymous, RegistrationRequest, registration_payload
-from model.lab.keys import derive_ec_key
-from model.lab.messages import sign_message
-from model.lab.mp import CONTENT_TOKEN_REQUEST, NOTIFICATION
-from model.lab.reasons import Reason
-from model.lab.testbed import ConcreteLab
+from ehttp.lab.attacks.base import Roles, accepted, at_mp, register_capturing, registered
+from ehttp.lab.attacks.case import Attack, Family, Submit
+from ehttp.lab.attacks.identity import request_as
+from ehttp.lab.attacks.messages import attacker_nonce
+from ehttp.lab.client import public_der
+from ehttp.lab.evidence import Anonymous, RegistrationRequest, registration_payload
+from ehttp.lab.keys import derive_ec_key
+from ehttp.lab.messages import sign_message
+from ehttp.lab.mp import CONTENT_TOKEN_REQUEST, NOTIFICATION
+from ehttp.lab.reasons import Reason
+from ehttp.lab.testbed import ConcreteLab
 
 __all__ = ["ATTACKS", "TWINS"]
 

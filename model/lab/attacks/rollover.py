@@ -14,13 +14,13 @@ from collections.abc import Callable
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from model.lab.attacks.base import accepted, at_mp, registered
-from model.lab.attacks.case import Attack, Family, Submit
-from model.lab.attacks.identity import request_as
-from model.lab.evidence import Anonymous
-from model.lab.keys import derive_ec_key
-from model.lab.reasons import Reason
-from model.lab.testbed import ConcreteLab
+from ehttp.lab.attacks.base import accepted, at_mp, registered
+from ehttp.lab.attacks.case import Attack, Family, Submit
+from ehttp.lab.attacks.identity import request_as
+from ehttp.lab.evidence import Anonymous
+from ehttp.lab.keys import derive_ec_key
+from ehttp.lab.reasons import Reason
+from ehttp.lab.testbed import ConcreteLab
 
 __all__ = ["ATTACKS", "TWINS"]
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from model.lab.attacks.base import Roles
-from model.lab.attacks.case import Attack, Family, Submit
-from model.lab.attacks.content import download_with, real_content_token
-from model.lab.reasons import Reason
-from model.lab.testbed import ConcreteLab
+from ehttp.lab.attacks.base import Roles
+from ehttp.lab.attacks.case import Attack, Family, Submit
+from ehttp.lab.attacks.content import download_with, real_content_token
+from ehttp.lab.reasons import Reason
+from ehttp.lab.testbed import ConcreteLab
 
 __all__ = ["ATTACKS", "TWINS"]
 

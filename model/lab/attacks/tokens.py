@@ -17,14 +17,14 @@ from typing import Any
 import jwt
 from cryptography.hazmat.primitives import serialization
 
-from model.lab.attacks.base import Roles, all_accepted
-from model.lab.attacks.case import Attack, Family, Submit
-from model.lab.attacks.encoding import b64, compact
-from model.lab.evidence import DeviceToken
-from model.lab.keys import derive_rsa_key
-from model.lab.reasons import Reason
-from model.lab.tenant import Tenant, tenant_id_for
-from model.lab.testbed import ConcreteLab
+from ehttp.lab.attacks.base import Roles, all_accepted
+from ehttp.lab.attacks.case import Attack, Family, Submit
+from ehttp.lab.attacks.encoding import b64, compact
+from ehttp.lab.evidence import DeviceToken
+from ehttp.lab.keys import derive_rsa_key
+from ehttp.lab.reasons import Reason
+from ehttp.lab.tenant import Tenant, tenant_id_for
+from ehttp.lab.testbed import ConcreteLab
 
 __all__ = ["ATTACKS", "TWINS", "device_claims", "present_device_token"]
 

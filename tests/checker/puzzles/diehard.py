@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from model.checker import BaseModel
+from ehttp.checker import BaseModel
 
 __all__ = ["ACTIONS", "DieHard", "Jugs"]
 

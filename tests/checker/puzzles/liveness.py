@@ -18,7 +18,7 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from model.checker import BaseModel
+from ehttp.checker import BaseModel
 
 __all__ = [
     "Row",

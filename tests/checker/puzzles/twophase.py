@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from model.checker import BaseModel, describe_change
+from ehttp.checker import BaseModel, describe_change
 
 __all__ = ["ACTIONS", "Action", "Message", "TwoPhase", "TwoPhaseState"]
 
