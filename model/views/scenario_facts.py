@@ -11,10 +11,12 @@ names the lab value that would unblock it. Facts come in four kinds:
 - ``silence``: the seed does not decide the question (how an internet client reaches a
   distribution point on premises; whether an anonymous distribution point spares OS deployment the
   network access account). A silence makes the verdict ``undocumented``.
-- ``prerequisite``: the seed's "Prerequisites" (PRE-1, PRE-2). The list marks one item
-  "*Scenario 3* only", so the others hold for every scenario: an HTTP management point, an HTTP
-  distribution point without anonymous access, a CMG and Azure AD onboarding with the application
-  updated. A missing prerequisite makes the verdict ``blocked``; the model does not read them.
+- ``prerequisite``: the seed's "Prerequisites" (PRE-1, PRE-2), each applied to the scenarios and
+  clients the seed's words tie it to (`_concerns`): an HTTP management point to Scenarios 1 and 3,
+  an HTTP distribution point without anonymous access to Scenario 2, a CMG to internet clients,
+  Azure AD onboarding with the application updated to clients joined to Azure AD, Windows 10 1803
+  to Scenario 3 ("*Scenario 3* only"). A missing prerequisite that concerns the client makes the
+  verdict ``blocked``, and its reason names that prerequisite; the model does not read them.
 - ``mechanism``: what the model's guards read (`model/compose/world.py`,
 `model/machines/access.py`).
   The verdict of a scenario that applies is the model's; the tests check that the model works
@@ -27,7 +29,7 @@ Scenarios 1, 2 and 3 "benefit from these improvements", the ones "Configuration 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from ehttp.config.schema import Client, DistributionPoint, Lab, ManagementPoint
@@ -230,17 +232,43 @@ def _azure_ad_fact(lab: Lab, kind: FactKind = "mechanism") -> Fact:
     )
 
 
-def _prerequisite_facts(lab: Lab) -> list[Fact]:
-    """The seed's prerequisites for every scenario (PRE-1, PRE-2): the failing ones, else one
-    fact saying they are met."""
+_SEED_MP = (
+    'Scenario 1: "with a management point configured for HTTP"; Scenario 3: "authenticate with '
+    'the CMG and management point"'
+)
+_SEED_DP = 'Scenario 2: "from a distribution point configured for HTTP"'
+_SEED_CMG = 'Scenario 1: "communicate through a cloud management gateway (CMG)"'
+_SEED_AAD = 'Azure AD tokens (Scenario 1: "Azure AD-joined devices"; Scenario 3: "Azure AD device")'
+
+
+def _concerns(client: Client, scenario: int) -> dict[str, bool]:
+    """Which of the seed's prerequisites concern this client's scenario, by the seed's words: an
+    HTTP management point the scenarios that talk to one (1: "with a management point configured
+    for HTTP"; 3: "authenticate with the CMG and management point"); an HTTP distribution point
+    without anonymous access Scenario 2 ("from a distribution point configured for HTTP"); a CMG
+    an internet client, the only one that goes through it (A-8); Azure AD onboarding a client
+    joined to Azure AD, the only one with Azure AD tokens (A-9)."""
+    return {
+        "mp": scenario in (1, 3),
+        "dp": scenario == 2,
+        "cmg": client.network == "internet",
+        "aad": client.join in ("azure-ad", "hybrid"),
+    }
+
+
+def _prerequisite_facts(lab: Lab, client: Client, scenario: int) -> list[Fact]:
+    """The seed's prerequisites (PRE-1, PRE-2) that concern `client`'s `scenario` (`_concerns`):
+    the failing ones, else one fact saying which are met. A workgroup client on the intranet is
+    not blocked in Scenario 2 by a missing CMG or Azure AD onboarding."""
+    concerns = _concerns(client, scenario)
     missing: list[Fact] = []
     mps = lab.management_points
-    if not any(mp.connections == "http" for mp in mps):
+    if concerns["mp"] and not any(mp.connections == "http" for mp in mps):
         missing.append(
             Fact(
                 False,
                 f"{_mp_key(mps[0])} = https: the prerequisites ask for a management point "
-                "configured for HTTP client connections",
+                f"configured for HTTP client connections ({_SEED_MP})",
                 ("PRE-1", "PRE-2"),
                 (f"{_mp_key(mps[0])} = http",),
                 "prerequisite",
@@ -248,31 +276,47 @@ def _prerequisite_facts(lab: Lab) -> list[Fact]:
         )
     dps = lab.distribution_points
     http = [dp for dp in dps if dp.connections == "http"]
-    if not any(not dp.allow_anonymous for dp in http):
+    if concerns["dp"] and not any(not dp.allow_anonymous for dp in http):
         if http:
             text = f"{_dp_key(http[0])}.allow_anonymous = true: the prerequisites say not to "
             text += "allow clients to connect anonymously"
             fix = f"{_dp_key(http[0])}.allow_anonymous = false"
         elif dps:
             text = f"{_dp_key(dps[0])}.connections = {dps[0].connections}: the prerequisites ask "
-            text += "for a distribution point configured for HTTP client connections"
+            text += f"for a distribution point configured for HTTP client connections ({_SEED_DP})"
             fix = f"{_dp_key(dps[0])}.connections = http"
         else:
             text = "distribution_points: none; the prerequisites ask for a distribution point "
-            text += "configured for HTTP client connections"
+            text += f"configured for HTTP client connections ({_SEED_DP})"
             fix = "distribution_points[0] = {connections = http, allow_anonymous = false}"
         missing.append(Fact(False, text, ("PRE-1", "PRE-2"), (fix,), "prerequisite"))
-    for fact in (_cmg_fact(lab, "prerequisite"), _azure_ad_fact(lab, "prerequisite")):
+    if concerns["cmg"]:
+        fact = _cmg_fact(lab, "prerequisite")
         if not fact.holds:
-            missing.append(fact)
+            missing.append(replace(fact, text=f"{fact.text} ({_SEED_CMG})"))
+    if concerns["aad"]:
+        fact = _azure_ad_fact(lab, "prerequisite")
+        if not fact.holds:
+            missing.append(replace(fact, text=f"{fact.text} ({_SEED_AAD})"))
     if missing:
         return missing
+    met = [
+        words
+        for key, words in (
+            ("mp", "an HTTP management point"),
+            ("dp", "an HTTP distribution point without anonymous access"),
+            ("cmg", "a CMG"),
+            ("aad", "Azure AD onboarding with the application updated"),
+        )
+        if concerns[key]
+    ]
+    if not met:
+        return []
     return [
         Fact(
             True,
-            "site: the prerequisites are met (an HTTP management point, an HTTP distribution "
-            "point without anonymous access, a CMG, Azure AD onboarding with the application "
-            "updated)",
+            f"site: the prerequisites that concern {_client(client)} here are met "
+            f"({', '.join(met)})",
             ("PRE-1", "PRE-2"),
             kind="prerequisite",
         )
@@ -482,7 +526,7 @@ def _facts_1(lab: Lab, client: Client) -> list[Fact]:
                 (f"{_mp_key(mp)} = http",),
             )
         )
-    return found + _prerequisite_facts(lab)
+    return found + _prerequisite_facts(lab, client, 1)
 
 
 def _facts_2(lab: Lab, client: Client) -> list[Fact]:
@@ -563,7 +607,7 @@ def _facts_2(lab: Lab, client: Client) -> list[Fact]:
                 )
             )
     found += _registration_facts(lab, client)
-    return found + _prerequisite_facts(lab)
+    return found + _prerequisite_facts(lab, client, 2)
 
 
 def _facts_3(lab: Lab, client: Client) -> list[Fact]:
@@ -636,7 +680,7 @@ def _facts_3(lab: Lab, client: Client) -> list[Fact]:
         () if client.build >= DEVICE_IDENTITY_BUILD else (f"{name}.windows = 1803",),
         "prerequisite",
     )
-    return [*found, windows, *_prerequisite_facts(lab)]
+    return [*found, windows, *_prerequisite_facts(lab, client, 3)]
 
 
 def _facts_os(lab: Lab, client: Client) -> list[Fact]:

@@ -11,8 +11,9 @@ method's condition (for example "Enhanced HTTP") is read off from where the func
 The modelled versions start at 1702, the version before 1706, so a method the seed marks "(version
 1706)" shows that condition. Each cell keeps the seed's wording around its methods: "Yes, using one
 of the following methods", "Yes for user scenarios, ...", and the HTTP management point's "No" with
-its sentence "With Enhanced HTTP, the site verifies the Azure AD user and/or device token" (an Azure
-AD user token and device token with one condition read as one "user and/or device token").
+its sentence "With Enhanced HTTP, the site verifies the user and/or device Azure AD token" (an Azure
+AD user token and device token with one condition read as one "user and/or device token"). Within a
+cell, methods come in the seed's order for that cell.
 """
 
 from __future__ import annotations
@@ -114,6 +115,22 @@ _SEED_ORDER: tuple[Method, ...] = (
 )
 """The order the seed's tables list methods in (JSON keeps DESIGN.md's `METHODS` order)."""
 
+_AUTHENTICATION_ORDER: tuple[Method, ...] = (
+    "none",
+    "pki-certificate",
+    "active-directory",
+    "network-access-account",
+    "azure-ad-user-token",
+    "azure-ad-device-token",
+    "content-access-token",
+)
+"""The client authentication cells list the PKI certificate first (HTTPS MP: "PKI certificate,
+Active Directory domain, Azure AD user and/or device token"; HTTPS DP: "PKI certificate, Windows
+authentication, Content access token"); the registration cell lists it after Active Directory."""
+
+_CELL_ORDER: dict[str, tuple[Method, ...]] = {"client_authentication": _AUTHENTICATION_ORDER}
+"""Cells whose seed order differs from `_SEED_ORDER`, by JSON key."""
+
 _ENHANCED = "Enhanced HTTP"
 _COMBINATIONS: tuple[tuple[Version, bool], ...] = tuple(
     (version, enhanced) for version in VERSIONS for enhanced in (False, True)
@@ -173,7 +190,7 @@ def derive_cell(
     """
     accepted = {combination: decide(*combination) for combination in _COMBINATIONS}
     entries = []
-    for method in _SEED_ORDER:
+    for method in _CELL_ORDER.get(key, _SEED_ORDER):
         where = frozenset(c for c in _COMBINATIONS if method in accepted[c])
         if where:
             entries.append(Entry(method, _condition(where)))
@@ -204,9 +221,11 @@ def dp_cells(dp: DpType) -> Cell:
 _AAD_TOKENS = ("azure-ad-device-token", "azure-ad-user-token")
 
 
-def _labels(entries: tuple[Entry, ...]) -> list[str]:
+def _labels(
+    entries: tuple[Entry, ...], combined: str = "Azure AD user and/or device token"
+) -> list[str]:
     """The entries' texts; a device and a user token with one condition read as the seed's one
-    "Azure AD user and/or device token"."""
+    `combined` label ("Azure AD user and/or device token" in a list)."""
     conditions = {e.method: e.condition for e in entries if e.method in _AAD_TOKENS}
     both = len(conditions) == 2 and len(set(conditions.values())) == 1
     texts = []
@@ -215,11 +234,16 @@ def _labels(entries: tuple[Entry, ...]) -> list[str]:
             continue
         if both and entry.method == "azure-ad-device-token":
             condition = entry.condition
-            label = "Azure AD user and/or device token"
+            label = combined
             texts.append(label if condition is None else f"{label} ({condition})")
         else:
             texts.append(entry.text)
     return texts
+
+
+_SENTENCE = "user and/or device Azure AD token"
+"""The seed's words for both tokens in the HTTP MP's sentence ("the site verifies the *user* and/or
+*device* Azure AD token")."""
 
 
 def cell_lines(cell: Cell) -> tuple[str, list[str]]:
@@ -236,7 +260,9 @@ def cell_lines(cell: Cell) -> tuple[str, list[str]]:
             by_condition.setdefault(entry.condition, []).append(entry)
         sentences = [
             f"With {condition}, the site verifies the "
-            + " and ".join(label.removesuffix(f" ({condition})") for label in _labels(tuple(group)))
+            + " and ".join(
+                label.removesuffix(f" ({condition})") for label in _labels(tuple(group), _SENTENCE)
+            )
             + "."
             for condition, group in by_condition.items()
         ]

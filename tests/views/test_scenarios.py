@@ -57,7 +57,7 @@ DEFAULT_TEXT = (
     "          - site.azure_ad_app_updated = true: the site is onboarded to Azure AD with its application updated (PRE-1)\n"
     "          - clients[aad1].windows = 1803: its device identity alone authenticates it with the CMG and management point (SCN-3, A-9)\n"
     "          - management_points[mp1].connections = http: a management point configured for HTTP (SCN-1)\n"
-    "          - site: the prerequisites are met (an HTTP management point, an HTTP distribution point without anonymous access, a CMG, Azure AD onboarding with the application updated) (PRE-1, PRE-2)\n"
+    "          - site: the prerequisites that concern clients[aad1] here are met (an HTTP management point, a CMG, Azure AD onboarding with the application updated) (PRE-1, PRE-2)\n"
     "aad1    2: client to distribution point  undocumented    SCN-2\n"
     "          - clients[aad1].network = internet: the seed does not say how an internet client reaches a distribution point configured for HTTP (the lab has no cloud distribution point) (SCN-2)\n"
     "aad1    3: Azure AD device identity      works           SCN-3, IMP-1, PRE-1, MP-1, PRE-2 [assumes A-8, A-9]\n"
@@ -68,7 +68,7 @@ DEFAULT_TEXT = (
     "          - clients[aad1].windows = 1803: its device identity alone authenticates it with the CMG and management point (SCN-3, A-9)\n"
     "          - management_points[mp1].connections = http: verifies the Azure AD device token (MP-1)\n"
     "          - clients[aad1].windows = 1803: scenario 3 needs a client running Windows 10 version 1803 (SCN-3)\n"
-    "          - site: the prerequisites are met (an HTTP management point, an HTTP distribution point without anonymous access, a CMG, Azure AD onboarding with the application updated) (PRE-1, PRE-2)\n"
+    "          - site: the prerequisites that concern clients[aad1] here are met (an HTTP management point, a CMG, Azure AD onboarding with the application updated) (PRE-1, PRE-2)\n"
     "dom1    1: client to management point    not-applicable  SCN-1\n"
     "          - clients[dom1].join = domain: scenario 1 is about Azure AD-joined devices (SCN-1)\n"
     "          - clients[dom1].network = intranet: scenario 1 is about reaching the management point through a CMG (SCN-1)\n"
@@ -88,7 +88,7 @@ DEFAULT_TEXT = (
     "          - site.enhanced_http = true: the client gets a content access token (SCN-2, IMP-1, DP-2)\n"
     "          - distribution_points[dp1].connections = http, allow_anonymous = false: accepts a content access token over a secure channel, no network access account needed (DP-2, SCN-2)\n"
     "          - clients[wg1].network = intranet: registers with management_points[mp1], anonymously with manual approval or with its identity (REG-1, REG-2, REG-3)\n"
-    "          - site: the prerequisites are met (an HTTP management point, an HTTP distribution point without anonymous access, a CMG, Azure AD onboarding with the application updated) (PRE-1, PRE-2)\n"
+    "          - site: the prerequisites that concern clients[wg1] here are met (an HTTP distribution point without anonymous access) (PRE-1, PRE-2)\n"
     "wg1     3: Azure AD device identity      not-applicable  SCN-3\n"
     "          - clients[wg1].join = workgroup: scenario 3 is about Azure AD-joined or hybrid devices (SCN-3)\n"
     "\n"
@@ -219,25 +219,29 @@ def test_point_2_scenario_3_needs_the_1806_improvements() -> None:
     assert word(default_lab(), "aad1", 3) == "works"
 
 
-@pytest.mark.req("PRE-1", "PRE-2", "SCN-3")
-def test_point_3_the_prerequisites_hold_for_every_scenario() -> None:
-    """The prerequisites list one item as "*Scenario 3* only": the others hold for every
-    scenario. Before: scenario 3 worked with only HTTPS site systems."""
-    lab = example("https-site-systems")
-    assert word(lab, "aad1", 3) == "blocked"
-    assert fixes(lab, "aad1", 3) == (
-        "management_points[mp1].connections = http",
-        "distribution_points[dp1].connections = http",
-    )
+@pytest.mark.req("PRE-1", "PRE-2", "SCN-1", "SCN-2", "SCN-3")
+def test_each_prerequisite_gates_only_the_scenarios_and_clients_its_words_name() -> None:
+    """Issue 19 point 4: an HTTP management point gates Scenarios 1 and 3 ("with a management
+    point configured for HTTP"), an HTTP distribution point without anonymous access Scenario 2
+    ("from a distribution point configured for HTTP"), a CMG internet clients, Azure AD
+    onboarding clients joined to Azure AD, Windows 10 1803 Scenario 3 only. Before, every
+    prerequisite blocked every scenario: an intranet workgroup client's scenario 2 was blocked by
+    a missing CMG with the reason "internet clients need a CMG"."""
+    no_cmg = example("no-cmg")
+    assert word(no_cmg, "wg1", 2) == "works"
+    assert not any("CMG" in line for line in because(no_cmg, "wg1", 2))
+    assert word(no_cmg, "aad1", 1) == "blocked"
+    assert fixes(no_cmg, "aad1", 1) == ("site.cloud_management_gateway = true",)
+    intranet = with_client(no_cmg, join="hybrid", network="intranet")
+    assert word(intranet, "aad1", 3) == "works"
+    https = example("https-site-systems")
+    assert word(https, "aad1", 3) == "blocked"
+    assert fixes(https, "aad1", 3) == ("management_points[mp1].connections = http",)
     anonymous = example("anonymous-dp")
-    for client, scenario in (("aad1", 1), ("aad1", 3), ("wg1", 2)):
-        assert word(anonymous, client, scenario) == "blocked"
-        assert fixes(anonymous, client, scenario) == (
-            "distribution_points[dp1].allow_anonymous = false",
-        )
-    no_cmg = with_client(example("no-cmg"), join="hybrid", network="intranet")
-    assert word(no_cmg, "aad1", 3) == "blocked"
-    assert fixes(no_cmg, "aad1", 3) == ("site.cloud_management_gateway = true",)
+    assert word(anonymous, "wg1", 2) == "blocked"
+    assert fixes(anonymous, "wg1", 2) == ("distribution_points[dp1].allow_anonymous = false",)
+    for scenario in (1, 3):
+        assert word(anonymous, "aad1", scenario) == "works"
     hybrid = example("hybrid-devices")
     assert word(hybrid, "hyb1", 3) == "works"
     assert word(hybrid, "hyb2", 3) == "blocked"
@@ -393,9 +397,9 @@ PINNED: dict[str, dict[tuple[str, ScenarioId], str]] = {
         ("hyb2", 3): "blocked",
     },
     "anonymous-dp": {
-        ("aad1", 1): "blocked",
+        ("aad1", 1): "works",
         ("aad1", 2): "undocumented",
-        ("aad1", 3): "blocked",
+        ("aad1", 3): "works",
         ("wg1", 1): "not-applicable",
         ("wg1", 2): "blocked",
         ("wg1", 3): "not-applicable",

@@ -4,6 +4,8 @@ JSON."""
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -25,7 +27,7 @@ from ehttp.views.tables import (
 SEED_TEXT: dict[tuple[str, str], list[str]] = {
     ("MP type HTTP", "Client authentication"): [
         "No",
-        "With Enhanced HTTP, the site verifies the Azure AD user and/or device token.",
+        "With Enhanced HTTP, the site verifies the user and/or device Azure AD token.",
     ],
     ("MP type HTTP", "Location request"): ["No"],
     ("MP type HTTP", "Client package"): ["No"],
@@ -42,8 +44,8 @@ SEED_TEXT: dict[tuple[str, str], list[str]] = {
     ],
     ("MP type HTTPS", "Client authentication"): [
         "Yes, using one of the following methods",
-        "Active Directory domain",
         "PKI certificate",
+        "Active Directory domain",
         "Azure AD user and/or device token (version 1706)",
     ],
     ("MP type HTTPS", "Location request"): ["No"],
@@ -108,6 +110,60 @@ def test_text_names_the_two_tables_and_the_device_identity_column() -> None:
     assert "Client to distribution point communication" in text
     assert text.count("  Client authorization, device identity:") == 2
     assert "site versions 1702, 1706, 1710, 1802, 1806 with enhanced HTTP off and on" in text
+
+
+SEED = Path(__file__).resolve().parents[2] / "specs" / "source" / "enhanced-http.md"
+
+
+def _seed_columns() -> list[tuple[str, str, list[str]]]:
+    """The seed's two Markdown tables read straight from specs/source/enhanced-http.md: for each
+    row and column in the seed's order, (type, column heading, the cell's lines), with list dashes,
+    emphasis and line breaks taken out."""
+    found: list[tuple[str, str, list[str]]] = []
+    headings: list[str] = []
+    for line in SEED.read_text(encoding="utf-8").splitlines():
+        if not line.startswith("|"):
+            headings = []
+            continue
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if not headings:
+            headings = [re.sub(r"\s*<br>\s*", ", ", cell).lower() for cell in cells]
+            continue
+        if set(cells[0]) <= {"-"}:
+            continue
+        kind = "MP" if headings[0] == "mp type" else "DP"
+        for heading, cell in zip(headings[1:], cells[1:], strict=True):
+            parts = cell.split("<br>")
+            lines = [part.strip().removeprefix("- ").replace("*", "") for part in parts]
+            found.append((f"{kind} type {cells[0]}", heading, [part for part in lines if part]))
+    return found
+
+
+def _printed_columns(text: str) -> list[tuple[str, str, list[str]]]:
+    """`ehttp tables` text read back column by column, in printed order: a column's lines are
+    the words after its heading and every line indented under it, list dashes taken out."""
+    found: list[tuple[str, str, list[str]]] = []
+    kind = ""
+    for line in text.splitlines():
+        if line.startswith(("MP type ", "DP type ")):
+            kind = line
+        elif not line.strip():
+            kind = ""
+        elif kind and line.startswith("  ") and not line.startswith("   "):
+            heading, _, rest = line.strip().partition(":")
+            found.append((kind, heading.lower(), [rest.strip()] if rest.strip() else []))
+        elif kind:
+            found[-1][2].append(line.strip().removeprefix("- "))
+    return found
+
+
+@pytest.mark.req("MP-1", "MP-2", "MP-3", "DP-1", "DP-2", "DP-3", "REG-1", "REG-2", "REG-6")
+def test_text_prints_every_seed_cell_in_the_seeds_order_and_wording() -> None:
+    """Compared with the tables in the seed file itself, not a transcription: every row, column
+    and line in the seed's order and words."""
+    seed = _seed_columns()
+    assert len(seed) == 2 * 3 + 3
+    assert _printed_columns(CliRunner().invoke(main, ["tables"]).output) == seed
 
 
 @pytest.mark.parametrize("mp", MP_TYPES)
@@ -254,8 +310,8 @@ def test_point_6_the_cells_keep_their_conditions_in_text_and_json() -> None:
         "wording": "No",
         "methods": [
             {"method": "none", "condition": None},
-            {"method": "azure-ad-device-token", "condition": "Enhanced HTTP"},
             {"method": "azure-ad-user-token", "condition": "Enhanced HTTP"},
+            {"method": "azure-ad-device-token", "condition": "Enhanced HTTP"},
         ],
     }
     assert https["user_authorization"]["wording"] == (
