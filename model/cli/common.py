@@ -56,6 +56,7 @@ __all__ = [
     "emit_text",
     "envelope",
     "fit_lines",
+    "from_world_option",
     "integer_option",
     "interruptible",
     "lab_option",
@@ -504,6 +505,22 @@ def scaled_lab(lab: Lab, clients: int | None) -> Lab:
             param_hint="--clients",
         )
     return lab.with_clients(clients)
+
+
+def from_world_option(what: str) -> Callable[[F], F]:
+    """`--from FILE`: a world of the lab's model in a JSON file (a trace step's state from
+    `check --json`, or `whatif --json`'s worlds after the actions), where `what` starts instead
+    of the steady state; the command receives the path (`model/ask/statefile.py` reads it)."""
+    return _adding(
+        click.option(
+            "--from",
+            "from_path",
+            type=click.Path(path_type=Path, dir_okay=False),
+            default=None,
+            help=f"{what} from the world in this JSON file (a trace step's state from check "
+            "--json, or whatif --json's after_actions) instead of the steady state.",
+        )
+    )
 
 
 def lab_option(command: F) -> F:

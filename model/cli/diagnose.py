@@ -16,7 +16,14 @@ from ehttp.ask.diagnose import diagnose as find_causes
 from ehttp.ask.diagnose_text import render_text, to_json
 from ehttp.ask.statefile import load_world
 from ehttp.ask.symptoms import symptom_list
-from ehttp.cli.common import JsonVerdict, emit_json, envelope, integer_option, lab_option
+from ehttp.cli.common import (
+    JsonVerdict,
+    emit_json,
+    envelope,
+    from_world_option,
+    integer_option,
+    lab_option,
+)
 from ehttp.compose.world import WorldModel
 from ehttp.config.schema import Lab
 
@@ -32,14 +39,7 @@ __all__ = ["diagnose"]
     metavar="SYMPTOM",
     help="What the administrator sees, e.g. 'no-sms-certificate-bound mp1' (see --list).",
 )
-@click.option(
-    "--from",
-    "from_path",
-    type=click.Path(path_type=Path, dir_okay=False),
-    default=None,
-    help="Search from the world in this JSON file (a trace step's state from check --json, or "
-    "whatif --json's after_actions) instead of the steady state.",
-)
+@from_world_option("Search")
 @click.option("--list", "list_only", is_flag=True, help="Print the lab's symptoms.")
 @integer_option(
     "--max",

@@ -24,7 +24,14 @@ from ehttp.ask.whatif import what_if
 from ehttp.ask.whatif_start import STARTS
 from ehttp.ask.whatif_text import describe_world, render_svg, render_text, to_json
 from ehttp.atomic import write_atomic
-from ehttp.cli.common import JsonVerdict, emit_json, envelope, lab_option, whole_number
+from ehttp.cli.common import (
+    JsonVerdict,
+    emit_json,
+    envelope,
+    from_world_option,
+    lab_option,
+    whole_number,
+)
 from ehttp.compose.world import WorldModel
 from ehttp.config.schema import Lab
 
@@ -128,14 +135,7 @@ def _waits(
     "HTTP off or on; auto (default): the steady state unless the first action can only be taken "
     "from the other one (so --do enable-enhanced-http answers on the default lab).",
 )
-@click.option(
-    "--from",
-    "from_path",
-    type=click.Path(path_type=Path, dir_okay=False),
-    default=None,
-    help="Start from the world in this JSON file (a trace step's state from check --json, or "
-    "whatif --json's after_actions) instead of the steady state.",
-)
+@from_world_option("Start")
 @click.option("--list", "list_only", is_flag=True, help="Print the lab's administrator actions.")
 @click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON.")
 @click.option(
