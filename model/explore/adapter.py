@@ -45,7 +45,7 @@ from ehttp.ask.symptoms import symptom_list
 from ehttp.ask.whatif import what_if
 from ehttp.ask.whatif_text import describe_world
 from ehttp.ask.whatif_text import to_json as whatif_json
-from ehttp.compose.properties import lab_checks, stranded
+from ehttp.compose.properties import LAB, lab_checks, stranded, variant_without
 from ehttp.compose.world import APP, EXEC, SITE, ModelError, World, WorldModel
 from ehttp.config.examples import example_lab, example_labs
 from ehttp.config.labfile import LabError, lab_to_toml, load_lab, parse_lab
@@ -192,6 +192,8 @@ class Move:
     text: str
     after: World
     tick: bool
+    row: str = ""
+    """The name of the declared row the move takes (`variant_without` names rows so)."""
 
 
 def _row(model: WorldModel, action: tuple[int, int]) -> Any:
@@ -219,6 +221,7 @@ def _moves(model: WorldModel, world: World) -> list[tuple[tuple[int, int], Move]
                     model.describe_step(world, action, after),
                     after,
                     row.name == TICK,
+                    row.name,
                 ),
             )
         )
@@ -243,7 +246,9 @@ def _admin(model: WorldModel, world: World, text: str) -> Move:
     after, steps = apply(model, world, action)
     where = action.target or ("every site system" if action.row == DELETE else None)
     label = action.row if where is None else f"{action.row} ({where})"
-    return Move(text, "administrator", label, "; ".join(s.text for s in steps), after, False)
+    return Move(
+        text, "administrator", label, "; ".join(s.text for s in steps), after, False, action.row
+    )
 
 
 def take(model: WorldModel, world: World, token: str) -> Move:
@@ -404,14 +409,23 @@ def _checks(lab: Lab) -> tuple[Any, ...]:
     return lab_checks(model_of(lab))
 
 
-def property_status(model: WorldModel, worlds: Sequence[World]) -> list[dict[str, Any]]:
+def property_status(
+    model: WorldModel, worlds: Sequence[World], taken: Sequence[str] = ()
+) -> list[dict[str, Any]]:
     """Every property of the lab (as `ehttp check` lists them), asked of the path so far:
     an invariant of the world here, a reachability goal of every world on the path, a liveness
-    goal of the world here (met, or what it still waits for)."""
+    goal of the world here (met, or what it still waits for). `taken` are the rows the path took
+    (`Move.row`): a property checked on a variant that leaves one of them out (the restart
+    alone, say, which never deletes the certificates) says so instead of judging a path it is
+    not about."""
     rows = []
     for check in _checks(model.lab):
         prop = check.prop
-        status, ok = _status(model, prop.kind, prop.condition, prop.trigger, worlds)
+        outside = sorted(set(taken) & variant_without(model, check.variant))
+        if check.variant != LAB and outside:
+            status, ok = f"not about this path: '{check.variant}' never takes {outside[0]}", None
+        else:
+            status, ok = _status(model, prop.kind, prop.condition, prop.trigger, worlds)
         rows.append(
             {
                 "name": prop.name,

@@ -145,7 +145,7 @@ def state_document(place: Place, found: Walk) -> dict[str, Any]:
         "clients": client_views(model, world),
         "scenarios": scenario_rows(found.lab, world),
         "fault": _fault(place, model, world),
-        "properties": property_status(model, found.worlds),
+        "properties": property_status(model, found.worlds, [m.row for m in found.moves]),
         "actions": [_move(place, m, "/whatif") for m in admin],
         "steps": [_move(place, m, "") for m in system if m.token != WAIT],
         "wait": _wait(place, model, world, system),

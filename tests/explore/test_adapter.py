@@ -118,6 +118,25 @@ def test_the_documented_fault_then_the_workaround_and_the_run_bind_every_role_ce
     assert settled.minutes - cured.minutes <= 30
 
 
+@pytest.mark.req("CERT-3", "CERT-4")
+def test_the_documented_workaround_violates_no_property_on_its_path() -> None:
+    """A property checked on a variant that leaves out a step the path took (the restart alone
+    never deletes the certificates) is not judged on that path: the workaround is no
+    violation."""
+    workaround = ("delete-sms-issuing-certs", "restart-smsexec")
+    found = walk(Place("default", None, (*TOGGLES, workaround)))
+    statuses = {
+        p["name"]: p
+        for p in property_status(found.model, found.worlds, [m.row for m in found.moves])
+    }
+    assert [name for name, p in statuses.items() if p["ok"] is False] == []
+    alone = next(p for name, p in statuses.items() if name.startswith("restarting smsexec without"))
+    assert alone["status"].startswith("not about this path: 'after a restart alone' never takes")
+    assert alone["ok"] is None
+    naive = {p["name"]: p for p in property_status(found.model, found.worlds)}
+    assert naive[alone["name"]]["ok"] is False  # judged without the path's steps, it would fail
+
+
 def test_scenario_verdicts_follow_the_site_as_configured_in_the_world() -> None:
     lab = ehttp.explore.lab_by_name("default")
     here = walk(Place("default", None, TOGGLES[:1])).here
