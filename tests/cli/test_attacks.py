@@ -126,7 +126,8 @@ def test_bad_mutant_is_one_line() -> None:
     assert result.stderr.splitlines() == [
         "Error: --mutant: 'bogus' is not accepted; use one of dp-ignores-token-lifetime, "
         "dp-keeps-tokens-after-disabling, dp-serves-without-credential, mp-accepts-alg-none, "
-        "mp-anonymous-replaces-record, mp-forgets-superseded-keys, mp-ignores-identity-binding, "
+        "mp-anonymous-replaces-record, mp-forgets-superseded-keys, "
+        "mp-http-device-token-without-enhanced, mp-ignores-identity-binding, "
         "mp-ignores-message-kind, "
         "mp-keeps-old-key, mp-never-rebinds, mp-no-replay-window, mp-skips-rollover-continuity"
     ]

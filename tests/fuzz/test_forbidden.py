@@ -87,7 +87,8 @@ def test_fuzz_fails_on_the_default_lab_with_an_http_mp_taking_device_tokens_unen
     )
     assert result.exit_code == 1, result.output
     assert (
-        "FAIL: the lab refuses what the model forbids, for the model's reason\n"
+        'FAIL: invariant "the lab refuses what the model forbids, for the model\'s reason" broke '
+        "at step 1 (disable enhanced HTTP)\n"
         "  registration with azure-ad-device-token at mp1 by aad1: accepted; the model forbids "
         "it (method-not-accepted)\n" in result.stdout
     )
