@@ -10,7 +10,7 @@ module presents one to the lab:
   not list now (MP-3): "method-not-accepted";
 - a download at each distribution point that does not serve anonymously, with each credential
   the DP table does not list now (DP-1..DP-3; SEC-1): "method-not-accepted".
-Modeling assumption A-60: a site system checks the method against its access table before it
+Modeling assumption A-46: a site system checks the method against its access table before it
 examines the evidence, so an input is refused for the table's reason even when the evidence itself
 would not pass (a network access account with a made-up secret, a
 content access token never issued): a lab that examined the evidence first, or skipped the table,
