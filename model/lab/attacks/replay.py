@@ -75,7 +75,10 @@ def _registration_rollback(later: dt.timedelta) -> Callable[[ConcreteLab], Submi
     return prepare
 
 
-def _superseded_key(tb: ConcreteLab) -> Submit:
+def _rollback(tb: ConcreteLab) -> tuple[str, RegistrationRequest]:
+    """An Azure AD-joined client registers at a management point taking device tokens and then
+    rolls its key over; the management point and a registration request carrying the captured
+    device token under the superseded key."""
     roles = Roles(tb)
     client = roles.need(roles.aad, "Azure AD-joined client")
     mp = roles.need(roles.device_mp, "management point taking device tokens")
@@ -85,7 +88,11 @@ def _superseded_key(tb: ConcreteLab) -> Submit:
     old = agent.key
     registered(tb, client)
     evidence = captured.evidence
-    rollback = request_as(tb, client, lambda payload: evidence, old)
+    return mp, request_as(tb, client, lambda payload: evidence, old)
+
+
+def _superseded_key(tb: ConcreteLab) -> Submit:
+    mp, rollback = _rollback(tb)
     return lambda: tb.mp(mp).register(rollback)
 
 
@@ -148,16 +155,7 @@ def _rollover_as_registration(tb: ConcreteLab) -> Submit:
 
 
 def _superseded_key_elsewhere(tb: ConcreteLab) -> Submit:
-    roles = Roles(tb)
-    client = roles.need(roles.aad, "Azure AD-joined client")
-    mp = roles.need(roles.device_mp, "management point taking device tokens")
-    agent = tb.clients[client]
-    captured = agent.request("azure-ad-device-token")
-    agent.registered(accepted(tb.mp(mp).register(captured), f"{client} registers at {mp}"))
-    old = agent.key
-    registered(tb, client)
-    evidence = captured.evidence
-    rollback = request_as(tb, client, lambda payload: evidence, old)
+    mp, rollback = _rollback(tb)
     other = _elsewhere(tb, mp)
     return lambda: tb.mp(other).register(rollback)
 
