@@ -19,9 +19,8 @@ import click
 
 from ehttp.ask.actions import catalogue, possible_now
 from ehttp.ask.statefile import load_world
-from ehttp.ask.steady import steady_state
 from ehttp.ask.whatif import what_if
-from ehttp.ask.whatif_start import STARTS
+from ehttp.ask.whatif_start import STARTS, named_start
 from ehttp.ask.whatif_text import describe_world, render_svg, render_text, to_json
 from ehttp.atomic import write_atomic
 from ehttp.cli.common import (
@@ -163,13 +162,6 @@ def whatif(
     run, some runs or none), what each client can do meanwhile, whether the documented CERT-3
     fault is possible, and every steady outcome with a shortest path.
     """
-    if list_only:
-        _list(lab, as_json)
-        return
-    if not actions:
-        raise click.BadParameter(
-            "no action given; give --do ACTION at least once (see --list)", param_hint="--do"
-        )
     if start_name not in STARTS:
         raise click.BadParameter(
             f"{start_name!r} is not accepted; use one of {', '.join(STARTS)}", param_hint="--start"
@@ -178,6 +170,13 @@ def whatif(
         raise click.BadParameter(
             "not accepted with --from (the file names the start); give one or the other",
             param_hint="--start",
+        )
+    if list_only:
+        _list(lab, as_json, start_name, from_path)
+        return
+    if not actions:
+        raise click.BadParameter(
+            "no action given; give --do ACTION at least once (see --list)", param_hint="--do"
         )
     gaps = _waits(click.get_current_context(), len(actions), waits, at_once)
     start = None if from_path is None else load_world(WorldModel(lab), from_path)
@@ -193,17 +192,24 @@ def whatif(
         sys.exit(1)
 
 
-def _list(lab: Lab, as_json: bool) -> None:
+def _list(lab: Lab, as_json: bool, start_name: str, from_path: Path | None) -> None:
+    """The lab's administrator actions, marked where possible from the start `--start` or
+    `--from` names (the steady state by default)."""
     model = WorldModel(lab)
-    steady = steady_state(lab)
-    now = set(possible_now(model, steady))
+    if from_path is not None:
+        start, words = load_world(model, from_path), "given state"
+    else:
+        start, words, _why = named_start(
+            lab, "steady" if start_name == "auto" else start_name, None
+        )
+    now = set(possible_now(model, start))
     rows = [(a.text, a.row, a.text in now) for a in catalogue(model)]
     if as_json:
         items = [{"action": t, "row": r, "possible_now": p} for t, r, p in rows]
-        emit_json(envelope("whatif", lab, "info", {"actions": items}))
+        emit_json(envelope("whatif", lab, "info", {"start": words, "actions": items}))
         return
-    click.echo(f"lab {lab.name!r}: administrator actions (* possible from the steady state)")
-    click.echo(f"steady state: {describe_world(model, steady)}")
+    click.echo(f"lab {lab.name!r}: administrator actions (* possible from the {words})")
+    click.echo(f"{words}: {describe_world(model, start)}")
     width = max(len(t) for t, _r, _p in rows)
     for text, row, possible in rows:
         click.echo(f"  {'*' if possible else ' '} {text:{width}}  {row}")

@@ -327,3 +327,21 @@ def test_json_names_why_the_start_was_chosen() -> None:
     assert data["start"] == "steady state with enhanced HTTP off"
     assert data["start_reason"].startswith("enable-enhanced-http can't be taken from the lab's")
     assert json.loads(run("--do", "disable", "--json").stdout)["start_reason"] is None
+
+
+def test_list_marks_what_is_possible_from_the_start_it_is_given(tmp_path: Path) -> None:
+    off = run("--list", "--start", "enhanced-off")
+    assert off.exit_code == 0, off.output
+    assert "(* possible from the steady state with enhanced HTTP off)" in off.stdout
+    assert "  * enable-enhanced-http          enable enhanced HTTP\n" in off.stdout
+    assert "    disable-enhanced-http         disable enhanced HTTP\n" in off.stdout
+    first = run("--lab", OFF, "--at-once", "--do", "enable", "--do", "disable", "--json")
+    saved = tmp_path / "after.json"
+    saved.write_text(first.stdout, encoding="utf-8")
+    given = run("--lab", OFF, "--list", "--from", str(saved))
+    assert given.exit_code == 0, given.output
+    assert (
+        "given state: site https-or-http; azure-ad-app updated; smsexec running; mp1 stranded;"
+        in (given.stdout)
+    )
+    assert "  * delete-sms-issuing-certs      " in given.stdout
