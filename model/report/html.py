@@ -45,7 +45,8 @@ th.lab{writing-mode:vertical-rl;transform:rotate(180deg);font-size:10px;font-wei
 padding:2px}
 .trace{border:1px solid #ddd;padding:4px;margin:6px 0}.trace.bad{border:2px solid #c0392b}
 .trace p{margin:2px 0}.wide{overflow-x:auto}
-table.world td,table.world th{font-size:11px;white-space:nowrap}
+table.world{width:100%}table.world td,table.world th{font-size:11px;overflow-wrap:anywhere}
+table.world tr>th:first-child{position:sticky;left:0;z-index:1;background:#f0f0f0}
 table.world th.bad,table.world tr.bad td{background:#fbe6e3;color:#c0392b}
 .thumbs{display:grid;grid-template-columns:repeat(4,1fr);gap:8px}
 .thumbs a{display:block;border:1px solid #ddd;padding:4px;text-align:center;color:#222;
@@ -62,6 +63,9 @@ details{margin:4px 0}summary{cursor:pointer}
 .source div{padding:2px 6px}.source div:target{background:#fff6c8}
 .cited{font-size:11px;color:#555}
 code{font-size:0.95em}
+table.answers{width:100%}table.answers td:first-child{width:300px}
+ul.causes{margin:2px 0 8px;padding-left:22px}
+pre.output{white-space:pre-wrap;font-size:11px;margin:2px 0 6px;background:#f7f7f7;padding:4px}
 """
 
 

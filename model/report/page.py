@@ -27,6 +27,7 @@ from ehttp.bridge.catalogue import CaseResult, run_catalogue
 from ehttp.compose.checking import LabCheck, run_checks
 from ehttp.config.schema import Lab
 from ehttp.lab.attacks import CATALOGUE
+from ehttp.report.answers import Answers, answer_all, answers_sections
 from ehttp.report.appendix import (
     ASSUMPTIONS,
     GLOSSARY,
@@ -171,10 +172,13 @@ def render_page(
     meta: ReportMeta,
     audit: dict[str, Any] | None = None,
     draw: Draw | None = None,
+    answers: Answers | None = None,
 ) -> str:
     """The whole page. `others` are check runs of further labs that the badges also show;
     `audit` is a saved audit of the lab (`model/report/auditfile.py`); `draw` lays out its
-    pictures (default: `draw_svg` when `dot` is on PATH, else the pictures are left out)."""
+    pictures (default: `draw_svg` when `dot` is on PATH, else the pictures are left out);
+    `answers` are `whatif`'s and `diagnose`'s for the lab, which open the page (default: asked
+    here, `model/report/answers.py`)."""
     runs = [run, *others]
     matrix = build_matrix(property_refs(runs), req_markers())
     cited = cite(matrix)
@@ -207,6 +211,7 @@ def render_page(
         sections.insert(7, ("fuzz", "Fuzz coverage", text + coverage_svg(fuzz)))
     if audit is not None:
         sections.insert(3, ("strength", "Property strength", strength_section(audit)))
+    sections[:0] = answers_sections(answer_all(lab) if answers is None else answers)
     nav = "".join(f'<a href="#{key}">{esc(title)}</a>' for key, title, _ in sections)
     body = "".join(
         f'<section id="{key}"><h2>{esc(title)}</h2>{html}</section>'
@@ -281,7 +286,15 @@ def write_report(
         if stopped() or len(cases) < len(CATALOGUE):
             during = "running the attack catalogue"
             raise interrupted()
-        page = render_page(lab, runs[0], runs[1:], evaluate(lab), cases, fuzz, meta, audit)
+        during = "answering what happens if you act and what you see"
+        tell("what happens if you ... (ehttp whatif), if you see ... (ehttp diagnose)")
+        answers = answer_all(lab)
+        if stopped():
+            raise interrupted()
+        during = "drawing the page"
+        page = render_page(
+            lab, runs[0], runs[1:], evaluate(lab), cases, fuzz, meta, audit, answers=answers
+        )
         during = "writing the page"
         if stopped():
             raise interrupted()
