@@ -1,4 +1,5 @@
-"""Check a lab with Spin: the Promela export through `spin -a`, gcc and `pan`.
+"""Check a lab with Spin: the Promela export through `spin -a`, gcc and `pan` (what it found is
+`model/compose/spin_report.py`'s `SpinReport`).
 
 `ehttp check --engine spin` runs this. The export (`model/compose/promela.py`) is compiled once,
 breadth-first (`-DBFS`, so every error trail is a shortest one; `-DBFS_PAR -DNCORE=n` for the
@@ -42,12 +43,11 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from ehttp.checker import Step
-from ehttp.compose.checking import LabCheck
 from ehttp.compose.promela import PromelaExport, export_promela
 from ehttp.compose.properties import LAB, lab_checks, row_variants
+from ehttp.compose.spin_report import SpinProperty, SpinReport, SpinRun, differences
 from ehttp.compose.world import World, WorldModel
 from ehttp.config.schema import Lab
 from ehttp.programs import run_program
@@ -91,126 +91,6 @@ def spin_version() -> str:
     """Spin's version line, e.g. "Spin Version 6.5.2 -- 6 December 2019"."""
     found = run_program(["spin", "-V"])
     return found.stdout.decode("utf-8", "replace").strip().strip("()") or "Spin"
-
-
-@dataclass(frozen=True)
-class SpinRun:
-    """A variant's error-free safety search: Spin's figures (transitions as ehttp counts them)."""
-
-    variant: str
-    purpose: str
-    states: int
-    transitions: int
-    depth: int
-    seconds: float
-    complete: bool
-    reason: str | None = None
-    """Why the search is incomplete (None when complete, or when -DBITSTATE alone makes it so)."""
-
-
-@dataclass(frozen=True)
-class SpinProperty:
-    """Spin's verdict on one property, with its trace as ehttp's steps (ehttp's verdict words).
-
-    The trace is Spin's trail replayed on ehttp's model: the same `Step` values (action, world,
-    text) as the native checker's traces, beginning with the initial state.
-    """
-
-    variant: str
-    name: str
-    kind: str
-    requirements: tuple[str, ...]
-    verdict: str
-    trace: tuple[Step[World], ...] = ()
-
-    @property
-    def holds(self) -> bool:
-        """True only for the verdict "holds"."""
-        return self.verdict == "holds"
-
-    @property
-    def length(self) -> int | None:
-        """Steps in the witness or counterexample (None without a trace)."""
-        return len(self.trace) - 1 if self.trace else None
-
-
-@dataclass(frozen=True)
-class SpinReport:
-    """Everything `ehttp check --engine spin` reports about a lab."""
-
-    lab: Lab
-    export: PromelaExport
-    runs: tuple[SpinRun, ...]
-    properties: tuple[SpinProperty, ...]
-    not_checked: tuple[SpinProperty, ...]
-    seconds: float
-    searched: float
-    """Seconds `pan` spent searching, over every search (`seconds` adds compiling and the rest)."""
-    bitstate: bool
-    cores: int
-    version: str
-    reasons: tuple[str, ...] = ()
-    """Why searches stopped short, each naming its search (empty when every search finished)."""
-    hash_bits: int = 0
-    """The largest hash table the searches used (`-w`), after any growth."""
-
-    def main(self, variant: str = LAB) -> SpinRun:
-        """The error-free safety search of `variant`: its figures are the state count."""
-        return next(r for r in self.runs if r.variant == variant)
-
-    @property
-    def complete(self) -> bool:
-        """Every search covered the whole state space (never with -DBITSTATE, never when pan
-        warned that a search stopped short)."""
-        return all(run.complete for run in self.runs) and not self.reasons
-
-    @property
-    def passed(self) -> bool:
-        """Complete, and every property Spin decides holds."""
-        return self.complete and all(p.holds for p in self.properties)
-
-    def to_json(self) -> dict[str, Any]:
-        """The figures, every verdict with its trace, and what this engine leaves out; trace
-        steps have the shape of `ehttp check --json`'s (action, state, text)."""
-        main = self.main()
-        state_to_json = WorldModel(self.lab).state_to_json
-
-        def prop(p: SpinProperty) -> dict[str, Any]:
-            return {
-                "id": p.name,
-                "kind": p.kind,
-                "requirements": list(p.requirements),
-                "verdict": p.verdict,
-                "holds": p.holds,
-                "variant": p.variant,
-                "trace": [
-                    {"action": s.action, "state": state_to_json(s.state), "text": s.text}
-                    for s in p.trace
-                ],
-            }
-
-        return {
-            "engine": "spin",
-            "spin": self.version,
-            "lab": self.lab.name,
-            "clients": len(self.lab.clients),
-            "states": main.states,
-            "transitions": main.transitions,
-            "diameter": main.depth,
-            "seconds": round(self.seconds, 3),
-            "complete": self.complete,
-            "incomplete_reasons": list(self.reasons),
-            "bitstate": self.bitstate,
-            "hash_bits": self.hash_bits,
-            "cores": self.cores,
-            "variants": [
-                {"variant": r.variant, "states": r.states, "transitions": r.transitions}
-                for r in self.runs
-                if r.purpose == "safety"
-            ],
-            "properties": [prop(p) for p in self.properties],
-            "not_checked": [prop(p) for p in self.not_checked],
-        }
 
 
 @dataclass(frozen=True)
@@ -615,42 +495,3 @@ def run_spin(lab: Lab, *, cores: int | None = None, bitstate: bool = False) -> S
         reasons=tuple(reasons),
         hash_bits=table.bits,
     )
-
-
-def differences(spin: SpinReport, native: LabCheck) -> list[str]:
-    """Where Spin and ehttp's own checker (run without symmetry reduction) disagree.
-
-    Compared: each variant's states and transitions (unless ehttp stopped that variant once
-    every witness was found, "decided": its figures are then what it explored), the diameter,
-    and for every property Spin decides its verdict and the length of its witness or
-    counterexample. Each difference names both figures; an empty list means they agree.
-    """
-    found: list[str] = []
-    if native.main.symmetry:
-        found.append("ehttp's figures are symmetry-reduced; run it with symmetry=False")
-    for variant in native.variants:
-        ours = variant.result
-        theirs = next((r for r in spin.runs if r.variant == variant.variant), None)
-        if theirs is None or ours.stopped_reason == "decided":
-            continue
-        for what, a, b in (
-            ("states", theirs.states, ours.states),
-            ("transitions", theirs.transitions, ours.transitions),
-        ):
-            if a != b:
-                found.append(f"{variant.variant}: {what}: Spin {a:,}, ehttp {b:,}")
-    main = spin.main()
-    if main.depth != native.main.diameter:
-        found.append(f"lab: diameter: Spin {main.depth}, ehttp {native.main.diameter}")
-    by_name = {(variant, p.name): p for variant, p in native.properties}
-    for prop in spin.properties:
-        other = by_name.get((prop.variant, prop.name))
-        if other is None:
-            found.append(f"{prop.name}: Spin judged it, ehttp has no such property")
-            continue
-        if prop.verdict != other.verdict:
-            found.append(f"{prop.name}: verdict: Spin {prop.verdict}, ehttp {other.verdict}")
-        length = len(other.trace) - 1 if other.trace else None
-        if prop.length != length:
-            found.append(f"{prop.name}: trace length: Spin {prop.length}, ehttp {length}")
-    return found

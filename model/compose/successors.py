@@ -51,15 +51,7 @@ class Successors:
         edge whose target is already canonical is the same object as in `memo`)."""
         found = self.canonical_memo.get(world)
         if found is None:
-            edges = self(world)
-            canon = self.model.canonical
-            found = tuple(
-                edge if (target := canon(edge[1])) is edge[1] else (edge[0], target)
-                for edge in edges
-            )
-            if found == edges:
-                found = edges
-            self.canonical_memo[world] = found
+            found = self.canonical_memo[world] = self.model.canonical_edges(world, self(world))
         return found
 
     def compute(self, world: World) -> Edges:

@@ -335,6 +335,22 @@ class Env:
         )
 
 
+def _into_place(world: World, index: int, run: tuple[int, int]) -> World:
+    """`world` with the run `run` sorted, when all of it but position `index` already is."""
+    start, stop = run
+    value = world[index]
+    to = index
+    while to > start and value < world[to - 1]:
+        to -= 1
+    if to == index:
+        while to + 1 < stop and world[to + 1] < value:
+            to += 1
+        if to == index:
+            return world
+        return (*world[:index], *world[index + 1 : to + 1], value, *world[to + 1 :])
+    return (*world[:to], value, *world[to:index], *world[index + 1 :])
+
+
 def _initial_site(lab: Lab) -> str:
     site = lab.site
     if site.enhanced_http and not (at_least(site.version, "1806") and site.prerelease_features):
@@ -392,6 +408,12 @@ class WorldModel:
             tuple(sorted((g[0], g[-1] + 1) for g in self.symmetric_groups)) if contiguous else None
         )
         """Interchangeable clients as (start, stop) slices when each group is contiguous."""
+        self._run_at: dict[int, tuple[int, int]] = {
+            index: (start, stop)
+            for start, stop in self._symmetric_runs or ()
+            for index in range(start, stop)
+        }
+        """Each interchangeable client's run (see `canonical_edges`)."""
         self._client_kind: dict[int, int] = {
             index: kind for kind, group in enumerate(groups.values()) for index in group
         }
@@ -532,6 +554,48 @@ class WorldModel:
             return edges
         canon = self.canonical
         return tuple((action, canon(target)) for action, target in edges)
+
+    def canonical_edges(
+        self, state: World, edges: tuple[tuple[Action, World], ...]
+    ) -> tuple[tuple[Action, World], ...]:
+        """`edges` of `state` with each target in canonical form (`edges` itself when every
+        target already is).
+
+        When `state` is canonical, a step that changes one instance only (no other instance
+        reacts, not the clock) leaves every run of interchangeable clients sorted but the
+        changed client's own: that client is moved to its place among its sorted twins, which
+        is what sorting the run gives; a step of an instance in no run leaves the target
+        canonical. Any other step, or a `state` not canonical, is put in canonical form in full
+        (`tests/compose/test_successors.py` checks both ways agree on every reachable world).
+        """
+        canon = self.canonical
+        if not self._own_steps or self._symmetric_runs is None or canon(state) is not state:
+            found = tuple(
+                edge if (target := canon(edge[1])) is edge[1] else (edge[0], target)
+                for edge in edges
+            )
+            return edges if all(a is b for a, b in zip(found, edges, strict=True)) else found
+        steps = self._steps
+        run_at = self._run_at
+        out: list[tuple[Action, World]] | None = None
+        for at, edge in enumerate(edges):
+            action, target = edge
+            _row, _key, entered, reacts = steps.get(action) or self._step(action)
+            if reacts or entered is None:
+                fixed = canon(target)
+            else:
+                fixed = target
+                index = action[0]
+                run = run_at.get(index)
+                if run is not None and target is not state:
+                    fixed = _into_place(target, index, run)
+            if fixed is not target:
+                if out is None:
+                    out = list(edges[:at])
+                out.append((action, fixed))
+            elif out is not None:
+                out.append(edge)
+        return edges if out is None else tuple(out)
 
     def _step(self, action: Action) -> tuple[Row, tuple[str, int], tuple[str, int] | None, bool]:
         """What firing `action` needs, worked out once per action: its row, its key in `fired`,

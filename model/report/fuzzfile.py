@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ehttp.config.schema import Lab
-from ehttp.report.page import ReportError
+from ehttp.report.errors import ReportError
 from ehttp.report.savedfile import not_accepted, read_saved_json
 
 __all__ = ["MAX_TIMELINE", "read_fuzz"]

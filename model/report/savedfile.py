@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 
 from ehttp.readlimits import TooLarge, load_json
-from ehttp.report.page import ReportError
+from ehttp.report.errors import ReportError
 
 __all__ = ["MAX_SAVED_BYTES", "not_accepted", "read_saved_json"]
 

@@ -14,8 +14,9 @@ from ehttp.audit import load_unconstrained, run_audit
 from ehttp.cli.audit import audit_verdict
 from ehttp.cli.common import envelope
 from ehttp.config.labfile import load_lab
+from ehttp.report.appendix import strength_section as _strength
 from ehttp.report.auditfile import read_audit
-from ehttp.report.page import ReportError, _strength
+from ehttp.report.page import ReportError
 
 LAB = load_lab(
     Path(__file__).resolve().parents[2] / "specs" / "labs" / "site-1806-prerelease-off.toml"

@@ -90,7 +90,10 @@ def page(written: tuple[Path, str]) -> Page:
 
 
 def test_every_section_is_there(page: Page) -> None:
+    # The administrator's questions first (model/report/answers.py), then the evidence.
     assert page.headings == [
+        "What happens if you ...",
+        "If you see ...",
         "Lab configuration",
         "Traces",
         "Properties",
