@@ -18,7 +18,8 @@ verdict must be as printed. Runs of spaces and line breaks compare as one space,
 of another width moves a line's wrap the sample still matches.
 
 ``python -m tests.test_docs --update`` rewrites every sample from the real output, keeping each
-``...`` where it stood, and prints the samples it changed.
+``...`` where it stood, and the machines table of docs/properties.md from the declarations, and
+prints what it changed.
 """
 
 from __future__ import annotations
@@ -195,6 +196,25 @@ def test_a_changed_count_or_verdict_does_not_match() -> None:
     assert matches(("lab 'x': 30,256 states, 3.85 s,", "  14,498 states/s", ELIDED), output)
 
 
+def test_regenerating_keeps_the_elisions_and_takes_the_new_text() -> None:
+    printed = [
+        "lab 'x': 30,256 states, 3.85 s, a line long enough",
+        "  to wrap",
+        "detail 1",
+        "detail 2",
+        "",
+        "PASS: 29 of 29 hold",
+    ]
+    shown = (
+        "lab 'x': 30,256 states, 1.0 s, a line long enough to wrap",
+        ELIDED,
+        "PASS: 28 of 28 hold",
+    )
+    new = regenerate(shown, printed)
+    assert new == [*printed[:2], ELIDED, printed[-1]]
+    assert matches(tuple(new), "\n".join(printed) + "\n")
+
+
 def test_ci_runs_the_quick_start_commands() -> None:
     """Each command of the README's quick start is a command `.ci/run` runs (programs named by
     their path there, options it adds allowed)."""
@@ -219,6 +239,34 @@ def test_ci_runs_the_quick_start_commands() -> None:
 def _within(command: list[str], words: list[str]) -> bool:
     remaining = iter(words)
     return all(any(word.strip("'") == have for have in remaining) for word in command)
+
+
+MACHINES_PAGE = ROOT / "docs" / "properties.md"
+_TABLE_HEAD = (
+    "| machine | title | states | local rows | reaction rows |\n| --- | --- | --- | --- | --- |\n"
+)
+
+
+def machines_table() -> str:
+    """The table of docs/properties.md, from the declarations the composition uses."""
+    from ehttp.compose.world import MACHINES
+
+    return _TABLE_HEAD + "".join(
+        f"| `{m.name}` | {m.title} | {len(m.states)} | "
+        f"{sum(row.event is None for row in m.rows)} | "
+        f"{sum(row.event is not None for row in m.rows)} |\n"
+        for m in MACHINES
+    )
+
+
+def _shown_table(text: str) -> str:
+    start = text.index(_TABLE_HEAD)
+    end = text.find("\n\n", start)
+    return text[start : end + 1]
+
+
+def test_the_machines_table_is_the_declarations() -> None:
+    assert _shown_table(MACHINES_PAGE.read_text(encoding="utf-8")) == machines_table()
 
 
 _LINK = re.compile(r"!?\[[^\]]*\]\(([^)\s]+)\)")
@@ -324,3 +372,7 @@ if __name__ == "__main__":
     for document in DOCUMENTS:
         for name in update(document):
             print(f"updated {name}")
+    page = MACHINES_PAGE.read_text(encoding="utf-8")
+    if _shown_table(page) != machines_table():
+        MACHINES_PAGE.write_text(page.replace(_shown_table(page), machines_table()), "utf-8")
+        print(f"updated {MACHINES_PAGE.relative_to(ROOT)}: the machines table")
