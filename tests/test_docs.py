@@ -283,6 +283,21 @@ def test_every_relative_link_and_picture_exists() -> None:
     assert missing == []
 
 
+_PATH = re.compile(r"`((?:model|specs|tests|benchmarks|diagrams|docs|\.ci)/[^`\s]*)`")
+
+
+def test_every_file_the_pages_name_exists() -> None:
+    """Files are named by repo-relative path (`model/config/schema.py`); each must exist."""
+    missing = [
+        f"{document.relative_to(ROOT)}: {path}"
+        for document in DOCUMENTS
+        for path in _PATH.findall(document.read_text(encoding="utf-8"))
+        if not any(mark in path for mark in "<*")
+        if not (ROOT / path.split("#")[0]).exists()
+    ]
+    assert missing == []
+
+
 def update(document: Path) -> list[str]:
     """Rewrite `document`'s samples from the real output, keeping their elisions; return the
     names of the samples that changed."""
