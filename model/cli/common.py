@@ -175,12 +175,15 @@ def output_width() -> int | None:
 
 
 _LEAD = re.compile(r"^(?P<indent> *)(?P<marker>\d+\. +|- )?")
+_COMMAND = re.compile(r"^ *(?:[a-z][a-z -]*: )?ehttp ")
+"""A line that holds a command to run (`replay: ehttp fuzz --replay PATH`, `  ehttp ...`)."""
 
 
 def fit_lines(text: str, width: int | None) -> str:
     """`text` with every line longer than `width` wrapped at spaces: a numbered step (`12. `)
     or a list item (`- `) continues under its first word, any other line two spaces further in
-    than it starts. Words (a path, a command) are never broken; None leaves the text as is."""
+    than it starts. Words (a path, a command) are never broken, and a line holding an `ehttp`
+    command is kept whole so it can be copied and run; None leaves the text as is."""
     if width is None:
         return text
     out: list[str] = []
@@ -189,7 +192,7 @@ def fit_lines(text: str, width: int | None) -> str:
         assert lead is not None  # the pattern matches the empty prefix of any line
         first = lead.group(0)
         hanging = " " * len(first) if lead["marker"] else " " * (len(lead["indent"]) + 2)
-        if len(line) <= width or width - len(hanging) < 20:
+        if len(line) <= width or width - len(hanging) < 20 or _COMMAND.match(line):
             out.append(line)
             continue
         out.extend(

@@ -280,7 +280,8 @@ def load_lab(path: Path | None) -> Lab:
 
 @cache
 def default_lab() -> Lab:
-    """The embedded default lab, ``model/config/default_lab.toml``: the seed's recommended 1806 site."""
+    """The embedded default lab, ``model/config/default_lab.toml``: the seed's recommended 1806
+    site."""
     text = resources.files("ehttp.config").joinpath("default_lab.toml").read_text(encoding="utf-8")
     return parse_lab(text, "default_lab.toml")
 
