@@ -19,6 +19,7 @@ from ehttp.ask.symptoms import symptom_list
 from ehttp.cli.common import (
     JsonVerdict,
     emit_json,
+    emit_text,
     envelope,
     from_world_option,
     integer_option,
@@ -75,7 +76,7 @@ def diagnose(
         verdict: JsonVerdict = "fail" if answer.verdict == "no cure" else "pass"
         emit_json(envelope("diagnose", lab, verdict, to_json(answer), answer=answer.verdict))
     else:
-        sys.stdout.write(render_text(answer))
+        emit_text(render_text(answer))
     if answer.verdict == "no cure":
         sys.exit(1)
 

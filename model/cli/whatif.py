@@ -26,6 +26,7 @@ from ehttp.atomic import write_atomic
 from ehttp.cli.common import (
     JsonVerdict,
     emit_json,
+    emit_text,
     envelope,
     from_world_option,
     lab_option,
@@ -187,7 +188,7 @@ def whatif(
         verdict: JsonVerdict = "pass" if answer.verdict == "answered" else "fail"
         emit_json(envelope("whatif", lab, verdict, to_json(answer), answer=answer.verdict))
     else:
-        sys.stdout.write(render_text(answer))
+        emit_text(render_text(answer))
     if answer.verdict != "answered":
         sys.exit(1)
 

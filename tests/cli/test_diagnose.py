@@ -161,3 +161,11 @@ def test_the_answer_opens_with_the_documented_fault_and_its_cure_in_plain_words(
         "within 30 minutes after that (proven).",
     ]
     assert lines[6].startswith("minutes count from the last action of a cause on the model's clock")
+
+
+def test_every_line_fits_columns() -> None:
+    symptom = ["--symptom", "no-sms-certificate-bound mp1"]
+    result = CliRunner().invoke(main, ["diagnose", *symptom], env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert max(len(line) for line in lines) <= 80, max(lines, key=len)

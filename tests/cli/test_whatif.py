@@ -345,3 +345,12 @@ def test_list_marks_what_is_possible_from_the_start_it_is_given(tmp_path: Path) 
         in (given.stdout)
     )
     assert "  * delete-sms-issuing-certs      " in given.stdout
+
+
+def test_every_line_fits_columns() -> None:
+    actions = ["--do", "disable-enhanced-http", "--do", "enable-enhanced-http"]
+    result = CliRunner().invoke(main, ["whatif", *actions], env={"COLUMNS": "100"})
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert max(len(line) for line in lines) <= 100, max(lines, key=len)
+    assert "  1. disable-enhanced-http" in lines
