@@ -25,7 +25,8 @@ th{background:#f0f0f0}
 .blocked{color:#c0392b;font-weight:bold}
 .violated,.unknown,.vacuous,.fails,.failed,.untraced,.fail,.accepted{color:#c0392b;
 font-weight:bold}
-.tested{color:#1f5f99;font-weight:bold}
+.tested{color:#1f5f99;font-weight:bold}.enforced{color:#1e7b34;font-weight:bold}
+.not-shipped,.tests-not-shipped{color:#666}
 .banner{padding:6px 10px;border-radius:4px;font-weight:bold;margin:6px 0}
 .banner.pass{background:#e3f4e8;border:1px solid #1e7b34}
 .banner.fail{background:#fbe6e3;border:2px solid #c0392b}
