@@ -4,8 +4,11 @@ Writes the report of the default lab and of a failing run (a lab with only its A
 client, so three properties cannot hold, and the mutant mp-accepts-alg-none planted, so an attack
 is accepted), measures each page's height in the browser, and takes a full-page screenshot of
 each plus one of every screen (1400x1000) of it, to read at full size. Prints each page's height
-in screens of 1400x1000; the default lab's page must be at most 8 screens tall and the
-script exits 1 when it is not.
+in screens of 1400x1000, the right edge of its widest table (every folded part opened) and where
+the administrator's questions are answered ("What happens if you ..." and "If you see ...", the
+bottom of the second). The script exits 1 when the default lab's page is more than 8 screens
+tall, when a table of either page is wider than the page, or when the questions are not answered
+on the first two screens.
 
 Needs Chromium (Debian: apt-get install -y chromium). Run from a checkout:
 
@@ -64,19 +67,33 @@ def _run(browser: str, *args: str) -> str:
     return done.stdout
 
 
-def page_height(browser: str, page: Path) -> int:
-    """The page's scroll height at 1400 px wide, measured by the browser on a copy of the page
-    with one line of script (the report itself has none)."""
+_PROBE = (
+    "<script>"
+    "const h=document.documentElement.scrollHeight;"
+    "const a=document.getElementById('diagnose');"
+    "const q=a?Math.round(a.getBoundingClientRect().bottom+window.scrollY):-1;"
+    "document.querySelectorAll('details').forEach(d=>{d.open=true});"
+    "let w=0;document.querySelectorAll('table').forEach(t=>{"
+    "w=Math.max(w,Math.round(t.getBoundingClientRect().right))});"
+    "document.title=h+' '+w+' '+q"
+    "</script></body>"
+)
+
+
+def measure(browser: str, page: Path) -> tuple[int, int, int]:
+    """The page's scroll height at 1400 px wide, the right edge of its widest table with every
+    `<details>` opened, and the bottom of its "If you see ..." section (-1: none), measured by
+    the browser on a copy of the page with one script (the report itself has none)."""
     probe = page.with_name("probe.html")
     text = page.read_text(encoding="utf-8")
-    script = "<script>document.title=document.documentElement.scrollHeight</script></body>"
-    probe.write_text(text.replace("</body>", script), encoding="utf-8")
+    probe.write_text(text.replace("</body>", _PROBE), encoding="utf-8")
     dom = _run(browser, f"--window-size={SCREEN[0]},{SCREEN[1]}", "--dump-dom", probe.as_uri())
     probe.unlink()
-    found = re.search(r"<title>(\d+)</title>", dom)
+    found = re.search(r"<title>(\d+) (\d+) (-?\d+)</title>", dom)
     if found is None:
         sys.exit(f"could not measure {page}")
-    return int(found.group(1))
+    height, widest, answered = (int(found.group(k)) for k in (1, 2, 3))
+    return height, widest, answered
 
 
 def screenshot(browser: str, page: Path, target: Path, height: int) -> None:
@@ -116,9 +133,9 @@ def main_(out: Path, audit: Path | None = None) -> int:
             out / "failing", "--lab", str(_one_client_lab(out)), "--mutant", "mp-accepts-alg-none"
         ),
     }
-    worst = 0.0
+    failures = []
     for name, page in pages.items():
-        height = page_height(browser, page)
+        height, widest, answered = measure(browser, page)
         screens = height / SCREEN[1]
         full = out / f"report-{name}.png"
         first = out / f"report-{name}-screen1.png"
@@ -130,13 +147,25 @@ def main_(out: Path, audit: Path | None = None) -> int:
             shifted.write_text(page.read_text(encoding="utf-8").replace("</head>", style, 1))
             screenshot(browser, shifted, out / f"report-{name}-screen{number + 1}.png", SCREEN[1])
             shifted.unlink()
-        print(f"{name}: {height} px tall = {screens:.1f} screens of 1400x1000 -> {full}, {first}")
-        if name == "default":
-            worst = screens
-    if worst > LIMIT:
-        print(f"the default lab's page is {worst:.1f} screens tall, more than {LIMIT}")
-        return 1
-    return 0
+        where = f"screen {math.ceil(answered / SCREEN[1])}" if answered > 0 else "nowhere"
+        print(
+            f"{name}: {height} px tall = {screens:.1f} screens of 1400x1000; widest table ends at "
+            f"{widest} px of {SCREEN[0]}; questions answered by {answered} px ({where}) -> "
+            f"{full}, {first}"
+        )
+        if name == "default" and screens > LIMIT:
+            failures.append(
+                f"the default lab's page is {screens:.1f} screens tall, more than {LIMIT}"
+            )
+        if widest > SCREEN[0]:
+            failures.append(f"a table of the {name} page is {widest} px wide, wider than the page")
+        if not 0 < answered <= 2 * SCREEN[1]:
+            failures.append(
+                f"the {name} page does not answer the questions on its first two screens"
+            )
+    for failure in failures:
+        print(failure)
+    return 1 if failures else 0
 
 
 if __name__ == "__main__":

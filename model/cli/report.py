@@ -84,9 +84,12 @@ def report(
     out: Path,
     as_json: bool,
 ) -> None:
-    """Write one self-contained HTML page: the verdict, the lab's configuration, the traces (the
-    CERT-3 witness first, every counterexample before it), every property, one row per
-    requirement with its quote, what checks it and a badge per lab, the source text, scenario
+    """Write one self-contained HTML page: the verdict, what happens if you enable, disable or
+    quickly toggle enhanced HTTP or apply the workaround (as `ehttp whatif` says it) and the causes
+    and cures of an unbound SMS-Issuing certificate (as `ehttp diagnose` finds them), the lab's
+    configuration, the traces (the CERT-3 witness first, every counterexample before it), every
+    property, one row per requirement with its quote, what checks it (properties, attack cases,
+    lab mutants caught, tests) and a badge per lab, the source text, scenario
     verdicts, the access tables, the attack catalogue, machine diagrams, the modeling
     assumptions, a glossary, with --fuzz the coverage plot and with --audit the property
     strength (a saved `ehttp audit --json`: the audit takes minutes, so the report reads it).

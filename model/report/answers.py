@@ -118,7 +118,10 @@ def _whatif_rows(asked: Sequence[Asked]) -> str:
         rows.append(f"<tr><td>{ask}</td><td>{said}</td></tr>")
     return (
         '<table class="answers"><tr><th>What happens if you ...</th>'
-        "<th>answer, as <code>ehttp whatif</code> says it</th></tr>" + "".join(rows) + "</table>"
+        "<th>answer, as <code>ehttp whatif</code> says it for this lab (its trace: the "
+        "command's whole output; give it this report's <code>--lab</code>)</th></tr>"
+        + "".join(rows)
+        + "</table>"
     )
 
 
@@ -150,44 +153,49 @@ def _diagnoses(seen: Sequence[Diagnosis]) -> str:
         causes = "".join(_cause_words(n, diagnosis) for n in range(1, len(diagnosis.causes) + 1))
         parts.append(
             f"<p><b>{esc(symptom.words)}</b> ({esc(', '.join(symptom.kind.requirements))}, "
-            f'<span class="small">{_command(["ehttp", "diagnose", "--symptom", symptom.text])}'
-            f"</span>): {words}</p>" + (f'<ul class="causes">{causes}</ul>' if causes else "")
+            f'<span class="small"><a href="#d-{slug(symptom.text)}">'
+            f"{_command(['ehttp', 'diagnose', '--symptom', symptom.text])}</a></span>): {words}</p>"
+            + (f'<ul class="causes">{causes}</ul>' if causes else "")
         )
     return "".join(parts)
 
 
+def _box(anchor: str, back: str, title: str, body: str) -> str:
+    """A command's output shown over the page while its anchor is the target (CSS `:target`, as
+    the pictures enlarge): no height on the page until a link opens it."""
+    return (
+        f'<div class="lightbox" id="{anchor}"><a class="close" href="#{back}">close</a>'
+        f"<h3>{title}</h3>{body}</div>"
+    )
+
+
 def _outputs(answers: Answers) -> str:
-    """Each command's whole output, folded: `whatif`'s per question, `diagnose`'s per symptom with
-    an anchor on each cause's paragraph."""
+    """Each command's whole output for the lab, as it prints it: `whatif`'s per question,
+    `diagnose`'s per symptom and each cause's paragraph of it on its own."""
     parts = []
     for item in answers.asked:
-        if item.answer is None:
-            continue
-        command = _command(_whatif_args(item.question))
-        parts.append(
-            f'<details id="q-{item.question.key}"><summary>{command}</summary>'
-            f'<pre class="output">{esc(whatif_text(item.answer))}</pre></details>'
-        )
+        if item.answer is not None:
+            output = f'<pre class="output">{esc(whatif_text(item.answer))}</pre>'
+            command = _command(_whatif_args(item.question))
+            parts.append(_box(f"q-{item.question.key}", "whatif", command, output))
     for diagnosis in answers.seen:
         key = slug(diagnosis.symptom.text)
-        paragraphs = []
-        for block in diagnose_text(diagnosis).split("\n\n"):
-            number = block.partition(":")[0].removeprefix("cause ")
-            anchor = f' id="d-{key}-c{number}"' if number.isdigit() else ""
-            paragraphs.append(f'<pre class="output"{anchor}>{esc(block)}</pre>')
         command = _command(["ehttp", "diagnose", "--symptom", diagnosis.symptom.text])
+        printed = diagnose_text(diagnosis)
         parts.append(
-            f'<details id="d-{key}"><summary>{command}</summary>{"".join(paragraphs)}</details>'
+            _box(f"d-{key}", "diagnose", command, f'<pre class="output">{esc(printed)}</pre>')
         )
-    return (
-        '<p class="small">Each answer in full, as the command prints it for this lab (give it '
-        "this report's <code>--lab</code>):</p>" + "".join(parts)
-    )
+        for block in printed.split("\n\n"):
+            number = block.partition(":")[0].removeprefix("cause ")
+            if number.isdigit():
+                output = f'<pre class="output">{esc(block)}</pre>'
+                parts.append(_box(f"d-{key}-c{number}", "diagnose", command, output))
+    return "".join(parts)
 
 
 def answers_sections(answers: Answers) -> list[tuple[str, str, str]]:
     """The two sections that open the page: (anchor, title, HTML) each."""
     return [
-        ("whatif", "What happens if you ...", _whatif_rows(answers.asked)),
-        ("diagnose", "If you see ...", _diagnoses(answers.seen) + _outputs(answers)),
+        ("whatif", "What happens if you ...", _whatif_rows(answers.asked) + _outputs(answers)),
+        ("diagnose", "If you see ...", _diagnoses(answers.seen)),
     ]

@@ -25,7 +25,8 @@ th{background:#f0f0f0}
 .blocked{color:#c0392b;font-weight:bold}
 .violated,.unknown,.vacuous,.fails,.failed,.untraced,.fail,.accepted{color:#c0392b;
 font-weight:bold}
-.tested{color:#1f5f99;font-weight:bold}
+.tested{color:#1f5f99;font-weight:bold}.enforced{color:#1e7b34;font-weight:bold}
+.not-shipped,.tests-not-shipped{color:#666}
 .banner{padding:6px 10px;border-radius:4px;font-weight:bold;margin:6px 0}
 .banner.pass{background:#e3f4e8;border:1px solid #1e7b34}
 .banner.fail{background:#fbe6e3;border:2px solid #c0392b}
@@ -36,7 +37,8 @@ z-index:5}
 nav a{margin-right:8px}
 .cols{display:flex;gap:16px;align-items:flex-start;flex-wrap:wrap}
 .cols>div{flex:1 1 0;min-width:300px}
-.req td.q{max-width:560px}.req td.by{max-width:380px;font-size:11px}
+table.req{width:100%}.req td:first-child{white-space:nowrap}
+.req td.q{width:48%}.req td.by{width:22%;font-size:11px}
 .req p{margin:0}.small{font-size:11px;color:#444}
 .badge{display:inline-block;width:16px;text-align:center;font-weight:bold;border-radius:3px}
 .b-holds{background:#d5efdc;color:#1e7b34}.b-violated,.b-unknown{background:#f6d0ca;color:#c0392b}
@@ -48,7 +50,7 @@ padding:2px}
 table.world{width:100%}table.world td,table.world th{font-size:11px;overflow-wrap:anywhere}
 table.world tr>th:first-child{position:sticky;left:0;z-index:1;background:#f0f0f0}
 table.world th.bad,table.world tr.bad td{background:#fbe6e3;color:#c0392b}
-.thumbs{display:grid;grid-template-columns:repeat(4,1fr);gap:8px}
+.thumbs{display:grid;grid-template-columns:repeat(8,1fr);gap:6px}
 .thumbs a{display:block;border:1px solid #ddd;padding:4px;text-align:center;color:#222;
 text-decoration:none;font-size:11px}
 .thumbs img{max-height:150px;max-width:100%}
@@ -57,7 +59,7 @@ text-decoration:none;font-size:11px}
 overflow:auto;z-index:10;padding:16px}
 .lightbox img{max-width:none}
 .close{position:fixed;top:8px;right:16px;font-size:14px;background:#eee;padding:4px 8px}
-dl.gloss{display:grid;grid-template-columns:110px 1fr;gap:2px 8px;margin:4px 0}
+dl.gloss{display:grid;grid-template-columns:90px 1fr 90px 1fr;gap:2px 8px;margin:4px 0}
 dl.gloss dt{font-weight:bold}dl.gloss dd{margin:0}
 details{margin:4px 0}summary{cursor:pointer}
 .source div{padding:2px 6px}.source div:target{background:#fff6c8}

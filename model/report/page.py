@@ -27,6 +27,8 @@ from ehttp.bridge.catalogue import CaseResult, run_catalogue
 from ehttp.compose.checking import LabCheck, run_checks
 from ehttp.config.schema import Lab
 from ehttp.lab.attacks import CATALOGUE
+from ehttp.lab.mutants import MUTANTS
+from ehttp.report import traceability
 from ehttp.report.answers import Answers, answer_all, answers_sections
 from ehttp.report.appendix import (
     ASSUMPTIONS,
@@ -39,6 +41,7 @@ from ehttp.report.appendix import (
     read_assumptions,
     strength_section,
 )
+from ehttp.report.caught import catch_mutants
 from ehttp.report.errors import ReportError
 from ehttp.report.evidence import cite, requirements_section, source_text
 from ehttp.report.html import CSS, esc
@@ -50,7 +53,14 @@ from ehttp.report.lab_sections import (
     scenarios_section,
     summary_section,
 )
-from ehttp.report.traceability import build_matrix, example_labs, property_refs, req_markers
+from ehttp.report.traceability import (
+    MutantRef,
+    attack_refs,
+    build_matrix,
+    example_labs,
+    property_refs,
+    req_markers,
+)
 from ehttp.report.traces import Draw, draw_svg, properties_section, property_anchor, traces_section
 from ehttp.views.diagrams import has_dot
 from ehttp.views.scenarios import ScenarioReport, evaluate
@@ -173,14 +183,23 @@ def render_page(
     audit: dict[str, Any] | None = None,
     draw: Draw | None = None,
     answers: Answers | None = None,
+    caught: Sequence[MutantRef] | None = None,
 ) -> str:
     """The whole page. `others` are check runs of further labs that the badges also show;
     `audit` is a saved audit of the lab (`model/report/auditfile.py`); `draw` lays out its
     pictures (default: `draw_svg` when `dot` is on PATH, else the pictures are left out);
     `answers` are `whatif`'s and `diagnose`'s for the lab, which open the page (default: asked
-    here, `model/report/answers.py`)."""
+    here, `model/report/answers.py`); `caught` are the lab mutants the attack catalogue catches
+    (`model/report/caught.py`; None: not run for this page)."""
     runs = [run, *others]
-    matrix = build_matrix(property_refs(runs), req_markers())
+    tests_read = traceability.TESTS is not None
+    matrix = build_matrix(
+        property_refs(runs),
+        req_markers(traceability.TESTS),
+        attack_refs(cases),
+        caught or (),
+        tests_read=tests_read,
+    )
     cited = cite(matrix)
     if draw is None and has_dot():
         draw = draw_svg
@@ -192,7 +211,15 @@ def render_page(
         (
             "requirements",
             "Requirements",
-            requirements_section(matrix, [r.lab.name for r in runs], cited) + source_text(cited),
+            requirements_section(
+                matrix,
+                [r.lab.name for r in runs],
+                cited,
+                tests_read=tests_read,
+                mutants_run=caught is not None,
+            )
+            + _uncaught(caught)
+            + source_text(cited),
         ),
         ("scenarios", "Scenario verdicts", scenarios_section(scenarios)),
         ("tables", "Access tables (regenerated from the model)", access_tables_section()),
@@ -223,6 +250,17 @@ def render_page(
         f"<title>Enhanced HTTP: audit report for lab {esc(lab.name)}</title>"
         f"<style>{CSS}</style></head><body>"
         f"{_header(lab, run, cases, meta)}<nav>{nav}</nav>{body}</body></html>\n"
+    )
+
+
+def _uncaught(caught: Sequence[MutantRef] | None) -> str:
+    """The lab mutants no attack catches on this lab (the lockstep with the model may)."""
+    missed = [m.name for m in caught or () if not m.caught_by]
+    if not missed:
+        return ""
+    return (
+        f'<p class="small">Lab mutants no attack case catches on this lab (the lockstep with the '
+        f"model may, <code>ehttp fuzz --mutant</code>): {esc(', '.join(missed))}.</p>"
     )
 
 
@@ -286,6 +324,11 @@ def write_report(
         if stopped() or len(cases) < len(CATALOGUE):
             during = "running the attack catalogue"
             raise interrupted()
+        during = "running the attack catalogue against each lab mutant"
+        tell(f"lab mutants: the attack catalogue against each of {len(MUTANTS)}")
+        caught = catch_mutants(lab, meta.seed, stop=stop)
+        if caught is None or stopped():
+            raise interrupted()
         during = "answering what happens if you act and what you see"
         tell("what happens if you ... (ehttp whatif), if you see ... (ehttp diagnose)")
         answers = answer_all(lab)
@@ -293,7 +336,16 @@ def write_report(
             raise interrupted()
         during = "drawing the page"
         page = render_page(
-            lab, runs[0], runs[1:], evaluate(lab), cases, fuzz, meta, audit, answers=answers
+            lab,
+            runs[0],
+            runs[1:],
+            evaluate(lab),
+            cases,
+            fuzz,
+            meta,
+            audit,
+            answers=answers,
+            caught=caught,
         )
         during = "writing the page"
         if stopped():

@@ -1,15 +1,20 @@
-"""The requirement traceability matrix: ID -> quote -> properties and tests -> verdict.
+"""The requirement traceability matrix: ID -> quote -> what checks it -> verdict.
 
 Implements the tracing DESIGN.md's "Requirement catalogue" asks for: every requirement ID of
 `specs/requirements.toml` is checked by properties of the model
 (`ehttp.compose.properties.lab_checks`, run on the embedded default lab and the example labs in
-`specs/labs/`) or by tests that carry `@pytest.mark.req("ID", ...)`. Test markers are found by
-parsing `tests/*.py` with `ast` (no test is imported or run), so the matrix can be built from a
-source checkout at any time.
+`specs/labs/`), by attack cases the concrete lab must refuse (`ehttp.lab.attacks`, run by
+`model/bridge/catalogue.py`), by lab mutants those attacks catch (`model/report/caught.py`) or by
+tests that carry `@pytest.mark.req("ID", ...)`. Test markers are found by parsing `tests/*.py`
+with `ast` (no test is imported or run), so the matrix can be built from a source checkout at any
+time; an installed package ships no tests.
 
-An ID's verdict comes from the check runs it is given: "violated" or "unknown" when some property
-naming it is; "holds" when some property naming it holds and none fails; "vacuous" when every
-property naming it was vacuous; "tested" when only tests check it; "untraced" when nothing does.
+An ID's verdict comes from what it is given: "violated" or "unknown" when some property naming
+it is, or ("violated") when an attack case naming it is not refused with its expected reason;
+"holds" when some property naming it holds and none fails; "enforced" when no property names it
+and the lab refuses every attack case naming it; "tested" when only tests check it; "vacuous"
+when every property naming it was vacuous; "untraced" when nothing does, and, when the tests
+were not there to read, "tests not shipped" instead (they may check it).
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ehttp.bridge.catalogue import CaseResult
 from ehttp.compose.checking import LabCheck
 from ehttp.compose.properties import lab_checks
 from ehttp.compose.world import WorldModel
@@ -28,10 +34,14 @@ from ehttp.report.requirements import SPECS, Requirement, load_requirements
 
 __all__ = [
     "LABS",
+    "NOT_SHIPPED",
     "TESTS",
+    "AttackRef",
     "MarkerRef",
+    "MutantRef",
     "PropertyRef",
     "TraceRow",
+    "attack_refs",
     "build_matrix",
     "declared_properties",
     "example_labs",
@@ -47,6 +57,8 @@ TESTS: Path | None = (
 )
 """The source checkout's tests, whose `req` markers are read; None in an installed package,
 which has no tests (the report then says test traceability is not available)."""
+NOT_SHIPPED = "tests not shipped"
+"""The verdict of a requirement nothing but tests could check, when the tests are not there."""
 
 
 @dataclass(frozen=True)
@@ -76,6 +88,27 @@ class MarkerRef:
 
 
 @dataclass(frozen=True)
+class AttackRef:
+    """An attack case run against the lab: its name, the reason code it must be refused with,
+    the requirement IDs it defends and whether the lab refused it so."""
+
+    name: str
+    reason: str
+    requirements: tuple[str, ...]
+    refused: bool
+
+
+@dataclass(frozen=True)
+class MutantRef:
+    """A lab mutant, the attacks that let it through (none: not caught by an attack) and the
+    requirement IDs those attacks defend."""
+
+    name: str
+    caught_by: tuple[str, ...]
+    requirements: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class TraceRow:
     """One requirement: where it comes from, what checks it, and the verdict."""
 
@@ -83,6 +116,8 @@ class TraceRow:
     properties: tuple[PropertyRef, ...]
     tests: tuple[MarkerRef, ...]
     verdict: str
+    attacks: tuple[AttackRef, ...] = ()
+    mutants: tuple[MutantRef, ...] = ()
 
     @property
     def id(self) -> str:
@@ -187,33 +222,60 @@ def req_markers(tests: Path | None = TESTS) -> tuple[MarkerRef, ...]:
     return tuple(refs)
 
 
-def _verdict(properties: Sequence[PropertyRef], tests: Sequence[MarkerRef]) -> str:
+def attack_refs(cases: Iterable[CaseResult]) -> tuple[AttackRef, ...]:
+    """Every attack case that ran (an honest twin or a case that did not apply left out)."""
+    return tuple(
+        AttackRef(
+            case.attack.name,
+            str(case.attack.expected.value),
+            case.attack.requirements,
+            case.as_expected,
+        )
+        for case in cases
+        if case.actual is not None and not case.attack.honest
+    )
+
+
+def _verdict(
+    properties: Sequence[PropertyRef],
+    tests: Sequence[MarkerRef],
+    attacks: Sequence[AttackRef],
+    tests_read: bool,
+) -> str:
     verdicts = {p.verdict for p in properties}
+    if not all(a.refused for a in attacks):
+        return "violated"
     for bad in ("violated", "unknown"):
         if bad in verdicts:
             return bad
     if "holds" in verdicts:
         return "holds"
+    if attacks:
+        return "enforced"
     if tests:
         return "tested"
     if verdicts == {"vacuous"}:
         return "vacuous"
-    return "untraced"
+    return "untraced" if tests_read else NOT_SHIPPED
 
 
 def build_matrix(
-    properties: Sequence[PropertyRef], tests: Sequence[MarkerRef]
+    properties: Sequence[PropertyRef],
+    tests: Sequence[MarkerRef],
+    attacks: Sequence[AttackRef] = (),
+    mutants: Sequence[MutantRef] = (),
+    *,
+    tests_read: bool = True,
 ) -> tuple[TraceRow, ...]:
-    """One row per catalogue requirement, in catalogue order."""
-    return tuple(
-        TraceRow(
-            requirement,
-            tuple(p for p in properties if requirement.id in p.requirements),
-            tuple(t for t in tests if requirement.id in t.requirements),
-            _verdict(
-                [p for p in properties if requirement.id in p.requirements],
-                [t for t in tests if requirement.id in t.requirements],
-            ),
-        )
-        for requirement in load_requirements()
-    )
+    """One row per catalogue requirement, in catalogue order; `tests_read` says whether `tests`
+    come from a tests folder (False in an installed package, which ships none)."""
+    rows = []
+    for requirement in load_requirements():
+        own = requirement.id
+        props = tuple(p for p in properties if own in p.requirements)
+        marked = tuple(t for t in tests if own in t.requirements)
+        cases = tuple(a for a in attacks if own in a.requirements)
+        caught = tuple(m for m in mutants if own in m.requirements)
+        verdict = _verdict(props, marked, cases, tests_read)
+        rows.append(TraceRow(requirement, props, marked, verdict, cases, caught))
+    return tuple(rows)

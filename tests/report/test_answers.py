@@ -45,7 +45,9 @@ def test_each_question_is_answered_in_whatifs_own_words(html: str, question: Que
     # and its whole output is in the page, under the anchor the answer links to
     key = question.key
     assert f'href="#q-{key}"' in html
-    folded = re.search(rf'<details id="q-{key}">.*?<pre class="output">(.*?)</pre>', html, re.S)
+    folded = re.search(
+        rf'<div class="lightbox" id="q-{key}">.*?<pre class="output">(.*?)</pre>', html, re.S
+    )
     assert folded is not None
     assert unescape(folded.group(1)) == printed
 
@@ -90,17 +92,29 @@ def test_every_cause_diagnose_finds_is_there_with_its_cure_and_trace(
         assert line in text
         anchor = f"d-no-sms-certificate-bound-{system}-c{number}"
         assert f'href="#{anchor}"' in html
-        block = re.search(rf'<pre class="output" id="{anchor}">(.*?)</pre>', html, re.S)
+        block = re.search(
+            rf'<div class="lightbox" id="{anchor}">.*?<pre class="output">(.*?)</pre>', html, re.S
+        )
         assert block is not None
         assert unescape(block.group(1)) in printed
         assert unescape(block.group(1)).startswith(f"cause {number}: ")
+    whole = re.search(
+        rf'<div class="lightbox" id="d-no-sms-certificate-bound-{system}">'
+        r'.*?<pre class="output">(.*?)</pre>',
+        html,
+        re.S,
+    )
+    assert whole is not None
+    assert unescape(whole.group(1)) == printed
 
 
 def test_every_link_of_the_answers_lands_in_them(html: str) -> None:
     links = set(re.findall(r'href="#([^"]+)"', html))
     ids = set(re.findall(r'id="([^"]+)"', html))
     assert links
-    assert links <= ids
+    # the sections' own anchors (the page wraps each in a <section id=...>) close an output
+    assert links <= ids | {"whatif", "diagnose"}
+    assert {"q-enable", "q-toggle", "d-no-sms-certificate-bound-mp1-c2"} <= links
 
 
 def test_a_lab_that_cannot_enable_says_so_in_the_answer() -> None:

@@ -273,3 +273,17 @@ def test_a_bad_fuzz_file_exits_2_with_one_line(tmp_path: Path) -> None:
     assert len(result.output.splitlines()) == 1
     assert result.output.startswith("Error: --fuzz: ")
     assert not (tmp_path / "index.html").exists()
+
+
+def test_the_lab_mutants_the_attacks_catch_count_for_their_requirements(
+    written: tuple[Path, str],
+) -> None:
+    html = written[1]
+    rows = dict(re.findall(r'<tr id="([A-Z]+-[0-9]+)"(.*?)</tr>', html, flags=re.DOTALL))
+    assert "mp-accepts-alg-none" in rows["SEC-5"]
+    assert "dp-serves-without-credential" in rows["SEC-1"]
+    assert "dp-serves-without-credential" not in rows["SEC-5"]
+    # a mutant only the lockstep with the model catches is named as not caught by an attack
+    start = html.index('<section id="requirements">')
+    section = html[start : html.index('<details class="source">', start)]
+    assert "no attack case catches on this lab" in section and "mp-never-rebinds" in section

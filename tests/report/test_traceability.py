@@ -11,7 +11,9 @@ from ehttp.compose.checking import LabCheck
 from ehttp.report import traceability
 from ehttp.report.requirements import load_requirements, requirement_ids
 from ehttp.report.traceability import (
+    AttackRef,
     MarkerRef,
+    MutantRef,
     PropertyRef,
     build_matrix,
     declared_properties,
@@ -139,3 +141,23 @@ def test_this_files_own_markers_are_found() -> None:
         "tests/views/test_scenarios.py::test_point_2_scenario_3_needs_the_1806_improvements"
         in nodes
     )
+
+
+def test_attacks_and_the_tests_folder_decide_what_nothing_else_does() -> None:
+    test = MarkerRef("tests/test_x.py", "test_y", ("SITE-1",))
+
+    def attack(refused: bool) -> AttackRef:
+        return AttackRef("an-attack", "token-expired", ("SITE-1",), refused)
+
+    def verdict(attacks: list[AttackRef], tests: list[MarkerRef], tests_read: bool = True) -> str:
+        return build_matrix([], tests, attacks, tests_read=tests_read)[0].verdict
+
+    assert verdict([attack(True)], []) == "enforced"
+    assert verdict([attack(True), attack(False)], [test]) == "violated"
+    assert verdict([], []) == "untraced"
+    assert verdict([], [], tests_read=False) == "tests not shipped"
+    assert verdict([attack(True)], [], tests_read=False) == "enforced"
+    caught = MutantRef("mp-accepts-alg-none", ("an-attack",), ("SITE-1",))
+    row = build_matrix([], [], [attack(True)], [caught])[0]
+    assert row.mutants == (caught,) and row.attacks == (attack(True),)
+    assert build_matrix([], [], [], [caught])[1].mutants == ()
