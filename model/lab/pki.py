@@ -85,6 +85,10 @@ class Issued:
             serialization.NoEncryption(),
         )
 
+    def __deepcopy__(self, memo: dict[int, object]) -> Issued:
+        """Itself: frozen, its certificates and key immutable, so copies of a lab share it."""
+        return self
+
 
 def _sign(builder: x509.CertificateBuilder, key: PrivateKey) -> x509.Certificate:
     """Sign with the issuer's key; an ECDSA signature is deterministic (RFC 6979), so a lab built
