@@ -1,9 +1,16 @@
 """Fuzz speed and coverage by steps: lab steps per second, and states covered per 1,000 steps.
 
 Prints figures, never asserts (STYLE rule 8). Run: ``python benchmarks/fuzz_speed.py [--steps N]
-[--seed S] [--baselines]`` (default 30,000 steps per run, the campaign's goal run: its first run is
-``ehttp fuzz --steps 30000 --seed 1``; about 4 minutes on a quiet 2-core machine, less with a
-smaller N). Coverage by steps does not depend on the machine's speed; steps per second does.
+[--seed S] [--baselines | --cache]`` (default 30,000 steps per run, the campaign's goal run: its
+first run is ``ehttp fuzz --steps 30000 --seed 1``; a few minutes on a quiet 2-core machine, less
+with a smaller N). Coverage by steps does not depend on the machine's speed; steps per second does.
+
+With ``--cache`` (default 5,000 steps), only the default campaign (``ehttp fuzz --steps N --seed
+S``) runs, twice in the same process: with the TLS handshake verdict cache of `model/lab/tls.py`
+off, then on and empty; it prints each run's coverage (the same: the cache changes no verdict),
+handshakes made and answered from the cache, wall and CPU seconds, steps per second by each, and
+the ratios. CPU time (user and system, `time.process_time`) is the figure to compare on a machine
+others load; wall time is printed beside it.
 
 Runs on the default lab, each of N steps, each against the checker's reachable set:
 - the campaign steered by the global walk planner (`ehttp.fuzz.planner`, the default);
@@ -33,6 +40,7 @@ from ehttp.fuzz.driver import ModelDriver
 from ehttp.fuzz.invariants import state_invariants
 from ehttp.fuzz.lockstep import Lockstep
 from ehttp.fuzz.profiles import STEPS_PER_EXAMPLE
+from ehttp.lab.tls import CACHE, HANDSHAKES
 
 EVERY = 1000
 
@@ -91,14 +99,54 @@ def random_walk(steps: int, seed: int) -> Run:
     return Run("random walk (lab)", coverage.steps, 0, elapsed, len(reachable), by)
 
 
+def cache_runs(steps: int, seed: int) -> None:
+    """The default campaign with the handshake cache off, then on (emptied first)."""
+    print(f"seed {seed}, {steps:,} steps per run, default lab: the handshake cache off, then on")
+    print(
+        f"{'cache':6} {'steps':>7} {'coverage':>9} {'handshakes':>10} {'cached':>7} "
+        f"{'wall s':>7} {'CPU s':>7} {'steps/s':>8} {'steps/CPU s':>11}"
+    )
+    rates: list[tuple[float, float]] = []
+    for enabled in (False, True):
+        CACHE.enabled = enabled
+        CACHE.clear()
+        before = HANDSHAKES.copy()
+        cpu = time.process_time()
+        result = run_campaign(CampaignPlan(default_lab(), seed=seed, steps=steps))
+        cpu = time.process_time() - cpu
+        done = HANDSHAKES - before
+        made = done["full"] + done["resumed"]
+        rates.append((result.steps_per_second, result.steps / cpu))
+        print(
+            f"{'on' if enabled else 'off':6} {result.steps:>7,} {100 * result.fraction:>8.1f}% "
+            f"{made:>10,} {done['cached']:>7,} {result.seconds:>7.1f} {cpu:>7.1f} "
+            f"{rates[-1][0]:>8,.0f} {rates[-1][1]:>11,.0f}"
+        )
+    CACHE.enabled = True
+    (off_wall, off_cpu), (on_wall, on_cpu) = rates
+    print(
+        f"cache on / off: {on_cpu / off_cpu:.2f}x steps per CPU second, "
+        f"{on_wall / off_wall:.2f}x steps per wall second"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--steps", type=int, default=30000, help="lab steps per run")
+    parser.add_argument(
+        "--steps", type=int, help="lab steps per run (default 30,000; 5,000 with --cache)"
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
         "--baselines", action="store_true", help="also plain Hypothesis and a random walk"
     )
+    parser.add_argument(
+        "--cache", action="store_true", help="only the default campaign, handshake cache off, on"
+    )
     args = parser.parse_args()
+    if args.cache:
+        cache_runs(args.steps or 5000, args.seed)
+        return
+    args.steps = args.steps or 30000
     print(f"seed {args.seed}, {args.steps:,} steps per run, default lab")
     steps, seed = args.steps, args.seed
     runs = [

@@ -154,7 +154,8 @@ def driver_speed(steps: int, seed: int) -> None:
         f"seed {seed}: walk of {steps} actions on the default lab: "
         f"driver {steps / lab_seconds:.0f} steps/s (step + abstraction, "
         f"{done.total() / steps:.2f} TLS handshakes per step: {done['full']} full, "
-        f"{done['resumed']} resumed), model {steps / model_seconds:.0f} steps/s"
+        f"{done['resumed']} resumed, {done['cached']} cached), "
+        f"model {steps / model_seconds:.0f} steps/s"
     )
 
 

@@ -147,6 +147,10 @@ class Site:
     azure_ad_app_updated: StrictBool
     cloud_management_gateway: StrictBool
 
+    def __deepcopy__(self, memo: dict[int, object]) -> Site:
+        """Itself: frozen and immutable throughout, so copies of a lab share it."""
+        return self
+
 
 @with_config(_TABLE)
 @dataclass(frozen=True)
@@ -155,6 +159,10 @@ class ManagementPoint:
 
     name: HostName
     connections: Connections
+
+    def __deepcopy__(self, memo: dict[int, object]) -> ManagementPoint:
+        """Itself: frozen and immutable throughout, so copies of a lab share it."""
+        return self
 
 
 @with_config(_TABLE)
@@ -166,6 +174,10 @@ class DistributionPoint:
     connections: Connections
     allow_anonymous: StrictBool
     network_access_account: StrictBool
+
+    def __deepcopy__(self, memo: dict[int, object]) -> DistributionPoint:
+        """Itself: frozen and immutable throughout, so copies of a lab share it."""
+        return self
 
 
 @with_config(_TABLE)
@@ -185,6 +197,10 @@ class Client:
     def build(self) -> int:
         """The Windows 10 version as a number (``"1803"`` -> 1803) for comparisons."""
         return int(self.windows)
+
+    def __deepcopy__(self, memo: dict[int, object]) -> Client:
+        """Itself: frozen and immutable throughout, so copies of a lab share it."""
+        return self
 
 
 @with_config(_TABLE)
@@ -230,3 +246,7 @@ class Lab:
                 name = template.name if round_ == 0 else f"{template.name}-{round_ + 1}"
                 clients.append(replace(template, name=name))
         return replace(self, clients=tuple(clients))
+
+    def __deepcopy__(self, memo: dict[int, object]) -> Lab:
+        """Itself: frozen and immutable throughout, so copies of a lab share it."""
+        return self

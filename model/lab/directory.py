@@ -33,6 +33,10 @@ class ClientRecord:
     device_id: str | None
     account: str | None
 
+    def __deepcopy__(self, memo: dict[int, object]) -> ClientRecord:
+        """Itself: frozen and immutable throughout, so a copy of a lab shares it."""
+        return self
+
 
 def computer_account(name: str) -> str:
     """The Active Directory computer account of the computer ``name``."""

@@ -56,6 +56,10 @@ class Registration:
     regime: Regime
     approved: bool
 
+    def __deepcopy__(self, memo: dict[int, object]) -> Registration:
+        """Itself: frozen and immutable throughout, so a copy of a lab shares it."""
+        return self
+
 
 @dataclass(frozen=True)
 class SignedMessage:

@@ -85,6 +85,18 @@ class Issued:
             serialization.NoEncryption(),
         )
 
+    def __deepcopy__(self, memo: dict[int, object]) -> Issued:
+        """Itself: frozen, its certificates and key immutable, so copies of a lab share it."""
+        return self
+
+
+def _sign(builder: x509.CertificateBuilder, key: PrivateKey) -> x509.Certificate:
+    """Sign with the issuer's key; an ECDSA signature is deterministic (RFC 6979), so a lab built
+    again from the same seed issues the same certificates, byte for byte (the handshake cache of
+    `model/lab/tls.py` then knows them from the lab's earlier builds)."""
+    deterministic = isinstance(key, ec.EllipticCurvePrivateKey) or None
+    return builder.sign(key, hashes.SHA256(), ecdsa_deterministic=deterministic)
+
 
 def _name(common_name: str) -> x509.Name:
     return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
@@ -122,7 +134,7 @@ class Authority:
             .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
             .add_extension(_key_usage(ca=True), critical=True)
             .add_extension(ski, critical=False)
-            .sign(key, hashes.SHA256())
+            .sign(key, hashes.SHA256(), ecdsa_deterministic=True)
         )
         return cls(Issued(certificate, key), seed, label, clock)
 
@@ -177,7 +189,7 @@ class Authority:
             builder = builder.add_extension(
                 x509.SubjectAlternativeName([x509.DNSName(n) for n in dns_names]), critical=False
             )
-        certificate = builder.sign(self.issued.key, hashes.SHA256())
+        certificate = _sign(builder, self.issued.key)
         return Issued(certificate, key, (*self._chain_above(),))
 
     def subordinate(self, common_name: str, *, key_label: str, key_usage: bool = True) -> Authority:
@@ -205,7 +217,7 @@ class Authority:
         )
         if key_usage:
             builder = builder.add_extension(_key_usage(ca=True), critical=True)
-        certificate = builder.sign(self.issued.key, hashes.SHA256())
+        certificate = _sign(builder, self.issued.key)
         issued = Issued(certificate, key, self._chain_above())
         return Authority(issued, self._seed, f"{self._label}:{key_label}", self._clock)
 

@@ -14,8 +14,9 @@ and queues removal of a binding it made; the queued work runs only while smsexec
 certificates drops a binding to them and the work queued for them; smsexec reconciles on start.
 `state_name` maps a site system onto the states of `ehttp.machines.binding.BINDING`.
 
-A binding is proved by a real TLS handshake on every read (`prove`); what makes repeated proofs
-affordable is the TLS session cache of `model/lab/tls.py`, never a kept verdict.
+A binding is proved by a TLS handshake on every read (`prove`); what makes repeated proofs
+affordable is the session and verdict cache of `model/lab/tls.py`, which gives an accepted
+handshake again only for the same served chain and key, name, trusted roots and validity.
 """
 
 from __future__ import annotations

@@ -12,9 +12,22 @@ The chain handed to the verifier is the certificate the client received and the 
 server's context was loaded with, which is what the server sends (Python 3.11's `ssl` does not
 show a client the intermediates it received).
 
-What is cached is what real TLS endpoints cache, never a verdict: SSL contexts (per served
-certificate and key, as a server keeps its binding loaded; per trusted root set on the client), and
-TLS sessions. A client keeps the session of its last completed handshake to each name and offers it
+What is cached is what real TLS endpoints cache: SSL contexts (per served certificate and key, as a
+server keeps its binding loaded; per trusted root set on the client), and TLS sessions; and, while
+`CACHE.enabled`, each accepted handshake's verdict keyed by everything the handshake reads: the
+served chain and key (PEM bytes, so another certificate or key under the same name or serial is
+another key), the site system's name, the trusted roots (PEM bytes), and of the lab instant what
+the verifier reads of it, whether it falls within each served and trusted certificate's validity
+period (path validation reads the instant for nothing else; the lab has no revocation lists). The
+transport and the verifier are deterministic in these inputs (a resumed session changes how the
+server proves its key, never what is served or how the chain is judged), so a kept verdict is the
+one a new handshake would give; a lab serving anything else, to another name, for other roots, or
+at an instant that moves a certificate in or out of its validity period meets no kept verdict and
+shakes hands anew. A refusal is never kept (its reason and detail, an expiry's instant among them,
+come from a new handshake every time). The abstraction proves every binding after every fuzz step,
+mostly unchanged since the last proof, and these handshakes were the largest cost of a campaign
+(`benchmarks/fuzz_speed.py --cache` sets the campaign with and without the cache side by side).
+A client keeps the session of its last completed handshake to each name and offers it
 on the next connection, as Windows' TLS stack does; every connection is still a real handshake over
 the BIO pair, and its served chain is verified every time (a session is kept only after a chain
 was accepted). A session resumes only on the server context that created it, that is while the
@@ -35,6 +48,7 @@ import ssl
 import tempfile
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
@@ -43,7 +57,7 @@ from ehttp.lab.pki import Issued
 from ehttp.lab.reasons import Accepted, Reason, Refused, Verdict
 from ehttp.lab.trust import key_refusal, verify_server
 
-__all__ = ["HANDSHAKES", "handshake"]
+__all__ = ["CACHE", "HANDSHAKES", "VerdictCache", "handshake"]
 
 _CHUNK = 65536
 
@@ -79,7 +93,28 @@ def _client_context() -> ssl.SSLContext:
 
 
 HANDSHAKES: Counter[str] = Counter()
-"""Completed handshakes by kind, "full" or "resumed" (read by tests and benchmarks/lab_speed.py)."""
+"""Handshakes by kind: "full" or "resumed" (completed), "cached" (a kept verdict given again); read
+by tests and benchmarks/lab_speed.py."""
+
+_Key = tuple[bytes, bytes, str, str, tuple[bool, ...]]
+
+
+@dataclass
+class VerdictCache:
+    """Accepted handshakes by their complete inputs (module docstring), at most `size` of them
+    (the oldest go first); with `enabled` False every handshake is a new one."""
+
+    enabled: bool = True
+    size: int = 4096
+    kept: dict[_Key, Accepted[bytes]] = field(default_factory=dict)
+
+    def clear(self) -> None:
+        """Forget every kept verdict."""
+        self.kept.clear()
+
+
+CACHE = VerdictCache()
+"""The process's handshake verdict cache."""
 
 _SESSIONS: dict[tuple[str, str], ssl.SSLSession] = {}
 """The client's TLS session cache: (server name, trusted roots) -> session of the last handshake."""
@@ -102,10 +137,31 @@ def handshake(
     """
     if bound is None:
         return Refused(Reason.TLS_NO_BINDING, f"no certificate is bound on {name}:443")
+    roots_pem = _roots_pem(tuple(roots))
+    if not CACHE.enabled:
+        return _connect(bound, name, roots, roots_pem, at)
+    certificates = (bound.certificate, *bound.intermediates, *roots)
+    valid = tuple(c.not_valid_before_utc <= at <= c.not_valid_after_utc for c in certificates)
+    key = (bound.chain_pem(), bound.key_pem, name, roots_pem, valid)
+    kept = CACHE.kept.get(key)
+    if kept is not None:
+        HANDSHAKES["cached"] += 1
+        return kept
+    verdict = _connect(bound, name, roots, roots_pem, at)
+    if isinstance(verdict, Accepted):
+        if len(CACHE.kept) >= CACHE.size:
+            del CACHE.kept[next(iter(CACHE.kept))]
+        CACHE.kept[key] = verdict
+    return verdict
+
+
+def _connect(
+    bound: Issued, name: str, roots: Sequence[x509.Certificate], roots_pem: str, at: dt.datetime
+) -> Verdict[bytes]:
+    """A new handshake: the key policy, the TLS handshake over the BIO pair, the verifier."""
     weak = key_refusal((bound.certificate, *bound.intermediates))
     if weak is not None:
         return weak
-    roots_pem = _roots_pem(tuple(roots))
     try:
         server_context = _server_context(bound.chain_pem(), bound.key_pem)
     except ssl.SSLError as error:

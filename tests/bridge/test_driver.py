@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 import pytest
 
 from ehttp.bridge.driver import Divergence, LabDriver
@@ -218,3 +220,20 @@ def test_a_twin_the_lab_refuses_is_its_verdict_and_a_refused_setup_is_setup_refu
     with pytest.raises(SetupRefused, match="notification is acted on: msg-bad-signature"):
         driver.inject("replay-notification")
     assert driver.abstraction() == driver.model.initial
+
+
+def test_a_copy_of_the_lab_shares_its_frozen_values_and_nothing_that_changes() -> None:
+    """Inputs the model forbids are tried on a copy of the lab after every fuzz step: the copy
+    shares the lab file's settings, issued certificates and registration records (frozen), and
+    owns its clock, database, stores and servers."""
+    lab = LabDriver(default_lab()).lab
+    mp1 = lab.certificates.systems["mp1"]
+    assert mp1.bound is not None
+    twin = copy.deepcopy(lab)
+    assert twin.lab is lab.lab and twin.site is lab.site
+    assert twin.certificates.systems["mp1"].bound is mp1.bound
+    mutable = ("clock", "database", "certificates", "management_points", "clients")
+    assert [name for name in mutable if getattr(twin, name) is getattr(lab, name)] == []
+    assert twin.certificates.systems["mp1"] is not mp1
+    twin.certificates.delete_sms_issued("mp1")
+    assert mp1.bound is not None and twin.certificates.systems["mp1"].bound is None

@@ -26,6 +26,7 @@ from ehttp.lab.mutants import (
     mutant_set,
 )
 from ehttp.lab.reasons import Accepted, Reason, Refused
+from ehttp.lab.tls import CACHE, HANDSHAKES
 from ehttp.machines.binding import DELETE, RESTART, SMSEXEC_STARTS
 from ehttp.machines.site import DISABLE, ENABLE
 
@@ -106,6 +107,26 @@ def test_never_rebinds_departs_from_the_model_on_the_workaround() -> None:
     lab, model = pairs[-1]
     assert lab != model
     mp1 = LabDriver(default_lab()).model.env.names.index("mp1")
+    assert (lab[mp1][0], model[mp1][0]) == ("no-certificate", "issued")
+
+
+@pytest.mark.req("CERT-4")
+def test_never_rebinds_is_caught_with_every_handshake_answered_from_the_cache(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The abstraction learns what mp1 serves from a TLS handshake. The unmutated lab takes the
+    workaround's steps first (same seed, so the same certificates byte for byte) and fills the
+    handshake cache; the mutant's lab then gets every accepted handshake from the cache, and
+    still departs from the model where it serves nothing."""
+    monkeypatch.setattr(CACHE, "enabled", True)
+    monkeypatch.setattr(CACHE, "kept", {})
+    assert all(lab == model for lab, model in _workaround_trace(LabDriver(default_lab())))
+    before = HANDSHAKES.copy()
+    pairs = _workaround_trace(LabDriver(default_lab(), mutant=NEVER_REBINDS))
+    answered = HANDSHAKES - before
+    assert answered["cached"] > 0 and answered["full"] + answered["resumed"] == 0
+    mp1 = LabDriver(default_lab()).model.env.names.index("mp1")
+    lab, model = pairs[-1]
     assert (lab[mp1][0], model[mp1][0]) == ("no-certificate", "issued")
 
 

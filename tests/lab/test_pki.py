@@ -80,3 +80,14 @@ def test_keys_are_derived_from_the_seed() -> None:
     rsa = derive_rsa_key(0, "tenant-test")
     assert rsa.key_size == 2048
     assert rsa.public_key().public_numbers().e == 65537
+
+
+def test_a_lab_built_again_from_its_seed_issues_the_same_certificates_byte_for_byte() -> None:
+    first, again = (SiteAuthority(3, "PS1", LabClock()) for _ in range(2))
+    assert first.certificate == again.certificate
+    role = first.role_certificate("mp1.contoso.com").certificate
+    assert role == again.role_certificate("mp1.contoso.com").certificate
+    assert EnterprisePki(3, LabClock()).server_certificate("mp1.contoso.com").certificate == (
+        EnterprisePki(3, LabClock()).server_certificate("mp1.contoso.com").certificate
+    )
+    assert role != first.role_certificate("mp1.contoso.com").certificate, "a new serial"

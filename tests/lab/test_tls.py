@@ -1,4 +1,5 @@
-"""Real TLS handshakes over memory BIOs prove what a binding serves."""
+"""Real TLS handshakes over memory BIOs prove what a binding serves; an accepted handshake is
+given again from the cache only for the same served chain and key, name, roots and validity."""
 
 from __future__ import annotations
 
@@ -14,10 +15,23 @@ from ehttp.lab.clock import LabClock
 from ehttp.lab.keys import derive_ec_key, derive_rsa_key
 from ehttp.lab.pki import ROLE_CERTIFICATE_NAME, EnterprisePki, Issued, SiteAuthority
 from ehttp.lab.reasons import Accepted, Reason, Refused
-from ehttp.lab.tls import HANDSHAKES, handshake
+from ehttp.lab.tls import CACHE, HANDSHAKES, handshake
 from ehttp.lab.trust import key_refusal, presented, verify_server
 
 NOW = LabClock().now()
+
+
+@pytest.fixture
+def no_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every handshake a new one, as the session tests need."""
+    monkeypatch.setattr(CACHE, "enabled", False)
+
+
+@pytest.fixture
+def cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cache on and empty (other tests' handshakes leave verdicts in it)."""
+    monkeypatch.setattr(CACHE, "enabled", True)
+    monkeypatch.setattr(CACHE, "kept", {})
 
 
 def test_handshake_to_role_certificate_trusting_sms_issuing() -> None:
@@ -42,6 +56,7 @@ def test_nothing_bound_means_no_handshake() -> None:
     assert isinstance(verdict, Refused) and verdict.reason is Reason.TLS_NO_BINDING
 
 
+@pytest.mark.usefixtures("no_cache")
 def test_a_second_connection_resumes_the_session_of_the_same_binding() -> None:
     authority = SiteAuthority(0, "PS1", LabClock())
     role = authority.role_certificate("mp2.contoso.com")
@@ -53,6 +68,7 @@ def test_a_second_connection_resumes_the_session_of_the_same_binding() -> None:
     assert HANDSHAKES - before == {"resumed": 1}
 
 
+@pytest.mark.usefixtures("no_cache")
 def test_a_session_never_lets_another_certificate_through() -> None:
     clock = LabClock()
     authority = SiteAuthority(0, "PS1", clock)
@@ -196,3 +212,51 @@ def test_the_handshake_judges_validity_on_the_lab_clock() -> None:
     clock.advance(dt.timedelta(days=400))
     late = handshake(role, "mp4.contoso.com", roots, clock.now())
     assert isinstance(late, Refused) and late.reason is Reason.CERT_EXPIRED
+
+
+@pytest.mark.usefixtures("cache")
+def test_the_same_handshake_again_is_answered_from_the_cache() -> None:
+    authority = SiteAuthority(0, "PS1", LabClock())
+    role = authority.role_certificate("mp4.contoso.com")
+    roots = [authority.certificate]
+    first = handshake(role, "mp4.contoso.com", roots, NOW)
+    before = HANDSHAKES.copy()
+    later = NOW + dt.timedelta(days=30)
+    again = handshake(role, "mp4.contoso.com", roots, later)
+    assert HANDSHAKES - before == {"cached": 1}, "every certificate is still valid 30 days on"
+    assert again == first and isinstance(again, Accepted)
+    CACHE.enabled = False
+    assert handshake(role, "mp4.contoso.com", roots, later) == again
+
+
+@pytest.mark.usefixtures("cache")
+def test_the_cache_gives_nothing_for_other_inputs() -> None:
+    """Each input the handshake reads is part of the key: another certificate with the same name,
+    the same certificate to another name, for other roots, or after it expired, and a served key
+    that does not match, all shake hands anew and are refused."""
+    clock = LabClock()
+    authority = SiteAuthority(0, "PS1", clock)
+    name = "mp5.contoso.com"
+    role = authority.role_certificate(name)
+    roots = [authority.certificate]
+    assert handshake(role, name, roots, NOW).ok
+    impostor = SiteAuthority(1, "PS1", clock).role_certificate(name)
+    expired = role.certificate.not_valid_after_utc + dt.timedelta(minutes=1)
+    other_key = Issued(role.certificate, authority.role_certificate("dp5.contoso.com").key)
+    before = HANDSHAKES.copy()
+    refusals = [
+        handshake(impostor, name, roots, NOW),
+        handshake(role, "dp5.contoso.com", roots, NOW),
+        handshake(role, name, [EnterprisePki(0, clock).certificate], NOW),
+        handshake(role, name, roots, expired),
+        handshake(other_key, name, roots, NOW),
+    ]
+    reasons = [v.reason if isinstance(v, Refused) else None for v in refusals]
+    assert reasons == [
+        Reason.CERT_UNTRUSTED,
+        Reason.CERT_WRONG_NAME,
+        Reason.CERT_UNTRUSTED,
+        Reason.CERT_EXPIRED,
+        Reason.TLS_HANDSHAKE_FAILED,
+    ]
+    assert HANDSHAKES["cached"] == before["cached"]
