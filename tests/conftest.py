@@ -1,6 +1,7 @@
 """Shared test configuration: the ``req`` marker that ties a test to the requirement catalogue,
-the ``needs_dot`` marker that skips a test when Graphviz's ``dot`` is not on PATH, and the
-session's checked labs and the default lab's reachable worlds."""
+the ``needs_dot`` marker that skips a test when Graphviz's ``dot`` is not on PATH, the ``heavy``
+marker of the cross-checks the default run leaves to CI, and the session's checked labs and the
+default lab's reachable worlds."""
 
 from __future__ import annotations
 
@@ -23,6 +24,12 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "req(*ids): requirement IDs this test checks")
     config.addinivalue_line(
         "markers", "needs_dot: lays out pictures with Graphviz's dot; skipped when dot is missing"
+    )
+    config.addinivalue_line(
+        "markers",
+        "heavy: a costly cross-check (a large layout, Spin on many labs, a long search); the "
+        "default run leaves it out (pyproject.toml addopts: -m 'not heavy'); .ci/run runs these "
+        "after the fast suite with -m heavy",
     )
 
 

@@ -1,6 +1,7 @@
 """Spin as a second checker: it must agree with ehttp's own, figure for figure (CI cross-check).
 
-For the default lab at 1 to 4 clients and every example lab in specs/labs/, Spin's stored states
+For the default lab at 1 to 4 clients and every example lab in specs/labs/ (the fast suite: 1 and 2
+clients; the rest are `heavy`, run by .ci/run after it), Spin's stored states
 and transitions of each variant, the diameter, and each `always`, `sometimes` and deadlock verdict
 with its trace's length must equal `ehttp check --no-symmetry`'s. The comparison is run on
 whatever the declarations say now (no pinned numbers), and it is shown to fail when Spin's model
@@ -9,7 +10,7 @@ differs from ehttp's by one row.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ from typing import Any
 import pytest
 
 from ehttp.compose import spin as engine
-from ehttp.compose.checking import run_checks
+from ehttp.compose.checking import LabCheck
 from ehttp.compose.promela import PromelaExport, export_promela
 from ehttp.compose.properties import has_option
 from ehttp.compose.spin import SpinMissing, differences, run_spin, spin_available
@@ -43,12 +44,23 @@ def _labs() -> Iterator[tuple[str, Lab]]:
 LAB_CASES = dict(_labs())
 
 
+FAST_CASES = ("default-1", "default-2")
+"""The cross-checks of the fast suite; the default lab at 3 and 4 clients and every example lab
+are `heavy` (tests/conftest.py: run by .ci/run after the fast suite)."""
+
+
 @needs_spin
-@pytest.mark.parametrize("name", sorted(LAB_CASES))
-def test_spin_agrees_with_ehttp(name: str) -> None:
+@pytest.mark.parametrize(
+    "name",
+    [
+        name if name in FAST_CASES else pytest.param(name, marks=pytest.mark.heavy)
+        for name in sorted(LAB_CASES)
+    ],
+)
+def test_spin_agrees_with_ehttp(name: str, checked: Callable[..., LabCheck]) -> None:
     lab = LAB_CASES[name]
     spin = run_spin(lab, cores=1)
-    native = run_checks(lab, symmetry=False)
+    native = checked(lab, symmetry=False)
     assert spin.complete
     assert differences(spin, native) == []
     decided = {p.kind for p in spin.properties}
@@ -80,14 +92,14 @@ def _drop_one_row(export: PromelaExport, row: str, instance: str) -> PromelaExpo
     ],
 )
 def test_a_one_row_difference_fails_with_both_figures(
-    row: str, instance: str, monkeypatch: pytest.MonkeyPatch
+    row: str, instance: str, monkeypatch: pytest.MonkeyPatch, checked: Callable[..., LabCheck]
 ) -> None:
     lab = load_lab(None)
     monkeypatch.setattr(
         engine, "export_promela", lambda lab: _drop_one_row(export_promela(lab), row, instance)
     )
     spin = run_spin(lab, cores=1)
-    native = run_checks(lab, symmetry=False)
+    native = checked(lab, symmetry=False)
     found = differences(spin, native)
     assert found, "a model without one row must not agree"
     # Without mp1's bind the default lab's reachable states happen to number the same in both
@@ -113,7 +125,7 @@ def _with_text(export: PromelaExport, old: str, new: str) -> PromelaExport:
 
 @needs_spin
 def test_a_violated_always_and_a_deadlock_are_found_with_their_traces(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, checked: Callable[..., LabCheck]
 ) -> None:
     lab = load_lab(None)
     export = export_promela(lab)
@@ -146,7 +158,7 @@ def test_a_violated_always_and_a_deadlock_are_found_with_their_traces(
     assert "15 minutes pass" in [step.text for step in deadlock.trace]
     others = [p for p in spin.properties if p.kind == "always" and p is not bound]
     assert all(p.holds for p in others)
-    native = run_checks(lab, symmetry=False)
+    native = checked(lab, symmetry=False)
     found = differences(spin, native)
     name = "mp1: queued certificate work is never older than 30 minutes"
     assert f"{name}: verdict: Spin violated, ehttp holds" in found
@@ -198,12 +210,14 @@ def test_a_table_too_small_is_incomplete_never_pass(monkeypatch: pytest.MonkeyPa
 
 
 @needs_spin
-def test_a_full_table_grows_until_the_search_finishes(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_full_table_grows_until_the_search_finishes(
+    monkeypatch: pytest.MonkeyPatch, checked: Callable[..., LabCheck]
+) -> None:
     monkeypatch.setattr(engine, "_hash_bits", lambda lab: 10)
     lab = load_lab(None)
     report = run_spin(lab, cores=2)
     assert report.complete and report.reasons == ()
-    assert differences(report, run_checks(lab, symmetry=False)) == []
+    assert differences(report, checked(lab, symmetry=False)) == []
 
 
 @needs_spin

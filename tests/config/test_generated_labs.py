@@ -7,7 +7,8 @@ and `diagnose` run on it without raising: exit 0 or 1, or a refusal of one line 
 Examples are drawn deterministically (`derandomize`), few and small (the state space grows about
 4.5 times with each site system or client), so the whole file takes about a minute on 2 cores,
 most of it Spin compiling; `benchmarks/generated_labs.py` runs the cross-check on more and larger
-labs. A failure prints the lab as a file to keep.
+labs. The Spin cross-check is `heavy` (tests/conftest.py: .ci/run runs it after the fast suite).
+A failure prints the lab as a file to keep.
 """
 
 from __future__ import annotations
@@ -59,6 +60,7 @@ def test_max_parts_below_two_is_refused() -> None:
         draw()
 
 
+@pytest.mark.heavy
 @needs_spin
 @quick(8)
 @given(labs(max_parts=4))

@@ -5,7 +5,9 @@ the system's `/usr/bin/chromium` (Playwright's own browser downloads are never u
 flows: the documented fault reached by clicking the check box off and on with the site's own
 steps between, its banner, the workaround and the site's run; a `--trace` link followed to the
 fault; a flow by keyboard alone. Screenshots go to `test-results/explore/` (ignored by git;
-`EHTTP_TEST_RESULTS` moves it). Skipped, with the reason, only when Chromium is absent.
+`EHTTP_TEST_RESULTS` moves it). Skipped, with the reason, only when Chromium is absent. A browser
+is a heavy cross-check (tests/conftest.py): .ci/run runs these after the fast suite, which drives
+the same application through its HTTP API (tests/explore/test_app.py).
 """
 
 from __future__ import annotations
@@ -44,11 +46,14 @@ CERT3 = "rapidly enabling and disabling the option alone leaves no SMS-Issuing c
 REMOVE = "Remove the binding and delete the role certificate ({})"
 BOUND = "SMS Role SSL Certificate bound to the Default Web Site on port 443"
 
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.is_file(),
-    reason="Chromium is not installed at /usr/bin/chromium (apt-get install -y chromium "
-    "chromium-driver; .ci/run installs it)",
-)
+pytestmark = [
+    pytest.mark.heavy,
+    pytest.mark.skipif(
+        not CHROMIUM.is_file(),
+        reason="Chromium is not installed at /usr/bin/chromium (apt-get install -y chromium "
+        "chromium-driver; .ci/run installs it)",
+    ),
+]
 
 
 @pytest.fixture(scope="module")

@@ -4,14 +4,20 @@ trace.
 The small lab is the default lab with its distribution point left out and one client (aad1): 256
 reachable worlds, where SITE-2 and CERT-3 both happen and four `sometimes` properties have
 witnesses. The pictures are checked by parsing the SVG `dot` lays out (node and edge titles, their
-stroke colours and texts), as a reader's browser would see them.
+stroke colours and texts), as a reader's browser would see them, and on the DOT source they are
+laid out from: laying out 256 worlds and their edges takes `dot` about a minute of CPU, so the SVG
+runs are `heavy` (run by .ci/run after the fast suite, tests/conftest.py) and the fast suite asks
+the same questions of the source.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
+import html
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -87,17 +93,65 @@ def _shapes(svg: bytes, kind: str) -> list[_Shape]:
     return found
 
 
-@pytest.fixture(scope="module")
-def graph_svg(small: LabCheck) -> bytes:
+_STATEMENT = re.compile(
+    r"^\t(?P<tail>\"[^\"]+\"|[\w-]+)(?: -> (?P<head>[\w-]+))? \[(?P<attrs>.*)\]$"
+)
+_ATTRIBUTE = re.compile(r'(\w+)=("(?:[^"\\]|\\.)*"|<.*>(?= \w+=|$)|\S+)')
+
+
+def _source_shapes(source: str, kind: str) -> list[_Shape]:
+    """The nodes or edges of the DOT source as `_shapes` reads them from the SVG: the title, the
+    label's lines (an HTML label's, its tags dropped), the colours (a list drawn as parallel
+    strokes; the graph's default edge colour, or black) and the pen width."""
+    default = re.search(r'^\tedge \[.*\bcolor="([^"]+)"', source, re.MULTILINE)
+    assert default is not None
+    found = []
+    for line in source.splitlines():
+        statement = _STATEMENT.match(line)
+        if statement is None or statement["tail"] in ("node", "edge"):
+            continue
+        if (statement["head"] is not None) != (kind == "edge"):
+            continue
+        attrs = {k: v.strip('"') for k, v in _ATTRIBUTE.findall(statement["attrs"])}
+        tail = statement["tail"].strip('"')
+        title = tail if kind == "node" else f"{tail}->{statement['head']}"
+        label = attrs.get("label", "")
+        if label.startswith("<"):
+            parts = re.split(r"<BR[^>]*>", label[1:-1])
+            lines = [html.unescape(re.sub(r"<[^>]*>", "", part)) for part in parts]
+        else:
+            lines = label.replace('\\"', '"').split("\\n")
+        colour = attrs.get("color", default[1] if kind == "edge" else "black")
+        texts = tuple(text for text in lines if text)
+        widths = frozenset({attrs.get("penwidth", "1")})
+        found.append(_Shape(title, texts, frozenset(colour.split(":")), widths))
+    return found
+
+
+Picture = Callable[[str], list[_Shape]]
+"""The nodes or the edges of the small lab's graph."""
+
+
+@pytest.fixture(
+    scope="module",
+    params=[
+        "source",
+        pytest.param("svg", marks=[pytest.mark.heavy, pytest.mark.needs_dot]),
+    ],
+)
+def picture(request: pytest.FixtureRequest, small: LabCheck) -> Picture:
+    """The small lab's graph as `dot` lays it out (SVG, heavy: about a minute of CPU), or as the
+    DOT source it is laid out from (the same titles, label lines, colours and pen widths)."""
     graph = lab_graph(small)
     assert graph is not None
-    return render(graph, "svg")
+    if request.param == "source":
+        return functools.partial(_source_shapes, graph.source)
+    return functools.partial(_shapes, render(graph, "svg"))
 
 
-@pytest.mark.needs_dot
-def test_the_small_lab_graph_has_every_reachable_world(small: LabCheck, graph_svg: bytes) -> None:
+def test_the_small_lab_graph_has_every_reachable_world(small: LabCheck, picture: Picture) -> None:
     assert small.main.states == 256
-    worlds = [n for n in _shapes(graph_svg, "node") if re.fullmatch(r"w\d+", n.title)]
+    worlds = [n for n in picture("node") if re.fullmatch(r"w\d+", n.title)]
     assert len(worlds) == 256
     assert any("the initial world" in n.texts for n in worlds)
 
@@ -118,14 +172,13 @@ def _walk(pairs: list[tuple[str, str]], start: str) -> list[str]:
     return chain
 
 
-@pytest.mark.needs_dot
 def test_each_witness_runs_from_the_initial_world_in_its_own_colour(
-    small: LabCheck, graph_svg: bytes
+    small: LabCheck, picture: Picture
 ) -> None:
     traced = traced_properties(small)
     assert [t.result.name for t in traced][:2] == [SITE2_WITNESS, CERT3_WITNESS]
     assert {t.variant for t in traced[2:]} == {"from enhanced HTTP off"}
-    edges = _shapes(graph_svg, "edge")
+    edges = picture("edge")
     for number, item in enumerate(traced):
         pairs = _path_edges(edges, PATH_COLOURS[number][1])
         assert len(pairs) == len(item.result.trace) - 1, item.result.name
@@ -138,9 +191,8 @@ def test_each_witness_runs_from_the_initial_world_in_its_own_colour(
     assert all("[2]" in t for t in texts)
 
 
-@pytest.mark.needs_dot
-def test_every_other_transition_is_grey(graph_svg: bytes) -> None:
-    edges = [e for e in _shapes(graph_svg, "edge") if not e.title.startswith("start")]
+def test_every_other_transition_is_grey(picture: Picture) -> None:
+    edges = [e for e in picture("edge") if not e.title.startswith("start")]
     highlighted = [e for e in edges if "3" in e.widths]
     # SITE-2's step, CERT-3's five, and the bind that ends CERT-1's witness from enhanced HTTP off
     # (its enabling step, and SITE-1's, is an edge CERT-3's witness also takes).
@@ -148,9 +200,8 @@ def test_every_other_transition_is_grey(graph_svg: bytes) -> None:
     assert all(e.strokes == {"#9a9a9a"} for e in edges if e not in highlighted)
 
 
-@pytest.mark.needs_dot
-def test_site2_and_cert3_worlds_are_red_with_a_double_border(graph_svg: bytes) -> None:
-    worlds = [n for n in _shapes(graph_svg, "node") if re.fullmatch(r"w\d+", n.title)]
+def test_site2_and_cert3_worlds_are_red_with_a_double_border(picture: Picture) -> None:
+    worlds = [n for n in picture("node") if re.fullmatch(r"w\d+", n.title)]
     marked = [n for n in worlds if any(t.startswith(("SITE-2:", "CERT-3:")) for t in n.texts)]
     assert len(marked) == 68
     assert all(n.strokes == {_RED} for n in marked)
@@ -164,9 +215,8 @@ def test_site2_and_cert3_worlds_are_red_with_a_double_border(graph_svg: bytes) -
         assert notice in node.texts
 
 
-@pytest.mark.needs_dot
-def test_the_legend_names_every_path_and_the_marks(graph_svg: bytes) -> None:
-    (legend,) = [n for n in _shapes(graph_svg, "node") if n.title == "legend"]
+def test_the_legend_names_every_path_and_the_marks(picture: Picture) -> None:
+    (legend,) = [n for n in picture("node") if n.title == "legend"]
     text = " ".join(legend.texts)
     assert f"[2] green, bold: witness of '{CERT3_WITNESS}'" in text
     assert "(CERT-3, documented fault)" in text
