@@ -176,6 +176,7 @@ def _explore(
     transitions = 0
     stopped: str | None = None
     cap = limits.max_states
+    deadline = limits.deadline
     canon = model.canonical if canonicalize else None
     expand = _expander(model, canonicalize)
     clock = time.perf_counter
@@ -183,12 +184,22 @@ def _explore(
 
     stop_when_decided = limits.stop_when_decided and bool(pending)
 
+    # The checks still pending, split by the value that decides them (one call per check and
+    # new state: the search's hottest loop after the model's own successors).
+    watch_false = [(check.slot, check.pred) for check in pending if not check.hit_when]
+    watch_true = [(check.slot, check.pred) for check in pending if check.hit_when]
+
     def discovered(j: int, state: S) -> None:
-        for check in pending:
-            if bool(check.pred(state)) is check.hit_when:
-                hits[check.slot] = j
+        for slot, pred in watch_false:
+            if not pred(state):
+                hits[slot] = j
+        for slot, pred in watch_true:
+            if pred(state):
+                hits[slot] = j
         if len(hits) > decided[0]:
             pending[:] = [check for check in pending if check.slot not in hits]
+            watch_false[:] = [(slot, pred) for slot, pred in watch_false if slot not in hits]
+            watch_true[:] = [(slot, pred) for slot, pred in watch_true if slot not in hits]
             decided[0] = len(hits)
 
     for concrete in model.init_states():
@@ -213,7 +224,7 @@ def _explore(
             break
         if cursor % _CLOCK_EVERY == 0:
             now = clock()
-            if limits.deadline is not None and now >= limits.deadline:
+            if deadline is not None and now >= deadline:
                 stopped = "max-seconds"
                 break
             if limits.stop is not None and limits.stop():
@@ -236,17 +247,12 @@ def _explore(
         child_depth = depth[cursor] + 1
         out: list[int] = []
         out_labels: list[int] = []
-        enabled = 0
+        before = transitions
         for action, target in expand(state):
-            enabled += 1
             transitions += 1
             # The deadline is honoured inside a state's expansion too: one state may have
             # very many actions, each costly.
-            if (
-                limits.deadline is not None
-                and transitions % _CLOCK_EVERY == 0
-                and clock() >= limits.deadline
-            ):
+            if deadline is not None and transitions % _CLOCK_EVERY == 0 and clock() >= deadline:
                 stopped = "max-seconds"
                 break
             j = index.get(target)
@@ -272,7 +278,7 @@ def _explore(
                 out.append(j)
         if stopped is not None:
             break
-        if enabled == 0 and first_deadlock is None:
+        if transitions == before and first_deadlock is None:
             first_deadlock = cursor
         if succ is not None:
             succ.append(out)

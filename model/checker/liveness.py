@@ -93,8 +93,11 @@ def judge_reduced(
     starts = [i for i in range(n) if p[i] and not q[i]]
     region = _region(succ, q, starts)
     inside = [i for i in range(n) if region[i]]
-    if any(not any(fair[a] for a in labels[i]) for i in inside):
-        return "violated"  # a fair behaviour may stutter there forever
+    unfair = [not f for f in fair]
+    for i in inside:
+        out = labels[i]
+        if all([unfair[a] for a in out]):
+            return "violated"  # a fair behaviour may stutter there forever
     comp = _sccs(succ, region)
     members: dict[int, list[int]] = {}
     for i in inside:
@@ -118,17 +121,25 @@ def _accepting_reduced(
     agents: Agents,
 ) -> bool:
     c = comp[states[0]]
-    inside = [(i, k, j) for i in states for k, j in enumerate(succ[i]) if comp[j] == c]
-    if not inside:
+    # The labels taken inside first: most components are one state with a few self-loops, and
+    # the edge triples `_threads_fair` needs are built only for a component that moves agents.
+    taken: set[int] = set()
+    for i in states:
+        out = labels[i]
+        for k, j in enumerate(succ[i]):
+            if comp[j] == c:
+                taken.add(out[k])
+    if not taken:
         return False
-    fair_enabled = {i: frozenset(a for a in labels[i] if fair[a]) for i in states}
-    still = frozenset(a for a in fair_enabled[states[0]] if not moved[a])
+    fair_enabled = {i: frozenset([a for a in labels[i] if fair[a]]) for i in states}
+    still = frozenset([a for a in fair_enabled[states[0]] if not moved[a]])
     for i in states:
         still &= fair_enabled[i]
-    if not still <= {labels[i][k] for i, k, _j in inside}:
+    if not still <= taken:
         return False
     if not any(moved[a] for i in states for a in fair_enabled[i]):
         return True
+    inside = [(i, k, j) for i in states for k, j in enumerate(succ[i]) if comp[j] == c]
     return _threads_fair(labels, fair_enabled, states, inside, agents)
 
 

@@ -335,12 +335,14 @@ def _judge_reduced(
         if stop is not None and stop():
             break
         try:
-            q = [bool(prop.condition(s)) for s in states]
+            # Masks read only for their truth: the conditions' own values, not bool() of each.
+            condition = prop.condition
+            q = [condition(s) for s in states]
             trigger = prop.trigger
             if trigger is None:
                 p = [parent < 0 for parent in main.parent]
             else:
-                p = [bool(trigger(s)) for s in states]
+                p = [trigger(s) for s in states]
             verdicts[slot] = judge_reduced(succ, labels, fair, p, q, agents)
         except KeyboardInterrupt:
             if stop is None:
@@ -427,14 +429,17 @@ def _judge_liveness(
 def _first_unrecoverable(succ: Sequence[Sequence[int]], healthy: Sequence[bool]) -> int | None:
     """The lowest-numbered (so shallowest) state from which no healthy state is reachable."""
     n = len(succ)
-    reverse: list[list[int]] = [[] for _ in range(n)]
-    for i, targets in enumerate(succ):
-        for j in targets:
-            reverse[j].append(i)
     reaches = bytearray(n)
     queue = deque(i for i in range(n) if healthy[i])
     for i in queue:
         reaches[i] = 1
+    # Only the edges out of unhealthy states are reversed: a healthy state reaches health already.
+    reverse: list[list[int]] = [[] for _ in range(n)]
+    for i, targets in enumerate(succ):
+        if not reaches[i]:
+            for j in targets:
+                if j != i:
+                    reverse[j].append(i)
     while queue:
         j = queue.popleft()
         for i in reverse[j]:

@@ -414,13 +414,15 @@ class WorldModel:
             for index in range(start, stop)
         }
         """Each interchangeable client's run (see `canonical_edges`)."""
+        self._canonical_kind: dict[Action, tuple[int, int] | bool] = {}
         self._client_kind: dict[int, int] = {
             index: kind for kind, group in enumerate(groups.values()) for index in group
         }
         self._client_memo: dict[
-            tuple[int, str, tuple[str, str, World, bool]], tuple[Action, ...]
+            tuple[str, str, World, bool], dict[tuple[int, str], tuple[Action, ...]]
         ] = {}
-        """A client's enabled actions by (client, its state, what client guards read, overdue).
+        """A client's enabled actions by what client guards read and overdue, then by (client,
+        its state): the first key is the same for every client of a world, so it is hashed once.
 
         Client guards read only the client's own configuration and state, the site mode, the
         Azure AD application and the management points' bindings (see
@@ -496,9 +498,11 @@ class WorldModel:
             found = self._evaluate(state, range(first_client), overdue)
         enabled = [found]
         context = (core[SITE][0], core[APP][0], state[env.first_binding : env.first_dp], overdue)
-        memo = self._client_memo
+        memo = self._client_memo.get(context)
+        if memo is None:
+            memo = self._client_memo[context] = {}
         for index in env.clients:
-            key_client = (index, state[index][0], context)
+            key_client = (index, state[index][0])
             mine = memo.get(key_client)
             if mine is None:
                 mine = memo[key_client] = self._evaluate(state, (index,), overdue)
@@ -530,15 +534,13 @@ class WorldModel:
         if not self._own_steps:
             return tuple([(action, next_state(state, action)) for action in self.actions(state)])
         steps = self._steps
-        fired = self.fired
         out = []
         for mine in self._enabled(state):
             for action in mine:
-                _row, key, entered, reacts = steps.get(action) or self._step(action)
+                _row, _key, entered, reacts = steps.get(action) or self._step(action)
                 if reacts or entered is None:
                     out.append((action, next_state(state, action)))
                     continue
-                fired.add(key)
                 index = action[0]
                 if entered[0] == state[index][0]:
                     out.append((action, state))
@@ -575,20 +577,27 @@ class WorldModel:
                 for edge in edges
             )
             return edges if all(a is b for a, b in zip(found, edges, strict=True)) else found
-        steps = self._steps
-        run_at = self._run_at
+        kinds = self._canonical_kind
         out: list[tuple[Action, World]] | None = None
         for at, edge in enumerate(edges):
             action, target = edge
-            _row, _key, entered, reacts = steps.get(action) or self._step(action)
-            if reacts or entered is None:
+            kind = kinds.get(action)
+            if kind is None:
+                kind = self._kind(action)
+            if kind is True:
                 fixed = canon(target)
-            else:
+            elif kind is False or target is state:
                 fixed = target
+            else:
                 index = action[0]
-                run = run_at.get(index)
-                if run is not None and target is not state:
-                    fixed = _into_place(target, index, run)
+                start, stop = kind
+                value = target[index]
+                if (index > start and value < target[index - 1]) or (
+                    index + 1 < stop and target[index + 1] < value
+                ):
+                    fixed = _into_place(target, index, kind)
+                else:
+                    fixed = target
             if fixed is not target:
                 if out is None:
                     out = list(edges[:at])
@@ -596,6 +605,17 @@ class WorldModel:
             elif out is not None:
                 out.append(edge)
         return edges if out is None else tuple(out)
+
+    def _kind(self, action: Action) -> tuple[int, int] | bool:
+        """How `canonical_edges` puts a target of `action` in canonical form, worked out once:
+        True sorts in full (reactions, the clock), False leaves it (one instance in no run),
+        else the run of the one client the step changes."""
+        _row, _key, entered, reacts = self._steps.get(action) or self._step(action)
+        kind: tuple[int, int] | bool = (
+            True if reacts or entered is None else self._run_at.get(action[0], False)
+        )
+        self._canonical_kind[action] = kind
+        return kind
 
     def _step(self, action: Action) -> tuple[Row, tuple[str, int], tuple[str, int] | None, bool]:
         """What firing `action` needs, worked out once per action: its row, its key in `fired`,
@@ -607,13 +627,14 @@ class WorldModel:
         entered = None if index == CLOCK_AT else (dest, 0 if dest in env.deadlines[index] else -1)
         found = (row, (env.machines[index].name, number), entered, row.name in env.reactors)
         self._steps[action] = found
+        # Only a step that fires is worked out (by `edges` or `next_state`), so its row is
+        # recorded as fired here, once, instead of on every firing.
+        self.fired.add(found[1])
         return found
 
     def next_state(self, state: World, action: Action) -> World:
         """Fire a local row, let every other instance react to it, update timers."""
-        row, key, entered, reacts = self._steps.get(action) or self._step(action)
-        fired = self.fired
-        fired.add(key)
+        row, _key, entered, reacts = self._steps.get(action) or self._step(action)
         if entered is None:  # the clock's step: every running timer advances
             ticked = list(state)
             for at, _deadlines in self.env.timed:
@@ -627,6 +648,7 @@ class WorldModel:
         if not reacts:
             return (*state[:index], entered, *state[index + 1 :])
         env = self.env
+        fired = self.fired
         reactors = env.reactors[row.name]
         new = list(state)
         new[index] = entered
