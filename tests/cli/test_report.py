@@ -18,6 +18,7 @@ from click.testing import CliRunner, Result
 
 import ehttp.bridge.catalogue
 import ehttp.cli.report as report_cli
+import ehttp.report.caught
 import ehttp.report.page
 from ehttp.cli.app import main
 from ehttp.cli.common import StopRequest
@@ -121,5 +122,31 @@ def test_a_second_ctrl_c_in_the_attack_catalogue_still_says_what_was_done(
     assert lines[-1] == (
         "INTERRUPTED: Ctrl-C while running the attack catalogue; no page written "
         f"({tmp_path / 'index.html'} does not exist)"
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_ctrl_c_while_the_mutants_run_says_so_and_writes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stop = StopRequest()
+    real = ehttp.report.caught.run_catalogue
+
+    def first_mutant(*args: Any, **kwargs: Any) -> Any:
+        stop.request()
+        return real(*args, **kwargs)
+
+    @contextmanager
+    def interruptible() -> Iterator[StopRequest]:
+        yield stop
+
+    monkeypatch.setattr(ehttp.report.caught, "run_catalogue", first_mutant)
+    monkeypatch.setattr(report_cli, "interruptible", interruptible)
+    result = run("--out", str(tmp_path))
+    assert result.exit_code == 130, result.output
+    assert "lab mutants: the attack catalogue against each of 13" in result.stderr
+    assert result.stdout.splitlines()[-1] == (
+        "INTERRUPTED: Ctrl-C while running the attack catalogue against each lab mutant; no "
+        f"page written ({tmp_path / 'index.html'} does not exist)"
     )
     assert list(tmp_path.iterdir()) == []
