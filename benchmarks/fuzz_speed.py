@@ -12,6 +12,12 @@ handshakes made and answered from the cache, wall and CPU seconds, steps per sec
 the ratios. CPU time (user and system, `time.process_time`) is the figure to compare on a machine
 others load; wall time is printed beside it.
 
+With ``--goal``, the campaign ``ehttp fuzz --seed S`` runs at the goal's budget
+(`GOAL_STEPS_PER_STATE`, 1.5 lab steps per reachable state) and prints the states covered at each
+budget from 1.0 to 1.5 steps per state, marking the default (`STEPS_PER_STATE`) and whether the
+goal (90 %) and the default's promise (80 %) are met, and the run's CPU and wall seconds (the
+default's own time is what ``ehttp fuzz --seed S`` prints).
+
 Runs on the default lab, each of N steps, each against the checker's reachable set:
 - the campaign steered by the global walk planner (`ehttp.fuzz.planner`, the default);
 - the same campaign with the earlier local steering (`CampaignPlan.walk = "local"`: nearest
@@ -27,6 +33,7 @@ Runs on the default lab, each of N steps, each against the checker's reachable s
 from __future__ import annotations
 
 import argparse
+import math
 import random
 import time
 from dataclasses import dataclass
@@ -34,7 +41,13 @@ from dataclasses import dataclass
 from ehttp.bridge.driver import LabDriver
 from ehttp.compose.world import WorldModel
 from ehttp.config.labfile import default_lab
-from ehttp.fuzz.campaign import CampaignPlan, Walk, run_campaign
+from ehttp.fuzz.campaign import (
+    GOAL_STEPS_PER_STATE,
+    STEPS_PER_STATE,
+    CampaignPlan,
+    Walk,
+    run_campaign,
+)
 from ehttp.fuzz.coverage import Coverage, Reachable
 from ehttp.fuzz.driver import ModelDriver
 from ehttp.fuzz.invariants import state_invariants
@@ -130,6 +143,40 @@ def cache_runs(steps: int, seed: int) -> None:
     )
 
 
+def goal_run(seed: int) -> None:
+    """Coverage and time at each budget of lab steps per reachable state, up to the goal's."""
+    plan = CampaignPlan(default_lab(), seed=seed, steps_per_state=GOAL_STEPS_PER_STATE)
+    tally: list[Coverage] = []
+    start = time.process_time()
+
+    def keep(coverage: Coverage, reachable: int) -> None:
+        if not tally:
+            tally.append(coverage)
+
+    result = run_campaign(plan, progress=keep)
+    coverage, reachable = tally[0], result.reachable
+    print(f"seed {seed}, default lab, {reachable:,} reachable states, {result.steps:,} steps")
+    print(f"{'per state':>9} {'steps':>7} {'covered':>16}")
+    for tenths in range(10, round(10 * GOAL_STEPS_PER_STATE) + 1):
+        per_state = tenths / 10
+        steps = math.ceil(per_state * reachable)
+        count = coverage.reached_by(steps)
+        mark = "  (default)" if per_state == STEPS_PER_STATE else ""
+        share = f"{count:,} ({100 * count / reachable:.1f}%)"
+        print(f"{per_state:>9.1f} {steps:>7,} {share:>16}{mark}")
+    default = coverage.reached_by(math.ceil(STEPS_PER_STATE * reachable)) / reachable
+    print(
+        f"goal: at least 90% within {GOAL_STEPS_PER_STATE} steps per state: "
+        f"{100 * result.fraction:.1f}%, {'met' if result.fraction >= 0.9 else 'NOT met'}; "
+        f"default: at least 80% within {STEPS_PER_STATE}: {100 * default:.1f}%, "
+        f"{'met' if default >= 0.8 else 'NOT met'}"
+    )
+    print(
+        f"{result.steps:,} steps in {time.process_time() - start:.1f} CPU s, "
+        f"{result.seconds:.1f} wall s"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -142,7 +189,13 @@ def main() -> None:
     parser.add_argument(
         "--cache", action="store_true", help="only the default campaign, handshake cache off, on"
     )
+    parser.add_argument(
+        "--goal", action="store_true", help="only the default campaign, coverage by budget"
+    )
     args = parser.parse_args()
+    if args.goal:
+        goal_run(args.seed)
+        return
     if args.cache:
         cache_runs(args.steps or 5000, args.seed)
         return

@@ -5,14 +5,15 @@ status line on a terminal, a plain line every 10 s otherwise); a failure comes n
 shortened steps, the replay command), then the step budget, steps, steps per second, examples,
 coverage of the checker's reachable states and transitions with its timeline, and the rules never
 fired (rows and attacks the lab rules out marked as such). By default a campaign runs
-`STEPS_PER_STATE` (1.5) lab steps per reachable state, so its work follows the lab's size and a seed
-gives the same coverage on any machine; `--steps N` stops after N lab steps (same seed and N, same
-coverage); `--seconds S` counts the set-up and stops at the first step past S. `--replay FILE`
-replays a campaign's replay file exactly (its own lab, seed and mutant), or a property's trace from
-`ehttp check --json` on `--lab`. `--hostile` runs the hostile-input campaign instead
-(`model/fuzz/hostile.py`): structured mutations of genuine tokens, messages, requests, logons and
-chains, and prints how many were tried. Exit 0 clean, 1 a failure found, 2 bad usage or input (one
-line), 130 interrupted.
+`STEPS_PER_STATE` (1.2) lab steps per reachable state, so its work follows the lab's size and a seed
+gives the same coverage on any machine (on the default lab, 82.5 % of the states with seed 1 in
+under a minute; the goal of 90 % is met at 1.5 per state, `--steps`); `--steps N` stops after N lab
+steps (same seed and N, same coverage); `--seconds S` counts the set-up and stops at the first step
+past S. `--replay FILE` replays a campaign's replay file exactly (its own lab, seed and mutant), or
+a property's trace from `ehttp check --json` on `--lab`. `--hostile` runs the hostile-input campaign
+instead (`model/fuzz/hostile.py`): structured mutations of genuine tokens, messages, requests,
+logons and chains, and prints how many were tried. Exit 0 clean, 1 a failure found, 2 bad usage or
+input (one line), 130 interrupted.
 """
 
 from __future__ import annotations
