@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from ehttp.compose.properties import stranded
 from ehttp.compose.world import EXEC, SITE, Env, World, WorldModel
-from ehttp.decide import Decision, Question, content_download, decide, notification_works
+from ehttp.decide import Decision, Question, can, content_download, decide, notification_works
 from ehttp.machines.site import UNSUPPORTED_STATE
 
 __all__ = [
@@ -75,7 +75,7 @@ class Capability:
 
     def holds(self, env: Env, world: World, index: int) -> bool:
         """Whether the client can do it in `world` (the decision's word is ``works``)."""
-        return self.decide(env, world, index).works
+        return can(env, world, index, self.question)
 
 
 CAPABILITIES: tuple[Capability, ...] = (

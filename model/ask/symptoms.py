@@ -11,8 +11,8 @@ Each symptom names a site system or a client of the lab:
 - `content-download-refused CLIENT`: no distribution point accepts a credential the client holds
   (DP-1, DP-2, DP-3).
 
-A client symptom is the negation of `ehttp.decide.decide`'s answer for the same client and world
-("client notification", "content download"), the answer `ehttp whatif` and `ehttp scenarios` give.
+A client symptom is the negation of `ehttp.decide.decide`'s answer (`can`) for the same client and
+world ("client notification", "content download"), the answer `ehttp whatif` gives.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ehttp.compose.world import EXEC, ModelError, World, WorldModel
-from ehttp.decide import decide
+from ehttp.decide import can
 from ehttp.machines.binding import PENDING_STATES
 
 __all__ = ["KINDS", "Kind", "Symptom", "SymptomError", "parse_symptom", "symptom_list"]
@@ -54,7 +54,7 @@ def _no_certificate(model: WorldModel, world: World, index: int) -> bool:
 
 
 def _notification(model: WorldModel, world: World, index: int) -> bool:
-    return not decide(model.env, world, index, "client notification").works
+    return not can(model.env, world, index, "client notification")
 
 
 def _pending(model: WorldModel, world: World, index: int) -> bool:
@@ -62,7 +62,7 @@ def _pending(model: WorldModel, world: World, index: int) -> bool:
 
 
 def _refused(model: WorldModel, world: World, index: int) -> bool:
-    return not decide(model.env, world, index, "content download").works
+    return not can(model.env, world, index, "content download")
 
 
 KINDS: tuple[Kind, ...] = (

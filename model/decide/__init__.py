@@ -7,7 +7,7 @@ settles in. `ehttp scenarios`, `ehttp whatif`, `ehttp diagnose` and the report a
 door and nowhere else.
 """
 
-from ehttp.decide.decision import WORDS, Decision, Word, applies, decide, lab_as_in
+from ehttp.decide.decision import WORDS, Decision, Word, applies, can, decide, lab_as_in
 from ehttp.decide.fact import Fact, FactKind, ScenarioId, user_methods
 from ehttp.decide.goals import (
     GOALS,
@@ -33,6 +33,7 @@ __all__ = [
     "ScenarioId",
     "Word",
     "applies",
+    "can",
     "content_download",
     "decide",
     "facts",

@@ -22,16 +22,16 @@ so two such clients may be answered differently when the world holds them in dif
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from functools import lru_cache
 from typing import Literal, get_args
+from weakref import WeakKeyDictionary
 
-from ehttp.compose.world import APP, Env, World
+from ehttp.compose.world import APP, SITE, Env, World
 from ehttp.config.schema import Client, Lab
 from ehttp.decide.fact import Fact, ScenarioId
 from ehttp.decide.goals import GOALS, Question, goal_holds
 from ehttp.decide.scenario_facts import facts, mechanism_holds
 
-__all__ = ["WORDS", "Decision", "Word", "applies", "decide", "lab_as_in"]
+__all__ = ["WORDS", "Decision", "Word", "applies", "can", "decide", "lab_as_in"]
 
 Word = Literal["works", "blocked", "not-applicable", "undocumented"]
 WORDS: tuple[Word, ...] = get_args(Word)
@@ -71,33 +71,39 @@ class Decision:
 
 def lab_as_in(env: Env, world: World) -> Lab:
     """`env`'s lab with the site settings an administrator changes read from `world`."""
-    return _lab_as(env.lab, env.enhanced(world), env.https_only(world), world[APP][0])
-
-
-@lru_cache(maxsize=4096)
-def _lab_as(lab: Lab, enhanced: bool, https_only: bool, app: str) -> Lab:
-    site = lab.site
+    lab = env.lab
     seen = replace(
-        site,
-        enhanced_http=enhanced,
-        client_communication="https-only" if https_only else "https-or-http",
-        azure_ad_onboarded=app != "not-onboarded",
-        azure_ad_app_updated=app == "updated",
+        lab.site,
+        enhanced_http=env.enhanced(world),
+        client_communication="https-only" if env.https_only(world) else "https-or-http",
+        azure_ad_onboarded=world[APP][0] != "not-onboarded",
+        azure_ad_app_updated=world[APP][0] == "updated",
     )
-    return lab if seen == site else replace(lab, site=seen)
+    return lab if seen == lab.site else replace(lab, site=seen)
 
 
-@lru_cache(maxsize=4096)
-def _facts(lab: Lab, client: Client, question: Question) -> tuple[Fact, ...]:
-    """The facts of `question` for `client` on `lab` (remembered: every world of an answer with
-    the same site settings asks the same)."""
+_MEMO: WeakKeyDictionary[Env, dict[tuple[str, str, int, Question], tuple[Fact, ...]]] = (
+    WeakKeyDictionary()
+)
+"""Per lab model, the facts of each (site state, Azure AD application state, client, question):
+every world of an answer with the same site settings asks the same."""
+
+
+def _facts(env: Env, world: World, index: int, question: Question) -> tuple[Fact, ...]:
+    """The facts of `question` for the client at `index`, read off the lab as `world` has it."""
+    client = env.client(index)
     gate = _gate(client, question)
     if gate is not None:
         return (gate,)
     if question in ("client notification", "content download"):
         return ()
-    scenario: ScenarioId = question  # type: ignore[assignment]
-    return facts(lab, client, scenario)
+    memo = _MEMO.setdefault(env, {})
+    key = (world[SITE][0], world[APP][0], index, question)
+    found = memo.get(key)
+    if found is None:
+        scenario: ScenarioId = question  # type: ignore[assignment]
+        found = memo[key] = facts(lab_as_in(env, world), client, scenario)
+    return found
 
 
 def applies(client: Client, question: Question) -> bool:
@@ -159,12 +165,23 @@ def _world_fact(env: Env, world: World, index: int, question: Question) -> Fact:
     )
 
 
+def _decided(
+    env: Env, world: World, index: int, question: Question
+) -> tuple[tuple[Fact, ...], bool, Word]:
+    found = _facts(env, world, index, question)
+    goal = goal_holds(env, world, index, question)
+    return found, goal, _word(found, goal)
+
+
+def can(env: Env, world: World, index: int, question: Question) -> bool:
+    """Whether `decide` says ``works``, without building its reasons (for a predicate read on
+    every world of a graph: `whatif`'s windows, `diagnose`'s client symptoms)."""
+    return _decided(env, world, index, question)[2] == "works"
+
+
 def decide(env: Env, world: World, index: int, question: Question) -> Decision:
     """Can the client at instance `index` do `question` in `world` of `env`'s lab?"""
-    client = env.client(index)
-    found = _facts(lab_as_in(env, world), client, question)
-    goal = goal_holds(env, world, index, question)
-    word = _word(found, goal)
+    found, goal, word = _decided(env, world, index, question)
     if word == "blocked" and not goal and mechanism_holds(found):
         found = (*found, _world_fact(env, world, index, question))
-    return Decision(client.name, question, word, found, goal)
+    return Decision(env.names[index], question, word, found, goal)

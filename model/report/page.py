@@ -90,6 +90,7 @@ __all__ = [
     "draw_svg",
     "read_assumptions",
     "render_page",
+    "scenario_section",
     "write_report",
 ]
 
@@ -557,7 +558,8 @@ def _explore_command(name: str) -> str:
     return f'<p class="small">explore it: <code>{_e(command)}</code></p>'
 
 
-def _scenarios(report: ScenarioReport) -> str:
+def scenario_section(report: ScenarioReport) -> str:
+    """The report's "Scenario verdicts" section: one table row per verdict of `ehttp scenarios`."""
     rows = []
     for v in report.verdicts:
         because = "; ".join(
@@ -934,7 +936,7 @@ def render_page(
             "Requirements",
             _requirements(matrix, [r.lab.name for r in runs], cited) + _source_text(cited),
         ),
-        ("scenarios", "Scenario verdicts", _scenarios(scenarios)),
+        ("scenarios", "Scenario verdicts", scenario_section(scenarios)),
         ("tables", "Access tables (regenerated from the model)", _access_tables()),
         ("attacks", "Attack catalogue", _attacks(cases)),
         ("diagrams", "Machine diagrams", _diagrams(lab, run, draw)),
