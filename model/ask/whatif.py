@@ -40,6 +40,7 @@ from ehttp.checker import Property, PropertyResult, check
 from ehttp.compose.properties import stranded
 from ehttp.compose.world import EXEC, HISTORY, World, WorldModel
 from ehttp.config.schema import Lab
+from ehttp.decide import can
 from ehttp.machines.registration import REGISTERED_STATES, REREGISTRATION_DUE
 from ehttp.machines.site import DISABLE, ENABLE
 
@@ -302,7 +303,6 @@ def _goals(
     env = model.env
     states = timed.states
     done = [timed.done(s) for s in range(len(states))]
-    steady = states[0]
     first = states[after[0]]
     goals: list[tuple[str, str, tuple[str, ...], list[bool]]] = []
 
@@ -339,8 +339,9 @@ def _goals(
             )
         elif registers:
             goals.append((name, "registered", ("REG-1", "REG-2"), once_done(registered)))
-        if steady[index][0] in REGISTERED_STATES and not all(registered[s] for s in finished):
-            goals.append((name, _NOTIFICATION_AGAIN, ("REG-5",), once_done(registered)))
+        notified = [can(env, w, index, "client notification") for w in states]
+        if notified[0] and not all(notified[s] for s in finished):
+            goals.append((name, _NOTIFICATION_AGAIN, ("REG-5",), once_done(notified)))
     return goals
 
 
