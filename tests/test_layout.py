@@ -78,6 +78,7 @@ FLOORS: tuple[tuple[str, ...], ...] = (
     ("config", "schemas"),
     ("machines",),
     ("lab", "compose"),
+    ("decide",),
     ("bridge", "views"),
     ("ask",),
     ("report",),

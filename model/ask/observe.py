@@ -6,22 +6,19 @@ decide a step; they are stated in the seed's terms:
   HTTP site system's SMS role certificate bound (CERT-1, CERT-2), smsexec running;
 - the CERT-3 symptom: `ehttp.compose.properties.stranded` (no SMS-Issuing certificate bound, the
   role certificate in the store, enhanced HTTP on, nothing queued);
-- per client: scenarios 1 to 3 (the predicates `ehttp scenarios` judges, SCN-1..3), client
-  notification (acted on only for a registered client whose signature the site verifies: SEC-3,
-  REG-5) and content download (some distribution point accepts a credential the client holds,
-  DP table: DP-1, DP-2, DP-3).
+- per client: scenarios 1 to 3 (SCN-1..3), client notification (REG-5, SEC-3) and content
+  download (DP-1, DP-2, DP-3), each answered by `ehttp.decide.decide`, the one decision
+  `ehttp scenarios` and `ehttp diagnose` ask too.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from ehttp.compose.properties import stranded
 from ehttp.compose.world import EXEC, SITE, Env, World, WorldModel
-from ehttp.machines.registration import REGISTERED_STATES
+from ehttp.decide import Decision, Question, can, content_download, decide, notification_works
 from ehttp.machines.site import UNSUPPORTED_STATE
-from ehttp.views.scenarios import scenario_holds
 
 __all__ = [
     "CAPABILITIES",
@@ -62,49 +59,30 @@ def healthy(model: WorldModel, world: World) -> bool:
     return not unhealthy_because(model, world)
 
 
-def notification_works(env: Env, world: World, index: int) -> bool:
-    """The site acts on the client's notification: it is registered and its signature verifies."""
-    return world[index][0] in REGISTERED_STATES
-
-
-def content_download(env: Env, world: World, index: int) -> bool:
-    """Some distribution point accepts a credential the client holds now (DP table)."""
-    client = env.client(index)
-    registered = world[index][0] == "registered:enhanced-http"
-    for offset, dp in enumerate(env.lab.distribution_points):
-        methods = env.dp_methods(world, dp)
-        secure = dp.connections == "https" or env.sms_bound(world, env.first_dp + offset)
-        if (
-            "none" in methods
-            or ("network-access-account" in methods and dp.network_access_account)
-            or ("pki-certificate" in methods and client.pki_certificate)
-            or ("content-access-token" in methods and registered and secure)
-        ):
-            return True
-    return False
-
-
 @dataclass(frozen=True)
 class Capability:
-    """Something a client can or can't do in a world, with the requirement IDs it rests on."""
+    """Something a client can or can't do in a world, with the requirement IDs it rests on:
+    one question of `ehttp.decide.decide`, the answer `ehttp scenarios` and `ehttp diagnose`
+    give too."""
 
     name: str
     requirements: tuple[str, ...]
-    holds: Callable[[Env, World, int], bool]
+    question: Question
 
+    def decide(self, env: Env, world: World, index: int) -> Decision:
+        """The decision for the client at instance `index` in `world`."""
+        return decide(env, world, index, self.question)
 
-def _scenario(number: int) -> Callable[[Env, World, int], bool]:
-    def holds(env: Env, world: World, index: int) -> bool:
-        return scenario_holds(env, world, index, number)
-
-    return holds
+    def holds(self, env: Env, world: World, index: int) -> bool:
+        """Whether the client can do it in `world` (the decision's word is ``works``)."""
+        return can(env, world, index, self.question)
 
 
 CAPABILITIES: tuple[Capability, ...] = (
-    Capability("scenario 1", ("SCN-1",), _scenario(1)),
-    Capability("scenario 2", ("SCN-2",), _scenario(2)),
-    Capability("scenario 3", ("SCN-3",), _scenario(3)),
-    Capability("client notification", ("REG-5", "SEC-3"), notification_works),
-    Capability("content download", ("DP-1", "DP-2", "DP-3"), content_download),
+    Capability("scenario 1", ("SCN-1",), 1),
+    Capability("scenario 2", ("SCN-2",), 2),
+    Capability("scenario 3", ("SCN-3",), 3),
+    Capability("client notification", ("REG-5", "SEC-3"), "client notification"),
+    Capability("content download", ("DP-1", "DP-2", "DP-3"), "content download"),
 )
 """What `ehttp whatif` follows for every client, in this order."""

@@ -5,10 +5,14 @@ Each symptom names a site system or a client of the lab:
   system has no SMS role certificate bound and no certificate work queued (so not the wait of up
   to 30 minutes after enabling): what the known issue describes (CERT-3), and what deleting the
   certificates without restarting smsexec leaves too;
-- `notification-fails CLIENT`: the site can't verify the client's message signature (REG-5);
+- `notification-fails CLIENT`: the site doesn't act on the client's notification: it can't verify
+  its message signature (REG-5), due to re-register or not registered at all;
 - `client-pending-approval CLIENT`: the client waits for manual approval (REG-3);
 - `content-download-refused CLIENT`: no distribution point accepts a credential the client holds
   (DP-1, DP-2, DP-3).
+
+A client symptom is the negation of `ehttp.decide.decide`'s answer (`can`) for the same client and
+world ("client notification", "content download"), the answer `ehttp whatif` gives.
 """
 
 from __future__ import annotations
@@ -16,10 +20,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ehttp.ask.observe import content_download
 from ehttp.compose.world import EXEC, ModelError, World, WorldModel
+from ehttp.decide import can
 from ehttp.machines.binding import PENDING_STATES
-from ehttp.machines.registration import REREGISTRATION_DUE
 
 __all__ = ["KINDS", "Kind", "Symptom", "SymptomError", "parse_symptom", "symptom_list"]
 
@@ -51,7 +54,7 @@ def _no_certificate(model: WorldModel, world: World, index: int) -> bool:
 
 
 def _notification(model: WorldModel, world: World, index: int) -> bool:
-    return world[index][0] == REREGISTRATION_DUE
+    return not can(model.env, world, index, "client notification")
 
 
 def _pending(model: WorldModel, world: World, index: int) -> bool:
@@ -59,7 +62,7 @@ def _pending(model: WorldModel, world: World, index: int) -> bool:
 
 
 def _refused(model: WorldModel, world: World, index: int) -> bool:
-    return not content_download(model.env, world, index)
+    return not can(model.env, world, index, "content download")
 
 
 KINDS: tuple[Kind, ...] = (

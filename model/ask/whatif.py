@@ -40,6 +40,7 @@ from ehttp.checker import Property, PropertyResult, check
 from ehttp.compose.properties import stranded
 from ehttp.compose.world import EXEC, HISTORY, World, WorldModel
 from ehttp.config.schema import Lab
+from ehttp.decide import can
 from ehttp.machines.registration import REGISTERED_STATES, REREGISTRATION_DUE
 from ehttp.machines.site import DISABLE, ENABLE
 
@@ -157,6 +158,9 @@ class Window:
     lasso: tuple[TimedStep, ...] = ()
     """When some fair run never works again: the checker's lasso (its first step the start)."""
     loop_from: int | None = None
+    before: str = "works"
+    """The decision at the start (`ehttp.decide.decide`, the word `ehttp scenarios` gives):
+    "works", "blocked", "not-applicable" or "undocumented"."""
 
     @property
     def runs(self) -> str:
@@ -176,6 +180,8 @@ class Window:
         if self.status == "works":
             return f"{head} works throughout"
         if self.status == "doesn't work":
+            if self.before in ("not-applicable", "undocumented"):
+                return f"{head} is {self.before} for this client, before and after"
             return f"{head} doesn't work, before or after"
         if self.status == "stops" and not self.lasso:
             return (
@@ -297,7 +303,6 @@ def _goals(
     env = model.env
     states = timed.states
     done = [timed.done(s) for s in range(len(states))]
-    steady = states[0]
     first = states[after[0]]
     goals: list[tuple[str, str, tuple[str, ...], list[bool]]] = []
 
@@ -334,8 +339,9 @@ def _goals(
             )
         elif registers:
             goals.append((name, "registered", ("REG-1", "REG-2"), once_done(registered)))
-        if steady[index][0] in REGISTERED_STATES and not all(registered[s] for s in finished):
-            goals.append((name, _NOTIFICATION_AGAIN, ("REG-5",), once_done(registered)))
+        notified = [can(env, w, index, "client notification") for w in states]
+        if notified[0] and not all(notified[s] for s in finished):
+            goals.append((name, _NOTIFICATION_AGAIN, ("REG-5",), once_done(notified)))
     return goals
 
 
@@ -473,10 +479,12 @@ def what_if(
     states = timed.states
     goals = _goals(model, timed, after)
     asked: list[tuple[str, str, tuple[str, ...], list[bool]]] = []
+    before: list[str] = []
     for index in env.clients:
         for capability in CAPABILITIES:
             mask = [capability.holds(env, w, index) for w in states]
             asked.append((env.names[index], capability.name, capability.requirements, mask))
+            before.append(capability.decide(env, states[0], index).word)
     props: list[Property[Scripted]] = []
     for number, (_s, what, reqs, mask) in enumerate(goals):
         props.append(Property.eventually(f"goal {number}: {what}", _lookup(timed, mask), reqs))
@@ -524,7 +532,7 @@ def what_if(
         window = _window(timed, client, name, reqs, mask, by_window.get(number))
         if window.status == "may fail" and every_run[number].holds:
             window = replace(window, status="fails")
-        windows.append(window)
+        windows.append(replace(window, before=before[number]))
     rows = [(s, w, [not m for m in mask]) for s, w, _r, mask in goals if w not in _NOT_ON_TIMELINE]
     rows += [
         (client, name, [not m for m in mask])

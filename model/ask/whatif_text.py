@@ -204,10 +204,21 @@ def render_text(answer: WhatIf) -> str:
             lines.append("    a fair run that never gets there, from the first action:")
             lines.extend(f"      {line}" for line in lasso_lines(change.lasso, change.loop_from))
     lines += ["", "clients meanwhile:"]
-    steady: dict[str, list[str]] = {"works throughout": [], "doesn't work, before or after": []}
+    steady: dict[str, list[str]] = {
+        "works throughout": [],
+        "doesn't work, before or after": [],
+        "not-applicable to the client": [],
+        "undocumented (the seed doesn't say)": [],
+    }
     for window in answer.windows:
         if window.status == "works":
             steady["works throughout"].append(f"{window.client} {window.capability}")
+        elif window.status == "doesn't work" and window.before == "not-applicable":
+            steady["not-applicable to the client"].append(f"{window.client} {window.capability}")
+        elif window.status == "doesn't work" and window.before == "undocumented":
+            steady["undocumented (the seed doesn't say)"].append(
+                f"{window.client} {window.capability}"
+            )
         elif window.status == "doesn't work":
             steady["doesn't work, before or after"].append(f"{window.client} {window.capability}")
         else:
@@ -306,6 +317,7 @@ def to_json(answer: WhatIf) -> dict[str, Any]:
                 "capability": w.capability,
                 "requirements": list(w.requirements),
                 "status": w.status,
+                "decision_before": w.before,
                 "runs": w.runs,
                 "fails_from_minutes": w.first,
                 "fails_until_at_most_minutes": w.last if w.dated else None,

@@ -1,9 +1,9 @@
 """`ehttp scenarios`: for every client of a lab, whether the seed's scenarios work, and why.
 
-See `model/views/scenarios.py`: verdicts are reachability on the lab's own model with the site's
-configuration fixed (SCN-1, SCN-2, SCN-3, KI-1, KI-2); a site in the unsupported "HTTPS only" with
-enhanced HTTP combination is flagged (SITE-2). A scenario that doesn't work is an answer, not an
-error: the exit code is 0.
+See `model/views/scenarios.py`: each verdict is `ehttp.decide.decide` in the lab's steady state,
+the answer `ehttp whatif` and `ehttp diagnose` give there too (SCN-1, SCN-2, SCN-3, KI-1, KI-2); a
+site in the unsupported "HTTPS only" with enhanced HTTP combination is flagged (SITE-2). A
+scenario that doesn't work is an answer, not an error: the exit code is 0.
 """
 
 from __future__ import annotations

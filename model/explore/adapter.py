@@ -30,7 +30,7 @@ import json
 import os
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
@@ -55,7 +55,7 @@ from ehttp.machines.clock import QUANTUM_MINUTES, TICK
 from ehttp.machines.site import UNSUPPORTED_STATE
 from ehttp.report.markdown import plain
 from ehttp.report.requirements import load_requirements
-from ehttp.views.scenarios import SCENARIO_TITLES, evaluate, scenario_holds
+from ehttp.views.scenarios import SCENARIO_TITLES, judge
 
 __all__ = [
     "DEFAULT",
@@ -538,42 +538,16 @@ def diagnose_answer(
     return answer.verdict, diagnose_json(answer)
 
 
-def _configured_as(lab: Lab, world: World) -> Lab:
-    """The lab with its site configured as the console shows it in `world`: client
-    communication, the enhanced HTTP option and the Azure AD application."""
-    site = lab.site
-    communication, _, option = world[SITE][0].partition("+")
-    app = world[APP][0]
-    return replace(
-        lab,
-        site=replace(
-            site,
-            client_communication="https-only" if communication == "https-only" else "https-or-http",
-            enhanced_http=option == "enhanced",
-            azure_ad_onboarded=app != "not-onboarded",
-            azure_ad_app_updated=app == "updated",
-        ),
-    )
-
-
-@lru_cache(maxsize=64)
-def _verdicts(lab: Lab) -> tuple[Any, ...]:
-    return evaluate(lab).verdicts
-
-
 def scenario_rows(lab: Lab, world: World) -> list[dict[str, Any]]:
-    """`ehttp scenarios`' verdicts for the site as configured in `world` (works, blocked,
-    not-applicable, undocumented, with reasons and fixes), each with whether the scenario's goal
-    is reached in this very world."""
-    model = model_of(lab)
-    env = model.env
-    names = list(env.names)
+    """`ehttp scenarios`' verdicts judged in this very world (`ehttp.decide.decide`, the one
+    decision every command asks: works, blocked, not-applicable, undocumented, with reasons and
+    fixes), each with whether the world shows the scenario's goal."""
+    report = judge(lab, world)
     rows = []
-    for verdict in _verdicts(_configured_as(lab, world)):
-        index = names.index(verdict.client)
+    for verdict, decision in zip(report.verdicts, report.decisions, strict=True):
         row = verdict.to_json()
         row["title"] = SCENARIO_TITLES[verdict.scenario]
-        row["reached_here"] = scenario_holds(env, world, index, verdict.scenario)
+        row["reached_here"] = decision.goal
         rows.append(row)
     return rows
 

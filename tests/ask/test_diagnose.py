@@ -166,9 +166,20 @@ def test_a_symptom_beyond_the_search_depth_still_gets_its_shortest_cause(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(diagnose_module, "MAX_ACTIONS", 0)
+    answer = _ask("notification-fails dom1", lab="enhanced-off")
+    assert [c.actions for c in answer.causes] == [("enable-enhanced-http",)]
+
+
+@pytest.mark.req("REG-3", "REG-5")
+def test_a_client_waiting_for_approval_has_no_notification_as_whatif_says() -> None:
+    """Issue 19 point 5: `diagnose`'s client symptoms are `ehttp.decide.decide`'s answers negated.
+    wg1 waits for manual approval in the steady state, where `whatif` says its notification
+    doesn't work; `diagnose` said the symptom needed three actions (it read only "due to
+    re-register"). Approving it cures it."""
     answer = _ask("notification-fails wg1")
-    assert [len(c.actions) for c in answer.causes] == [3]
-    assert answer.causes[0].actions[-1] == "enable-enhanced-http"
+    assert [c.actions for c in answer.causes] == [()]
+    cure = answer.causes[0].cure
+    assert cure is not None and cure.actions == ("approve wg1",)
 
 
 @pytest.mark.req("CERT-3")

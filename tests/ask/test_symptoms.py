@@ -24,7 +24,11 @@ def test_the_steady_state_shows_only_the_workgroup_clients_symptoms() -> None:
     model = WorldModel(load_lab(None))
     world = steady_state(model.lab)
     shown = [s.text for s in symptom_list(model) if s.holds(model, world)]
-    assert shown == ["client-pending-approval wg1", "content-download-refused wg1"]
+    assert shown == [
+        "notification-fails wg1",
+        "client-pending-approval wg1",
+        "content-download-refused wg1",
+    ]
 
 
 def test_a_bad_symptom_says_what_is_accepted() -> None:

@@ -3,7 +3,8 @@
 Every generated lab is a valid lab file (it reads back equal); on every one the native checker
 (without symmetry) and `--engine spin` agree on each variant's states and transitions, the
 diameter and every verdict Spin decides, or Spin says INCOMPLETE; and `ehttp scenarios`, `whatif`
-and `diagnose` run on it without raising: exit 0 or 1, or a refusal of one line with exit 2.
+and `diagnose` run on it without raising: exit 0 or 1, or a refusal of one line with exit 2, and
+give the same answer to "can client C do X" on each of its steady worlds (`tests/decide/`).
 Examples are drawn deterministically (`derandomize`), few and small (the state space grows about
 4.5 times with each site system or client), so the whole file takes about a minute on 2 cores,
 most of it Spin compiling; `benchmarks/generated_labs.py` runs the cross-check on more and larger
@@ -28,6 +29,7 @@ from ehttp.config.labfile import lab_to_toml, parse_lab
 from ehttp.config.schema import Lab
 from ehttp.config.strategies import labs
 from tests.compose.test_spin import needs_spin
+from tests.decide.agreement import answers, disagreements, steady_variants
 
 
 def quick(examples: int) -> settings:
@@ -121,6 +123,18 @@ def test_scenarios_whatif_and_diagnose_run_on_generated_labs(
             f"diagnose --symptom {symptom}",
             lab,
         )
+
+
+@quick(8)
+@given(lab=labs(max_parts=3))
+def test_scenarios_whatif_and_diagnose_agree_on_every_steady_world_of_generated_labs(
+    lab: Lab,
+) -> None:
+    """Issue 20 point 4: every command's answer to "can client C do X" in each steady world of
+    a lab nobody wrote is the same (`ehttp.decide.decide`, compared as the commands print it)."""
+    for label, variant in steady_variants(lab):
+        wrong = disagreements(answers(variant))
+        assert wrong == [], f"{label}: {wrong}\n{lab_to_toml(variant)}"
 
 
 def test_the_list_readers_find_the_ids_of_the_default_lab() -> None:

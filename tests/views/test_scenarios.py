@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ehttp.cli.app import main
-from ehttp.compose.world import APP, SITE
+from ehttp.compose.world import World, WorldModel
 from ehttp.config.labfile import default_lab, load_lab
 from ehttp.config.schema import (
     JOINS,
@@ -27,18 +27,19 @@ from ehttp.config.schema import (
     ManagementPoint,
     Site,
 )
+from ehttp.decide import applies, goal_holds, steady_state
+from ehttp.machines.site import AZURE_AD_APP, SITE_MODE
 from ehttp.report.requirements import requirement_ids
 from ehttp.views import scenarios
 from ehttp.views.scenario_facts import mechanism_holds
 from ehttp.views.scenarios import (
     SCENARIOS,
-    SITE_CONFIGURATION_ROWS,
     VERDICTS,
     ScenarioId,
     evaluate,
     facts,
+    judge,
     render_text,
-    scenario_model,
     to_json,
 )
 from tests.search import reachable
@@ -47,7 +48,7 @@ LABS = Path(__file__).resolve().parents[2] / "specs" / "labs"
 ASSUMPTIONS = LABS.parent / "assumptions.md"
 
 DEFAULT_TEXT = (
-    "lab 'default': site version 1806, https-or-http, enhanced HTTP on; 1,026 states explored with the site configuration fixed\n"
+    "lab 'default': site version 1806, https-or-http, enhanced HTTP on; judged in its steady state (12 worlds explored to find it)\n"
     "\n"
     "client  scenario                         verdict         requirements\n"
     "aad1    1: client to management point    works           SCN-1, IMP-1, SITE-1, PRE-1, SCN-3, PRE-2 [assumes A-8, A-9]\n"
@@ -83,16 +84,13 @@ DEFAULT_TEXT = (
     "wg1     1: client to management point    not-applicable  SCN-1\n"
     "          - clients[wg1].join = workgroup: scenario 1 is about Azure AD-joined devices (SCN-1)\n"
     "          - clients[wg1].network = intranet: scenario 1 is about reaching the management point through a CMG (SCN-1)\n"
-    "wg1     2: client to distribution point  works           SCN-2, IMP-1, DP-2, REG-1, REG-2, REG-3, PRE-1, PRE-2\n"
-    "          - clients[wg1].join = workgroup: a workgroup or Azure AD-joined client (SCN-2)\n"
-    "          - site.enhanced_http = true: the client gets a content access token (SCN-2, IMP-1, DP-2)\n"
-    "          - distribution_points[dp1].connections = http, allow_anonymous = false: accepts a content access token over a secure channel, no network access account needed (DP-2, SCN-2)\n"
-    "          - clients[wg1].network = intranet: registers with management_points[mp1], anonymously with manual approval or with its identity (REG-1, REG-2, REG-3)\n"
-    "          - site: the prerequisites that concern clients[wg1] here are met (an HTTP distribution point without anonymous access) (PRE-1, PRE-2)\n"
+    "wg1     2: client to distribution point  blocked         SCN-2, REG-3\n"
+    "          - clients[wg1] = pending-approval in this world: it registered anonymously and waits for manual approval, so this world does not show that the client is registered under enhanced HTTP and an HTTP distribution point accepts its content access token (SCN-2, REG-3)\n"
+    "          fix: approve wg1 (administrator action)\n"
     "wg1     3: Azure AD device identity      not-applicable  SCN-3\n"
     "          - clients[wg1].join = workgroup: scenario 3 is about Azure AD-joined or hybrid devices (SCN-3)\n"
     "\n"
-    "10 scenario checks: 3 works, 1 blocked, 5 not-applicable, 1 undocumented\n"
+    "10 scenario checks: 2 works, 2 blocked, 5 not-applicable, 1 undocumented\n"
 )
 
 
@@ -121,38 +119,56 @@ def with_site(lab: Lab, **changes: object) -> Lab:
     return replace(lab, site=replace(lab.site, **changes))
 
 
-def test_the_site_configuration_is_frozen_in_the_scenario_model() -> None:
-    assert {
-        "enable enhanced HTTP",
-        "disable enhanced HTTP",
-        "select HTTPS only",
-        "select HTTPS or HTTP",
-        "onboard the site to Azure AD for cloud management",
-        "Update application setting",
-    } == SITE_CONFIGURATION_ROWS
-    model = scenario_model(example("enhanced-off"))
-    worlds = reachable(model)
-    assert len(worlds) > 1
-    for world in worlds:
-        for action in model.actions(world):
-            assert model.action_name(action) not in SITE_CONFIGURATION_ROWS
-    assert {(w[SITE], w[APP]) for w in worlds} == {(model.initial[SITE], model.initial[APP])}
+def approved(lab: Lab) -> dict[tuple[str, ScenarioId], scenarios.Verdict]:
+    """The verdicts in the lab's steady state once every client waiting for manual approval is
+    approved (the administrator's "approve the client", REG-3)."""
+    model = WorldModel(lab)
+    world = steady_state(lab)
+    for index in model.env.clients:
+        if world[index][0] == "pending-approval":
+            world = model.fire(world, index, "approve the client")
+    return {(v.client, v.scenario): v for v in judge(lab, world).verdicts}
 
 
-def test_all_scenarios_of_a_lab_are_judged_in_one_exploration(
+def test_verdicts_read_the_site_settings_from_the_world_they_judge() -> None:
+    """The facts are read off the lab as the world has it: the default lab's file says enhanced
+    HTTP on, but in the steady state of the same lab with it off users see their applications
+    (KI-1) and scenario 1 is blocked by the setting, as `whatif` says in that world."""
+    lab = default_lab()
+    off = steady_state(with_site(lab, enhanced_http=False))
+    found = {(v.client, v.scenario): v for v in judge(lab, off).verdicts}
+    assert found[("dom1", "user-available-apps")].verdict == "works"
+    assert found[("aad1", 1)].fix == ("site.enhanced_http = true",)
+    assert verdicts(lab)[("dom1", "user-available-apps")].verdict == "blocked"
+
+
+def test_all_scenarios_of_a_lab_are_judged_in_one_steady_state(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     calls = []
-    real = scenarios.check
+    real = scenarios.steady_search
 
-    def counting(*args: object, **kwargs: object) -> object:
-        calls.append(len(args[1]))  # type: ignore[arg-type]
-        return real(*args, **kwargs)  # type: ignore[arg-type]
+    def counting(lab: Lab) -> tuple[World, int]:
+        calls.append(lab.name)
+        return real(lab)
 
-    monkeypatch.setattr(scenarios, "check", counting)
+    monkeypatch.setattr(scenarios, "steady_search", counting)
     report = evaluate(default_lab())
-    assert calls == [4], "only the rows that apply and that the seed decides ask the model"
-    assert len(report.verdicts) == 10
+    assert calls == ["default"]
+    assert len(report.verdicts) == len(report.decisions) == 10
+
+
+@pytest.mark.req("REG-3", "SCN-2")
+def test_a_client_waiting_for_approval_is_blocked_until_approved() -> None:
+    """Issue 19 point 5: `scenarios` said wg1's scenario 2 "works" (some world reachable with the
+    site configuration fixed, after the administrator approves it) while `whatif` said "doesn't
+    work, before or after" in the steady state. Both now judge the steady state: blocked, the fix
+    is the approval, and once approved it works."""
+    lab = default_lab()
+    assert word(lab, "wg1", 2) == "blocked"
+    assert fixes(lab, "wg1", 2) == ("approve wg1 (administrator action)",)
+    assert "REG-3" in verdicts(lab)[("wg1", 2)].requirements
+    assert approved(lab)[("wg1", 2)].verdict == "works"
 
 
 def word(lab: Lab, client: str, scenario: ScenarioId) -> str:
@@ -178,9 +194,8 @@ def test_point_1_windows_1803_is_asked_only_for_device_identity_alone() -> None:
     assert word(without_user, "aad1", 1) == "blocked"
     assert fixes(without_user, "aad1", 1) == ("clients[aad1].windows = 1803",)
     assert "A-9" in verdicts(without_user)[("aad1", 1)].assumptions
-    model = scenario_model(with_user)
-    aad1 = model.env.first_client
-    assert "registered:enhanced-http" in {w[aad1][0] for w in reachable(model)}
+    aad1 = WorldModel(with_user).env.first_client
+    assert steady_state(with_user)[aad1][0] == "registered:enhanced-http"
     lab = example("aad-1709")
     assert [word(lab, c, 1) for c in ("aaduser", "aaddevice", "aadlan")] == [
         "works",
@@ -228,7 +243,8 @@ def test_each_prerequisite_gates_only_the_scenarios_and_clients_its_words_name()
     prerequisite blocked every scenario: an intranet workgroup client's scenario 2 was blocked by
     a missing CMG with the reason "internet clients need a CMG"."""
     no_cmg = example("no-cmg")
-    assert word(no_cmg, "wg1", 2) == "works"
+    assert approved(no_cmg)[("wg1", 2)].verdict == "works"
+    assert not any("CMG" in line for line in approved(no_cmg)[("wg1", 2)].because)
     assert not any("CMG" in line for line in because(no_cmg, "wg1", 2))
     assert word(no_cmg, "aad1", 1) == "blocked"
     assert fixes(no_cmg, "aad1", 1) == ("site.cloud_management_gateway = true",)
@@ -283,13 +299,13 @@ def test_point_5_https_only_keeps_clients_off_http_site_systems() -> None:
     assert word(lab, "wg1", 2) == "blocked"
     assert fixes(lab, "wg1", 2) == ("site.client_communication = https-or-http",)
     assert "A-39" in verdicts(lab)[("wg1", 2)].assumptions
-    model = scenario_model(lab)
-    assert {w[i][0] for w in reachable(model) for i in model.env.clients} == {"unregistered"}
+    model = WorldModel(lab)
+    assert {steady_state(lab)[i][0] for i in model.env.clients} == {"unregistered"}
 
 
 @pytest.mark.req("SCN-2", "DP-2")
 def test_scenario_2_works_with_a_content_access_token_and_not_without_one() -> None:
-    assert word(default_lab(), "wg1", 2) == "works"
+    assert approved(default_lab())[("wg1", 2)].verdict == "works"
     assert word(default_lab(), "dom1", 2) == "not-applicable"
     assert word(example("enhanced-off"), "wg1", 2) == "blocked"
     assert fixes(example("enhanced-off"), "wg1", 2) == ("site.enhanced_http = true",)
@@ -312,7 +328,7 @@ def test_os_deployment_needs_the_network_access_account() -> None:
     assert fixes(lab, "osd1", "os-deployment") == (
         "distribution_points[dp1].network_access_account = true",
     )
-    assert word(lab, "wg1", 2) == "works"
+    assert approved(lab)[("wg1", 2)].verdict == "works"
     assert ("wg1", "os-deployment") not in verdicts(lab)
 
 
@@ -353,7 +369,7 @@ PINNED: dict[str, dict[tuple[str, ScenarioId], str]] = {
         ("dom1", 3): "not-applicable",
         ("dom1", "user-available-apps"): "blocked",
         ("wg1", 1): "not-applicable",
-        ("wg1", 2): "works",
+        ("wg1", 2): "blocked",
         ("wg1", 3): "not-applicable",
     },
     "site-1806-prerelease-off": {
@@ -483,7 +499,7 @@ def test_the_default_lab_json_as_users_read_it() -> None:
         ("dom1", "3", "not-applicable", False),
         ("dom1", "user-available-apps", "blocked", False),
         ("wg1", "1", "not-applicable", False),
-        ("wg1", "2", "works", True),
+        ("wg1", "2", "blocked", False),
         ("wg1", "3", "not-applicable", False),
     ]
     assert rows[9] == {
@@ -566,13 +582,34 @@ def labs(draw: st.DrawFn) -> Lab:
     return Lab("generated", site, mps, dps, clients)
 
 
+SITE_CONFIGURATION_ROWS = frozenset(row.name for row in (*SITE_MODE.rows, *AZURE_AD_APP.rows))
+
+
 def model_and_facts_agree(lab: Lab) -> int:
-    report = evaluate(lab)
-    for name, scenario, holds in report.answers:
-        client = next(c for c in lab.clients if c.name == name)
-        found = facts(lab, client, scenario)
-        assert holds == mechanism_holds(found), (name, scenario, holds, found)
-    return len(report.answers)
+    """Where the seed decides a scenario that applies, the lab's model with the site's
+    configuration fixed reaches its goal (for the client or an interchangeable one, A-13) exactly
+    when every mechanism fact holds; in the steady state a failing mechanism fact means the goal
+    fails there too. Returns how many (client, scenario) were compared."""
+    model = WorldModel(lab, without=SITE_CONFIGURATION_ROWS)
+    env = model.env
+    worlds = reachable(model)
+    steady = steady_state(lab)
+    compared = 0
+    for index in env.clients:
+        client = env.client(index)
+        peers = next((g for g in model.symmetric_groups if index in g), (index,))
+        for scenario in SCENARIOS:
+            found = facts(lab, client, scenario)
+            if not applies(client, scenario) or any(
+                not f.holds for f in found if f.kind in ("gate", "silence")
+            ):
+                continue
+            reached = any(goal_holds(env, w, p, scenario) for w in worlds for p in peers)
+            assert reached == mechanism_holds(found), (client.name, scenario, reached, found)
+            if not mechanism_holds(found):
+                assert not goal_holds(env, steady, index, scenario), (client.name, scenario)
+            compared += 1
+    return compared
 
 
 @pytest.mark.req("SCN-1", "SCN-2", "SCN-3", "KI-1", "KI-2")
