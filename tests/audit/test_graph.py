@@ -9,7 +9,8 @@ from dataclasses import replace
 
 import pytest
 
-from ehttp.audit import Mutant, derive_mutants, run_audit
+from ehttp.audit import Mutant, derive_mutants
+from ehttp.audit.mutant_run import Base, run_mutant
 from ehttp.checker import Property, check, reachable
 from ehttp.compose.checking import lab_variants
 from ehttp.compose.properties import LAB, lab_checks
@@ -59,11 +60,19 @@ def _from_scratch(lab: Lab, mutant: Mutant) -> dict[str, int | None]:
     return failed
 
 
+@pytest.fixture(scope="module")
+def base() -> Base:
+    """The unmutated lab, checked once for every mutant below, as `run_audit` checks it once for
+    all its mutants."""
+    return Base(_lab(), lab_checks)
+
+
 @pytest.mark.parametrize("mutant", _sample(), ids=lambda m: m.id)
-def test_the_reused_graph_gives_the_verdicts_of_a_search_from_scratch(mutant: Mutant) -> None:
-    lab = _lab()
-    [result] = run_audit(lab, only=[mutant], workers=1).mutants
-    expected = _from_scratch(lab, mutant)
+def test_the_reused_graph_gives_the_verdicts_of_a_search_from_scratch(
+    mutant: Mutant, base: Base
+) -> None:
+    result = run_mutant(base, mutant)
+    expected = _from_scratch(_lab(), mutant)
     if result.status == "equivalent":
         assert expected == {}
         return

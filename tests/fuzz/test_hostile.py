@@ -52,8 +52,16 @@ def test_ci_profile_passes_the_lab_and_tries_every_target() -> None:
     assert again.tried == result.tried and again.accepted == result.accepted
 
 
-@pytest.mark.parametrize("lab", example_labs(), ids=lambda lab: lab.name)
+@pytest.mark.parametrize(
+    "lab",
+    [
+        lab if lab.name == "default" else pytest.param(lab, marks=pytest.mark.heavy)
+        for lab in example_labs()
+    ],
+    ids=lambda lab: lab.name,
+)
 def test_every_example_lab_survives_a_bounded_hostile_run(lab: Lab) -> None:
+    # The default lab in the fast suite; every other example lab is heavy (tests/conftest.py).
     result = run_hostile(HostilePlan(lab, seed=1, examples=10, profile="ci"))
     assert result.failure is None, result.failure
     assert result.total > 0

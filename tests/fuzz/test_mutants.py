@@ -74,7 +74,17 @@ def test_every_mutant_has_an_expectation() -> None:
     assert set(CAUGHT_BY) == set(MUTANTS)
 
 
-@pytest.mark.parametrize("mutant", sorted(MUTANTS))
+FAST = frozenset({ALG_NONE, SERVES_WITHOUT_CREDENTIAL, DEVICE_TOKEN_WITHOUT_ENHANCED})
+"""The mutants the fast suite runs: each is caught within the first example (about a second of
+CPU), one of an attack refused, an attack and a forbidden input both refused, and a forbidden input
+refused (negative lockstep). The others take the ci profile 10 to 30 seconds of CPU each to catch:
+they are `heavy` (tests/conftest.py), run by .ci/run after the fast suite."""
+
+
+@pytest.mark.parametrize(
+    "mutant",
+    [m if m in FAST else pytest.param(m, marks=pytest.mark.heavy) for m in sorted(MUTANTS)],
+)
 def test_ci_profile_catches_the_mutant(mutant: str) -> None:
     result = ci_campaign(mutant)
     (failure,) = result.failures
@@ -88,7 +98,10 @@ def test_ci_profile_catches_the_mutant(mutant: str) -> None:
     assert [step.text for step in outcome.steps] == [step.text for step in failure.steps]
 
 
+@pytest.mark.heavy
 def test_ci_profile_passes_the_unmutated_lab() -> None:
+    # Ten examples of the unmutated lab (heavy); the fast suite's one-example campaigns of
+    # tests/fuzz/test_campaign.py also pass it.
     result = ci_campaign(None)
     assert result.failures == ()
     assert result.examples >= CI_EXAMPLES
