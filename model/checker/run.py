@@ -47,6 +47,8 @@ __all__ = ["CheckResult", "PropertyResult", "Verdict", "check", "to_json"]
 
 Verdict = Literal["holds", "violated", "vacuous", "unknown"]
 
+_SWEEPS = 4  # forward and backward sweeps before recoverable's backward search (see below)
+
 
 @dataclass(frozen=True)
 class PropertyResult(Generic[S]):
@@ -427,23 +429,37 @@ def _judge_liveness(
 
 
 def _first_unrecoverable(succ: Sequence[Sequence[int]], healthy: Sequence[bool]) -> int | None:
-    """The lowest-numbered (so shallowest) state from which no healthy state is reachable."""
+    """The lowest-numbered (so shallowest) state from which no healthy state is reachable.
+
+    A state reaches health when one of its successors does. A few sweeps forward and back over
+    the states mark most of them at the cost of a look at their successors (a state is marked
+    only when a marked successor shows it reaches health); the reverse edges a backward search
+    needs are then built only out of the states still unmarked, and that search finds exactly
+    the rest that reach health.
+    """
     n = len(succ)
-    reaches = bytearray(n)
-    queue = deque(i for i in range(n) if healthy[i])
-    for i in queue:
-        reaches[i] = 1
-    # Only the edges out of unhealthy states are reversed: a healthy state reaches health already.
-    reverse: list[list[int]] = [[] for _ in range(n)]
-    for i, targets in enumerate(succ):
-        if not reaches[i]:
-            for j in targets:
-                if j != i:
-                    reverse[j].append(i)
+    reaches = bytearray(1 if h else 0 for h in healthy)
+    for sweep in range(_SWEEPS):
+        changed = False
+        for i in range(n) if sweep % 2 == 0 else range(n - 1, -1, -1):
+            if not reaches[i]:
+                for j in succ[i]:
+                    if reaches[j]:
+                        reaches[i] = 1
+                        changed = True
+                        break
+        if not changed:
+            break
+    left = [i for i in range(n) if not reaches[i]]
+    reverse: dict[int, list[int]] = {}
+    for i in left:
+        for j in succ[i]:
+            reverse.setdefault(j, []).append(i)
+    queue = deque(j for j in reverse if reaches[j])
     while queue:
         j = queue.popleft()
-        for i in reverse[j]:
+        for i in reverse.get(j, ()):
             if not reaches[i]:
                 reaches[i] = 1
                 queue.append(i)
-    return next((i for i in range(n) if not reaches[i]), None)
+    return next((i for i in left if not reaches[i]), None)

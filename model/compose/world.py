@@ -455,7 +455,11 @@ class WorldModel:
         for system in systems:
             start.append((initial_binding(system.connections == "https", enhanced), -1))
         start.extend(("unregistered", -1) for _ in lab.clients)
-        self.initial: World = tuple(start)
+        self._pairs: dict[tuple[str, int], tuple[str, int]] = {}
+        """One object per (control state, timer) pair a step makes: worlds built from shared
+        pairs compare equal item by item by identity, so looking a successor up in the search's
+        index of worlds (which compares on every hit) is cheaper."""
+        self.initial: World = tuple(self._pairs.setdefault(pair, pair) for pair in start)
         self.starts: tuple[World, ...] = tuple(initial) if initial is not None else (self.initial,)
         self.fired: set[tuple[str, int]] = set()
         self._own_steps = (
@@ -624,7 +628,11 @@ class WorldModel:
         env = self.env
         row = env.machines[index].rows[number]
         dest = row.dest
-        entered = None if index == CLOCK_AT else (dest, 0 if dest in env.deadlines[index] else -1)
+        entered = (
+            None
+            if index == CLOCK_AT
+            else self._pair(dest, 0 if dest in env.deadlines[index] else -1)
+        )
         found = (row, (env.machines[index].name, number), entered, row.name in env.reactors)
         self._steps[action] = found
         # Only a step that fires is worked out (by `edges` or `next_state`), so its row is
@@ -637,10 +645,12 @@ class WorldModel:
         row, _key, entered, reacts = self._steps.get(action) or self._step(action)
         if entered is None:  # the clock's step: every running timer advances
             ticked = list(state)
+            pairs = self._pairs
             for at, _deadlines in self.env.timed:
                 control, timer = state[at]
                 if timer >= 0:
-                    ticked[at] = (control, timer + 1)
+                    pair = (control, timer + 1)
+                    ticked[at] = pairs.setdefault(pair, pair)
             return tuple(ticked)
         index = action[0]
         if state[index][0] == entered[0]:
@@ -701,7 +711,12 @@ class WorldModel:
     def _enter(self, index: int, current: tuple[str, int], dest: str) -> tuple[str, int]:
         if dest == current[0]:
             return current
-        return (dest, 0 if dest in self.env.compiled[index].deadlines else -1)
+        return self._pair(dest, 0 if dest in self.env.compiled[index].deadlines else -1)
+
+    def _pair(self, control: str, timer: int) -> tuple[str, int]:
+        """The shared object for (control, timer) (see `_pairs`)."""
+        pair = (control, timer)
+        return self._pairs.setdefault(pair, pair)
 
     def is_fair(self, action: Action) -> bool:
         """System steps (site components, client agent, clock) are weakly fair."""

@@ -359,6 +359,62 @@ def test_recoverable_and_deadlock_free_can_fail() -> None:
     )
 
 
+class _Graph(BaseModel[int, int]):
+    """A random directed graph over states 0..n-1 (an action is the target state), from 0."""
+
+    def __init__(self, succ: list[list[int]]) -> None:
+        self.succ = succ
+
+    def init_states(self) -> Sequence[int]:
+        return (0,)
+
+    def actions(self, state: int) -> Sequence[int]:
+        return self.succ[state]
+
+    def next_state(self, state: int, action: int) -> int:
+        return action
+
+    def action_name(self, action: int) -> str:
+        return "go"
+
+    def all_action_names(self) -> Sequence[str]:
+        return ("go",)
+
+
+@st.composite
+def _graphs(draw: st.DrawFn) -> tuple[list[list[int]], frozenset[int]]:
+    n = draw(st.integers(1, 12))
+    succ = [draw(st.lists(st.integers(0, n - 1), max_size=3)) for _ in range(n)]
+    return succ, frozenset(draw(st.sets(st.integers(0, n - 1), max_size=3)))
+
+
+@settings(derandomize=True, max_examples=400, deadline=None)
+@given(_graphs())
+def test_recoverable_agrees_with_a_search_from_every_state_on_random_graphs(
+    graph: tuple[list[list[int]], frozenset[int]],
+) -> None:
+    succ, healthy = graph
+    order = reachable(_Graph(succ))  # breadth-first, in action order: the checker's numbering
+
+    def recovers(start: int) -> bool:
+        seen, stack = {start}, [start]
+        while stack:
+            state = stack.pop()
+            if state in healthy:
+                return True
+            fresh = [j for j in succ[state] if j not in seen]
+            seen.update(fresh)
+            stack.extend(fresh)
+        return False
+
+    stuck = next((state for state in order if not recovers(state)), None)
+    result = check(_Graph(succ), [Property.recoverable("healthy again", healthy.__contains__)])
+    verdict = result.properties[0]
+    assert verdict.holds is (stuck is None)
+    if stuck is not None:
+        assert verdict.trace[-1].state == stuck
+
+
 def test_never_fired_lists_declared_actions_that_no_edge_takes() -> None:
     result = check(doorbell(), [Property.deadlock_free("no deadlock")])
     assert result.never_fired == ("repair",)
