@@ -396,12 +396,14 @@ def _impossible(model: WorldModel, symptom: Symptom, worlds: int, given: bool = 
     )
 
 
-def diagnose(lab: Lab, text: str, *, limit: int = 5, start: World | None = None) -> Diagnosis:
-    """Answer `ehttp diagnose` for `lab` and the symptom `text`, with at most `limit` causes,
-    searching from `start` (a world of the lab's model, as `ehttp whatif --from` takes) or, by
-    default, from the lab's steady state."""
+def diagnose(
+    lab: Lab, text: str | Symptom, *, limit: int = 5, start: World | None = None
+) -> Diagnosis:
+    """Answer `ehttp diagnose` for `lab` and the symptom `text` (as typed, or one of
+    `symptom_list`), with at most `limit` causes, searching from `start` (a world of the lab's
+    model, as `ehttp whatif --from` takes) or, by default, from the lab's steady state."""
     model = WorldModel(lab)
-    symptom = parse_symptom(model, text)
+    symptom = text if isinstance(text, Symptom) else parse_symptom(model, text)
     steady = steady_state(lab) if start is None else start
     given = start is not None
     full = WorldModel(lab, initial=[steady])

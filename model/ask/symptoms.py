@@ -135,19 +135,21 @@ def symptom_list(model: WorldModel) -> tuple[Symptom, ...]:
 
 
 def parse_symptom(model: WorldModel, text: str) -> Symptom:
-    """The symptom `text` names: a kind's id, then a site system's or client's name."""
-    words = text.split()
+    """The symptom `text` names: a kind's id, then a site system's or client's name (the rest of
+    the text after one space, so a name with spaces in it is named as it is written)."""
+    head, _space, given = text.lstrip().partition(" ")
     ids = [kind.id for kind in KINDS]
-    kind = next((k for k in KINDS if words and k.id == words[0].lower()), None)
+    kind = next((k for k in KINDS if k.id == head.lower()), None)
     if kind is None:
         raise SymptomError(
             f"--symptom: {text!r} is not accepted; use one of "
             f"{', '.join(f'{i} NAME' for i in ids)} (see --list)"
         )
     names = [model.env.names[i] for i in _instances(model, kind)]
-    if len(words) != 2 or words[1] not in names:
-        given = words[1] if len(words) > 1 else ""
+    if given not in names:
+        given = given.strip()
+    if given not in names:
         raise SymptomError(
             f"--symptom: {given!r} is not accepted for {kind.id}; use one of {', '.join(names)}"
         )
-    return Symptom(kind, words[1], model.env.names.index(words[1]))
+    return Symptom(kind, given, model.env.names.index(given))

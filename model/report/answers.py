@@ -88,7 +88,7 @@ def answer_all(lab: Lab) -> Answers:
         except ModelError as error:
             asked.append(Asked(question, None, str(error)))
     symptoms = [s for s in symptom_list(WorldModel(lab)) if s.kind.id == SYMPTOM]
-    return Answers(tuple(asked), tuple(diagnose(lab, s.text) for s in symptoms))
+    return Answers(tuple(asked), tuple(diagnose(lab, s) for s in symptoms))
 
 
 def _command(args: Sequence[str]) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from ehttp.ask.steady import steady_state
@@ -35,3 +37,14 @@ def test_a_bad_symptom_says_what_is_accepted() -> None:
     model = WorldModel(load_lab(None))
     with pytest.raises(SymptomError, match="'dp9' is not accepted for no-sms-certificate-bound"):
         parse_symptom(model, "no-sms-certificate-bound dp9")
+
+
+def test_a_name_with_spaces_is_named_as_written() -> None:
+    lab = load_lab(None)
+    mp = replace(lab.management_points[0], name="mp  one <b>")
+    model = WorldModel(replace(lab, management_points=(mp,)))
+    assert "no-sms-certificate-bound mp  one <b>" in [s.text for s in symptom_list(model)]
+    symptom = parse_symptom(model, "no-sms-certificate-bound mp  one <b>")
+    assert (symptom.name, symptom.index) == ("mp  one <b>", model.env.names.index("mp  one <b>"))
+    with pytest.raises(SymptomError, match="'mp one' is not accepted"):
+        parse_symptom(model, "no-sms-certificate-bound mp one")

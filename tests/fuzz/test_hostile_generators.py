@@ -18,6 +18,7 @@ from typing import Annotated, Literal, get_args, get_origin, get_type_hints
 import pytest
 
 import ehttp.compose.promela as promela
+import ehttp.report.html as report_html
 import ehttp.report.page as page
 import ehttp.views.diagrams_lab as diagrams_lab
 from ehttp.compose.checking import run_checks
@@ -207,7 +208,8 @@ MUTANTS: dict[str, tuple[Mutant, str]] = {
         lambda mp: mp.setattr(diagrams_lab, "html_text", lambda text: text),
         "DOT",
     ),
-    "HTML not escaped": (lambda mp: mp.setattr(page, "_e", str), "HTML"),
+    # Every section of the page escapes through model/report/html.py's esc, which calls escape.
+    "HTML not escaped": (lambda mp: mp.setattr(report_html, "escape", str), "HTML"),
 }
 
 
