@@ -5,7 +5,7 @@ On a terminal, Ctrl-C sends SIGINT to every process of the foreground group: a p
 the usual way dies of it on its own while ehttp is still deciding what to do (a report would see
 `dot` fail and print a traceback). Here each program runs in a process group of its own, so the
 signal reaches ehttp alone; ehttp then ends the program itself: at once on a KeyboardInterrupt,
-or when the run's `stop` request is set (a first Ctrl-C inside `ehttp.cli.common.interruptible`,
+or when the run's `stop` request is set (a first Ctrl-C inside `ehttp.cli.progress.interruptible`,
 or another thread giving up), in which case `Stopped` is raised. The command line is a list of
 arguments the caller chose (never a shell), so no text becomes a command.
 """

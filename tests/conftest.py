@@ -88,6 +88,6 @@ def default_worlds() -> tuple[WorldModel, list[World]]:
 
 @pytest.fixture(autouse=True)
 def _whole_lines(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Commands wrap their text to `COLUMNS` (model/cli/common.py `output_width`); a test sees
+    """Commands wrap their text to `COLUMNS` (model/cli/output.py `output_width`); a test sees
     whole lines unless it sets `COLUMNS` itself, whatever the terminal it was started from."""
     monkeypatch.delenv("COLUMNS", raising=False)

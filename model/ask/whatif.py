@@ -26,34 +26,30 @@ run. Minutes count from the first action.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
-from ehttp.ask.actions import ActionError, AdminAction, parse
-from ehttp.ask.assumptions import Assumption, assumption
-from ehttp.ask.observe import CAPABILITIES, healthy, http_site_systems, unhealthy_because
-from ehttp.ask.steps import TimedStep, trace_steps
-from ehttp.ask.timing import Timed, explore_script, minutes
+from ehttp.ask.actions import ActionError, parse
+from ehttp.ask.assumptions import assumption
+from ehttp.ask.observe import CAPABILITIES
+from ehttp.ask.timing import explore_script, minutes
+from ehttp.ask.whatif_answer import Change, WhatIf, Window
+from ehttp.ask.whatif_graph import (
+    NOT_ON_TIMELINE,
+    capability_window,
+    lookup,
+    skipped_actions,
+    states_after,
+    timeline_rows,
+    user_goals,
+)
+from ehttp.ask.whatif_outcomes import cert3_answer, steady_outcomes
 from ehttp.ask.whatif_script import Script, Scripted
 from ehttp.ask.whatif_start import named_start
-from ehttp.checker import Property, PropertyResult, check
-from ehttp.compose.properties import stranded
-from ehttp.compose.world import EXEC, HISTORY, World, WorldModel
+from ehttp.checker import Property, check
+from ehttp.compose.world import World, WorldModel
 from ehttp.config.schema import Lab
-from ehttp.decide import can
-from ehttp.machines.registration import REGISTERED_STATES, REREGISTRATION_DUE
-from ehttp.machines.site import DISABLE, ENABLE
 
-__all__ = [
-    "ASSUMPTION_PHRASES",
-    "Cert3",
-    "Change",
-    "Outcome",
-    "TimelineRow",
-    "WhatIf",
-    "Window",
-    "what_if",
-]
+__all__ = ["ASSUMPTION_PHRASES", "what_if"]
 
 ASSUMPTION_PHRASES: tuple[str, ...] = (
     "a client that holds identity evidence",
@@ -71,378 +67,6 @@ ASSUMPTION_PHRASES: tuple[str, ...] = (
     "while smsexec is not running no reaction changes certificate work",
 )
 """The sections of `specs/assumptions.md` every `whatif` answer rests on."""
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """A steady outcome: a world where no system step is left, and how to get there."""
-
-    world: World
-    healthy: bool
-    because: tuple[str, ...]
-    cert3: tuple[str, ...]
-    """The HTTP site systems that show the CERT-3 symptom in this outcome."""
-    reached: tuple[int, int]
-    """Earliest and latest minute a run settles here."""
-    path: tuple[TimedStep, ...]
-    """A shortest path from the start, the administrator's actions included."""
-    cycle: int = 0
-    """0 for a settled world; else the number of worlds some runs cycle among forever without
-    settling (a bottom strongly connected component with more than one world), `world` the
-    first of them found."""
-    every: bool = False
-    """Every fair run ends here (it is the only outcome)."""
-
-
-@dataclass(frozen=True)
-class Change:
-    """Something a user waits for once every action is taken, and when it happens (minutes
-    after the first action)."""
-
-    subject: str
-    what: str
-    requirements: tuple[str, ...]
-    earliest: int | None
-    latest: int | None
-    never: bool
-    """Some fair run never gets there (the checker's `eventually` is violated)."""
-    dated: bool = True
-    """False when some run waits for it on a step with no deadline: `latest` is no bound then."""
-    lasso: tuple[TimedStep, ...] = ()
-    """When `never`: the checker's lasso from the start (its first step)."""
-    loop_from: int | None = None
-
-    @property
-    def runs(self) -> str:
-        """In how many fair runs it happens: "every", "some" or "none"."""
-        if self.earliest is None:
-            return "none"
-        return "some" if self.never else "every"
-
-    @property
-    def text(self) -> str:
-        """The change in one line."""
-        head = f"{self.subject}: {self.what}"
-        if not self.dated and not self.never:
-            return (
-                f"{head}: eventually (earliest {self.earliest} minutes); no bound in minutes, "
-                "it waits for a step the documents give no deadline"
-            )
-        if self.never:
-            if self.earliest is None:
-                return f"{head}: never"
-            return f"{head}: never in some fair run (earliest {self.earliest} minutes in others)"
-        if self.earliest == self.latest:
-            return f"{head}: at {self.latest} minutes"
-        return f"{head}: within {self.latest} minutes (earliest {self.earliest})"
-
-
-@dataclass(frozen=True)
-class Window:
-    """When a client's capability fails, in minutes after the first action."""
-
-    client: str
-    capability: str
-    requirements: tuple[str, ...]
-    status: str
-    """"may start" (didn't work before the actions; some fair runs get it working, others never
-    do), "works" (throughout), "doesn't work" (throughout), "starts" (didn't work before the
-    actions, works later), "fails" (worked before the actions, fails at some point in
-    every run, works again), "may fail" (worked before, fails in some runs only, works again),
-    "stops" (some fair run never works again; with no lasso, no run does: it worked before the
-    actions and fails in every world once they are all taken)."""
-    first: int | None
-    last: int | None
-    dated: bool = True
-    """False when the failure may last through a step with no deadline: `last` is no bound."""
-    lasso: tuple[TimedStep, ...] = ()
-    """When some fair run never works again: the checker's lasso (its first step the start)."""
-    loop_from: int | None = None
-    before: str = "works"
-    """The decision at the start (`ehttp.decide.decide`, the word `ehttp scenarios` gives):
-    "works", "blocked", "not-applicable" or "undocumented"."""
-
-    @property
-    def runs(self) -> str:
-        """In how many fair runs it fails at some point after the first action: "every",
-        "some" or "none"."""
-        if self.status == "works":
-            return "none"
-        if self.status == "may fail" or (self.status == "stops" and self.lasso):
-            return "some"
-        return "every"
-
-    @property
-    def text(self) -> str:
-        """The window in one line, in how many runs included, e.g. "dom1: client notification
-        fails in every run, from 0 to at most 60 minutes"."""
-        head = f"{self.client}: {self.capability}"
-        if self.status == "works":
-            return f"{head} works throughout"
-        if self.status == "doesn't work":
-            if self.before in ("not-applicable", "undocumented"):
-                return f"{head} is {self.before} for this client, before and after"
-            return f"{head} doesn't work, before or after"
-        if self.status == "stops" and not self.lasso:
-            return (
-                f"{head} stops working at {self.first} minutes and never works again, in every run"
-            )
-        if self.status == "may start":
-            return f"{head} starts working in some runs only; in some fair run it never does"
-        if self.status == "stops":
-            return (
-                f"{head} fails in some runs from {self.first} minutes on and never works again "
-                "there"
-            )
-        if self.status == "starts":
-            if not self.dated:
-                return f"{head} starts working eventually in every run (no bound in minutes)"
-            if self.last == 0:
-                return f"{head} starts working at 0 minutes in every run"
-            return f"{head} starts working within {self.last} minutes in every run"
-        runs = "in every run" if self.status == "fails" else "in some runs"
-        if not self.dated:
-            return (
-                f"{head} fails {runs}, from {self.first} minutes until a step the documents give "
-                "no deadline (no bound in minutes)"
-            )
-        return f"{head} fails {runs}, from {self.first} to at most {self.last} minutes"
-
-
-@dataclass(frozen=True)
-class TimelineRow:
-    """One row of the timeline: per 15-minute slot, "fails", "maybe" or "works"."""
-
-    subject: str
-    what: str
-    slots: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Cert3:
-    """Whether the documented fault (CERT-3) can happen, and how."""
-
-    on_the_way: tuple[TimedStep, ...] | None
-    """A shortest path to the symptom from the start, the administrator's actions and the
-    site's steps between them included (None: no run reaches it)."""
-    without_toggle: bool | None
-    """Further administrator actions other than enabling or disabling reach it (None: not asked,
-    because it happens on the way)."""
-    with_toggle: tuple[TimedStep, ...]
-    """A shortest path to it with any further administrator actions, its first step the world
-    after the actions (empty: none)."""
-    every: bool = False
-    """When on the way: every fair run reaches it (else only some runs do)."""
-
-    @property
-    def runs(self) -> str:
-        """In how many runs of the answer the symptom shows: "every", "some" or "none"."""
-        if self.on_the_way is None:
-            return "none"
-        return "every" if self.every else "some"
-
-
-@dataclass(frozen=True)
-class WhatIf:
-    """The whole answer of `ehttp whatif`."""
-
-    lab: Lab
-    actions: tuple[AdminAction, ...]
-    steady: World
-    after: World
-    action_steps: tuple[TimedStep, ...]
-    states: int
-    outcomes: tuple[Outcome, ...]
-    changes: tuple[Change, ...]
-    windows: tuple[Window, ...]
-    cert3: Cert3
-    timeline: tuple[TimelineRow, ...]
-    assumptions: tuple[Assumption, ...]
-    model: WorldModel
-    origin: str = "steady state"
-    """Where the actions start: the lab's steady state, or the world of a `--from` file."""
-    chosen: str | None = None
-    """Why the start was chosen for the first action (`--start auto`), or None."""
-    waits: tuple[int, ...] = ()
-    """Minutes the administrator waits between action k and k+1."""
-    at_once: bool = False
-    """The actions were taken with no step of the site between them (`--at-once`)."""
-    after_worlds: tuple[World, ...] = ()
-    """Every world some run is in right after the last action, `after` first."""
-    skipped: tuple[str, ...] = ()
-    """Actions whose click, in some runs, found nothing to act on (a site step got there first)."""
-
-    @property
-    def never(self) -> bool:
-        """Some change never happens in some fair run, or some capability never works again."""
-        return any(c.never for c in self.changes) or any(w.status == "stops" for w in self.windows)
-
-    @property
-    def fault(self) -> bool:
-        """The CERT-3 symptom is possible without further administrator actions (in some run)."""
-        return self.cert3.on_the_way is not None
-
-    @property
-    def verdict(self) -> str:
-        """ "fault" (CERT-3 on the way), "never" (something never happens) or "answered"."""
-        if self.fault:
-            return "fault"
-        return "never" if self.never else "answered"
-
-
-_NOTIFICATION_AGAIN = "client notification works again"
-_NOT_ON_TIMELINE = frozenset({_NOTIFICATION_AGAIN})
-"""Changes the timeline leaves out: the client's notification row shows the same minutes."""
-
-
-def _goals(
-    model: WorldModel, timed: Timed, after: tuple[int, ...]
-) -> list[tuple[str, str, tuple[str, ...], list[bool]]]:
-    """(subject, what, requirement IDs, goal mask) for each change a user waits for; a goal is
-    met only once every action is taken."""
-    env = model.env
-    states = timed.states
-    done = [timed.done(s) for s in range(len(states))]
-    first = states[after[0]]
-    goals: list[tuple[str, str, tuple[str, ...], list[bool]]] = []
-
-    def once_done(mask: list[bool]) -> list[bool]:
-        return [d and m for d, m in zip(done, mask, strict=True)]
-
-    for index in http_site_systems(env):
-        name = env.names[index]
-        bound = [env.sms_bound(w, index) for w in states]
-        if env.enhanced(first):
-            goals.append((name, "role certificate bound", ("CERT-1", "CERT-2"), once_done(bound)))
-        elif any(bound):
-            removed = once_done([not b for b in bound])
-            goals.append((name, "role certificate removed", ("CERT-5",), removed))
-    if any(states[s][EXEC][0] != "running" for s in after):
-        running = once_done([w[EXEC][0] == "running" for w in states])
-        goals.append(("smsexec", "running again", ("CERT-4",), running))
-    finished = [s for s, d in enumerate(done) if d]
-    for index in env.clients:
-        name = env.names[index]
-        due = any(states[s][index][0] == REREGISTRATION_DUE for s in finished)
-        registered = [w[index][0] in REGISTERED_STATES for w in states]
-        registers = any(
-            not registered[s] and any(registered[t] for t in timed.successors(s)) for s in finished
-        )
-        if due:
-            goals.append(
-                (
-                    name,
-                    "re-registered under enhanced HTTP",
-                    ("REG-4",),
-                    once_done([w[index][0] == "registered:enhanced-http" for w in states]),
-                )
-            )
-        elif registers:
-            goals.append((name, "registered", ("REG-1", "REG-2"), once_done(registered)))
-        notified = [can(env, w, index, "client notification") for w in states]
-        if notified[0] and not all(notified[s] for s in finished):
-            goals.append((name, _NOTIFICATION_AGAIN, ("REG-5",), once_done(notified)))
-    return goals
-
-
-def _outcomes(model: WorldModel, timed: Timed) -> tuple[Outcome, ...]:
-    """Settled worlds, then, should the declarations ever allow it, one world for each region of
-    worlds runs cycle in forever without settling (none in the current declarations)."""
-    env = model.env
-    count = len(timed.states)
-    reverse: list[list[int]] = [[] for _ in range(count)]
-    for state in range(count):
-        for nxt in timed.successors(state):
-            reverse[nxt].append(state)
-    settles = [timed.settled(s) for s in range(count)]
-    stack = [s for s in range(count) if settles[s]]
-    while stack:
-        for before in reverse[stack.pop()]:
-            if not settles[before]:
-                settles[before] = True
-                stack.append(before)
-    picked: list[tuple[int, int]] = [(s, 0) for s in range(count) if timed.settled(s)]
-    covered = [False] * count
-    for state in range(count):
-        if settles[state] or covered[state]:
-            continue
-        region = _forward(timed, state)
-        if all(state in _forward(timed, other) for other in region):
-            for other in region:
-                covered[other] = True
-            picked.append((state, len(region)))
-    merged: dict[World, tuple[int, int, int, set[int]]] = {}
-    for state, cycle in picked:
-        # Worlds that differ only in the toggle history (an observer) look alike to a user.
-        key = (*timed.states[state][:HISTORY], ("", -1), *timed.states[state][HISTORY + 1 :])
-        if key in merged:
-            merged[key][3].update(timed.arrivals[state])
-        else:
-            merged[key] = (state, cycle, len(merged), set(timed.arrivals[state]))
-    found: list[Outcome] = []
-    for state, cycle, _order, times in merged.values():
-        world = timed.states[state]
-        found.append(
-            Outcome(
-                world=world,
-                healthy=healthy(model, world),
-                because=tuple(unhealthy_because(model, world)),
-                cert3=tuple(
-                    env.names[i] for i in http_site_systems(env) if stranded(model, world, i)
-                ),
-                reached=(minutes(min(times)), minutes(max(times))),
-                path=tuple(timed.path_to(state)),
-                cycle=cycle,
-                every=len(merged) == 1,
-            )
-        )
-    return tuple(found)
-
-
-def _forward(timed: Timed, start: int) -> set[int]:
-    seen = {start}
-    stack = [start]
-    while stack:
-        for nxt in timed.successors(stack.pop()):
-            if nxt not in seen:
-                seen.add(nxt)
-                stack.append(nxt)
-    return seen
-
-
-def _cert3(model: WorldModel, timed: Timed, after: tuple[World, ...]) -> Cert3:
-    env = model.env
-    systems = http_site_systems(env)
-
-    def symptom(world: World) -> bool:
-        return any(stranded(model, world, i) for i in systems)
-
-    mask = [symptom(w) for w in timed.states]
-    on_the_way = next((s for s, hit in enumerate(mask) if hit), None)
-    if on_the_way is not None:
-        everywhere = Property.eventually("CERT-3 in every run", _lookup(timed, mask), ("CERT-3",))
-        every = check(timed.model, [everywhere], symmetry=False).properties[0].holds
-        return Cert3(tuple(timed.path_to(on_the_way)), None, (), every)
-    if not systems or not model.option_available():
-        return Cert3(None, False, ())
-    prop = Property.sometimes("CERT-3 symptom", symptom, ("CERT-3",))
-    quiet = WorldModel(model.lab, initial=list(after), without=frozenset({ENABLE, DISABLE}))
-    without = check(quiet, [prop], symmetry=False).properties[0].holds
-    full = check(WorldModel(model.lab, initial=list(after)), [prop], symmetry=False).properties[0]
-    return Cert3(None, without, trace_steps(model, full) if full.holds else ())
-
-
-def _timeline(timed: Timed, rows: list[tuple[str, str, list[bool]]]) -> tuple[TimelineRow, ...]:
-    horizon = timed.horizon + 1
-    occupied = [timed.occupied(q) for q in range(horizon + 1)]
-    out: list[TimelineRow] = []
-    for subject, what, failing in rows:
-        slots: list[str] = []
-        for states in occupied:
-            bad = [failing[s] for s in states]
-            slots.append("fails" if all(bad) else "maybe" if any(bad) else "works")
-        out.append(TimelineRow(subject, what, tuple(slots)))
-    return tuple(out)
 
 
 def what_if(
@@ -473,11 +97,11 @@ def what_if(
         refused = script.refused(node)
         if refused is not None:
             raise ActionError(refused)
-    skipped = _skipped(timed, len(actions))
-    after = _after(timed, len(actions))
+    skipped = skipped_actions(timed, len(actions))
+    after = states_after(timed, len(actions))
     env = model.env
     states = timed.states
-    goals = _goals(model, timed, after)
+    goals = user_goals(model, timed, after)
     asked: list[tuple[str, str, tuple[str, ...], list[bool]]] = []
     before: list[str] = []
     for index in env.clients:
@@ -487,7 +111,7 @@ def what_if(
             before.append(capability.decide(env, states[0], index).word)
     props: list[Property[Scripted]] = []
     for number, (_s, what, reqs, mask) in enumerate(goals):
-        props.append(Property.eventually(f"goal {number}: {what}", _lookup(timed, mask), reqs))
+        props.append(Property.eventually(f"goal {number}: {what}", lookup(timed, mask), reqs))
     finished = [s for s in range(len(states)) if timed.done(s)]
     changing = [
         i
@@ -496,14 +120,14 @@ def what_if(
     ]
     for number in changing:
         _c, name, reqs, mask = asked[number]
-        fails = _lookup(timed, [not m for m in mask])
+        fails = lookup(timed, [not m for m in mask])
         props.append(
-            Property.leads_to(f"window {number}: {name}", fails, _lookup(timed, mask), reqs)
+            Property.leads_to(f"window {number}: {name}", fails, lookup(timed, mask), reqs)
         )
     for number in changing:
         _c, name, reqs, mask = asked[number]
         props.append(
-            Property.eventually(f"fails {number}: {name}", _lookup(timed, [not m for m in mask]))
+            Property.eventually(f"fails {number}: {name}", lookup(timed, [not m for m in mask]))
         )
     verdicts = check(script, props, symmetry=False).properties if props else ()
     changes: list[Change] = []
@@ -529,11 +153,11 @@ def what_if(
     by_window = dict(zip(changing, verdicts[len(goals) : len(goals) + count], strict=True))
     every_run = dict(zip(changing, verdicts[len(goals) + count :], strict=True))
     for number, (client, name, reqs, mask) in enumerate(asked):
-        window = _window(timed, client, name, reqs, mask, by_window.get(number))
+        window = capability_window(timed, client, name, reqs, mask, by_window.get(number))
         if window.status == "may fail" and every_run[number].holds:
             window = replace(window, status="fails")
         windows.append(replace(window, before=before[number]))
-    rows = [(s, w, [not m for m in mask]) for s, w, _r, mask in goals if w not in _NOT_ON_TIMELINE]
+    rows = [(s, w, [not m for m in mask]) for s, w, _r, mask in goals if w not in NOT_ON_TIMELINE]
     rows += [
         (client, name, [not m for m in mask])
         for number, (client, name, _r, mask) in enumerate(asked)
@@ -547,11 +171,11 @@ def what_if(
         after=after_worlds[0],
         action_steps=tuple(timed.path_to(after[0])),
         states=len(states),
-        outcomes=_outcomes(model, timed),
+        outcomes=steady_outcomes(model, timed),
         changes=tuple(changes),
         windows=tuple(windows),
-        cert3=_cert3(model, timed, after_worlds),
-        timeline=_timeline(timed, rows),
+        cert3=cert3_answer(model, timed, after_worlds),
+        timeline=timeline_rows(timed, rows),
         assumptions=tuple(
             assumption(p) for p in ASSUMPTION_PHRASES if start is None or "holds identity" not in p
         ),
@@ -563,76 +187,3 @@ def what_if(
         skipped=tuple(actions[k].text for k in sorted(skipped)),
         after_worlds=after_worlds,
     )
-
-
-def _skipped(timed: Timed, count: int) -> set[int]:
-    """The actions some run's click found nothing to act on; an input error when no run takes
-    one of them."""
-    graph = timed.graph
-    assert graph.labels is not None
-    taken: set[int] = set()
-    skipped: dict[int, int] = {}
-    for state, labels in enumerate(graph.labels):
-        for label in labels:
-            move = graph.actions[label]
-            if move.kind == "admin":
-                taken.add(move.number)
-            elif move.kind == "skip":
-                skipped.setdefault(move.number, state)
-    for number in range(count):
-        if number not in taken:
-            raise ActionError(timed.model.refusal(graph.states[skipped[number]]))
-    return set(skipped)
-
-
-def _after(timed: Timed, count: int) -> tuple[int, ...]:
-    """The states right after the last action (the start when there is none), first found
-    first."""
-    if count == 0:
-        return (0,)
-    graph = timed.graph
-    assert graph.labels is not None
-    found: dict[int, None] = {}
-    for state, labels in enumerate(graph.labels):
-        for k, label in enumerate(labels):
-            move = graph.actions[label]
-            if move.kind in {"admin", "skip"} and move.number == count - 1:
-                found[timed.successors(state)[k]] = None
-    return tuple(sorted(found))
-
-
-def _lookup(timed: Timed, mask: list[bool]) -> Callable[[Scripted], bool]:
-    index = timed.graph.index
-
-    def holds(state: Scripted) -> bool:
-        return mask[index[state]]
-
-    return holds
-
-
-def _window(
-    timed: Timed,
-    client: str,
-    name: str,
-    reqs: tuple[str, ...],
-    mask: list[bool],
-    result: PropertyResult[Scripted] | None,
-) -> Window:
-    """The window of one client's capability; "may fail" until the caller knows whether every
-    run fails at some point ("fails")."""
-    before = mask[0]
-    if result is None:
-        return Window(client, name, reqs, "works" if before else "doesn't work", None, None)
-    failing = [t for s, times in enumerate(timed.arrivals) if not mask[s] for t in times]
-    first, last = minutes(min(failing)), minutes(max(failing))
-    done = [s for s in range(len(mask)) if timed.done(s)]
-    if before and not any(mask[s] for s in done):
-        return Window(client, name, reqs, "stops", first, None, False)
-    if result.verdict == "violated":
-        lasso = timed.model.trace(result)
-        status = "stops" if before else "may start"
-        return Window(client, name, reqs, status, first, None, False, lasso, result.loop_from)
-    dated = all(timed.bounded(s) for s in range(len(mask)) if not mask[s])
-    if not before:
-        return Window(client, name, reqs, "starts", first, last, dated)
-    return Window(client, name, reqs, "may fail", first, last, dated)

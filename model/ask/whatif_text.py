@@ -6,7 +6,7 @@ from typing import Any
 
 from ehttp.ask.steps import TimedStep, lasso_lines, step_json
 from ehttp.ask.timeline import GLYPHS, gantt, svg
-from ehttp.ask.whatif import Change, Outcome, WhatIf, Window
+from ehttp.ask.whatif_answer import Change, Outcome, WhatIf, Window
 from ehttp.compose.world import World, WorldModel
 from ehttp.machines.clock import QUANTUM_MINUTES
 

@@ -22,7 +22,8 @@ from typing import Any, NoReturn
 
 import click
 
-from ehttp.cli.common import INTERRUPTED, NO_COLOR_KEY, tool_version
+from ehttp.cli.output import NO_COLOR_KEY, tool_version
+from ehttp.cli.progress import INTERRUPTED
 from ehttp.compose.world import ModelError
 from ehttp.config.labfile import LabError
 

@@ -18,17 +18,9 @@ from __future__ import annotations
 import click
 
 from ehttp.bridge.catalogue import CaseResult, run_catalogue
-from ehttp.cli.common import (
-    INTERRUPTED,
-    JsonVerdict,
-    emit_json,
-    emit_text,
-    envelope,
-    interruptible,
-    lab_option,
-    mutant_option,
-    seed_option,
-)
+from ehttp.cli.options import lab_option, mutant_option, seed_option
+from ehttp.cli.output import JsonVerdict, emit_json, emit_text, envelope
+from ehttp.cli.progress import INTERRUPTED, interruptible
 from ehttp.config.schema import Lab
 from ehttp.lab.attacks import CASES, FAMILIES
 from ehttp.lab.mutants import MUTANTS

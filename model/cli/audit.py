@@ -23,18 +23,9 @@ from ehttp.audit import (
     load_unconstrained,
     run_audit,
 )
-from ehttp.cli.common import (
-    INTERRUPTED,
-    JsonVerdict,
-    Reporter,
-    emit_json,
-    emit_text,
-    envelope,
-    interruptible,
-    lab_option,
-    reporter,
-    seconds_option,
-)
+from ehttp.cli.options import lab_option, seconds_option
+from ehttp.cli.output import JsonVerdict, emit_json, emit_text, envelope
+from ehttp.cli.progress import INTERRUPTED, Reporter, interruptible, reporter
 from ehttp.config.schema import Lab
 from ehttp.words import VACUOUS, plural
 

@@ -20,22 +20,16 @@ from typing import Any, NoReturn
 import click
 
 from ehttp.checker import ProgressInfo, PropertyResult
-from ehttp.cli.common import (
-    INTERRUPTED,
-    JsonVerdict,
+from ehttp.cli.options import (
     OneOf,
     clients_option,
-    emit_json,
-    emit_text,
-    envelope,
     integer_option,
-    interruptible,
     lab_option,
-    output_width,
-    reporter,
     scaled_lab,
     seconds_option,
 )
+from ehttp.cli.output import JsonVerdict, emit_json, emit_text, envelope, output_width
+from ehttp.cli.progress import INTERRUPTED, interruptible, reporter
 from ehttp.compose.checking import LabCheck, run_checks, with_id
 from ehttp.compose.property_ids import property_id
 from ehttp.compose.spin import INSTALL, SpinError, SpinMissing, SpinReport, run_spin

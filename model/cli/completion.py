@@ -9,7 +9,7 @@ from __future__ import annotations
 import click
 from click.shell_completion import get_completion_class
 
-from ehttp.cli.common import OneOf
+from ehttp.cli.options import OneOf
 
 __all__ = ["SHELLS", "completion"]
 

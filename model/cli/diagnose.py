@@ -16,15 +16,8 @@ from ehttp.ask.diagnose import diagnose as find_causes
 from ehttp.ask.diagnose_text import render_text, to_json
 from ehttp.ask.statefile import load_world
 from ehttp.ask.symptoms import symptom_list
-from ehttp.cli.common import (
-    JsonVerdict,
-    emit_json,
-    emit_text,
-    envelope,
-    from_world_option,
-    integer_option,
-    lab_option,
-)
+from ehttp.cli.options import from_world_option, integer_option, lab_option
+from ehttp.cli.output import JsonVerdict, emit_json, emit_text, envelope
 from ehttp.compose.world import WorldModel
 from ehttp.config.schema import Lab
 

@@ -13,7 +13,8 @@ from typing import cast
 
 import click
 
-from ehttp.cli.common import OneOf, emit_json, envelope, lab_option
+from ehttp.cli.options import OneOf, lab_option
+from ehttp.cli.output import emit_json, envelope
 from ehttp.compose.checking import run_checks
 from ehttp.config.schema import Lab
 from ehttp.views.diagrams import FORMATS, INSTALL_GRAPHVIZ, Format, has_dot, write_diagrams

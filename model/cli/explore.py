@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from ehttp.cli.common import integer_option
+from ehttp.cli.options import integer_option
 from ehttp.explore import (
     Place,
     PortError,

@@ -13,7 +13,8 @@ from pathlib import Path
 import click
 
 from ehttp.atomic import write_atomic
-from ehttp.cli.common import clients_option, emit_json, envelope, lab_option, scaled_lab
+from ehttp.cli.options import clients_option, lab_option, scaled_lab
+from ehttp.cli.output import emit_json, envelope
 from ehttp.compose.promela import export_promela
 from ehttp.config.schema import Lab
 

@@ -27,19 +27,16 @@ import click
 from click.core import ParameterSource
 
 from ehttp.bridge.driver import LabDriver
-from ehttp.cli.common import (
-    INTERRUPTED,
+from ehttp.cli.options import (
     OneOf,
-    emit_json,
-    emit_text,
-    envelope,
     integer_option,
     lab_option,
     mutant_option,
-    reporter,
     seconds_option,
     seed_option,
 )
+from ehttp.cli.output import emit_json, emit_text, envelope
+from ehttp.cli.progress import INTERRUPTED, reporter
 from ehttp.compose.property_ids import known_id
 from ehttp.config.schema import Lab
 from ehttp.fuzz.campaign import STEPS_PER_STATE, CampaignPlan, FuzzResult, run_campaign

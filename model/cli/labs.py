@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import click
 
-from ehttp.cli.common import emit_json, envelope
+from ehttp.cli.output import emit_json, envelope
 from ehttp.config.examples import example_labs
 
 __all__ = ["labs"]

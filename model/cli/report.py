@@ -17,19 +17,9 @@ from typing import NoReturn
 
 import click
 
-from ehttp.cli.common import (
-    INTERRUPTED,
-    JsonVerdict,
-    clients_option,
-    emit_json,
-    envelope,
-    interruptible,
-    lab_option,
-    mutant_option,
-    scaled_lab,
-    seed_option,
-    tool_version,
-)
+from ehttp.cli.options import clients_option, lab_option, mutant_option, scaled_lab, seed_option
+from ehttp.cli.output import JsonVerdict, emit_json, envelope, tool_version
+from ehttp.cli.progress import INTERRUPTED, interruptible
 from ehttp.compose.property_ids import property_id
 from ehttp.config.schema import Lab
 from ehttp.lab.mutants import MUTANTS

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import click
 
-from ehttp.cli.common import emit_json, emit_text, envelope, lab_option
+from ehttp.cli.options import lab_option
+from ehttp.cli.output import emit_json, emit_text, envelope
 from ehttp.config.schema import Lab
 from ehttp.views.scenarios import evaluate, render_text, to_json
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import click
 
-from ehttp.cli.common import OneOf
+from ehttp.cli.options import OneOf
 from ehttp.schemas import schema_names, schema_text
 
 __all__ = ["schema"]

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import click
 
-from ehttp.cli.common import emit_json, envelope, lab_option
+from ehttp.cli.options import lab_option
+from ehttp.cli.output import emit_json, envelope
 from ehttp.config.schema import Lab
 from ehttp.views.tables import conditions_json, render_text, table_json
 

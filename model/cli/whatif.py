@@ -23,15 +23,8 @@ from ehttp.ask.whatif import what_if
 from ehttp.ask.whatif_start import STARTS, named_start
 from ehttp.ask.whatif_text import describe_world, render_svg, render_text, to_json
 from ehttp.atomic import write_atomic
-from ehttp.cli.common import (
-    JsonVerdict,
-    emit_json,
-    emit_text,
-    envelope,
-    from_world_option,
-    lab_option,
-    whole_number,
-)
+from ehttp.cli.options import from_world_option, lab_option, whole_number
+from ehttp.cli.output import JsonVerdict, emit_json, emit_text, envelope
 from ehttp.compose.world import WorldModel
 from ehttp.config.schema import Lab
 

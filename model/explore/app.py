@@ -87,7 +87,7 @@ def _tool_version() -> str:
 
 
 def _envelope(command: str, lab: str, verdict: str, body: dict[str, Any]) -> dict[str, Any]:
-    """The commands' JSON envelope (`model/cli/common.py`), then the body."""
+    """The commands' JSON envelope (`model/cli/output.py`), then the body."""
     return {"command": command, "version": _tool_version(), "lab": lab, "verdict": verdict, **body}
 
 

@@ -21,7 +21,8 @@ from ehttp.ask.diagnose import Diagnosis, diagnose
 from ehttp.ask.diagnose_text import render_text as diagnose_text
 from ehttp.ask.diagnose_text import summary as diagnose_summary
 from ehttp.ask.symptoms import symptom_list
-from ehttp.ask.whatif import WhatIf, what_if
+from ehttp.ask.whatif import what_if
+from ehttp.ask.whatif_answer import WhatIf
 from ehttp.ask.whatif_text import render_text as whatif_text
 from ehttp.ask.whatif_text import summary as whatif_summary
 from ehttp.compose.world import ModelError, WorldModel

@@ -10,7 +10,8 @@ import pytest
 
 from ehttp.ask.steady import steady_state
 from ehttp.ask.steps import lasso_lines
-from ehttp.ask.whatif import WhatIf, what_if
+from ehttp.ask.whatif import what_if
+from ehttp.ask.whatif_answer import WhatIf
 from ehttp.compose.world import EXEC, ModelError
 from ehttp.config.labfile import load_lab
 from ehttp.machines.binding import BINDING, SMSEXEC

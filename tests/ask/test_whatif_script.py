@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 from ehttp.ask.actions import ActionError, catalogue, parse
 from ehttp.ask.steady import steady_state
 from ehttp.ask.timing import explore_script
-from ehttp.ask.whatif import WhatIf, what_if
+from ehttp.ask.whatif import what_if
+from ehttp.ask.whatif_answer import WhatIf
 from ehttp.ask.whatif_script import Script, quanta_between
 from ehttp.compose.world import HISTORY, World, WorldModel
 from ehttp.config.examples import example_lab, example_labs

@@ -1,4 +1,4 @@
-"""The `ehttp` command as users see it (model/cli/app.py, common.py, tables.py, diagrams.py)."""
+"""The `ehttp` command as users see it (model/cli/app.py, output.py, tables.py, diagrams.py)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from ehttp.cli.app import COMMANDS, main
-from ehttp.cli.common import Reporter, interruptible
+from ehttp.cli.progress import Reporter, interruptible
 from ehttp.compose.world import MACHINES
 
 LABS = Path(__file__).resolve().parents[2] / "specs" / "labs"

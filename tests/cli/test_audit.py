@@ -14,7 +14,7 @@ import ehttp.cli.audit as audit_cli
 from ehttp.audit import run_audit
 from ehttp.cli.app import main
 from ehttp.cli.audit import render_text
-from ehttp.cli.common import StopRequest
+from ehttp.cli.progress import StopRequest
 from ehttp.config.labfile import load_lab
 from tests.cli.test_json_schemas import validate
 from tests.compose.hollow import OLD_SITE3, hollow_checks

@@ -17,7 +17,7 @@ import ehttp.cli.check as check_cli
 import ehttp.compose.spin as spin_engine
 import ehttp.config
 from ehttp.cli.app import main
-from ehttp.cli.common import Reporter, StopRequest
+from ehttp.cli.progress import Reporter, StopRequest
 from ehttp.words import VACUOUS
 from tests.cli.test_json_schemas import validate
 

@@ -1,5 +1,5 @@
 """The command-line conventions every command shares: `--version`, colour only where it helps,
-`completion`, `schema` (model/cli/app.py, common.py, completion.py, schema.py)."""
+`completion`, `schema` (model/cli/app.py, output.py, completion.py, schema.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from ehttp.cli.app import COMMANDS, main
-from ehttp.cli.common import tool_version
+from ehttp.cli.output import tool_version
 from ehttp.schemas import schema_names, schema_text
 
 ESC = "\x1b["

@@ -1,6 +1,6 @@
 """Every command's `--json` against its JSON Schema in specs/schemas/, and the exit codes.
 
-The envelope (`model/cli/common.py` `envelope`) is `specs/schemas/envelope.json`; each command's
+The envelope (`model/cli/output.py` `envelope`) is `specs/schemas/envelope.json`; each command's
 schema extends it by `$ref`. Each case runs the command as users do and validates what it prints.
 """
 
@@ -19,7 +19,7 @@ from referencing import Registry, Resource
 
 import ehttp.report.page
 from ehttp.cli.app import COMMANDS, main
-from ehttp.cli.common import ENVELOPE_KEYS, VERDICTS, envelope, tool_version
+from ehttp.cli.output import ENVELOPE_KEYS, VERDICTS, envelope, tool_version
 
 SCHEMAS = Path(__file__).resolve().parents[2] / "specs" / "schemas"
 LABS = Path(__file__).resolve().parents[2] / "specs" / "labs"

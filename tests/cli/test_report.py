@@ -21,7 +21,7 @@ import ehttp.cli.report as report_cli
 import ehttp.report.caught
 import ehttp.report.page
 from ehttp.cli.app import main
-from ehttp.cli.common import StopRequest
+from ehttp.cli.progress import StopRequest
 from ehttp.compose.checking import LabCheck
 from ehttp.config.labfile import load_lab
 from tests.cli.test_json_schemas import validate

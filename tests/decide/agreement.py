@@ -22,7 +22,8 @@ from html import unescape
 
 from ehttp.ask.diagnose import diagnose
 from ehttp.ask.observe import CAPABILITIES
-from ehttp.ask.whatif import Window, what_if
+from ehttp.ask.whatif import what_if
+from ehttp.ask.whatif_answer import Window
 from ehttp.compose.world import ModelError
 from ehttp.config.schema import Lab
 from ehttp.decide import steady_state

@@ -12,7 +12,7 @@ import pytest
 
 from ehttp.audit import load_unconstrained, run_audit
 from ehttp.cli.audit import audit_verdict
-from ehttp.cli.common import envelope
+from ehttp.cli.output import envelope
 from ehttp.config.labfile import load_lab
 from ehttp.report.appendix import strength_section as _strength
 from ehttp.report.auditfile import read_audit

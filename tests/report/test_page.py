@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 import ehttp.config
 from ehttp.cli.app import main
-from ehttp.cli.common import tool_version
+from ehttp.cli.output import tool_version
 from ehttp.compose.checking import LabCheck
 from ehttp.compose.world import MACHINES
 from ehttp.lab.attacks import CATALOGUE

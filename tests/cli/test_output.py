@@ -1,8 +1,8 @@
-"""model/cli/common.py: fitting text to the terminal's width."""
+"""model/cli/output.py: fitting text to the terminal's width."""
 
 from __future__ import annotations
 
-from ehttp.cli.common import fit_lines
+from ehttp.cli.output import fit_lines
 
 
 def test_a_long_line_wraps_under_its_first_word() -> None:
