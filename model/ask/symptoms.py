@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from ehttp.ask.observe import content_download
 from ehttp.compose.world import EXEC, ModelError, World, WorldModel
 from ehttp.machines.binding import PENDING_STATES
-from ehttp.machines.registration import REREGISTRATION_DUE
+from ehttp.machines.registration import REREGISTRATION_DUE, REREGISTRATION_STRANDED
 
 __all__ = ["KINDS", "Kind", "Symptom", "SymptomError", "parse_symptom", "symptom_list"]
 
@@ -51,7 +51,7 @@ def _no_certificate(model: WorldModel, world: World, index: int) -> bool:
 
 
 def _notification(model: WorldModel, world: World, index: int) -> bool:
-    return world[index][0] == REREGISTRATION_DUE
+    return world[index][0] in (REREGISTRATION_DUE, REREGISTRATION_STRANDED)
 
 
 def _pending(model: WorldModel, world: World, index: int) -> bool:

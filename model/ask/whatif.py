@@ -40,7 +40,11 @@ from ehttp.checker import Property, PropertyResult, check
 from ehttp.compose.properties import stranded
 from ehttp.compose.world import EXEC, HISTORY, World, WorldModel
 from ehttp.config.schema import Lab
-from ehttp.machines.registration import REGISTERED_STATES, REREGISTRATION_DUE
+from ehttp.machines.registration import (
+    REGISTERED_STATES,
+    REREGISTRATION_DUE,
+    REREGISTRATION_STRANDED,
+)
 from ehttp.machines.site import DISABLE, ENABLE
 
 __all__ = [
@@ -68,8 +72,15 @@ ASSUMPTION_PHRASES: tuple[str, ...] = (
     "with the site's client communication set to HTTPS only, clients don't use",
     "an smsexec restart completes within one clock quantum",
     "while smsexec is not running no reaction changes certificate work",
+    "enabling enhanced HTTP makes every registered client due to re-register",
+    "it is stranded, its notifications failing, from the moment HTTPS only is selected",
 )
 """The sections of `specs/assumptions.md` every `whatif` answer rests on."""
+
+_WAITING = frozenset({REREGISTRATION_DUE, REREGISTRATION_STRANDED})
+"""A client due to re-register, or stranded by HTTPS only while due (A-47, A-48)."""
+_REREGISTERED = frozenset({"registered:enhanced-http", "registered:pki"})
+"""Where a policy poll under enhanced HTTP re-registers a client (A-47)."""
 
 
 @dataclass(frozen=True)
@@ -318,7 +329,7 @@ def _goals(
     finished = [s for s, d in enumerate(done) if d]
     for index in env.clients:
         name = env.names[index]
-        due = any(states[s][index][0] == REREGISTRATION_DUE for s in finished)
+        due = any(states[s][index][0] in _WAITING for s in finished)
         registered = [w[index][0] in REGISTERED_STATES for w in states]
         registers = any(
             not registered[s] and any(registered[t] for t in timed.successors(s)) for s in finished
@@ -329,7 +340,7 @@ def _goals(
                     name,
                     "re-registered under enhanced HTTP",
                     ("REG-4",),
-                    once_done([w[index][0] == "registered:enhanced-http" for w in states]),
+                    once_done([w[index][0] in _REREGISTERED for w in states]),
                 )
             )
         elif registers:
