@@ -65,6 +65,8 @@ ASSUMPTION_PHRASES: tuple[str, ...] = (
     "with the site's client communication set to HTTPS only, clients don't use",
     "an smsexec restart completes within one clock quantum",
     "while smsexec is not running no reaction changes certificate work",
+    "enabling enhanced HTTP makes every registered client due to re-register",
+    "it is stranded, its notifications failing, from the moment HTTPS only is selected",
 )
 """The sections of `specs/assumptions.md` every `whatif` answer rests on."""
 

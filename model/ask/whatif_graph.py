@@ -17,7 +17,11 @@ from ehttp.ask.whatif_script import Scripted
 from ehttp.checker import PropertyResult
 from ehttp.compose.world import EXEC, WorldModel
 from ehttp.decide import can
-from ehttp.machines.registration import REGISTERED_STATES, REREGISTRATION_DUE
+from ehttp.machines.registration import (
+    REGISTERED_STATES,
+    REREGISTRATION_DUE,
+    REREGISTRATION_STRANDED,
+)
 
 __all__ = [
     "NOT_ON_TIMELINE",
@@ -28,6 +32,11 @@ __all__ = [
     "timeline_rows",
     "user_goals",
 ]
+
+_WAITING = frozenset({REREGISTRATION_DUE, REREGISTRATION_STRANDED})
+"""A client due to re-register, or stranded by HTTPS only while due (A-47, A-48)."""
+_REREGISTERED = frozenset({"registered:enhanced-http", "registered:pki"})
+"""Where a policy poll under enhanced HTTP re-registers a client (A-47)."""
 
 
 _NOTIFICATION_AGAIN = "client notification works again"
@@ -63,7 +72,7 @@ def user_goals(
     finished = [s for s, d in enumerate(done) if d]
     for index in env.clients:
         name = env.names[index]
-        due = any(states[s][index][0] == REREGISTRATION_DUE for s in finished)
+        due = any(states[s][index][0] in _WAITING for s in finished)
         registered = [w[index][0] in REGISTERED_STATES for w in states]
         registers = any(
             not registered[s] and any(registered[t] for t in timed.successors(s)) for s in finished
@@ -74,7 +83,7 @@ def user_goals(
                     name,
                     "re-registered under enhanced HTTP",
                     ("REG-4",),
-                    once_done([w[index][0] == "registered:enhanced-http" for w in states]),
+                    once_done([w[index][0] in _REREGISTERED for w in states]),
                 )
             )
         elif registers:

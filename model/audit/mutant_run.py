@@ -41,9 +41,12 @@ __all__ = [
     "run_mutant",
 ]
 
-STATE_BUDGET = 2
+STATE_BUDGET = 3
 """A mutant's search stops at this many times the unmutated run's worlds (a guard forced true on
-the clock lets timers grow without bound)."""
+the clock lets timers grow without bound). Three, not two: enabling redirected to HTTPS only
+(`site-mode/0/redirect/https-only`) reaches 2.5 times the one-client lab's worlds once every
+client re-registers (A-47), and a search cut short leaves its liveness verdicts unknown, where a
+search from scratch finds them violated (`tests/audit/test_graph.py`)."""
 
 
 class BaseFailed(RuntimeError):

@@ -5,7 +5,10 @@ From the declared machines alone (`model/machines/`), each mutant changes one th
   keep their row numbers; a removed reaction row no longer reacts to its event);
 - ``guard-true`` / ``guard-false``: a row's guard is forced true, or false (rows whose guard is
   already "always" have no guard to force; a guard forced false behaves exactly as the row
-  removed, and the audit says so instead of checking it twice);
+  removed, and the audit says so instead of checking it twice). A reaction row forced true
+  displaces the reaction rows to the same event that share a source state with it (their guards
+  are exclusive alternatives, and the composition refuses two reactions at once): the mutant is
+  "this alternative always wins";
 - ``deadline-shorter`` / ``deadline-longer``: a state's deadline is one clock quantum shorter
   (never below one quantum) or longer;
 - ``redirect``: a row's destination becomes another state of its machine. There are many of
@@ -147,6 +150,18 @@ def _with_row(machine: Machine, number: int, row: Row) -> Machine:
     return replace(machine, rows=tuple(rows))
 
 
+def _alternatives(machine: Machine, number: int) -> tuple[int, ...]:
+    """The other reaction rows to row `number`'s event that share a source state with it."""
+    row = machine.rows[number]
+    if row.event is None:
+        return ()
+    return tuple(
+        other
+        for other, sibling in enumerate(machine.rows)
+        if other != number and sibling.event == row.event and set(sibling.source) & set(row.source)
+    )
+
+
 def _row_mutant(
     machine: Machine,
     number: int,
@@ -155,17 +170,24 @@ def _row_mutant(
     changed: Row,
     target: str | None = None,
     same_as: str | None = None,
+    displaced: tuple[int, ...] = (),
 ) -> Mutant:
-    """Row `number` of `machine` replaced by `changed`; `change` follows the row's text."""
+    """Row `number` of `machine` replaced by `changed`, the rows `displaced` forced false;
+    `change` follows the row's text."""
     row = machine.rows[number]
     base = f"{machine.name}/{number}/{kind}"
+    mutated = _with_row(machine, number, changed)
+    sources = set(row.source)
+    for other in displaced:
+        mutated = _with_row(mutated, other, replace(machine.rows[other], guard=never))
+        sources |= set(machine.rows[other].source)
     return Mutant(
         base if target is None else f"{base}/{target}",
         kind,
         machine.name,
         f"{machine.name}: row {_row_text(row)}{change}",
-        _with_row(machine, number, changed),
-        frozenset(row.source),
+        mutated,
+        frozenset(sources),
         Where(machine.name, kind, row.name, row.event, row.source, row.dest, None, target),
         same_as=same_as,
         row=number,
@@ -180,13 +202,16 @@ def _row_mutants(machine: Machine) -> tuple[list[Mutant], list[Mutant]]:
         mutants.append(removed)
         if row.guard is not always:
             guard = row.guard_text
+            displaced = _alternatives(machine, number)
             mutants.append(
                 _row_mutant(
                     machine,
                     number,
                     "guard-true",
-                    f": guard [{guard}] forced true",
+                    f": guard [{guard}] forced true"
+                    + (" over its alternatives" if displaced else ""),
                     replace(row, guard=always),
+                    displaced=displaced,
                 )
             )
             mutants.append(

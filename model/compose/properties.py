@@ -26,7 +26,8 @@ situation, and are checked on a variant of the same declarations:
   (SITE-2: the console allows the unsupported combination);
 - "toggling the option only": from the lab as configured, enabling and disabling the option are
   the administrator's only steps, so CERT-3's witness is the seed's cause ("Rapidly and
-  repeatedly enabling and disabling the option"), not a restart of smsexec or a deletion;
+  repeatedly enabling and disabling the option"), not a restart of smsexec or a deletion, and a
+  client due to re-register became due by enabling (REG-4), not by a return from HTTPS only;
 - "after the workaround": from every reachable world of the lab (clients included) that shows
   CERT-3's symptom, the seed's workaround as written ("Delete all certificates issued by SMS
   Issuing" from the SMS certificate store, then restart the smsexec service), then only the
@@ -67,9 +68,11 @@ from ehttp.machines.guards import Rendering, promela_all, promela_any, promela_n
 from ehttp.machines.registration import (
     NOTIFY_FAILS,
     NOTIFY_OK,
+    POLICY_POLL,
     REGISTERED_STATES,
     REGISTRATION,
     REREGISTRATION_DUE,
+    REREGISTRATION_STRANDED,
 )
 from ehttp.machines.site import DISABLE, ENABLE, ENHANCED, SITE_MODE, UNSUPPORTED_STATE
 
@@ -689,6 +692,14 @@ def _client_checks(model: WorldModel) -> list[Check]:
     def fails(w: World, i: int) -> bool:
         return bool(ask(w, i, NOTIFY_FAILS))
 
+    lab = model.lab
+    https_mp = any(mp.connections == "https" for mp in lab.management_points)
+
+    def no_mp_allowed(w: World) -> bool:
+        """A-39 read off the console and the lab: HTTPS only is selected and every management
+        point of the lab is configured for HTTP."""
+        return w[SITE][0].startswith("https-only") and not https_mp
+
     def notification_outcome(w: World) -> bool:
         for i in clients:
             state = w[i][0]
@@ -699,9 +710,12 @@ def _client_checks(model: WorldModel) -> list[Check]:
                 in_gap = env.enhanced(w) and minutes(w[i][1]) <= POLICY_CYCLE_MINUTES
                 if not in_gap or ask(w, i, NOTIFY_OK) or not fails(w, i):
                     return False
+            elif state == REREGISTRATION_STRANDED and (
+                # A-48: no time bound, but only while the site mode allows no management point.
+                not no_mp_allowed(w) or ask(w, i, NOTIFY_OK) or not fails(w, i)
+            ):
+                return False
         return True
-
-    lab = model.lab
 
     def cmg_admits(w: World, client: Client, enhanced: bool) -> bool:
         """Whether the CMG authenticates the client (A-8, A-9, Scenario 3): by its PKI
@@ -750,6 +764,41 @@ def _client_checks(model: WorldModel) -> list[Check]:
             if not found:
                 return False
         return True
+
+    def allowed_systems_only(w: World) -> bool:
+        """A-39: with no management point the site mode allows, no registration step and no
+        policy poll registers a client."""
+        if not no_mp_allowed(w):
+            return True
+        for i in clients:
+            state = w[i][0]
+            if state == "unregistered":
+                names: tuple[str, ...] = _REGISTER
+            elif state in (REREGISTRATION_DUE, REREGISTRATION_STRANDED):
+                names = (POLICY_POLL,)
+            else:
+                continue
+            if any(ask(w, i, name) for name in names):
+                return False
+        return True
+
+    registered_after: dict[tuple[object, ...], bool] = {}
+
+    def enabling_makes_every_client_due(w: World) -> bool:
+        """REG-4 asked of the model: enabling the option now leaves every registered client,
+        whatever regime it registered under, due to re-register, or stranded where HTTPS only
+        leaves it no management point (A-48)."""
+        if env.enhanced(w) or not any(w[i][0] in REGISTERED_STATES for i in clients):
+            return True
+        key = (w[SITE][0], w[APP][0], w[first:last], tuple(w[i][0] for i in clients))
+        found = registered_after.get(key)
+        if found is None:
+            after = _try(model, w, SITE, ENABLE)
+            waits = REREGISTRATION_STRANDED if no_mp_allowed(w) else REREGISTRATION_DUE
+            found = registered_after[key] = after[SITE] == w[SITE] or all(
+                after[i][0] == waits for i in clients if w[i][0] in REGISTERED_STATES
+            )
+        return found
 
     def approval_registers(w: World) -> bool:
         regime = "registered:enhanced-http" if env.enhanced(w) else "registered:self-signed"
@@ -822,9 +871,19 @@ def _client_checks(model: WorldModel) -> list[Check]:
         Check(
             Property.always(
                 "a registered client's notification is acted on; it fails only after enabling, "
-                "until the client re-registers, for at most 60 minutes",
+                "until the client re-registers, for at most 60 minutes unless HTTPS only "
+                "strands it",
                 notification_outcome,
                 ("REG-5", "SEC-3"),
+            ),
+            probes=(REGISTRATION.name,),
+        ),
+        Check(
+            Property.always(
+                "a client registers or re-registers only through a site system its site mode "
+                "allows",
+                allowed_systems_only,
+                ("SITE-5", "REG-1", "REG-4"),
             ),
             probes=(REGISTRATION.name,),
         ),
@@ -896,7 +955,20 @@ def _client_checks(model: WorldModel) -> list[Check]:
                     some_due,
                     ("REG-4", "REG-5"),
                 ),
-                promela=some_due_promela,
+                # Toggling the option only: no HTTPS only, so no stranded client becomes due
+                # again by another way (A-48), and the witness is the seed's: enabling.
+                TOGGLING,
+                some_due_promela,
+            ),
+            Check(
+                Property.always(
+                    "enabling enhanced HTTP makes every registered client due to re-register, "
+                    "whatever regime it registered under (stranded if HTTPS only leaves it no "
+                    "management point)",
+                    enabling_makes_every_client_due,
+                    ("REG-4", "REG-5"),
+                ),
+                probes=(SITE_MODE.name, REGISTRATION.name),
             ),
             Check(
                 Property.leads_to(

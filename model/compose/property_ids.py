@@ -83,7 +83,16 @@ PROPERTY_IDS: dict[str, str] = {
     ),
     "every client due to re-register re-registers at a policy poll": "REG-4/re-registers",
     "a registered client's notification is acted on; it fails only after enabling, until the "
-    "client re-registers, for at most 60 minutes": "REG-5/notification",
+    "client re-registers, for at most 60 minutes unless HTTPS only strands it": (
+        "REG-5/notification"
+    ),
+    "a client registers or re-registers only through a site system its site mode allows": (
+        "SITE-5/allowed-mp"
+    ),
+    "enabling enhanced HTTP makes every registered client due to re-register, whatever regime it "
+    "registered under (stranded if HTTPS only leaves it no management point)": (
+        "REG-4/every-client-due"
+    ),
     "without approval, a client with no identity evidence is never registered": (
         "SEC-2/without-approval"
     ),

@@ -27,10 +27,26 @@ Windows 10 version 1803"), and needs the 1806 improvements; a signed-in user's A
 authenticates the client at the CMG ("the site verifies the *user* and/or *device* Azure AD
 token"), and registration with a device token needs no particular build.
 Modeling assumption A-10: disabling enhanced HTTP before a client re-registered cancels the pending
-re-registration, and does not invalidate registrations made while it was on (the documents describe
-re-registration only on enabling).
+re-registration: the site holds the client under the regime it has without the option (its PKI
+certificate where a management point accepts one, else self-signed), and registrations made while
+the option was on stay valid (the documents describe re-registration only on enabling).
 Modeling assumption A-11: re-registration at the policy poll goes over the channel the client
 already uses, so it does not depend on the management point's certificate binding.
+Modeling assumption A-47: enabling enhanced HTTP makes every registered client due to re-register,
+whatever regime it registered under (self-signed, PKI, or enhanced HTTP before a disable), and the
+poll re-registers it with the evidence it holds: with its PKI certificate where a management point
+accepts one, else under enhanced HTTP (a disable in between cancels, A-10, so the option is on at
+the poll). The seed says "existing clients" without exception; one due state, whatever the
+client's origin, keeps the state space small.
+Modeling assumption A-48: a client due to re-register while the site's client communication is
+HTTPS only and the lab has no HTTPS management point finds no management point its site mode
+allows (A-39): it is stranded, its notifications failing, from the moment HTTPS only is selected
+(or the option is enabled at HTTPS only) until the administrator selects HTTPS or HTTP, when it is
+due again and its next policy poll (within the hour, REG-4) re-registers it; a disable cancels
+(A-10). The deadline applies only while a management point is allowed: the stranded state has
+none, so the clock's urgency never forces a re-registration the site mode forbids, and the policy
+cycle's hour (REG-5) bounds the interruption only where the client can reach an allowed
+management point.
 """
 
 from __future__ import annotations
@@ -43,7 +59,15 @@ from ehttp.machines.binding import BOUND_STATES
 from ehttp.machines.clock import POLICY_CYCLE
 from ehttp.machines.guards import Atom, Rendering, promela_all, promela_any, promela_not
 from ehttp.machines.machine import Machine, Row, StateDecl
-from ehttp.machines.site import APP_READY, DISABLE, ENABLE, ENHANCED, HTTPS_ONLY_STATES
+from ehttp.machines.site import (
+    APP_READY,
+    DISABLE,
+    ENABLE,
+    ENHANCED,
+    HTTPS_ONLY_STATES,
+    SELECT_HTTPS_ONLY,
+    SELECT_HTTPS_OR_HTTP,
+)
 
 if TYPE_CHECKING:
     from ehttp.config.schema import Client
@@ -52,18 +76,22 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEVICE_IDENTITY_BUILD",
+    "LAB_HAS_AN_HTTPS_MP",
     "NOTIFY_FAILS",
     "NOTIFY_OK",
     "POLICY_POLL",
     "REGISTERED_STATES",
     "REGISTRATION",
     "REREGISTRATION_DUE",
+    "REREGISTRATION_STRANDED",
+    "SITE_MODE_ALLOWS_AN_MP",
     "evidence",
     "holds_evidence",
     "mp_accepts",
 ]
 
 REREGISTRATION_DUE = "reregistration-due"
+REREGISTRATION_STRANDED = "reregistration-stranded"
 DEVICE_IDENTITY_BUILD = 1803
 """SCN-3: the Windows 10 version from which device identity alone authenticates (A-9)."""
 REGISTERED_STATES = frozenset(
@@ -190,6 +218,42 @@ def _cmg_authenticates(r: Rendering, index: int) -> str:
     return promela_all((ready, ENHANCED.promela(r, index)))
 
 
+def _allows_an_mp(r: Rendering, index: int) -> str:
+    if any(mp.connections == "https" for mp in r.env.lab.management_points):
+        return "1"
+    return promela_not(r.is_in(r.site, HTTPS_ONLY_STATES))
+
+
+SITE_MODE_ALLOWS_AN_MP = Atom(
+    "site mode allows an MP",
+    "the site mode allows some management point",
+    "the site mode allows no management point",
+    lambda env, world, index: (
+        not env.https_only(world)
+        or any(mp.connections == "https" for mp in env.lab.management_points)
+    ),
+    _allows_an_mp,
+)
+"""A-39, A-48: some management point of the lab is one the site's client communication lets
+clients use (any, unless HTTPS only is selected; then an HTTPS one)."""
+
+
+def _has_an_https_mp(r: Rendering, index: int) -> str:
+    return "1" if any(mp.connections == "https" for mp in r.env.lab.management_points) else "0"
+
+
+LAB_HAS_AN_HTTPS_MP = Atom(
+    "lab has an HTTPS MP",
+    "the lab has an HTTPS management point",
+    "every management point of the lab is HTTP only",
+    lambda env, world, index: any(mp.connections == "https" for mp in env.lab.management_points),
+    _has_an_https_mp,
+)
+"""A-48: whether selecting HTTPS only leaves a due client some management point."""
+
+_PKI_PATH = holds_evidence("pki-certificate") & mp_accepts("pki-certificate")
+"""A-47: the client re-registers with its PKI certificate where a management point accepts it."""
+
 _ASSUMES: dict[Method, tuple[str, ...]] = {
     "active-directory": ("A-39",),
     "azure-ad-device-token": ("A-8", "A-9", "A-39"),
@@ -247,6 +311,12 @@ REGISTRATION = Machine(
             marks=("gap", "REG-5"),
             deadline=POLICY_CYCLE,
         ),
+        StateDecl(
+            REREGISTRATION_STRANDED,
+            "due to re-register, but HTTPS only leaves it no management point; "
+            "client notification fails until the administrator selects HTTPS or HTTP",
+            marks=("gap", "REG-5"),
+        ),
     ),
     rows=(
         Row(
@@ -287,18 +357,65 @@ REGISTRATION = Machine(
         ),
         Row(
             "re-registration becomes due",
-            ("registered:self-signed",),
+            tuple(sorted(REGISTERED_STATES)),
             REREGISTRATION_DUE,
             ("REG-4", "REG-5"),
             "client",
+            SITE_MODE_ALLOWS_AN_MP,
             event=ENABLE,
+            note="Modeling assumption A-47: every existing client",
+            assumes=("A-47",),
+        ),
+        Row(
+            "re-registration becomes due",
+            tuple(sorted(REGISTERED_STATES)),
+            REREGISTRATION_STRANDED,
+            ("REG-4", "REG-5", "SITE-5"),
+            "client",
+            ~SITE_MODE_ALLOWS_AN_MP,
+            event=ENABLE,
+            note="Modeling assumption A-48: enabled at HTTPS only",
+            assumes=("A-47", "A-48", "A-39"),
+        ),
+        Row(
+            "HTTPS only leaves no management point to re-register through",
+            (REREGISTRATION_DUE,),
+            REREGISTRATION_STRANDED,
+            ("REG-4", "SITE-5"),
+            "client",
+            ~LAB_HAS_AN_HTTPS_MP,
+            event=SELECT_HTTPS_ONLY,
+            note="Modeling assumption A-48: see the module docstring",
+            assumes=("A-48", "A-39"),
+        ),
+        Row(
+            "HTTPS or HTTP: due again at the next policy poll",
+            (REREGISTRATION_STRANDED,),
+            REREGISTRATION_DUE,
+            ("REG-4", "SITE-5"),
+            "client",
+            event=SELECT_HTTPS_OR_HTTP,
+            note="Modeling assumption A-48: see the module docstring",
+            assumes=("A-48", "A-39"),
         ),
         Row(
             "pending re-registration cancelled",
-            (REREGISTRATION_DUE,),
+            (REREGISTRATION_DUE, REREGISTRATION_STRANDED),
+            "registered:pki",
+            ("REG-4", "REG-2"),
+            "client",
+            _PKI_PATH,
+            event=DISABLE,
+            note="Modeling assumption A-10: see the module docstring",
+            assumes=("A-10",),
+        ),
+        Row(
+            "pending re-registration cancelled",
+            (REREGISTRATION_DUE, REREGISTRATION_STRANDED),
             "registered:self-signed",
             ("REG-4",),
             "client",
+            ~_PKI_PATH,
             event=DISABLE,
             note="Modeling assumption A-10: see the module docstring",
             assumes=("A-10",),
@@ -306,21 +423,28 @@ REGISTRATION = Machine(
         Row(
             POLICY_POLL,
             (REREGISTRATION_DUE,),
+            "registered:pki",
+            ("REG-4", "REG-2"),
+            "client",
+            _PKI_PATH,
+            assumes=("A-47", "A-39"),
+        ),
+        Row(
+            POLICY_POLL,
+            (REREGISTRATION_DUE,),
             "registered:enhanced-http",
             ("REG-4",),
             "client",
-            assumes=("A-11",),
+            SITE_MODE_ALLOWS_AN_MP & ~_PKI_PATH,
+            assumes=("A-11", "A-47", "A-39"),
         ),
         *(
             Row(NOTIFY_OK, (state,), state, ("SEC-3", "REG-5"), "administrator")
             for state in sorted(REGISTERED_STATES)
         ),
-        Row(
-            NOTIFY_FAILS,
-            (REREGISTRATION_DUE,),
-            REREGISTRATION_DUE,
-            ("REG-5", "SEC-3"),
-            "administrator",
+        *(
+            Row(NOTIFY_FAILS, (state,), state, ("REG-5", "SEC-3"), "administrator")
+            for state in (REREGISTRATION_DUE, REREGISTRATION_STRANDED)
         ),
     ),
 )

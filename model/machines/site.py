@@ -33,6 +33,8 @@ __all__ = [
     "ENHANCED_STATES",
     "HTTPS_ONLY_STATES",
     "OPTION_AVAILABLE",
+    "SELECT_HTTPS_ONLY",
+    "SELECT_HTTPS_OR_HTTP",
     "SITE_MODE",
     "UNSUPPORTED_STATE",
     "option_available",
@@ -40,6 +42,8 @@ __all__ = [
 
 ENABLE = "enable enhanced HTTP"
 DISABLE = "disable enhanced HTTP"
+SELECT_HTTPS_ONLY = "select HTTPS only"
+SELECT_HTTPS_OR_HTTP = "select HTTPS or HTTP"
 UNSUPPORTED_STATE = "https-only+enhanced"
 ENHANCED_STATES = frozenset({"https-or-http+enhanced", UNSUPPORTED_STATE})
 HTTPS_ONLY_STATES = frozenset({"https-only", UNSUPPORTED_STATE})
@@ -133,18 +137,18 @@ SITE_MODE = Machine(
             "administrator",
         ),
         Row(DISABLE, (UNSUPPORTED_STATE,), "https-only", ("SITE-2",), "administrator"),
-        Row("select HTTPS only", ("https-or-http",), "https-only", ("SITE-1",), "administrator"),
+        Row(SELECT_HTTPS_ONLY, ("https-or-http",), "https-only", ("SITE-1",), "administrator"),
         Row(
-            "select HTTPS only",
+            SELECT_HTTPS_ONLY,
             ("https-or-http+enhanced",),
             UNSUPPORTED_STATE,
             ("SITE-2",),
             "administrator",
             note="the console allows it; the known issues say not to",
         ),
-        Row("select HTTPS or HTTP", ("https-only",), "https-or-http", ("SITE-1",), "administrator"),
+        Row(SELECT_HTTPS_OR_HTTP, ("https-only",), "https-or-http", ("SITE-1",), "administrator"),
         Row(
-            "select HTTPS or HTTP",
+            SELECT_HTTPS_OR_HTTP,
             (UNSUPPORTED_STATE,),
             "https-or-http+enhanced",
             ("SITE-1", "SITE-2"),

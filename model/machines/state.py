@@ -44,6 +44,9 @@ class Questions(Protocol):
     def certificate_work_pending(self, world: World) -> bool:
         """Whether any site system has queued certificate work."""
 
+    def https_only(self, world: World) -> bool:
+        """Whether the site's client communication is HTTPS only."""
+
     def overdue(self, world: World) -> bool:
         """Some timer stands at its deadline."""
 

@@ -52,7 +52,7 @@ __all__ = [
     "write_lab_diagrams",
 ]
 
-GRAPH_LIMIT = 400
+GRAPH_LIMIT = 500
 """The largest reachable graph (in stored states, after symmetry reduction) that is drawn."""
 
 PATH_COLOURS: tuple[tuple[str, str], ...] = (

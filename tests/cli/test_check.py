@@ -34,7 +34,7 @@ def test_default_lab_passes_and_prints_the_cert3_witness() -> None:
     assert result.exit_code == 0, result.output
     out = result.stdout
     assert out.startswith(
-        "lab 'default': 3 clients; 30,256 states, 176,848 transitions, diameter 20, "
+        "lab 'default': 3 clients; 41,052 states, 247,794 transitions, diameter 19, "
     )
     assert (
         "witness for CERT-3/toggling 'rapidly enabling and disabling the option alone leaves no "
@@ -80,7 +80,7 @@ def test_json_has_the_documented_shape() -> None:
         data
     )
     assert data["complete"] is True
-    assert data["states"] == 30_256
+    assert data["states"] == 41_052
     prop = next(p for p in data["properties"] if p["requirements"] == ["CERT-3"])
     assert {"id", "kind", "requirements", "holds", "trace", "vacuous", "loop_from"} <= set(prop)
     assert prop["id"] == "CERT-3/toggling"
@@ -268,7 +268,7 @@ def test_unsupported_site_is_flagged() -> None:
 def test_clients_scale_with_symmetry() -> None:
     result = run("--clients", "4")
     assert result.exit_code == 0
-    assert "4 clients; 45,384 states" in result.stdout
+    assert "4 clients; 86,298 states" in result.stdout
     assert "(symmetry reduction on)" in result.stdout
     assert "liveness judged on the reduced graph, each client followed through it" in result.stdout
 
@@ -326,7 +326,7 @@ def test_engine_spin_prints_spins_figures_and_ehttps_table() -> None:
     assert result.exit_code == 0, result.output
     out = result.stdout
     assert out.startswith("lab 'default': 3 clients; Spin Version 6.")
-    assert ": 30,256 states, 176,848 transitions, diameter 20, " in out.splitlines()[0]
+    assert ": 41,052 states, 247,794 transitions, diameter 19, " in out.splitlines()[0]
     assert "variant 'without approval': 12,512 states, 64,984 transitions\n" in out
     assert "variant 'toggling the option only': 1,008 states, 3,544 transitions\n" in out
     assert "  holds       sometimes     rapidly enabling and disabling the option alone" in out

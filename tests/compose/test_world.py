@@ -32,7 +32,7 @@ def _unmemoised(model: WorldModel, world: World) -> list[Action]:
 def test_default_lab_state_count_is_pinned(
     default_worlds: tuple[WorldModel, list[World]],
 ) -> None:
-    assert len(default_worlds[1]) == 30_256
+    assert len(default_worlds[1]) == 41_052
 
 
 @pytest.mark.parametrize("lab_file", ["recommended-1806.toml", "https-site-systems.toml"])

@@ -98,7 +98,7 @@ def test_the_drawn_instance_or_the_next_allowed_one(model: WorldModel) -> None:
 
 
 def test_reachable_set_is_the_checkers(model: WorldModel, reachable: Reachable) -> None:
-    assert len(reachable) == check(model, []).states == 30256
+    assert len(reachable) == check(model, []).states == 41052
 
 
 def test_successors_are_the_models_steps(model: WorldModel, reachable: Reachable) -> None:
@@ -150,7 +150,7 @@ class ForgetfulDriver(ModelDriver):
 def test_campaign_on_the_model_itself_is_clean_and_stays_in_the_reachable_set() -> None:
     result = model_campaign(4, steering=True)
     assert result.failures == ()
-    assert 0 < result.reached <= result.reachable == 30256
+    assert 0 < result.reached <= result.reachable == 41052
     assert result.steps == sum(count for _, count in result.rules)
     assert result.examples >= 4
 
@@ -346,7 +346,7 @@ def test_cli_json_shape_on_the_lab() -> None:
         "edges",
         "reachable_edges",
     }
-    assert data["coverage"]["reachable"] == 30256
+    assert data["coverage"]["reachable"] == 41052
     assert data["failures"] == []
     assert (
         "site-mode: enable enhanced HTTP (https-or-http -> https-or-http+enhanced)"
@@ -360,7 +360,7 @@ def test_cli_prints_the_seed_first() -> None:
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert lines[0] == "seed 11"
-    assert lines[2].startswith("coverage: ") and "of 30,256 reachable states" in lines[2]
+    assert lines[2].startswith("coverage: ") and "of 41,052 reachable states" in lines[2]
     assert lines[-1] == "PASS: no invariant broke"
 
 

@@ -77,7 +77,7 @@ def written(
     assert result.exit_code == 0, result.output
     path = Path(result.stdout.strip())
     assert path == folder / "out" / "index.html"
-    assert "[1/13] lab 'default': 30,256 states, 28 of 28 properties hold (" in result.stderr
+    assert "[1/13] lab 'default': 41,052 states, 30 of 30 properties hold (" in result.stderr
     return path, path.read_text(encoding="utf-8")
 
 

@@ -59,7 +59,7 @@ def test_the_default_lab_gets_its_traces_and_a_notice_instead_of_its_graph(
 ) -> None:
     out, lines = regenerated
     assert (
-        "lab 'default': the reachable state graph has 30256 states, more than the limit of 400; "
+        "lab 'default': the reachable state graph has 41052 states, more than the limit of 500; "
         "drawing its traces instead"
     ) in lines
     assert not list(out.glob("lab-default-graph.*"))
