@@ -32,7 +32,8 @@ def test_no_certificate_bound_prints_the_rapid_toggle_and_the_proven_workaround(
     ) in out
     assert (
         "  [  0 min] administrator  disable enhanced HTTP (site): site: https-or-http+enhanced -> "
-        "https-or-http; mp1: issued -> stranded; dp1: bound -> unbinding\n"
+        "https-or-http; mp1: issued -> stranded; dp1: bound -> unbinding; aad1: reregistration-due "
+        "-> registered:self-signed; dom1: reregistration-due -> registered:self-signed\n"
     ) in out
     assert (
         "  documented cure (CERT-4, the seed's workaround): delete-sms-issuing-certs mp1, "
@@ -41,8 +42,7 @@ def test_no_certificate_bound_prints_the_rapid_toggle_and_the_proven_workaround(
     ) in out
     assert (
         "  restart-smsexec alone does not cure it; a fair run after it (the checker's lasso):\n"
-        "    [  0 min] smsexec service starts (smsexec): smsexec: restarting -> running; then "
-        "stutters forever: no fair action is enabled here\n"
+        "    [  0 min] smsexec service starts (smsexec): smsexec: restarting -> running\n"
     ) in out
     assert out.endswith("verdict: 2 cause(s), each with a proven cure\n")
 
