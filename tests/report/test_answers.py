@@ -108,6 +108,29 @@ def test_every_cause_diagnose_finds_is_there_with_its_cure_and_trace(
     assert unescape(whole.group(1)) == printed
 
 
+@pytest.mark.req("REG-4", "REG-5")
+@pytest.mark.parametrize("client", ["aad1", "dom1"])
+def test_the_notification_gap_is_diagnosed_for_every_registered_client(
+    html: str, client: str
+) -> None:
+    symptom = f"notification-fails {client}"
+    printed = _cli("diagnose", "--symptom", symptom)
+    answer = json.loads(_cli("diagnose", "--symptom", symptom, "--json"))
+    text = _text(html)
+    for sentence in printed.split("\n\n")[1].splitlines():
+        assert sentence in text
+    # the seed's known issue: after enabling, until the client re-registers (A-47: every client)
+    assert [c["actions"] for c in answer["causes"]] == [
+        ["disable-enhanced-http", "enable-enhanced-http"]
+    ]
+    assert f'href="#d-notification-fails-{client}-c1"' in html
+
+
+def test_a_client_whose_notification_already_fails_is_not_asked_about(html: str) -> None:
+    # wg1 waits for approval in the steady state: its notifications fail there already
+    assert "notification-fails wg1" not in html
+
+
 def test_every_link_of_the_answers_lands_in_them(html: str) -> None:
     links = set(re.findall(r'href="#([^"]+)"', html))
     ids = set(re.findall(r'id="([^"]+)"', html))
