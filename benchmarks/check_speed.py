@@ -196,9 +196,12 @@ def baseline(path: Path, clients: int) -> Baseline:
             text=True,
             check=True,
         )
-    data = json.loads(found.stdout.strip().splitlines()[-1])
-    if Path(data["root"]).resolve() != (path / "model").resolve():
-        raise SystemExit(f"--baseline: {path} did not provide the model package ({data['root']})")
+        data = json.loads(found.stdout.strip().splitlines()[-1])
+        # Resolved while the link to the checkout still exists (the folder goes with the block).
+        if Path(data["root"]).resolve() != (path / "model").resolve():
+            raise SystemExit(
+                f"--baseline: {path} did not provide the model package ({data['root']})"
+            )
     return Baseline(data["states"], data["wall"], data["cpu"])
 
 
