@@ -9,7 +9,8 @@ same run:
 - Spin (`ehttp check --engine spin`, `model/compose/spin.py`): its unreduced states, its wall
   seconds with `spin -a` and gcc included, its CPU seconds (this process's and every program's it
   ran: spin, gcc, pan), and the seconds `pan` itself searched (the safety
-  searches and every witness search); left out when spin or gcc is missing;
+  searches and every witness search), then ehttp's time over Spin's, wall and CPU ("ehttp/spin",
+  "cpu e/s": below 1 when ehttp's whole check is the faster); left out when spin or gcc is missing;
 - with `--baseline PATH`, another checkout of ehttp (an older main, say) doing the same whole check
   of the same scaled lab in a subprocess with PATH first on the Python path: its states, its wall
   and CPU seconds, and the speed-up of this checkout over it (its seconds / ours, wall and CPU);
@@ -195,9 +196,12 @@ def baseline(path: Path, clients: int) -> Baseline:
             text=True,
             check=True,
         )
-    data = json.loads(found.stdout.strip().splitlines()[-1])
-    if Path(data["root"]).resolve() != (path / "model").resolve():
-        raise SystemExit(f"--baseline: {path} did not provide the model package ({data['root']})")
+        data = json.loads(found.stdout.strip().splitlines()[-1])
+        # Resolved while the link to the checkout still exists (the folder goes with the block).
+        if Path(data["root"]).resolve() != (path / "model").resolve():
+            raise SystemExit(
+                f"--baseline: {path} did not provide the model package ({data['root']})"
+            )
     return Baseline(data["states"], data["wall"], data["cpu"])
 
 
@@ -276,7 +280,12 @@ def main() -> None:
     print(
         f"{'clients':>7} {'states':>9} {'full':>9} {'reduction':>9} {'seconds':>8} {'cpu s':>7}"
         f" {'states/s':>9}"
-        + (f" {'spin states':>11} {'spin s':>7} {'cpu s':>7} {'pan s':>6}" if spin else "")
+        + (
+            f" {'spin states':>11} {'spin s':>7} {'cpu s':>7} {'pan s':>6}"
+            f" {'ehttp/spin':>10} {'cpu e/s':>7}"
+            if spin
+            else ""
+        )
         + f" {'tuple BFS/s':>11} {'ehttp/BFS':>9}"
         + (
             f" {'base states':>11} {'base s':>7} {'base cpu':>8} {'x wall':>6} {'x cpu':>6}"
@@ -299,6 +308,7 @@ def main() -> None:
             full = checked.main().states
             spin_part = (
                 f" {full:>11,} {checked.seconds:>7.2f} {spin_cpu:>7.2f} {checked.searched:>6.2f}"
+                f" {report.seconds / checked.seconds:>10.2f} {cpu / spin_cpu:>7.2f}"
             )
         elif not main_result.symmetry:
             full = main_result.states
