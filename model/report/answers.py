@@ -167,12 +167,14 @@ def _diagnoses(seen: Sequence[Diagnosis]) -> str:
         words = " ".join(esc(s) for s in diagnose_summary(diagnosis))
         causes = "".join(_cause_words(n, diagnosis) for n in range(1, len(diagnosis.causes) + 1))
         parts.append(
+            "<div>"
             f"<p><b>{esc(symptom.words)}</b> ({esc(', '.join(symptom.kind.requirements))}, "
             f'<span class="small"><a href="#d-{slug(symptom.text)}">'
             f"{_command(['ehttp', 'diagnose', '--symptom', symptom.text])}</a></span>): {words}</p>"
             + (f'<ul class="causes">{causes}</ul>' if causes else "")
+            + "</div>"
         )
-    return "".join(parts)
+    return '<div class="seen">' + "".join(parts) + "</div>"
 
 
 def _box(anchor: str, back: str, title: str, body: str) -> str:

@@ -67,6 +67,7 @@ details{margin:4px 0}summary{cursor:pointer}
 code{font-size:0.95em}
 table.answers{width:100%}table.answers td:first-child{width:300px}
 ul.causes{margin:2px 0 8px;padding-left:22px}
+.seen{display:grid;grid-template-columns:1fr 1fr;gap:0 24px}.seen p{margin:4px 0}
 pre.output{white-space:pre-wrap;font-size:11px;margin:2px 0 6px;background:#f7f7f7;padding:4px}
 """
 
