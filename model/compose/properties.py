@@ -955,9 +955,10 @@ def _client_checks(model: WorldModel) -> list[Check]:
                     some_due,
                     ("REG-4", "REG-5"),
                 ),
-                # Toggling the option only: no HTTPS only, so no stranded client becomes due
-                # again by another way, and the witness is the seed's: enabling.
-                TOGGLING,
+                # Toggling the option only (where the lab starts at HTTPS or HTTP): no HTTPS only,
+                # so no stranded client becomes due again by another way, and the witness
+                # is the seed's: enabling.
+                TOGGLING if model.initial[SITE][0].startswith("https-or-http") else LAB,
                 some_due_promela,
             ),
             Check(
