@@ -18,6 +18,7 @@ import ehttp.compose.spin as spin_engine
 import ehttp.config
 from ehttp.cli.app import main
 from ehttp.cli.progress import Reporter, StopRequest
+from ehttp.words import VACUOUS
 from tests.cli.test_json_schemas import validate
 
 LABS = Path(__file__).resolve().parents[2] / "specs" / "labs"
@@ -130,6 +131,23 @@ def test_a_failed_check_names_what_does_not_hold(tmp_path: Path) -> None:
     assert result.exit_code == 1, result.output
     last = result.stdout.rstrip().splitlines()[-1]
     assert last == "FAIL: 28 of 29 properties hold; not holding: REG-3/waits (violated)"
+
+
+def test_a_vacuous_verdict_is_explained_where_it_is_printed(tmp_path: Path) -> None:
+    # An internet workgroup client can't reach a management point (no PKI certificate, no Azure
+    # AD identity for the CMG, A-8), so it never registers and is never due to re-register: the
+    # leads-to REG-4/re-registers has no trigger to check.
+    text = DEFAULT.read_text(encoding="utf-8")
+    lab = tmp_path / "unreachable.toml"
+    lab.write_text(
+        text[: text.index("[[clients]]")]
+        + '[[clients]]\nname = "wg9"\njoin = "workgroup"\nwindows = "1709"\n'
+        'pki_certificate = false\nnetwork = "internet"\nuser_signed_in = false\n'
+    )
+    result = run("--lab", str(lab))
+    assert result.exit_code == 1, result.output
+    assert f"REG-4/re-registers ({VACUOUS})" in result.stdout.rstrip().splitlines()[-1]
+    assert f"\n  ({VACUOUS})\n" in result.stdout
 
 
 def pressed_in(word: str) -> Callable[[Reporter | None], AbstractContextManager[StopRequest]]:
