@@ -64,6 +64,7 @@ from ehttp.report.traceability import (
 from ehttp.report.traces import Draw, draw_svg, properties_section, property_anchor, traces_section
 from ehttp.views.diagrams import has_dot
 from ehttp.views.scenarios import ScenarioReport, evaluate
+from ehttp.words import plural
 
 __all__ = [
     "ASSUMPTIONS",
@@ -156,7 +157,8 @@ def _header(lab: Lab, run: LabCheck, cases: Sequence[CaseResult], meta: ReportMe
                 f'<a href="#{property_anchor(v, p.name)}">{esc(p.name)}</a> ({esc(p.verdict)})'
                 for v, p in failing
             )
-            why.append(f"{len(failing)} properties do not hold: {links}")
+            verb = "does" if len(failing) == 1 else "do"
+            why.append(f"{plural(len(failing), 'property', 'properties')} {verb} not hold: {links}")
         if bad_cases:
             names = ", ".join(
                 f'<a href="#attacks">{esc(c.attack.name)}</a> ({esc(c.actual)})' for c in bad_cases
