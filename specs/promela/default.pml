@@ -81,6 +81,7 @@ c_decl {
 #define CLIENT_REGISTRATION_registered_enhanced_http 3   /* registered under enhanced HTTP */
 #define CLIENT_REGISTRATION_registered_pki 4   /* registered with a PKI client certificate */
 #define CLIENT_REGISTRATION_reregistration_due 5   /* enhanced HTTP enabled; re-registers at the next policy poll; client notification fails until then [gap, REG-5] (deadline 4 quanta) */
+#define CLIENT_REGISTRATION_reregistration_stranded 6   /* due to re-register, but HTTPS only leaves it no management point; client notification fails until the administrator selects HTTPS or HTTP [gap, REG-5] */
 
 byte s_site = SITE_MODE_https_or_http_enhanced;   /* site: site-mode */
 byte s_azure_ad_app = AZURE_AD_APP_updated;   /* azure-ad-app: azure-ad-app */
@@ -136,7 +137,7 @@ byte r_client3;   /* which reaction of wg1 this step takes; 0 between steps */
 #define SOMETIMES_1 (((s_mp1 == CERTIFICATE_BINDING_stranded && ENHANCED && s_smsexec == SMSEXEC_running) && (s_dp1 == CERTIFICATE_BINDING_stranded && ENHANCED && s_smsexec == SMSEXEC_running)))
 /* sometimes 2: a client waits for manual approval */
 #define SOMETIMES_2 ((s_client1 == CLIENT_REGISTRATION_pending_approval || s_client2 == CLIENT_REGISTRATION_pending_approval || s_client3 == CLIENT_REGISTRATION_pending_approval))
-/* sometimes 3: an existing client is due to re-register after enhanced HTTP is enabled */
+/* sometimes 3: an existing client is due to re-register after enhanced HTTP is enabled [toggling the option only] */
 #define SOMETIMES_3 ((s_client1 == CLIENT_REGISTRATION_reregistration_due || s_client2 == CLIENT_REGISTRATION_reregistration_due || s_client3 == CLIENT_REGISTRATION_reregistration_due))
 
 active proctype world() {
@@ -164,15 +165,30 @@ active proctype world() {
       :: else -> r_dp1 = 0
       fi;
       if
-      :: s_client1 == CLIENT_REGISTRATION_registered_self_signed -> r_client1 = 1   /* aad1: re-registration becomes due: registered:self-signed -> reregistration-due (REG-4, REG-5) */
+      :: (s_client1 == CLIENT_REGISTRATION_registered_enhanced_http && !(s_site == SITE_MODE_https_only || s_site == SITE_MODE_https_only_enhanced)) -> r_client1 = 1   /* aad1: re-registration becomes due: registered:enhanced-http -> reregistration-due (REG-4, REG-5) */
+      :: (s_client1 == CLIENT_REGISTRATION_registered_enhanced_http && !(!(s_site == SITE_MODE_https_only || s_site == SITE_MODE_https_only_enhanced))) -> r_client1 = 2   /* aad1: re-registration becomes due: registered:enhanced-http -> reregistration-stranded (REG-4, REG-5, SITE-5) */
+      :: (s_client1 == CLIENT_REGISTRATION_registered_pki && !(s_site == SITE_MODE_https_only || s_site == SITE_MODE_https_only_enhanced)) -> r_client1 = 3   /* aad1: re-registration becomes due: registered:pki -> reregistration-due (REG-4, REG-5) */
+      :: (s_client1 == CLIENT_REGISTRATION_registered_pki && !(!(s_site == SITE_MODE_https_only || s_site == SITE_MODE_https_only_enhanced))) -> r_client1 = 4   /* aad1: re-registration becomes due: registered:pki -> reregistration-stranded (REG-4, REG-5, SITE-5) */
+      :: (s_client1 == CLIENT_REGISTRATION_registered_self_signed && !(s_site == SITE_MODE_https_only || s_site == SITE_MODE_https_only_enhanced)) -> r_client1 = 5   /* aad1: re-registration becomes due: registered:self-signed -> reregistration-due (REG-4, REG-5) */
+      :: (s_client1 == CLIENT_REGISTRATION_registered_self_signed && !(!(s_site == SITE_MODE_https_only || s_site == SITE_MODE_https_only_enhanced))) -> r_client1 = 6   /* aad1: re-registration becomes due: registered:self-signed -> reregistration-stranded (REG-4, REG-5, SITE-5) */
       :: else -> r_client1 = 0
       fi;
       if
-      :: s_client2 == CLIENT_REGISTRATION_registered_self_signed -> r_client2 = 1   /* dom1: re-registration becomes due: registered:self-signed -> reregistration-due (REG-4, REG-5) */
+      :: (s_client2 == CLIENT_REGISTRATION_registered_enhanced_http && !(s_site == SITE_MODE_https_only || s_site == SITE_MODE_https_only_enhanced)) -> r_client2 = 1   /* dom1: re-registration becomes due: registered:enhanced-http -> reregistration-due (REG-4, REG-5) */
+      :: (s_client2 == CLIENT_REGISTRATION_registered_enhanced_http && !(!(s_site == SITE_MODE_https_only || s_site == SITE_MODE_https_only_enhanced))) -> r_client2 = 2   /* dom1: re-registration becomes due: registered:enhanced-http -> reregistration-stranded (REG-4, REG-5, SITE-5) */
+      :: (s_client2 == CLIENT_REGISTRATION_registered_pki && !(s_site == SITE_MODE_https_only || s_site == SITE_MODE_https_only_enhanced)) -> r_client2 = 3   /* dom1: re-registration becomes due: registered:pki -> reregistration-due (REG-4, REG-5) */
+      :: (s_client2 == CLIENT_REGISTRATION_registered_pki && !(!(s_site == SITE_MODE_https_only || s_site == SITE_MODE_https_only_enhanced))) -> r_client2 = 4   /* dom1: re-registration becomes due: registered:pki -> reregistration-stranded (REG-4, REG-5, SITE-5) */
+      :: (s_client2 == CLIENT_REGISTRATION_registered_self_signed && !(s_site == SITE_MODE_https_only || s_site == SITE_MODE_https_only_enhanced)) -> r_client2 = 5   /* dom1: re-registration becomes due: registered:self-signed -> reregistration-due (REG-4, REG-5) */
+      :: (s_client2 == CLIENT_REGISTRATION_registered_self_signed && !(!(s_site == SITE_MODE_https_only || s_site == SITE_MODE_https_only_enhanced))) -> r_client2 = 6   /* dom1: re-registration becomes due: registered:self-signed -> reregistration-stranded (REG-4, REG-5, SITE-5) */
       :: else -> r_client2 = 0
       fi;
       if
-      :: s_client3 == CLIENT_REGISTRATION_registered_self_signed -> r_client3 = 1   /* wg1: re-registration becomes due: registered:self-signed -> reregistration-due (REG-4, REG-5) */
+      :: (s_client3 == CLIENT_REGISTRATION_registered_enhanced_http && !(s_site == SITE_MODE_https_only || s_site == SITE_MODE_https_only_enhanced)) -> r_client3 = 1   /* wg1: re-registration becomes due: registered:enhanced-http -> reregistration-due (REG-4, REG-5) */
+      :: (s_client3 == CLIENT_REGISTRATION_registered_enhanced_http && !(!(s_site == SITE_MODE_https_only || s_site == SITE_MODE_https_only_enhanced))) -> r_client3 = 2   /* wg1: re-registration becomes due: registered:enhanced-http -> reregistration-stranded (REG-4, REG-5, SITE-5) */
+      :: (s_client3 == CLIENT_REGISTRATION_registered_pki && !(s_site == SITE_MODE_https_only || s_site == SITE_MODE_https_only_enhanced)) -> r_client3 = 3   /* wg1: re-registration becomes due: registered:pki -> reregistration-due (REG-4, REG-5) */
+      :: (s_client3 == CLIENT_REGISTRATION_registered_pki && !(!(s_site == SITE_MODE_https_only || s_site == SITE_MODE_https_only_enhanced))) -> r_client3 = 4   /* wg1: re-registration becomes due: registered:pki -> reregistration-stranded (REG-4, REG-5, SITE-5) */
+      :: (s_client3 == CLIENT_REGISTRATION_registered_self_signed && !(s_site == SITE_MODE_https_only || s_site == SITE_MODE_https_only_enhanced)) -> r_client3 = 5   /* wg1: re-registration becomes due: registered:self-signed -> reregistration-due (REG-4, REG-5) */
+      :: (s_client3 == CLIENT_REGISTRATION_registered_self_signed && !(!(s_site == SITE_MODE_https_only || s_site == SITE_MODE_https_only_enhanced))) -> r_client3 = 6   /* wg1: re-registration becomes due: registered:self-signed -> reregistration-stranded (REG-4, REG-5, SITE-5) */
       :: else -> r_client3 = 0
       fi;
       s_site = SITE_MODE_https_or_http_enhanced;
@@ -199,16 +215,31 @@ active proctype world() {
       r_dp1 = 0;
       if
       :: r_client1 == 1 -> s_client1 = CLIENT_REGISTRATION_reregistration_due; t_client1 = 0;
+      :: r_client1 == 2 -> s_client1 = CLIENT_REGISTRATION_reregistration_stranded; t_client1 = 0;
+      :: r_client1 == 3 -> s_client1 = CLIENT_REGISTRATION_reregistration_due; t_client1 = 0;
+      :: r_client1 == 4 -> s_client1 = CLIENT_REGISTRATION_reregistration_stranded; t_client1 = 0;
+      :: r_client1 == 5 -> s_client1 = CLIENT_REGISTRATION_reregistration_due; t_client1 = 0;
+      :: r_client1 == 6 -> s_client1 = CLIENT_REGISTRATION_reregistration_stranded; t_client1 = 0;
       :: else -> skip
       fi;
       r_client1 = 0;
       if
       :: r_client2 == 1 -> s_client2 = CLIENT_REGISTRATION_reregistration_due; t_client2 = 0;
+      :: r_client2 == 2 -> s_client2 = CLIENT_REGISTRATION_reregistration_stranded; t_client2 = 0;
+      :: r_client2 == 3 -> s_client2 = CLIENT_REGISTRATION_reregistration_due; t_client2 = 0;
+      :: r_client2 == 4 -> s_client2 = CLIENT_REGISTRATION_reregistration_stranded; t_client2 = 0;
+      :: r_client2 == 5 -> s_client2 = CLIENT_REGISTRATION_reregistration_due; t_client2 = 0;
+      :: r_client2 == 6 -> s_client2 = CLIENT_REGISTRATION_reregistration_stranded; t_client2 = 0;
       :: else -> skip
       fi;
       r_client2 = 0;
       if
       :: r_client3 == 1 -> s_client3 = CLIENT_REGISTRATION_reregistration_due; t_client3 = 0;
+      :: r_client3 == 2 -> s_client3 = CLIENT_REGISTRATION_reregistration_stranded; t_client3 = 0;
+      :: r_client3 == 3 -> s_client3 = CLIENT_REGISTRATION_reregistration_due; t_client3 = 0;
+      :: r_client3 == 4 -> s_client3 = CLIENT_REGISTRATION_reregistration_stranded; t_client3 = 0;
+      :: r_client3 == 5 -> s_client3 = CLIENT_REGISTRATION_reregistration_due; t_client3 = 0;
+      :: r_client3 == 6 -> s_client3 = CLIENT_REGISTRATION_reregistration_stranded; t_client3 = 0;
       :: else -> skip
       fi;
       r_client3 = 0;
@@ -236,15 +267,30 @@ active proctype world() {
       :: else -> r_dp1 = 0
       fi;
       if
-      :: s_client1 == CLIENT_REGISTRATION_registered_self_signed -> r_client1 = 1   /* aad1: re-registration becomes due: registered:self-signed -> reregistration-due (REG-4, REG-5) */
+      :: (s_client1 == CLIENT_REGISTRATION_registered_enhanced_http && !(s_site == SITE_MODE_https_only || s_site == SITE_MODE_https_only_enhanced)) -> r_client1 = 1   /* aad1: re-registration becomes due: registered:enhanced-http -> reregistration-due (REG-4, REG-5) */
+      :: (s_client1 == CLIENT_REGISTRATION_registered_enhanced_http && !(!(s_site == SITE_MODE_https_only || s_site == SITE_MODE_https_only_enhanced))) -> r_client1 = 2   /* aad1: re-registration becomes due: registered:enhanced-http -> reregistration-stranded (REG-4, REG-5, SITE-5) */
+      :: (s_client1 == CLIENT_REGISTRATION_registered_pki && !(s_site == SITE_MODE_https_only || s_site == SITE_MODE_https_only_enhanced)) -> r_client1 = 3   /* aad1: re-registration becomes due: registered:pki -> reregistration-due (REG-4, REG-5) */
+      :: (s_client1 == CLIENT_REGISTRATION_registered_pki && !(!(s_site == SITE_MODE_https_only || s_site == SITE_MODE_https_only_enhanced))) -> r_client1 = 4   /* aad1: re-registration becomes due: registered:pki -> reregistration-stranded (REG-4, REG-5, SITE-5) */
+      :: (s_client1 == CLIENT_REGISTRATION_registered_self_signed && !(s_site == SITE_MODE_https_only || s_site == SITE_MODE_https_only_enhanced)) -> r_client1 = 5   /* aad1: re-registration becomes due: registered:self-signed -> reregistration-due (REG-4, REG-5) */
+      :: (s_client1 == CLIENT_REGISTRATION_registered_self_signed && !(!(s_site == SITE_MODE_https_only || s_site == SITE_MODE_https_only_enhanced))) -> r_client1 = 6   /* aad1: re-registration becomes due: registered:self-signed -> reregistration-stranded (REG-4, REG-5, SITE-5) */
       :: else -> r_client1 = 0
       fi;
       if
-      :: s_client2 == CLIENT_REGISTRATION_registered_self_signed -> r_client2 = 1   /* dom1: re-registration becomes due: registered:self-signed -> reregistration-due (REG-4, REG-5) */
+      :: (s_client2 == CLIENT_REGISTRATION_registered_enhanced_http && !(s_site == SITE_MODE_https_only || s_site == SITE_MODE_https_only_enhanced)) -> r_client2 = 1   /* dom1: re-registration becomes due: registered:enhanced-http -> reregistration-due (REG-4, REG-5) */
+      :: (s_client2 == CLIENT_REGISTRATION_registered_enhanced_http && !(!(s_site == SITE_MODE_https_only || s_site == SITE_MODE_https_only_enhanced))) -> r_client2 = 2   /* dom1: re-registration becomes due: registered:enhanced-http -> reregistration-stranded (REG-4, REG-5, SITE-5) */
+      :: (s_client2 == CLIENT_REGISTRATION_registered_pki && !(s_site == SITE_MODE_https_only || s_site == SITE_MODE_https_only_enhanced)) -> r_client2 = 3   /* dom1: re-registration becomes due: registered:pki -> reregistration-due (REG-4, REG-5) */
+      :: (s_client2 == CLIENT_REGISTRATION_registered_pki && !(!(s_site == SITE_MODE_https_only || s_site == SITE_MODE_https_only_enhanced))) -> r_client2 = 4   /* dom1: re-registration becomes due: registered:pki -> reregistration-stranded (REG-4, REG-5, SITE-5) */
+      :: (s_client2 == CLIENT_REGISTRATION_registered_self_signed && !(s_site == SITE_MODE_https_only || s_site == SITE_MODE_https_only_enhanced)) -> r_client2 = 5   /* dom1: re-registration becomes due: registered:self-signed -> reregistration-due (REG-4, REG-5) */
+      :: (s_client2 == CLIENT_REGISTRATION_registered_self_signed && !(!(s_site == SITE_MODE_https_only || s_site == SITE_MODE_https_only_enhanced))) -> r_client2 = 6   /* dom1: re-registration becomes due: registered:self-signed -> reregistration-stranded (REG-4, REG-5, SITE-5) */
       :: else -> r_client2 = 0
       fi;
       if
-      :: s_client3 == CLIENT_REGISTRATION_registered_self_signed -> r_client3 = 1   /* wg1: re-registration becomes due: registered:self-signed -> reregistration-due (REG-4, REG-5) */
+      :: (s_client3 == CLIENT_REGISTRATION_registered_enhanced_http && !(s_site == SITE_MODE_https_only || s_site == SITE_MODE_https_only_enhanced)) -> r_client3 = 1   /* wg1: re-registration becomes due: registered:enhanced-http -> reregistration-due (REG-4, REG-5) */
+      :: (s_client3 == CLIENT_REGISTRATION_registered_enhanced_http && !(!(s_site == SITE_MODE_https_only || s_site == SITE_MODE_https_only_enhanced))) -> r_client3 = 2   /* wg1: re-registration becomes due: registered:enhanced-http -> reregistration-stranded (REG-4, REG-5, SITE-5) */
+      :: (s_client3 == CLIENT_REGISTRATION_registered_pki && !(s_site == SITE_MODE_https_only || s_site == SITE_MODE_https_only_enhanced)) -> r_client3 = 3   /* wg1: re-registration becomes due: registered:pki -> reregistration-due (REG-4, REG-5) */
+      :: (s_client3 == CLIENT_REGISTRATION_registered_pki && !(!(s_site == SITE_MODE_https_only || s_site == SITE_MODE_https_only_enhanced))) -> r_client3 = 4   /* wg1: re-registration becomes due: registered:pki -> reregistration-stranded (REG-4, REG-5, SITE-5) */
+      :: (s_client3 == CLIENT_REGISTRATION_registered_self_signed && !(s_site == SITE_MODE_https_only || s_site == SITE_MODE_https_only_enhanced)) -> r_client3 = 5   /* wg1: re-registration becomes due: registered:self-signed -> reregistration-due (REG-4, REG-5) */
+      :: (s_client3 == CLIENT_REGISTRATION_registered_self_signed && !(!(s_site == SITE_MODE_https_only || s_site == SITE_MODE_https_only_enhanced))) -> r_client3 = 6   /* wg1: re-registration becomes due: registered:self-signed -> reregistration-stranded (REG-4, REG-5, SITE-5) */
       :: else -> r_client3 = 0
       fi;
       s_site = SITE_MODE_https_only_enhanced;
@@ -271,16 +317,31 @@ active proctype world() {
       r_dp1 = 0;
       if
       :: r_client1 == 1 -> s_client1 = CLIENT_REGISTRATION_reregistration_due; t_client1 = 0;
+      :: r_client1 == 2 -> s_client1 = CLIENT_REGISTRATION_reregistration_stranded; t_client1 = 0;
+      :: r_client1 == 3 -> s_client1 = CLIENT_REGISTRATION_reregistration_due; t_client1 = 0;
+      :: r_client1 == 4 -> s_client1 = CLIENT_REGISTRATION_reregistration_stranded; t_client1 = 0;
+      :: r_client1 == 5 -> s_client1 = CLIENT_REGISTRATION_reregistration_due; t_client1 = 0;
+      :: r_client1 == 6 -> s_client1 = CLIENT_REGISTRATION_reregistration_stranded; t_client1 = 0;
       :: else -> skip
       fi;
       r_client1 = 0;
       if
       :: r_client2 == 1 -> s_client2 = CLIENT_REGISTRATION_reregistration_due; t_client2 = 0;
+      :: r_client2 == 2 -> s_client2 = CLIENT_REGISTRATION_reregistration_stranded; t_client2 = 0;
+      :: r_client2 == 3 -> s_client2 = CLIENT_REGISTRATION_reregistration_due; t_client2 = 0;
+      :: r_client2 == 4 -> s_client2 = CLIENT_REGISTRATION_reregistration_stranded; t_client2 = 0;
+      :: r_client2 == 5 -> s_client2 = CLIENT_REGISTRATION_reregistration_due; t_client2 = 0;
+      :: r_client2 == 6 -> s_client2 = CLIENT_REGISTRATION_reregistration_stranded; t_client2 = 0;
       :: else -> skip
       fi;
       r_client2 = 0;
       if
       :: r_client3 == 1 -> s_client3 = CLIENT_REGISTRATION_reregistration_due; t_client3 = 0;
+      :: r_client3 == 2 -> s_client3 = CLIENT_REGISTRATION_reregistration_stranded; t_client3 = 0;
+      :: r_client3 == 3 -> s_client3 = CLIENT_REGISTRATION_reregistration_due; t_client3 = 0;
+      :: r_client3 == 4 -> s_client3 = CLIENT_REGISTRATION_reregistration_stranded; t_client3 = 0;
+      :: r_client3 == 5 -> s_client3 = CLIENT_REGISTRATION_reregistration_due; t_client3 = 0;
+      :: r_client3 == 6 -> s_client3 = CLIENT_REGISTRATION_reregistration_stranded; t_client3 = 0;
       :: else -> skip
       fi;
       r_client3 = 0;
@@ -305,14 +366,17 @@ active proctype world() {
       fi;
       if
       :: s_client1 == CLIENT_REGISTRATION_reregistration_due -> r_client1 = 1   /* aad1: pending re-registration cancelled: reregistration-due -> registered:self-signed (REG-4) */
+      :: s_client1 == CLIENT_REGISTRATION_reregistration_stranded -> r_client1 = 2   /* aad1: pending re-registration cancelled: reregistration-stranded -> registered:self-signed (REG-4) */
       :: else -> r_client1 = 0
       fi;
       if
       :: s_client2 == CLIENT_REGISTRATION_reregistration_due -> r_client2 = 1   /* dom1: pending re-registration cancelled: reregistration-due -> registered:self-signed (REG-4) */
+      :: s_client2 == CLIENT_REGISTRATION_reregistration_stranded -> r_client2 = 2   /* dom1: pending re-registration cancelled: reregistration-stranded -> registered:self-signed (REG-4) */
       :: else -> r_client2 = 0
       fi;
       if
       :: s_client3 == CLIENT_REGISTRATION_reregistration_due -> r_client3 = 1   /* wg1: pending re-registration cancelled: reregistration-due -> registered:self-signed (REG-4) */
+      :: s_client3 == CLIENT_REGISTRATION_reregistration_stranded -> r_client3 = 2   /* wg1: pending re-registration cancelled: reregistration-stranded -> registered:self-signed (REG-4) */
       :: else -> r_client3 = 0
       fi;
       s_site = SITE_MODE_https_or_http;
@@ -337,16 +401,19 @@ active proctype world() {
       r_dp1 = 0;
       if
       :: r_client1 == 1 -> s_client1 = CLIENT_REGISTRATION_registered_self_signed; t_client1 = 0;
+      :: r_client1 == 2 -> s_client1 = CLIENT_REGISTRATION_registered_self_signed; t_client1 = 0;
       :: else -> skip
       fi;
       r_client1 = 0;
       if
       :: r_client2 == 1 -> s_client2 = CLIENT_REGISTRATION_registered_self_signed; t_client2 = 0;
+      :: r_client2 == 2 -> s_client2 = CLIENT_REGISTRATION_registered_self_signed; t_client2 = 0;
       :: else -> skip
       fi;
       r_client2 = 0;
       if
       :: r_client3 == 1 -> s_client3 = CLIENT_REGISTRATION_registered_self_signed; t_client3 = 0;
+      :: r_client3 == 2 -> s_client3 = CLIENT_REGISTRATION_registered_self_signed; t_client3 = 0;
       :: else -> skip
       fi;
       r_client3 = 0;
@@ -371,14 +438,17 @@ active proctype world() {
       fi;
       if
       :: s_client1 == CLIENT_REGISTRATION_reregistration_due -> r_client1 = 1   /* aad1: pending re-registration cancelled: reregistration-due -> registered:self-signed (REG-4) */
+      :: s_client1 == CLIENT_REGISTRATION_reregistration_stranded -> r_client1 = 2   /* aad1: pending re-registration cancelled: reregistration-stranded -> registered:self-signed (REG-4) */
       :: else -> r_client1 = 0
       fi;
       if
       :: s_client2 == CLIENT_REGISTRATION_reregistration_due -> r_client2 = 1   /* dom1: pending re-registration cancelled: reregistration-due -> registered:self-signed (REG-4) */
+      :: s_client2 == CLIENT_REGISTRATION_reregistration_stranded -> r_client2 = 2   /* dom1: pending re-registration cancelled: reregistration-stranded -> registered:self-signed (REG-4) */
       :: else -> r_client2 = 0
       fi;
       if
       :: s_client3 == CLIENT_REGISTRATION_reregistration_due -> r_client3 = 1   /* wg1: pending re-registration cancelled: reregistration-due -> registered:self-signed (REG-4) */
+      :: s_client3 == CLIENT_REGISTRATION_reregistration_stranded -> r_client3 = 2   /* wg1: pending re-registration cancelled: reregistration-stranded -> registered:self-signed (REG-4) */
       :: else -> r_client3 = 0
       fi;
       s_site = SITE_MODE_https_only;
@@ -403,36 +473,147 @@ active proctype world() {
       r_dp1 = 0;
       if
       :: r_client1 == 1 -> s_client1 = CLIENT_REGISTRATION_registered_self_signed; t_client1 = 0;
+      :: r_client1 == 2 -> s_client1 = CLIENT_REGISTRATION_registered_self_signed; t_client1 = 0;
       :: else -> skip
       fi;
       r_client1 = 0;
       if
       :: r_client2 == 1 -> s_client2 = CLIENT_REGISTRATION_registered_self_signed; t_client2 = 0;
+      :: r_client2 == 2 -> s_client2 = CLIENT_REGISTRATION_registered_self_signed; t_client2 = 0;
       :: else -> skip
       fi;
       r_client2 = 0;
       if
       :: r_client3 == 1 -> s_client3 = CLIENT_REGISTRATION_registered_self_signed; t_client3 = 0;
+      :: r_client3 == 2 -> s_client3 = CLIENT_REGISTRATION_registered_self_signed; t_client3 = 0;
       :: else -> skip
       fi;
       r_client3 = 0;
     }
   /* site: select HTTPS only (administrator; SITE-1): https-or-http -> https-only */
   :: d_step { c_expr { Variant != 2 } && (s_site == SITE_MODE_https_or_http && !OVERDUE) ->
+      if
+      :: s_client1 == CLIENT_REGISTRATION_reregistration_due -> r_client1 = 1   /* aad1: HTTPS only leaves no management point to re-register through: reregistration-due -> reregistration-stranded (REG-4, SITE-5) */
+      :: else -> r_client1 = 0
+      fi;
+      if
+      :: s_client2 == CLIENT_REGISTRATION_reregistration_due -> r_client2 = 1   /* dom1: HTTPS only leaves no management point to re-register through: reregistration-due -> reregistration-stranded (REG-4, SITE-5) */
+      :: else -> r_client2 = 0
+      fi;
+      if
+      :: s_client3 == CLIENT_REGISTRATION_reregistration_due -> r_client3 = 1   /* wg1: HTTPS only leaves no management point to re-register through: reregistration-due -> reregistration-stranded (REG-4, SITE-5) */
+      :: else -> r_client3 = 0
+      fi;
       s_site = SITE_MODE_https_only;
+      if
+      :: r_client1 == 1 -> s_client1 = CLIENT_REGISTRATION_reregistration_stranded; t_client1 = 0;
+      :: else -> skip
+      fi;
+      r_client1 = 0;
+      if
+      :: r_client2 == 1 -> s_client2 = CLIENT_REGISTRATION_reregistration_stranded; t_client2 = 0;
+      :: else -> skip
+      fi;
+      r_client2 = 0;
+      if
+      :: r_client3 == 1 -> s_client3 = CLIENT_REGISTRATION_reregistration_stranded; t_client3 = 0;
+      :: else -> skip
+      fi;
+      r_client3 = 0;
     }
   /* site: select HTTPS only (administrator; SITE-2): https-or-http+enhanced -> https-only+enhanced
      the console allows it; the known issues say not to */
   :: d_step { c_expr { Variant != 2 } && (s_site == SITE_MODE_https_or_http_enhanced && !OVERDUE) ->
+      if
+      :: s_client1 == CLIENT_REGISTRATION_reregistration_due -> r_client1 = 1   /* aad1: HTTPS only leaves no management point to re-register through: reregistration-due -> reregistration-stranded (REG-4, SITE-5) */
+      :: else -> r_client1 = 0
+      fi;
+      if
+      :: s_client2 == CLIENT_REGISTRATION_reregistration_due -> r_client2 = 1   /* dom1: HTTPS only leaves no management point to re-register through: reregistration-due -> reregistration-stranded (REG-4, SITE-5) */
+      :: else -> r_client2 = 0
+      fi;
+      if
+      :: s_client3 == CLIENT_REGISTRATION_reregistration_due -> r_client3 = 1   /* wg1: HTTPS only leaves no management point to re-register through: reregistration-due -> reregistration-stranded (REG-4, SITE-5) */
+      :: else -> r_client3 = 0
+      fi;
       s_site = SITE_MODE_https_only_enhanced;
+      if
+      :: r_client1 == 1 -> s_client1 = CLIENT_REGISTRATION_reregistration_stranded; t_client1 = 0;
+      :: else -> skip
+      fi;
+      r_client1 = 0;
+      if
+      :: r_client2 == 1 -> s_client2 = CLIENT_REGISTRATION_reregistration_stranded; t_client2 = 0;
+      :: else -> skip
+      fi;
+      r_client2 = 0;
+      if
+      :: r_client3 == 1 -> s_client3 = CLIENT_REGISTRATION_reregistration_stranded; t_client3 = 0;
+      :: else -> skip
+      fi;
+      r_client3 = 0;
     }
   /* site: select HTTPS or HTTP (administrator; SITE-1): https-only -> https-or-http */
   :: d_step { c_expr { Variant != 2 } && (s_site == SITE_MODE_https_only && !OVERDUE) ->
+      if
+      :: s_client1 == CLIENT_REGISTRATION_reregistration_stranded -> r_client1 = 1   /* aad1: HTTPS or HTTP: due again at the next policy poll: reregistration-stranded -> reregistration-due (REG-4, SITE-5) */
+      :: else -> r_client1 = 0
+      fi;
+      if
+      :: s_client2 == CLIENT_REGISTRATION_reregistration_stranded -> r_client2 = 1   /* dom1: HTTPS or HTTP: due again at the next policy poll: reregistration-stranded -> reregistration-due (REG-4, SITE-5) */
+      :: else -> r_client2 = 0
+      fi;
+      if
+      :: s_client3 == CLIENT_REGISTRATION_reregistration_stranded -> r_client3 = 1   /* wg1: HTTPS or HTTP: due again at the next policy poll: reregistration-stranded -> reregistration-due (REG-4, SITE-5) */
+      :: else -> r_client3 = 0
+      fi;
       s_site = SITE_MODE_https_or_http;
+      if
+      :: r_client1 == 1 -> s_client1 = CLIENT_REGISTRATION_reregistration_due; t_client1 = 0;
+      :: else -> skip
+      fi;
+      r_client1 = 0;
+      if
+      :: r_client2 == 1 -> s_client2 = CLIENT_REGISTRATION_reregistration_due; t_client2 = 0;
+      :: else -> skip
+      fi;
+      r_client2 = 0;
+      if
+      :: r_client3 == 1 -> s_client3 = CLIENT_REGISTRATION_reregistration_due; t_client3 = 0;
+      :: else -> skip
+      fi;
+      r_client3 = 0;
     }
   /* site: select HTTPS or HTTP (administrator; SITE-1, SITE-2): https-only+enhanced -> https-or-http+enhanced */
   :: d_step { c_expr { Variant != 2 } && (s_site == SITE_MODE_https_only_enhanced && !OVERDUE) ->
+      if
+      :: s_client1 == CLIENT_REGISTRATION_reregistration_stranded -> r_client1 = 1   /* aad1: HTTPS or HTTP: due again at the next policy poll: reregistration-stranded -> reregistration-due (REG-4, SITE-5) */
+      :: else -> r_client1 = 0
+      fi;
+      if
+      :: s_client2 == CLIENT_REGISTRATION_reregistration_stranded -> r_client2 = 1   /* dom1: HTTPS or HTTP: due again at the next policy poll: reregistration-stranded -> reregistration-due (REG-4, SITE-5) */
+      :: else -> r_client2 = 0
+      fi;
+      if
+      :: s_client3 == CLIENT_REGISTRATION_reregistration_stranded -> r_client3 = 1   /* wg1: HTTPS or HTTP: due again at the next policy poll: reregistration-stranded -> reregistration-due (REG-4, SITE-5) */
+      :: else -> r_client3 = 0
+      fi;
       s_site = SITE_MODE_https_or_http_enhanced;
+      if
+      :: r_client1 == 1 -> s_client1 = CLIENT_REGISTRATION_reregistration_due; t_client1 = 0;
+      :: else -> skip
+      fi;
+      r_client1 = 0;
+      if
+      :: r_client2 == 1 -> s_client2 = CLIENT_REGISTRATION_reregistration_due; t_client2 = 0;
+      :: else -> skip
+      fi;
+      r_client2 = 0;
+      if
+      :: r_client3 == 1 -> s_client3 = CLIENT_REGISTRATION_reregistration_due; t_client3 = 0;
+      :: else -> skip
+      fi;
+      r_client3 = 0;
     }
   /* azure-ad-app: onboard the site to Azure AD for cloud management (administrator; PRE-1): not-onboarded -> updated
      Modeling assumption A-2: onboarding on 1806 creates an application that needs no update */
@@ -588,8 +769,10 @@ active proctype world() {
       s_client1 = CLIENT_REGISTRATION_registered_self_signed;
       t_client1 = 0;
     }
-  /* aad1: policy poll: re-register with the site (client; REG-4): reregistration-due -> registered:enhanced-http */
-  :: d_step { s_client1 == CLIENT_REGISTRATION_reregistration_due ->
+  /* aad1: policy poll: re-register with the site (client; REG-4, REG-2): reregistration-due -> registered:pki: never enabled in this lab */
+  /* aad1: policy poll: re-register with the site (client; REG-4): reregistration-due -> registered:enhanced-http
+     if the site mode allows some management point and not (holds pki-certificate evidence and reaches a management point that accepts pki-certificate) */
+  :: d_step { (s_client1 == CLIENT_REGISTRATION_reregistration_due && !(s_site == SITE_MODE_https_only || s_site == SITE_MODE_https_only_enhanced)) ->
       s_client1 = CLIENT_REGISTRATION_registered_enhanced_http;
       t_client1 = 0;
     }
@@ -607,6 +790,10 @@ active proctype world() {
     }
   /* aad1: client notification fails: the site can't verify the client message signature (administrator; REG-5, SEC-3): reregistration-due -> reregistration-due */
   :: d_step { c_expr { Variant != 2 } && (s_client1 == CLIENT_REGISTRATION_reregistration_due && !OVERDUE) ->
+      skip
+    }
+  /* aad1: client notification fails: the site can't verify the client message signature (administrator; REG-5, SEC-3): reregistration-stranded -> reregistration-stranded */
+  :: d_step { c_expr { Variant != 2 } && (s_client1 == CLIENT_REGISTRATION_reregistration_stranded && !OVERDUE) ->
       skip
     }
   /* dom1: register anonymously (manual approval) (client; REG-1, REG-2, REG-3): unregistered -> pending-approval
@@ -642,8 +829,10 @@ active proctype world() {
       s_client2 = CLIENT_REGISTRATION_registered_self_signed;
       t_client2 = 0;
     }
-  /* dom1: policy poll: re-register with the site (client; REG-4): reregistration-due -> registered:enhanced-http */
-  :: d_step { s_client2 == CLIENT_REGISTRATION_reregistration_due ->
+  /* dom1: policy poll: re-register with the site (client; REG-4, REG-2): reregistration-due -> registered:pki: never enabled in this lab */
+  /* dom1: policy poll: re-register with the site (client; REG-4): reregistration-due -> registered:enhanced-http
+     if the site mode allows some management point and not (holds pki-certificate evidence and reaches a management point that accepts pki-certificate) */
+  :: d_step { (s_client2 == CLIENT_REGISTRATION_reregistration_due && !(s_site == SITE_MODE_https_only || s_site == SITE_MODE_https_only_enhanced)) ->
       s_client2 = CLIENT_REGISTRATION_registered_enhanced_http;
       t_client2 = 0;
     }
@@ -661,6 +850,10 @@ active proctype world() {
     }
   /* dom1: client notification fails: the site can't verify the client message signature (administrator; REG-5, SEC-3): reregistration-due -> reregistration-due */
   :: d_step { c_expr { Variant != 2 } && (s_client2 == CLIENT_REGISTRATION_reregistration_due && !OVERDUE) ->
+      skip
+    }
+  /* dom1: client notification fails: the site can't verify the client message signature (administrator; REG-5, SEC-3): reregistration-stranded -> reregistration-stranded */
+  :: d_step { c_expr { Variant != 2 } && (s_client2 == CLIENT_REGISTRATION_reregistration_stranded && !OVERDUE) ->
       skip
     }
   /* wg1: register anonymously (manual approval) (client; REG-1, REG-2, REG-3): unregistered -> pending-approval
@@ -686,8 +879,10 @@ active proctype world() {
       s_client3 = CLIENT_REGISTRATION_registered_self_signed;
       t_client3 = 0;
     }
-  /* wg1: policy poll: re-register with the site (client; REG-4): reregistration-due -> registered:enhanced-http */
-  :: d_step { s_client3 == CLIENT_REGISTRATION_reregistration_due ->
+  /* wg1: policy poll: re-register with the site (client; REG-4, REG-2): reregistration-due -> registered:pki: never enabled in this lab */
+  /* wg1: policy poll: re-register with the site (client; REG-4): reregistration-due -> registered:enhanced-http
+     if the site mode allows some management point and not (holds pki-certificate evidence and reaches a management point that accepts pki-certificate) */
+  :: d_step { (s_client3 == CLIENT_REGISTRATION_reregistration_due && !(s_site == SITE_MODE_https_only || s_site == SITE_MODE_https_only_enhanced)) ->
       s_client3 = CLIENT_REGISTRATION_registered_enhanced_http;
       t_client3 = 0;
     }
@@ -705,6 +900,10 @@ active proctype world() {
     }
   /* wg1: client notification fails: the site can't verify the client message signature (administrator; REG-5, SEC-3): reregistration-due -> reregistration-due */
   :: d_step { c_expr { Variant != 2 } && (s_client3 == CLIENT_REGISTRATION_reregistration_due && !OVERDUE) ->
+      skip
+    }
+  /* wg1: client notification fails: the site can't verify the client message signature (administrator; REG-5, SEC-3): reregistration-stranded -> reregistration-stranded */
+  :: d_step { c_expr { Variant != 2 } && (s_client3 == CLIENT_REGISTRATION_reregistration_stranded && !OVERDUE) ->
       skip
     }
   /* always properties: each an alternative enabled only where it is violated */
@@ -735,6 +934,6 @@ active proctype world() {
   /* sometimes properties: each an alternative enabled only where its goal holds */
   :: d_step { c_expr { Witness == 1 && Variant == 2 } && SOMETIMES_1 -> assert(!SOMETIMES_1) }
   :: d_step { c_expr { Witness == 2 && Variant == 0 } && SOMETIMES_2 -> assert(!SOMETIMES_2) }
-  :: d_step { c_expr { Witness == 3 && Variant == 0 } && SOMETIMES_3 -> assert(!SOMETIMES_3) }
+  :: d_step { c_expr { Witness == 3 && Variant == 2 } && SOMETIMES_3 -> assert(!SOMETIMES_3) }
   od
 }
