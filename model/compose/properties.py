@@ -852,22 +852,28 @@ def _client_checks(model: WorldModel) -> list[Check]:
     def pki_only_with_certificate(w: World) -> bool:
         return all(w[i][0] != "registered:pki" for i in without_pki)
 
-    checks = [
-        Check(
-            Property.always(
-                "with enhanced HTTP on no client stays registered under the old regime",
-                no_old_regime_while_enhanced,
-                ("REG-4",),
-            ),
-            promela=lambda r: promela_any(
-                (
-                    promela_not(ENHANCED.promela(r, SITE)),
-                    promela_all(
-                        promela_not(r.is_in(i, ("registered:self-signed",))) for i in clients
-                    ),
-                )
-            ),
-        ),
+    checks: list[Check] = []
+    # Where the site has no enhanced HTTP option (SITE-3), enhanced HTTP is never on and the claim
+    # has no case to check: the lab does not carry it, as it carries no other enhanced-only claim.
+    if has_option(model.lab):
+        checks.append(
+            Check(
+                Property.always(
+                    "with enhanced HTTP on no client stays registered under the old regime",
+                    no_old_regime_while_enhanced,
+                    ("REG-4",),
+                ),
+                promela=lambda r: promela_any(
+                    (
+                        promela_not(ENHANCED.promela(r, SITE)),
+                        promela_all(
+                            promela_not(r.is_in(i, ("registered:self-signed",))) for i in clients
+                        ),
+                    )
+                ),
+            )
+        )
+    checks += [
         Check(
             Property.always(
                 "a registered client's notification is acted on; it fails only after enabling, "
@@ -875,15 +881,6 @@ def _client_checks(model: WorldModel) -> list[Check]:
                 "strands it",
                 notification_outcome,
                 ("REG-5", "SEC-3"),
-            ),
-            probes=(REGISTRATION.name,),
-        ),
-        Check(
-            Property.always(
-                "a client registers or re-registers only through a site system its site mode "
-                "allows",
-                allowed_systems_only,
-                ("SITE-5", "REG-1", "REG-4"),
             ),
             probes=(REGISTRATION.name,),
         ),
@@ -905,6 +902,21 @@ def _client_checks(model: WorldModel) -> list[Check]:
             probes=(REGISTRATION.name,),
         ),
     ]
+    # A-39 forbids a registration only where the site mode allows no management point: HTTPS
+    # only with no HTTPS management point. A lab with an HTTPS management point never meets that
+    # case, so the claim has nothing to check there and the lab does not carry it.
+    if not any(mp.connections == "https" for mp in lab.management_points):
+        checks.append(
+            Check(
+                Property.always(
+                    "a client registers or re-registers only through a site system its site mode "
+                    "allows",
+                    allowed_systems_only,
+                    ("SITE-5", "REG-1", "REG-4"),
+                ),
+                probes=(REGISTRATION.name,),
+            )
+        )
     if without_pki:
         checks.append(
             Check(

@@ -27,7 +27,7 @@ BIND = "bind the certificate to the IIS Default Web Site on port 443"
 NEW_CERT2 = "mp1: queued certificate work is never older than 30 minutes"
 NEW_REG5 = (
     "a registered client's notification is acted on; it fails only after enabling, "
-    "until the client re-registers, for at most 60 minutes"
+    "until the client re-registers, for at most 60 minutes unless HTTPS only strands it"
 )
 NEW_RECOVERABLE = "from every reachable state the administrator can return the site to health"
 NEW_SITE3 = "enhanced HTTP is never on: the option needs 1806 with pre-release features"

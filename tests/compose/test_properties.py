@@ -31,9 +31,9 @@ PINNED = [
     ("aad-app-not-updated.toml", 53_338, 30),
     ("no-cmg.toml", 12_286, 30),
     ("osd-without-naa.toml", 12_286, 30),
-    ("https-site-systems.toml", 32_860, 22),
-    ("site-1802.toml", 54, 13),
-    ("site-1806-prerelease-off.toml", 18, 13),
+    ("https-site-systems.toml", 32_860, 21),
+    ("site-1802.toml", 54, 11),
+    ("site-1806-prerelease-off.toml", 18, 11),
     ("aad-1709.toml", 9_564, 29),
     ("hybrid-devices.toml", 12_286, 29),
 ]
