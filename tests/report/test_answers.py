@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 from html import unescape
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -29,6 +30,17 @@ def _text(html: str) -> str:
 
 def _cli(*args: str) -> str:
     return CliRunner().invoke(main, list(args)).stdout
+
+
+def _diagnosed(html: str, symptom: str) -> tuple[str, Any, str]:
+    """`ehttp diagnose --symptom SYMPTOM`'s text and JSON, and the page's text, once it is checked
+    that the page holds the text's summary sentence for sentence."""
+    printed = _cli("diagnose", "--symptom", symptom)
+    answer = json.loads(_cli("diagnose", "--symptom", symptom, "--json"))
+    text = _text(html)
+    for sentence in printed.split("\n\n")[1].splitlines():
+        assert sentence in text
+    return printed, answer, text
 
 
 @pytest.mark.req("CERT-3", "CERT-4")
@@ -71,11 +83,7 @@ def test_every_cause_diagnose_finds_is_there_with_its_cure_and_trace(
     html: str, system: str
 ) -> None:
     symptom = f"no-sms-certificate-bound {system}"
-    printed = _cli("diagnose", "--symptom", symptom)
-    answer = json.loads(_cli("diagnose", "--symptom", symptom, "--json"))
-    text = _text(html)
-    for sentence in printed.split("\n\n")[1].splitlines():
-        assert sentence in text
+    printed, answer, text = _diagnosed(html, symptom)
     causes = answer["causes"]
     # the second cause the issue asks for: certificates deleted without restarting smsexec
     assert [c["actions"] for c in causes] == [
@@ -114,11 +122,7 @@ def test_the_notification_gap_is_diagnosed_for_every_registered_client(
     html: str, client: str
 ) -> None:
     symptom = f"notification-fails {client}"
-    printed = _cli("diagnose", "--symptom", symptom)
-    answer = json.loads(_cli("diagnose", "--symptom", symptom, "--json"))
-    text = _text(html)
-    for sentence in printed.split("\n\n")[1].splitlines():
-        assert sentence in text
+    _printed, answer, _text_seen = _diagnosed(html, symptom)
     # the seed's known issue: after enabling, until the client re-registers (A-47: every client)
     assert [c["actions"] for c in answer["causes"]] == [
         ["disable-enhanced-http", "enable-enhanced-http"]
