@@ -131,8 +131,13 @@ def verify_message(
     enhanced: bool,
     *,
     kind_unbound: bool = False,
+    due: bool = False,
 ) -> Verdict[Registration]:
     """Verify ``message`` (already `well_formed`) against the site's current ``registration``.
+
+    ``due`` says the site marked the registration due to re-register (enhanced HTTP was enabled
+    since it was made, REG-4, A-47): until the client re-registers, the site can't verify its
+    message signature (REG-5).
 
     ``kind_unbound`` is the `mp-ignores-message-kind` mutant: a signature made for any known
     kind is taken for the kind the message claims.
@@ -156,6 +161,12 @@ def verify_message(
         return Refused(
             Reason.MSG_REGIME_MISMATCH,
             f"{registration.client} registered self-signed; must re-register under enhanced HTTP",
+        )
+    if due:
+        return Refused(
+            Reason.MSG_REGIME_MISMATCH,
+            f"{registration.client} is due to re-register since enhanced HTTP was enabled; the "
+            "site can't verify the client message signature until it does",
         )
     kinds = (message.kind, *KINDS) if kind_unbound else (message.kind,)
     for kind in kinds:
