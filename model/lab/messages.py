@@ -12,7 +12,8 @@ nonce), so the signature covers the message's kind (a content access token reque
 notification does not verify) and its freshness (`model/lab/freshness.py`); the site keeps only the
 current registration's public key, so a message signed under an earlier registration is refused as
 stale; the site can't verify a client registered under the self-signed regime while enhanced HTTP is
-in effect (the regime names follow `model/machines/registration.py`).
+in effect (the regime names follow `model/machines/registration.py`), nor one it marks due to
+re-register since enhanced HTTP was enabled, whatever its regime (REG-5, A-47).
 """
 
 from __future__ import annotations
