@@ -10,9 +10,9 @@ abstract state"), instance by instance in the layout of `ehttp.compose.world`:
   binding serves, proved by a real TLS handshake to the site system's name trusting SMS Issuing
   and the enterprise root: the served certificate's issuer tells an SMS-Issuing binding from a PKI
   one (CERT-1..4, SITE-4, SEC-4);
-- each client's registration from the management points' records and their signing regime; a
-  client registered self-signed while enhanced HTTP is in effect is due to re-register (REG-4,
-  REG-5).
+- each client's registration from the site database's record and its signing regime; a client
+  the database marks due to re-register (enhanced HTTP enabled since, A-47) is due, or stranded
+  while the site is HTTPS only and every management point is HTTP only (REG-4, REG-5, A-48).
 Timers are read off the lab clock: queued certificate work and due re-registrations keep the
 instant they started (or their deadline), converted to whole clock quanta.
 
@@ -34,6 +34,7 @@ from ehttp.lab.store import SiteSystemCertificates
 from ehttp.lab.testbed import ConcreteLab
 from ehttp.machines.binding import STRANDED
 from ehttp.machines.clock import QUANTUM_MINUTES
+from ehttp.machines.registration import REREGISTRATION_DUE, REREGISTRATION_STRANDED
 
 __all__ = ["AbstractionError", "abstract", "binding_state", "quanta"]
 
@@ -92,13 +93,18 @@ def _registration_state(lab: ConcreteLab, client: str) -> tuple[str, int]:
     registration = lab.registration_of(client)
     if registration is None:
         return ("pending-approval" if lab.pending_at(client) else "unregistered"), -1
-    enhanced = enhanced_on(lab.site.version, lab.site.enhanced_http)
-    if not (enhanced and registration.regime == "self-signed"):
-        return f"registered:{registration.regime}", -1
     deadline = lab.clients[client].reregister_by
+    if not lab.is_due(client):
+        if deadline is not None:
+            raise AbstractionError(f"{client}: not due to re-register, but keeps a deadline")
+        return f"registered:{registration.regime}", -1
+    if lab.strands():
+        if deadline is not None:
+            raise AbstractionError(f"{client}: stranded by HTTPS only, but keeps a deadline")
+        return REREGISTRATION_STRANDED, -1
     if deadline is None:
-        raise AbstractionError(f"{client}: registered self-signed under enhanced HTTP, no deadline")
-    return "reregistration-due", quanta(deadline - POLICY_INTERVAL, lab.clock.now())
+        raise AbstractionError(f"{client}: due to re-register with no deadline")
+    return REREGISTRATION_DUE, quanta(deadline - POLICY_INTERVAL, lab.clock.now())
 
 
 def _site_state(lab: ConcreteLab) -> str:

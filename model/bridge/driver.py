@@ -14,7 +14,8 @@ its
 current state, which must refuse it, and `confirm` an honest twin, which it must accept.
 
 Where the lab must decide something the abstract action leaves open, the driver follows the row:
-the registration method is the row's; the management point is the first one that the model's
+the registration method is the row's, and so is the policy poll's evidence (a PKI certificate for
+the row reaching `registered:pki`, A-47); the management point is the first one that the model's
 access table and reachability give for that method. When the lab refuses what the row says
 happens (or accepts what it says fails), `step` raises `Divergence`.
 """
@@ -31,6 +32,7 @@ from ehttp.compose.world import APP, CLOCK_AT, EXEC, SITE, Action, World, WorldM
 from ehttp.config.schema import Lab
 from ehttp.lab.attacks import CATALOGUE, HONEST, Attack, unmet
 from ehttp.lab.forbidden import Attempt, try_attempt
+from ehttp.lab.messages import Registration
 from ehttp.lab.mutants import mutant_set
 from ehttp.lab.reasons import Accepted, Reason, Refused, Verdict
 from ehttp.lab.testbed import ConcreteLab
@@ -104,9 +106,9 @@ class LabDriver:
                 f"action: {action!r} names the reaction row {row.name!r}; give a local row"
             )
         self.history.append(action)
-        self._enact(index, row.name)
+        self._enact(index, row.name, row.dest)
 
-    def _enact(self, index: int, name: str) -> None:
+    def _enact(self, index: int, name: str, dest: str) -> None:
         env, lab = self.model.env, self.lab
         if index == SITE:
             self._site(name)
@@ -129,7 +131,7 @@ class LabDriver:
         elif index in env.bindings:
             self._binding(env.names[index], name)
         else:
-            self._client(index, name)
+            self._client(index, name, dest)
 
     def _site(self, name: str) -> None:
         if name == ENABLE:
@@ -151,7 +153,7 @@ class LabDriver:
         elif not self.lab.certificates.work(system):
             raise Divergence(f"{system}: {name!r}: no queued work, or smsexec is stopped")
 
-    def _client(self, index: int, name: str) -> None:
+    def _client(self, index: int, name: str, dest: str) -> None:
         client = self.model.env.names[index]
         lab = self.lab
         method = REGISTER_ROWS.get(name)
@@ -161,7 +163,7 @@ class LabDriver:
         elif name == "approve the client":
             verdict = lab.approve(client, lab.pending_at(client))
         elif name == POLICY_POLL:
-            verdict = lab.reregister(client, lab.registered_at(client))
+            verdict = self._poll(index, dest)
         elif name == NOTIFY_OK:
             verdict = self._notify(client, name)
         else:
@@ -171,6 +173,17 @@ class LabDriver:
             raise Divergence(
                 f"{client}: {name!r} refused: {verdict.reason.value}: {verdict.detail}"
             )
+
+    def _poll(self, index: int, dest: str) -> Verdict[Registration]:
+        """The policy poll of the row reaching ``dest`` (A-47): with the client's PKI certificate
+        at the first management point the model says accepts it, else a rollover over the
+        channel the client already uses (A-11)."""
+        client = self.model.env.names[index]
+        lab = self.lab
+        if dest == "registered:pki":
+            request = lab.clients[client].request("pki-certificate")
+            return lab.reregister(client, self._management_point(index, "pki-certificate"), request)
+        return lab.reregister(client, lab.registered_at(client))
 
     def _notification_fails(self, client: str, name: str) -> None:
         if name != NOTIFY_FAILS:

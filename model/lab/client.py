@@ -10,9 +10,11 @@ counter is part of the key derivation), and with a PKI certificate it registers 
 key.
 
 Modeling assumption A-30: when enhanced HTTP is turned on, a client registered under the self-signed
-regime must re-register within one policy polling cycle (REG-4: default 60 minutes); the client
-keeps that deadline on the lab clock and, at its policy poll, rolls its registration over to a
-fresh key, signing the request with the key on record.
+regime must re-register within one policy polling cycle (REG-4: default 60 minutes), and so must
+every other registered client (A-47); the client keeps that deadline on the lab clock (none while
+HTTPS only leaves it no management point, A-48) and, at its policy poll, rolls its registration
+over to a fresh key (its PKI certificate's, where it presents the certificate), signing the
+request with the key on record.
 
 Every request and message carries the lab clock's instant and a nonce: an HMAC of the client's name
 and a counter under the run's secret (`ehttp.lab.testbed.ConcreteLab`), never the public seed, so
@@ -97,6 +99,8 @@ class ClientAgent:
         self.registration_id: str | None = None
         self.generation = 0
         self.reregister_by: dt.datetime | None = None
+        """The deadline of a due re-registration on the lab clock (REG-4); None when none is due
+        or the client is stranded (A-48)."""
 
     @property
     def device_id(self) -> str | None:

@@ -12,7 +12,8 @@ nonce), so the signature covers the message's kind (a content access token reque
 notification does not verify) and its freshness (`model/lab/freshness.py`); the site keeps only the
 current registration's public key, so a message signed under an earlier registration is refused as
 stale; the site can't verify a client registered under the self-signed regime while enhanced HTTP is
-in effect (the regime names follow `model/machines/registration.py`).
+in effect (the regime names follow `model/machines/registration.py`), nor one it marks due to
+re-register since enhanced HTTP was enabled, whatever its regime (REG-5, A-47).
 """
 
 from __future__ import annotations
@@ -131,8 +132,13 @@ def verify_message(
     enhanced: bool,
     *,
     kind_unbound: bool = False,
+    due: bool = False,
 ) -> Verdict[Registration]:
     """Verify ``message`` (already `well_formed`) against the site's current ``registration``.
+
+    ``due`` says the site marked the registration due to re-register (enhanced HTTP was enabled
+    since it was made, REG-4, A-47): until the client re-registers, the site can't verify its
+    message signature (REG-5).
 
     ``kind_unbound`` is the `mp-ignores-message-kind` mutant: a signature made for any known
     kind is taken for the kind the message claims.
@@ -156,6 +162,12 @@ def verify_message(
         return Refused(
             Reason.MSG_REGIME_MISMATCH,
             f"{registration.client} registered self-signed; must re-register under enhanced HTTP",
+        )
+    if due:
+        return Refused(
+            Reason.MSG_REGIME_MISMATCH,
+            f"{registration.client} is due to re-register since enhanced HTTP was enabled; the "
+            "site can't verify the client message signature until it does",
         )
     kinds = (message.kind, *KINDS) if kind_unbound else (message.kind,)
     for kind in kinds:

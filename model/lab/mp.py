@@ -35,7 +35,11 @@ name to whoever asked last.
 
 Modeling assumption A-31 (re-registration at the policy poll, REG-4): the client rolls over to a
 fresh key by a request that proves possession of the new key and is signed by the key on record; the
-registration keeps its approval, the generation counts on and the regime follows the site now. This
+registration keeps its approval, the generation counts on and the regime follows the evidence the
+request presents and the site now (A-47): a PKI client certificate, checked as at registration,
+re-registers under the PKI regime (with the certificate's key, which the certificate binds to the
+client, A-44), any other request under enhanced HTTP, or the self-signed regime with the option
+off; the site's mark that the client is due to re-register is cleared (`model/lab/sitedb.py`). This
 is the registration endpoint's key rollover, not a client message: REG-5's "can't verify the client
 message signature" concerns messages such as notifications, which must be signed under the regime in
 effect.
@@ -268,8 +272,16 @@ class ManagementPointServer:
         senders = (registration_id, key_sender(key))
         for sender in senders:
             self._fresh(sender, request.sent_at, request.nonce, room=len(senders))
-        self._not_superseded(request.client, key)
-        regime: Regime = "pki" if current.regime == "pki" else self._regime("active-directory")
+        regime: Regime
+        if isinstance(request.evidence, ClientCertificate):
+            refused = self._accepts(request.evidence.method, "registration", "re-registration")
+            if refused is not None:
+                raise Rejected(refused.reason, refused.detail)
+            self._check_certificate(request.evidence, key, self._record_of(request.client))
+            regime = "pki"
+        else:
+            self._not_superseded(request.client, key)
+            regime = self._regime("active-directory")
         renewed = Registration(
             current.client,
             registration_id,
@@ -411,7 +423,11 @@ class ManagementPointServer:
             checked.registration_id
         )
         verdict = verify_message(
-            checked, registration, self.enhanced, kind_unbound=self._kind_unbound
+            checked,
+            registration,
+            self.enhanced,
+            kind_unbound=self._kind_unbound,
+            due=checked.registration_id in self._db.due,
         )
         if isinstance(verdict, Refused):
             return verdict

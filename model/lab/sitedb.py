@@ -13,18 +13,22 @@ anonymous requests awaiting approval, the management point each client last regi
 of `model/lab/freshness.py`. A superseded key is never registered again for that client, except as
 the key of a PKI client certificate, which the certificate itself binds to the client; the
 documents say nothing of key history.
+
+The database also marks the registrations due to re-register (REG-4, A-47): enabling enhanced HTTP
+marks every registered client, a re-registration or a new registration clears the mark, and while
+it is set the site can't verify the client's message signatures (REG-5).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from ehttp.lab.freshness import ReplayStore
-from ehttp.lab.messages import Registration
+from ehttp.lab.messages import Regime, Registration
 
 __all__ = ["DatabaseSnapshot", "SiteDatabase", "fingerprint"]
 
@@ -43,6 +47,7 @@ class DatabaseSnapshot:
     where: tuple[tuple[str, str], ...]
     superseded: tuple[tuple[str, tuple[bytes, ...]], ...]
     seen: tuple[tuple[str, bytes], ...]
+    due: tuple[str, ...]
 
 
 class SiteDatabase:
@@ -58,6 +63,8 @@ class SiteDatabase:
         self.superseded: dict[str, set[bytes]] = {}
         """Registration id -> fingerprints of the keys the site superseded for that client."""
         self.seen = ReplayStore(disabled=no_replay_store)
+        self.due: set[str] = set()
+        """Registration ids of the registered clients due to re-register (REG-4, A-47)."""
         self._forgets_keys = forgets_keys
 
     def register(self, registration: Registration, at: str) -> None:
@@ -66,6 +73,7 @@ class SiteDatabase:
         self._replace(registration)
         self.pending.pop(registration.registration_id, None)
         self.where[registration.registration_id] = at
+        self.due.discard(registration.registration_id)
 
     def file(self, registration: Registration, at: str) -> None:
         """File an anonymous request made through ``at``, to wait for approval (REG-3)."""
@@ -76,6 +84,7 @@ class SiteDatabase:
         """The administrator approved the pending request this ``registration`` came from."""
         self._replace(registration)
         del self.pending[registration.registration_id]
+        self.due.discard(registration.registration_id)
 
     def _replace(self, registration: Registration) -> None:
         previous = self.registrations.get(registration.registration_id)
@@ -83,6 +92,13 @@ class SiteDatabase:
             history = self.superseded.setdefault(registration.registration_id, set())
             history.add(fingerprint(previous.public_key))
         self.registrations[registration.registration_id] = registration
+
+    def cancel_due(self, registration_id: str, regime: Regime) -> None:
+        """A disable cancelled the client's pending re-registration: the site holds its
+        registration under ``regime``, the one it has without enhanced HTTP (A-10)."""
+        self.due.discard(registration_id)
+        current = self.registrations[registration_id]
+        self.registrations[registration_id] = replace(current, regime=regime)
 
     def is_superseded(self, registration_id: str, key: ec.EllipticCurvePublicKey) -> bool:
         """Whether the site superseded ``key`` for the client ``registration_id``."""
@@ -123,4 +139,5 @@ class SiteDatabase:
             tuple(sorted(self.where.items())),
             tuple(sorted((k, tuple(sorted(v))) for k, v in self.superseded.items())),
             self.seen.snapshot(),
+            tuple(sorted(self.due)),
         )

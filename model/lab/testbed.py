@@ -32,12 +32,12 @@ from ehttp.lab.domain import Domain
 from ehttp.lab.dp import DistributionPointServer, Download
 from ehttp.lab.evidence import DomainUserProof, RegistrationRequest, user_payload
 from ehttp.lab.freshness import NONCE_BYTES
-from ehttp.lab.messages import Registration
+from ehttp.lab.messages import Regime, Registration
 from ehttp.lab.mp import NOTIFICATION, ManagementPointServer, MpSnapshot, registration_id_for
 from ehttp.lab.mutants import FORGETS_KEYS, NO_REPLAY_WINDOW
 from ehttp.lab.naa import NetworkAccessAccount
 from ehttp.lab.pki import EnterprisePki, SiteAuthority
-from ehttp.lab.policy import enhanced_on
+from ehttp.lab.policy import enhanced_on, mp_accepts
 from ehttp.lab.reasons import Accepted, Refused, Verdict
 from ehttp.lab.sitedb import DatabaseSnapshot, SiteDatabase
 from ehttp.lab.store import CertificateManager, ManagerSnapshot, SiteSystemCertificates
@@ -193,10 +193,15 @@ class ConcreteLab:
     def set_enhanced(self, on: bool) -> None:
         """The administrator turns enhanced HTTP on or off (SITE-1, CERT-1, CERT-3, REG-4).
 
-        Turning it on gives every client registered under the self-signed regime one policy
-        cycle to re-register; turning it off cancels those pending re-registrations and revokes
-        the content access tokens issued so far (`ehttp.lab.tokens.EnhancedPeriod`).
+        Turning it on marks every registered client in the site database due to re-register,
+        whatever its regime (A-47), each with one policy cycle on the lab clock, or none while
+        the site mode leaves it no management point (`strands`, A-48). Turning it off cancels the
+        pending re-registrations: the site holds each such client under the regime it has
+        without the option, its PKI certificate where a management point accepts one, else
+        self-signed (A-10); it also revokes the content access tokens issued so far
+        (`ehttp.lab.tokens.EnhancedPeriod`).
         """
+        was_on = enhanced_on(self.site.version, self.site.enhanced_http)
         if not on and self.site.enhanced_http:
             self.period.end()
         self._configure(replace(self.site, enhanced_http=on))
@@ -204,15 +209,68 @@ class ConcreteLab:
             self.certificates.enable()
         else:
             self.certificates.disable()
-        deadline = self.clock.now() + POLICY_INTERVAL
-        for name, agent in self.clients.items():
-            registration = self.registration_of(name)
-            due = on and registration is not None and registration.regime == "self-signed"
-            agent.reregister_by = deadline if due else None
+        now_on = enhanced_on(self.site.version, on)
+        if now_on and not was_on:
+            deadline = None if self.strands() else self.clock.now() + POLICY_INTERVAL
+            for name, agent in self.clients.items():
+                if self.registration_of(name) is not None:
+                    self.database.due.add(registration_id_for(name))
+                    agent.reregister_by = deadline
+        elif was_on and not now_on:
+            for name, agent in self.clients.items():
+                if self.is_due(name):
+                    regime: Regime = "pki" if self._pki_accepted(name) else "self-signed"
+                    self.database.cancel_due(registration_id_for(name), regime)
+                    agent.reregister_by = None
 
     def set_client_communication(self, mode: ClientCommunication) -> None:
-        """The administrator selects HTTPS only or HTTPS or HTTP (SITE-1, SITE-2)."""
+        """The administrator selects HTTPS only or HTTPS or HTTP (SITE-1, SITE-2).
+
+        A client due to re-register loses its deadline when the new mode leaves it no management
+        point (`strands`), and one that had none gets a fresh policy cycle when the mode allows
+        one again (A-48).
+        """
         self._configure(replace(self.site, client_communication=mode))
+        stranded = self.strands()
+        for name, agent in self.clients.items():
+            if not self.is_due(name):
+                continue
+            if stranded:
+                agent.reregister_by = None
+            elif agent.reregister_by is None:
+                agent.reregister_by = self.clock.now() + POLICY_INTERVAL
+
+    def strands(self) -> bool:
+        """Whether the site's client communication leaves a due client no management point to
+        re-register through: HTTPS only, and every management point is HTTP only (A-39, A-48)."""
+        return self.site.client_communication == "https-only" and all(
+            mp.config.connections != "https" for mp in self.management_points.values()
+        )
+
+    def is_due(self, client: str) -> bool:
+        """Whether the site database marks ``client`` due to re-register (REG-4, A-47)."""
+        return registration_id_for(client) in self.database.due
+
+    def _pki_accepted(self, client: str) -> bool:
+        """Whether ``client`` holds a PKI certificate and reaches a management point that
+        registers with one now (its network, the site's CMG and client communication, A-8,
+        A-39), by the lab's own MP table (`model/lab/policy.py`)."""
+        if self.clients[client].certificate is None:
+            return False
+        config = next(c for c in self.lab.clients if c.name == client)
+        site = self.site
+        for server in self.management_points.values():
+            connections = server.config.connections
+            table = mp_accepts(connections, "registration", site.version, site.enhanced_http)
+            if "pki-certificate" not in table:
+                continue
+            if connections != "https" and site.client_communication == "https-only":
+                continue
+            if config.network == "intranet" or (
+                site.cloud_management_gateway and connections == "https"
+            ):
+                return True
+        return False
 
     def onboard_azure_ad(self) -> None:
         """Onboard the site to Azure AD; on 1806 the new application needs no update (PRE-1)."""
@@ -281,7 +339,9 @@ class ConcreteLab:
         self, client: str, mp: str | None = None, request: RegistrationRequest | None = None
     ) -> Verdict[Registration]:
         """Client ``client``'s policy poll: roll its registration at ``mp`` over to a fresh key
-        (by ``request``, one the client made, if given)."""
+        (by ``request``, one the client made, if given; an anonymous rollover otherwise). A
+        request presenting the client's PKI certificate re-registers it under the PKI regime
+        (A-47); the site clears its due mark and the client its deadline."""
         agent = self.clients[client]
         request = request or agent.request("anonymous-manual-approval")
         verdict = self.mp(mp).reregister(request, agent.continuity(request))

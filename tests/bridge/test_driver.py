@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 
 import pytest
 
 from ehttp.bridge.driver import Divergence, LabDriver
 from ehttp.compose.world import SITE, World
-from ehttp.config.labfile import default_lab
+from ehttp.config.labfile import default_lab, load_lab
 from ehttp.lab.attacks import CATALOGUE
-from ehttp.lab.reasons import Reason
+from ehttp.lab.reasons import Reason, Refused
 from ehttp.machines.registration import NOTIFY_FAILS, NOTIFY_OK, POLICY_POLL
-from ehttp.machines.site import ENABLE
+from ehttp.machines.site import DISABLE, ENABLE, SELECT_HTTPS_ONLY, SELECT_HTTPS_OR_HTTP
 
 
 def _fire(driver: LabDriver, world: World, index: int, name: str) -> World:
@@ -237,3 +238,89 @@ def test_a_copy_of_the_lab_shares_its_frozen_values_and_nothing_that_changes() -
     assert twin.certificates.systems["mp1"] is not mp1
     twin.certificates.delete_sms_issued("mp1")
     assert mp1.bound is not None and twin.certificates.systems["mp1"].bound is None
+
+
+def _load(name: str) -> LabDriver:
+    return LabDriver(load_lab(Path(__file__).resolve().parents[2] / "specs" / "labs" / name))
+
+
+def _refused_notification(driver: LabDriver, client: str) -> Reason:
+    verdict = copy.deepcopy(driver.lab).notify(client, b"x", driver.lab.registered_at(client))
+    assert isinstance(verdict, Refused), verdict
+    return verdict.reason
+
+
+@pytest.mark.req("REG-4", "REG-5")
+def test_an_enhanced_http_client_registered_before_a_disable_reregisters_on_enable() -> None:
+    driver = LabDriver(default_lab())
+    dom1 = driver.model.env.names.index("dom1")
+    world = driver.model.initial
+    world = _fire(driver, world, dom1, "register with Active Directory domain evidence")
+    world = _fire(driver, world, SITE, DISABLE)
+    assert world[dom1][0] == "registered:enhanced-http"
+    world = _fire(driver, world, dom1, NOTIFY_OK)
+    world = _fire(driver, world, SITE, ENABLE)
+    assert world[dom1] == ("reregistration-due", 0)
+    assert _refused_notification(driver, "dom1") is Reason.MSG_REGIME_MISMATCH
+    world = _fire(driver, world, dom1, NOTIFY_FAILS)
+    world = _fire(driver, world, SITE, DISABLE)
+    assert world[dom1][0] == "registered:self-signed"
+    assert driver.lab.registration_of("dom1").regime == "self-signed"  # type: ignore[union-attr]
+    world = _fire(driver, world, dom1, NOTIFY_OK)
+    world = _fire(driver, world, SITE, ENABLE)
+    world = _fire(driver, world, dom1, POLICY_POLL)
+    assert world[dom1][0] == "registered:enhanced-http"
+    _fire(driver, world, dom1, NOTIFY_OK)
+
+
+@pytest.mark.req("REG-4", "REG-2")
+def test_a_pki_client_reregisters_and_is_cancelled_to_its_certificate() -> None:
+    driver = _load("https-site-systems.toml")
+    pki1 = driver.model.env.names.index("pki1")
+    certificate_key = driver.lab.clients["pki1"].certificate.key  # type: ignore[union-attr]
+    world = driver.model.initial
+    world = _fire(driver, world, pki1, "register with Active Directory domain evidence")
+    assert world[pki1][0] == "registered:enhanced-http"
+    world = _fire(driver, world, SITE, DISABLE)
+    world = _fire(driver, world, SITE, ENABLE)
+    assert world[pki1] == ("reregistration-due", 0)
+    world = _fire(driver, world, SITE, DISABLE)
+    assert driver.lab.registration_of("pki1").regime == "pki"  # type: ignore[union-attr]
+    world = _fire(driver, world, pki1, NOTIFY_OK)
+    world = _fire(driver, world, SITE, ENABLE)
+    world = _fire(driver, world, pki1, NOTIFY_FAILS)
+    world = _fire(driver, world, pki1, POLICY_POLL)
+    assert world[pki1][0] == "registered:pki"
+    assert driver.lab.clients["pki1"].key is certificate_key
+    _fire(driver, world, pki1, NOTIFY_OK)
+
+
+@pytest.mark.req("REG-4", "REG-5", "SITE-5")
+def test_https_only_strands_a_due_client_until_https_or_http_is_selected() -> None:
+    driver = _load("https-only-enhanced.toml")
+    model = driver.model
+    world = _fire(driver, model.initial, SITE, SELECT_HTTPS_OR_HTTP)
+    client = next(
+        i
+        for i in model.env.clients
+        if any(
+            model.action_name(a) == "register with Active Directory domain evidence"
+            for a in model.actions(world)
+            if a[0] == i
+        )
+    )
+    name = model.env.names[client]
+    world = _fire(driver, world, client, "register with Active Directory domain evidence")
+    world = _fire(driver, world, SITE, DISABLE)
+    world = _fire(driver, world, SITE, SELECT_HTTPS_ONLY)
+    world = _fire(driver, world, SITE, ENABLE)
+    assert world[client] == ("reregistration-stranded", -1)
+    assert driver.lab.clients[name].reregister_by is None
+    world = _fire(driver, world, client, NOTIFY_FAILS)
+    world = _fire(driver, world, SITE, SELECT_HTTPS_OR_HTTP)
+    assert world[client] == ("reregistration-due", 0)
+    world = _fire(driver, world, SITE, SELECT_HTTPS_ONLY)
+    assert world[client] == ("reregistration-stranded", -1)
+    world = _fire(driver, world, SITE, DISABLE)
+    assert world[client][0] == "registered:self-signed"
+    _fire(driver, world, client, NOTIFY_OK)
