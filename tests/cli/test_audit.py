@@ -30,22 +30,22 @@ def test_the_1802_lab_passes_with_every_listed_survivor_citing_the_seed() -> Non
     result = run("--lab", LAB)
     assert result.exit_code == 0, result.output
     out = result.stdout
-    assert out.startswith("audit of lab 'site-1802': 173 mutants (redirects: 40 sampled of 231, ")
+    assert out.startswith("audit of lab 'site-1802': 193 mutants (redirects: 40 sampled of 282, ")
     # One count from the header to the end: the header's parts add up to it, the progress
     # counts out of it (test_progress_counts_out_of_every_mutant) and the kill ratio names it.
     header = out.splitlines()[0]
     parts = header.split("): ", 1)[1].split("; ")[0].split(", ")
     assert parts == [
-        "35 change the reachable graph",
-        "111 don't",
-        "27 behave as a removal",
+        "33 change the reachable graph",
+        "126 don't",
+        "34 behave as a removal",
     ]
-    assert sum(int(part.split()[0]) for part in parts) == 173
+    assert sum(int(part.split()[0]) for part in parts) == 193
     # An example with no trace says why there is none, in words, never a bare "(vacuous)".
     assert "(no witness: no reachable state shows it)" in out
     assert "(vacuous)" not in out and " (1 steps)" not in out
     assert (
-        "(31 killed of 32 counted: the 35 of the 173 mutants that change the reachable graph, "
+        "(29 killed of 30 counted: the 33 of the 193 mutants that change the reachable graph, "
         "less 3 the seed leaves open)\n"
     ) in out
     assert "  killed  property" in out
@@ -53,7 +53,7 @@ def test_the_1802_lab_passes_with_every_listed_survivor_citing_the_seed() -> Non
     assert "  smsexec/0/remove\n" in out
     assert "    left open by the seed: 'To work around this issue, delete all certificates" in out
     assert "kill ratio: 0.9" in out or "kill ratio: 1.00" in out
-    assert out.endswith("PASS: 12 of 12 properties kill at least one mutant\n")
+    assert out.endswith("PASS: 11 of 11 properties kill at least one mutant\n")
 
 
 def test_progress_counts_out_of_every_mutant() -> None:
@@ -68,11 +68,14 @@ def test_progress_counts_out_of_every_mutant() -> None:
 
 def test_an_unfalsifiable_property_is_marked_and_fails_the_audit() -> None:
     lab = load_lab(Path(LAB))
-    result = run_audit(lab, checks=hollow_checks, workers=1)
+    # Every redirect, not a sample: only a console step redirected to an enhanced mode kills the
+    # old SITE-3 statement on this lab, and a sample of 40 may hold none of them.
+    result = run_audit(lab, checks=hollow_checks, workers=1, redirect_limit=1000)
     text = render_text(result)
     assert not result.passed
     [old] = [p for p in result.properties if p.name == OLD_SITE3]
     assert not old.unfalsifiable  # without the option the old statement reads "never on"
+    assert all("/redirect/" in mutant for mutant in old.killed)
     assert "UNFALSIFIABLE: no mutant makes it fail" in text
     assert text.endswith("properties kill at least one mutant\n") and "FAIL: " in text
 

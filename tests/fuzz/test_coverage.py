@@ -79,5 +79,5 @@ def test_a_step_that_leaves_the_state_as_it_is_is_a_transition_taken() -> None:
 
 def test_self_loops_are_edges_of_the_reachable_graph(reachable: Reachable) -> None:
     loops = sum(1 for state, out in enumerate(reachable.successors) if state in out)
-    assert loops == 15344
-    assert reachable.edges == 163216
+    assert loops == 21284
+    assert reachable.edges == 227364

@@ -68,7 +68,7 @@ def reachable() -> Reachable:
 
 def test_the_path_cover_of_the_default_lab(reachable: Reachable) -> None:
     cover = path_cover(reachable.successors, reachable.component)
-    assert _check_cover(reachable.successors, reachable.component, cover) == 23416
+    assert _check_cover(reachable.successors, reachable.component, cover) == 34983
 
 
 def _planned_walk(reachable: Reachable, steps: int) -> int:
@@ -132,9 +132,9 @@ def _nearest_walk(reachable: Reachable, steps: int) -> int:
 
 
 def test_the_planners_walk_covers_more_than_the_nearest_state_walk(reachable: Reachable) -> None:
-    planned = _planned_walk(reachable, 20000)
-    assert planned == 17170
-    assert planned > 1.05 * _nearest_walk(reachable, 20000)
+    planned = _planned_walk(reachable, 30000)
+    assert planned == 24147
+    assert planned > 1.05 * _nearest_walk(reachable, 30000)
 
 
 # 0 -> 1 -> 2 -> 3 -> 1 (one component: 1, 2, 3), 0 -> 4 -> 5, 1 -> 4

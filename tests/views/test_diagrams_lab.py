@@ -150,9 +150,9 @@ def picture(request: pytest.FixtureRequest, small: LabCheck) -> Picture:
 
 
 def test_the_small_lab_graph_has_every_reachable_world(small: LabCheck, picture: Picture) -> None:
-    assert small.main.states == 256
+    assert small.main.states == 480
     worlds = [n for n in picture("node") if re.fullmatch(r"w\d+", n.title)]
-    assert len(worlds) == 256
+    assert len(worlds) == 480
     assert any("the initial world" in n.texts for n in worlds)
 
 
@@ -177,7 +177,7 @@ def test_each_witness_runs_from_the_initial_world_in_its_own_colour(
 ) -> None:
     traced = traced_properties(small)
     assert [t.result.name for t in traced][:2] == [SITE2_WITNESS, CERT3_WITNESS]
-    assert {t.variant for t in traced[2:]} == {"from enhanced HTTP off"}
+    assert {t.variant for t in traced[2:]} == {"toggling the option only", "from enhanced HTTP off"}
     edges = picture("edge")
     for number, item in enumerate(traced):
         pairs = _path_edges(edges, PATH_COLOURS[number][1])
@@ -194,16 +194,17 @@ def test_each_witness_runs_from_the_initial_world_in_its_own_colour(
 def test_every_other_transition_is_grey(picture: Picture) -> None:
     edges = [e for e in picture("edge") if not e.title.startswith("start")]
     highlighted = [e for e in edges if "3" in e.widths]
-    # SITE-2's step, CERT-3's five, and the bind that ends CERT-1's witness from enhanced HTTP off
-    # (its enabling step, and SITE-1's, is an edge CERT-3's witness also takes).
-    assert len(highlighted) == 1 + 5 + 1
+    # SITE-2's step, CERT-3's five, the three of REG-4's witness on the toggling variant (a client
+    # registers, the option goes off and on again: A-47), and the bind that ends CERT-1's witness
+    # from enhanced HTTP off (its enabling step, and SITE-1's, is an edge CERT-3's witness takes).
+    assert len(highlighted) == 1 + 5 + 3 + 1
     assert all(e.strokes == {"#9a9a9a"} for e in edges if e not in highlighted)
 
 
 def test_site2_and_cert3_worlds_are_red_with_a_double_border(picture: Picture) -> None:
     worlds = [n for n in picture("node") if re.fullmatch(r"w\d+", n.title)]
     marked = [n for n in worlds if any(t.startswith(("SITE-2:", "CERT-3:")) for t in n.texts)]
-    assert len(marked) == 68
+    assert len(marked) == 106
     assert all(n.strokes == {_RED} for n in marked)
     assert not any(_RED in n.strokes for n in worlds if n not in marked)
     ends = {
@@ -295,11 +296,12 @@ def test_a_graph_over_the_limit_gets_one_line_and_its_traces(tmp_path: Path) -> 
     lines = _run("--lab", str(lab_file), "--out", str(tmp_path / "out"), "--format", "dot")
     notices = [line for line in lines if not line.startswith("wrote ")]
     assert notices == [
-        f"lab 'bigger': the reachable state graph has 1128 states, more than the limit of "
+        f"lab 'bigger': the reachable state graph has 2158 states, more than the limit of "
         f"{GRAPH_LIMIT}; drawing its traces instead"
     ]
     assert not list((tmp_path / "out").glob("lab-bigger-graph.*"))
-    assert len(list((tmp_path / "out").glob("lab-bigger-trace-*.dot"))) == 4
+    # SITE-2's, CERT-3's, REG-4's on the toggling variant (A-47), SITE-1's and CERT-1's witnesses
+    assert len(list((tmp_path / "out").glob("lab-bigger-trace-*.dot"))) == 5
 
 
 def test_trace_file_names_are_the_property_slug_and_the_variant_when_two_collide(
@@ -313,7 +315,8 @@ def test_trace_file_names_are_the_property_slug_and_the_variant_when_two_collide
     names = sorted(p.name for p in write_lab_diagrams(twice, tmp_path, "dot").written)
     assert f"lab-one-trace-toggling-the-option-only-{slug(CERT3_WITNESS)}.dot" in names
     assert f"lab-one-trace-again-{slug(CERT3_WITNESS)}.dot" in names
-    assert len(names) == 1 + 2 * 1
+    # the graph, and each of the toggling variant's two witnesses (CERT-3, REG-4) under two names
+    assert len(names) == 1 + 2 * 2
 
 
 def test_slug() -> None:
