@@ -125,6 +125,9 @@ class Coverage:
     deadline: float | None = None
     spent: bool = False
     """The budget is spent (`spend` raised `BudgetSpent`)."""
+    failing: bool = False
+    """An invariant broke: Hypothesis replays the failing example to report it, and a replay must
+    run as the example did, so the budget no longer ends a step (the campaign stops after it)."""
     growth: list[tuple[int, int]] = field(default_factory=list)
     """(steps taken, states reached) each time a state new to the campaign is reached: coverage
     by steps, which no machine's speed changes."""
@@ -145,7 +148,9 @@ class Coverage:
 
     def spend(self) -> None:
         """Raise `BudgetSpent` once `max_steps` steps are taken or the clock passes `deadline`
-        (asked after each step is fully noted)."""
+        (asked after each step is fully noted); never once an invariant broke (`failing`)."""
+        if self.failing:
+            return
         if self.max_steps is not None and self.steps >= self.max_steps:
             self.spent = True
         if self.deadline is not None and time.perf_counter() >= self.deadline:

@@ -50,7 +50,8 @@ build is amortised over many steps.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -60,7 +61,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, precondition,
 from ehttp.compose.world import Action, World, WorldModel
 from ehttp.fuzz.coverage import Coverage, Reachable
 from ehttp.fuzz.driver import Driver
-from ehttp.fuzz.invariants import StateInvariant
+from ehttp.fuzz.invariants import InvariantBroken, StateInvariant
 from ehttp.fuzz.lockstep import Lockstep
 from ehttp.fuzz.planner import Planner
 from ehttp.fuzz.rules import RuleSpec, pick_instance
@@ -198,13 +199,15 @@ class FuzzMachine(RuleBasedStateMachine):
         self.route = list(route)
         self._note(self.lock.world, moved=False)
         self.start = self.here
-        self.lock.check()
+        with self._failing():
+            self.lock.check()
         self._refresh()
 
     def take(self, action: Action) -> None:
         """One model action, in the lab too; then tally and rank what comes next."""
         session = self.session
-        self.lock.act(action)
+        with self._failing():
+            self.lock.act(action)
         self.moves += 1
         title = session.title(action)
         session.coverage.fired(title)
@@ -271,12 +274,23 @@ class FuzzMachine(RuleBasedStateMachine):
             for k in range(len(names))
             if names[(start + k) % len(names)] in applicable
         )
-        self.lock.attack(name)
+        with self._failing():
+            self.lock.attack(name)
         self.moves = 0
         self.attacked = True
         self.session.coverage.fired(f"attack: {name}")
         self.fired.add(f"attack: {name}")
         self.session.coverage.spend()
+
+    @contextmanager
+    def _failing(self) -> Iterator[None]:
+        """Mark the campaign's tally failing when an invariant breaks in the block, so the budget
+        does not cut Hypothesis's replay of this example short (`Coverage.failing`)."""
+        try:
+            yield
+        except InvariantBroken:
+            self.session.coverage.failing = True
+            raise
 
     def teardown(self) -> None:
         if self.session.on_example is not None:
