@@ -104,8 +104,8 @@ def _words(lines: list[str]) -> str:
     return r"\s+".join(_NUMBER.join(map(re.escape, word.split("\0"))) for word in words)
 
 
-def _pattern(shown: tuple[str, ...]) -> re.Pattern[str]:
-    """A regular expression for the output `shown` stands for (see the module's docstring)."""
+def _runs(shown: tuple[str, ...]) -> list[list[str] | None]:
+    """The shown lines as runs of consecutive lines, each ``...`` a None between them."""
     runs: list[list[str] | None] = []
     for line in shown:
         if line.strip() == ELIDED:
@@ -114,6 +114,12 @@ def _pattern(shown: tuple[str, ...]) -> re.Pattern[str]:
             runs[-1].append(line)
         else:
             runs.append([line])
+    return runs
+
+
+def _pattern(shown: tuple[str, ...]) -> re.Pattern[str]:
+    """A regular expression for the output `shown` stands for (see the module's docstring)."""
+    runs = _runs(shown)
     text = r"\A\s*"
     for index, run in enumerate(runs):
         if run is None:
@@ -339,14 +345,7 @@ def regenerate(shown: tuple[str, ...], printed: list[str]) -> list[str]:
     """The lines `printed`, with the lines that stood under each ``...`` of `shown` elided again:
     each run of shown lines between two ``...`` becomes the printed lines from the one most like
     its first line to the one most like its last."""
-    runs: list[list[str] | None] = []
-    for line in shown:
-        if line.strip() == ELIDED:
-            runs.append(None)
-        elif runs and runs[-1] is not None:
-            runs[-1].append(line)
-        else:
-            runs.append([line])
+    runs = _runs(shown)
     new: list[str] = []
     at = 0
     end = len(printed)
