@@ -11,7 +11,7 @@ holds and the counterexample of every property that fails, lassos drawn with the
 
 Worlds a reader must notice are drawn like the states the machine diagrams mark: red with a double
 border. They are the seed's two "Known issues" as the properties state them
-(`model/compose/properties.py`): HTTPS only with enhanced HTTP on (SITE-2) and a site system
+(`model/compose/properties/`): HTTPS only with enhanced HTTP on (SITE-2) and a site system
 stranded by rapid toggling (CERT-3).
 
 Output is deterministic (discovery order, sorted labels, no timestamps) for `diagrams/`.
