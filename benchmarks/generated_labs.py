@@ -20,7 +20,7 @@ last line counts the findings.
 from __future__ import annotations
 
 import argparse
-import re
+import json
 import tempfile
 import time
 import traceback
@@ -35,16 +35,6 @@ from ehttp.compose.spin import differences, run_spin, spin_available
 from ehttp.config.labfile import lab_to_toml
 from ehttp.config.schema import Lab
 from ehttp.config.strategies import labs
-
-
-def _ids(listing: str, marked: bool) -> list[str]:
-    pattern = re.compile(r"^  (\*| ) (\S.*?)\s{2,}\S" if marked else r"^  ()(\S.*?)\s{2,}\S")
-    found = []
-    for line in listing.splitlines()[1:]:
-        match = pattern.match(line)
-        if match and (not marked or match.group(1) == "*"):
-            found.append(match.group(2))
-    return found
 
 
 def commands(path: Path) -> list[str]:
@@ -64,9 +54,11 @@ def commands(path: Path) -> list[str]:
         return result.stdout
 
     run("scenarios")
-    for action in _ids(run("whatif", "--list"), marked=True)[:2]:
+    listing = json.loads(run("whatif", "--list", "--json") or "{}").get("actions", [])
+    for action in [a["action"] for a in listing if a["possible_now"]][:2]:
         run("whatif", "--do", action)
-    for symptom in _ids(run("diagnose", "--list"), marked=False)[:2]:
+    symptoms = json.loads(run("diagnose", "--list", "--json") or "{}").get("symptoms", [])
+    for symptom in [s["symptom"] for s in symptoms][:2]:
         run("diagnose", "--symptom", symptom, "--max", "2")
     return found
 

@@ -1,6 +1,6 @@
 """Where the runs of a `whatif` answer end, and whether the documented fault shows on the way:
 the steady outcomes (the explored graph's bottom strongly connected components), and the CERT-3
-question (the symptom is `model/compose/properties.py`'s `stranded`), asked of the checker as
+question (the symptom is `model/compose/properties/common.py`'s `stranded`), asked of the checker as
 `eventually` and `sometimes` properties.
 """
 

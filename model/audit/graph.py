@@ -6,9 +6,9 @@ expanded world's successors). `WorldIndex` numbers those worlds and their succes
 what each property said of each world. A mutant changes one machine: a world where no instance of
 that machine stands in a state the change touches (an "unaffected" world) has the unmutated
 successors, and every property says of it what it said before, because a property reads the world
-and, through a probe, only the rows its instances can take now (`model/compose/properties.py`);
-a property that probes no row of the mutated machine says of every world it numbered what it said
-before.
+and, through a probe, only the rows its instances can take now
+(`model/compose/properties/common.py`); a property that probes no row of the mutated machine says
+of every world it numbered what it said before.
 `MutantGraph` hands the checker a mutant's graph by number: the unmutated successors and verdicts
 of unaffected worlds are read from the index, the others are computed. Worlds only a mutant
 reaches get negative numbers, so the index is never mixed with one mutant's worlds. The checker

@@ -18,17 +18,17 @@ from ehttp.cli.output import emit_json, envelope
 from ehttp.compose.checking import run_checks
 from ehttp.config.schema import Lab
 from ehttp.views.diagrams import FORMATS, INSTALL_GRAPHVIZ, Format, has_dot, write_diagrams
-from ehttp.views.diagrams_lab import GRAPH_LIMIT, write_lab_diagrams
+from ehttp.views.diagrams_lab import GRAPH_LIMIT, STEP_LIMIT, write_lab_diagrams
 
 __all__ = ["diagrams"]
 
 _HELP = f"""Render every machine, the lab's reachable state graph and its traces.
 
 Machines: states, rows with names and requirement IDs, marked fault states; the lab decides which
-states get a start arrow. The lab's graph is drawn when it has at most {GRAPH_LIMIT} states (after
-symmetry reduction), with every witness and counterexample highlighted; otherwise one line says
-how many states it has. Each witness of a `sometimes` property and each counterexample gets a
-picture of its own.
+states get a start arrow. The lab's graph is drawn when it has at most {GRAPH_LIMIT} states and
+{STEP_LIMIT} transitions (after symmetry reduction; dot's layout time grows steeply), with every
+witness and counterexample highlighted; otherwise one line says how many states it has. Each witness
+of a `sometimes` property and each counterexample gets a picture of its own.
 """
 
 

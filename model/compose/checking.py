@@ -7,7 +7,7 @@ the same declarations, runs them, and gathers one result a report or the command
 The "after the workaround" variant starts from every reachable CERT-3 world of the lab, clients
 included, with the workaround applied; "from enhanced HTTP off" starts from the lab's site
 before the option was turned on, with enabling it the administrator's only step ("then HTTPS
-only" and "toggling the option only" allow other steps: `model/compose/properties.py`).
+only" and "toggling the option only" allow other steps: `model/compose/properties/`).
 `lab_variants` builds every variant model from one lab model (and its reachable graph, where a
 variant needs it), so the audit can build the same variants of a mutant.
 """

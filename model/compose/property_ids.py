@@ -1,4 +1,4 @@
-"""Short, stable IDs for the properties of `model/compose/properties.py`: the one table of them.
+"""Short, stable IDs for the properties of `model/compose/properties/`: the one table of them.
 
 A property's sentence says what it claims ("rapidly enabling and disabling the option alone
 leaves no SMS-Issuing certificate bound"); its ID names it in a line, an option or a link:

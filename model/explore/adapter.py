@@ -11,8 +11,8 @@ The functions wrap what the commands already compute; none decides anything itse
   `ehttp whatif --do`, the site's own steps by their row's words and instance);
 - the console: `site_view`, `site_system_views`, `client_views`, `fault_at` (the declarations'
   own state descriptions, `ehttp whatif`'s capabilities, the CERT-3 symptom of
-  `model/compose/properties.py`);
-- properties: `property_status` (the lab's checks of `model/compose/properties.py`, each
+  `model/compose/properties/`);
+- properties: `property_status` (the lab's checks of `model/compose/properties/`, each
   predicate asked of the worlds on the path);
 - answers: `whatif_answer`, `run_outcomes`, `diagnose_answer`, `symptoms`, `scenario_rows`
   (`ehttp whatif`, `ehttp diagnose`, `ehttp scenarios`);

@@ -62,8 +62,10 @@ __all__ = ["CACHE", "HANDSHAKES", "VerdictCache", "handshake"]
 _CHUNK = 65536
 
 
-@functools.cache
+@functools.lru_cache(maxsize=64)
 def _server_context(chain_pem: bytes, key_pem: bytes) -> ssl.SSLContext:
+    """A server's TLS context for its bound chain and key; the last 64 are kept (a long fuzz run
+    issues new certificates without end, and each context holds its chain and key)."""
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.minimum_version = context.maximum_version = ssl.TLSVersion.TLSv1_2
     # `ssl` loads a certificate and its key only from a file: one file holds both, briefly.

@@ -18,7 +18,7 @@ from ehttp.report.html import data_uri, esc, req_links, table
 from ehttp.report.requirements import SPECS
 from ehttp.report.traces import Draw
 from ehttp.views.diagrams import INSTALL_GRAPHVIZ, lab_start_states, machine_graph
-from ehttp.views.diagrams_lab import GRAPH_LIMIT, lab_graph, slug
+from ehttp.views.diagrams_lab import GRAPH_LIMIT, STEP_LIMIT, lab_graph, slug
 
 __all__ = [
     "ASSUMPTIONS",
@@ -149,7 +149,8 @@ def diagrams_section(lab: Lab, run: LabCheck, draw: Draw | None) -> str:
         note = (
             f"<p class=small>The lab's reachable graph has {main.states:,} states and "
             f"{main.transitions:,} transitions (diameter {main.diameter}), more than the "
-            f"{GRAPH_LIMIT} that stay legible: it is summarised by these numbers and drawn "
+            f"{GRAPH_LIMIT} states and {STEP_LIMIT} transitions that stay legible: it is "
+            "summarised by these numbers and drawn "
             'through its <a href="#traces">traces</a> instead.</p>'
         )
     return note + f'<div class="thumbs">{"".join(thumbs)}</div>'

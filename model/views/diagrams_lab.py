@@ -3,17 +3,16 @@
 DESIGN.md ("ehttp diagrams"): besides every machine, the lab's reachable graph when small enough,
 and the trace of every `sometimes` property and failed check. The graph is the checker's own
 breadth-first exploration of the lab's model (`model/checker/explore.py`, with the symmetry
-reduction `ehttp check` uses), drawn when it has at most `GRAPH_LIMIT` states. Each world is
-labelled with the instances that differ from the lab's initial world; every witness and
-counterexample that runs in the graph is highlighted in its own colour. The traces are those of
-`run_checks` (`model/compose/checking.py`): the witness of every `sometimes` property that holds
-and the
-counterexample of every property that fails, lassos drawn with their loop edge back.
+reduction `ehttp check` uses), drawn when it has at most `GRAPH_LIMIT` states and `STEP_LIMIT`
+steps. Each world is labelled with the instances that differ from the lab's initial world; every
+witness and counterexample that runs in the graph is highlighted in its own colour. The traces are
+those of `run_checks` (`model/compose/checking.py`): the witness of every `sometimes` property that
+holds and the counterexample of every property that fails, lassos drawn with their loop edge back.
 
 Worlds a reader must notice are drawn like the states the machine diagrams mark: red with a double
 border. They are the seed's two "Known issues" as the properties state them
-(`model/compose/properties.py`):
-HTTPS only with enhanced HTTP on (SITE-2) and a site system stranded by rapid toggling (CERT-3).
+(`model/compose/properties/`): HTTPS only with enhanced HTTP on (SITE-2) and a site system
+stranded by rapid toggling (CERT-3).
 
 Output is deterministic (discovery order, sorted labels, no timestamps) for `diagrams/`.
 """
@@ -42,6 +41,7 @@ from ehttp.views.dot_text import html_text, label
 __all__ = [
     "GRAPH_LIMIT",
     "PATH_COLOURS",
+    "STEP_LIMIT",
     "LabPictures",
     "Traced",
     "lab_graph",
@@ -52,8 +52,15 @@ __all__ = [
     "write_lab_diagrams",
 ]
 
-GRAPH_LIMIT = 500
-"""The largest reachable graph (in stored states, after symmetry reduction) that is drawn."""
+GRAPH_LIMIT = 150
+"""The largest reachable graph (in stored states, after symmetry reduction) that is drawn.
+
+`dot`'s layout time grows much faster than the graph: measured on growing parts of one lab's
+graph, 100 worlds (314 steps) take 1.5 s, 150 worlds (497 steps) 11 s, 200 worlds (712 steps)
+58 s, and the whole 480 worlds (1,882 steps) more than half an hour."""
+
+STEP_LIMIT = 500
+"""The most steps (edges) of a drawn graph: with `GRAPH_LIMIT`, a layout of seconds."""
 
 PATH_COLOURS: tuple[tuple[str, str], ...] = (
     ("blue", "#1f77b4"),
@@ -173,15 +180,14 @@ def _paths_in(
     return paths
 
 
-def _explore(model: WorldModel) -> Exploration[World, Action]:
-    return reachable(model, symmetry=True, labels=True, max_states=GRAPH_LIMIT + 1)
-
-
-def lab_graph(check: LabCheck) -> graphviz.Digraph | None:
-    """The lab's reachable state graph with its traces highlighted; None when it is too large."""
+def lab_graph(
+    check: LabCheck, *, max_worlds: int = GRAPH_LIMIT, max_steps: int = STEP_LIMIT
+) -> graphviz.Digraph | None:
+    """The lab's reachable state graph with its traces highlighted; None when it has more than
+    `max_worlds` worlds or `max_steps` steps (tests read the DOT source of larger graphs)."""
     model = check.model
-    graph = _explore(model)
-    if len(graph.states) > GRAPH_LIMIT:
+    graph = reachable(model, symmetry=True, labels=True, max_states=max_worlds + 1)
+    if len(graph.states) > max_worlds or sum(map(len, graph.succ or [])) > max_steps:
         return None
     paths = _paths_in(graph, model, traced_properties(check))
     dot = graphviz.Digraph(name=f"lab-{slug(check.lab.name)}-graph")
@@ -352,7 +358,8 @@ def write_lab_diagrams(check: LabCheck, out: Path, fmt: Format) -> LabPictures:
     if graph is None:
         notice = (
             f"lab {check.lab.name!r}: the reachable state graph has {check.main.states} states, "
-            f"more than the limit of {GRAPH_LIMIT}; drawing its traces instead"
+            f"{check.main.transitions} transitions, more than the {GRAPH_LIMIT} states and "
+            f"{STEP_LIMIT} transitions dot lays out in seconds; drawing its traces instead"
         )
     else:
         path = out / f"{prefix}-graph.{fmt}"

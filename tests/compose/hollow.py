@@ -1,4 +1,4 @@
-"""Fixtures: the hollow versions of four properties, as `model/compose/properties.py` stated them
+"""Fixtures: the hollow versions of four properties, as `model/compose/properties/` stated them
 before they were rewritten against observers (issue 10). They are kept here, not in the product,
 so that `tests/audit/test_engine.py` can show the audit finds them hollow.
 

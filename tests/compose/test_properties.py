@@ -1,4 +1,4 @@
-"""Tests for model/compose/properties.py and model/compose/checking.py: pinned verdicts on the
+"""Tests for model/compose/properties/ and model/compose/checking.py: pinned verdicts on the
 example labs."""
 
 from __future__ import annotations

@@ -70,7 +70,10 @@ def test_nothing_but_the_properties_imports_the_oracle() -> None:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.ImportFrom) and node.module == "ehttp.compose.seed_tables":
                 importers.append(path.relative_to(ROOT.parent).as_posix())
-    assert importers == ["model/compose/properties.py"]
+    assert importers == [
+        "model/compose/properties/clients.py",
+        "model/compose/properties/downloads.py",
+    ]
 
 
 def _check(monkeypatch: pytest.MonkeyPatch, mp: tuple[MpCell, ...], dp: tuple[DpCell, ...]) -> str:

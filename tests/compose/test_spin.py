@@ -65,7 +65,7 @@ def test_spin_agrees_with_ehttp(name: str, checked: Callable[..., LabCheck]) -> 
     assert differences(spin, native) == []
     decided = {p.kind for p in spin.properties}
     assert "always" in decided
-    # Deadlock freedom is asked where the option exists (model/compose/properties.py).
+    # Deadlock freedom is asked where the option exists (model/compose/properties/checks.py).
     assert ("deadlock-free" in decided) == has_option(lab)
 
 

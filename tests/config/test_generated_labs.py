@@ -14,7 +14,7 @@ A failure prints the lab as a file to keep.
 
 from __future__ import annotations
 
-import re
+import json
 
 import pytest
 from click.testing import CliRunner, Result
@@ -80,16 +80,14 @@ def _run(*args: str) -> Result:
     return CliRunner().invoke(main, list(args), catch_exceptions=False)
 
 
-def _ids(listing: str, marked: bool) -> list[str]:
-    """The ids of a `--list`: the first column, two spaces or more from the text; with `marked`,
-    only the lines marked `*` (possible from the steady state)."""
-    pattern = re.compile(r"^  (\*| ) (\S.*?)\s{2,}\S" if marked else r"^  ()(\S.*?)\s{2,}\S")
-    found = []
-    for line in listing.splitlines()[1:]:
-        match = pattern.match(line)
-        if match and (not marked or match.group(1) == "*"):
-            found.append(match.group(2))
-    return found
+def _possible(listing: str) -> list[str]:
+    """The actions of `whatif --list --json` possible from the start it lists."""
+    return [a["action"] for a in json.loads(listing)["actions"] if a["possible_now"]]
+
+
+def _symptoms(listing: str) -> list[str]:
+    """The symptom ids of `diagnose --list --json`."""
+    return [s["symptom"] for s in json.loads(listing)["symptoms"]]
 
 
 def _settled(result: Result, command: str, lab: Lab) -> None:
@@ -111,13 +109,13 @@ def test_scenarios_whatif_and_diagnose_run_on_generated_labs(
     path.write_text(lab_to_toml(lab), encoding="utf-8")
     lab_file = str(path)
     _settled(_run("scenarios", "--lab", lab_file), "scenarios", lab)
-    listing = _run("whatif", "--lab", lab_file, "--list")
+    listing = _run("whatif", "--lab", lab_file, "--list", "--json")
     _settled(listing, "whatif --list", lab)
-    for action in _ids(listing.stdout, marked=True)[:2]:
+    for action in _possible(listing.stdout)[:2]:
         _settled(_run("whatif", "--lab", lab_file, "--do", action), f"whatif --do {action}", lab)
-    symptoms = _run("diagnose", "--lab", lab_file, "--list")
+    symptoms = _run("diagnose", "--lab", lab_file, "--list", "--json")
     _settled(symptoms, "diagnose --list", lab)
-    for symptom in _ids(symptoms.stdout, marked=False)[:2]:
+    for symptom in _symptoms(symptoms.stdout)[:2]:
         _settled(
             _run("diagnose", "--lab", lab_file, "--symptom", symptom, "--max", "2"),
             f"diagnose --symptom {symptom}",
@@ -138,9 +136,9 @@ def test_scenarios_whatif_and_diagnose_agree_on_every_steady_world_of_generated_
 
 
 def test_the_list_readers_find_the_ids_of_the_default_lab() -> None:
-    actions = _ids(_run("whatif", "--list").stdout, marked=True)
+    actions = _possible(_run("whatif", "--list", "--json").stdout)
     assert "disable-enhanced-http" in actions and "enable-enhanced-http" not in actions
-    symptoms = _ids(_run("diagnose", "--list").stdout, marked=False)
+    symptoms = _symptoms(_run("diagnose", "--list", "--json").stdout)
     assert "no-sms-certificate-bound mp1" in symptoms and "notification-fails wg1" in symptoms
 
 
