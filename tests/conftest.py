@@ -15,6 +15,7 @@ import pytest
 from ehttp.compose.checking import LabCheck, run_checks
 from ehttp.compose.world import World, WorldModel
 from ehttp.config.labfile import default_lab
+from ehttp.config.schema import Lab
 from ehttp.fuzz import campaign
 from ehttp.fuzz.coverage import Reachable
 from ehttp.machines import access
@@ -114,6 +115,39 @@ def report_steps(checked: Callable[..., LabCheck]) -> Callable[[pytest.MonkeyPat
             patch.setattr(page, name, shared)
 
     return share
+
+
+@pytest.fixture
+def shared_check(monkeypatch: pytest.MonkeyPatch, checked: Callable[..., LabCheck]) -> None:
+    """`ehttp check` run with no limit and with symmetry gets the session's check of its lab
+    (`checked`): the tests that read the default lab's text, JSON and column layout look at how
+    the command prints one check, not at the search, which tests/compose pins. With a limit,
+    without symmetry, or once a stop is requested, the command runs its own check as always."""
+    from ehttp.cli import check
+
+    real = check.run_checks
+
+    def run_checks(
+        lab: Lab,
+        *,
+        symmetry: bool = True,
+        max_states: int | None = None,
+        max_seconds: float | None = None,
+        stop: Callable[[], bool] | None = None,
+        **kwargs: Any,
+    ) -> LabCheck:
+        if symmetry and max_states is None and max_seconds is None and not (stop and stop()):
+            return checked(lab)
+        return real(
+            lab,
+            symmetry=symmetry,
+            max_states=max_states,
+            max_seconds=max_seconds,
+            stop=stop,
+            **kwargs,
+        )
+
+    monkeypatch.setattr(check, "run_checks", run_checks)
 
 
 @pytest.fixture(scope="session")

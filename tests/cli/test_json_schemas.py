@@ -107,6 +107,7 @@ def test_audit_pass_and_incomplete() -> None:
     assert "not-run" in {m["status"] for m in cut["mutants"]}
 
 
+@pytest.mark.usefixtures("shared_check")
 def test_check_pass_and_incomplete() -> None:
     passed = json_of(run("check", "--json"), 0)
     assert (passed["lab"], passed["verdict"], passed["states"]) == ("default", "pass", 41_052)
