@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ehttp.ask.actions import action_text
 from ehttp.ask.assumptions import Assumption, assumption
@@ -38,6 +39,7 @@ from ehttp.compose.world import EXEC, ModelError, World, WorldModel
 from ehttp.config.schema import Lab
 from ehttp.machines.binding import RESTART, SMSEXEC_STARTS
 from ehttp.machines.clock import TICK
+from ehttp.machines.machine import Machine
 
 __all__ = ["Cause", "Cure", "Diagnosis", "diagnose"]
 
@@ -143,6 +145,18 @@ class _Graph:
     def step(self, node: int, k: int) -> tuple[World, tuple[int, int], World]:
         action = self.graph.actions[self.labels[node][k]]
         return self.graph.states[node], action, self.graph.states[self.succ[node][k]]
+
+
+@lru_cache(maxsize=4)
+def _explored(lab: Lab, start: World, machines: tuple[Machine, ...]) -> tuple[WorldModel, _Graph]:
+    """The full model of `lab` from `start` and its reachable graph, explored once per (lab,
+    start, declared machines): the report, the commands' agreement test and the explorer ask
+    about several symptoms of one start, and the graph is the same for each (it is only read
+    afterwards). `machines`, the lab's instances' machines as `WorldModel(lab)` reads them now,
+    keeps a test's swapped-in mutant declarations from reusing the declared machines' graph."""
+    full = WorldModel(lab, initial=[start])
+    assert full.env.machines == machines
+    return full, _Graph(full, reachable(full, labels=True))
 
 
 def _is_subsequence(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
@@ -406,8 +420,7 @@ def diagnose(
     symptom = text if isinstance(text, Symptom) else parse_symptom(model, text)
     steady = steady_state(lab) if start is None else start
     given = start is not None
-    full = WorldModel(lab, initial=[steady])
-    graph = _Graph(full, reachable(full, labels=True))
+    full, graph = _explored(lab, steady, model.env.machines)
     states = graph.graph.states
     env = model.env
     marks = [symptom.holds(full, w) and not env.overdue(w) for w in states]

@@ -131,7 +131,7 @@ def _app_state(lab: ConcreteLab) -> str:
 
 def abstract(lab: ConcreteLab, env: Env) -> World:
     """The abstract world of ``lab``, in the instance layout of ``env``
-    (`ehttp.compose.world.Env`)."""
+    (`ehttp.compose.env.Env`)."""
     certificates = lab.certificates
     world: list[tuple[str, int]] = [
         (_site_state(lab), -1),

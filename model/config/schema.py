@@ -106,7 +106,7 @@ def _windows_build(value: str) -> str:
 
 SITE_INSTANCES = ("site", "azure-ad-app", "smsexec", "clock", "toggle-history")
 """The names of the site's own machine instances: the composition names every instance, these
-five and then each site system and client by its lab name (`model/compose/world.py`), and the
+five and then each site system and client by its lab name (`model/compose/env.py`), and the
 tables, traces and what-if steps find an instance by that name, so no site system or client may
 take one (a management point named ``clock`` would be read as the clock); the lab file reader
 refuses them, ignoring case as it does for duplicates."""

@@ -15,7 +15,7 @@ it. Facts come in four kinds:
   clients the seed's words tie it to (`model/decide/prerequisites.py`). A missing prerequisite
   that concerns the client makes the decision ``blocked``, and its reason names that prerequisite;
   the model does not read them.
-- ``mechanism``: what the model's guards read (`model/compose/world.py`,
+- ``mechanism``: what the model's guards read (`model/compose/env.py`,
   `model/machines/access.py`): necessary conditions of the scenario's goal in any world; the
   tests check that a failing one means the goal fails, on every example lab and on generated labs.
 

@@ -85,7 +85,7 @@ Walk = Literal["global", "local"]
 WALKS: tuple[Walk, ...] = ("global", "local")
 """How steering walks the checker's graph: "global", the walk planner of `ehttp.fuzz.planner`
 (path cover, detours weighed by new states per step); "local", the earlier steering of
-`ehttp.fuzz.machine` (nearest uncovered state, Warnsdorff among fresh successors), kept so that
+`ehttp.fuzz.steering` (nearest uncovered state, Warnsdorff among fresh successors), kept so that
 `benchmarks/fuzz_speed.py` can set the two side by side."""
 
 

@@ -15,18 +15,10 @@ state, yet its step must be tried). Then, by default, the global walk planner
 (`ehttp.fuzz.planner`): the path cover's next state or the preferred fresh successors, else a
 detour through covered states, from here or on a fresh lab, chosen for the most new states per
 step. The earlier local steering (`Session.planner` None, `CampaignPlan.walk = "local"`) ranks
-instead:
-- the actions whose successor (canonical form) the campaign has not covered yet, narrowed to those
-  that stay furthest upstream (a step into a lower strongly connected component leaves the states
-  above behind: registrations and the toggle history never go back) and then, by Warnsdorff's
-  rule, to those with the fewest uncovered successors of their own but at least one (the state
-  that would be hardest to come back to is taken while it is next door);
-- when there is none, the first step of a shortest path in the model (breadth-first over the
-  reachable graph from the current state) to the nearest state not covered yet;
-- starting again on a fresh lab when the nearest such state is no further from the initial
-  state than from here, or cannot be reached from here.
-Either way a fresh lab costs set-up time, never a lab step, and when every reachable state is
-covered there is no preference: the plain per-row rules take over.
+instead by `ehttp.fuzz.steering`: the fresh successors that stay upstream, else a shortest path
+to the nearest fresh state, else a fresh lab. Either way a fresh lab costs set-up time, never a
+lab step, and when every reachable state is covered there is no preference: the plain per-row
+rules take over.
 The initialize rule `begin_example` draws the example's key (below) and builds its lab. The rule
 `steer` draws an index into that preferred head,
 the rule `start_again_on_a_fresh_lab` builds a new lab (its steps are a failure's step list from
@@ -49,7 +41,6 @@ build is amortised over many steps.
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -65,6 +56,7 @@ from ehttp.fuzz.invariants import InvariantBroken, StateInvariant
 from ehttp.fuzz.lockstep import Lockstep
 from ehttp.fuzz.planner import Planner
 from ehttp.fuzz.rules import RuleSpec, pick_instance
+from ehttp.fuzz.steering import onward, route
 
 __all__ = [
     "ATTACK_SPACING",
@@ -339,12 +331,12 @@ class FuzzMachine(RuleBasedStateMachine):
         novel = tuple(number for number in successors if self._fresh(number))
         if novel:
             self.route.clear()
-            self.head = self._onward(novel)
+            self.head = onward(reachable.successors, reachable.component, novel, self._fresh)
             return
         if not (self.route and self.route[0] in successors):
-            self.route = self._route(self.here)
+            self.route = route(reachable.successors, self.here, self._fresh)
             if self.here != self.start:
-                anew = self._route(self.start)
+                anew = route(reachable.successors, self.start, self._fresh)
                 if anew and (not self.route or len(anew) <= len(self.route)):
                     self.route.clear()
                     self.restart = True
@@ -373,50 +365,6 @@ class FuzzMachine(RuleBasedStateMachine):
             return
         self.route = list(detour.path)
         self.head = (self.route.pop(0),)
-
-    def _onward(self, states: tuple[int, ...]) -> tuple[int, ...]:
-        """Of the fresh successors `states`, the ones to prefer: those that stay furthest
-        upstream (in the highest strongly connected component: `Reachable.component` numbers
-        the components so that no edge leads to a higher one), since a step downstream leaves
-        the states upstream behind; among those, the ones with the fewest fresh successors of
-        their own but at least one (Warnsdorff's rule: take the hard-to-reach state now, while
-        it is next door, and keep a fresh state next)."""
-        reachable = self.session.reachable
-        top = max(reachable.component[number] for number in states)
-        upstream = tuple(number for number in states if reachable.component[number] == top)
-        onward = {
-            number: sum(
-                1
-                for after in reachable.successors[number]
-                if after != number and self._fresh(after)
-            )
-            for number in upstream
-        }
-        counts = [count for count in onward.values() if count]
-        if not counts:
-            return upstream
-        fewest = min(counts)
-        return tuple(number for number in upstream if onward[number] == fewest)
-
-    def _route(self, start: int) -> list[int]:
-        """The states of a shortest path from state `start` to the nearest state that is fresh to
-        this example (none when no such state can be reached from it)."""
-        successors = self.session.reachable.successors
-        parent = {start: start}
-        queue = deque([start])
-        while queue:
-            at = queue.popleft()
-            for number in successors[at]:
-                if number in parent:
-                    continue
-                parent[number] = at
-                if self._fresh(number):
-                    path = [number]
-                    while parent[path[-1]] != start:
-                        path.append(parent[path[-1]])
-                    return path[::-1]
-                queue.append(number)
-        return []
 
 
 def _begin_rule() -> Callable[..., None]:

@@ -2,17 +2,16 @@
 
 Implements the seed's MP table (REG-1, REG-2, REG-3, REG-6, MP-1, MP-2, MP-3): which methods a
 management point accepts comes from the lab's own transcription of the table (`model/lab/policy.py`,
-never `model/machines/access.py`, so lockstep fuzzing can catch a mistake in either); this module
-checks
-the evidence itself with real cryptography (SEC-2, SEC-5) and binds it to the site's record of the
-client it registers (`model/lab/directory.py`): a device token's device id, a domain proof's account
-and a PKI certificate's DNS name must be the record's (specs/threat-model.md). It keeps each
-registered client's public key, registration generation and signing regime (the regime names of
-`model/machines/registration.py`) in the site database it shares with every other management point
-of
-the site (`model/lab/sitedb.py`), acts on a client notification only when its signature verifies
-against the current registration (SEC-3, REG-5), and issues content access tokens under enhanced
-HTTP (reference "Tokens": "The management point issues each client a token").
+never `model/machines/access.py`, so lockstep fuzzing can catch a mistake in either); the
+evidence itself is checked with real cryptography (SEC-2, SEC-5) and bound to the site's record of
+the client it registers (`model/lab/evidence_check.py`, `model/lab/directory.py`): a device
+token's device id, a domain proof's account and a PKI certificate's DNS name must be the record's
+(specs/threat-model.md). It keeps each registered client's public key, registration generation and
+signing regime (the regime names of `model/machines/registration.py`) in the site database it
+shares with every other management point of the site (`model/lab/sitedb.py`), acts on a client
+notification only when its signature verifies against the current registration (SEC-3, REG-5),
+and issues content access tokens under enhanced HTTP (reference "Tokens": "The management point
+issues each client a token").
 
 A refused input never changes the management point's state, and a malformed one is refused with a
 reason code, never an exception (`model/lab/inputs.py`). Requests and messages must be fresh
@@ -47,9 +46,7 @@ effect.
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
-from typing import TypeVar
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
@@ -63,14 +60,13 @@ from ehttp.lab.domain import Domain
 from ehttp.lab.evidence import (
     Anonymous,
     ClientCertificate,
-    DeviceToken,
-    DomainProof,
     DomainUserProof,
     RegistrationRequest,
     UserEvidence,
     UserToken,
     user_payload,
 )
+from ehttp.lab.evidence_check import EvidenceCheck, registration_id_for
 from ehttp.lab.inputs import blob, text, whole
 from ehttp.lab.messages import Regime, Registration, SignedMessage, verify_message, well_formed
 from ehttp.lab.mutants import (
@@ -82,11 +78,10 @@ from ehttp.lab.mutants import (
     SKIPS_CONTINUITY,
 )
 from ehttp.lab.policy import Exchange, enhanced_on, mp_accepts
-from ehttp.lab.reasons import Accepted, Reason, Refused, Rejected, Verdict
+from ehttp.lab.reasons import Accepted, Reason, Refused, Rejected, Verdict, value_or_raise
 from ehttp.lab.requests import key_sender, possessed_key, well_formed_request
 from ehttp.lab.sitedb import SiteDatabase
 from ehttp.lab.tokens import AadValidator, ContentTokenIssuer
-from ehttp.lab.trust import verify_client
 from ehttp.machines.access import Method
 
 __all__ = [
@@ -97,15 +92,8 @@ __all__ = [
     "registration_id_for",
 ]
 
-_T = TypeVar("_T")
-
 NOTIFICATION = "client-notification"
 CONTENT_TOKEN_REQUEST = "content-access-token-request"
-
-
-def registration_id_for(client: str) -> str:
-    """The client's SMS GUID, derived from its name."""
-    return f"GUID:{uuid.uuid5(uuid.NAMESPACE_DNS, client)}"
 
 
 @dataclass(frozen=True)
@@ -139,12 +127,19 @@ class ManagementPointServer:
         mutants: frozenset[str] = frozenset(),
     ) -> None:
         self._keeps_old_key = KEEPS_OLD_KEY in mutants
-        self._anonymous_replaces = ANONYMOUS_REPLACES in mutants
-        self._ignores_identity = IGNORES_IDENTITY in mutants
         self._skips_continuity = SKIPS_CONTINUITY in mutants
         self._kind_unbound = KIND_UNBOUND in mutants
         self._device_token_always = DEVICE_TOKEN_WITHOUT_ENHANCED in mutants
-        self._directory = directory
+        self._evidence = EvidenceCheck(
+            directory=directory,
+            domain=domain,
+            pki_roots=pki_roots,
+            clock=clock,
+            database=database,
+            ignores_identity=IGNORES_IDENTITY in mutants,
+            anonymous_replaces=ANONYMOUS_REPLACES in mutants,
+        )
+        """The checks of a request's identity evidence (`model/lab/evidence_check.py`)."""
         self._db = database
         self._seen = database.seen
         """The replay store this management point checks: the site database's, shared by every
@@ -153,7 +148,6 @@ class ManagementPointServer:
         self.site = site
         self._aad = aad
         self._domain = domain
-        self._pki_roots = pki_roots
         self._content_tokens = content_tokens
         self._clock = clock
         self.notifications: list[tuple[str, bytes]] = []
@@ -219,7 +213,7 @@ class ManagementPointServer:
         key = possessed_key(request)
         sender = key_sender(key)
         self._fresh(sender, request.sent_at, request.nonce)
-        self._check_evidence(request, key)
+        self._evidence.check(request, key, self._aad)
         if not isinstance(request.evidence, ClientCertificate):
             self._not_superseded(request.client, key)
         registration = self._record(request, key)
@@ -277,7 +271,9 @@ class ManagementPointServer:
             refused = self._accepts(request.evidence.method, "registration", "re-registration")
             if refused is not None:
                 raise Rejected(refused.reason, refused.detail)
-            self._check_certificate(request.evidence, key, self._record_of(request.client))
+            self._evidence.check_certificate(
+                request.evidence, key, self._evidence.record_of(request.client)
+            )
             regime = "pki"
         else:
             self._not_superseded(request.client, key)
@@ -294,77 +290,6 @@ class ManagementPointServer:
         for sender in senders:
             self._remember(sender, request.sent_at, request.nonce)
         return renewed
-
-    def _record_of(self, client: str) -> ClientRecord | None:
-        """The site's record of ``client``; None when the `IGNORES_IDENTITY` mutant is on."""
-        if self._ignores_identity:
-            return None
-        record = self._directory.get(client)
-        if record is None:
-            raise Rejected(
-                Reason.REG_UNKNOWN_CLIENT,
-                f"the site has no record of a client named {client!r}; evidence proves a "
-                "recorded client's identity only",
-            )
-        return record
-
-    def _check_evidence(self, request: RegistrationRequest, key: ec.EllipticCurvePublicKey) -> None:
-        evidence = request.evidence
-        if isinstance(evidence, Anonymous):
-            self._no_conflict(request.client, key)
-            return
-        record = self._record_of(request.client)
-        if isinstance(evidence, DomainProof):
-            account = text(evidence.account, "account", Reason.AD_BAD_PROOF)
-            blob(evidence.proof, "proof", Reason.AD_BAD_PROOF)
-            if record is not None and account != record.account:
-                raise Rejected(
-                    Reason.AD_ACCOUNT_MISMATCH,
-                    f"proof is from {account!r}; {request.client}'s account is {record.account!r}",
-                )
-            _raise(self._domain.verify(account, request.payload(), evidence.proof))
-            return
-        if isinstance(evidence, DeviceToken):
-            if self._aad is None:
-                raise Rejected(Reason.METHOD_NOT_ACCEPTED, "the site is not onboarded to Azure AD")
-            identity = _raise(self._aad.validate(evidence.token, "device"))
-            if record is not None and identity.subject != record.device_id:
-                raise Rejected(
-                    Reason.TOKEN_DEVICE_MISMATCH,
-                    f"token is for device {identity.subject}; {request.client}'s record has "
-                    f"{record.device_id}",
-                )
-            return
-        self._check_certificate(evidence, key, record)
-
-    def _no_conflict(self, client: str, key: ec.EllipticCurvePublicKey) -> None:
-        """An anonymous request proves no identity, so it never displaces a key the site holds
-        for ``client`` at any of its management points, registered or awaiting approval (A-42);
-        the same key asking again is a retry."""
-        if self._anonymous_replaces:
-            return
-        for held, status in self._db.held(registration_id_for(client)):
-            if held.public_key != key:
-                raise Rejected(
-                    Reason.REG_CONFLICTING_RECORD,
-                    f"{client} is already {status} with another key; an anonymous request "
-                    "can't replace it",
-                )
-
-    def _check_certificate(
-        self,
-        evidence: ClientCertificate,
-        key: ec.EllipticCurvePublicKey,
-        record: ClientRecord | None,
-    ) -> None:
-        names = _raise(verify_client(evidence.chain, self._pki_roots, self._clock.now()))
-        if evidence.chain[0].public_key() != key:
-            raise Rejected(Reason.CERT_KEY_MISMATCH, "registered key is not the certificate's key")
-        if record is not None and record.dns_name not in names:
-            raise Rejected(
-                Reason.CERT_CLIENT_MISMATCH,
-                f"certificate names {list(names)}; {record.name}'s record is {record.dns_name}",
-            )
 
     def _regime(self, method: Method) -> Regime:
         if method == "pki-certificate":
@@ -499,7 +424,7 @@ class ManagementPointServer:
         sender = f"user:{account}"
         self._fresh(sender, evidence.sent_at, evidence.nonce)
         payload = user_payload(account, evidence.sent_at, evidence.nonce)
-        _raise(self._domain.verify(account, payload, evidence.proof))
+        value_or_raise(self._domain.verify(account, payload, evidence.proof))
         self._remember(sender, evidence.sent_at, evidence.nonce)
         return account
 
@@ -513,10 +438,3 @@ class ManagementPointServer:
             self.tokens_issued,
             database.seen,
         )
-
-
-def _raise(verdict: Verdict[_T]) -> _T:
-    """The accepted value, or the refusal raised as `Rejected`."""
-    if isinstance(verdict, Refused):
-        raise Rejected(verdict.reason, verdict.detail)
-    return verdict.value

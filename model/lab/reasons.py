@@ -13,7 +13,7 @@ import enum
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-__all__ = ["Accepted", "Reason", "Refused", "Rejected", "Verdict"]
+__all__ = ["Accepted", "Reason", "Refused", "Rejected", "Verdict", "value_or_raise"]
 
 T = TypeVar("T")
 
@@ -118,3 +118,10 @@ class Refused:
 
 
 Verdict = Accepted[T] | Refused
+
+
+def value_or_raise(verdict: Verdict[T]) -> T:
+    """The accepted value, or the refusal raised as `Rejected`."""
+    if isinstance(verdict, Refused):
+        raise Rejected(verdict.reason, verdict.detail)
+    return verdict.value

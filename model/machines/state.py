@@ -3,7 +3,7 @@
 A world is a tuple with one ``(control state, timer)`` pair per machine instance; an action names
 an instance and a row of its machine. `Questions` is the part of the composition that guards read
 (the lab's configuration and a few questions about a world). The declarations in `model/machines/`
-import this module, never the composition in `model/compose/world.py`, which implements it.
+import this module, never the composition in `model/compose/env.py`, which implements it.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ Action = tuple[int, int]
 
 
 class Questions(Protocol):
-    """What a guard may ask about a world (implemented by `ehttp.compose.world.Env`)."""
+    """What a guard may ask about a world (implemented by `ehttp.compose.env.Env`)."""
 
     lab: Lab
     memo: dict[tuple[str, int, bool], frozenset[Method]]

@@ -1,6 +1,6 @@
 """State diagrams of the declared machines, rendered by Graphviz's `dot`.
 
-Every machine in `ehttp.compose.world.MACHINES` becomes one picture: its declared states as nodes
+Every machine in `ehttp.compose.env.MACHINES` becomes one picture: its declared states as nodes
 (the
 description as tooltip), one edge per row and source state labelled with the row's name in the
 source's words, its guard, its requirement IDs and its actor, reaction rows dashed and labelled

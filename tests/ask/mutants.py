@@ -1,6 +1,6 @@
 """Declaration mutants for the answers' tests: a machine with other deadlines, fewer or more rows.
 
-The composition compiles each declared machine once (`ehttp.compose.world._COMPILED`) and builds
+The composition compiles each declared machine once (`ehttp.compose.env._COMPILED`) and builds
 a lab's instances from the machine constants it imports; a test swaps in the mutant in both places
 for its duration, so every model built meanwhile uses it and row numbers stay consistent.
 """
@@ -11,7 +11,7 @@ from dataclasses import replace
 
 import pytest
 
-from ehttp.compose import world
+from ehttp.compose import env
 from ehttp.machines.machine import Machine, Row
 
 __all__ = ["mutate"]
@@ -31,9 +31,9 @@ def mutate(
     states = tuple(replace(s, deadline=changed.get(s.name, s.deadline)) for s in machine.states)
     rows = tuple(r for r in machine.rows if r.name not in drop_rows) + add_rows
     mutant = replace(machine, states=states, rows=rows)
-    names = [name for name, value in vars(world).items() if value is machine]
-    assert names, f"ehttp.compose.world imports no machine {machine.name!r}"
+    names = [name for name, value in vars(env).items() if value is machine]
+    assert names, f"ehttp.compose.env imports no machine {machine.name!r}"
     for name in names:
-        monkeypatch.setattr(world, name, mutant)
-    monkeypatch.setitem(world._COMPILED, machine.name, world._compile(mutant))
+        monkeypatch.setattr(env, name, mutant)
+    monkeypatch.setitem(env._COMPILED, machine.name, env._compile(mutant))
     return mutant

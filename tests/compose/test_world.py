@@ -109,16 +109,6 @@ def test_enabling_makes_registered_clients_due_and_the_poll_reregisters() -> Non
     assert world[dom][0] == "registered:enhanced-http"
 
 
-def test_internet_client_needs_a_bound_management_point_through_the_cmg() -> None:
-    model = WorldModel(default_lab())
-    aad = model.env.names.index("aad1")
-    register = "register with an Azure AD device token"
-    assert register in {model.action_name(a) for a in model.actions(model.initial) if a[0] == aad}
-    mp = model.env.first_binding
-    stranded = model.fire(model.initial, mp, DELETE)
-    assert register not in {model.action_name(a) for a in model.actions(stranded) if a[0] == aad}
-
-
 def test_symmetry_sorts_interchangeable_clients_only() -> None:
     model = WorldModel(default_lab().with_clients(6))
     assert len(model.symmetric_groups) == 3
