@@ -14,6 +14,7 @@ from ehttp.audit import derive_mutants
 from ehttp.checker import Property, check, reachable
 from ehttp.compose.checking import LabCheck, run_checks
 from ehttp.compose.properties import lab_checks
+from ehttp.compose.properties.common import ClientFacts
 from ehttp.compose.world import MACHINES, Action, World, WorldModel
 from ehttp.config.labfile import default_lab, load_lab
 from ehttp.machines.binding import BINDING, STRANDED
@@ -200,3 +201,36 @@ def test_a_model_where_restarting_smsexec_alone_cures_fails_check(
     report = run_checks(lab, machines={BINDING.name: cured})
     failing = [p.name for _, p in report.properties if not p.holds]
     assert failing == [RESTART_ALONE]
+
+
+def test_client_facts_memoise_each_clients_part_on_its_pair_and_the_context() -> None:
+    """`ClientFacts` gives the mask of parts some client breaks, as evaluating every part of every
+    client does, on every reachable world of a lab; a part is asked once per (context, client,
+    pair), and a world asked again is not looked at."""
+    model = WorldModel(load_lab(LABS / "no-cmg.toml"))
+    clients = tuple(model.env.clients)
+
+    def registered(w: World, i: int) -> bool:
+        return not w[i][0].startswith("registered")
+
+    def waiting(w: World, i: int) -> bool:
+        return w[i][0] != "pending-approval" or w[0][0].endswith("+enhanced")
+
+    asked: list[tuple[object, ...]] = []
+
+    def logged(w: World, i: int) -> bool:
+        asked.append((w[0][0], i, w[i]))
+        return registered(w, i)
+
+    facts = ClientFacts(clients, lambda w: w[0][0], (logged, waiting))
+    for w in reachable(model).states:
+        direct = sum(
+            1 << k
+            for k, part in enumerate((registered, waiting))
+            if not all(part(w, i) for i in clients)
+        )
+        assert facts(w) == direct
+        before = len(asked)
+        assert facts(w) == direct
+        assert len(asked) == before
+    assert asked and len(asked) == len(set(asked))
