@@ -112,7 +112,10 @@ class Base:
     """The unmutated lab: its table, its worlds in breadth-first order, and its verdicts."""
 
     def __init__(self, lab: Lab, checks: Checks) -> None:
-        self.model = WorldModel(lab)
+        # Site systems keep their places here: the audit judges each property through its own
+        # wrapped predicates over world numbers (`model/audit/graph.py`), which do not carry the
+        # site system a property is about, so only interchangeable clients are reduced.
+        self.model = WorldModel(lab, site_symmetry=False)
         self.checks = checks
         self.props = _by_variant(self.model, checks)
         self.order = [(item.variant, item.prop) for item in checks(self.model)]
@@ -364,7 +367,7 @@ def _table_change(base: Base, model: WorldModel, table: Successors) -> str | Non
 def _run_table_mutant(base: Base, mutant: Mutant) -> MutantResult:
     """A table mutant: its model checked anew on every variant (a changed cell can change the
     steps of every world where a client registers, and what every distribution point accepts)."""
-    model = WorldModel(base.model.lab, tables=mutant.tables)
+    model = WorldModel(base.model.lab, tables=mutant.tables, site_symmetry=False)
     if _same_answers(base, model):
         return MutantResult(mutant, "equivalent")
     table = Successors(model)
@@ -390,7 +393,9 @@ def lab_on(base: Base, mutant: Mutant) -> str:
     """Drive the lab in lockstep with a surviving mutant of the declarations along its first
     difference (`model/fuzz/survivors.py`)."""
     assert mutant.replaced is not None
-    model = WorldModel(base.model.lab, machines={mutant.machine: mutant.replaced})
+    model = WorldModel(
+        base.model.lab, machines={mutant.machine: mutant.replaced}, site_symmetry=False
+    )
     found = _first_change(base, _affected(base, mutant), _edges_of(base, model, mutant))
     if found is None:
         return "follows"
@@ -416,7 +421,9 @@ def lab_lockstep(
 def run_mutant(base: Base, mutant: Mutant) -> MutantResult:
     if mutant.replaced is None:
         return _run_table_mutant(base, mutant)
-    model = WorldModel(base.model.lab, machines={mutant.machine: mutant.replaced})
+    model = WorldModel(
+        base.model.lab, machines={mutant.machine: mutant.replaced}, site_symmetry=False
+    )
     affected = _affected(base, mutant)
     edges_of = _edges_of(base, model, mutant)
     found = _first_change(base, affected, edges_of)

@@ -4,8 +4,10 @@ It knows nothing of Enhanced HTTP. A model plugs in through `Model` (or `BaseMod
 states, enabled actions, the successor function, fairness and a canonical form for symmetry.
 `check` judges a list of `Property` values (always, sometimes, eventually, leads-to,
 deadlock-free, recoverable); a `Symmetric` model also says where canonical form moved each agent,
-so that liveness is judged on the reduced graph. `reachable` hands back the explored graph for
-callers that only want to look at every state. Everything else in this package is private to it.
+so that liveness is judged on the reduced graph; an `Orbits` model says which agents it may
+exchange, so that a property about one agent is judged by the agent's orbit. `reachable` hands
+back the explored graph for callers that only want to look at every state. Everything else in
+this package is private to it.
 """
 
 from ehttp.checker.explore import Exploration, ProgressInfo, reachable
@@ -14,22 +16,25 @@ from ehttp.checker.model import (
     BaseModel,
     Expanding,
     Model,
+    Orbits,
     S,
     Symmetric,
     describe_change,
 )
-from ehttp.checker.properties import Property, PropertyError
+from ehttp.checker.properties import About, Property, PropertyError
 from ehttp.checker.run import CheckResult, PropertyResult, Verdict, check, to_json
 from ehttp.checker.trace import ModelError, Step
 
 __all__ = [
     "A",
+    "About",
     "BaseModel",
     "CheckResult",
     "Expanding",
     "Exploration",
     "Model",
     "ModelError",
+    "Orbits",
     "ProgressInfo",
     "Property",
     "PropertyError",

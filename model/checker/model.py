@@ -19,7 +19,16 @@ from abc import ABC, abstractmethod
 from collections.abc import Hashable, Iterable, Sequence
 from typing import Generic, Protocol, TypeVar, runtime_checkable
 
-__all__ = ["A", "BaseModel", "Expanding", "Model", "S", "Symmetric", "describe_change"]
+__all__ = [
+    "A",
+    "BaseModel",
+    "Expanding",
+    "Model",
+    "Orbits",
+    "S",
+    "Symmetric",
+    "describe_change",
+]
 
 S = TypeVar("S", bound=Hashable)
 A = TypeVar("A", bound=Hashable)
@@ -91,6 +100,26 @@ class Symmetric(Protocol[S, A_contra]):
     def agent(self, action: A_contra) -> tuple[int, Hashable] | None:
         """The position of the agent taking ``action`` and the action's name among that agent's
         actions; None for an action no permutation of the symmetry moves."""
+        ...
+
+
+@runtime_checkable
+class Orbits(Protocol[S]):
+    """A model whose symmetry exchanges any two agents of one orbit: what judging a property
+    about one agent (`ehttp.checker.Property.about_agent`) under symmetry reduction needs.
+
+    The contract: the symmetry group holds every exchange of two positions of one orbit (so it
+    is a product of the full permutation groups of its orbits, as with clients or servers of
+    one configuration), and the initial states are closed under it.
+    """
+
+    def orbit(self, position: int) -> Sequence[int]:
+        """The positions the symmetry may move the agent at ``position`` to, in order (itself
+        included; only itself when no permutation moves it)."""
+        ...
+
+    def swap(self, state: S, i: int, j: int) -> S:
+        """``state`` with the agents at positions ``i`` and ``j`` (of one orbit) exchanged."""
         ...
 
 

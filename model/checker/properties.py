@@ -8,13 +8,14 @@ their arguments when the property is declared, so a mistake is reported where it
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Generic, Literal
 
 from ehttp.checker.model import S
 
-__all__ = ["KINDS", "LIVENESS_KINDS", "Kind", "Property", "PropertyError"]
+__all__ = ["KINDS", "LIVENESS_KINDS", "WATCHED_KINDS", "About", "Kind", "Property", "PropertyError"]
 
 Kind = Literal["always", "sometimes", "eventually", "leads-to", "recoverable", "deadlock-free"]
 KINDS: tuple[Kind, ...] = (
@@ -26,6 +27,8 @@ KINDS: tuple[Kind, ...] = (
     "deadlock-free",
 )
 LIVENESS_KINDS: tuple[Kind, ...] = ("eventually", "leads-to")
+WATCHED_KINDS: tuple[Kind, ...] = ("always", "sometimes", "eventually", "leads-to")
+"""The kinds a property about one agent (`Property.about`) may have."""
 
 
 class PropertyError(ValueError):
@@ -65,13 +68,22 @@ def _predicate(name: str, field: str, pred: object) -> Callable[[S], bool]:
 
 
 @dataclass(frozen=True)
+class About(Generic[S]):
+    """The agent a property is about: its position, and the same property about another."""
+
+    position: int
+    family: Callable[[int], Property[S]]
+
+
+@dataclass(frozen=True)
 class Property(Generic[S]):
     """One property: its name, kind, requirement IDs and predicates.
 
     ``condition`` is the invariant (`always`), the goal (`sometimes`, `eventually`), Q of
     `leads-to`, or the healthy predicate (`recoverable`); ``trigger`` is P of `leads-to`.
     Predicates are evaluated on stored states; under symmetry reduction they must not distinguish
-    states of one symmetry class (as with TLC's SYMMETRY).
+    states of one symmetry class (as with TLC's SYMMETRY), unless the property is about one agent
+    (``about``, see `Property.about`): the checker then judges it by the agent's orbit.
     """
 
     name: str
@@ -79,6 +91,35 @@ class Property(Generic[S]):
     requirements: tuple[str, ...]
     condition: Callable[[S], bool] | None = None
     trigger: Callable[[S], bool] | None = None
+    about: About[S] | None = None
+
+    @classmethod
+    def about_agent(cls, position: int, family: Callable[[int], Property[S]]) -> Property[S]:
+        """``family(position)``, marked as a property about the agent at ``position``.
+
+        ``family(j)`` is the same claim about the agent at position ``j`` (its predicates read
+        that agent where ``family(position)``'s read this one). Its predicates may then tell apart
+        states of one symmetry class: under symmetry reduction the checker judges the claim
+        for every position the symmetry may move the agent to (`ehttp.checker.model.Orbits`),
+        which is sound when permuting the agents and the positions together leaves the
+        predicates' values alone (see `ehttp.checker.watched`). Kinds: `WATCHED_KINDS`.
+        """
+        if isinstance(position, bool) or not isinstance(position, int) or position < 0:
+            raise PropertyError(
+                f"position: {position!r} is not accepted; give the agent's position (an int >= 0)"
+            )
+        if not callable(family):
+            raise PropertyError(
+                f"family: {family!r} is not callable; give a function from a position to the "
+                "property about the agent there"
+            )
+        prop = family(position)
+        if not isinstance(prop, Property) or prop.kind not in WATCHED_KINDS:
+            raise PropertyError(
+                f"family({position}): {prop!r} is not accepted; give a Property of kind "
+                f"{', '.join(WATCHED_KINDS)}"
+            )
+        return dataclasses.replace(prop, about=About(position, family))
 
     @classmethod
     def always(

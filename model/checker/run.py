@@ -13,7 +13,8 @@ reduced graph (`ehttp.checker.liveness.judge_reduced`), and only a violated live
 has the unreduced graph explored, for its lasso (the same shortest lasso as without symmetry).
 For any other model under symmetry, liveness is judged on the unreduced reachable graph,
 explored separately. `CheckResult.liveness_states` reports the size of the graph liveness was
-judged on.
+judged on. A property about one agent (`Property.about_agent`) of an `Orbits` model is judged
+under symmetry by the agent's orbit (`ehttp.checker.watched`).
 
 An incomplete search (a state or time limit hit) never passes a property: whatever a found
 counterexample or witness did not decide is "unknown". When every property asked is a `sometimes`,
@@ -39,9 +40,10 @@ from ehttp.checker.explore import (
     paused_gc,
 )
 from ehttp.checker.liveness import Agents, find_lasso, judge_reduced
-from ehttp.checker.model import A, Model, S, Symmetric
+from ehttp.checker.model import A, Model, Orbits, S, Symmetric
 from ehttp.checker.properties import LIVENESS_KINDS, Kind, Property, PropertyError
 from ehttp.checker.trace import ModelError, Step, replay_path
+from ehttp.checker.watched import judge_watched, orbit_of, safety_predicate, swapped_trace
 
 __all__ = ["CheckResult", "PropertyResult", "Verdict", "check", "to_json"]
 
@@ -143,8 +145,13 @@ def check(
     tell = phase if phase is not None else (lambda _label: None)
     tell("exploring")
     wants_liveness = any(p.kind in LIVENESS_KINDS for p in props)
+    orbits = [orbit_of(model, p, symmetry) for p in props]
     checks = [
-        SafetyCheck(slot, p.condition, hit_when=p.kind == "sometimes")
+        SafetyCheck(
+            slot,
+            safety_predicate(p, orbits[slot]) if len(orbits[slot]) > 1 else p.condition,
+            hit_when=p.kind == "sometimes",
+        )
         for slot, p in enumerate(props)
         if p.kind in ("always", "sometimes") and p.condition is not None
     ]
@@ -166,7 +173,7 @@ def check(
             assert isinstance(model, Symmetric)
             tell("liveness: reduced graph")
             with paused_gc():
-                reduced = _judge_reduced(model, props, main, stop)
+                reduced = _judge_reduced(model, props, orbits, main, stop)
         if symmetry and (reduced is None or "violated" in reduced.values()):
             tell("liveness: unreduced graph")
             full = explore(
@@ -179,7 +186,7 @@ def check(
             )
     tell("judging")
     with paused_gc():
-        results, judged = _judge_all(model, props, main, full, symmetry, stop, reduced)
+        results, judged = _judge_all(model, props, orbits, main, full, symmetry, stop, reduced)
     fired = {model.action_name(a) for a in main.fired}
     if full is not None:
         fired.update(model.action_name(a) for a in full.fired)
@@ -273,6 +280,7 @@ def _validate(
 def _judge_all(
     model: Model[S, A],
     props: tuple[Property[S], ...],
+    orbits: list[tuple[int, ...]],
     main: Exploration[S, A],
     full: Exploration[S, A] | None,
     symmetry: bool,
@@ -299,7 +307,9 @@ def _judge_all(
             if judged:
                 try:
                     verdict = None if reduced is None else reduced[slot]
-                    results.append(_judge(model, slot, prop, main, full, symmetry, verdict))
+                    results.append(
+                        _judge(model, slot, prop, orbits[slot], main, full, symmetry, verdict)
+                    )
                     continue
                 except KeyboardInterrupt:
                     if stop is None:
@@ -307,13 +317,14 @@ def _judge_all(
                     judged = False
             results.append(PropertyResult(prop.name, prop.kind, prop.requirements, "unknown"))
             continue
-        results.append(_judge(model, slot, prop, main, full, symmetry, None))
+        results.append(_judge(model, slot, prop, orbits[slot], main, full, symmetry, None))
     return tuple(results), judged
 
 
 def _judge_reduced(
     model: Symmetric[S, A],
     props: tuple[Property[S], ...],
+    orbits: list[tuple[int, ...]],
     main: Exploration[S, A],
     stop: Callable[[], bool] | None,
 ) -> dict[int, Verdict]:
@@ -337,6 +348,13 @@ def _judge_reduced(
         if stop is not None and stop():
             break
         try:
+            if len(orbits[slot]) > 1:  # about one agent: its orbit, followed (watched.py)
+                assert isinstance(model, Orbits)
+                roots = [i for i, parent in enumerate(main.parent) if parent < 0]
+                verdicts[slot] = judge_watched(
+                    model, prop, orbits[slot], states, roots, succ, labels, fair, agents
+                )
+                continue
             # Masks read only for their truth: the conditions' own values, not bool() of each.
             # Both predicates are asked of one state in turn, so what a model works out once
             # per state for several predicates (the last state's facts) serves both.
@@ -363,6 +381,7 @@ def _judge(
     model: Model[S, A],
     slot: int,
     prop: Property[S],
+    orbit: tuple[int, ...],
     main: Exploration[S, A],
     full: Exploration[S, A] | None,
     symmetry: bool,
@@ -379,7 +398,10 @@ def _judge(
         hit = main.hits.get(slot)
         decided: Verdict = "violated" if prop.kind == "always" else "holds"
         if hit is not None:
-            return result(decided, trace_to(hit))
+            trace = trace_to(hit)
+            if len(orbit) > 1:  # decided about a twin of the agent: exchanged (watched.py)
+                trace = swapped_trace(model, prop, orbit, trace)
+            return result(decided, trace)
         if not main.complete:
             return result("unknown")
         return result("holds" if prop.kind == "always" else "violated")

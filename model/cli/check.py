@@ -178,14 +178,20 @@ def render_text(
         *(
             []
             if report.model.symmetric_groups
-            else ["no two clients are interchangeable: symmetry reduction has nothing to reduce"]
+            else [
+                "no two clients or site systems are interchangeable: symmetry reduction has "
+                "nothing to reduce"
+            ]
         ),
     ]
     judged = main.liveness_states is not None and main.complete  # not cut by Ctrl-C
     if judged and main.liveness_states != main.states:
         lines.append(f"liveness judged on the unreduced graph: {main.liveness_states:,} states")
     elif judged and main.symmetry:
-        lines.append("liveness judged on the reduced graph, each client followed through it")
+        lines.append(
+            "liveness judged on the reduced graph, each interchangeable client or site system "
+            "followed through it"
+        )
     for variant in report.variants[1:]:
         decided = variant.result.stopped_reason == "decided"
         if variant.result.states == 0:

@@ -233,6 +233,7 @@ def lab_variants(
                 fair_only=fair_only,
                 machines=machines,
                 tables=model.tables,
+                site_symmetry=model.site_symmetry,
             ),
         )
         for name, (start, fair_only) in starts.items()

@@ -149,6 +149,14 @@ class TableModel(VariantView):
         """As the variant says."""
         return self.variant.agent(action)
 
+    def orbit(self, position: int) -> tuple[int, ...]:
+        """As the variant says."""
+        return self.variant.orbit(position)
+
+    def swap(self, state: World, i: int, j: int) -> World:
+        """As the variant says."""
+        return self.variant.swap(state, i, j)
+
     def describe_step(self, before: World, action: Action, after: World) -> str:
         """As the variant says."""
         return self.variant.describe_step(before, action, after)

@@ -123,8 +123,10 @@ def _initial_app(lab: Lab) -> str:
 class WorldModel:
     """A lab's composed model, in the shape the generic checker explores.
 
-    Clients with identical configuration are interchangeable; the canonical form sorts their
-    states. A variant may leave out rows by name (`without`), start from given worlds (`initial`)
+    Clients with identical configuration are interchangeable, and so are site systems of one
+    kind (management points, distribution points) with identical configuration but the name
+    (unless `site_symmetry` is False); the canonical form sorts their states (see `canonical`).
+    A variant may leave out rows by name (`without`), start from given worlds (`initial`)
     or keep only the system's own fair steps (`fair_only`): properties such as "after the
     workaround, the binding is restored" are checked on such variants. `machines` replaces
     declared machines by name, `tables` the access tables (see `Env`).
@@ -139,8 +141,10 @@ class WorldModel:
         fair_only: bool = False,
         machines: Mapping[str, Machine] | None = None,
         tables: AccessTables | None = None,
+        site_symmetry: bool = True,
     ) -> None:
         self.env = Env(lab, machines, tables)
+        self.site_symmetry = site_symmetry
         self.machines: Mapping[str, Machine] = dict(machines or {})
         self.tables = tables
         self.lab = lab
@@ -150,21 +154,30 @@ class WorldModel:
         for index in self.env.clients:
             key = self.env.client(index)
             groups.setdefault(replace(key, name=""), []).append(index)
+        alike: dict[ManagementPoint | DistributionPoint, list[int]] = {}
+        if site_symmetry:
+            for index in self.env.bindings:
+                alike.setdefault(replace(self.env.site_system(index), name=""), []).append(index)
         self.symmetric_groups: tuple[tuple[int, ...], ...] = tuple(
-            tuple(g) for g in groups.values() if len(g) > 1
+            tuple(g) for g in (*alike.values(), *groups.values()) if len(g) > 1
         )
+        """The instances that are interchangeable, group by group: site systems of one kind
+        (management points, distribution points) with the same configuration but the name, then
+        clients with the same configuration but the name (see `canonical`). `site_symmetry`
+        False keeps site systems in place (the audit judges properties about one site system
+        through predicates of its own, which do not say which system they are about)."""
         self._moved = frozenset(i for g in self.symmetric_groups for i in g)
         contiguous = all(list(g) == list(range(g[0], g[-1] + 1)) for g in self.symmetric_groups)
         self._symmetric_runs: tuple[tuple[int, int], ...] | None = (
             tuple(sorted((g[0], g[-1] + 1) for g in self.symmetric_groups)) if contiguous else None
         )
-        """Interchangeable clients as (start, stop) slices when each group is contiguous."""
+        """Interchangeable instances as (start, stop) slices when each group is contiguous."""
         self._run_at: dict[int, tuple[int, int]] = {
             index: (start, stop)
             for start, stop in self._symmetric_runs or ()
             for index in range(start, stop)
         }
-        """Each interchangeable client's run (see `canonical_edges`)."""
+        """Each interchangeable instance's run (see `canonical_edges`)."""
         self._canonical_kind: dict[Action, tuple[int, int] | bool] = {}
         self._client_kind: dict[int, int] = {
             index: kind for kind, group in enumerate(groups.values()) for index in group
@@ -319,8 +332,8 @@ class WorldModel:
         target already is).
 
         When `state` is canonical, a step that changes one instance only (no other instance
-        reacts, not the clock) leaves every run of interchangeable clients sorted but the
-        changed client's own: that client is moved to its place among its sorted twins, which
+        reacts, not the clock) leaves every run of interchangeable instances sorted but the
+        changed instance's own: that instance is moved to its place among its sorted twins, which
         is what sorting the run gives; a step of an instance in no run leaves the target
         canonical. Any other step, or a `state` not canonical, is put in canonical form in full
         (`tests/compose/test_successors.py` checks both ways agree on every reachable world).
@@ -364,7 +377,7 @@ class WorldModel:
     def _kind(self, action: Action) -> tuple[int, int] | bool:
         """How `canonical_edges` puts a target of `action` in canonical form, worked out once:
         True sorts in full (reactions, the clock), False leaves it (one instance in no run),
-        else the run of the one client the step changes."""
+        else the run of the one instance the step changes."""
         _row, _key, entered, reacts = self._steps.get(action) or self._step(action)
         kind: tuple[int, int] | bool = (
             True if reacts or entered is None else self._run_at.get(action[0], False)
@@ -485,7 +498,20 @@ class WorldModel:
         return tuple(sorted(names))
 
     def canonical(self, state: World) -> World:
-        """Sort the states of interchangeable clients (same configuration)."""
+        """Sort the states of interchangeable instances, group by group (`symmetric_groups`).
+
+        Exchanging two site systems of one kind and configuration is a symmetry of the model:
+        each runs the same binding machine from the same initial state (`initial_binding` reads
+        only the connections), no guard names one by its place (the site components' read
+        whether any has work queued, `Env.certificate_work_pending`; a client's read whether
+        some reachable management point accepts its evidence, `Env.some_mp_accepts`, and two
+        management points of one configuration accept the same), a distribution point's binding
+        is read by no guard, and no client state names a site system. So the reachable worlds
+        are closed under these exchanges as under the clients'. A property about one site system
+        (its queued work, CERT-2) is not invariant under them: it is declared about that
+        instance (`Property.about_agent`) and the checker judges it by the instance's orbit
+        (`orbit`, `swap`; the argument is in `model/checker/watched.py`).
+        """
         runs = self._symmetric_runs
         if runs is None:
             return self.canonical_map(state)[0]
@@ -520,10 +546,24 @@ class WorldModel:
         return tuple(new), tuple(perm)
 
     def agent(self, action: Action) -> tuple[int, int] | None:
-        """A step of a client with an interchangeable twin is its agent's: (instance, row); the
-        symmetry moves no other step."""
+        """A step of an instance with an interchangeable twin (a client, a site system) is its
+        agent's: (instance, row); the symmetry moves no other step."""
         index, number = action
         return (index, number) if index in self._moved else None
+
+    def orbit(self, position: int) -> tuple[int, ...]:
+        """The instances the symmetry may exchange the instance at `position` with (its group,
+        itself included; itself alone when it has no twin)."""
+        return next((group for group in self.symmetric_groups if position in group), (position,))
+
+    def swap(self, state: World, i: int, j: int) -> World:
+        """`state` with instances `i` and `j` (twins) exchanged: a symmetry of the model, as
+        every permutation within a group is."""
+        if i == j:
+            return state
+        new = list(state)
+        new[i], new[j] = state[j], state[i]
+        return tuple(new)
 
     def describe_step(self, before: World, action: Action, after: World) -> str:
         """The action in the source's words, on which instance, and what changed."""

@@ -286,7 +286,10 @@ def test_clients_scale_with_symmetry() -> None:
     assert result.exit_code == 0
     assert "4 clients; 86,298 states" in result.stdout
     assert "(symmetry reduction on)" in result.stdout
-    assert "liveness judged on the reduced graph, each client followed through it" in result.stdout
+    assert (
+        "liveness judged on the reduced graph, each interchangeable client or site system "
+        "followed through it" in result.stdout
+    )
 
 
 @pytest.mark.parametrize(

@@ -74,17 +74,35 @@ def binding_checks(model: WorldModel) -> list[Check]:
             )
         )
         return checks
-    for index in env.bindings:
-        name = env.names[index]
 
-        def pending(w: World, i: int = index) -> bool:
+    # Each claim is about one site system, the same claim about each (`Property.about_agent`):
+    # where twin site systems are interchangeable (`WorldModel.canonical`) the checker judges it
+    # for every twin of the system on the reduced graph (`model/checker/watched.py`).
+    def queue_age(i: int) -> Property[World]:
+        def within(w: World) -> bool:
+            return w[i][0] not in PENDING_STATES or minutes(w[i][1]) <= CERTIFICATE_MINUTES
+
+        return Property.always(
+            f"{env.names[i]}: queued certificate work is never older than 30 minutes",
+            within,
+            ("CERT-2",),
+        )
+
+    def queue_completes(i: int) -> Property[World]:
+        def pending(w: World) -> bool:
             return w[i][0] in PENDING_STATES
 
-        def not_pending(w: World, i: int = index) -> bool:
+        def not_pending(w: World) -> bool:
             return w[i][0] not in PENDING_STATES
 
-        def within(w: World, i: int = index) -> bool:
-            return w[i][0] not in PENDING_STATES or minutes(w[i][1]) <= CERTIFICATE_MINUTES
+        return Property.leads_to(
+            f"{env.names[i]}: queued certificate work completes",
+            pending,
+            not_pending,
+            ("CERT-2", "CERT-1"),
+        )
+
+    for index in env.bindings:
 
         def within_promela(r: Rendering, i: int = index) -> str:
             return promela_any(
@@ -95,22 +113,8 @@ def binding_checks(model: WorldModel) -> list[Check]:
             )
 
         checks += [
-            Check(
-                Property.always(
-                    f"{name}: queued certificate work is never older than 30 minutes",
-                    within,
-                    ("CERT-2",),
-                ),
-                promela=within_promela,
-            ),
-            Check(
-                Property.leads_to(
-                    f"{name}: queued certificate work completes",
-                    pending,
-                    not_pending,
-                    ("CERT-2", "CERT-1"),
-                )
-            ),
+            Check(Property.about_agent(index, queue_age), promela=within_promela),
+            Check(Property.about_agent(index, queue_completes)),
         ]
     checks.append(_stopped_check(model))
     if not http:

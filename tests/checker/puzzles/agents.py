@@ -4,6 +4,8 @@ Every agent runs the same table of local steps, each guarded by its own local st
 global value and setting both; the environment has steps of its own on the global value. Sorting
 the agents' local states is a symmetry, and the model is `Symmetric`: it says where sorting put
 each agent and whose step each action is, so the checker judges liveness on the reduced graph.
+It is an `Orbits` model too (any two agents may be exchanged), so a property about one agent is
+judged by the agent's orbit.
 
 `relay` is the case that needs the agents followed through the symmetry. Two agents hand a baton
 round in three phases (the global value): the one waiting reaches for it, the holder lets go, the
@@ -116,6 +118,16 @@ class Agents(BaseModel[Swarm, Step]):
     def agent(self, action: Step) -> tuple[int, str] | None:
         name, agent = action
         return None if agent is None else (agent, name)
+
+    def orbit(self, position: int) -> tuple[int, ...]:
+        """Every agent: any two may be exchanged (an `Orbits` model)."""
+        return tuple(range(self.count))
+
+    def swap(self, state: Swarm, i: int, j: int) -> Swarm:
+        glob, local = state
+        moved = list(local)
+        moved[i], moved[j] = local[j], local[i]
+        return (glob, tuple(moved))
 
 
 def relay() -> Agents:
