@@ -6,14 +6,19 @@ default lab's reachable worlds."""
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import cache
+from typing import Any
 
 import pytest
 
 from ehttp.compose.checking import LabCheck, run_checks
 from ehttp.compose.world import World, WorldModel
 from ehttp.config.labfile import default_lab
+from ehttp.config.schema import Lab
+from ehttp.fuzz import campaign
+from ehttp.fuzz.coverage import Reachable
+from ehttp.machines import access
 from ehttp.report.requirements import requirement_ids
 from tests.search import reachable
 
@@ -80,10 +85,108 @@ def checked() -> Callable[..., LabCheck]:
 
 
 @pytest.fixture(scope="session")
+def report_steps(checked: Callable[..., LabCheck]) -> Callable[[pytest.MonkeyPatch], None]:
+    """What lets the reports of the default lab that tests write check each lab once (`checked`)
+    and run the attack catalogue, the catalogue against the lab mutants and the answers once per
+    (lab, seed, mutant) for the session: they are deterministic and read-only afterwards, and what
+    these tests look at is how the page is drawn, written or named. Call it with the test's
+    monkeypatch before invoking `ehttp report`."""
+    from ehttp.report import page
+
+    found: dict[tuple[object, ...], object] = {}
+    steps = {name: getattr(page, name) for name in ("run_catalogue", "catch_mutants", "answer_all")}
+
+    def share(patch: pytest.MonkeyPatch) -> None:
+        patch.setattr(page, "run_checks", checked)
+        for name, real in steps.items():
+
+            def shared(
+                *args: object, _name: str = name, _real: Any = real, **kwargs: object
+            ) -> object:
+                key = (_name, args, tuple(sorted((k, v) for k, v in kwargs.items() if k != "stop")))
+                if key in found:
+                    return found[key]
+                value = _real(*args, **kwargs)
+                stop = kwargs.get("stop")
+                if not (callable(stop) and stop()):
+                    found[key] = value  # a run a stop request cut short is not kept
+                return value
+
+            patch.setattr(page, name, shared)
+
+    return share
+
+
+@pytest.fixture
+def shared_check(monkeypatch: pytest.MonkeyPatch, checked: Callable[..., LabCheck]) -> None:
+    """`ehttp check` run with no limit and with symmetry gets the session's check of its lab
+    (`checked`): the tests that read the default lab's text, JSON and column layout look at how
+    the command prints one check, not at the search, which tests/compose pins. With a limit,
+    without symmetry, or once a stop is requested, the command runs its own check as always."""
+    from ehttp.cli import check
+
+    real = check.run_checks
+
+    def run_checks(
+        lab: Lab,
+        *,
+        symmetry: bool = True,
+        max_states: int | None = None,
+        max_seconds: float | None = None,
+        stop: Callable[[], bool] | None = None,
+        **kwargs: Any,
+    ) -> LabCheck:
+        if symmetry and max_states is None and max_seconds is None and not (stop and stop()):
+            return checked(lab)
+        return real(
+            lab,
+            symmetry=symmetry,
+            max_states=max_states,
+            max_seconds=max_seconds,
+            stop=stop,
+            **kwargs,
+        )
+
+    monkeypatch.setattr(check, "run_checks", run_checks)
+
+
+@pytest.fixture(scope="session")
 def default_worlds() -> tuple[WorldModel, list[World]]:
     """The default lab's model and every world it reaches, by the tests' own search."""
     model = WorldModel(default_lab())
     return model, reachable(model)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _one_reachable_set_per_model() -> Iterator[None]:
+    """A fuzz campaign (`ehttp.fuzz.campaign.run_campaign`) measures its coverage against the
+    checker's reachable set of its lab's model, explored anew by every campaign; dozens of tests
+    run campaigns on the same few labs (the default lab: 41,052 states each time). In the tests,
+    each model's set is explored once per worker and shared read-only. The key is everything
+    the set depends on: the lab, the model's options, its machine declarations as built (a test's
+    swapped-in mutant declarations get their own) and the access tables in force (a test may
+    swap in a wrong one). The four most recent sets are kept."""
+    found: dict[tuple[object, ...], Reachable] = {}
+
+    def shared(model: WorldModel) -> Reachable:
+        key = (
+            model.lab,
+            model.without,
+            model.fair_only,
+            model.initial,
+            model.env.machines,
+            model.tables,
+            access.TABLES,
+        )
+        if key not in found:
+            if len(found) >= 4:
+                del found[next(iter(found))]
+            found[key] = Reachable(model)
+        return found[key]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(campaign, "Reachable", shared)
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -356,13 +356,19 @@ def _judge_reduced(
                 )
                 continue
             # Masks read only for their truth: the conditions' own values, not bool() of each.
+            # Both predicates are asked of one state in turn, so what a model works out once
+            # per state for several predicates (the last state's facts) serves both.
             condition = prop.condition
-            q = [condition(s) for s in states]
             trigger = prop.trigger
+            q: Sequence[bool]
+            p: Sequence[bool]
             if trigger is None:
+                q = [condition(s) for s in states]
                 p = [parent < 0 for parent in main.parent]
             else:
-                p = [trigger(s) for s in states]
+                pairs = [(trigger(s), condition(s)) for s in states]
+                p = [pair[0] for pair in pairs]
+                q = [pair[1] for pair in pairs]
             verdicts[slot] = judge_reduced(succ, labels, fair, p, q, agents)
         except KeyboardInterrupt:
             if stop is None:

@@ -29,6 +29,7 @@ def run(*args: str) -> Result:
     return CliRunner().invoke(main, ["check", *args], catch_exceptions=False)
 
 
+@pytest.mark.usefixtures("shared_check")
 def test_default_lab_passes_and_prints_the_cert3_witness() -> None:
     result = run()
     assert result.exit_code == 0, result.output
@@ -53,6 +54,7 @@ def test_default_lab_passes_and_prints_the_cert3_witness() -> None:
     assert out.endswith("PASS: 30 of 30 properties hold\n")
 
 
+@pytest.mark.usefixtures("shared_check")
 def test_the_table_and_every_line_fit_columns() -> None:
     result = CliRunner().invoke(main, ["check"], env={"COLUMNS": "100"}, catch_exceptions=False)
     assert result.exit_code == 0
@@ -70,6 +72,7 @@ def test_the_table_and_every_line_fit_columns() -> None:
     assert lines[-1] == "PASS: 30 of 30 properties hold"
 
 
+@pytest.mark.usefixtures("shared_check")
 def test_json_has_the_documented_shape() -> None:
     result = run("--json")
     assert result.exit_code == 0
@@ -380,6 +383,7 @@ def test_engine_spin_with_a_table_too_small_is_incomplete_and_exits_1(
 
 
 @needs_spin
+@pytest.mark.usefixtures("shared_check")
 def test_engine_spin_json_and_bitstate_is_incomplete() -> None:
     result = run("--engine", "spin", "--bitstate", "--json")
     assert result.exit_code == 1

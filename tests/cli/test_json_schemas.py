@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -106,6 +107,7 @@ def test_audit_pass_and_incomplete() -> None:
     assert "not-run" in {m["status"] for m in cut["mutants"]}
 
 
+@pytest.mark.usefixtures("shared_check")
 def test_check_pass_and_incomplete() -> None:
     passed = json_of(run("check", "--json"), 0)
     assert (passed["lab"], passed["verdict"], passed["states"]) == ("default", "pass", 41_052)
@@ -190,9 +192,15 @@ def test_diagrams_lists_what_it_wrote(tmp_path: Path) -> None:
     assert document["written"] and all(Path(p).is_file() for p in document["written"])
 
 
-def test_report_names_its_page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # The matrix's other labs are not what this test is about; checking them takes ~25 s.
+def test_report_names_its_page(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    report_steps: Callable[[pytest.MonkeyPatch], None],
+) -> None:
+    # The matrix's other labs are not what this test is about; checking them takes ~25 s. The
+    # default lab's check, attack catalogue, lab mutants and answers are the session's.
     monkeypatch.setattr(ehttp.report.page, "example_labs", lambda: ())
+    report_steps(monkeypatch)
     document = json_of(run("report", "--json", "--out", str(tmp_path)), 0)
     assert Path(document["path"]).is_file() and document["verdict"] == "pass"
 

@@ -35,9 +35,19 @@ def run(*args: str) -> Result:
 
 
 @pytest.fixture(autouse=True)
-def small_examples(monkeypatch: pytest.MonkeyPatch) -> None:
+def small_examples(monkeypatch: pytest.MonkeyPatch, checked: Callable[..., LabCheck]) -> None:
+    """Two small example labs, and each lab checked once for the session (`checked`) unless a
+    stop was requested before its check: then the real check is run, and is interrupted."""
     labs = (load_lab(LABS / "site-1802.toml"), load_lab(LABS / "site-1806-prerelease-off.toml"))
     monkeypatch.setattr(ehttp.report.page, "example_labs", lambda: labs)
+    real = ehttp.report.page.run_checks
+
+    def run_checks(lab: Any, *, stop: Callable[[], bool] | None = None, **kwargs: Any) -> LabCheck:
+        if stop is not None and stop():
+            return real(lab, stop=stop, **kwargs)
+        return checked(lab, **kwargs)
+
+    monkeypatch.setattr(ehttp.report.page, "run_checks", run_checks)
 
 
 def ctrl_c_at_check(

@@ -14,6 +14,7 @@ from ehttp.audit import derive_mutants
 from ehttp.checker import Property, check, reachable
 from ehttp.compose.checking import LabCheck, run_checks
 from ehttp.compose.properties import lab_checks
+from ehttp.compose.properties.common import ClientFacts
 from ehttp.compose.world import MACHINES, Action, World, WorldModel
 from ehttp.config.labfile import default_lab, load_lab
 from ehttp.machines.binding import BINDING, STRANDED
@@ -131,7 +132,11 @@ def test_max_states_makes_the_run_incomplete_and_failing() -> None:
     assert not all(p.holds for _, p in report.properties)
 
 
+@pytest.mark.heavy
 def test_symmetry_reduces_and_keeps_every_verdict() -> None:
+    # Heavy (218,000 states): the fast suite catches a reduction that changes a verdict on
+    # generated labs with twins (tests/config/test_generated_labs.py), and pins the reduced
+    # count at 4 clients through the command (tests/cli/test_check.py, clients_scale).
     lab = default_lab().with_clients(4)
     reduced = run_checks(lab)
     full = run_checks(lab, symmetry=False)
@@ -178,7 +183,9 @@ RESTART_ALONE = (
 )
 
 
-def test_a_model_where_restarting_smsexec_alone_cures_fails_check() -> None:
+def test_a_model_where_restarting_smsexec_alone_cures_fails_check(
+    checked: Callable[..., LabCheck],
+) -> None:
     """A-3's consequence: the cure needs the deletion. A binding machine whose reconciliation on
     start also issues anew over a stranded certificate (restart alone cures) fails `check`."""
     [number] = [
@@ -190,7 +197,40 @@ def test_a_model_where_restarting_smsexec_alone_cures_fails_check() -> None:
     rows[number] = replace(rows[number], source=("no-certificate", STRANDED))
     cured = replace(BINDING, rows=tuple(rows))
     lab = default_lab()
-    assert run_checks(lab).passed
+    assert checked(lab).passed
     report = run_checks(lab, machines={BINDING.name: cured})
     failing = [p.name for _, p in report.properties if not p.holds]
     assert failing == [RESTART_ALONE]
+
+
+def test_client_facts_memoise_each_clients_part_on_its_pair_and_the_context() -> None:
+    """`ClientFacts` gives the mask of parts some client breaks, as evaluating every part of every
+    client does, on every reachable world of a lab; a part is asked once per (context, client,
+    pair), and a world asked again is not looked at."""
+    model = WorldModel(load_lab(LABS / "no-cmg.toml"))
+    clients = tuple(model.env.clients)
+
+    def registered(w: World, i: int) -> bool:
+        return not w[i][0].startswith("registered")
+
+    def waiting(w: World, i: int) -> bool:
+        return w[i][0] != "pending-approval" or w[0][0].endswith("+enhanced")
+
+    asked: list[tuple[object, ...]] = []
+
+    def logged(w: World, i: int) -> bool:
+        asked.append((w[0][0], i, w[i]))
+        return registered(w, i)
+
+    facts = ClientFacts(clients, lambda w: w[0][0], (logged, waiting))
+    for w in reachable(model).states:
+        direct = sum(
+            1 << k
+            for k, part in enumerate((registered, waiting))
+            if not all(part(w, i) for i in clients)
+        )
+        assert facts(w) == direct
+        before = len(asked)
+        assert facts(w) == direct
+        assert len(asked) == before
+    assert asked and len(asked) == len(set(asked))

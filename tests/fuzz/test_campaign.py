@@ -214,9 +214,10 @@ def test_same_seed_and_examples_same_result() -> None:
         data["coverage"].pop("timeline")
         return data
 
-    seven = stable(model_campaign(4, steering=True, seed=7))
-    assert seven == stable(model_campaign(4, steering=True, seed=7))
-    assert seven != stable(model_campaign(4, steering=True, seed=8))
+    # Three examples: two rounds (ROUND_EXAMPLES 2), so the second round's seed is drawn too.
+    seven = stable(model_campaign(3, steering=True, seed=7))
+    assert seven == stable(model_campaign(3, steering=True, seed=7))
+    assert seven != stable(model_campaign(3, steering=True, seed=8))
 
 
 def test_never_fired_lists_rows_hypothesis_does_not_report() -> None:

@@ -13,7 +13,7 @@ from ehttp.config.labfile import default_lab, load_lab
 from ehttp.fuzz.campaign import CampaignPlan, run_campaign
 from ehttp.fuzz.invariants import LAB_STEPS
 from ehttp.lab.evidence import DeviceToken, RegistrationRequest
-from ehttp.lab.mp import ManagementPointServer
+from ehttp.lab.evidence_check import EvidenceCheck
 from ehttp.lab.reasons import Reason, Rejected
 
 LABS = Path(__file__).resolve().parents[2] / "specs" / "labs"
@@ -49,17 +49,17 @@ def test_a_fault_seen_only_by_hybrid_clients_fails_the_hybrid_labs_campaign(
     """The issue's held-out fault: the management point refuses a device token from a client
     whose record also has an Active Directory account (every hybrid-joined client's own valid
     token). The default lab has no hybrid client, so only the hybrid lab's campaign sees it."""
-    real = ManagementPointServer._check_evidence
+    real = EvidenceCheck.check
 
     def hybrid_refused(
-        self: ManagementPointServer, request: RegistrationRequest, key: object
+        self: EvidenceCheck, request: RegistrationRequest, key: object, aad: object
     ) -> None:
-        record = self._record_of(request.client)
+        record = self.record_of(request.client)
         if isinstance(request.evidence, DeviceToken) and record and record.account:
             raise Rejected(Reason.TOKEN_DEVICE_MISMATCH, "planted: hybrid device token refused")
-        real(self, request, key)  # type: ignore[arg-type]
+        real(self, request, key, aad)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(ManagementPointServer, "_check_evidence", hybrid_refused)
+    monkeypatch.setattr(EvidenceCheck, "check", hybrid_refused)
     plan = CampaignPlan(default_lab(), seed=0, steps=CI_STEPS, profile="ci")
     assert run_campaign(plan).failures == ()
     # The planted refusal is first met at step 81 with seed 0, after a restart: the hybrid lab's

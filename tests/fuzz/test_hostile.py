@@ -48,8 +48,28 @@ def test_ci_profile_passes_the_lab_and_tries_every_target() -> None:
     assert costly == {"generated files"}
     assert all(count >= 60 for name, count in result.tried.items() if name not in costly)
     assert result.tried["generated files"] == 12
+    # The replay target on the unmutated site (was tests/fuzz/test_hostile_replay.py's own run
+    # of this same plan): every replay at another management point tried and refused.
+    assert result.tried["replay at another management point"] == 60
+    assert result.accepted["replay at another management point"] == 0
     again = run_hostile(HostilePlan(default_lab(), seed=0, profile="ci"))
     assert again.tried == result.tried and again.accepted == result.accepted
+    # The same plan through the command (was test_the_command_prints_the_inputs_tried's own
+    # run): the same targets and tried counts, one line each.
+    command = CliRunner().invoke(
+        main, ["fuzz", "--hostile", "--profile", "ci", "--seed", "0"], catch_exceptions=False
+    )
+    assert command.exit_code == 0, command.output
+    lines = command.stdout.splitlines()
+    assert lines[0] == "seed 0"
+    assert lines[1].startswith("hostile inputs tried: ")
+    assert "  device token: " in command.stdout
+    assert [line.split(" tried, ")[0] for line in lines[2 : 2 + len(result.tried)]] == [
+        f"  {name}: {result.tried[name]:,}" for name in sorted(result.tried)
+    ]
+    assert lines[-1] == (
+        "PASS: no exception, no acceptance the model forbids, nothing changed after a refusal"
+    )
 
 
 @pytest.mark.parametrize(
@@ -102,20 +122,6 @@ def test_a_refusal_that_changes_state_breaks_the_third_invariant(
     monkeypatch.setattr(DistributionPointServer, "download", leaky)
     result = run_hostile(HostilePlan(default_lab(), seed=0, examples=5, profile="ci"))
     assert result.failure is not None and result.failure.invariant == REFUSAL_CHANGED
-
-
-def test_the_command_prints_the_inputs_tried() -> None:
-    result = CliRunner().invoke(
-        main, ["fuzz", "--hostile", "--profile", "ci", "--seed", "0"], catch_exceptions=False
-    )
-    assert result.exit_code == 0, result.output
-    lines = result.stdout.splitlines()
-    assert lines[0] == "seed 0"
-    assert lines[1].startswith("hostile inputs tried: ")
-    assert "  device token: " in result.stdout
-    assert lines[-1] == (
-        "PASS: no exception, no acceptance the model forbids, nothing changed after a refusal"
-    )
 
 
 def test_replay_and_hostile_together_is_one_line() -> None:

@@ -64,13 +64,13 @@ class Page(HTMLParser):
 
 @pytest.fixture(scope="module")
 def written(
-    tmp_path_factory: pytest.TempPathFactory, checked: Callable[..., LabCheck]
+    tmp_path_factory: pytest.TempPathFactory, report_steps: Callable[[pytest.MonkeyPatch], None]
 ) -> tuple[Path, str]:
     folder = tmp_path_factory.mktemp("report")
     fuzz = folder / "fuzz.json"
     fuzz.write_text(json.dumps(FUZZ), encoding="utf-8")
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(page_module, "run_checks", checked)
+        report_steps(patch)
         result = CliRunner().invoke(
             main, ["report", "--out", str(folder / "out"), "--fuzz", str(fuzz)]
         )
@@ -223,9 +223,11 @@ def test_diagrams_scenarios_attacks_and_fuzz_plot_are_inline(
 
 
 def test_without_dot_the_diagrams_are_a_note(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, checked: Callable[..., LabCheck]
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    report_steps: Callable[[pytest.MonkeyPatch], None],
 ) -> None:
-    monkeypatch.setattr(page_module, "run_checks", checked)
+    report_steps(monkeypatch)
     monkeypatch.setenv("PATH", str(tmp_path))
     result = CliRunner().invoke(main, ["report", "--out", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output

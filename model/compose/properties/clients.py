@@ -12,6 +12,7 @@ from ehttp.compose.properties.common import (
     POLICY_CYCLE_MINUTES,
     TOGGLING,
     Check,
+    ClientFacts,
     Prober,
     has_option,
     try_step,
@@ -69,12 +70,18 @@ def _registers_as(method: str, enhanced: bool) -> str:
     return "registered:enhanced-http" if enhanced else "registered:self-signed"
 
 
+_NOTIFICATION, _FOLLOWS, _APPROVAL, _ALLOWED, _OLD_REGIME, _EVIDENCE, _PKI, _PENDING, _DUE = (
+    1 << k for k in range(9)
+)
+"""The bits of `ClientFacts` the clients' claims read, in the order of its parts."""
+
+
 def client_checks(model: WorldModel) -> list[Check]:
     env = model.env
     clients = env.clients
 
     def some_due(w: World) -> bool:
-        return any(w[i][0] == REREGISTRATION_DUE for i in clients)
+        return bool(facts(w) & _DUE)
 
     def none_due(w: World) -> bool:
         return not some_due(w)
@@ -97,21 +104,16 @@ def client_checks(model: WorldModel) -> list[Check]:
         point of the lab is configured for HTTP."""
         return w[SITE][0].startswith("https-only") and not https_mp
 
-    def notification_outcome(w: World) -> bool:
-        for i in clients:
-            state = w[i][0]
-            if state in REGISTERED_STATES:
-                if fails(w, i) or not acted_on(w, i):
-                    return False
-            elif state == REREGISTRATION_DUE:
-                in_gap = env.enhanced(w) and minutes(w[i][1]) <= POLICY_CYCLE_MINUTES
-                if not in_gap or ask(w, i, NOTIFY_OK) or not fails(w, i):
-                    return False
-            elif state == REREGISTRATION_STRANDED and (
-                # A-48: no time bound, but only while the site mode allows no management point.
-                not no_mp_allowed(w) or ask(w, i, NOTIFY_OK) or not fails(w, i)
-            ):
-                return False
+    def notification_outcome_of(w: World, i: int) -> bool:
+        state = w[i][0]
+        if state in REGISTERED_STATES:
+            return not fails(w, i) and acted_on(w, i)
+        if state == REREGISTRATION_DUE:
+            in_gap = env.enhanced(w) and minutes(w[i][1]) <= POLICY_CYCLE_MINUTES
+            return in_gap and not ask(w, i, NOTIFY_OK) and fails(w, i)
+        if state == REREGISTRATION_STRANDED:
+            # A-48: no time bound, but only while the site mode allows no management point.
+            return no_mp_allowed(w) and not ask(w, i, NOTIFY_OK) and fails(w, i)
         return True
 
     def cmg_admits(w: World, client: Client, enhanced: bool) -> bool:
@@ -147,37 +149,25 @@ def client_checks(model: WorldModel) -> list[Check]:
         usable = accepted & _holds(client, w[APP][0] == "updated")
         return {_registers_as(method, enhanced) for method in usable}
 
-    follows: dict[tuple[object, ...], bool] = {}
+    def registration_follows_table_of(w: World, i: int) -> bool:
+        if w[i][0] != "unregistered":
+            return True
+        now = {state for name in _REGISTER for state in ask(w, i, name)}
+        return now == table_registration(w, i)
 
-    def registration_follows_table(w: World) -> bool:
-        for i in clients:
-            if w[i][0] != "unregistered":
-                continue
-            key = (i, w[SITE][0], w[APP][0], w[first:last])
-            found = follows.get(key)
-            if found is None:
-                now = {state for name in _REGISTER for state in ask(w, i, name)}
-                found = follows[key] = now == table_registration(w, i)
-            if not found:
-                return False
-        return True
-
-    def allowed_systems_only(w: World) -> bool:
+    def allowed_systems_only_of(w: World, i: int) -> bool:
         """A-39: with no management point the site mode allows, no registration step and no
         policy poll registers a client."""
         if not no_mp_allowed(w):
             return True
-        for i in clients:
-            state = w[i][0]
-            if state == "unregistered":
-                names: tuple[str, ...] = _REGISTER
-            elif state in (REREGISTRATION_DUE, REREGISTRATION_STRANDED):
-                names = (POLICY_POLL,)
-            else:
-                continue
-            if any(ask(w, i, name) for name in names):
-                return False
-        return True
+        state = w[i][0]
+        if state == "unregistered":
+            names: tuple[str, ...] = _REGISTER
+        elif state in (REREGISTRATION_DUE, REREGISTRATION_STRANDED):
+            names = (POLICY_POLL,)
+        else:
+            return True
+        return not any(ask(w, i, name) for name in names)
 
     registered_after: dict[tuple[object, ...], bool] = {}
 
@@ -197,16 +187,29 @@ def client_checks(model: WorldModel) -> list[Check]:
             )
         return found
 
-    def approval_registers(w: World) -> bool:
+    def approval_registers_of(w: World, i: int) -> bool:
+        if w[i][0] != "pending-approval":
+            return True
         regime = "registered:enhanced-http" if env.enhanced(w) else "registered:self-signed"
-        return all(
-            ask(w, i, "approve the client") == (regime,)
-            for i in clients
-            if w[i][0] == "pending-approval"
-        )
+        return ask(w, i, "approve the client") == (regime,)
+
+    def notification_outcome(w: World) -> bool:
+        return not facts(w) & _NOTIFICATION
+
+    def registration_follows_table(w: World) -> bool:
+        return not facts(w) & _FOLLOWS
+
+    def approval_registers(w: World) -> bool:
+        return not facts(w) & _APPROVAL
+
+    def allowed_systems_only(w: World) -> bool:
+        return not facts(w) & _ALLOWED
+
+    def no_old_regime_while_enhanced_of(w: World, i: int) -> bool:
+        return not env.enhanced(w) or w[i][0] != "registered:self-signed"
 
     def no_old_regime_while_enhanced(w: World) -> bool:
-        return not env.enhanced(w) or all(w[i][0] != "registered:self-signed" for i in clients)
+        return not facts(w) & _OLD_REGIME
 
     # An Azure AD token needs a current application (PRE-1), which is never withdrawn: an Azure
     # AD-joined client lacks evidence exactly while the application is not current.
@@ -217,15 +220,13 @@ def client_checks(model: WorldModel) -> list[Check]:
     def lacks_now(w: World, i: int) -> bool:
         return env.client(i).join == "workgroup" or w[APP][0] != "updated"
 
+    held_or_due = REGISTERED_STATES | {REREGISTRATION_DUE}
+
+    def evidence_only_of(w: World, i: int) -> bool:
+        return not (lacks_evidence(i) and lacks_now(w, i) and w[i][0] in held_or_due)
+
     def evidence_only(w: World) -> bool:
-        for i in clients:
-            if (
-                lacks_evidence(i)
-                and lacks_now(w, i)
-                and w[i][0] in REGISTERED_STATES | {REREGISTRATION_DUE}
-            ):
-                return False
-        return True
+        return not facts(w) & _EVIDENCE
 
     def some_due_promela(r: Rendering) -> str:
         return promela_any(r.is_in(i, (REREGISTRATION_DUE,)) for i in clients)
@@ -246,8 +247,31 @@ def client_checks(model: WorldModel) -> list[Check]:
 
     without_pki = [i for i in clients if not env.client(i).pki_certificate]
 
+    def pki_only_with_certificate_of(w: World, i: int) -> bool:
+        return env.client(i).pki_certificate or w[i][0] != "registered:pki"
+
     def pki_only_with_certificate(w: World) -> bool:
-        return all(w[i][0] != "registered:pki" for i in without_pki)
+        return not facts(w) & _PKI
+
+    # The claims above are each "every client ..." (or "some client ...": some client breaks
+    # "not ..."), and what one client's part reads is the client's (state, timer) and the
+    # context its rows' guards read (`Prober`'s): they are judged in one pass over a world's
+    # clients, memoised on those (bit k of `facts(w)`: some client breaks part k).
+    facts = ClientFacts(
+        clients,
+        lambda w: (w[SITE][0], w[APP][0], w[first:last]),
+        (
+            notification_outcome_of,
+            registration_follows_table_of,
+            approval_registers_of,
+            allowed_systems_only_of,
+            no_old_regime_while_enhanced_of,
+            evidence_only_of,
+            pki_only_with_certificate_of,
+            lambda w, i: w[i][0] != "pending-approval",
+            lambda w, i: w[i][0] != REREGISTRATION_DUE,
+        ),
+    )
 
     checks: list[Check] = []
     # Where the site has no enhanced HTTP option (SITE-3), enhanced HTTP is never on and the claim
@@ -350,7 +374,7 @@ def client_checks(model: WorldModel) -> list[Check]:
         Check(
             Property.sometimes(
                 "a client waits for manual approval",
-                lambda w: any(w[i][0] == "pending-approval" for i in clients),
+                lambda w: bool(facts(w) & _PENDING),
                 ("REG-3",),
             ),
             promela=lambda r: promela_any(r.is_in(i, ("pending-approval",)) for i in clients),

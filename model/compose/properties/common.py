@@ -7,7 +7,7 @@ The variants are described in the package's docstring (`model/compose/properties
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 
 from ehttp.checker import Property
@@ -39,6 +39,7 @@ __all__ = [
     "VARIANT_WITHOUT",
     "WORKAROUND",
     "Check",
+    "ClientFacts",
     "Pred",
     "Prober",
     "Render",
@@ -169,6 +170,49 @@ class Prober:
         if found is None:
             found = self.memo[key] = probe(self.model, world, index, name)
         return found
+
+
+class ClientFacts:
+    """Which of several "every client ..." claims some client of a world breaks, as a bit mask
+    (bit k: `parts[k]` fails for some client), in one pass over the world's clients.
+
+    `parts[k](world, i)` says whether client `i` keeps claim k; it must read only the client's
+    own configuration and (state, timer) and what `context(world)` returns. Each client's bits are
+    memoised on those (per context, per client, per pair), and the mask of the last world asked
+    is kept: the checker asks every claim of one world in turn.
+    """
+
+    def __init__(
+        self,
+        clients: Sequence[int],
+        context: Callable[[World], Hashable],
+        parts: Sequence[Callable[[World, int], bool]],
+    ) -> None:
+        self.clients = tuple(clients)
+        self.context = context
+        self.parts = tuple(parts)
+        self._tables: dict[Hashable, list[dict[tuple[str, int], int]]] = {}
+        self._world: World | None = None
+        self._mask = 0
+
+    def __call__(self, world: World) -> int:
+        if world is self._world:
+            return self._mask
+        key = self.context(world)
+        table = self._tables.get(key)
+        if table is None:
+            table = self._tables[key] = [{} for _ in self.clients]
+        mask = 0
+        for mine, i in zip(table, self.clients, strict=True):
+            pair = world[i]
+            found = mine.get(pair)
+            if found is None:
+                found = mine[pair] = sum(
+                    1 << k for k, part in enumerate(self.parts) if not part(world, i)
+                )
+            mask |= found
+        self._world, self._mask = world, mask
+        return mask
 
 
 def try_step(model: WorldModel, world: World, index: int, name: str) -> World:

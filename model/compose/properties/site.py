@@ -40,10 +40,20 @@ def site_checks(model: WorldModel) -> list[Check]:
     offered = has_option(model.lab)
     ask = Prober(model, lambda w: ())
 
+    # The answer reads the site mode alone (the console's steps are the site's rows, whose
+    # guards read only the lab: `Prober`'s context ()), so it is worked out once per site mode.
+    console_memo: dict[str, bool] = {}
+
     def console_applies_settings(w: World) -> bool:
         """Each console step sets what it names and nothing else, whatever the world; HTTPS only
         with the option on is allowed and flagged unsupported, and nothing else is flagged; where
         the option is not offered, enabling it does nothing."""
+        found = console_memo.get(w[SITE][0])
+        if found is None:
+            found = console_memo[w[SITE][0]] = console_in(w)
+        return found
+
+    def console_in(w: World) -> bool:
         communication, option = _settings(w[SITE][0])
         for name, field, value in _CONSOLE:
             wanted = (communication, bool(value)) if field == "option" else (str(value), option)
