@@ -8,7 +8,8 @@ the state has no deadline. Everything is derived from the declarations in `model
 module only composes them: a local row fires, every other instance reacts to the row's name
 through its reaction rows (at most one each), the clock's step advances every running timer. The
 layout of the instances and the questions their guards ask of a world are `Env`'s
-(`model/compose/env.py`).
+(`model/compose/env.py`); which instances are interchangeable and the canonical form of a world
+under their exchange are `Interchange`'s (`model/compose/symmetry.py`).
 
 `WorldModel` is the generic model checker's view of a lab (it knows nothing of Enhanced HTTP).
 """
@@ -16,7 +17,6 @@ layout of the instances and the questions their guards ask of a world are `Env`'
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import replace
 from typing import Any
 
 from ehttp.compose.env import (
@@ -29,8 +29,8 @@ from ehttp.compose.env import (
     Env,
     ModelError,
 )
+from ehttp.compose.symmetry import Interchange, into_place
 from ehttp.config.schema import (
-    Client,
     DistributionPoint,
     Lab,
     ManagementPoint,
@@ -86,22 +86,6 @@ _CORE_ATOMS = frozenset(
 timer summary (some timer runs, some stands at its deadline)."""
 
 
-def _into_place(world: World, index: int, run: tuple[int, int]) -> World:
-    """`world` with the run `run` sorted, when all of it but position `index` already is."""
-    start, stop = run
-    value = world[index]
-    to = index
-    while to > start and value < world[to - 1]:
-        to -= 1
-    if to == index:
-        while to + 1 < stop and world[to + 1] < value:
-            to += 1
-        if to == index:
-            return world
-        return (*world[:index], *world[index + 1 : to + 1], value, *world[to + 1 :])
-    return (*world[:to], value, *world[to:index], *world[index + 1 :])
-
-
 def _initial_site(lab: Lab) -> str:
     site = lab.site
     if site.enhanced_http and not (at_least(site.version, "1806") and site.prerelease_features):
@@ -120,7 +104,7 @@ def _initial_app(lab: Lab) -> str:
     return "updated" if lab.site.azure_ad_app_updated else "needs-update"
 
 
-class WorldModel:
+class WorldModel(Interchange):
     """A lab's composed model, in the shape the generic checker explores.
 
     Clients with identical configuration are interchangeable, and so are site systems of one
@@ -150,34 +134,7 @@ class WorldModel:
         self.lab = lab
         self.without = without
         self.fair_only = fair_only
-        groups: dict[Client, list[int]] = {}
-        for index in self.env.clients:
-            key = self.env.client(index)
-            groups.setdefault(replace(key, name=""), []).append(index)
-        alike: dict[ManagementPoint | DistributionPoint, list[int]] = {}
-        if site_symmetry:
-            for index in self.env.bindings:
-                alike.setdefault(replace(self.env.site_system(index), name=""), []).append(index)
-        self.symmetric_groups: tuple[tuple[int, ...], ...] = tuple(
-            tuple(g) for g in (*alike.values(), *groups.values()) if len(g) > 1
-        )
-        """The instances that are interchangeable, group by group: site systems of one kind
-        (management points, distribution points) with the same configuration but the name, then
-        clients with the same configuration but the name (see `canonical`). `site_symmetry`
-        False keeps site systems in place (the audit judges properties about one site system
-        through predicates of its own, which do not say which system they are about)."""
-        self._moved = frozenset(i for g in self.symmetric_groups for i in g)
-        contiguous = all(list(g) == list(range(g[0], g[-1] + 1)) for g in self.symmetric_groups)
-        self._symmetric_runs: tuple[tuple[int, int], ...] | None = (
-            tuple(sorted((g[0], g[-1] + 1) for g in self.symmetric_groups)) if contiguous else None
-        )
-        """Interchangeable instances as (start, stop) slices when each group is contiguous."""
-        self._run_at: dict[int, tuple[int, int]] = {
-            index: (start, stop)
-            for start, stop in self._symmetric_runs or ()
-            for index in range(start, stop)
-        }
-        """Each interchangeable instance's run (see `canonical_edges`)."""
+        groups = self._interchangeable(self.env, site_symmetry)
         self._canonical_kind: dict[Action, tuple[int, int] | bool] = {}
         self._client_kind: dict[int, int] = {
             index: kind for kind, group in enumerate(groups.values()) for index in group
@@ -363,7 +320,7 @@ class WorldModel:
                 if (index > start and value < target[index - 1]) or (
                     index + 1 < stop and target[index + 1] < value
                 ):
-                    fixed = _into_place(target, index, kind)
+                    fixed = into_place(target, index, kind)
                 else:
                     fixed = target
             if fixed is not target:
@@ -496,74 +453,6 @@ class WorldModel:
         """The names of every local row of every machine instance in the lab."""
         names = {row.name for m in set(self.env.machines) for row in m.local_rows}
         return tuple(sorted(names))
-
-    def canonical(self, state: World) -> World:
-        """Sort the states of interchangeable instances, group by group (`symmetric_groups`).
-
-        Exchanging two site systems of one kind and configuration is a symmetry of the model:
-        each runs the same binding machine from the same initial state (`initial_binding` reads
-        only the connections), no guard names one by its place (the site components' read
-        whether any has work queued, `Env.certificate_work_pending`; a client's read whether
-        some reachable management point accepts its evidence, `Env.some_mp_accepts`, and two
-        management points of one configuration accept the same), a distribution point's binding
-        is read by no guard, and no client state names a site system. So the reachable worlds
-        are closed under these exchanges as under the clients'. A property about one site system
-        (its queued work, CERT-2) is not invariant under them: it is declared about that
-        instance (`Property.about_agent`) and the checker judges it by the instance's orbit
-        (`orbit`, `swap`; the argument is in `model/checker/watched.py`).
-        """
-        runs = self._symmetric_runs
-        if runs is None:
-            return self.canonical_map(state)[0]
-        new: list[tuple[str, int]] | None = None
-        for start, stop in runs:
-            if stop - start == 2:  # a pair of twins, the common case: compare, don't sort
-                if state[start] <= state[start + 1]:
-                    continue
-                if new is None:
-                    new = list(state)
-                new[start], new[start + 1] = state[start + 1], state[start]
-                continue
-            part = state[start:stop]
-            ordered = sorted(part)
-            if list(part) != ordered:
-                if new is None:
-                    new = list(state)
-                new[start:stop] = ordered
-        return state if new is None else tuple(new)
-
-    def canonical_map(self, state: World) -> tuple[World, tuple[int, ...]]:
-        """`canonical(state)` and where it put each instance: the instance at position i of
-        `state` is at position perm[i] of the canonical world (stable sort, so equal clients
-        keep their order)."""
-        perm = list(range(len(state)))
-        new = list(state)
-        for group in self.symmetric_groups:
-            order = sorted(group, key=state.__getitem__)
-            for at, old in zip(group, order, strict=True):
-                perm[old] = at
-                new[at] = state[old]
-        return tuple(new), tuple(perm)
-
-    def agent(self, action: Action) -> tuple[int, int] | None:
-        """A step of an instance with an interchangeable twin (a client, a site system) is its
-        agent's: (instance, row); the symmetry moves no other step."""
-        index, number = action
-        return (index, number) if index in self._moved else None
-
-    def orbit(self, position: int) -> tuple[int, ...]:
-        """The instances the symmetry may exchange the instance at `position` with (its group,
-        itself included; itself alone when it has no twin)."""
-        return next((group for group in self.symmetric_groups if position in group), (position,))
-
-    def swap(self, state: World, i: int, j: int) -> World:
-        """`state` with instances `i` and `j` (twins) exchanged: a symmetry of the model, as
-        every permutation within a group is."""
-        if i == j:
-            return state
-        new = list(state)
-        new[i], new[j] = state[j], state[i]
-        return tuple(new)
 
     def describe_step(self, before: World, action: Action, after: World) -> str:
         """The action in the source's words, on which instance, and what changed."""
