@@ -110,19 +110,28 @@ class _Pan:
     """The hash table size the last run had (`-w`)."""
 
 
+_COUNT = r"(\d+(?:\.\d+)?(?:e\+\d+)?)"
+"""A count as pan prints it: an integer, or in `%g` form from 10**8 on ("1.7372491e+08", eight
+significant digits: pan prints matched states and transitions so)."""
+
 _NUMBER = {
-    "states": re.compile(r"^\s*(\d+) states, stored", re.M),
-    "transitions": re.compile(r"^\s*(\d+) transitions \(= stored\+matched\)", re.M),
+    "states": re.compile(rf"^\s*{_COUNT} states, stored", re.M),
+    "transitions": re.compile(rf"^\s*{_COUNT} transitions \(= stored\+matched\)", re.M),
     "depth": re.compile(r"depth reached (\d+)"),
     "errors": re.compile(r"errors: (\d+)"),
 }
 _ERROR = re.compile(r"pan:1: (.*?) \(at depth (\d+)\)")
 _VIOLATED = re.compile(r"^ehttp: always (\d+) violated$", re.M)
-_LOST = re.compile(r"^\s*(\d+) states lost \(lack of queue memory\)", re.M)
+_LOST = re.compile(rf"^\s*{_COUNT} states lost \(lack of queue memory\)", re.M)
 
 MAX_HASH_BITS = 27
 """The largest hash table a search grows to, as a power of two: 2**27 slots take 1 GB for
 the sequential search's pointers and hold ~134 million compacted states in the multi-core one."""
+
+
+def pan_count(text: str) -> int:
+    """A count pan printed (see `_COUNT`); from 10**8 on, to pan's eight significant digits."""
+    return int(text) if text.isdigit() else round(float(text))
 
 
 def incomplete_reason(output: str, bits: int) -> str | None:
@@ -131,11 +140,12 @@ def incomplete_reason(output: str, bits: int) -> str | None:
     Read: a full hash table (`-w{bits}`), states lost for lack of queue memory, "Search
     incomplete" / "Search not completed", "max search depth too small", out of memory, a state
     vector or memory arena too small for the model."""
-    if "hash table is full" in output:
+    if "hash table is full" in output or "the hash table is 100 % filled" in output:
+        # The multi-core search says "100 % filled" and loses the states it can't store.
         return f"pan's hash table is full at -w{bits}"
     lost = _LOST.search(output)
-    if lost is not None and int(lost.group(1)) > 0:
-        return f"pan lost {int(lost.group(1)):,} states (lack of queue memory)"
+    if lost is not None and pan_count(lost.group(1)) > 0:
+        return f"pan lost {pan_count(lost.group(1)):,} states (lack of queue memory)"
     if "max search depth too small" in output:
         return "pan's max search depth (-m) is too small"
     if "out of memory" in output:
@@ -255,7 +265,7 @@ def _run_pan(
 
     def value(key: str) -> int:
         match = numbers[key]
-        return int(match.group(1)) if match is not None else 0
+        return pan_count(match.group(1)) if match is not None else 0
 
     return _Pan(
         states=value("states"),

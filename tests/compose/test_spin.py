@@ -168,6 +168,9 @@ def test_a_violated_always_and_a_deadlock_are_found_with_their_traces(
 # No unfinished search passes: pan's every sign of a search stopped short is read.
 _PAN_TAILS = {
     "cpu00: hash table is full\n": "pan's hash table is full at -w12",
+    # The multi-core search at 8 clients and -w24: the table full, states lost, no "full" word.
+    " 16777202 states, stored\n 35857880 states lost (lack of queue memory)\n"
+    "the hash table is 100 % filled\n": "pan's hash table is full at -w12",
     "      0 states, stored\n  4788 states lost (lack of queue memory)\n": (
         "pan lost 4,788 states (lack of queue memory)"
     ),
@@ -193,6 +196,21 @@ def test_a_finished_search_reads_as_finished() -> None:
         "      0 states lost (lack of queue memory)\nthe hash table is 11.5 % filled\n"
     )
     assert engine.incomplete_reason(done, 18) is None
+
+
+def test_counts_pan_prints_in_g_form_are_read() -> None:
+    # From 10**8 on pan prints matched states and transitions as %9.8g (8 clients, -w25).
+    assert engine.pan_count("1.7372491e+08") == 173_724_910
+    assert engine.pan_count("16777202") == 16_777_202
+    tail = "State-vector 52 byte, depth reached 16, errors: 0\n 16777202 states, stored\n"
+    tail += "1.7372491e+08 transitions (= stored+matched)\n"
+    numbers = {key: pattern.search(tail) for key, pattern in engine._NUMBER.items()}
+    assert {key: engine.pan_count(m.group(1)) for key, m in numbers.items() if m} == {
+        "states": 16_777_202,
+        "transitions": 173_724_910,
+        "depth": 16,
+        "errors": 0,
+    }
 
 
 @needs_spin
