@@ -62,6 +62,7 @@ __all__ = [
     "SpinRun",
     "differences",
     "incomplete_reason",
+    "pan_count",
     "run_spin",
     "spin_available",
     "spin_version",
