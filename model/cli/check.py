@@ -252,6 +252,11 @@ def render_spin_text(report: SpinReport) -> str:
             lines.append(
                 f"variant {run.variant!r}: {run.states:,} states, {run.transitions:,} transitions"
             )
+    if any(run.rounded for run in report.runs):
+        lines.append(
+            "pan printed counts from 10**8 on in %g form: they are exact to eight significant "
+            "digits only"
+        )
     if report.bitstate:
         lines.append(
             "INCOMPLETE: -DBITSTATE stores a bit per state and may miss states; nothing passes"

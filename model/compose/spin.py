@@ -109,6 +109,9 @@ class _Pan:
     """Why pan's search stopped short (None when it searched everything)."""
     bits: int = 0
     """The hash table size the last run had (`-w`)."""
+    rounded: bool = False
+    """True when pan printed the states or transitions in `%g` form (see `_COUNT`): from 10**8
+    on they are exact to eight significant digits only."""
 
 
 _COUNT = r"(\d+(?:\.\d+)?(?:e\+\d+)?)"
@@ -279,6 +282,10 @@ def _run_pan(
         violated=int(violated.group(1)) if violated else None,
         incomplete=reason,
         bits=bits,
+        rounded=any(
+            match is not None and not match.group(1).isdigit()
+            for match in (numbers["states"], numbers["transitions"])
+        ),
     )
 
 
@@ -420,6 +427,7 @@ def run_spin(lab: Lab, *, cores: int | None = None, bitstate: bool = False) -> S
             found.seconds,
             not bitstate and found.incomplete is None,
             found.incomplete,
+            found.rounded,
         )
         return run, found_verdicts
 

@@ -14,7 +14,7 @@ from ehttp.compose.properties import LAB
 from ehttp.compose.world import World, WorldModel
 from ehttp.config.schema import Lab
 
-__all__ = ["SpinProperty", "SpinReport", "SpinRun", "differences"]
+__all__ = ["SpinProperty", "SpinReport", "SpinRun", "differences", "same_to_pan_digits"]
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,9 @@ class SpinRun:
     complete: bool
     reason: str | None = None
     """Why the search is incomplete (None when complete, or when -DBITSTATE alone makes it so)."""
+    rounded: bool = False
+    """True when pan printed the states or transitions from 10**8 on, in `%g` form: then they
+    are exact to eight significant digits only (`model/compose/spin.py` `_COUNT`)."""
 
 
 @dataclass(frozen=True)
@@ -120,6 +123,7 @@ class SpinReport:
             "clients": len(self.lab.clients),
             "states": main.states,
             "transitions": main.transitions,
+            "counts_rounded": any(r.rounded for r in self.runs),
             "diameter": main.depth,
             "seconds": round(self.seconds, 3),
             "complete": self.complete,
@@ -137,11 +141,18 @@ class SpinReport:
         }
 
 
+def same_to_pan_digits(pan: int, exact: int) -> bool:
+    """Whether a count pan printed in `%g` form, to eight significant digits, is `exact`
+    rounded so (`SpinRun.rounded`)."""
+    return f"{exact:.7e}" == f"{pan:.7e}"
+
+
 def differences(spin: SpinReport, native: LabCheck) -> list[str]:
     """Where Spin and ehttp's own checker (run without symmetry reduction) disagree.
 
     Compared: each variant's states and transitions (unless ehttp stopped that variant once
-    every witness was found, "decided": its figures are then what it explored), the diameter,
+    every witness was found, "decided": its figures are then what it explored; to pan's eight
+    significant digits when pan printed them in `%g` form, `SpinRun.rounded`), the diameter,
     and for every property Spin decides its verdict and the length of its witness or
     counterexample. Each difference names both figures; an empty list means they agree.
     """
@@ -157,7 +168,7 @@ def differences(spin: SpinReport, native: LabCheck) -> list[str]:
             ("states", theirs.states, ours.states),
             ("transitions", theirs.transitions, ours.transitions),
         ):
-            if a != b:
+            if a != b and not (theirs.rounded and same_to_pan_digits(a, b)):
                 found.append(f"{variant.variant}: {what}: Spin {a:,}, ehttp {b:,}")
     main = spin.main()
     if main.depth != native.main.diameter:
