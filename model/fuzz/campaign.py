@@ -37,7 +37,7 @@ from ehttp.fuzz.lockstep import FuzzStep
 from ehttp.fuzz.machine import Session, machine_class
 from ehttp.fuzz.minimize import minimize
 from ehttp.fuzz.planner import Planner
-from ehttp.fuzz.profiles import Profile, profile_settings
+from ehttp.fuzz.profiles import Profile, profile_settings, source_constants
 from ehttp.fuzz.replay import step_json, write_replay
 from ehttp.fuzz.rules import RuleSpec, derive_rules
 from ehttp.lab.attacks import CATALOGUE, unmet
@@ -371,7 +371,8 @@ def _run_round(
         plan.profile, examples, reuse=reuse, saving=lambda: not coverage.spent
     )
     try:
-        _run_as_test(hypothesis_seed(round_seed)(factory), settings=settings)
+        with source_constants():
+            _run_as_test(hypothesis_seed(round_seed)(factory), settings=settings)
     except InvariantBroken as broken:
         return broken
     return None

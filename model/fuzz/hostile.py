@@ -45,6 +45,7 @@ from ehttp.fuzz.hostile_files import FILE_TARGETS
 from ehttp.fuzz.hostile_generators import GENERATOR_TARGETS, TEXT_AS_CODE
 from ehttp.fuzz.hostile_replay import REPLAY_TARGETS
 from ehttp.fuzz.hostile_tokens import TOKEN_TARGETS
+from ehttp.fuzz.profiles import source_constants
 from ehttp.lab.attacks.base import CONDITIONS, Roles, SetupRefused, registered
 from ehttp.lab.attacks.content import real_content_token
 from ehttp.lab.mutants import mutant_set
@@ -279,7 +280,8 @@ def run_hostile(plan: HostilePlan) -> HostileResult:
                 _settings(plan, examples)(_one(tb, target, result))
             )
             try:
-                test()
+                with source_constants():
+                    test()
             except KeyboardInterrupt:
                 result.interrupted = True
                 break
