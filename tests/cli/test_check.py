@@ -272,6 +272,7 @@ def test_help_names_number_types() -> None:
     assert "--max-seconds FLOAT" in text and "TEXT" not in text
 
 
+@pytest.mark.usefixtures("shared_check")
 def test_unsupported_site_is_flagged() -> None:
     result = run("--lab", str(LABS / "https-only-enhanced.toml"))
     assert result.exit_code == 0
