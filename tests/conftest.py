@@ -96,8 +96,16 @@ def report_steps(checked: Callable[..., LabCheck]) -> Callable[[pytest.MonkeyPat
     found: dict[tuple[object, ...], object] = {}
     steps = {name: getattr(page, name) for name in ("run_catalogue", "catch_mutants", "answer_all")}
 
+    real_checks = page.run_checks
+
+    def run_checks(lab: Lab, *, stop: Callable[[], bool] | None = None, **kwargs: Any) -> LabCheck:
+        # Each command passes a stop request of its own; keyed on it, no check would be shared.
+        if stop is not None and stop():
+            return real_checks(lab, stop=stop, **kwargs)
+        return checked(lab, **kwargs)
+
     def share(patch: pytest.MonkeyPatch) -> None:
-        patch.setattr(page, "run_checks", checked)
+        patch.setattr(page, "run_checks", run_checks)
         for name, real in steps.items():
 
             def shared(

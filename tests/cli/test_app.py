@@ -107,6 +107,7 @@ def test_out_below_a_file_is_an_os_error_in_one_line(tmp_path: Path) -> None:
     assert line == f"Error: {target / 'sub'}: Not a directory"
 
 
+@pytest.mark.usefixtures("shared_diagrams_check")
 def test_diagrams_writes_one_file_per_machine(tmp_path: Path) -> None:
     result = run("diagrams", "--out", str(tmp_path), "--format", "dot")
     assert result.exit_code == 0

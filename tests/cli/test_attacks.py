@@ -22,6 +22,13 @@ def run(*args: str) -> Result:
     return CliRunner().invoke(main, ["attacks", *args], catch_exceptions=False)
 
 
+@pytest.fixture(scope="module")
+def example_runs() -> dict[str, Result]:
+    """`ehttp attacks --lab <example> --json` for each example lab, run once for the tests that
+    read it: the catalogue is deterministic (seed 0) and nothing here changes what it runs."""
+    return {path.name: run("--lab", str(path), "--json") for path in sorted(LABS.glob("*.toml"))}
+
+
 @pytest.mark.req("SEC-1", "SEC-2", "SEC-3", "SEC-4", "SEC-5")
 def test_text_on_the_default_lab() -> None:
     result = run()
@@ -97,8 +104,8 @@ def test_a_mutant_makes_it_exit_1() -> None:
     assert out["mutant"] == "mp-accepts-alg-none"
 
 
-def test_another_lab_skips_what_it_lacks() -> None:
-    result = run("--lab", str(LABS / "osd-without-naa.toml"), "--json")
+def test_another_lab_skips_what_it_lacks(example_runs: dict[str, Result]) -> None:
+    result = example_runs["osd-without-naa.toml"]
     assert result.exit_code == 0, result.output
     out = json.loads(result.stdout)
     skipped = {s["name"]: s["because"] for s in out["skipped"]}
@@ -106,14 +113,16 @@ def test_another_lab_skips_what_it_lacks() -> None:
         'needs an Azure AD-joined client ([[clients]] join = "azure-ad")'
     ]
     assert all(c["rejected"] != c["honest"] for c in out["cases"])
-    pki = json.loads(run("--lab", str(LABS / "https-site-systems.toml"), "--json").stdout)
+    pki = json.loads(example_runs["https-site-systems.toml"].stdout)
     assert "identity-pki-registers-other-client" in {c["name"] for c in pki["cases"]}
     assert len(out["cases"]) + len(skipped) == len(CASES)
 
 
 @pytest.mark.parametrize("lab", sorted(path.name for path in LABS.glob("*.toml")))
-def test_every_example_lab_refuses_every_applicable_attack_for_its_own_reason(lab: str) -> None:
-    result = run("--lab", str(LABS / lab), "--json")
+def test_every_example_lab_refuses_every_applicable_attack_for_its_own_reason(
+    lab: str, example_runs: dict[str, Result]
+) -> None:
+    result = example_runs[lab]
     assert result.exit_code == 0, result.output
     out = json.loads(result.stdout)
     assert out["accepted"] == [] and out["honest_refused"] == [] and out["setup_refused"] == []
@@ -143,10 +152,10 @@ def test_bad_seed_exits_2_with_one_line(seed: str) -> None:
     ]
 
 
-def test_every_family_runs_on_some_example_lab() -> None:
+def test_every_family_runs_on_some_example_lab(example_runs: dict[str, Result]) -> None:
     ran: set[str] = set()
-    for path in sorted(LABS.glob("*.toml")):
-        out = json.loads(run("--lab", str(path), "--json").stdout)
+    for result in example_runs.values():
+        out = json.loads(result.stdout)
         ran |= {c["family"] for c in out["cases"]}
     assert ran == {a.family for a in CATALOGUE}
 
@@ -186,12 +195,14 @@ def test_ctrl_c_prints_the_cases_run_so_far_and_exits_130(
     assert document["not_run"] == [attack.name for attack in CASES[3:]]
 
 
-def test_every_family_has_an_honest_twin_accepted_on_some_example_lab() -> None:
+def test_every_family_has_an_honest_twin_accepted_on_some_example_lab(
+    example_runs: dict[str, Result],
+) -> None:
     """Issue 25: attacks show only that bad input is refused; each family's twin shows that the
     honest input beside it is accepted."""
     accepted: set[str] = set()
-    for path in sorted(LABS.glob("*.toml")):
-        out = json.loads(run("--lab", str(path), "--json").stdout)
+    for result in example_runs.values():
+        out = json.loads(result.stdout)
         accepted |= {c["family"] for c in out["cases"] if c["honest"] and c["actual"] == "accepted"}
     assert accepted == {a.family for a in CATALOGUE}
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shutil
@@ -272,6 +273,7 @@ def test_help_names_number_types() -> None:
     assert "--max-seconds FLOAT" in text and "TEXT" not in text
 
 
+@pytest.mark.usefixtures("shared_check")
 def test_unsupported_site_is_flagged() -> None:
     result = run("--lab", str(LABS / "https-only-enhanced.toml"))
     assert result.exit_code == 0
@@ -368,6 +370,8 @@ def test_engine_spin_with_a_table_too_small_is_incomplete_and_exits_1(
     monkeypatch.setattr(spin_engine, "_hash_bits", lambda lab: 10)
     monkeypatch.setattr(spin_engine, "MAX_HASH_BITS", 10)
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    # The text and the JSON below print one search; Spin runs it once.
+    monkeypatch.setattr(check_cli, "run_spin", functools.cache(check_cli.run_spin))
     result = run("--engine", "spin")
     assert result.exit_code == 1, result.output
     assert "INCOMPLETE: variant 'lab': pan's hash table is full at -w10; nothing passes\n" in (

@@ -35,7 +35,7 @@ def test_without_dot_pictures_are_one_line_and_exit_2(tmp_path: Path, fmt: str) 
     assert not out.exists()
 
 
-@pytest.mark.usefixtures("no_dot")
+@pytest.mark.usefixtures("no_dot", "shared_diagrams_check")
 def test_without_dot_the_dot_format_is_written(tmp_path: Path) -> None:
     out = tmp_path / "out"
     result = CliRunner().invoke(main, ["diagrams", "--out", str(out), "--format", "dot"])

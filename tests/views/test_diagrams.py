@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from ehttp.cli import diagrams as diagrams_cli
 from ehttp.cli.app import main
+from ehttp.compose.checking import LabCheck
 from ehttp.compose.world import MACHINES
 from ehttp.config.labfile import default_lab
 from ehttp.machines.machine import Machine
@@ -18,10 +21,15 @@ COMMITTED = Path(__file__).resolve().parents[2] / "diagrams"
 
 
 @pytest.fixture(scope="module")
-def regenerated(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
-    """`ehttp diagrams --out DIR` on the embedded default lab: the folder and what it printed."""
+def regenerated(
+    tmp_path_factory: pytest.TempPathFactory, checked: Callable[..., LabCheck]
+) -> tuple[Path, list[str]]:
+    """`ehttp diagrams --out DIR` on the embedded default lab: the folder and what it printed.
+    The lab's graph and traces are drawn from the session's check of the lab (`checked`)."""
     out = tmp_path_factory.mktemp("diagrams")
-    result = CliRunner().invoke(main, ["diagrams", "--out", str(out)], catch_exceptions=False)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(diagrams_cli, "run_checks", checked)
+        result = CliRunner().invoke(main, ["diagrams", "--out", str(out)], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     return out, result.output.splitlines()
 
