@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import sys
 
+import pytest
+
 from ehttp.audit import derive_mutants, lab_lockstep, load_unconstrained, run_audit
 from ehttp.compose.world import MACHINES
 from ehttp.config.labfile import default_lab
@@ -17,6 +19,7 @@ STOPPED = (
 )
 
 
+@pytest.mark.usefixtures("shared_base")
 def test_a41s_guard_forced_true_is_killed_by_a_property_and_is_not_listed() -> None:
     mutant = EVERY["certificate-binding/0/guard-true"]
     result = run_audit(default_lab(), only=[mutant], unconstrained=load_unconstrained(), workers=1)
@@ -26,6 +29,7 @@ def test_a41s_guard_forced_true_is_killed_by_a_property_and_is_not_listed() -> N
     assert not [s for s in listed if s.where == mutant.where]
 
 
+@pytest.mark.usefixtures("shared_base")
 def test_the_lab_contradicts_a41s_guard_forced_true_and_follows_a_longer_restart() -> None:
     said = lab_lockstep(
         default_lab(),
@@ -38,6 +42,7 @@ def test_the_lab_contradicts_a41s_guard_forced_true_and_follows_a_longer_restart
     assert said["smsexec/restarting/deadline-longer"] == "follows"
 
 
+@pytest.mark.usefixtures("shared_base")
 def test_the_audit_says_per_survivor_what_the_lab_does() -> None:
     mutant = EVERY["smsexec/restarting/deadline-longer"]
     result = run_audit(default_lab(), only=[mutant], unconstrained=load_unconstrained(), workers=1)

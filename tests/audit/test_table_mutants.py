@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from collections import Counter
 
+import pytest
+
 from ehttp.audit import run_audit
 from ehttp.audit.mutants import TABLE_KINDS
 from ehttp.audit.table_mutants import derive_table_mutants
@@ -34,6 +36,7 @@ def test_every_cell_and_qualifier_the_model_reads_is_mutated_once() -> None:
     assert all(m.replaced is None and m.tables not in (None, TABLES) for m in mutants)
 
 
+@pytest.mark.usefixtures("shared_base")
 def test_the_audit_names_the_property_that_kills_a_flipped_cell() -> None:
     wanted = {
         "mp-table/http/registration/active-directory/cell-removed",
