@@ -40,13 +40,33 @@ PINNED = [
 ]
 
 
-@pytest.mark.parametrize(("lab_file", "states", "count"), PINNED)
+FAST_LABS = ("site-1802.toml", "site-1806-prerelease-off.toml")
+"""The example labs the fast suite checks here: the small ones. The rest are `heavy`: the default
+lab (the model of recommended-1806.toml, whose file differs only in its name) is checked with every
+property holding in the fast suite by `test_every_property_holds_on_the_default_lab`."""
+
+
+@pytest.mark.parametrize(
+    ("lab_file", "states", "count"),
+    [p if p[0] in FAST_LABS else pytest.param(*p, marks=pytest.mark.heavy) for p in PINNED],
+)
 def test_every_property_holds_on_each_example_lab(
     checked: Callable[..., LabCheck], lab_file: str, states: int, count: int
 ) -> None:
     report = checked(load_lab(LABS / lab_file))
     assert report.main.states == states
     assert len(report.properties) == count
+    failing = [(p.name, p.verdict) for _, p in report.properties if not p.holds]
+    assert failing == []
+    assert report.passed
+
+
+def test_every_property_holds_on_the_default_lab(checked: Callable[..., LabCheck]) -> None:
+    """The default lab's check, which the tests below share (`checked`), pinned as the example
+    labs' are."""
+    report = checked(default_lab())
+    assert report.main.states == 41_052
+    assert len(report.properties) == 30
     failing = [(p.name, p.verdict) for _, p in report.properties if not p.holds]
     assert failing == []
     assert report.passed
@@ -160,7 +180,9 @@ def test_a_property_that_declares_no_probe_of_a_machine_answers_the_same_for_its
     lab = default_lab()
     lab = replace(lab, clients=tuple(c for c in lab.clients if c.name in ("dom1", "wg1")))
     base = WorldModel(lab)
-    worlds = reachable(base).states[::7]
+    # One reachable world in 43 (286 of 12,286): a probe left undeclared changes the answer on
+    # 1,400 worlds or more for some mutant of that machine, so the sample holds a hundred of them.
+    worlds = reachable(base).states[::43]
     every, _ = derive_mutants(MACHINES, redirect_limit=sys.maxsize)
     declared = {(c.variant, c.prop.name): c for c in lab_checks(base)}
     for mutant in every[::3]:
