@@ -60,7 +60,7 @@ def test_canonical_targets_agree_with_sorting_in_full_on_three_twins() -> None:
     assert _agree(_triplets()) > 1_000
 
 
-@settings(max_examples=15, deadline=None)
+@settings(max_examples=5, deadline=None)
 @given(labs(max_parts=3), st.data())
 def test_canonical_targets_agree_with_sorting_in_full_on_generated_labs(
     lab: Lab, data: st.DataObject
