@@ -21,9 +21,18 @@ def _ask(symptom: str, lab: str = "recommended-1806", limit: int = 5) -> Diagnos
     return diagnose(load_lab(LABS / f"{lab}.toml"), symptom, limit=limit)
 
 
+@pytest.fixture(scope="module")
+def no_certificate() -> Diagnosis:
+    """The default site's answer to "no SMS-Issuing certificate bound on mp1", asked once for the
+    tests that read it (a diagnosis is deterministic, and they do not change it)."""
+    return _ask("no-sms-certificate-bound mp1")
+
+
 @pytest.mark.req("CERT-3", "CERT-4")
-def test_no_certificate_bound_shows_the_rapid_toggle_and_the_proven_workaround() -> None:
-    answer = _ask("no-sms-certificate-bound mp1")
+def test_no_certificate_bound_shows_the_rapid_toggle_and_the_proven_workaround(
+    no_certificate: Diagnosis,
+) -> None:
+    answer = no_certificate
     assert answer.verdict == "answered"
     assert [c.actions for c in answer.causes] == [
         ("delete-sms-issuing-certs mp1",),
@@ -53,9 +62,9 @@ def test_no_certificate_bound_shows_the_rapid_toggle_and_the_proven_workaround()
 
 
 @pytest.mark.req("CERT-3")
-def test_from_a_given_world_the_search_starts_there() -> None:
+def test_from_a_given_world_the_search_starts_there(no_certificate: Diagnosis) -> None:
     lab = load_lab(LABS / "recommended-1806.toml")
-    stranded = _ask("no-sms-certificate-bound mp1").causes[1].world
+    stranded = no_certificate.causes[1].world
     answer = diagnose(lab, "no-sms-certificate-bound mp1", start=stranded)
     assert answer.start_given and answer.steady == stranded
     assert answer.causes[0].actions == ()

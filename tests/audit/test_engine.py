@@ -144,6 +144,7 @@ def test_each_kind_is_run_and_judged(default_audit: AuditResult) -> None:
     assert "15 minutes pass" in shorter.behaviour or "policy poll" in shorter.behaviour
 
 
+@pytest.mark.usefixtures("shared_base")
 def test_a_survivor_listed_as_left_open_does_not_count(default_audit: AuditResult) -> None:
     shorter = _find("client-registration", None, "deadline-shorter", "reregistration-due")
     listed = run_audit(

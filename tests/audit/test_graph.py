@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import sys
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import replace
 
 import pytest
 
 from ehttp.audit import Mutant, derive_mutants
-from ehttp.audit.mutant_run import Base, run_mutant
+from ehttp.audit.mutant_run import Base, Checks, run_mutant
 from ehttp.checker import Property, check, reachable
 from ehttp.compose.checking import lab_variants
 from ehttp.compose.properties import LAB, lab_checks
@@ -61,10 +62,10 @@ def _from_scratch(lab: Lab, mutant: Mutant) -> dict[str, int | None]:
 
 
 @pytest.fixture(scope="module")
-def base() -> Base:
+def base(audit_base: Callable[[Lab, Checks], Base]) -> Base:
     """The unmutated lab, checked once for every mutant below, as `run_audit` checks it once for
-    all its mutants."""
-    return Base(_lab(), lab_checks)
+    all its mutants (and once for the session: tests/audit/conftest.py)."""
+    return audit_base(_lab(), lab_checks)
 
 
 @pytest.mark.parametrize("mutant", _sample(), ids=lambda m: m.id)

@@ -5,10 +5,14 @@ which the lab follows, is a property now, not a survivor left open."""
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
+
+import pytest
 
 from ehttp.audit import derive_mutants, lab_lockstep, load_unconstrained, run_audit
 from ehttp.compose.world import MACHINES
 from ehttp.config.labfile import default_lab
+from ehttp.config.schema import Lab
 
 EVERY = {m.id: m for m in derive_mutants(MACHINES, redirect_limit=sys.maxsize)[0]}
 STOPPED = (
@@ -17,18 +21,28 @@ STOPPED = (
 )
 
 
+def _lab() -> Lab:
+    """The default lab with its domain-joined client only: these mutants change the site
+    systems' machines, and the verdicts and the lab's answers are those of the whole lab (a
+    small graph: tests stay quick)."""
+    lab = default_lab()
+    return replace(lab, clients=tuple(c for c in lab.clients if c.name == "dom1"))
+
+
+@pytest.mark.usefixtures("shared_base")
 def test_a41s_guard_forced_true_is_killed_by_a_property_and_is_not_listed() -> None:
     mutant = EVERY["certificate-binding/0/guard-true"]
-    result = run_audit(default_lab(), only=[mutant], unconstrained=load_unconstrained(), workers=1)
+    result = run_audit(_lab(), only=[mutant], unconstrained=load_unconstrained(), workers=1)
     (found,) = result.mutants
     assert (found.status, found.killed_by) == ("killed", (STOPPED,))
     listed = load_unconstrained()
     assert not [s for s in listed if s.where == mutant.where]
 
 
+@pytest.mark.usefixtures("shared_base")
 def test_the_lab_contradicts_a41s_guard_forced_true_and_follows_a_longer_restart() -> None:
     said = lab_lockstep(
-        default_lab(),
+        _lab(),
         [EVERY["certificate-binding/0/guard-true"], EVERY["smsexec/restarting/deadline-longer"]],
     )
     assert said["certificate-binding/0/guard-true"] == (
@@ -38,9 +52,10 @@ def test_the_lab_contradicts_a41s_guard_forced_true_and_follows_a_longer_restart
     assert said["smsexec/restarting/deadline-longer"] == "follows"
 
 
+@pytest.mark.usefixtures("shared_base")
 def test_the_audit_says_per_survivor_what_the_lab_does() -> None:
     mutant = EVERY["smsexec/restarting/deadline-longer"]
-    result = run_audit(default_lab(), only=[mutant], unconstrained=load_unconstrained(), workers=1)
+    result = run_audit(_lab(), only=[mutant], unconstrained=load_unconstrained(), workers=1)
     (found,) = result.mutants
     assert found.status == "survived" and found.unconstrained is not None
     assert found.lab == "follows"

@@ -235,7 +235,7 @@ def agent_models(draw: st.DrawFn) -> tuple[Agents, Property[Swarm]]:
     return model, Property[Swarm].leads_to("p ~> q", p, q)
 
 
-@settings(derandomize=True, max_examples=300, deadline=None)
+@settings(derandomize=True, max_examples=60, deadline=None)
 @given(agent_models())
 def test_reduced_liveness_agrees_with_the_unreduced_graph_on_random_agents(
     case: tuple[Agents, Property[Swarm]],
@@ -281,7 +281,7 @@ def agent_claims(draw: st.DrawFn) -> tuple[Agents, list[Property[Swarm]]]:
     return model, claims
 
 
-@settings(derandomize=True, max_examples=200, deadline=None)
+@settings(derandomize=True, max_examples=50, deadline=None)
 @given(agent_claims())
 def test_claims_about_one_agent_agree_with_the_unreduced_graph_on_random_agents(
     case: tuple[Agents, list[Property[Swarm]]],
@@ -442,7 +442,7 @@ def _graphs(draw: st.DrawFn) -> tuple[list[list[int]], frozenset[int]]:
     return succ, frozenset(draw(st.sets(st.integers(0, n - 1), max_size=3)))
 
 
-@settings(derandomize=True, max_examples=400, deadline=None)
+@settings(derandomize=True, max_examples=80, deadline=None)
 @given(_graphs())
 def test_recoverable_agrees_with_a_search_from_every_state_on_random_graphs(
     graph: tuple[list[list[int]], frozenset[int]],
@@ -740,7 +740,7 @@ def table_models(draw: st.DrawFn) -> tuple[TableModel[str], frozenset[str], froz
     return TableModel(["s0"], rows, unfair), p_states, q_states
 
 
-@settings(derandomize=True, max_examples=400, deadline=None)
+@settings(derandomize=True, max_examples=80, deadline=None)
 @given(table_models())
 def test_liveness_agrees_with_brute_force_on_random_graphs(
     case: tuple[TableModel[str], frozenset[str], frozenset[str]],

@@ -84,6 +84,10 @@ def _check(monkeypatch: pytest.MonkeyPatch, mp: tuple[MpCell, ...], dp: tuple[Dp
     return result.stdout
 
 
+# Heavy (a full check of the default lab): the same cell removed is killed by the registration
+# property in the fast suite (tests/audit/test_table_mutants.py,
+# test_the_audit_names_the_property_that_kills_a_flipped_cell).
+@pytest.mark.heavy
 def test_a_registration_cell_removed_fails_check_on_the_default_lab(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -92,6 +96,10 @@ def test_a_registration_cell_removed_fails_check_on_the_default_lab(
     assert "not holding: REG-1/mp-table (violated)" in out
 
 
+# Heavy (a full check of the default lab): the same qualifier dropped is killed by the download
+# property in the fast suite (tests/audit/test_table_mutants.py,
+# test_the_audit_names_the_property_that_kills_a_flipped_cell).
+@pytest.mark.heavy
 def test_a_dropped_enhanced_http_qualifier_on_the_dp_table_fails_check(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -33,12 +33,12 @@ def _canonical_worlds(model: WorldModel) -> list[World]:
 
 
 def _triplets() -> Lab:
-    """The default lab with three interchangeable Azure AD clients and one other: a run of three
-    twins, where a changed client may have to move past one or two of them."""
+    """The default lab with three interchangeable Azure AD clients as its only clients: a run of
+    three twins, where a changed client may have to move past one or two of them, at the end of
+    the world (a client after them multiplies the worlds by four and catches no fault more)."""
     lab = default_lab()
-    aad, dom = lab.clients[0], lab.clients[1]
-    twins = tuple(replace(aad, name=f"aad{n}") for n in (1, 2, 3))
-    return replace(lab, clients=(*twins, dom))
+    twins = tuple(replace(lab.clients[0], name=f"aad{n}") for n in (1, 2, 3))
+    return replace(lab, clients=twins)
 
 
 def _agree(lab: Lab) -> int:
@@ -60,7 +60,7 @@ def test_canonical_targets_agree_with_sorting_in_full_on_three_twins() -> None:
     assert _agree(_triplets()) > 1_000
 
 
-@settings(max_examples=15, deadline=None)
+@settings(max_examples=5, deadline=None)
 @given(labs(max_parts=3), st.data())
 def test_canonical_targets_agree_with_sorting_in_full_on_generated_labs(
     lab: Lab, data: st.DataObject

@@ -206,7 +206,7 @@ def _site_twins_agree(lab: Lab) -> None:
     assert _orbit_sum(model) == full.main.states, lab_to_toml(lab)
 
 
-@quick(5)
+@quick(3)
 @given(labs(max_parts=3, max_management_points=1, max_distribution_points=1), st.booleans())
 def test_site_system_symmetry_changes_no_verdict_on_generated_labs(
     lab: Lab, distribution_point: bool

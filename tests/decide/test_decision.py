@@ -34,12 +34,32 @@ COVERAGE = {
 """The agreement test's coverage, pinned: a lab, world or question that stops being compared
 fails the test (labs x worlds x clients x questions)."""
 
+DEFAULT_COVERAGE = {
+    "labs": 1,
+    "steady worlds": 2,
+    "(world, client) pairs": 6,
+    "(world, client, question) triples": 32,
+    "answers compared": 82,
+}
+"""The same coverage on the default lab alone, which the fast suite compares."""
+
 
 @pytest.fixture(scope="module")
-def example_answers() -> dict[tuple[str, str], Answers]:
-    """Every command's answers on every steady world of every example lab, computed once."""
+def default_answers() -> dict[tuple[str, str], Answers]:
+    """Every command's answers on every steady world of the default lab, computed once."""
     return {
-        (example.name, label): answers(lab)
+        ("default", label): answers(lab) for label, lab in steady_variants(example_lab("default"))
+    }
+
+
+@pytest.fixture(scope="module")
+def example_answers(
+    default_answers: dict[tuple[str, str], Answers],
+) -> dict[tuple[str, str], Answers]:
+    """Every command's answers on every steady world of every example lab, computed once (the
+    default lab's from `default_answers`)."""
+    return {
+        (example.name, label): default_answers.get((example.name, label)) or answers(lab)
         for example in example_labs()
         for label, lab in steady_variants(example_lab(example.name))
     }
@@ -55,33 +75,57 @@ def _coverage(found: dict[tuple[str, str], Answers]) -> dict[str, int]:
     }
 
 
+def _agree(found: dict[tuple[str, str], Answers], pinned: dict[str, int]) -> None:
+    wrong_worlds = {
+        f"{name} ({label})": wrong
+        for (name, label), by in found.items()
+        if (wrong := disagreements(by))
+    }
+    assert wrong_worlds == {}
+    coverage = _coverage(found)
+    print("coverage: " + ", ".join(f"{value} {key}" for key, value in coverage.items()))
+    assert coverage == pinned
+
+
+@pytest.mark.req("SCN-1", "SCN-2", "SCN-3", "KI-1", "KI-2", "REG-5", "DP-2")
+def test_the_four_commands_agree_on_every_steady_world_of_the_default_lab(
+    default_answers: dict[tuple[str, str], Answers],
+) -> None:
+    _agree(default_answers, DEFAULT_COVERAGE)
+
+
+# Heavy (every example lab, 12 s): the fast suite compares the four commands on both steady
+# worlds of the default lab (the test above), and the perturbation tests below show there that
+# each command deciding on its own is caught.
+@pytest.mark.heavy
 @pytest.mark.req("SCN-1", "SCN-2", "SCN-3", "KI-1", "KI-2", "REG-5", "DP-2")
 def test_the_four_commands_agree_on_every_steady_world_of_every_example_lab(
     example_answers: dict[tuple[str, str], Answers],
 ) -> None:
-    found = {
-        f"{name} ({label})": wrong
-        for (name, label), by in example_answers.items()
-        if (wrong := disagreements(by))
-    }
-    assert found == {}
-    coverage = _coverage(example_answers)
-    print("coverage: " + ", ".join(f"{value} {key}" for key, value in coverage.items()))
-    assert coverage == COVERAGE
+    _agree(example_answers, COVERAGE)
 
 
+def _answered_twice(found: dict[tuple[str, str], Answers]) -> None:
+    single = [
+        (world, key, by) for world, got in found.items() for key, by in got.items() if len(by) < 2
+    ]
+    assert single == []
+    commands = {c for got in found.values() for by in got.values() for c in by}
+    assert commands == {"scenarios", "report", "whatif", "diagnose"}
+
+
+def test_every_question_on_the_default_lab_is_answered_by_two_commands_or_more(
+    default_answers: dict[tuple[str, str], Answers],
+) -> None:
+    _answered_twice(default_answers)
+
+
+# Heavy (every example lab): the fast suite checks the default lab (the test above).
+@pytest.mark.heavy
 def test_every_question_is_answered_by_two_commands_or_more(
     example_answers: dict[tuple[str, str], Answers],
 ) -> None:
-    single = [
-        (world, key, by)
-        for world, found in example_answers.items()
-        for key, by in found.items()
-        if len(by) < 2
-    ]
-    assert single == []
-    commands = {c for found in example_answers.values() for by in found.values() for c in by}
-    assert commands == {"scenarios", "report", "whatif", "diagnose"}
+    _answered_twice(example_answers)
 
 
 def test_a_disagreement_is_reported_with_every_command_s_answer() -> None:
@@ -102,11 +146,11 @@ def _default() -> Answers:
 
 
 def test_the_default_lab_agrees_as_given(
-    example_answers: dict[tuple[str, str], Answers],
+    default_answers: dict[tuple[str, str], Answers],
 ) -> None:
     """The unperturbed baseline of the perturbation tests below, read from the module's answers
-    (the default lab is one of the example labs) rather than asked again."""
-    assert disagreements(example_answers[("default", "as given")]) == []
+    rather than asked again."""
+    assert disagreements(default_answers[("default", "as given")]) == []
 
 
 def test_scenarios_deciding_on_its_own_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
