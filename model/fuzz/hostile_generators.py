@@ -256,8 +256,8 @@ def differences(lab: Generated, hostile: Generated, name: str | None = None) -> 
             )
             shown = got[where] if where < len(got) else "the end"
             found.append(f"DOT picture {number}: token {where} is {shown!r}")
-    extra = html_structure(hostile.page) - html_structure(lab.page)
-    missing = html_structure(lab.page) - html_structure(hostile.page)
+    elements, hostile_elements = html_structure(lab.page), html_structure(hostile.page)
+    extra, missing = hostile_elements - elements, elements - hostile_elements
     if extra or missing:
         found.append(f"HTML: elements added {sorted(extra)[:3]}, removed {sorted(missing)[:3]}")
     if name is not None and f"lab {name}" not in html_text(hostile.page):
