@@ -219,11 +219,11 @@ def test_a_generator_that_stops_escaping_is_found(
 ) -> None:
     plant, language = MUTANTS[mutant]
     plant(monkeypatch)
-    found = [
-        line
-        for path in text_fields(LAB)
-        for line in differences(original, generate(with_text(LAB, path, HOSTILE_TEXT)))
-    ]
+    found: list[str] = []
+    for path in text_fields(LAB):
+        found += differences(original, generate(with_text(LAB, path, HOSTILE_TEXT)))
+        if any(line.startswith(language) for line in found):
+            break  # the assertion below holds whatever the other fields give
     assert any(line.startswith(language) for line in found), found
 
 
