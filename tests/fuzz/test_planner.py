@@ -10,8 +10,6 @@ from collections.abc import Sequence
 
 import pytest
 
-from ehttp.compose.world import WorldModel
-from ehttp.config.labfile import default_lab
 from ehttp.fuzz.coverage import Reachable, _components
 from ehttp.fuzz.planner import Detour, Planner, path_cover
 
@@ -62,8 +60,8 @@ def test_the_path_cover_is_a_maximum_matching_inside_components(seed: int) -> No
 
 
 @pytest.fixture(scope="module")
-def reachable() -> Reachable:
-    return Reachable(WorldModel(default_lab()))
+def reachable(default_reachable: Reachable) -> Reachable:
+    return default_reachable
 
 
 def test_the_path_cover_of_the_default_lab(reachable: Reachable) -> None:
