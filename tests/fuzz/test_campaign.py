@@ -426,6 +426,9 @@ def test_steering_reaches_more_states_than_plain_hypothesis_at_equal_steps() -> 
     assert reached(True) > 2 * reached(False)
 
 
+# Witness: test_steps_stop_the_campaign_and_the_same_seed_and_steps_give_the_same_coverage (a
+# steps run of the command, twice with one seed) and test_same_seed_and_examples_same_result.
+@pytest.mark.heavy
 def test_a_short_steps_run_with_a_fixed_seed_is_deterministic() -> None:
     def tally(seed: int) -> tuple[int, int, tuple[tuple[str, int], ...]]:
         plan = CampaignPlan(default_lab(), seed=seed, steps=1500)
