@@ -117,11 +117,16 @@ def _nearest_walk(reachable: Reachable, steps: int) -> int:
                 queue.append(after)
         return []
 
+    # The search from the initial state finds the same path for as long as its end is not
+    # covered (the covered states it went through stay covered), so it is kept until then.
+    from_start: list[int] = []
     here, route = 0, list[int]()
     for _ in range(steps):
         if not route:
             route = nearest(here)
-            anew = nearest(0) if here != 0 else []
+            if here != 0 and (not from_start or from_start[-1] in covered):
+                from_start = nearest(0)
+            anew = list(from_start) if here != 0 else []
             if anew and len(anew) <= len(route):
                 here, route = 0, anew
         here = route.pop(0)
