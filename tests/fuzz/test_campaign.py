@@ -150,9 +150,9 @@ class ForgetfulDriver(ModelDriver):
 
 @cache
 def steered_campaign() -> FuzzResult:
-    """Four steered examples on the model, seed 1: run once for this module; tests only read
-    the result."""
-    return model_campaign(4, steering=True)
+    """Three steered examples on the model, seed 7 (two rounds: ROUND_EXAMPLES is 2): run once
+    for this module; tests only read the result."""
+    return model_campaign(3, steering=True, seed=7)
 
 
 def test_campaign_on_the_model_itself_is_clean_and_stays_in_the_reachable_set() -> None:
@@ -160,7 +160,7 @@ def test_campaign_on_the_model_itself_is_clean_and_stays_in_the_reachable_set() 
     assert result.failures == ()
     assert 0 < result.reached <= result.reachable == 41052
     assert result.steps == sum(count for _, count in result.rules)
-    assert result.examples >= 4
+    assert result.examples >= 3
 
 
 def test_campaign_catches_a_lab_that_departs_from_the_model() -> None:
@@ -225,13 +225,13 @@ def test_same_seed_and_examples_same_result() -> None:
         return data
 
     # Three examples: two rounds (ROUND_EXAMPLES 2), so the second round's seed is drawn too.
-    seven = stable(model_campaign(3, steering=True, seed=7))
+    seven = stable(steered_campaign())
     assert seven == stable(model_campaign(3, steering=True, seed=7))
     assert seven != stable(model_campaign(3, steering=True, seed=8))
 
 
 def test_never_fired_lists_rows_hypothesis_does_not_report() -> None:
-    result = model_campaign(10, steering=False)
+    result = model_campaign(4, steering=False)
     never = set(result.never_fired)
     assert "azure-ad-app: Update application setting (needs-update -> updated)" in never
     assert all(count == 0 for name, count in result.rules if name in never)
@@ -439,9 +439,10 @@ def test_a_short_steps_run_with_a_fixed_seed_is_deterministic() -> None:
 
 
 def test_attacks_are_spaced_by_each_examples_steps() -> None:
-    result = run_campaign(CampaignPlan(default_lab(), seed=1, steps=800))
+    # 300 steps: 3 attacks in one example; every step may be an attack when they are not spaced.
+    result = run_campaign(CampaignPlan(default_lab(), seed=1, steps=300))
     attacks = sum(count for name, count in result.rules if name.startswith("attack: "))
-    assert result.steps == 800
+    assert result.steps == 300
     assert 0 < attacks <= result.examples + result.steps // ATTACK_SPACING
 
 
