@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from html.parser import HTMLParser
 from typing import Any
 
@@ -222,21 +223,25 @@ class _Elements(HTMLParser):
         self.text.append(data)
 
 
-def html_structure(page: str) -> Counter[str]:
-    """Every element of an HTML page (or HTML-like label) with its attribute names, counted;
-    comments, declarations and processing instructions counted too."""
+@lru_cache(maxsize=4)
+def _parsed(page: str) -> tuple[tuple[tuple[str, int], ...], str]:
+    """A page's elements, counted, and its text, from one parse: `differences` reads both of a
+    hostile page, and the lab's own page for every hostile one."""
     parser = _Elements()
     parser.feed(page)
     parser.close()
-    return parser.elements
+    return tuple(parser.elements.items()), "\n".join(parser.text)
+
+
+def html_structure(page: str) -> Counter[str]:
+    """Every element of an HTML page (or HTML-like label) with its attribute names, counted;
+    comments, declarations and processing instructions counted too."""
+    return Counter(dict(_parsed(page)[0]))
 
 
 def html_text(page: str) -> str:
     """The page's text as a reader sees it (entities decoded), element after element."""
-    parser = _Elements()
-    parser.feed(page)
-    parser.close()
-    return "\n".join(parser.text)
+    return _parsed(page)[1]
 
 
 def differences(lab: Generated, hostile: Generated, name: str | None = None) -> list[str]:
