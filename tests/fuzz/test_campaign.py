@@ -418,9 +418,9 @@ def test_a_mistake_in_the_model_access_table_is_caught_in_lockstep(
 
 def test_steering_reaches_more_states_than_plain_hypothesis_at_equal_steps() -> None:
     def reached(steering: bool) -> int:
-        plan = CampaignPlan(default_lab(), seed=1, steps=2000, steering=steering)
+        plan = CampaignPlan(default_lab(), seed=1, steps=1000, steering=steering)
         result = run_campaign(plan, ModelDriver, attacks=())
-        assert result.steps == 2000
+        assert result.steps == 1000
         return result.reached
 
     assert reached(True) > 2 * reached(False)
