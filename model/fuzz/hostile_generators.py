@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from html.parser import HTMLParser
 from typing import Any
 
@@ -222,21 +223,25 @@ class _Elements(HTMLParser):
         self.text.append(data)
 
 
-def html_structure(page: str) -> Counter[str]:
-    """Every element of an HTML page (or HTML-like label) with its attribute names, counted;
-    comments, declarations and processing instructions counted too."""
+@lru_cache(maxsize=4)
+def _parsed(page: str) -> tuple[tuple[tuple[str, int], ...], str]:
+    """A page's elements, counted, and its text, from one parse: `differences` reads both of a
+    hostile page, and the lab's own page for every hostile one."""
     parser = _Elements()
     parser.feed(page)
     parser.close()
-    return parser.elements
+    return tuple(parser.elements.items()), "\n".join(parser.text)
+
+
+def html_structure(page: str) -> Counter[str]:
+    """Every element of an HTML page (or HTML-like label) with its attribute names, counted;
+    comments, declarations and processing instructions counted too."""
+    return Counter(dict(_parsed(page)[0]))
 
 
 def html_text(page: str) -> str:
     """The page's text as a reader sees it (entities decoded), element after element."""
-    parser = _Elements()
-    parser.feed(page)
-    parser.close()
-    return "\n".join(parser.text)
+    return _parsed(page)[1]
 
 
 def differences(lab: Generated, hostile: Generated, name: str | None = None) -> list[str]:
@@ -256,8 +261,8 @@ def differences(lab: Generated, hostile: Generated, name: str | None = None) -> 
             )
             shown = got[where] if where < len(got) else "the end"
             found.append(f"DOT picture {number}: token {where} is {shown!r}")
-    extra = html_structure(hostile.page) - html_structure(lab.page)
-    missing = html_structure(lab.page) - html_structure(hostile.page)
+    elements, hostile_elements = html_structure(lab.page), html_structure(hostile.page)
+    extra, missing = hostile_elements - elements, elements - hostile_elements
     if extra or missing:
         found.append(f"HTML: elements added {sorted(extra)[:3]}, removed {sorted(missing)[:3]}")
     if name is not None and f"lab {name}" not in html_text(hostile.page):

@@ -22,6 +22,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from ehttp.bridge.catalogue import CaseResult
@@ -215,11 +216,19 @@ def req_markers(tests: Path | None = TESTS) -> tuple[MarkerRef, ...]:
     if tests is None:
         return ()
     for path in sorted(tests.rglob("test_*.py")):
-        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
         where = f"{tests.name}/{path.relative_to(tests).as_posix()}"
-        for name, ids in _tests_in(tree.body, "", _module_marks(tree)):
+        for name, ids in _marked(path.read_text(encoding="utf-8"), str(path)):
             refs.append(MarkerRef(where, name, ids))
     return tuple(refs)
+
+
+@lru_cache(maxsize=1024)
+def _marked(text: str, filename: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The marked tests of one test file's text. Parsing is most of the cost of `req_markers`,
+    which every report page calls (the hostile campaign draws dozens); the text is the key, so
+    an edited file is parsed anew."""
+    tree = ast.parse(text, filename=filename)
+    return tuple(_tests_in(tree.body, "", _module_marks(tree)))
 
 
 def attack_refs(cases: Iterable[CaseResult]) -> tuple[AttackRef, ...]:

@@ -8,14 +8,12 @@ from collections.abc import Sequence
 
 import pytest
 
-from ehttp.compose.world import WorldModel
-from ehttp.config.labfile import default_lab
 from ehttp.fuzz.coverage import Coverage, Reachable, _components
 
 
 @pytest.fixture(scope="module")
-def reachable() -> Reachable:
-    return Reachable(WorldModel(default_lab()))
+def reachable(default_reachable: Reachable) -> Reachable:
+    return default_reachable
 
 
 def _reach(successors: Sequence[Sequence[int]], start: int) -> set[int]:

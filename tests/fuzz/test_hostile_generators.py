@@ -109,7 +109,16 @@ def _toml(text: str) -> str:
 
 
 @pytest.mark.parametrize("path", text_fields(LAB))
-@pytest.mark.parametrize("text", [HOSTILE_TEXT, DIRECT], ids=["file-text", "control-characters"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Heavy: DIRECT is this text with control characters and a final backslash after it,
+        # and each generator mutant of MUTANTS fails the control-characters case of exactly the
+        # fields it fails this one for.
+        pytest.param(HOSTILE_TEXT, id="file-text", marks=pytest.mark.heavy),
+        pytest.param(DIRECT, id="control-characters"),
+    ],
+)
 def test_free_text_in_every_field_changes_no_generated_structure(
     original: Generated, path: str, text: str
 ) -> None:
@@ -123,8 +132,17 @@ def test_a_hostile_lab_name_passes_the_parser_and_stays_data(original: Generated
     assert differences(original, generate(lab), HOSTILE_TEXT) == []
 
 
+def _name_fast(paths: tuple[str, ...]) -> list[object]:
+    """`paths` with the lab name's in the fast suite and the others heavy: compiling or laying
+    out with the real tool is a cross-check of the structural oracle, which
+    test_free_text_in_every_field_changes_no_generated_structure applies to every field."""
+    return [
+        path if path == "name" else pytest.param(path, marks=pytest.mark.heavy) for path in paths
+    ]
+
+
 @pytest.mark.skipif(shutil.which("spin") is None or shutil.which("gcc") is None, reason="no spin")
-@pytest.mark.parametrize("path", text_fields(LAB))
+@pytest.mark.parametrize("path", _name_fast(text_fields(LAB)))
 def test_spin_and_gcc_compile_the_hostile_export_and_pan_runs_clean(
     tmp_path: Path, path: str
 ) -> None:
@@ -158,7 +176,7 @@ def _svg_text(svg: bytes) -> tuple[set[str], str]:
 
 
 @pytest.mark.needs_dot
-@pytest.mark.parametrize("path", text_fields(LAB))
+@pytest.mark.parametrize("path", _name_fast(text_fields(LAB)))
 def test_dot_lays_out_every_hostile_picture_and_its_svg_holds_the_text_as_text(path: str) -> None:
     lab = with_text(LAB, path, DIRECT)
     run = run_checks(lab)
@@ -219,11 +237,11 @@ def test_a_generator_that_stops_escaping_is_found(
 ) -> None:
     plant, language = MUTANTS[mutant]
     plant(monkeypatch)
-    found = [
-        line
-        for path in text_fields(LAB)
-        for line in differences(original, generate(with_text(LAB, path, HOSTILE_TEXT)))
-    ]
+    found: list[str] = []
+    for path in text_fields(LAB):
+        found += differences(original, generate(with_text(LAB, path, HOSTILE_TEXT)))
+        if any(line.startswith(language) for line in found):
+            break  # the assertion below holds whatever the other fields give
     assert any(line.startswith(language) for line in found), found
 
 
