@@ -8,19 +8,19 @@ from __future__ import annotations
 import shutil
 from collections.abc import Callable, Iterator
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from ehttp.compose.checking import LabCheck, run_checks
-from ehttp.compose.world import World, WorldModel
-from ehttp.config.labfile import default_lab
-from ehttp.config.schema import Lab
-from ehttp.fuzz import campaign
-from ehttp.fuzz.coverage import Reachable
-from ehttp.machines import access
-from ehttp.report.requirements import requirement_ids
-from tests.search import reachable
+if TYPE_CHECKING:
+    from ehttp.compose.checking import LabCheck
+    from ehttp.compose.world import World, WorldModel
+    from ehttp.config.schema import Lab
+    from ehttp.fuzz.coverage import Reachable
+
+# The package is imported by the fixtures and hooks that use it, not here: pytest-xdist's
+# controlling process loads this file and runs no test, and importing the model, Hypothesis and
+# the fuzz campaign costs it about two seconds of CPU.
 
 pytest_plugins = ("pytester",)
 
@@ -55,6 +55,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     """Refuse to run when a ``req`` marker names no ID, or an ID the catalogue doesn't hold; group
     the tests for pytest-xdist (see `SESSION_FIXTURES`).
     """
+    from ehttp.report.requirements import requirement_ids
+
     known = requirement_ids()
     problems = []
     for item in items:
@@ -81,6 +83,8 @@ def checked() -> Callable[..., LabCheck]:
     Several modules judge the same labs (the default and every example) and checking is
     deterministic, so each lab is explored once; tests must not change what they get back.
     """
+    from ehttp.compose.checking import run_checks
+
     return cache(run_checks)
 
 
@@ -161,6 +165,10 @@ def shared_check(monkeypatch: pytest.MonkeyPatch, checked: Callable[..., LabChec
 @pytest.fixture(scope="session")
 def default_worlds() -> tuple[WorldModel, list[World]]:
     """The default lab's model and every world it reaches, by the tests' own search."""
+    from ehttp.compose.world import WorldModel
+    from ehttp.config.labfile import default_lab
+    from tests.search import reachable
+
     model = WorldModel(default_lab())
     return model, reachable(model)
 
@@ -174,6 +182,10 @@ def _one_reachable_set_per_model() -> Iterator[None]:
     the set depends on: the lab, the model's options, its machine declarations as built (a test's
     swapped-in mutant declarations get their own) and the access tables in force (a test may
     swap in a wrong one). The four most recent sets are kept."""
+    from ehttp.fuzz import campaign
+    from ehttp.fuzz.coverage import Reachable
+    from ehttp.machines import access
+
     found: dict[tuple[object, ...], Reachable] = {}
 
     def shared(model: WorldModel) -> Reachable:

@@ -181,7 +181,9 @@ def test_every_document_has_samples_and_every_text_block_is_one() -> None:
 
 
 @pytest.mark.parametrize("sample", SAMPLES, ids=[sample.name for sample in SAMPLES])
-def test_the_sample_is_what_the_command_prints(sample: Sample) -> None:
+def test_the_sample_is_what_the_command_prints(sample: Sample, shared_check: None) -> None:
+    # `ehttp check` gets the session's check of its lab (tests/conftest.py `shared_check`): the
+    # sample is about what the command prints, and tests/compose pins the search itself.
     if "--engine spin" in sample.command and not (shutil.which("spin") and shutil.which("gcc")):
         pytest.skip("Spin and gcc are not on PATH (apt-get install -y spin gcc; .ci/run does)")
     with docs_folder() as folder:

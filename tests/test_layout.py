@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -56,7 +57,11 @@ def _graph(modules: dict[str, Path]) -> dict[str, set[str]]:
     }
 
 
-GRAPH = _graph(MODULES)
+@cache
+def graph() -> dict[str, set[str]]:
+    """The package's import graph, parsed once, when a test first asks (not at collection, which
+    every pytest-xdist worker does)."""
+    return _graph(MODULES)
 
 
 def _in(name: str, package: str) -> bool:
@@ -66,7 +71,7 @@ def _in(name: str, package: str) -> bool:
 def _violations(rule: str, sources: str, banned: tuple[str, ...]) -> list[str]:
     return [
         f"{rule}: {name} imports {target}"
-        for name, targets in GRAPH.items()
+        for name, targets in graph().items()
         if _in(name, sources)
         for target in sorted(targets)
         if any(_in(target, b) for b in banned)
@@ -115,7 +120,7 @@ def test_every_package_stands_on_a_floor() -> None:
 
 
 def test_no_import_against_the_floors() -> None:
-    assert _against_the_floors(GRAPH) == []
+    assert _against_the_floors(graph()) == []
 
 
 def test_an_import_against_the_floors_is_reported() -> None:
@@ -148,7 +153,7 @@ def test_the_map_has_the_packages_the_readme_names() -> None:
 def test_the_checker_imports_nothing_of_enhanced_http() -> None:
     outside = [
         f"{name} imports {target}"
-        for name, targets in GRAPH.items()
+        for name, targets in graph().items()
         if _in(name, "ehttp.checker")
         for target in targets
         if not _in(target, "ehttp.checker")
@@ -159,7 +164,7 @@ def test_the_checker_imports_nothing_of_enhanced_http() -> None:
 def test_the_checker_is_imported_only_through_its_front_door() -> None:
     reached_in = [
         f"{name} imports {target}"
-        for name, targets in GRAPH.items()
+        for name, targets in graph().items()
         if not _in(name, "ehttp.checker")
         for target in targets
         if _in(target, "ehttp.checker") and target != "ehttp.checker"
@@ -177,7 +182,7 @@ def test_declarations_import_no_view_lab_fuzz_report_composition_or_cli() -> Non
 def test_nothing_imports_the_cli() -> None:
     found = [
         f"{name} imports {target}"
-        for name, targets in GRAPH.items()
+        for name, targets in graph().items()
         if not _in(name, "ehttp.cli")
         for target in targets
         if _in(target, "ehttp.cli")
@@ -212,7 +217,7 @@ def _cycle(graph: dict[str, set[str]]) -> list[str] | None:
 def test_no_import_cycle_in_the_package() -> None:
     # A package's __init__ importing its own modules is the front door, not a cycle; only
     # edges between modules count (an __init__ is a module too when another module imports it).
-    assert _cycle(GRAPH) is None
+    assert _cycle(graph()) is None
 
 
 @pytest.mark.parametrize(
