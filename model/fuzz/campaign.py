@@ -347,11 +347,7 @@ def never_enabled(
 ) -> tuple[str, ...]:
     """The titles of the row rules that no reachable state enables (in rule order)."""
     machines = model.env.machines
-    enabled = {
-        (machines[index].name, number)
-        for state in reachable.states
-        for index, number in model.actions(state)
-    }
+    enabled = {(machines[index].name, number) for index, number in reachable.fired}
     return tuple(spec.title for spec in rules if (spec.machine, spec.number) not in enabled)
 
 

@@ -39,6 +39,8 @@ class Reachable:
         """Each state's distinct successors (state numbers, in the model's action order)."""
         self.edges = sum(len(out) for out in self.successors)
         """How many distinct (state, successor) pairs the reachable graph has."""
+        self.fired: frozenset[Action] = self._graph.fired
+        """Every action some reachable world enables (each world's actions are explored)."""
         self.component: tuple[int, ...] = _components(self.successors)
         """Each state's strongly connected component (a number): two states share one when
         each can reach the other. The model has one-way regions (registrations and the toggle
