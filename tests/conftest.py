@@ -32,9 +32,10 @@ def pytest_configure(config: pytest.Config) -> None:
     )
     config.addinivalue_line(
         "markers",
-        "heavy: a costly cross-check (a large layout, Spin on many labs, a long search); the "
-        "default run leaves it out (pyproject.toml addopts: -m 'not heavy'); .ci/run runs these "
-        "after the fast suite with -m heavy",
+        "heavy: a costly cross-check (a large layout, Spin or a check on every example lab, "
+        "every host of an attack, a long search or campaign) whose fault a fast test also "
+        "catches; the default run leaves it out (pyproject.toml addopts: -m 'not heavy'); "
+        ".ci/run runs these after the fast suite with -m heavy",
     )
 
 
