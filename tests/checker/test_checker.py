@@ -29,6 +29,7 @@ from ehttp.checker import (
     check,
     to_json,
 )
+from ehttp.checker.run import _first_unrecoverable
 from tests.checker.puzzles.agents import AgentRow, Agents, GlobalRow, Swarm, relay
 from tests.checker.puzzles.diehard import DieHard, Jugs
 from tests.checker.puzzles.liveness import Row, TableModel, binder, doorbell, elevator, spinner
@@ -467,6 +468,26 @@ def test_recoverable_agrees_with_a_search_from_every_state_on_random_graphs(
     assert verdict.holds is (stuck is None)
     if stuck is not None:
         assert verdict.trace[-1].state == stuck
+
+
+def test_recoverable_finds_health_down_a_path_that_zigzags_through_the_numbering() -> None:
+    # The path to health visits states alternately from both ends of the numbering (0, 39, 1,
+    # 38, ...): each forward or backward sweep of `_first_unrecoverable` marks one more of them,
+    # so the backward search after its sweeps must find the rest. A random graph of a dozen
+    # states is marked by the sweeps alone and never needs it.
+    n = 40
+    path = [k // 2 if k % 2 == 0 else n - 1 - k // 2 for k in range(n)]
+    succ: list[list[int]] = [[] for _ in range(n)]
+    for nearer, farther in itertools.pairwise(path):
+        succ[farther].append(nearer)
+    healthy = [state == path[0] for state in range(n)]
+    assert _first_unrecoverable(succ, healthy) is None
+    dead_end = n
+    succ.append([])
+    succ[path[-1]].append(dead_end)
+    assert _first_unrecoverable(succ, [*healthy, False]) == dead_end
+    healthy[path[0]] = False
+    assert _first_unrecoverable(succ, [*healthy, False]) == 0
 
 
 def test_never_fired_lists_declared_actions_that_no_edge_takes() -> None:
