@@ -5,13 +5,13 @@ per step, from here or from a fresh lab."""
 from __future__ import annotations
 
 import random
-from collections import deque
 from collections.abc import Sequence
 
 import pytest
 
 from ehttp.fuzz.coverage import Reachable, _components
 from ehttp.fuzz.planner import Detour, Planner, path_cover
+from ehttp.fuzz.steering import route as shortest_route
 
 
 def _largest_matching(successors: Sequence[Sequence[int]], component: Sequence[int]) -> int:
@@ -101,21 +101,7 @@ def _nearest_walk(reachable: Reachable, steps: int) -> int:
     covered = {0}
 
     def nearest(start: int) -> list[int]:
-        parent = {start: start}
-        queue = deque([start])
-        while queue:
-            state = queue.popleft()
-            for after in successors[state]:
-                if after in parent:
-                    continue
-                parent[after] = state
-                if after not in covered:
-                    path = [after]
-                    while parent[path[-1]] != start:
-                        path.append(parent[path[-1]])
-                    return path[::-1]
-                queue.append(after)
-        return []
+        return shortest_route(successors, start, lambda state: state not in covered)
 
     # The search from the initial state finds the same path for as long as its end is not
     # covered (the covered states it went through stay covered), so it is kept until then.
