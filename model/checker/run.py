@@ -39,6 +39,7 @@ from ehttp.checker.explore import (
     parent_path,
     paused_gc,
 )
+from ehttp.checker.fork import can_fork, fork_from_states, forked
 from ehttp.checker.liveness import Agents, find_lasso, judge_reduced
 from ehttp.checker.model import A, Model, Orbits, S, Symmetric
 from ehttp.checker.properties import LIVENESS_KINDS, Kind, Property, PropertyError
@@ -341,40 +342,81 @@ def _judge_reduced(
 
     agents = Agents([model.agent(a) for a in actions], permutation)
     fair = [checked.is_fair(a) for a in actions]
-    verdicts: dict[int, Verdict] = {}
+    roots = [i for i, parent in enumerate(main.parent) if parent < 0]
+
+    # The questions to judge, each with the slots its verdict answers and its weight (a guess
+    # at its cost, to share them out between two processes). judge_watched reads of a property
+    # only its family, its orbit and whether it has a trigger: the properties of one family
+    # about the agents of one orbit (CERT-2 about each twin site system) are one question on the
+    # marked model, whose starts are every position of the orbit, so one judgement answers all.
+    questions: dict[object, list[int]] = {}
     for slot, prop in enumerate(props):
         if prop.kind not in LIVENESS_KINDS or prop.condition is None:
             continue
-        if stop is not None and stop():
-            break
-        try:
-            if len(orbits[slot]) > 1:  # about one agent: its orbit, followed (watched.py)
-                assert isinstance(model, Orbits)
-                roots = [i for i, parent in enumerate(main.parent) if parent < 0]
-                verdicts[slot] = judge_watched(
-                    model, prop, orbits[slot], states, roots, succ, labels, fair, agents
-                )
-                continue
-            # Masks read only for their truth: the conditions' own values, not bool() of each.
-            # Both predicates are asked of one state in turn, so what a model works out once
-            # per state for several predicates (the last state's facts) serves both.
-            condition = prop.condition
-            trigger = prop.trigger
-            q: Sequence[bool]
-            p: Sequence[bool]
-            if trigger is None:
-                q = [condition(s) for s in states]
-                p = [parent < 0 for parent in main.parent]
-            else:
-                pairs = [(trigger(s), condition(s)) for s in states]
-                p = [pair[0] for pair in pairs]
-                q = [pair[1] for pair in pairs]
-            verdicts[slot] = judge_reduced(succ, labels, fair, p, q, agents)
-        except KeyboardInterrupt:
-            if stop is None:
-                raise
-            break
-    return verdicts
+        key: object = slot
+        if len(orbits[slot]) > 1:
+            assert prop.about is not None
+            key = (prop.about.family, orbits[slot], prop.trigger is None)
+        questions.setdefault(key, []).append(slot)
+
+    def weight(slots: list[int]) -> int:
+        return len(orbits[slots[0]])  # the marked model has a state per state and position
+
+    def one(slot: int) -> Verdict:
+        prop = props[slot]
+        if len(orbits[slot]) > 1:  # about one agent: its orbit, followed (watched.py)
+            assert isinstance(model, Orbits)
+            return judge_watched(
+                model, prop, orbits[slot], states, roots, succ, labels, fair, agents
+            )
+        # Masks read only for their truth: the conditions' own values, not bool() of each.
+        # Both predicates are asked of one state in turn, so what a model works out once per
+        # state for several predicates (the last state's facts) serves both.
+        condition = prop.condition
+        assert condition is not None
+        trigger = prop.trigger
+        q: Sequence[bool]
+        p: Sequence[bool]
+        if trigger is None:
+            q = [condition(s) for s in states]
+            p = [parent < 0 for parent in main.parent]
+        else:
+            pairs = [(trigger(s), condition(s)) for s in states]
+            p = [pair[0] for pair in pairs]
+            q = [pair[1] for pair in pairs]
+        return judge_reduced(succ, labels, fair, p, q, agents)
+
+    def judge_each(share: list[list[int]]) -> dict[int, Verdict]:
+        found: dict[int, Verdict] = {}
+        for slots in share:
+            if stop is not None and stop():
+                break
+            try:
+                verdict = one(slots[0])
+            except KeyboardInterrupt:
+                if stop is None:
+                    raise
+                break
+            found.update((slot, verdict) for slot in slots)
+        return found
+
+    everything = list(questions.values())
+    if len(everything) < 2 or len(states) < fork_from_states() or not can_fork():
+        return judge_each(everything)  # in slot order, in this process
+    # Two shares, the heaviest question first into the lighter share; the second share is
+    # judged in a forked child on the other core (fork.py) while this process judges the first.
+    shares: tuple[list[list[int]], list[list[int]]] = ([], [])
+    loads = [0, 0]
+    for slots in sorted(everything, key=weight, reverse=True):
+        lighter = 0 if loads[0] <= loads[1] else 1
+        shares[lighter].append(slots)
+        loads[lighter] += weight(slots)
+    with forked(lambda: judge_each(shares[1]), fork=True) as child:
+        verdicts = judge_each(shares[0])
+        theirs = child.result(stop)
+    verdicts.update(theirs or {})
+    # In slot order, as the properties were given.
+    return {slot: verdicts[slot] for slot in sorted(verdicts)}
 
 
 def _judge(

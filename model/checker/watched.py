@@ -122,9 +122,31 @@ def judge_watched(
     goal = {j: p.condition for j, p in at.items()}
     trigger = {j: p.trigger for j, p in at.items()}
 
+    # Where each position of the orbit is lowered to in state i, worked out once per state
+    # (None: nowhere, the common case of a state no exchange of the orbit leaves unchanged).
+    lows: dict[int, dict[int, int] | None] = {}
+
     def lowered(i: int, j: int) -> int:
-        state = states[i]
-        return next(k for k in orbit if k == j or model.swap(state, j, k) == state)
+        try:
+            low = lows[i]
+        except KeyError:
+            state = states[i]
+            found = {
+                m: next(k for k in orbit if k == m or model.swap(state, m, k) == state)
+                for m in orbit
+            }
+            low = lows[i] = None if all(k == m for m, k in found.items()) else found
+        return j if low is None else low[j]
+
+    # The permutations of each state's edges, asked once per state (a state is met once for
+    # each position of the orbit it is marked with).
+    edge_perms: dict[int, list[Sequence[int]]] = {}
+
+    def perms_of(i: int) -> list[Sequence[int]]:
+        found = edge_perms.get(i)
+        if found is None:
+            found = edge_perms[i] = [agents.permutation(i, k) for k in range(len(succ[i]))]
+        return found
 
     def p(i: int, j: int) -> bool:
         found = trigger[j]
@@ -164,8 +186,7 @@ def judge_watched(
         out: list[int] = []
         perms: list[Sequence[int]] = []
         if not marks[cursor]:  # a goal state ends the region: its edges are never looked at
-            for k, t in enumerate(succ[i]):
-                perm = agents.permutation(i, k)
+            for t, perm in zip(succ[i], perms_of(i), strict=True):
                 moved = perm[j]
                 low = lowered(t, moved)
                 if low != moved:

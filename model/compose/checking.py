@@ -28,6 +28,7 @@ from ehttp.checker import (
     reachable,
     to_json,
 )
+from ehttp.checker.fork import can_fork, forked
 from ehttp.compose.properties import (
     AFTER_ENABLING,
     FROM_OFF,
@@ -53,7 +54,26 @@ from ehttp.config.schema import Lab
 from ehttp.machines.access import AccessTables
 from ehttp.machines.machine import Machine
 
-__all__ = ["LabCheck", "VariantResult", "assumptions_of", "lab_variants", "run_checks", "with_id"]
+VARIANT_ORDER = (
+    THEN_HTTPS_ONLY,
+    TOGGLING,
+    NO_APPROVAL,
+    FROM_OFF,
+    AFTER_ENABLING,
+    WORKAROUND,
+    RESTART_ALONE,
+)
+"""The variants in output order, after the lab's own model (`lab_variants` builds them so)."""
+
+__all__ = [
+    "VARIANT_ORDER",
+    "LabCheck",
+    "VariantResult",
+    "assumptions_of",
+    "lab_variants",
+    "run_checks",
+    "with_id",
+]
 
 
 @dataclass(frozen=True)
@@ -212,7 +232,7 @@ def lab_variants(
     def restart_alone() -> list[World]:
         return list(restart_alone_starts(model, lab_worlds()))
 
-    # Each variant in output order: its starting worlds (None: the lab's) and whether only fair
+    # Each variant: its starting worlds (None: the lab's) and whether only fair
     # steps run; the rows it leaves out are `variant_without`'s.
     starts: dict[str, tuple[Callable[[], list[World]] | None, bool]] = {
         THEN_HTTPS_ONLY: (one(enhanced_start), False),
@@ -236,7 +256,7 @@ def lab_variants(
                 site_symmetry=model.site_symmetry,
             ),
         )
-        for name, (start, fair_only) in starts.items()
+        for name, (start, fair_only) in ((n, starts[n]) for n in VARIANT_ORDER)
         if name in variants
     ]
 
@@ -319,50 +339,59 @@ def run_checks(
         return max(max_seconds - (time.perf_counter() - started), 0.001)
 
     table = Successors(model)
-    results = [
-        VariantResult(
-            LAB,
-            model,
-            check(
-                TableModel(model, table),
-                props(LAB),
-                symmetry=symmetry,
-                max_states=max_states,
-                max_seconds=max_seconds,
-                progress=progress,
-                phase=tell(LAB),
-                stop=stop,
-            ),
+    wanted = {c.variant for c in checks}
+    # The variants that start from worlds of their own (not from the lab's reachable worlds)
+    # are searched, when this process may fork (`ehttp.checker.fork`), in a child process on the
+    # other core while this one searches the lab: with a table of successors of their own, the
+    # child's copy of `table`. Only their results and the rows they fired come back.
+    early = lab_variants(model, wanted - {WORKAROUND, RESTART_ALONE})
+    fork = bool(early) and can_fork()
+
+    def search(variant: str, variant_model: WorldModel, quiet: bool) -> CheckResult[World]:
+        return check(
+            TableModel(variant_model, table),
+            props(variant),
+            symmetry=symmetry,
+            max_states=max_states,
+            max_seconds=remaining(),
+            progress=None if quiet else progress,
+            phase=None if quiet else tell(variant),
+            stop=stop,
         )
-    ]
-    variants = lab_variants(model, {c.variant for c in checks}, list(table.memo))
-    for variant, variant_model in variants:
+
+    def search_early() -> tuple[list[CheckResult[World]], set[tuple[str, int]]]:
+        found: list[CheckResult[World]] = []
+        for variant, variant_model in early:
+            if stop is not None and stop():  # after a stop request no variant is searched
+                found.append(_undecided(props(variant), "interrupted"))
+                continue
+            found.append(search(variant, variant_model, quiet=fork))
+        return found, model.fired
+
+    with forked(search_early, fork) as child:
+        results = [VariantResult(LAB, model, search(LAB, model, quiet=False))]
+        done = child.result(stop) if stop is None or not stop() else None
+    if done is None or (fork and stop is not None and stop()):
+        done = ([_undecided(props(v), "interrupted") for v, _ in early], set())
+    early_results, fired = done
+    model.fired |= fired
+    by_name = {v: VariantResult(v, m, r) for (v, m), r in zip(early, early_results, strict=True)}
+    late = lab_variants(model, wanted & {WORKAROUND, RESTART_ALONE}, list(table.memo))
+    for variant, variant_model in late:
         # After a stop request no variant is searched; the workaround's starting worlds come from
         # the lab's search, so it is not searched either when that stopped early.
         interrupted = stop is not None and stop()
-        from_lab = variant in (WORKAROUND, RESTART_ALONE)
-        if interrupted or (from_lab and not results[0].result.complete):
+        if interrupted or not results[0].result.complete:
             reason = "interrupted" if interrupted else results[0].result.stopped_reason
-            results.append(
-                VariantResult(variant, variant_model, _undecided(props(variant), reason))
+            by_name[variant] = VariantResult(
+                variant, variant_model, _undecided(props(variant), reason)
             )
             continue
-        results.append(
-            VariantResult(
-                variant,
-                variant_model,
-                check(
-                    TableModel(variant_model, table),
-                    props(variant),
-                    symmetry=symmetry,
-                    max_states=max_states,
-                    max_seconds=remaining(),
-                    progress=progress,
-                    phase=tell(variant),
-                    stop=stop,
-                ),
-            )
+        by_name[variant] = VariantResult(
+            variant, variant_model, search(variant, variant_model, False)
         )
+    # In the order the variants are declared (`lab_variants`).
+    results += [by_name[v] for v in VARIANT_ORDER if v in by_name]
     return LabCheck(
         lab=lab,
         model=model,

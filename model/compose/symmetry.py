@@ -11,6 +11,7 @@ instance may be exchanged with (`orbit`, `swap`), as the generic checker asks
 
 from __future__ import annotations
 
+import functools
 from dataclasses import replace
 
 from ehttp.compose.env import Env
@@ -116,6 +117,9 @@ class Interchange:
         """`canonical(state)` and where it put each instance: the instance at position i of
         `state` is at position perm[i] of the canonical world (stable sort, so equal clients
         keep their order)."""
+        if self._symmetric_runs is not None and self.canonical(state) is state:
+            # Already canonical: the stable sort leaves every instance where it is.
+            return state, self._identity(len(state))
         perm = list(range(len(state)))
         new = list(state)
         for group in self.symmetric_groups:
@@ -124,6 +128,11 @@ class Interchange:
                 perm[old] = at
                 new[at] = state[old]
         return tuple(new), tuple(perm)
+
+    @staticmethod
+    @functools.lru_cache(maxsize=8)
+    def _identity(size: int) -> tuple[int, ...]:
+        return tuple(range(size))
 
     def agent(self, action: Action) -> tuple[int, int] | None:
         """A step of an instance with an interchangeable twin (a client, a site system) is its
