@@ -1,9 +1,10 @@
 """How fast `ehttp check` explores the composed model, against Spin and two yardsticks, in one run.
 
 For growing numbers of clients (`--clients N` replicas of the default lab's clients) it prints the
-states, wall and CPU seconds and states/s of the whole check (every property, every variant; the
-states/s of the lab's own search), the unreduced
-state count ("full": Spin's, which the CI cross-check holds equal to ehttp's `--no-symmetry`
+states, wall and CPU seconds (this process's and the children it forks to judge and search on
+the second core, `model/checker/fork.py`) and states/s of the whole check (every property, every
+variant; the states/s of the lab's own search), the unreduced state count ("full": Spin's,
+which the CI cross-check holds equal to ehttp's `--no-symmetry`
 count; "-" without Spin) with the symmetry reduction factor (full / states), and, measured in the
 same run:
 - Spin (`ehttp check --engine spin`, `model/compose/spin.py`): its unreduced states, its wall
@@ -153,7 +154,7 @@ def tuple_bfs(positions: int, target: int) -> tuple[int, int, float]:
 
 
 _BASELINE = """
-import json, os, sys, time
+import json, os, resource, sys, time
 if sys.argv[2] == "ehttp":
     import ehttp as package
     from ehttp.compose.checking import run_checks
@@ -168,10 +169,13 @@ else:
         from model.config.labfile import default_lab
 root = os.path.dirname(package.__file__)
 lab = default_lab().with_clients(int(sys.argv[1]))
-cpu, wall = time.process_time(), time.perf_counter()
+def used():
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
+cpu, wall = used(), time.perf_counter()
 report = run_checks(lab)
 print(json.dumps({"states": report.main.states, "wall": time.perf_counter() - wall,
-                  "cpu": time.process_time() - cpu, "root": root}))
+                  "cpu": used() - cpu, "root": root}))
 """
 """The whole check of the scaled default lab, as any checkout of ehttp runs it (either layout)."""
 
@@ -219,7 +223,7 @@ LABS = [
 
 
 def children_cpu() -> float:
-    """CPU seconds of every finished child process so far (spin, gcc and pan)."""
+    """CPU seconds of every finished child process so far (spin, gcc and pan; ehttp's forks)."""
     used = resource.getrusage(resource.RUSAGE_CHILDREN)
     return used.ru_utime + used.ru_stime
 
@@ -237,9 +241,9 @@ def time_labs(spin: bool, max_seconds: float) -> None:
     )
     for path in LABS:
         lab = load_lab(path)
-        cpu = time.process_time()
+        cpu = time.process_time() + children_cpu()
         report = run_checks(lab, max_seconds=max_seconds)
-        cpu = time.process_time() - cpu
+        cpu = time.process_time() + children_cpu() - cpu
         verdict = "INCOMPLETE" if not report.complete else "PASS" if report.passed else "FAIL"
         line = (
             f"{path.stem:28} {len(lab.management_points):>3} {len(lab.distribution_points):>3} "
@@ -301,9 +305,9 @@ def main() -> None:
     )
     for clients in args.clients:
         scaled = lab.with_clients(clients)
-        cpu = time.process_time()
+        cpu = time.process_time() + children_cpu()
         report = run_checks(scaled)
-        cpu = time.process_time() - cpu
+        cpu = time.process_time() + children_cpu() - cpu
         main_result = report.main
         full: int | None = None
         spin_part = ""
