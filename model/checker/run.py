@@ -121,6 +121,7 @@ def check(
     progress: Callable[[ProgressInfo], None] | None = None,
     phase: Callable[[str], None] | None = None,
     stop: Callable[[], bool] | None = None,
+    alongside: Callable[[], object] | None = None,
 ) -> CheckResult[S]:
     """Explore ``model`` and judge ``properties``; see the module docstring for the semantics.
 
@@ -130,6 +131,11 @@ def check(
     "liveness: reduced graph", "liveness: unreduced graph", "judging"); ``stop`` is asked every
     few hundred expansions and before judging each liveness property, and True stops the run as
     "interrupted" (incomplete, like a limit; what was decided so far is kept).
+
+    ``alongside`` is work of the caller's that needs nothing of this check: when liveness is
+    judged on two cores (`ehttp.checker.fork`), this process runs it while the child judges its
+    share, and the child takes the larger share. Returns without running it otherwise: the
+    caller runs it after (``alongside`` may note that it ran).
     """
     props = tuple(properties)
     _validate(props, max_states, max_seconds)
@@ -174,7 +180,7 @@ def check(
             assert isinstance(model, Symmetric)
             tell("liveness: reduced graph")
             with paused_gc():
-                reduced = _judge_reduced(model, props, orbits, main, stop)
+                reduced = _judge_reduced(model, props, orbits, main, stop, alongside)
         if symmetry and (reduced is None or "violated" in reduced.values()):
             tell("liveness: unreduced graph")
             full = explore(
@@ -328,10 +334,12 @@ def _judge_reduced(
     orbits: list[tuple[int, ...]],
     main: Exploration[S, A],
     stop: Callable[[], bool] | None,
+    alongside: Callable[[], object] | None = None,
 ) -> dict[int, Verdict]:
     """Each liveness property's verdict on the reduced graph, by slot ("violated" still needs
     its lasso from the unreduced graph). A stop request, asked before each property, or a
-    KeyboardInterrupt when the caller gave ``stop``, ends judging: the rest have no verdict."""
+    KeyboardInterrupt when the caller gave ``stop``, ends judging: the rest have no verdict.
+    With a fork, this process also runs ``alongside`` (see `check`)."""
     assert main.succ is not None and main.labels is not None
     succ, labels = main.succ, main.labels
     states, actions = main.states, main.actions
@@ -406,13 +414,15 @@ def _judge_reduced(
     # Two shares, the heaviest question first into the lighter share; the second share is
     # judged in a forked child on the other core (fork.py) while this process judges the first.
     shares: tuple[list[list[int]], list[list[int]]] = ([], [])
-    loads = [0, 0]
+    loads = [0 if alongside is None else 1, 0]  # the caller's work weighs about a question
     for slots in sorted(everything, key=weight, reverse=True):
         lighter = 0 if loads[0] <= loads[1] else 1
         shares[lighter].append(slots)
         loads[lighter] += weight(slots)
     with forked(lambda: judge_each(shares[1]), fork=True) as child:
         verdicts = judge_each(shares[0])
+        if alongside is not None:
+            alongside()
         theirs = child.result(stop)
     verdicts.update(theirs or {})
     # In slot order, as the properties were given.

@@ -347,7 +347,12 @@ def run_checks(
     early = lab_variants(model, wanted - {WORKAROUND, RESTART_ALONE})
     fork = bool(early) and can_fork()
 
-    def search(variant: str, variant_model: WorldModel, quiet: bool) -> CheckResult[World]:
+    def search(
+        variant: str,
+        variant_model: WorldModel,
+        quiet: bool,
+        alongside: Callable[[], object] | None = None,
+    ) -> CheckResult[World]:
         return check(
             TableModel(variant_model, table),
             props(variant),
@@ -357,6 +362,7 @@ def run_checks(
             progress=None if quiet else progress,
             phase=None if quiet else tell(variant),
             stop=stop,
+            alongside=alongside,
         )
 
     def search_early() -> tuple[list[CheckResult[World]], set[tuple[str, int]]]:
@@ -368,28 +374,39 @@ def run_checks(
             found.append(search(variant, variant_model, quiet=fork))
         return found, model.fired
 
+    by_name: dict[str, VariantResult] = {}
+    late_done: list[bool] = []
+
+    def search_late(lab_complete: bool, lab_stopped: str | None) -> None:
+        """The variants that start from the lab's reachable worlds (the table's worlds), once
+        the lab's search is over: while the lab's liveness is judged on the other core (the
+        search is then complete), else after the lab's check."""
+        late_done.append(True)
+        late = lab_variants(model, wanted & {WORKAROUND, RESTART_ALONE}, list(table.memo))
+        for variant, variant_model in late:
+            # After a stop request no variant is searched; the workaround's starting worlds come
+            # from the lab's search, so it is not searched either when that stopped early.
+            interrupted = stop is not None and stop()
+            if interrupted or not lab_complete:
+                reason = "interrupted" if interrupted else lab_stopped
+                found = _undecided(props(variant), reason)
+            else:
+                found = search(variant, variant_model, quiet=False)
+            by_name[variant] = VariantResult(variant, variant_model, found)
+
     with forked(search_early, fork) as child:
-        results = [VariantResult(LAB, model, search(LAB, model, quiet=False))]
+        lab_check = search(LAB, model, quiet=False, alongside=lambda: search_late(True, None))
+        results = [VariantResult(LAB, model, lab_check)]
         done = child.result(stop) if stop is None or not stop() else None
     if done is None or (fork and stop is not None and stop()):
         done = ([_undecided(props(v), "interrupted") for v, _ in early], set())
     early_results, fired = done
     model.fired |= fired
-    by_name = {v: VariantResult(v, m, r) for (v, m), r in zip(early, early_results, strict=True)}
-    late = lab_variants(model, wanted & {WORKAROUND, RESTART_ALONE}, list(table.memo))
-    for variant, variant_model in late:
-        # After a stop request no variant is searched; the workaround's starting worlds come from
-        # the lab's search, so it is not searched either when that stopped early.
-        interrupted = stop is not None and stop()
-        if interrupted or not results[0].result.complete:
-            reason = "interrupted" if interrupted else results[0].result.stopped_reason
-            by_name[variant] = VariantResult(
-                variant, variant_model, _undecided(props(variant), reason)
-            )
-            continue
-        by_name[variant] = VariantResult(
-            variant, variant_model, search(variant, variant_model, False)
-        )
+    by_name.update(
+        (v, VariantResult(v, m, r)) for (v, m), r in zip(early, early_results, strict=True)
+    )
+    if not late_done:
+        search_late(lab_check.complete, lab_check.stopped_reason)
     # In the order the variants are declared (`lab_variants`).
     results += [by_name[v] for v in VARIANT_ORDER if v in by_name]
     return LabCheck(
