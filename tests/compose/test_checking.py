@@ -4,7 +4,12 @@ the lab, and liveness judged in two processes, give exactly the check made in on
 from __future__ import annotations
 
 import dataclasses
+import json
+import os
+import subprocess
+import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -77,3 +82,40 @@ def test_a_stop_request_during_the_labs_search_leaves_every_variant_unsearched(
     found = run_checks(twin_desktops(), stop=stop)
     assert found.interrupted
     assert all(v.result.stopped_reason == "interrupted" for v in found.variants[1:])
+
+
+_OWN_PROCESS = """
+import json, sys
+import ehttp.checker.fork
+import ehttp.checker.run
+from ehttp.checker.fork import can_fork
+from tests.compose.test_checking import comparable, twin_desktops
+from ehttp.compose.checking import run_checks
+ehttp.checker.run.fork_from_states = lambda: 0
+forks = []
+real = ehttp.checker.fork.Job.__init__
+def counted(self, run, fork):
+    forks.append(fork)
+    real(self, run, fork)
+ehttp.checker.fork.Job.__init__ = counted
+found = run_checks(twin_desktops())
+print(json.dumps({"can_fork": can_fork(), "forks": forks, "json": comparable(found)["json"],
+                  "never": list(found.never_fired_rows), "fired": sorted(found.model.fired)}))
+"""
+
+
+def test_a_process_of_its_own_checks_on_two_cores_as_on_one() -> None:
+    # The real way in: a process with one thread, as `ehttp check` runs (the test runner's
+    # workers have threads of their own, so in them the checker keeps to one core).
+    if len(os.sched_getaffinity(0)) < 2:
+        pytest.skip("one core: the checker never forks here")
+    root = Path(__file__).resolve().parents[2]
+    ran = subprocess.run(
+        [sys.executable, "-c", _OWN_PROCESS], cwd=root, capture_output=True, text=True, check=True
+    )
+    found = json.loads(ran.stdout)
+    alone = run_checks(twin_desktops())
+    assert found["can_fork"] and found["forks"][:2] == [True, True]
+    assert found["json"] == json.loads(json.dumps(comparable(alone)["json"]))
+    assert found["never"] == list(alone.never_fired_rows)
+    assert found["fired"] == json.loads(json.dumps(sorted(alone.model.fired)))
