@@ -6,11 +6,13 @@ states, enabled actions, the successor function, fairness and a canonical form f
 deadlock-free, recoverable); a `Symmetric` model also says where canonical form moved each agent,
 so that liveness is judged on the reduced graph; an `Orbits` model says which agents it may
 exchange, so that a property about one agent is judged by the agent's orbit. `reachable` hands
-back the explored graph for callers that only want to look at every state. Everything else in
-this package is private to it.
+back the explored graph for callers that only want to look at every state. `forked` runs a job
+in a child process on the second core where `can_fork` says that is safe (the checker's own use:
+judging liveness in two processes). Everything else in this package is private to it.
 """
 
 from ehttp.checker.explore import Exploration, ProgressInfo, reachable
+from ehttp.checker.fork import can_fork, forked
 from ehttp.checker.model import (
     A,
     BaseModel,
@@ -43,8 +45,10 @@ __all__ = [
     "Step",
     "Symmetric",
     "Verdict",
+    "can_fork",
     "check",
     "describe_change",
+    "forked",
     "reachable",
     "to_json",
 ]

@@ -24,11 +24,12 @@ from ehttp.checker import (
     ProgressInfo,
     Property,
     PropertyResult,
+    can_fork,
     check,
+    forked,
     reachable,
     to_json,
 )
-from ehttp.checker.fork import can_fork, forked
 from ehttp.compose.properties import (
     AFTER_ENABLING,
     FROM_OFF,
