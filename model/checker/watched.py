@@ -124,12 +124,12 @@ def judge_watched(
 
     # Where each position of the orbit is lowered to in state i, worked out once per state
     # (None: nowhere, the common case of a state no exchange of the orbit leaves unchanged).
-    lows: dict[int, dict[int, int] | None] = {}
+    unknown: dict[int, int] = {}  # a marker: not worked out yet
+    lows: list[dict[int, int] | None] = [unknown] * len(states)
 
     def lowered(i: int, j: int) -> int:
-        try:
-            low = lows[i]
-        except KeyError:
+        low = lows[i]
+        if low is unknown:
             state = states[i]
             found = {
                 m: next(k for k in orbit if k == m or model.swap(state, m, k) == state)
@@ -164,14 +164,18 @@ def judge_watched(
         ]
     if not starts:
         return "vacuous"
-    number: dict[tuple[int, int], int] = {}
+    # Each pair's number, at i * width + the place of j in the orbit (-1: not built yet).
+    width = len(orbit)
+    place = {j: x for x, j in enumerate(orbit)}
+    number = [-1] * (len(states) * width)
     nodes: list[tuple[int, int]] = []
     marks: list[bool] = []
 
     def node(pair: tuple[int, int]) -> int:
-        found = number.get(pair)
-        if found is None:
-            found = number[pair] = len(nodes)
+        key = pair[0] * width + place[pair[1]]
+        found = number[key]
+        if found < 0:
+            found = number[key] = len(nodes)
             nodes.append(pair)
             marks.append(q(*pair))
         return found
