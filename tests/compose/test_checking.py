@@ -30,6 +30,14 @@ def twin_desktops() -> Lab:
     return dataclasses.replace(lab, clients=(desktop, dataclasses.replace(desktop, name="dom2")))
 
 
+def on_one_core(lab: Lab, **limits: Any) -> LabCheck:
+    """`run_checks` kept to one process, whatever the process running the test may do."""
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        for module in (ehttp.checker.run, ehttp.compose.checking):
+            monkeypatch.setattr(module, "can_fork", lambda: False)
+        return run_checks(lab, **limits)
+
+
 def comparable(found: LabCheck) -> dict[str, Any]:
     out = found.to_json()
     out.pop("seconds")
@@ -50,7 +58,7 @@ def comparable(found: LabCheck) -> dict[str, Any]:
 
 
 def test_the_check_on_two_cores_is_the_check_on_one(monkeypatch: pytest.MonkeyPatch) -> None:
-    alone = run_checks(twin_desktops())
+    alone = on_one_core(twin_desktops())
     decided: list[bool] = []
 
     def recorded(run: Callable[[], Any], fork: bool) -> Any:
@@ -114,8 +122,22 @@ def test_a_process_of_its_own_checks_on_two_cores_as_on_one() -> None:
         [sys.executable, "-c", _OWN_PROCESS], cwd=root, capture_output=True, text=True, check=True
     )
     found = json.loads(ran.stdout)
-    alone = run_checks(twin_desktops())
+    alone = on_one_core(twin_desktops())
     assert found["can_fork"] and found["forks"][:2] == [True, True]
     assert found["json"] == json.loads(json.dumps(comparable(alone)["json"]))
     assert found["never"] == list(alone.never_fired_rows)
     assert found["fired"] == json.loads(json.dumps(sorted(alone.model.fired)))
+
+
+def test_rows_only_the_variants_fire_are_counted_from_the_child(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The lab's search cut to 12 states fires 15 rows; the variants, from worlds of their own,
+    # fire 8 more, in the child when it forks: those come back to the never-fired list.
+    alone = on_one_core(twin_desktops(), max_states=12)
+    for module in (ehttp.checker.run, ehttp.compose.checking):
+        monkeypatch.setattr(module, "can_fork", lambda: True)
+    shared = run_checks(twin_desktops(), max_states=12)
+    assert (len(alone.model.fired), len(alone.never_fired_rows)) == (23, 31)
+    assert shared.never_fired_rows == alone.never_fired_rows
+    assert sorted(shared.model.fired) == sorted(alone.model.fired)
