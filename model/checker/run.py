@@ -365,7 +365,6 @@ def _judge_reduced(
 
     agents = Agents([model.agent(a) for a in actions], permutation)
     fair = [checked.is_fair(a) for a in actions]
-    roots = [i for i, parent in enumerate(main.parent) if parent < 0]
 
     # The questions to judge, each with the slots its verdict answers and its weight (a guess
     # at its cost, to share them out between two processes). judge_watched reads of a property
@@ -393,6 +392,7 @@ def _judge_reduced(
         prop = props[slot]
         if len(orbits[slot]) > 1:  # about one agent: its orbit, followed (watched.py)
             assert isinstance(model, Orbits)
+            roots = [i for i, parent in enumerate(main.parent) if parent < 0]
             return judge_watched(
                 model, prop, orbits[slot], states, roots, succ, labels, fair, agents
             )
