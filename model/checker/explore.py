@@ -25,6 +25,7 @@ __all__ = [
     "ProgressInfo",
     "SafetyCheck",
     "explore",
+    "first_hits",
     "parent_path",
     "paused_gc",
     "reachable",
@@ -303,6 +304,35 @@ def _explore(
         expanded=cursor,
         stopped_reason=stopped,
     )
+
+
+def first_hits(
+    states: Sequence[S],
+    checks: Sequence[SafetyCheck[S]],
+    start: int,
+    end: int,
+    stop: Callable[[], bool] | None = None,
+) -> dict[int, int] | None:
+    """The first index of ``states[start:end]`` that decides each check decided there (by slot),
+    asking every check still undecided of one state before the next state (as the search does
+    when it discovers a state); None when ``stop`` turned true, asked every few hundred states.
+    """
+    hits: dict[int, int] = {}
+    watch = [(check.slot, check.pred, check.hit_when) for check in checks]
+    for i in range(start, end):
+        if stop is not None and i % _CLOCK_EVERY == 0 and stop():
+            return None
+        state = states[i]
+        found = False
+        for slot, pred, hit_when in watch:
+            if (not pred(state)) is not hit_when:
+                hits[slot] = i
+                found = True
+        if found:
+            watch = [entry for entry in watch if entry[0] not in hits]
+            if not watch:
+                break
+    return hits
 
 
 def _expander(model: Model[S, A], canonicalize: bool) -> Callable[[S], Iterable[tuple[A, S]]]:

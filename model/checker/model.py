@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 from abc import ABC, abstractmethod
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from typing import Generic, Protocol, TypeVar, runtime_checkable
 
 __all__ = [
@@ -24,6 +24,7 @@ __all__ = [
     "BaseModel",
     "Expanding",
     "Model",
+    "Moving",
     "Orbits",
     "S",
     "Symmetric",
@@ -100,6 +101,18 @@ class Symmetric(Protocol[S, A_contra]):
     def agent(self, action: A_contra) -> tuple[int, Hashable] | None:
         """The position of the agent taking ``action`` and the action's name among that agent's
         actions; None for an action no permutation of the symmetry moves."""
+        ...
+
+
+@runtime_checkable
+class Moving(Protocol[S]):
+    """A `Symmetric`, `Expanding` model that says which of a state's successors canonical form
+    changes: judging on the reduced graph then needs no successor built again, only those."""
+
+    def moved_targets(self, state: S) -> Mapping[int, S]:
+        """The successors of ``state`` (numbered in the order of ``successors(state, True)``)
+        that canonical form changes, before canonical form; canonical form leaves the others as
+        they are (``canonical_map`` of each is the identity). Asked of stored states only."""
         ...
 
 

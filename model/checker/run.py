@@ -1,7 +1,8 @@
 """A generic explicit-state model checker in the style of TLC and Stateright.
 
 `check` explores a `Model` breadth-first and judges a list of `Property` values: invariants and
-reachability during the search (shortest counterexamples and witnesses), deadlock freedom,
+reachability on the stored states in the order the search found them (shortest counterexamples
+and witnesses), deadlock freedom,
 recoverability on the reachable graph, and liveness (`eventually`, `leads-to`) under weak fairness
 of the model's fair actions by strongly connected components (see `ehttp.checker.liveness`).
 
@@ -27,7 +28,7 @@ from __future__ import annotations
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Generic, Literal, cast
 
 from ehttp.checker.explore import (
@@ -36,12 +37,13 @@ from ehttp.checker.explore import (
     ProgressInfo,
     SafetyCheck,
     explore,
+    first_hits,
     parent_path,
     paused_gc,
 )
 from ehttp.checker.fork import can_fork, fork_from_states, forked
 from ehttp.checker.liveness import Agents, find_lasso, judge_reduced
-from ehttp.checker.model import A, Expanding, Model, Orbits, S, Symmetric
+from ehttp.checker.model import A, Expanding, Model, Moving, Orbits, S, Symmetric
 from ehttp.checker.properties import LIVENESS_KINDS, Kind, Property, PropertyError
 from ehttp.checker.trace import ModelError, Step, replay_path
 from ehttp.checker.watched import judge_watched, orbit_of, safety_predicate, swapped_trace
@@ -128,9 +130,10 @@ def check(
     ``max_states`` and ``max_seconds`` bound the whole run. When the unreduced exploration runs
     (see the module docstring) it runs second, under the same limits, and ``progress`` then
     counts its states from zero. ``phase`` is told each phase as it starts ("exploring",
-    "liveness: reduced graph", "liveness: unreduced graph", "judging"); ``stop`` is asked every
-    few hundred expansions and before judging each liveness property, and True stops the run as
-    "interrupted" (incomplete, like a limit; what was decided so far is kept).
+    "invariants", "liveness: reduced graph", "liveness: unreduced graph", "judging"); ``stop`` is
+    asked every few hundred expansions or states asked and before judging each liveness
+    property, and True stops the run as "interrupted" (incomplete, like a limit; what was decided
+    so far is kept).
 
     ``alongside`` is work of the caller's that needs nothing of this check: when liveness is
     judged on two cores (`ehttp.checker.fork`), this process runs it while the child judges its
@@ -163,18 +166,34 @@ def check(
         if p.kind in ("always", "sometimes") and p.condition is not None
     ]
     reduced_liveness = symmetry and isinstance(model, Symmetric)
+    # The invariants and reachability goals are asked of each state as the search discovers it
+    # only when the search stops once they are decided (every property a `sometimes`); else they
+    # are asked of the stored states after the search, in the order they were found, which gives
+    # the same first state deciding each (`first_hits`), and on two cores (`_invariants`).
     main = explore(
         model,
         canonicalize=symmetry,
         record_edges=any(p.kind == "recoverable" for p in props),
         record_labels=wants_liveness and (reduced_liveness or not symmetry),
-        checks=checks,
+        checks=checks if only_sometimes else (),
         limits=limits,
     )
     main_seconds = time.perf_counter() - started
+    unasked: frozenset[int] = frozenset()
+    if checks and not only_sometimes:
+        tell("invariants")
+        # After a stop request during the search, the states it stored are still asked (as the
+        # search would have asked them): a stop request ends only a search that had finished.
+        asking = stop if main.stopped_reason != "interrupted" else None
+        with paused_gc():
+            hits = _invariants(main.states, checks, asking)
+        if hits is None:
+            unasked = frozenset(check.slot for check in checks)
+            hits = {}
+        main = replace(main, hits=hits)
     full: Exploration[S, A] | None = None
     reduced: dict[int, Verdict] | None = None
-    if wants_liveness and main.complete:
+    if wants_liveness and main.complete and not unasked:
         full = main
         if reduced_liveness:
             assert isinstance(model, Symmetric)
@@ -193,7 +212,9 @@ def check(
             )
     tell("judging")
     with paused_gc():
-        results, judged = _judge_all(model, props, orbits, main, full, symmetry, stop, reduced)
+        results, judged = _judge_all(
+            model, props, orbits, main, full, symmetry, stop, reduced, unasked
+        )
     fired = {model.action_name(a) for a in main.fired}
     if full is not None:
         fired.update(model.action_name(a) for a in full.fired)
@@ -293,6 +314,7 @@ def _judge_all(
     symmetry: bool,
     stop: Callable[[], bool] | None,
     reduced: dict[int, Verdict] | None,
+    unasked: frozenset[int] = frozenset(),
 ) -> tuple[tuple[PropertyResult[S], ...], bool]:
     """Every property's verdict, and whether every one was judged.
 
@@ -304,8 +326,11 @@ def _judge_all(
     judged.
     """
     results: list[PropertyResult[S]] = []
-    judged = True
+    judged = not unasked
     for slot, prop in enumerate(props):
+        if slot in unasked:  # an invariant or goal the stored states were not all asked
+            results.append(PropertyResult(prop.name, prop.kind, prop.requirements, "unknown"))
+            continue
         if prop.kind in LIVENESS_KINDS and full is not None:
             if reduced is not None and slot not in reduced:
                 judged = False
@@ -328,6 +353,33 @@ def _judge_all(
     return tuple(results), judged
 
 
+def _invariants(
+    states: Sequence[S], checks: Sequence[SafetyCheck[S]], stop: Callable[[], bool] | None
+) -> dict[int, int] | None:
+    """The first stored state deciding each check, by slot (`first_hits`); None when ``stop``
+    turned true (or a KeyboardInterrupt came, when there is ``stop``) before every state was
+    asked. On two cores (`ehttp.checker.fork`) a forked child asks the second half of the
+    states while this process asks the first; a state of the first half deciding a check comes
+    first."""
+    n = len(states)
+    try:
+        if n < fork_from_states() or not can_fork():
+            return first_hits(states, checks, 0, n, stop)
+        half = n // 2
+        with forked(lambda: first_hits(states, checks, half, n), fork=True) as child:
+            mine = first_hits(states, checks, 0, half, stop)
+            if mine is None:
+                return None
+            theirs = child.result(stop)
+    except KeyboardInterrupt:
+        if stop is None:
+            raise
+        return None
+    if theirs is None:
+        return None
+    return {**theirs, **mine}
+
+
 def _judge_reduced(
     model: Symmetric[S, A],
     props: tuple[Property[S], ...],
@@ -346,20 +398,30 @@ def _judge_reduced(
     checked = cast(Model[S, A], model)
 
     # The permutations of one state's edges are worked out together and kept until another
-    # state is asked about (callers ask about a state's edges one after the other): its targets
-    # in one call when the model gives them so (`Expanding`, in the order of its canonical
-    # successors, which is the order of the stored edges), else one `next_state` per edge.
+    # state is asked about (callers ask about a state's edges one after the other). A `Moving`
+    # model names the targets canonical form changed (the others keep every agent in place: a
+    # stored state is canonical, so its own map is the identity); else the targets come in one
+    # call when the model gives them so (`Expanding`, in the order of its canonical successors,
+    # which is the order of the stored edges), or one `next_state` per edge.
+    moving = isinstance(model, Moving)
     expanding = isinstance(model, Expanding)
     last: list[Any] = [-1, ()]
 
     def permutation(i: int, k: int) -> Sequence[int]:
         if last[0] != i:
             state = states[i]
-            if expanding:
-                targets = [t for _a, t in cast(Expanding[S, A], model).successors(state, False)]
+            perms: list[Sequence[int]]
+            if moving:
+                perms = [model.canonical_map(state)[1]] * len(labels[i])
+                for at, target in cast(Moving[S], model).moved_targets(state).items():
+                    perms[at] = model.canonical_map(target)[1]
             else:
-                targets = [checked.next_state(state, actions[a]) for a in labels[i]]
-            last[0], last[1] = i, [model.canonical_map(t)[1] for t in targets]
+                if expanding:
+                    targets = [t for _a, t in cast(Expanding[S, A], model).successors(state, False)]
+                else:
+                    targets = [checked.next_state(state, actions[a]) for a in labels[i]]
+                perms = [model.canonical_map(t)[1] for t in targets]
+            last[0], last[1] = i, perms
         found: Sequence[Sequence[int]] = last[1]
         return found[k]
 

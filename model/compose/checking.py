@@ -383,7 +383,8 @@ def run_checks(
         the lab's search is over: while the lab's liveness is judged on the other core (the
         search is then complete), else after the lab's check."""
         late_done.append(True)
-        late = lab_variants(model, wanted & {WORKAROUND, RESTART_ALONE}, list(table.memo))
+        table.remember = True
+        late = lab_variants(model, wanted & {WORKAROUND, RESTART_ALONE}, table.worlds())
         for variant, variant_model in late:
             # After a stop request no variant is searched; the workaround's starting worlds come
             # from the lab's search, so it is not searched either when that stopped early.
@@ -396,6 +397,12 @@ def run_checks(
             by_name[variant] = VariantResult(variant, variant_model, found)
 
     with forked(search_early, fork) as child:
+        # With the variants that share the table's edges in the child, the lab's search keeps
+        # none of them: the checker stores the lab's graph, and a second copy of it (the edges
+        # with their targets, about 2 kB a world) would only add to the memory each process
+        # writes. The table keeps, per world, which targets canonical form changed (what
+        # judging on the reduced graph asks) and the worlds for the variants that start there.
+        table.remember = not fork
         lab_check = search(LAB, model, quiet=False, alongside=lambda: search_late(True, None))
         results = [VariantResult(LAB, model, lab_check)]
         done = child.result(stop) if stop is None or not stop() else None

@@ -22,7 +22,10 @@ Edges = tuple[tuple[Action, World], ...]
 class Successors:
     """The lab model's successors of each world asked for, computed once (a memo).
 
-    `reuse(world)` may supply a world's edges instead of computing them (None: compute).
+    `reuse(world)` may supply a world's edges instead of computing them (None: compute). While
+    `remember` is False the table keeps no edges, only which worlds were asked and which of
+    their targets canonical form changed (`moved`): `run_checks` searches the lab so when its
+    variants, which read the table, are searched in another process.
     """
 
     def __init__(
@@ -35,6 +38,14 @@ class Successors:
         self.memo: dict[World, Edges] = {}
         self.canonical_memo: dict[World, Edges] = {}
         """Each world's edges with their targets in canonical form (shared by the variants)."""
+        self.remember = True
+        """Whether edges are kept (`memo`, `canonical_memo`). While False, a world's canonical
+        edges are computed each time they are asked for, and only what judging on the reduced
+        graph needs of them is kept (`moved`)."""
+        self.moved: dict[World, tuple[tuple[int, World], ...] | None] = {}
+        """While not remembering: each world whose edges were asked (in the order first asked),
+        with, once its canonical edges were asked, the edges whose target canonical form
+        changed: the edge's number and its target before canonical form."""
 
     def __call__(self, world: World) -> Edges:
         found = self.memo.get(world)
@@ -43,20 +54,57 @@ class Successors:
                 found = self.reuse(world)
             if found is None:
                 found = self.model.edges(world)
-            self.memo[world] = found
+            if self.remember:
+                self.memo[world] = found
+            elif world not in self.moved:
+                self.moved[world] = None
         return found
 
     def canonical(self, world: World) -> Edges:
-        """The edges of `world` with each target in the model's canonical form (memoised; an
-        edge whose target is already canonical is the same object as in `memo`)."""
+        """The edges of `world` with each target in the model's canonical form (memoised while
+        remembering; an edge whose target is already canonical is the same object as in
+        `memo`)."""
         found = self.canonical_memo.get(world)
         if found is None:
-            found = self.canonical_memo[world] = self.model.canonical_edges(world, self(world))
+            raw = self(world)
+            found = self.model.canonical_edges(world, raw)
+            if self.remember:
+                self.canonical_memo[world] = found
+            elif self.moved.get(world) is None:
+                self.moved[world] = _changed(raw, found)
         return found
+
+    def worlds(self) -> list[World]:
+        """Every world whose edges were asked for, in the order first asked (those asked while
+        not remembering first)."""
+        if not self.moved:
+            return list(self.memo)
+        return list(dict.fromkeys([*self.moved, *self.memo]))
+
+    def moved_targets(self, world: World) -> dict[int, World]:
+        """The targets of `world`'s edges that canonical form changes, by edge number, before
+        canonical form."""
+        found = self.moved.get(world)
+        if found is None:
+            raw = self(world)
+            found = _changed(raw, self.canonical(world))
+        return dict(found)
 
     def compute(self, world: World) -> Edges:
         """The edges of `world` computed by the model, not read from the memo or `reuse`."""
         return self.model.edges(world)
+
+
+def _changed(raw: Edges, fixed: Edges) -> tuple[tuple[int, World], ...]:
+    """The edges of `raw` whose target `fixed` (the same edges in canonical form) changed: the
+    edge's number and its target in `raw`."""
+    if raw is fixed:
+        return ()
+    return tuple(
+        (k, edge[1])
+        for k, (edge, mine) in enumerate(zip(raw, fixed, strict=True))
+        if edge[1] is not mine[1]
+    )
 
 
 class VariantView:
@@ -126,6 +174,20 @@ class TableModel(VariantView):
         if keep is None:
             return edges
         return [edge for edge in edges if keep(edge[0])]
+
+    def moved_targets(self, state: World) -> dict[int, World]:
+        """The variant's edges of `state` whose target canonical form changes, by their number
+        among the variant's edges, with the target before canonical form (the checker's
+        `Moving` interface)."""
+        moved = self.table.moved_targets(state)
+        keep = self._keep
+        if keep is None or not moved:
+            return moved
+        number: dict[int, int] = {}
+        for k, (action, _target) in enumerate(self.table(state)):
+            if keep(action):
+                number[k] = len(number)
+        return {number[k]: target for k, target in moved.items() if k in number}
 
     def next_state(self, state: World, action: Action) -> World:
         """The table's successor of `state` under `action`."""

@@ -872,7 +872,13 @@ def test_no_limit_short_of_the_whole_graph_lets_a_property_pass(symmetry: bool) 
         check(TwoPhase(), two_phase_properties(), symmetry=symmetry, max_states=n)
         for n in range(1, whole.states)
     ]
-    for phase in ("exploring", "liveness: reduced graph", "liveness: unreduced graph", "judging"):
+    for phase in (
+        "exploring",
+        "invariants",
+        "liveness: reduced graph",
+        "liveness: unreduced graph",
+        "judging",
+    ):
         tell, stop = _asked_in(phase)
         cut.append(
             check(TwoPhase(), two_phase_properties(), symmetry=symmetry, phase=tell, stop=stop)

@@ -1,5 +1,5 @@
 """Work on the second core (`ehttp.checker.fork`): the child's answer, its errors, its end, and
-the checker judging liveness in two processes exactly as in one."""
+the checker asking invariants and judging liveness in two processes exactly as in one."""
 
 from __future__ import annotations
 
@@ -11,13 +11,22 @@ from typing import Any
 
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import ehttp.checker.run
 from ehttp.checker import Property, check
+from ehttp.checker.explore import SafetyCheck
 from ehttp.checker.fork import ChildFailed, Job, can_fork, forked
+from ehttp.checker.run import _invariants
 from tests.checker.puzzles.agents import Agents, Swarm
 from tests.checker.puzzles.twophase import TwoPhase
-from tests.checker.test_checker import agent_claims, two_phase_properties, verdicts
+from tests.checker.test_checker import (
+    _asked_in,
+    _Graph,
+    agent_claims,
+    two_phase_properties,
+    verdicts,
+)
 
 
 def test_a_forked_job_runs_in_a_child_and_its_value_comes_back() -> None:
@@ -87,8 +96,8 @@ def test_no_fork_from_a_thread_other_than_the_main_one() -> None:
 
 
 def on_two_cores(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
-    """Make the checker judge liveness in two processes whatever the graph's size and the
-    threads of the test runner; return the list of each judgement's fork decision."""
+    """Make the checker ask invariants and judge liveness in two processes whatever the graph's
+    size and the threads of the test runner; return the list of each phase's fork decision."""
     decided: list[bool] = []
     real = forked
 
@@ -106,7 +115,7 @@ def test_two_phase_commit_judged_on_two_cores_as_on_one(monkeypatch: pytest.Monk
     alone = check(TwoPhase(), two_phase_properties())
     decided = on_two_cores(monkeypatch)
     shared = check(TwoPhase(), two_phase_properties())
-    assert decided == [True]
+    assert decided == [True, True]  # the invariants, then liveness
     assert shared.properties == alone.properties
     assert (shared.states, shared.complete) == (alone.states, alone.complete)
 
@@ -124,3 +133,58 @@ def test_claims_about_one_agent_judged_on_two_cores_as_on_one(
     assert verdicts(shared) == verdicts(alone)
     assert shared.properties == alone.properties
     assert all(decided)
+
+
+def test_the_first_half_of_the_states_decides_first() -> None:
+    # Each check decided in the child's half, in the parent's, or in both (the parent's, earlier,
+    # comes first), or never; a goal's first witness likewise.
+    states = list(range(100))
+    checks = [
+        SafetyCheck(0, lambda s: s % 7 != 3, hit_when=False),  # 3, 10, ..., 52, ...: 3
+        SafetyCheck(1, lambda s: s < 60, hit_when=False),  # only the second half: 60
+        SafetyCheck(2, lambda s: s >= 0, hit_when=False),  # never
+        SafetyCheck(3, lambda s: s in (49, 50, 99), hit_when=True),  # both halves: 49
+        SafetyCheck(4, lambda s: s == 99, hit_when=True),  # the last state: 99
+    ]
+    alone = _invariants(states, checks, None)
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        decided = on_two_cores(monkeypatch)
+        shared = _invariants(states, checks, None)
+    assert decided == [True]
+    assert alone == shared == {0: 3, 1: 60, 3: 49, 4: 99}
+
+
+def test_a_stop_while_the_invariants_are_asked_leaves_them_unknown() -> None:
+    tell, stop = _asked_in("invariants")
+    result = check(TwoPhase(), two_phase_properties(), phase=tell, stop=stop)
+    assert (result.complete, result.stopped_reason) == (False, "interrupted")
+    assert verdicts(result)["TCConsistent"] == "unknown"
+    assert verdicts(result)["some commit"] == "unknown"
+
+
+@st.composite
+def graph_claims(draw: st.DrawFn) -> tuple[list[list[int]], list[Property[int]]]:
+    """A random graph of up to 60 states and invariants and goals about them."""
+    n = draw(st.integers(1, 60))
+    succ = [draw(st.lists(st.integers(0, n - 1), max_size=3)) for _ in range(n)]
+    claims: list[Property[int]] = []
+    for number, bad in enumerate(draw(st.lists(st.sets(st.integers(0, n - 1)), max_size=3))):
+        claims.append(Property.always(f"never {number}", lambda s, bad=bad: s not in bad))
+        claims.append(Property.sometimes(f"some {number}", lambda s, bad=bad: s in bad))
+    return succ, claims
+
+
+@settings(max_examples=25, derandomize=True, deadline=None)
+@given(graph_claims())
+def test_invariants_asked_on_two_cores_as_on_one(
+    case: tuple[list[list[int]], list[Property[int]]],
+) -> None:
+    succ, claims = case
+    asked = [True] if claims else []  # one phase of invariants and goals, on two cores
+    claims.append(Property.recoverable("back to 0", lambda s: s == 0))  # not only goals
+    alone = check(_Graph(succ), claims)
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        decided = on_two_cores(monkeypatch)
+        shared = check(_Graph(succ), claims)
+    assert shared.properties == alone.properties
+    assert decided == asked

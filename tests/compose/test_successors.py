@@ -7,7 +7,8 @@ from dataclasses import replace
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ehttp.compose.successors import Successors
+from ehttp.compose.properties.common import NO_APPROVAL, variant_without
+from ehttp.compose.successors import Successors, TableModel
 from ehttp.compose.world import World, WorldModel
 from ehttp.config.labfile import default_lab
 from ehttp.config.schema import Lab
@@ -41,18 +42,40 @@ def _triplets() -> Lab:
     return replace(lab, clients=twins)
 
 
+def _moved(model: WorldModel, world: World, keep: frozenset[str] = frozenset()) -> dict[int, World]:
+    """The targets of `world`'s edges (less the rows named in `keep`) that sorting in
+    full changes, by their number among the edges kept."""
+    kept = [t for a, t in model.edges(world) if model.action_name(a) not in keep]
+    return {k: t for k, t in enumerate(kept) if model.canonical(t) != t}
+
+
 def _agree(lab: Lab) -> int:
     model = WorldModel(lab)
     table = Successors(model)
+    sparse = Successors(model)
+    sparse.remember = False
     worlds = _canonical_worlds(model)
+    without = variant_without(model, NO_APPROVAL)
+    variant = TableModel(WorldModel(lab, without=without), sparse)
     for world in worlds:
         assert table.canonical(world) == _sorted_in_full(model, world), world
+        # Keeping no edges: the same edges, and the targets sorting changes named.
+        assert sparse.canonical(world) == table.canonical(world)
+        assert sparse.moved_targets(world) == table.moved_targets(world) == _moved(model, world)
+        assert variant.moved_targets(world) == _moved(model, world, without)
+        identity = model.canonical_map(world)[1]
+        assert identity == tuple(range(len(world)))
+        moved = sparse.moved_targets(world)
+        for k, (_action, target) in enumerate(model.edges(world)):
+            assert (model.canonical_map(target)[1] == identity) is (k not in moved)
         # A world not in canonical form: its twins reversed (sorted in full, every edge).
         for start, stop in model._symmetric_runs or ():
             turned = (*world[:start], *reversed(world[start:stop]), *world[stop:])
             assert model.canonical_edges(turned, model.edges(turned)) == _sorted_in_full(
                 model, turned
             )
+    assert not sparse.memo and not sparse.canonical_memo
+    assert sparse.worlds() == worlds == list(table.memo)
     return len(worlds)
 
 
