@@ -256,7 +256,9 @@ def _explore(
             if deadline is not None and transitions % _CLOCK_EVERY == 0 and clock() >= deadline:
                 stopped = "max-seconds"
                 break
-            j = index.get(target)
+            # A step that changes nothing (a notification, a failed attempt) leads to the very
+            # state expanded: its index needs no look-up (no hash of the whole state).
+            j = cursor if target is state else index.get(target)
             if j is None:
                 if cap is not None and len(states) >= cap:
                     stopped = "max-states"
