@@ -18,6 +18,8 @@ import ehttp.checker.run
 import ehttp.compose.checking
 from ehttp.checker.fork import forked
 from ehttp.compose.checking import LabCheck, run_checks
+from ehttp.compose.successors import Successors
+from ehttp.compose.world import WorldModel
 from ehttp.config.labfile import default_lab
 from ehttp.config.schema import Lab
 
@@ -70,10 +72,37 @@ def test_the_check_on_two_cores_is_the_check_on_one(monkeypatch: pytest.MonkeyPa
         monkeypatch.setattr(module, "forked", recorded)
     monkeypatch.setattr(ehttp.checker.run, "fork_from_states", lambda: 0)
     shared = run_checks(twin_desktops())
-    # The variants' child, then the lab's liveness judged in two processes.
-    assert decided[:2] == [True, True]
+    # The variants' child, then the lab's invariants and its liveness, each in two processes.
+    assert decided[:3] == [True, True, True]
     assert alone.main.symmetry and alone.passed
     assert comparable(shared) == comparable(alone)
+
+
+def test_the_labs_search_keeps_no_edges_while_the_variants_are_in_the_child(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    tables: list[Successors] = []
+
+    class Recorded(Successors):
+        def __init__(self, model: WorldModel) -> None:
+            super().__init__(model)
+            tables.append(self)
+
+    monkeypatch.setattr(ehttp.compose.checking, "Successors", Recorded)
+    alone = on_one_core(twin_desktops())
+    for module in (ehttp.checker.run, ehttp.compose.checking):
+        monkeypatch.setattr(module, "can_fork", lambda: True)
+    monkeypatch.setattr(ehttp.checker.run, "fork_from_states", lambda: 0)
+    shared = run_checks(twin_desktops())
+    assert comparable(shared) == comparable(alone)
+    one, two = tables
+    states = alone.main.states
+    # On one core the table keeps every edge of the lab's worlds, for the variants searched
+    # after it; on two, only the worlds and the targets canonical form changed, and the edges of
+    # the worlds the variants after the lab's search asked (a few of the lab's).
+    assert not one.moved and len(one.memo) >= states and len(one.canonical_memo) >= states
+    assert len(two.moved) >= states and any(two.moved.values())
+    assert len(two.memo) + len(two.canonical_memo) < states
 
 
 def test_a_stop_request_during_the_labs_search_leaves_every_variant_unsearched(
