@@ -71,11 +71,13 @@ class Agents:
     among that agent's actions, or None for an action the symmetry leaves in place.
     ``permutation(i, k)`` is where the ``k``-th edge of state ``i`` took each position when its
     target was put in canonical form (the agent at position ``j`` is at ``permutation(i, k)[j]``
-    of the stored target).
+    of the stored target). ``permutations(i)``, when given, is every edge's of state ``i`` at
+    once, in edge order (for callers that ask about all of a state's edges).
     """
 
     of: Sequence[tuple[int, Hashable] | None]
     permutation: Callable[[int, int], Sequence[int]]
+    permutations: Callable[[int], Sequence[Sequence[int]]] | None = None
 
 
 def judge_reduced(

@@ -408,6 +408,9 @@ def _judge_reduced(
     last: list[Any] = [-1, ()]
 
     def permutation(i: int, k: int) -> Sequence[int]:
+        return permutations(i)[k]
+
+    def permutations(i: int) -> Sequence[Sequence[int]]:
         if last[0] != i:
             state = states[i]
             perms: list[Sequence[int]]
@@ -423,9 +426,9 @@ def _judge_reduced(
                 perms = [model.canonical_map(t)[1] for t in targets]
             last[0], last[1] = i, perms
         found: Sequence[Sequence[int]] = last[1]
-        return found[k]
+        return found
 
-    agents = Agents([model.agent(a) for a in actions], permutation)
+    agents = Agents([model.agent(a) for a in actions], permutation, permutations)
     fair = [checked.is_fair(a) for a in actions]
 
     # The questions to judge, each with the slots its verdict answers and its weight (a guess

@@ -127,7 +127,7 @@ def judge_watched(
     unknown: dict[int, int] = {}  # a marker: not worked out yet
     lows: list[dict[int, int] | None] = [unknown] * len(states)
 
-    def lowered(i: int, j: int) -> int:
+    def lowering(i: int) -> dict[int, int] | None:
         low = lows[i]
         if low is unknown:
             state = states[i]
@@ -136,16 +136,26 @@ def judge_watched(
                 for m in orbit
             }
             low = lows[i] = None if all(k == m for m, k in found.items()) else found
+        return low
+
+    def lowered(i: int, j: int) -> int:
+        low = lowering(i)
         return j if low is None else low[j]
 
     # The permutations of each state's edges, asked once per state (a state is met once for
     # each position of the orbit it is marked with).
-    edge_perms: dict[int, list[Sequence[int]]] = {}
+    edge_perms: dict[int, Sequence[Sequence[int]]] = {}
 
-    def perms_of(i: int) -> list[Sequence[int]]:
+    every = agents.permutations
+
+    def perms_of(i: int) -> Sequence[Sequence[int]]:
         found = edge_perms.get(i)
         if found is None:
-            found = edge_perms[i] = [agents.permutation(i, k) for k in range(len(succ[i]))]
+            found = edge_perms[i] = (
+                every(i)
+                if every is not None
+                else [agents.permutation(i, k) for k in range(len(succ[i]))]
+            )
         return found
 
     def p(i: int, j: int) -> bool:
@@ -182,7 +192,7 @@ def judge_watched(
 
     starting = [node(pair) for pair in starts]
     pair_succ: list[list[int]] = []
-    pair_labels: list[list[int]] = []
+    pair_labels: list[Sequence[int]] = []
     pair_perms: list[list[Sequence[int]]] = []
     cursor = 0
     while cursor < len(nodes):
@@ -190,16 +200,27 @@ def judge_watched(
         out: list[int] = []
         perms: list[Sequence[int]] = []
         if not marks[cursor]:  # a goal state ends the region: its edges are never looked at
+            # `lowered` and `node`, written out: this loop runs once per edge of the marked model.
             for t, perm in zip(succ[i], perms_of(i), strict=True):
                 moved = perm[j]
-                low = lowered(t, moved)
-                if low != moved:
-                    perm = [low if x == moved else moved if x == low else x for x in perm]
-                out.append(node((t, low)))
+                low = lows[t]
+                if low is unknown:
+                    low = lowering(t)
+                if low is not None and low[moved] != moved:
+                    to = low[moved]
+                    perm = [to if x == moved else moved if x == to else x for x in perm]
+                    moved = to
+                key = t * width + place[moved]
+                found = number[key]
+                if found < 0:
+                    found = number[key] = len(nodes)
+                    nodes.append((t, moved))
+                    marks.append(q(t, moved))
+                out.append(found)
                 perms.append(perm)
         pair_succ.append(out)
         pair_perms.append(perms)
-        pair_labels.append(list(labels[i]) if not marks[cursor] else [])
+        pair_labels.append(labels[i] if not marks[cursor] else ())
         cursor += 1
     first = bytearray(len(nodes))
     for x in starting:
