@@ -95,12 +95,11 @@ def judge_reduced(
     starts = [i for i in range(n) if p[i] and not q[i]]
     region = _region(succ, q, starts)
     inside = [i for i in range(n) if region[i]]
-    unfair = [not f for f in fair]
+    fair_ids = {a for a, f in enumerate(fair) if f}
     for i in inside:
-        out = labels[i]
-        if all([unfair[a] for a in out]):
+        if fair_ids.isdisjoint(labels[i]):
             return "violated"  # a fair behaviour may stutter there forever
-    comp = _sccs(succ, region)
+    comp = _sccs(succ, region, inside)
     members: dict[int, list[int]] = {}
     for i in inside:
         members.setdefault(comp[i], []).append(i)
@@ -257,8 +256,11 @@ def _region(succ: Sequence[Sequence[int]], q: Sequence[bool], starts: list[int])
     return region
 
 
-def _sccs(succ: Sequence[Sequence[int]], region: bytearray) -> list[int]:
-    """Tarjan's algorithm without recursion; returns each region state's component id (-1 else)."""
+def _sccs(
+    succ: Sequence[Sequence[int]], region: bytearray, inside: Sequence[int] | None = None
+) -> list[int]:
+    """Tarjan's algorithm without recursion; returns each region state's component id (-1 else).
+    ``inside``, when given, lists the region's states in increasing order (the roots tried)."""
     n = len(succ)
     comp = [-1] * n
     low = [0] * n
@@ -267,7 +269,7 @@ def _sccs(succ: Sequence[Sequence[int]], region: bytearray) -> list[int]:
     stack: list[int] = []
     counter = 0
     components = 0
-    for root in range(n):
+    for root in range(n) if inside is None else inside:
         if not region[root] or order[root] >= 0:
             continue
         work: list[tuple[int, int]] = [(root, 0)]
