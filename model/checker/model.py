@@ -26,6 +26,7 @@ __all__ = [
     "Model",
     "Moving",
     "Orbits",
+    "Recording",
     "S",
     "Symmetric",
     "describe_change",
@@ -113,6 +114,21 @@ class Moving(Protocol[S]):
         """The successors of ``state`` (numbered in the order of ``successors(state, True)``)
         that canonical form changes, before canonical form; canonical form leaves the others as
         they are (``canonical_map`` of each is the identity). Asked of stored states only."""
+        ...
+
+
+@runtime_checkable
+class Recording(Protocol):
+    """A model that keeps a record its answers add to (the rows its steps fired): when the
+    checker asks questions in a forked child process (`ehttp.checker.fork`), the child's record
+    comes back with its answers and is added to this process's, as if asked here."""
+
+    def recorded(self) -> object:
+        """The record as it stands (picklable)."""
+        ...
+
+    def absorb(self, record: object) -> None:
+        """Add a child's `recorded()` to this model's record."""
         ...
 
 

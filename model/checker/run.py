@@ -29,7 +29,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from typing import Any, Generic, Literal, cast
+from typing import Any, Generic, Literal, TypeVar, cast
 
 from ehttp.checker.explore import (
     Exploration,
@@ -43,7 +43,7 @@ from ehttp.checker.explore import (
 )
 from ehttp.checker.fork import can_fork, fork_from_states, forked
 from ehttp.checker.liveness import Agents, find_lasso, judge_reduced
-from ehttp.checker.model import A, Expanding, Model, Moving, Orbits, S, Symmetric
+from ehttp.checker.model import A, Expanding, Model, Moving, Orbits, Recording, S, Symmetric
 from ehttp.checker.properties import LIVENESS_KINDS, Kind, Property, PropertyError
 from ehttp.checker.trace import ModelError, Step, replay_path
 from ehttp.checker.watched import judge_watched, orbit_of, safety_predicate, swapped_trace
@@ -186,7 +186,7 @@ def check(
         # search would have asked them): a stop request ends only a search that had finished.
         asking = stop if main.stopped_reason != "interrupted" else None
         with paused_gc():
-            hits = _invariants(main.states, checks, asking)
+            hits = _invariants(model, main.states, checks, asking)
         if hits is None:
             unasked = frozenset(check.slot for check in checks)
             hits = {}
@@ -353,8 +353,34 @@ def _judge_all(
     return tuple(results), judged
 
 
+T = TypeVar("T")
+
+
+def _with_record(model: object, run: Callable[[], T]) -> Callable[[], tuple[T, object]]:
+    """``run`` for a forked child: its value with the model's record (a `Recording` model)."""
+
+    def job() -> tuple[T, object]:
+        value = run()
+        return value, model.recorded() if isinstance(model, Recording) else None
+
+    return job
+
+
+def _unpack(model: object, answer: tuple[T, object] | None) -> T | None:
+    """A child's value (None: none came), its record added to the model's."""
+    if answer is None:
+        return None
+    value, record = answer
+    if record is not None and isinstance(model, Recording):
+        model.absorb(record)
+    return value
+
+
 def _invariants(
-    states: Sequence[S], checks: Sequence[SafetyCheck[S]], stop: Callable[[], bool] | None
+    model: object,
+    states: Sequence[S],
+    checks: Sequence[SafetyCheck[S]],
+    stop: Callable[[], bool] | None,
 ) -> dict[int, int] | None:
     """The first stored state deciding each check, by slot (`first_hits`); None when ``stop``
     turned true (or a KeyboardInterrupt came, when there is ``stop``) before every state was
@@ -366,11 +392,12 @@ def _invariants(
         if n < fork_from_states() or not can_fork():
             return first_hits(states, checks, 0, n, stop)
         half = n // 2
-        with forked(lambda: first_hits(states, checks, half, n), fork=True) as child:
+        job = _with_record(model, lambda: first_hits(states, checks, half, n))
+        with forked(job, fork=True) as child:
             mine = first_hits(states, checks, 0, half, stop)
             if mine is None:
                 return None
-            theirs = child.result(stop)
+            theirs = _unpack(model, child.result(stop))
     except KeyboardInterrupt:
         if stop is None:
             raise
@@ -503,11 +530,11 @@ def _judge_reduced(
         lighter = 0 if loads[0] <= loads[1] else 1
         shares[lighter].append(slots)
         loads[lighter] += weight(slots)
-    with forked(lambda: judge_each(shares[1]), fork=True) as child:
+    with forked(_with_record(model, lambda: judge_each(shares[1])), fork=True) as child:
         verdicts = judge_each(shares[0])
         if alongside is not None:
             alongside()
-        theirs = child.result(stop)
+        theirs = _unpack(model, child.result(stop))
     verdicts.update(theirs or {})
     # In slot order, as the properties were given.
     return {slot: verdicts[slot] for slot in sorted(verdicts)}

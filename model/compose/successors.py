@@ -199,6 +199,18 @@ class TableModel(VariantView):
                 return target
         return self.variant.next_state(state, action)
 
+    def recorded(self) -> tuple[frozenset[tuple[str, int]], frozenset[tuple[str, int]]]:
+        """The rows fired so far by the lab's model (which computes the table) and by the
+        variant's (the checker's `Recording` interface)."""
+        return self.table.model.recorded(), self.variant.recorded()
+
+    def absorb(self, record: object) -> None:
+        """Add a child's `recorded()` to both models' rows fired."""
+        assert isinstance(record, tuple)
+        lab, variant = record
+        self.table.model.absorb(lab)
+        self.variant.absorb(variant)
+
     def canonical(self, state: World) -> World:
         """As the variant says."""
         return self.variant.canonical(state)

@@ -439,6 +439,16 @@ class WorldModel(Interchange):
         pair = (control, timer)
         return self._pairs.setdefault(pair, pair)
 
+    def recorded(self) -> frozenset[tuple[str, int]]:
+        """The rows fired so far (`fired`: the checker's `Recording` interface, for questions
+        asked in a forked child)."""
+        return frozenset(self.fired)
+
+    def absorb(self, record: object) -> None:
+        """Add the rows a child process fired (its `recorded()`) to `fired`."""
+        assert isinstance(record, frozenset)
+        self.fired |= record
+
     def is_fair(self, action: Action) -> bool:
         """System steps (site components, client agent, clock) are weakly fair."""
         index, number = action

@@ -14,11 +14,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import ehttp.checker.run
-from ehttp.checker import Property, check
+from ehttp.checker import Property, check, reachable
 from ehttp.checker.explore import SafetyCheck
 from ehttp.checker.fork import ChildFailed, Job, can_fork, forked
 from ehttp.checker.run import _invariants
-from tests.checker.puzzles.agents import Agents, Swarm
+from tests.checker.puzzles.agents import Agents, Swarm, relay
 from tests.checker.puzzles.twophase import TwoPhase
 from tests.checker.test_checker import (
     _asked_in,
@@ -146,10 +146,10 @@ def test_the_first_half_of_the_states_decides_first() -> None:
         SafetyCheck(3, lambda s: s in (49, 50, 99), hit_when=True),  # both halves: 49
         SafetyCheck(4, lambda s: s == 99, hit_when=True),  # the last state: 99
     ]
-    alone = _invariants(states, checks, None)
+    alone = _invariants(None, states, checks, None)
     with pytest.MonkeyPatch.context() as monkeypatch:
         decided = on_two_cores(monkeypatch)
-        shared = _invariants(states, checks, None)
+        shared = _invariants(None, states, checks, None)
     assert decided == [True]
     assert alone == shared == {0: 3, 1: 60, 3: 49, 4: 99}
 
@@ -188,3 +188,89 @@ def test_invariants_asked_on_two_cores_as_on_one(
         shared = check(_Graph(succ), claims)
     assert shared.properties == alone.properties
     assert decided == asked
+
+
+class _Noting(_Graph):
+    """A random graph whose model keeps a record its predicates add to: every state asked."""
+
+    def __init__(self, succ: list[list[int]]) -> None:
+        super().__init__(succ)
+        self.asked: set[int] = set()
+
+    def recorded(self) -> frozenset[int]:
+        return frozenset(self.asked)
+
+    def absorb(self, record: object) -> None:
+        assert isinstance(record, frozenset)
+        self.asked |= record
+
+
+@settings(max_examples=10, derandomize=True, deadline=None)
+@given(graph_claims())
+def test_what_the_invariants_child_adds_to_the_models_record_comes_back(
+    case: tuple[list[list[int]], list[Property[int]]],
+) -> None:
+    # The child asks the second half of the stored states: what it notes comes back.
+    succ, _claims = case
+    models = []
+    for two in (False, True):
+        model = _Noting(succ)
+
+        def noted(s: int, model: _Noting = model) -> bool:
+            model.asked.add(s)
+            return True
+
+        with pytest.MonkeyPatch.context() as monkeypatch:
+            decided = on_two_cores(monkeypatch) if two else []
+            check(model, [Property.always("noted", noted)])
+        assert decided == ([True] if two else [])
+        models.append(model)
+    alone, shared = models
+    assert shared.asked == alone.asked == set(reachable(_Graph(succ)).states)
+
+
+class _NotingRelay(Agents):
+    """The relay puzzle, whose two liveness questions each note the states they ask about."""
+
+    def __init__(self) -> None:
+        base = relay()
+        super().__init__(base.count, base.rows, base.env, base.start)
+        self.notes: tuple[set[Swarm], set[Swarm]] = (set(), set())
+
+    def recorded(self) -> tuple[frozenset[Swarm], ...]:
+        return tuple(frozenset(notes) for notes in self.notes)
+
+    def absorb(self, record: object) -> None:
+        assert isinstance(record, tuple)
+        for notes, more in zip(self.notes, record, strict=True):
+            notes |= more
+
+
+def test_what_the_liveness_child_adds_to_the_models_record_comes_back() -> None:
+    # Two questions on the reduced graph, one judged in each process: each notes into its own
+    # set, so the parent's sets end full only with what the child noted.
+    models = []
+    for two in (False, True):
+        model = _NotingRelay()
+
+        def note(which: int, model: _NotingRelay = model) -> Callable[[Swarm], bool]:
+            def noted(s: Swarm) -> bool:
+                model.notes[which].add(s)
+                return s[1][0] != 3
+
+            return noted
+
+        # Claims that hold: a violated one would have the parent explore the unreduced graph
+        # for its lasso, asking every state of it.
+        claims = [
+            Property.leads_to("first", note(0), lambda s: True),
+            Property.leads_to("second", note(1), lambda s: True),
+        ]
+        with pytest.MonkeyPatch.context() as monkeypatch:
+            decided = on_two_cores(monkeypatch) if two else []
+            check(model, claims)
+        assert decided == ([True] if two else [])
+        models.append(model)
+    alone, shared = models
+    assert all(alone.notes) and shared.notes == alone.notes
+    assert [p.verdict for p in check(_NotingRelay(), claims).properties] == ["holds", "holds"]
