@@ -226,6 +226,22 @@ def test_ctrl_c_while_judging_leaves_liveness_unknown(monkeypatch: pytest.Monkey
     )
 
 
+def test_ctrl_c_while_the_invariants_are_asked_leaves_them_unknown(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The search is complete; the invariants and goals asked after it, and liveness after them,
+    # are not decided: only deadlock freedom and recoverability, judged on the graph, are.
+    monkeypatch.setattr(check_cli, "interruptible", pressed_in("lab: invariants"))
+    result = run()
+    assert result.exit_code == 130, result.output
+    assert "stopped by Ctrl-C during 'lab: invariants'" in result.stdout
+    lines = result.stdout.rstrip().splitlines()
+    assert lines[0].startswith("lab 'default': 3 clients; 41,052 states, ")
+    assert lines[-1].endswith("; 2 of 30 properties decided; nothing passes"), lines[-1]
+    table = [line.split() for line in lines if line.startswith("  ") and " " in line.strip()]
+    assert {row[0] for row in table if row[1] in ("always", "sometimes")} == {"unknown"}
+
+
 def test_ctrl_c_stops_with_a_partial_summary(monkeypatch: pytest.MonkeyPatch) -> None:
     pressed = pressed_in("")
 
