@@ -182,8 +182,9 @@ def check(
     unasked: frozenset[int] = frozenset()
     if checks and not only_sometimes:
         tell("invariants")
-        # After a stop request during the search, the states it stored are still asked (as the
-        # search would have asked them): a stop request ends only a search that had finished.
+        # After a stop request during the search, the states it stored are still asked, as the
+        # search asked each state it stored before; a stop request during this phase leaves
+        # every invariant and goal unknown.
         asking = stop if main.stopped_reason != "interrupted" else None
         with paused_gc():
             hits = _invariants(model, main.states, checks, asking)

@@ -366,14 +366,14 @@ def run_checks(
             alongside=alongside,
         )
 
-    def search_early() -> tuple[list[CheckResult[World]], set[tuple[str, int]]]:
+    def search_early() -> tuple[list[CheckResult[World]], frozenset[tuple[str, int]]]:
         found: list[CheckResult[World]] = []
         for variant, variant_model in early:
             if stop is not None and stop():  # after a stop request no variant is searched
                 found.append(_undecided(props(variant), "interrupted"))
                 continue
             found.append(search(variant, variant_model, quiet=fork))
-        return found, model.fired
+        return found, model.recorded()
 
     by_name: dict[str, VariantResult] = {}
     late_done: list[bool] = []
@@ -407,9 +407,9 @@ def run_checks(
         results = [VariantResult(LAB, model, lab_check)]
         done = child.result(stop) if stop is None or not stop() else None
     if done is None or (fork and stop is not None and stop()):
-        done = ([_undecided(props(v), "interrupted") for v, _ in early], set())
+        done = ([_undecided(props(v), "interrupted") for v, _ in early], frozenset())
     early_results, fired = done
-    model.fired |= fired
+    model.absorb(fired)
     by_name.update(
         (v, VariantResult(v, m, r)) for (v, m), r in zip(early, early_results, strict=True)
     )
