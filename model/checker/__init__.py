@@ -5,10 +5,13 @@ states, enabled actions, the successor function, fairness and a canonical form f
 `check` judges a list of `Property` values (always, sometimes, eventually, leads-to,
 deadlock-free, recoverable); a `Symmetric` model also says where canonical form moved each agent,
 so that liveness is judged on the reduced graph; an `Orbits` model says which agents it may
-exchange, so that a property about one agent is judged by the agent's orbit. `reachable` hands
-back the explored graph for callers that only want to look at every state. `forked` runs a job
-in a child process on the second core where `can_fork` says that is safe (the checker's own use:
-judging liveness in two processes). Everything else in this package is private to it.
+exchange, so that a property about one agent is judged by the agent's orbit; a `Moving` model
+names the successors canonical form changed, so that judging on the reduced graph builds no
+successor again; a `Recording` model keeps a record its answers add to, which comes back from
+the questions asked in a forked child. `reachable` hands back the explored graph for callers that
+only want to look at every state. `forked` runs a job in a child process on the second core where
+`can_fork` says that is safe (the checker's own use: asking invariants and judging liveness in two
+processes). Everything else in this package is private to it.
 """
 
 from ehttp.checker.explore import Exploration, ProgressInfo, reachable

@@ -1,10 +1,11 @@
 """Work for the second core: a job run in a forked child process that reads the parent's memory.
 
-After the search, the checker judges its liveness properties one at a time over the graph the
-search stored. A judgement only reads that graph, so some of them can run in a child process made
-by fork(): the child sees the graph as the parent holds it (the pages are shared, copied only
-where written), nothing is pickled on the way in, and only the child's answer (a few verdicts)
-comes back, pickled over a pipe. The parent judges the rest meanwhile.
+After the search, the checker asks its invariants of the stored states and judges its liveness
+properties one at a time over the graph the search stored. Both only read that graph, so part of
+each can run in a child process made by fork(): the child sees the graph as the parent holds it
+(the pages are shared, copied only where written), nothing is pickled on the way in, and only the
+child's answer (the first states deciding the invariants, a few verdicts, and a `Recording`
+model's record) comes back, pickled over a pipe. The parent does the rest meanwhile.
 
 A job forks only where that is safe and pays:
 - the platform has fork() and this process runs on at least two cores;
