@@ -2,8 +2,9 @@
 
 States are numbered in discovery order; since BFS discovers states in order of depth, the
 numbering doubles as the queue (a cursor walks it) and parent pointers give shortest traces.
-Invariants and reachability goals are evaluated when a state is discovered, so the first hit is
-at minimal depth. Edges are kept only when a property needs the graph: successor indices for
+Invariants and reachability goals given to the search are asked of each state when it is
+discovered (`first_hits` asks stored states the same way after a search), so the first hit is at
+minimal depth. Edges are kept only when a property needs the graph: successor indices for
 `recoverable`, plus interned action labels for liveness. An `Expanding` model hands over a
 state's successors in one call; any other is asked `actions`, then `next_state` per action.
 """
@@ -172,7 +173,6 @@ def _explore(
     fired: set[A] = set()
     hits: dict[int, int] = {}
     pending = list(checks)
-    decided = [0]  # how many checks `hits` had when `pending` was last pruned
     first_deadlock: int | None = None
     transitions = 0
     stopped: str | None = None
@@ -185,23 +185,12 @@ def _explore(
 
     stop_when_decided = limits.stop_when_decided and bool(pending)
 
-    # The checks still pending, split by the value that decides them (one call per check and
-    # new state: the search's hottest loop after the model's own successors).
-    watch_false = [(check.slot, check.pred) for check in pending if not check.hit_when]
-    watch_true = [(check.slot, check.pred) for check in pending if check.hit_when]
-
-    def discovered(j: int, state: S) -> None:
-        for slot, pred in watch_false:
-            if not pred(state):
-                hits[slot] = j
-        for slot, pred in watch_true:
-            if pred(state):
-                hits[slot] = j
-        if len(hits) > decided[0]:
+    def discovered(j: int) -> None:
+        # The state just stored at j, asked every check still pending (`first_hits`).
+        found = first_hits(states, pending, j, j + 1)
+        if found:
+            hits.update(found)
             pending[:] = [check for check in pending if check.slot not in hits]
-            watch_false[:] = [(slot, pred) for slot, pred in watch_false if slot not in hits]
-            watch_true[:] = [(slot, pred) for slot, pred in watch_true if slot not in hits]
-            decided[0] = len(hits)
 
     for concrete in model.init_states():
         key = canon(concrete) if canon is not None else concrete
@@ -216,7 +205,7 @@ def _explore(
         parent.append(-1)
         depth.append(0)
         if pending:
-            discovered(len(states) - 1, key)
+            discovered(len(states) - 1)
 
     cursor = 0
     while stopped is None and cursor < len(states):
@@ -269,7 +258,7 @@ def _explore(
                 parent.append(cursor)
                 depth.append(child_depth)
                 if pending:
-                    discovered(j, target)
+                    discovered(j)
             if labels is not None:
                 aid = action_ids.get(action)
                 if aid is None:
