@@ -461,17 +461,19 @@ def run_spin(lab: Lab, *, cores: int | None = None, bitstate: bool = False) -> S
                 stop=cancelled.is_set,
             )
 
-        parallel = pool.submit(build, "parallel", cores, optimize)
-        sequential = pool.submit(build, "sequential", 1, "-O0") if cores > 1 else parallel
-        safeties = [
-            pool.submit(lambda v: safety(parallel.result(), folder, v), variant)
-            for variant in models
-        ]
-        witnesses = [
-            pool.submit(lambda k: witness(sequential.result(), folder, k), w.number)
-            for w in export.witnesses
-        ]
+        # Ctrl-C may come as soon as the first compilation starts, while the searches are still
+        # being submitted: the submissions are inside the `try`, so that it, too, ends them all.
         try:
+            parallel = pool.submit(build, "parallel", cores, optimize)
+            sequential = pool.submit(build, "sequential", 1, "-O0") if cores > 1 else parallel
+            safeties = [
+                pool.submit(lambda v: safety(parallel.result(), folder, v), variant)
+                for variant in models
+            ]
+            witnesses = [
+                pool.submit(lambda k: witness(sequential.result(), folder, k), w.number)
+                for w in export.witnesses
+            ]
             runs = [task.result()[0] for task in safeties]
             verdicts = {
                 (variant, name): (word, trace)

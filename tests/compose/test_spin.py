@@ -10,7 +10,10 @@ differs from ehttp's by one row.
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -25,6 +28,7 @@ from ehttp.compose.spin import SpinMissing, differences, run_spin, spin_availabl
 from ehttp.compose.world import Env
 from ehttp.config.labfile import load_lab
 from ehttp.config.schema import Lab
+from ehttp.programs import Stopped
 
 LABS = sorted((Path(__file__).resolve().parents[2] / "specs" / "labs").glob("*.toml"))
 MISSING = spin_available()
@@ -262,3 +266,42 @@ def test_pan_out_of_memory_in_every_search_decides_nothing(
     assert "variant 'lab': pan ran out of memory" in report.reasons
     witnesses = [r for r in report.reasons if r.startswith("witness of ")]
     assert len(witnesses) == len(report.export.witnesses)
+
+
+@needs_spin
+def test_ctrl_c_while_the_searches_are_submitted_ends_every_search(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Ctrl-C can come while the first compilation already runs and the searches are still being
+    # submitted: the compilations are stopped at once, not waited for.
+    started = threading.Event()
+    ended: list[str] = []
+
+    def compile_until_stopped(
+        text: str, where: Path, *, cores: int, bitstate: bool, optimize: str, stop: Any = None
+    ) -> Path:
+        started.set()
+        deadline = time.monotonic() + 60  # a compilation nobody stops gives up, unstopped
+        while time.monotonic() < deadline:
+            if stop is not None and stop():
+                ended.append("stopped")
+                raise Stopped("spin stopped")
+            time.sleep(0.01)
+        ended.append("never told to stop")
+        raise Stopped("spin gave up")
+
+    submitted: list[object] = []
+    real = ThreadPoolExecutor.submit
+
+    def submit(self: ThreadPoolExecutor, fn: Any, /, *args: Any, **kwargs: Any) -> Any:
+        submitted.append(fn)
+        if len(submitted) == 3:  # both compilations submitted, the first search not yet
+            assert started.wait(10)
+            raise KeyboardInterrupt
+        return real(self, fn, *args, **kwargs)
+
+    monkeypatch.setattr(engine, "_compile", compile_until_stopped)
+    monkeypatch.setattr(ThreadPoolExecutor, "submit", submit)
+    with pytest.raises(KeyboardInterrupt):
+        run_spin(load_lab(None), cores=2)
+    assert ended == ["stopped", "stopped"]
