@@ -397,12 +397,16 @@ def run_checks(
             by_name[variant] = VariantResult(variant, variant_model, found)
 
     with forked(search_early, fork) as child:
-        # With the variants that share the table's edges in the child, the lab's search keeps
-        # none of them: the checker stores the lab's graph, and a second copy of it (the edges
-        # with their targets, about 2 kB a world) would only add to the memory each process
-        # writes. The table keeps, per world, which targets canonical form changed (what
-        # judging on the reduced graph asks) and the worlds for the variants that start there.
-        table.remember = not fork
+        # The lab's search keeps no copy of its edges in the table: the checker stores the lab's
+        # graph, and a second copy of it (the edges with their targets, about 2 kB a world)
+        # costs more than it saves. With the variants in the child, it would only add to the
+        # memory each process writes. On one core (or in a thread), where the variants come
+        # after the lab's search, reading the lab's edges saved them about 2% of the check's
+        # time, on the default lab and on benchmarks/labs/three-mps.toml cut to 3 clients,
+        # where it held 1.8 GB at the peak against 1.0 GB without. The table keeps, per world,
+        # which targets canonical form changed (what judging on the reduced graph asks) and the
+        # worlds for the variants that start there.
+        table.remember = False
         lab_check = search(LAB, model, quiet=False, alongside=lambda: search_late(True, None))
         results = [VariantResult(LAB, model, lab_check)]
         done = child.result(stop) if stop is None or not stop() else None

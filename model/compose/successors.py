@@ -24,8 +24,7 @@ class Successors:
 
     `reuse(world)` may supply a world's edges instead of computing them (None: compute). While
     `remember` is False the table keeps no edges, only which worlds were asked and which of
-    their targets canonical form changed (`moved`): `run_checks` searches the lab so when its
-    variants, which read the table, are searched in another process.
+    their targets canonical form changed (`moved`): `run_checks` searches the lab so.
     """
 
     def __init__(
