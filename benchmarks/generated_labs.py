@@ -8,12 +8,15 @@ points and clients, its version and whether enhanced HTTP is on, then
   length), or that Spin stopped short (INCOMPLETE, with pan's reason);
 - `ehttp scenarios`, `ehttp whatif --list` and `--do` the first two actions possible from the
   steady state, `ehttp diagnose --list` and `--symptom` the first two symptoms: each must exit 0
-  or 1, or refuse with one line and exit 2; an exception is reported with the lab.
+  or 1, or refuse with one line and exit 2; an exception is reported with the lab;
+- `scenarios`, the report's scenario table, `whatif` and `diagnose` give the same answer to "can
+  client C do X" on every steady world of the lab (`tests/decide/agreement.py`, as the test of
+  CI's quick profile compares them).
 Each lab with a finding is written to `--out` (default: a new temporary folder) as a lab file, so
 it can be kept in specs/labs/ or the tests once the finding is fixed. Nothing is asserted; the
 last line counts the findings.
 
-    python benchmarks/generated_labs.py [--examples 40] [--max-parts 5] [--seed 1]
+    python -m benchmarks.generated_labs [--examples 40] [--max-parts 5] [--seed 1]
         [--no-spin] [--out DIR]
 """
 
@@ -35,6 +38,7 @@ from ehttp.compose.spin import differences, run_spin, spin_available
 from ehttp.config.labfile import lab_to_toml
 from ehttp.config.schema import Lab
 from ehttp.config.strategies import labs
+from tests.decide.agreement import answers, disagreements, steady_variants
 
 
 def commands(path: Path) -> list[str]:
@@ -121,12 +125,17 @@ def main() -> None:
             found += commands(path)
         except Exception:
             found.append("commands: " + traceback.format_exc().strip().splitlines()[-1])
+        try:
+            for label, variant in steady_variants(lab):
+                found += [f"{label}: {wrong}" for wrong in disagreements(answers(variant))]
+        except Exception:
+            found.append("agreement: " + traceback.format_exc().strip().splitlines()[-1])
         print(
             f"{name}: {len(lab.management_points)} mp {len(lab.distribution_points)} dp "
             f"{len(lab.clients)} clients, {lab.site.version}"
             f"{' enhanced' if lab.site.enhanced_http else ''}: {native.main.states:,} states, "
             f"native {native_s:.1f} s{spin_part}; "
-            + ("; ".join(found) if found else "agree, no command raised"),
+            + ("; ".join(found) if found else "agree, no command raised, the commands agree"),
             flush=True,
         )
         if found:
