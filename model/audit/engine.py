@@ -15,6 +15,8 @@ from ehttp.audit.mutant_run import (
     STATE_BUDGET,
     Base,
     BaseFailed,
+    BaseStopped,
+    Bounds,
     Checks,
     lab_lockstep,
     lab_on,
@@ -25,7 +27,9 @@ from ehttp.audit.mutants import REDIRECT_LIMIT, Mutant, derive_mutants
 from ehttp.audit.results import AuditResult, MutantResult, PropertyStrength, Status
 from ehttp.audit.table_mutants import derive_table_mutants
 from ehttp.audit.unconstrained import Survivor, match_unconstrained
+from ehttp.checker import ProgressInfo, Property
 from ehttp.compose.properties import lab_checks
+from ehttp.compose.world import World
 from ehttp.config.schema import Lab
 
 __all__ = [
@@ -41,9 +45,11 @@ __all__ = [
 ]
 
 
-def _strengths(base: Base, results: Sequence[MutantResult]) -> tuple[PropertyStrength, ...]:
+def _strengths(
+    order: Sequence[tuple[str, Property[World]]], results: Sequence[MutantResult]
+) -> tuple[PropertyStrength, ...]:
     strengths = []
-    for variant, prop in base.order:
+    for variant, prop in order:
         key = property_key(variant, prop.name)
         killed: list[str] = []
         best: tuple[str, int | None] | None = None
@@ -63,6 +69,9 @@ def _strengths(base: Base, results: Sequence[MutantResult]) -> tuple[PropertyStr
         )
     return tuple(strengths)
 
+
+_POLL_SECONDS = 0.25
+"""How often the audit asks the time limit and Ctrl-C while its workers judge mutants."""
 
 _SHARED: list[tuple[Base, tuple[Mutant, ...]]] = []
 """The unmutated lab and the mutants, for the worker processes (inherited when forked: a
@@ -108,6 +117,8 @@ def run_audit(
     checks: Checks = lab_checks,
     progress: Callable[[int, int, MutantResult], None] | None = None,
     stop: Callable[[], bool] | None = None,
+    base_progress: Callable[[ProgressInfo], None] | None = None,
+    phase: Callable[[str], None] | None = None,
 ) -> AuditResult:
     """Audit `lab`: derive the mutants (or take `only`), run each, gather the strengths.
 
@@ -115,12 +126,25 @@ def run_audit(
     of the declarations raises `UnconstrainedError` (a stale entry). Mutants run in
     `workers` processes (default: up to two, forked, where the platform forks); results do not
     depend on how many. `checks` builds the properties measured (tests measure other ones).
-    `stop` is a stop request (Ctrl-C), asked between mutants like the time limit: the mutants
-    not run then are "not-run".
+    `stop` is a stop request (Ctrl-C). The time limit and `stop` bound every check the audit
+    runs: the unmutated lab's (its search's progress told to `base_progress`, its phases to
+    `phase`, as `ehttp check` tells them, then "judging mutants") and each mutant's. A mutant
+    whose check they cut, and every mutant after it, is "not-run"; when they cut the unmutated
+    lab's check, every mutant is, and `base_stopped` says where it stopped.
     """
     started = time.perf_counter()
-    base = Base(lab, checks)
-    machines = tuple(dict.fromkeys(base.model.env.machines))
+    deadline = None if max_seconds is None else time.monotonic() + max_seconds
+    base: Base | None = None
+    base_stopped: str | None = None
+    try:
+        base = Base(lab, checks, Bounds(deadline, stop, base_progress, phase))
+    except BaseStopped as cut:
+        base_model, order = cut.model, cut.order
+        seconds = time.perf_counter() - started
+        base_stopped = f"{cut.reason} after {seconds:.1f} s, at {cut.states:,} worlds"
+    else:
+        base_model, order = base.model, base.order
+    machines = tuple(dict.fromkeys(base_model.env.machines))
     every, _ = derive_mutants(machines, redirect_limit=sys.maxsize)
     listed = match_unconstrained(unconstrained, every)
     redirects_total = 0
@@ -130,7 +154,7 @@ def run_audit(
     else:
         mutants = tuple(only)
     ran: dict[int, MutantResult] = {}
-    jobs = [(n, m) for n, m in enumerate(mutants) if m.same_as is None]
+    jobs = [(n, m) for n, m in enumerate(mutants) if m.same_as is None and base is not None]
     count = 0
 
     def out_of_time() -> bool:
@@ -140,6 +164,8 @@ def run_audit(
 
     def record(result: MutantResult, number: int) -> None:
         nonlocal count
+        if result.status == "not-run":  # its check was cut: the time is up, or Ctrl-C came
+            return
         ran[number] = result
         count += 1
         if progress is not None:
@@ -147,8 +173,12 @@ def run_audit(
             # behave as a removal are judged with it and never run, so they count from the start.
             progress(count + len(mutants) - len(jobs), len(mutants), result)
 
+    if phase is not None and jobs:
+        phase("judging mutants")
     pool_size = _workers(workers)
-    if pool_size == 1:
+    if base is None or not jobs:
+        pass
+    elif pool_size == 1:
         for number, mutant in jobs:
             if out_of_time():
                 break
@@ -157,18 +187,25 @@ def run_audit(
         _SHARED[:] = [(base, mutants)]
         context = multiprocessing.get_context("fork")
         with context.Pool(pool_size, initializer=_ignore_ctrl_c) as pool:
-            for number, status, killed_by, lengths, behaviour, complete in pool.imap_unordered(
-                _in_worker, [n for n, _ in jobs]
-            ):
+            outcomes = pool.imap_unordered(_in_worker, [n for n, _ in jobs])
+            waiting = len(jobs)
+            # Asked again every _POLL_SECONDS while a mutant runs, so Ctrl-C and the time limit
+            # end the audit then, not when the next mutant ends.
+            while waiting and not out_of_time():
+                try:
+                    outcome = outcomes.next(timeout=_POLL_SECONDS)
+                except multiprocessing.TimeoutError:
+                    continue
+                waiting -= 1
+                number, status, killed_by, lengths, behaviour, complete = outcome
                 record(
                     MutantResult(
                         mutants[number], status, killed_by, lengths, behaviour, complete=complete
                     ),
                     number,
                 )
-                if out_of_time():
-                    pool.terminate()
-                    break
+            if waiting:
+                pool.terminate()
         _SHARED.clear()
     by_id = {mutants[n].id: r for n, r in ran.items()}
     results: list[MutantResult] = []
@@ -183,6 +220,7 @@ def run_audit(
             found = MutantResult(mutant, "not-run")
         entry = listed.get(mutant.where)
         if found.status == "survived" and mutant.replaced is not None and mutant.same_as is None:
+            assert base is not None  # a mutant ran against it
             found = MutantResult(
                 mutant,
                 found.status,
@@ -198,9 +236,10 @@ def run_audit(
         results.append(found)
     return AuditResult(
         lab=lab,
-        properties=_strengths(base, results),
+        properties=_strengths(order, results),
         mutants=tuple(results),
         redirects_total=redirects_total,
         redirects_limit=redirect_limit,
         seconds=time.perf_counter() - started,
+        base_stopped=base_stopped,
     )

@@ -14,6 +14,7 @@ found.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -21,7 +22,7 @@ from typing import Any, TypeVar
 from ehttp.audit.graph import IntModel, MutantGraph, WorldIndex
 from ehttp.audit.mutants import Mutant
 from ehttp.audit.results import MutantResult
-from ehttp.checker import CheckResult, Property, PropertyResult, check, reachable
+from ehttp.checker import CheckResult, ProgressInfo, Property, PropertyResult, check, reachable
 from ehttp.compose.checking import lab_variants
 from ehttp.compose.properties import LAB, Check, lab_checks
 from ehttp.compose.successors import Edges, Successors, TableModel
@@ -31,9 +32,13 @@ from ehttp.fuzz.survivors import lab_contradicts
 from ehttp.machines.access import dp_authentication_methods, dp_type, mp_registration_methods
 
 __all__ = [
+    "CUT",
     "STATE_BUDGET",
+    "UNBOUNDED",
     "Base",
     "BaseFailed",
+    "BaseStopped",
+    "Bounds",
     "Checks",
     "lab_lockstep",
     "lab_on",
@@ -51,6 +56,48 @@ search from scratch finds them violated (`tests/audit/test_graph.py`)."""
 
 class BaseFailed(RuntimeError):
     """The unmutated lab does not pass its own check: there is nothing to measure."""
+
+
+CUT = ("max-seconds", "interrupted")
+"""The reasons a check of the audit stops before its end that leave it undecided (a mutant's
+state budget, `max-states`, is the audit's own rule and decides it, see `Base.budget`)."""
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """When the audit's checks must stop: at `deadline` (a `time.monotonic()` reading, which
+    forked workers share) or when `stop` (a Ctrl-C request) turns true; `progress` and `phase`
+    are told the unmutated lab's checks' progress, as `ehttp check` shows it."""
+
+    deadline: float | None = None
+    stop: Callable[[], bool] | None = None
+    progress: Callable[[ProgressInfo], None] | None = None
+    phase: Callable[[str], None] | None = None
+
+    def seconds(self) -> float | None:
+        """The seconds left before the deadline (None: no deadline)."""
+        if self.deadline is None:
+            return None
+        return max(self.deadline - time.monotonic(), 0.001)
+
+    def quiet(self) -> Bounds:
+        """The same limits, no progress (for the mutants' checks)."""
+        return Bounds(self.deadline, self.stop)
+
+
+UNBOUNDED = Bounds()
+
+
+class BaseStopped(RuntimeError):
+    """The unmutated lab's check stopped before its end (`reason`: one of `CUT`), so no mutant
+    can be measured against it. `model` and `order` are the lab's, for the mutants not run."""
+
+    def __init__(self, reason: str, states: int, model: WorldModel, order: list[Any]) -> None:
+        super().__init__(f"the unmutated lab's check stopped ({reason}) at {states:,} states")
+        self.reason = reason
+        self.states = states
+        self.model = model
+        self.order = order
 
 
 def property_key(variant: str, name: str) -> str:
@@ -71,20 +118,36 @@ def _check_all(
     props: dict[str, list[Property[World]]],
     symmetry: bool,
     max_states: int | None,
+    bounds: Bounds = UNBOUNDED,
 ) -> _Run:
+    """Every variant checked on `table`; once one is cut (`CUT`), the rest are not searched."""
     results: dict[str, CheckResult[World]] = {}
-    results[LAB] = check(
-        TableModel(model, table), props[LAB], symmetry=symmetry, max_states=max_states
-    )
-    lab_worlds = list(table.memo)
-    for variant, variant_model in lab_variants(model, set(props) - {LAB}, lab_worlds):
-        results[variant] = check(
+
+    def one(variant: str, variant_model: WorldModel) -> CheckResult[World]:
+        phase = bounds.phase
+        return check(
             TableModel(variant_model, table),
             props[variant],
             symmetry=symmetry,
             max_states=max_states,
+            max_seconds=bounds.seconds(),
+            stop=bounds.stop,
+            progress=bounds.progress,
+            phase=None if phase is None else lambda label: phase(f"unmutated {variant}: {label}"),
         )
+
+    results[LAB] = one(LAB, model)
+    lab_worlds = list(table.memo)
+    for variant, variant_model in lab_variants(model, set(props) - {LAB}, lab_worlds):
+        if _cut(results):
+            break
+        results[variant] = one(variant, variant_model)
     return _Run(results, lab_worlds)
+
+
+def _cut(results: dict[str, CheckResult[Any]]) -> str | None:
+    """Why one of `results` stopped undecided (`CUT`), or None."""
+    return next((r.stopped_reason for r in results.values() if r.stopped_reason in CUT), None)
 
 
 Checks = Callable[[WorldModel], Sequence[Check]]
@@ -111,7 +174,7 @@ def _failures(run: _Run) -> list[tuple[str, PropertyResult[Any]]]:
 class Base:
     """The unmutated lab: its table, its worlds in breadth-first order, and its verdicts."""
 
-    def __init__(self, lab: Lab, checks: Checks) -> None:
+    def __init__(self, lab: Lab, checks: Checks, bounds: Bounds = UNBOUNDED) -> None:
         # Site systems keep their places here: the audit judges each property through its own
         # wrapped predicates over world numbers (`model/audit/graph.py`), which do not carry the
         # site system a property is about, so only interchangeable clients are reduced.
@@ -121,7 +184,12 @@ class Base:
         self.order = [(item.variant, item.prop) for item in checks(self.model)]
         self.symmetry = bool(self.model.symmetric_groups)
         self.table = Successors(self.model)
-        run = _check_all(self.model, self.table, self.props, self.symmetry, None)
+        self.bounds = bounds.quiet()
+        """The limits every mutant's check keeps to."""
+        run = _check_all(self.model, self.table, self.props, self.symmetry, None, bounds)
+        cut = _cut(run.results)
+        if cut is not None:
+            raise BaseStopped(cut, len(self.table.memo), self.model, self.order)
         failed = _failures(run)
         incomplete = [v for v, r in run.results.items() if not r.complete]
         if failed or incomplete:
@@ -307,17 +375,29 @@ def _check_mutant(base: Base, model: WorldModel, graph: MutantGraph, machine: st
         for variant, found in props.items()
     }
     symmetry = base.symmetry
+    bounds = base.bounds
     lab_model = IntModel(model, graph, symmetry)
     results: dict[str, CheckResult[Any]] = {
-        LAB: check(lab_model, wrapped[LAB], symmetry=symmetry, max_states=base.budget)
+        LAB: check(
+            lab_model,
+            wrapped[LAB],
+            symmetry=symmetry,
+            max_states=base.budget,
+            max_seconds=bounds.seconds(),
+            stop=bounds.stop,
+        )
     }
     lab_worlds = [graph.world(number) for number in lab_model.expanded]
     for variant, variant_model in lab_variants(model, set(props) - {LAB}, lab_worlds):
+        if _cut(results):
+            break
         results[variant] = check(
             IntModel(variant_model, graph, symmetry),
             wrapped[variant],
             symmetry=symmetry,
             max_states=base.budget,
+            max_seconds=bounds.seconds(),
+            stop=bounds.stop,
         )
     return _Run(results, lab_worlds)
 
@@ -371,7 +451,10 @@ def _run_table_mutant(base: Base, mutant: Mutant) -> MutantResult:
     if _same_answers(base, model):
         return MutantResult(mutant, "equivalent")
     table = Successors(model)
-    run = _check_all(model, table, _by_variant(model, base.checks), base.symmetry, base.budget)
+    props = _by_variant(model, base.checks)
+    run = _check_all(model, table, props, base.symmetry, base.budget, base.bounds)
+    if _cut(run.results) is not None:
+        return MutantResult(mutant, "not-run")
     failed = _failures(run)
     complete = all(r.complete for r in run.results.values())
     behaviour = _table_change(base, model, table)
@@ -434,6 +517,8 @@ def run_mutant(base: Base, mutant: Mutant) -> MutantResult:
 
     graph = MutantGraph(base.index, affected, edges_of, Successors(model).compute)
     run = _check_mutant(base, model, graph, mutant.machine)
+    if _cut(run.results) is not None:
+        return MutantResult(mutant, "not-run")
     failed = _failures(run)
     complete = all(r.complete for r in run.results.values())
     if not failed:

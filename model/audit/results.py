@@ -62,6 +62,9 @@ class AuditResult:
     redirects_total: int
     redirects_limit: int
     seconds: float
+    base_stopped: str | None = None
+    """Where the unmutated lab's check stopped when the time limit or Ctrl-C cut it ("max-seconds
+    after 60.0 s, at 1,234,567 worlds"): then no mutant ran. None: it ran to its end."""
 
     @property
     def complete(self) -> bool:
@@ -111,6 +114,7 @@ class AuditResult:
             "kill_ratio": round(self.kill_ratio, 4),
             "killed": sum(m.status == "killed" for m in counted),
             "counted": len(counted),
+            "base_stopped": self.base_stopped,
             "redirects": {
                 "derived": self.redirects_total,
                 "limit": self.redirects_limit,
@@ -123,7 +127,8 @@ class AuditResult:
                     "kind": p.kind,
                     "requirements": list(p.requirements),
                     "killed": len(p.killed),
-                    "unfalsifiable": p.unfalsifiable,
+                    # Not known (null) while the audit is incomplete and nothing killed yet.
+                    "unfalsifiable": p.unfalsifiable if self.complete or p.killed else None,
                     "example": None
                     if p.example is None
                     else {"mutant": p.example[0], "length": p.example[1]},

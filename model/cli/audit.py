@@ -25,7 +25,7 @@ from ehttp.audit import (
 )
 from ehttp.cli.options import lab_option, seconds_option
 from ehttp.cli.output import JsonVerdict, emit_json, emit_text, envelope
-from ehttp.cli.progress import INTERRUPTED, Reporter, interruptible, reporter
+from ehttp.cli.progress import INTERRUPTED, Reporter, interruptible, reporter, search_numbers
 from ehttp.config.schema import Lab
 from ehttp.words import VACUOUS, plural
 
@@ -52,6 +52,8 @@ def _progress(progress: Reporter) -> Callable[[int, int, MutantResult], None]:
 
 def _example(result: AuditResult, index: int) -> str:
     prop = result.properties[index]
+    if prop.example is None and not result.complete:
+        return "not known yet: no mutant run so far makes it fail"
     if prop.example is None:
         return "UNFALSIFIABLE: no mutant makes it fail"
     mutant, length = prop.example
@@ -93,8 +95,13 @@ def render_text(result: AuditResult, interrupted: bool = False) -> str:
         f"audit of lab {result.lab.name!r}: {len(mutants)} mutants ({sampled}): {shown}; "
         f"{result.seconds:.1f} s",
     ]
-    if not_run:
-        why = "Ctrl-C" if interrupted else "--max-seconds"
+    why = "Ctrl-C" if interrupted else "--max-seconds"
+    if result.base_stopped is not None:
+        lines.append(
+            f"INCOMPLETE: the unmutated lab's check stopped ({why}: {result.base_stopped}); no "
+            "mutant can be measured against it, so none ran; nothing passes"
+        )
+    elif not_run:
         lines.append(f"INCOMPLETE: {not_run} mutants not run ({why}); nothing passes")
     lines.append("")
     width = max(len(p.key) for p in result.properties)
@@ -173,13 +180,15 @@ def audit(lab: Lab, max_seconds: float | None, as_json: bool) -> None:
     """
     try:
         listed = load_unconstrained()
-        with reporter("judging mutants") as progress, interruptible(progress) as stop:
+        with reporter("unmutated lab: exploring") as progress, interruptible(progress) as stop:
             result = run_audit(
                 lab,
                 unconstrained=listed,
                 max_seconds=max_seconds,
                 progress=_progress(progress),
                 stop=stop,
+                base_progress=lambda info: progress.show(search_numbers(info)),
+                phase=progress.phase,
             )
     except UnconstrainedError as error:
         click.echo(f"Error: {error}", err=True)

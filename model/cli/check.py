@@ -19,7 +19,7 @@ from typing import Any, NoReturn
 
 import click
 
-from ehttp.checker import ProgressInfo, PropertyResult
+from ehttp.checker import PropertyResult
 from ehttp.cli.options import (
     OneOf,
     clients_option,
@@ -29,7 +29,7 @@ from ehttp.cli.options import (
     seconds_option,
 )
 from ehttp.cli.output import JsonVerdict, emit_json, emit_text, envelope, output_width
-from ehttp.cli.progress import INTERRUPTED, interruptible, reporter
+from ehttp.cli.progress import INTERRUPTED, interruptible, reporter, search_numbers
 from ehttp.compose.checking import LabCheck, run_checks, with_id
 from ehttp.compose.property_ids import property_id
 from ehttp.compose.spin import INSTALL, SpinError, SpinMissing, SpinReport, run_spin
@@ -73,13 +73,6 @@ def check_json(report: LabCheck, stopped_during: str | None = None) -> dict[str,
     if report.interrupted:
         fields["stopped_during"] = stopped_during
     return envelope("check", report.lab, check_verdict(report), **fields)
-
-
-def _numbers(info: ProgressInfo) -> str:
-    return (
-        f"states {info.states:,}  frontier {info.frontier:,}  depth {info.depth}  "
-        f"{info.states_per_second:,.0f} states/s"
-    )
 
 
 def _trace_lines(result: PropertyResult[World]) -> list[str]:
@@ -415,7 +408,7 @@ def check(
             symmetry=not no_symmetry,
             max_states=max_states,
             max_seconds=max_seconds,
-            progress=lambda info: progress.show(_numbers(info)),
+            progress=lambda info: progress.show(search_numbers(info)),
             phase=progress.phase,
             stop=stop,
         )

@@ -16,6 +16,8 @@ import click
 from rich.console import Console
 from rich.progress import Progress, TextColumn
 
+from ehttp.checker import ProgressInfo
+
 __all__ = [
     "INTERRUPTED",
     "PLAIN_EVERY",
@@ -23,11 +25,20 @@ __all__ = [
     "StopRequest",
     "interruptible",
     "reporter",
+    "search_numbers",
     "status_line",
 ]
 
 INTERRUPTED = 130
 """The exit code of a run stopped by Ctrl-C (128 + SIGINT, as shells report it)."""
+
+
+def search_numbers(info: ProgressInfo) -> str:
+    """A search's progress, as `Reporter.show` takes it: states, frontier, depth, states/s."""
+    return (
+        f"states {info.states:,}  frontier {info.frontier:,}  depth {info.depth}  "
+        f"{info.states_per_second:,.0f} states/s"
+    )
 
 
 @contextmanager

@@ -2,24 +2,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from typing import Protocol
 
 import pytest
 
 from ehttp.audit import engine, mutant_run
-from ehttp.audit.mutant_run import Base, Checks
+from ehttp.audit.mutant_run import UNBOUNDED, Base, Bounds, Checks
 from ehttp.config.schema import Lab
 
-BaseOf = Callable[[Lab, Checks], Base]
+
+class BaseOf(Protocol):
+    """`Base`'s signature, as the fixtures stand in for it."""
+
+    def __call__(self, lab: Lab, checks: Checks, bounds: Bounds = UNBOUNDED) -> Base: ...
 
 
 @pytest.fixture(scope="session")
 def audit_base() -> BaseOf:
     """Each lab's `Base` (its check, unmutated), built once per (lab, checks) for the session:
-    it is deterministic, and one audit shares it between all its mutants."""
+    it is deterministic, and one audit shares it between all its mutants. It keeps to no time
+    limit and no stop request (the tests that share it set none)."""
     bases: dict[tuple[Lab, Checks], Base] = {}
 
-    def base(lab: Lab, checks: Checks) -> Base:
+    def base(lab: Lab, checks: Checks, bounds: Bounds = UNBOUNDED) -> Base:
         if (lab, checks) not in bases:
             bases[(lab, checks)] = Base(lab, checks)
         return bases[(lab, checks)]

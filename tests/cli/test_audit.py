@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
 
 import ehttp.cli.audit as audit_cli
-from ehttp.audit import run_audit
+from ehttp.audit import MutantResult, mutant_run, run_audit
 from ehttp.cli.app import main
 from ehttp.cli.audit import render_text
-from ehttp.cli.progress import StopRequest
+from ehttp.cli.progress import Reporter, StopRequest
 from ehttp.config.labfile import load_lab
 from tests.cli.test_json_schemas import validate
 from tests.compose.hollow import OLD_SITE3, hollow_checks
@@ -84,6 +85,57 @@ def test_max_seconds_stops_the_run_and_fails() -> None:
     result = run("--lab", LAB, "--max-seconds", "0.001")
     assert result.exit_code == 1
     assert "INCOMPLETE: " in result.stdout and "mutants not run (--max-seconds)" in result.stdout
+    # A property no mutant run so far kills is not called unfalsifiable: most did not run.
+    assert "not known yet: no mutant run so far makes it fail" in result.stdout
+    assert "UNFALSIFIABLE" not in result.stdout
+
+
+def test_max_seconds_stops_the_unmutated_labs_check() -> None:
+    # The default lab's check (41,052 worlds) takes over a second: a millisecond cuts it, and no
+    # mutant can be measured against it.
+    result = run("--max-seconds", "0.001")
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert lines[1].startswith(
+        "INCOMPLETE: the unmutated lab's check stopped (--max-seconds: max-seconds after "
+    ), lines[1]
+    assert lines[1].endswith("no mutant can be measured against it, so none ran; nothing passes")
+    # A property no mutant run so far kills is not called unfalsifiable: nothing ran.
+    assert "not known yet: no mutant run so far makes it fail" in result.stdout
+    assert "UNFALSIFIABLE" not in result.stdout
+    document = json.loads(run("--json", "--max-seconds", "0.001").stdout)
+    validate("audit", document)
+    assert document["verdict"] == "incomplete"
+    assert document["base_stopped"].startswith("max-seconds after ")
+    assert {m["status"] for m in document["mutants"]} == {"not-run"}
+    assert {p["unfalsifiable"] for p in document["properties"]} == {None}
+
+
+def test_max_seconds_holds_while_the_mutants_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A mutant whose check the time limit cuts is not run (never a survivor): its checks keep
+    to the audit's deadline, as the unmutated lab's do."""
+    lab = load_lab(Path(LAB))
+    whole = run_audit(lab, workers=1)
+    real = mutant_run.check
+    checked: list[float | None] = []
+    variants = len({p.variant for p in whole.properties})  # the unmutated lab's checks
+
+    def late(*args: Any, **kwargs: Any) -> Any:
+        # After the unmutated lab's checks, the time is up (its deadline has passed).
+        checked.append(kwargs.get("max_seconds"))
+        if len(checked) > variants:
+            kwargs["max_seconds"] = 1e-9
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(mutant_run, "check", late)
+    cut = run_audit(lab, workers=1, max_seconds=3600)
+    assert all(seconds is not None and seconds <= 3600 for seconds in checked)
+    assert cut.base_stopped is None and not cut.complete
+    ran = [m for m in cut.mutants if m.status != "not-run"]
+    assert all(m.status == "equivalent" or m.mutant.same_as is not None for m in ran), [
+        (m.mutant.id, m.status) for m in ran
+    ]
+    assert {m.status for m in whole.mutants} >= {"killed", "survived"}
 
 
 def test_a_bad_max_seconds_is_one_line_and_exit_2() -> None:
@@ -111,11 +163,33 @@ class _CtrlCAfter(StopRequest):
 
 
 def test_ctrl_c_prints_what_the_mutants_run_so_far_showed(monkeypatch: pytest.MonkeyPatch) -> None:
+    judged: list[int] = []
+    shown = audit_cli._progress
+
+    def counted(progress: Reporter) -> Callable[[int, int, MutantResult], None]:
+        show = shown(progress)
+
+        def each(done: int, total: int, result: MutantResult) -> None:
+            judged.append(done)
+            show(done, total, result)
+
+        return each
+
+    class AfterSixMutants(StopRequest):
+        """Ctrl-C once six mutants were judged."""
+
+        def __call__(self) -> bool:
+            if len(judged) >= 6:
+                self.request()
+            return self.requested
+
     @contextmanager
     def pressed(progress: object = None) -> Iterator[StopRequest]:
-        yield _CtrlCAfter(6)
+        judged.clear()
+        yield AfterSixMutants()
 
     monkeypatch.setattr(audit_cli, "interruptible", pressed)
+    monkeypatch.setattr(audit_cli, "_progress", counted)
     result = run("--lab", LAB)
     assert result.exit_code == 130, result.output
     assert "mutants not run (Ctrl-C); nothing passes" in result.stdout
@@ -126,3 +200,21 @@ def test_ctrl_c_prints_what_the_mutants_run_so_far_showed(monkeypatch: pytest.Mo
     document = json.loads(run("--lab", LAB, "--json").stdout)
     validate("audit", document)
     assert (document["verdict"], document["complete"]) == ("interrupted", False)
+
+
+def test_ctrl_c_during_the_unmutated_labs_check_stops_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first Ctrl-C stops the unmutated lab's check itself (a large lab's takes minutes), not
+    after it."""
+
+    @contextmanager
+    def pressed(progress: object = None) -> Iterator[StopRequest]:
+        yield _CtrlCAfter(1)
+
+    monkeypatch.setattr(audit_cli, "interruptible", pressed)
+    result = run("--lab", LAB)
+    assert result.exit_code == 130, result.output
+    lines = result.stdout.splitlines()
+    assert lines[1].startswith(
+        "INCOMPLETE: the unmutated lab's check stopped (Ctrl-C: interrupted after "
+    ), lines[1]
+    assert lines[-1].startswith("INTERRUPTED: 0 of 193 mutants run before Ctrl-C; ")
