@@ -27,6 +27,7 @@ __all__ = [
     "SafetyCheck",
     "explore",
     "first_hits",
+    "first_hits_until",
     "parent_path",
     "paused_gc",
     "reachable",
@@ -308,11 +309,28 @@ def first_hits(
     asking every check still undecided of one state before the next state (as the search does
     when it discovers a state); None when ``stop`` turned true, asked every few hundred states.
     """
+    return first_hits_until(states, checks, start, end, stop)[0]
+
+
+def first_hits_until(
+    states: Sequence[S],
+    checks: Sequence[SafetyCheck[S]],
+    start: int,
+    end: int,
+    stop: Callable[[], bool] | None = None,
+    deadline: float | None = None,
+) -> tuple[dict[int, int] | None, int]:
+    """`first_hits`, and the index it asked up to: ``end``, or the first state not asked when
+    ``deadline`` (a `time.perf_counter` reading) passed first. The hits found before it are the
+    first states deciding those checks in ``states[start:end]``; the others are not known."""
     hits: dict[int, int] = {}
     watch = [(check.slot, check.pred, check.hit_when) for check in checks]
     for i in range(start, end):
-        if stop is not None and i % _CLOCK_EVERY == 0 and stop():
-            return None
+        if i % _CLOCK_EVERY == 0:
+            if stop is not None and stop():
+                return None, i
+            if deadline is not None and time.perf_counter() >= deadline:
+                return hits, i
         state = states[i]
         found = False
         for slot, pred, hit_when in watch:
@@ -323,7 +341,7 @@ def first_hits(
             watch = [entry for entry in watch if entry[0] not in hits]
             if not watch:
                 break
-    return hits
+    return hits, end
 
 
 def _expander(model: Model[S, A], canonicalize: bool) -> Callable[[S], Iterable[tuple[A, S]]]:

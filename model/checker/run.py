@@ -37,7 +37,7 @@ from ehttp.checker.explore import (
     ProgressInfo,
     SafetyCheck,
     explore,
-    first_hits,
+    first_hits_until,
     parent_path,
     paused_gc,
 )
@@ -53,6 +53,12 @@ __all__ = ["CheckResult", "PropertyResult", "Verdict", "check", "to_json"]
 Verdict = Literal["holds", "violated", "vacuous", "unknown"]
 
 _SWEEPS = 4  # forward and backward sweeps before recoverable's backward search (see below)
+
+SEARCH_SHARE = 0.8
+"""The share of ``max_seconds`` the search may take when the invariants and goals are asked of
+the stored states after it: asking them costs about a seventh of the search on two cores and a
+quarter on one (the lab of benchmarks/labs/three-mps.toml: 60.5 s of search, 8.1 s of asking
+on two cores), so a search cut by the deadline leaves time to ask what it stored."""
 
 
 @dataclass(frozen=True)
@@ -144,17 +150,6 @@ def check(
     _validate(props, max_states, max_seconds)
     started = time.perf_counter()
     only_sometimes = bool(props) and all(p.kind == "sometimes" for p in props)
-    limits = Limits(
-        max_states=max_states,
-        deadline=None if max_seconds is None else started + max_seconds,
-        progress=progress,
-        started=started,
-        stop=stop,
-        stop_when_decided=only_sometimes,
-    )
-    tell = phase if phase is not None else (lambda _label: None)
-    tell("exploring")
-    wants_liveness = any(p.kind in LIVENESS_KINDS for p in props)
     orbits = [orbit_of(model, p, symmetry) for p in props]
     checks = [
         SafetyCheck(
@@ -165,6 +160,26 @@ def check(
         for slot, p in enumerate(props)
         if p.kind in ("always", "sometimes") and p.condition is not None
     ]
+    # ``max_seconds`` bounds the whole run: the phases after the search ask the deadline too.
+    # When the stored states are asked after the search, the search itself stops at
+    # SEARCH_SHARE of the time, so what it stored can still be asked before the deadline.
+    deadline = None if max_seconds is None else started + max_seconds
+    deferred = bool(checks) and not only_sometimes
+    limits = Limits(
+        max_states=max_states,
+        deadline=started + max_seconds * SEARCH_SHARE
+        if max_seconds is not None and deferred
+        else deadline,
+        progress=progress,
+        started=started,
+        stop=stop,
+        stop_when_decided=only_sometimes,
+    )
+
+    late: str | None = None  # "max-seconds" once the deadline cut a phase after the search
+    tell = phase if phase is not None else (lambda _label: None)
+    tell("exploring")
+    wants_liveness = any(p.kind in LIVENESS_KINDS for p in props)
     reduced_liveness = symmetry and isinstance(model, Symmetric)
     # The invariants and reachability goals are asked of each state as the search discovers it
     # only when the search stops once they are decided (every property a `sometimes`); else they
@@ -180,17 +195,20 @@ def check(
     )
     main_seconds = time.perf_counter() - started
     unasked: frozenset[int] = frozenset()
-    if checks and not only_sometimes:
+    if deferred:
         tell("invariants")
         # After a stop request during the search, the states it stored are still asked, as the
         # search asked each state it stored before; a stop request during this phase leaves
-        # every invariant and goal unknown.
+        # every invariant and goal unknown, and the deadline those it had not decided yet.
         asking = stop if main.stopped_reason != "interrupted" else None
         with paused_gc():
-            hits = _invariants(model, main.states, checks, asking)
+            hits, cut = _invariants(model, main.states, checks, asking, deadline)
         if hits is None:
             unasked = frozenset(check.slot for check in checks)
             hits = {}
+        elif cut:
+            unasked = frozenset(check.slot for check in checks if check.slot not in hits)
+            late = "max-seconds"
         main = replace(main, hits=hits)
     full: Exploration[S, A] | None = None
     reduced: dict[int, Verdict] | None = None
@@ -200,7 +218,7 @@ def check(
             assert isinstance(model, Symmetric)
             tell("liveness: reduced graph")
             with paused_gc():
-                reduced = _judge_reduced(model, props, orbits, main, stop, alongside)
+                reduced = _judge_reduced(model, props, orbits, main, stop, alongside, deadline)
         if symmetry and (reduced is None or "violated" in reduced.values()):
             tell("liveness: unreduced graph")
             full = explore(
@@ -209,13 +227,15 @@ def check(
                 record_edges=True,
                 record_labels=True,
                 checks=(),
-                limits=limits,
+                limits=replace(limits, deadline=deadline),
             )
     tell("judging")
     with paused_gc():
         results, judged = _judge_all(
-            model, props, orbits, main, full, symmetry, stop, reduced, unasked
+            model, props, orbits, main, full, symmetry, stop, reduced, unasked, deadline
         )
+    if not judged and late is None and not _asked(stop, None) and _asked(None, deadline):
+        late = "max-seconds"
     fired = {model.action_name(a) for a in main.fired}
     if full is not None:
         fired.update(model.action_name(a) for a in full.fired)
@@ -238,6 +258,7 @@ def check(
         and judged,
         stopped_reason=main.stopped_reason
         or (full.stopped_reason if full else None)
+        or late
         or (None if judged else "interrupted"),
         properties=results,
         never_fired=tuple(sorted(declared - fired)),
@@ -316,13 +337,16 @@ def _judge_all(
     stop: Callable[[], bool] | None,
     reduced: dict[int, Verdict] | None,
     unasked: frozenset[int] = frozenset(),
+    deadline: float | None = None,
 ) -> tuple[tuple[PropertyResult[S], ...], bool]:
     """Every property's verdict, and whether every one was judged.
 
     Judging liveness can take long on a large graph, so a stop request is asked before each
     liveness property, and, when the caller gave ``stop`` (it handles interruption), a
     KeyboardInterrupt (a second Ctrl-C) while judging one ends judging too. Liveness properties
-    left unjudged are "unknown". ``reduced`` holds the verdicts judged on the reduced graph
+    left unjudged are "unknown"; ``deadline`` (a `time.perf_counter` reading) is asked before
+    each liveness and `recoverable` property the same way. ``reduced`` holds the verdicts judged
+    on the reduced graph
     (None when liveness is not judged there); a liveness property missing from it was not
     judged.
     """
@@ -335,7 +359,7 @@ def _judge_all(
         if prop.kind in LIVENESS_KINDS and full is not None:
             if reduced is not None and slot not in reduced:
                 judged = False
-            if judged and stop is not None and stop():
+            if judged and _asked(stop, deadline):
                 judged = False
             if judged:
                 try:
@@ -350,11 +374,23 @@ def _judge_all(
                     judged = False
             results.append(PropertyResult(prop.name, prop.kind, prop.requirements, "unknown"))
             continue
+        if prop.kind == "recoverable" and _asked(None, deadline):
+            # Its searches over the whole graph take long too: once the time is up, unknown.
+            judged = False
+            results.append(PropertyResult(prop.name, prop.kind, prop.requirements, "unknown"))
+            continue
         results.append(_judge(model, slot, prop, orbits[slot], main, full, symmetry, None))
     return tuple(results), judged
 
 
 T = TypeVar("T")
+
+
+def _asked(stop: Callable[[], bool] | None, deadline: float | None) -> bool:
+    """Whether the stop request came or the deadline (a `time.perf_counter` reading) passed."""
+    return (stop is not None and stop()) or (
+        deadline is not None and time.perf_counter() >= deadline
+    )
 
 
 def _with_record(model: object, run: Callable[[], T]) -> Callable[[], tuple[T, object]]:
@@ -382,30 +418,37 @@ def _invariants(
     states: Sequence[S],
     checks: Sequence[SafetyCheck[S]],
     stop: Callable[[], bool] | None,
-) -> dict[int, int] | None:
-    """The first stored state deciding each check, by slot (`first_hits`); None when ``stop``
-    turned true (or a KeyboardInterrupt came, when there is ``stop``) before every state was
-    asked. On two cores (`ehttp.checker.fork`) a forked child asks the second half of the
-    states while this process asks the first; a state of the first half deciding a check comes
-    first."""
+    deadline: float | None = None,
+) -> tuple[dict[int, int] | None, bool]:
+    """The first stored state deciding each check, by slot (`first_hits`), and whether
+    ``deadline`` cut the asking short: the hits are then those of the states asked, a prefix in
+    the search's order, so each is the first state deciding its check, and the other checks are
+    not known. None when ``stop`` turned true (or a KeyboardInterrupt came, when there is
+    ``stop``) before every state was asked. On two cores (`ehttp.checker.fork`) a forked child
+    asks the second half of the states while this process asks the first; a state of the first
+    half deciding a check comes first, and the second half's hits count only once the first
+    half was asked whole."""
     n = len(states)
     try:
         if n < fork_from_states() or not can_fork():
-            return first_hits(states, checks, 0, n, stop)
+            hits, upto = first_hits_until(states, checks, 0, n, stop, deadline)
+            return hits, upto < n
         half = n // 2
-        job = _with_record(model, lambda: first_hits(states, checks, half, n))
+        job = _with_record(model, lambda: first_hits_until(states, checks, half, n, None, deadline))
         with forked(job, fork=True) as child:
-            mine = first_hits(states, checks, 0, half, stop)
-            if mine is None:
-                return None
+            mine, upto = first_hits_until(states, checks, 0, half, stop, deadline)
+            if mine is None or upto < half:
+                return mine, mine is not None
             theirs = _unpack(model, child.result(stop))
     except KeyboardInterrupt:
         if stop is None:
             raise
-        return None
+        return None, False
     if theirs is None:
-        return None
-    return {**theirs, **mine}
+        return None, False
+    their_hits, their_upto = theirs
+    assert their_hits is not None  # the child is asked with no stop request
+    return {**their_hits, **mine}, their_upto < n
 
 
 def _judge_reduced(
@@ -415,6 +458,7 @@ def _judge_reduced(
     main: Exploration[S, A],
     stop: Callable[[], bool] | None,
     alongside: Callable[[], object] | None = None,
+    deadline: float | None = None,
 ) -> dict[int, Verdict]:
     """Each liveness property's verdict on the reduced graph, by slot ("violated" still needs
     its lasso from the unreduced graph). A stop request, asked before each property, or a
@@ -509,7 +553,7 @@ def _judge_reduced(
     def judge_each(share: list[list[int]]) -> dict[int, Verdict]:
         found: dict[int, Verdict] = {}
         for slots in share:
-            if stop is not None and stop():
+            if _asked(stop, deadline):
                 break
             try:
                 verdict = one(slots[0])
@@ -535,7 +579,8 @@ def _judge_reduced(
         verdicts = judge_each(shares[0])
         if alongside is not None:
             alongside()
-        theirs = _unpack(model, child.result(stop))
+        waiting = stop if deadline is None else lambda: _asked(stop, deadline)
+        theirs = _unpack(model, child.result(waiting))
     verdicts.update(theirs or {})
     # In slot order, as the properties were given.
     return {slot: verdicts[slot] for slot in sorted(verdicts)}

@@ -99,9 +99,9 @@ def outcome_line(report: LabCheck) -> str:
         violated = [_pid(p) for _, p in props if p.verdict == "violated"]
         found = f"; violated already: {'; '.join(violated)}" if violated else ""
         return (
-            f"{verdict.upper()}: the search stopped ({', '.join(why)}) at {states:,} states of the "
-            f"lab; "
-            f"{decided} of {len(props)} properties decided{found}; nothing passes"
+            f"{verdict.upper()}: the check stopped ({', '.join(why)}) after searching {states:,} "
+            f"states of the lab; {decided} of {len(props)} properties decided{found}; nothing "
+            "passes"
         )
     failing = [
         f"{_pid(p)} ({VACUOUS if p.verdict == 'vacuous' else p.verdict})"

@@ -61,7 +61,7 @@ GLOSSARY: tuple[tuple[str, str], ...] = (
         "vacuous",
         "a leads-to whose trigger P is never reached: nothing was shown, so it does not pass.",
     ),
-    ("unknown", "the search stopped before deciding the property."),
+    ("unknown", "the check stopped before deciding the property."),
     ("incomplete", "a search cut by --max-states or --max-seconds (or Ctrl-C): nothing passes."),
     (
         "variant",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 import json
 from collections.abc import Callable, Hashable, Sequence
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import pytest
 from hypothesis import given, settings
@@ -29,7 +29,8 @@ from ehttp.checker import (
     check,
     to_json,
 )
-from ehttp.checker.run import _first_unrecoverable
+from ehttp.checker.explore import SafetyCheck, first_hits_until
+from ehttp.checker.run import SEARCH_SHARE, _first_unrecoverable
 from tests.checker.puzzles.agents import AgentRow, Agents, GlobalRow, Swarm, relay
 from tests.checker.puzzles.diehard import DieHard, Jugs
 from tests.checker.puzzles.liveness import Row, TableModel, binder, doorbell, elevator, spinner
@@ -788,6 +789,102 @@ def _asked_in(phase: str) -> tuple[Callable[[str], None], Callable[[], bool]]:
             pressed.append(True)
 
     return tell, lambda: bool(pressed)
+
+
+def _late_in(
+    phase: str, monkeypatch: pytest.MonkeyPatch, symmetry: bool = True, seconds: float = 100.0
+) -> CheckResult[TwoPhaseState]:
+    """A check with ``max_seconds=seconds`` on a clock that stands still until `phase` starts
+    and is then long past the deadline."""
+    now = [0.0]
+
+    def tell(label: str) -> None:
+        if label == phase:
+            now[0] = 1000.0
+
+    monkeypatch.setattr("time.perf_counter", lambda: now[0])
+    return check(
+        TwoPhase(), two_phase_properties(), symmetry=symmetry, phase=tell, max_seconds=seconds
+    )
+
+
+@pytest.mark.parametrize(
+    ("phase", "symmetry", "decided"),
+    [
+        ("invariants", True, {"no deadlock"}),
+        ("liveness: reduced graph", True, {"TCConsistent", "some commit", "no deadlock"}),
+        ("judging", False, {"TCConsistent", "some commit", "no deadlock"}),
+    ],
+)
+def test_max_seconds_bounds_the_phases_after_the_search(
+    monkeypatch: pytest.MonkeyPatch, phase: str, symmetry: bool, decided: set[str]
+) -> None:
+    # The search ends in time; the deadline passes once `phase` starts: what was not decided
+    # by then is unknown and the run is incomplete, as a search cut by the deadline is.
+    result = _late_in(phase, monkeypatch, symmetry)
+    assert result.states == (80 if symmetry else 288)
+    assert (result.complete, result.stopped_reason) == (False, "max-seconds")
+    # What the search and the phases before `phase` decided; deadlock freedom, decided by the
+    # search, stands in all.
+    assert {p.name for p in result.properties if p.verdict != "unknown"} == decided
+
+
+def test_no_liveness_question_is_judged_once_the_time_is_up(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    judged: list[object] = []
+    real = checker.run.judge_reduced
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        judged.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(checker.run, "judge_reduced", counted)
+    result = _late_in("liveness: reduced graph", monkeypatch)
+    assert result.stopped_reason == "max-seconds" and judged == []
+
+
+def test_first_hits_until_keeps_the_hits_asked_before_the_deadline(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    asked = [0]
+
+    def pred(hit: int) -> Callable[[int], bool]:
+        def holds(state: int) -> bool:
+            asked[0] += 1  # each question takes a second
+            return state != hit
+
+        return holds
+
+    monkeypatch.setattr("time.perf_counter", lambda: float(asked[0]))
+    checks = [SafetyCheck(0, pred(100), hit_when=False), SafetyCheck(1, pred(700), hit_when=False)]
+    hits, upto = first_hits_until(list(range(1000)), checks, 0, 1000, None, deadline=400.0)
+    # 100 is asked; the clock, read every 128 states, passes 400 before state 700.
+    assert hits == {0: 100} and upto == 384
+    assert first_hits_until(list(range(1000)), checks, 0, 1000) == ({0: 100, 1: 700}, 1000)
+
+
+def test_a_search_with_a_deadline_leaves_time_to_ask_what_it_stored(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The stored states are asked after the search: it may take SEARCH_SHARE of the time. A
+    # search that asks each state as it goes (every property a `sometimes`) takes all of it.
+    deadlines: list[float | None] = []
+    real = checker.run.explore
+
+    def recorded(*args: object, **kwargs: Any) -> Any:
+        deadlines.append(kwargs["limits"].deadline - kwargs["limits"].started)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(checker.run, "explore", recorded)
+    check(TwoPhase(), [Property.always("TCConsistent", consistent)], max_seconds=100)
+    check(
+        TwoPhase(),
+        [Property.sometimes("commit", lambda s: s.tm_state == "committed")],
+        max_seconds=100,
+    )
+    assert deadlines == [pytest.approx(100 * SEARCH_SHARE), pytest.approx(100)]
+    assert 0.5 < SEARCH_SHARE < 1
 
 
 def test_a_stop_during_the_liveness_search_keeps_what_was_decided() -> None:

@@ -151,7 +151,7 @@ def test_the_first_half_of_the_states_decides_first() -> None:
         decided = on_two_cores(monkeypatch)
         shared = _invariants(None, states, checks, None)
     assert decided == [True]
-    assert alone == shared == {0: 3, 1: 60, 3: 49, 4: 99}
+    assert alone == shared == ({0: 3, 1: 60, 3: 49, 4: 99}, False)
 
 
 def test_a_stop_while_the_invariants_are_asked_leaves_them_unknown() -> None:

@@ -105,7 +105,9 @@ def test_max_states_is_incomplete_and_exits_1() -> None:
     result = run("--max-states", "10")
     assert result.exit_code == 1
     last = result.stdout.rstrip().splitlines()[-1]
-    assert last.startswith("INCOMPLETE: the search stopped (max-states) at 10 states of the lab; ")
+    assert last.startswith(
+        "INCOMPLETE: the check stopped (max-states) after searching 10 states of the lab; "
+    )
     assert last.endswith("; nothing passes")
     assert "never fired" not in result.stdout
 
@@ -121,7 +123,7 @@ def test_max_seconds_is_incomplete_and_exits_1() -> None:
     assert (
         text.stdout.rstrip()
         .splitlines()[-1]
-        .startswith("INCOMPLETE: the search stopped (max-seconds) at ")
+        .startswith("INCOMPLETE: the check stopped (max-seconds) after searching ")
     )
 
 
@@ -191,7 +193,7 @@ def test_ctrl_c_in_the_liveness_phase_keeps_what_was_decided_before(
         "was decided before"
     )
     assert lines[-1] == (
-        "INTERRUPTED: the search stopped (interrupted) at 20,526 states of the lab; "
+        "INTERRUPTED: the check stopped (interrupted) after searching 20,526 states of the lab; "
         "18 of 29 properties decided; nothing passes"
     )
     table = [line.split() for line in lines if line.startswith("  ") and " " in line.strip()]
@@ -249,7 +251,7 @@ def test_ctrl_c_stops_with_a_partial_summary(monkeypatch: pytest.MonkeyPatch) ->
     result = run()
     assert result.exit_code == 130
     last = result.stdout.rstrip().splitlines()[-1]
-    assert last.startswith("INTERRUPTED: the search stopped (interrupted) at ")
+    assert last.startswith("INTERRUPTED: the check stopped (interrupted) after searching ")
     assert last.endswith("; nothing passes")
     data = json.loads(run("--json").stdout)
     assert (data["verdict"], data["stopped_reason"]) == ("interrupted", "interrupted")

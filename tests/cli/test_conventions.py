@@ -33,7 +33,7 @@ def _outcome(*flags: str, env: dict[str, str]) -> str:
 def test_verdicts_are_coloured_on_a_terminal() -> None:
     # FORCE_COLOR makes rich treat the output as a terminal, as a real one would be.
     last = _outcome(env={"FORCE_COLOR": "1", "NO_COLOR": ""})
-    assert last.startswith(f"{ESC}1;33mINCOMPLETE{ESC}0m: the search stopped")
+    assert last.startswith(f"{ESC}1;33mINCOMPLETE{ESC}0m: the check stopped")
 
 
 def test_no_colour_when_piped_with_no_color_or_with_the_flag() -> None:
