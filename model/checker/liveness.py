@@ -45,7 +45,35 @@ from typing import Literal
 
 from ehttp.checker.explore import parent_path
 
-__all__ = ["Agents", "Lasso", "find_lasso", "judge_reduced"]
+__all__ = ["CHUNK", "Agents", "Lasso", "Stopped", "find_lasso", "judge_reduced", "poller"]
+
+
+class Stopped(Exception):
+    """A judgement was told to stop: its ``stop`` turned true (a stop request, a deadline)."""
+
+
+_POLL = 4096
+"""Steps of a judgement's searches between two questions to its ``stop``."""
+
+CHUNK = 65536
+"""States whose predicates are asked between two questions to a judgement's ``stop``."""
+
+
+def poller(stop: Callable[[], bool] | None) -> Callable[[], None] | None:
+    """A function to call once per step: every `_POLL` steps it asks ``stop`` and raises
+    `Stopped` when it is true (None when there is no ``stop``)."""
+    if stop is None:
+        return None
+    left = [_POLL]
+
+    def poll() -> None:
+        left[0] -= 1
+        if not left[0]:
+            left[0] = _POLL
+            if stop():
+                raise Stopped
+
+    return poll
 
 
 @dataclass(frozen=True)
@@ -87,24 +115,29 @@ def judge_reduced(
     p: Sequence[bool],
     q: Sequence[bool],
     agents: Agents,
+    stop: Callable[[], bool] | None = None,
 ) -> Literal["holds", "vacuous", "violated"]:
-    """Decide P ~> Q on a symmetry-reduced graph (see the module docstring); no trace."""
+    """Decide P ~> Q on a symmetry-reduced graph (see the module docstring); no trace. Raises
+    `Stopped` when ``stop``, asked every few thousand steps, turns true."""
     n = len(succ)
     if not any(p):
         return "vacuous"
+    poll = poller(stop)
     starts = [i for i in range(n) if p[i] and not q[i]]
-    region = _region(succ, q, starts)
+    region = _region(succ, q, starts, poll)
     inside = [i for i in range(n) if region[i]]
     fair_ids = {a for a, f in enumerate(fair) if f}
     for i in inside:
         if fair_ids.isdisjoint(labels[i]):
             return "violated"  # a fair behaviour may stutter there forever
-    comp = _sccs(succ, region, inside)
+    comp = _sccs(succ, region, inside, poll)
     members: dict[int, list[int]] = {}
     for i in inside:
         members.setdefault(comp[i], []).append(i)
     moved = [of is not None for of in agents.of]
     for states in members.values():
+        if poll is not None:
+            poll()
         if len(states) == 1 and states[0] not in succ[states[0]]:
             continue  # no edge inside: no cycle
         if _accepting_reduced(succ, labels, comp, fair, states, moved, agents):
@@ -242,12 +275,19 @@ def find_lasso(
     return Lasso(tuple(path), tuple(via), loop_from, stutter=False)
 
 
-def _region(succ: Sequence[Sequence[int]], q: Sequence[bool], starts: list[int]) -> bytearray:
+def _region(
+    succ: Sequence[Sequence[int]],
+    q: Sequence[bool],
+    starts: list[int],
+    poll: Callable[[], None] | None = None,
+) -> bytearray:
     region = bytearray(len(succ))
     for s in starts:
         region[s] = 1
     stack = list(starts)
     while stack:
+        if poll is not None:
+            poll()
         i = stack.pop()
         for j in succ[i]:
             if not q[j] and not region[j]:
@@ -257,10 +297,14 @@ def _region(succ: Sequence[Sequence[int]], q: Sequence[bool], starts: list[int])
 
 
 def _sccs(
-    succ: Sequence[Sequence[int]], region: bytearray, inside: Sequence[int] | None = None
+    succ: Sequence[Sequence[int]],
+    region: bytearray,
+    inside: Sequence[int] | None = None,
+    poll: Callable[[], None] | None = None,
 ) -> list[int]:
     """Tarjan's algorithm without recursion; returns each region state's component id (-1 else).
-    ``inside``, when given, lists the region's states in increasing order (the roots tried)."""
+    ``inside``, when given, lists the region's states in increasing order (the roots tried);
+    ``poll`` is called once per step (`poller`)."""
     n = len(succ)
     comp = [-1] * n
     low = [0] * n
@@ -278,6 +322,8 @@ def _sccs(
         stack.append(root)
         on_stack[root] = 1
         while work:
+            if poll is not None:
+                poll()
             v, k = work[-1]
             edges = succ[v]
             while k < len(edges):

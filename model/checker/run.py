@@ -42,7 +42,7 @@ from ehttp.checker.explore import (
     paused_gc,
 )
 from ehttp.checker.fork import can_fork, fork_from_states, forked
-from ehttp.checker.liveness import Agents, find_lasso, judge_reduced
+from ehttp.checker.liveness import CHUNK, Agents, Stopped, find_lasso, judge_reduced
 from ehttp.checker.model import A, Expanding, Model, Moving, Orbits, Recording, S, Symmetric
 from ehttp.checker.properties import LIVENESS_KINDS, Kind, Property, PropertyError
 from ehttp.checker.trace import ModelError, Step, replay_path
@@ -461,7 +461,8 @@ def _judge_reduced(
     deadline: float | None = None,
 ) -> dict[int, Verdict]:
     """Each liveness property's verdict on the reduced graph, by slot ("violated" still needs
-    its lasso from the unreduced graph). A stop request, asked before each property, or a
+    its lasso from the unreduced graph). A stop request or the deadline, asked before each
+    property and every few thousand steps within one (`liveness.Stopped`), or a
     KeyboardInterrupt when the caller gave ``stop``, ends judging: the rest have no verdict.
     With a fork, this process also runs ``alongside`` (see `check`)."""
     assert main.succ is not None and main.labels is not None
@@ -525,13 +526,17 @@ def _judge_reduced(
         size = len(orbits[slots[0]])
         return 1 if size == 1 else 1 + 2 * size
 
+    # A question is asked to stop, every few thousand steps, once a stop request comes or the
+    # deadline passes (`Stopped`): one question may take tens of seconds on a large graph.
+    asking = None if stop is None and deadline is None else lambda: _asked(stop, deadline)
+
     def one(slot: int) -> Verdict:
         prop = props[slot]
         if len(orbits[slot]) > 1:  # about one agent: its orbit, followed (watched.py)
             assert isinstance(model, Orbits)
             roots = [i for i, parent in enumerate(main.parent) if parent < 0]
             return judge_watched(
-                model, prop, orbits[slot], states, roots, succ, labels, fair, agents
+                model, prop, orbits[slot], states, roots, succ, labels, fair, agents, asking
             )
         # Masks read only for their truth: the conditions' own values, not bool() of each.
         # Both predicates are asked of one state in turn, so what a model works out once per
@@ -541,14 +546,22 @@ def _judge_reduced(
         trigger = prop.trigger
         q: Sequence[bool]
         p: Sequence[bool]
-        if trigger is None:
-            q = [condition(s) for s in states]
-            p = [parent < 0 for parent in main.parent]
-        else:
-            pairs = [(trigger(s), condition(s)) for s in states]
-            p = [pair[0] for pair in pairs]
-            q = [pair[1] for pair in pairs]
-        return judge_reduced(succ, labels, fair, p, q, agents)
+        pairs: list[tuple[bool, bool]] = []
+        for first in range(0, len(states), CHUNK):  # the stop is asked between chunks
+            if asking is not None and asking():
+                raise Stopped
+            chunk = states[first : first + CHUNK]
+            if trigger is None:
+                pairs += [(True, condition(s)) for s in chunk]
+            else:
+                pairs += [(trigger(s), condition(s)) for s in chunk]
+        q = [pair[1] for pair in pairs]
+        p = (
+            [parent < 0 for parent in main.parent]
+            if trigger is None
+            else [pair[0] for pair in pairs]
+        )
+        return judge_reduced(succ, labels, fair, p, q, agents, asking)
 
     def judge_each(share: list[list[int]]) -> dict[int, Verdict]:
         found: dict[int, Verdict] = {}
@@ -557,6 +570,8 @@ def _judge_reduced(
                 break
             try:
                 verdict = one(slots[0])
+            except Stopped:
+                break
             except KeyboardInterrupt:
                 if stop is None:
                     raise

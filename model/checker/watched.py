@@ -40,7 +40,7 @@ from collections.abc import Callable, Hashable, Sequence
 from itertools import pairwise
 from typing import Literal
 
-from ehttp.checker.liveness import Agents, judge_reduced
+from ehttp.checker.liveness import CHUNK, Agents, Stopped, judge_reduced, poller
 from ehttp.checker.model import A, Model, Orbits, S
 from ehttp.checker.properties import Property
 from ehttp.checker.trace import ModelError, Step
@@ -112,10 +112,12 @@ def judge_watched(
     labels: Sequence[Sequence[int]],
     fair: Sequence[bool],
     agents: Agents,
+    stop: Callable[[], bool] | None = None,
 ) -> Literal["holds", "vacuous", "violated"]:
     """``prop`` (eventually or leads-to, about one agent) on the marked model's reduced graph,
     built from the reduced graph ``succ``/``labels`` of ``states`` (see the module docstring);
-    ``roots`` are the indices of the initial states."""
+    ``roots`` are the indices of the initial states. Raises `Stopped` when ``stop``, asked
+    every few thousand steps, turns true."""
     assert prop.about is not None
     family = prop.about.family
     at = {j: family(j) for j in orbit}
@@ -169,9 +171,16 @@ def judge_watched(
     if prop.trigger is None:  # eventually: from the initial states, the agent anywhere
         starts = [(i, j) for i in roots for j in orbit if lowered(i, j) == j]
     else:
-        starts = [
-            (i, j) for i in range(len(states)) for j in orbit if p(i, j) and lowered(i, j) == j
-        ]
+        starts = []
+        for begin in range(0, len(states), CHUNK):  # `stop` asked between chunks
+            if stop is not None and stop():
+                raise Stopped
+            starts += [
+                (i, j)
+                for i in range(begin, min(begin + CHUNK, len(states)))
+                for j in orbit
+                if p(i, j) and lowered(i, j) == j
+            ]
     if not starts:
         return "vacuous"
     # Each pair's number, at i * width + the place of j in the orbit (-1: not built yet).
@@ -194,8 +203,11 @@ def judge_watched(
     pair_succ: list[list[int]] = []
     pair_labels: list[Sequence[int]] = []
     pair_perms: list[list[Sequence[int]]] = []
+    poll = poller(stop)
     cursor = 0
     while cursor < len(nodes):
+        if poll is not None:
+            poll()
         i, j = nodes[cursor]
         out: list[int] = []
         perms: list[Sequence[int]] = []
@@ -233,4 +245,4 @@ def judge_watched(
         return pair_perms[x][k]
 
     of: Sequence[tuple[int, Hashable] | None] = agents.of
-    return judge_reduced(pair_succ, pair_labels, fair, trig, marks, Agents(of, permutation))
+    return judge_reduced(pair_succ, pair_labels, fair, trig, marks, Agents(of, permutation), stop)

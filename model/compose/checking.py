@@ -339,6 +339,9 @@ def run_checks(
             return None
         return max(max_seconds - (time.perf_counter() - started), 0.001)
 
+    def out_of_time() -> bool:
+        return max_seconds is not None and time.perf_counter() - started >= max_seconds
+
     table = Successors(model)
     wanted = {c.variant for c in checks}
     # The variants that start from worlds of their own (not from the lab's reachable worlds)
@@ -384,14 +387,19 @@ def run_checks(
         search is then complete), else after the lab's check."""
         late_done.append(True)
         table.remember = True
-        late = lab_variants(model, wanted & {WORKAROUND, RESTART_ALONE}, table.worlds())
-        for variant, variant_model in late:
+        # Their starting worlds are picked from every world of the lab (seconds on millions of
+        # worlds): not once the time is up, when they are not searched anyway.
+        late_names = wanted & {WORKAROUND, RESTART_ALONE}
+        worlds = [] if out_of_time() else table.worlds()
+        for variant, variant_model in lab_variants(model, late_names, worlds):
             # After a stop request no variant is searched; the workaround's starting worlds come
             # from the lab's search, so it is not searched either when that stopped early.
-            interrupted = stop is not None and stop()
-            if interrupted or not lab_complete:
-                reason = "interrupted" if interrupted else lab_stopped
-                found = _undecided(props(variant), reason)
+            if stop is not None and stop():
+                found = _undecided(props(variant), "interrupted")
+            elif not lab_complete:
+                found = _undecided(props(variant), lab_stopped)
+            elif out_of_time():
+                found = _undecided(props(variant), "max-seconds")
             else:
                 found = search(variant, variant_model, quiet=False)
             by_name[variant] = VariantResult(variant, variant_model, found)

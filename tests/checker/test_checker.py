@@ -844,6 +844,49 @@ def test_no_liveness_question_is_judged_once_the_time_is_up(
     assert result.stopped_reason == "max-seconds" and judged == []
 
 
+@pytest.mark.parametrize("agents", [False, True])
+def test_a_stop_ends_the_liveness_question_being_judged(
+    monkeypatch: pytest.MonkeyPatch, agents: bool
+) -> None:
+    # The stop comes once the first question on the reduced graph has started: it ends that
+    # question too (asked every _POLL steps, here every step), not only the questions after it.
+    monkeypatch.setattr(checker.liveness, "_POLL", 1)
+    asked: list[bool] = []
+    started: list[bool] = []
+
+    def tell(label: str) -> None:
+        started.append(label == "liveness: reduced graph")
+
+    def stop() -> bool:
+        if any(started):
+            asked.append(True)
+        return len(asked) > 1  # not before the first question: within it
+
+    def settles(j: int) -> Property[Swarm]:
+        return Property.eventually(f"agent {j} lets go", lambda s: s[1][j] != 1)
+
+    model: Any = relay() if agents else TwoPhase()
+    props: Any = (
+        [Property.about_agent(1, settles)]  # on the marked model (watched.py)
+        if agents
+        else two_phase_properties()
+    )
+    judge = "judge_watched" if agents else "judge_reduced"
+    real = getattr(checker.run, judge)
+    answered: list[object] = []
+
+    def recorded(*args: Any, **kwargs: Any) -> Any:
+        answered.append(real(*args, **kwargs))
+        return answered[-1]
+
+    monkeypatch.setattr(checker.run, judge, recorded)
+    result = check(model, props, phase=tell, stop=stop)
+    assert (result.complete, result.stopped_reason) == (False, "interrupted")
+    assert answered == [], "the question judged when the stop came gave no answer"
+    liveness = [p for p in result.properties if p.kind in ("eventually", "leads-to")]
+    assert liveness and all(p.verdict == "unknown" for p in liveness)
+
+
 def test_first_hits_until_keeps_the_hits_asked_before_the_deadline(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

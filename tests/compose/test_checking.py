@@ -171,3 +171,34 @@ def test_rows_only_the_variants_fire_are_counted_from_the_child(
     assert (len(alone.model.fired), len(alone.never_fired_rows)) == (23, 31)
     assert shared.never_fired_rows == alone.never_fired_rows
     assert sorted(shared.model.fired) == sorted(alone.model.fired)
+
+
+def test_once_the_time_is_up_the_late_variants_pick_no_starting_worlds(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The variants that start from the lab's worlds pick them from every world of the lab
+    (seconds on millions of worlds): not once the deadline passed, when they are not searched."""
+    now = [0.0]
+
+    def tell(label: str) -> None:
+        if label == "lab: liveness: reduced graph":
+            now[0] = 1000.0  # the time is up while liveness is judged
+
+    picked: list[int] = []
+    real = ehttp.compose.checking.lab_variants
+
+    def recorded(model: WorldModel, variants: set[str], worlds: Any = None) -> Any:
+        if worlds is not None:
+            picked.append(len(list(worlds)))
+        return real(model, variants, worlds)
+
+    monkeypatch.setattr("time.perf_counter", lambda: now[0])
+    monkeypatch.setattr(ehttp.compose.checking, "lab_variants", recorded)
+    for module in (ehttp.checker.run, ehttp.compose.checking):
+        monkeypatch.setattr(module, "can_fork", lambda: False)
+    found = run_checks(twin_desktops(), max_seconds=100, phase=tell)
+    assert picked == [0]
+    late = {v.variant: v.result for v in found.variants[-2:]}
+    assert set(late) == {"after the workaround", "after a restart alone"}
+    assert {r.stopped_reason for r in late.values()} == {"max-seconds"}
+    assert found.main.stopped_reason == "max-seconds" and not found.passed
