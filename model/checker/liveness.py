@@ -45,35 +45,25 @@ from typing import Literal
 
 from ehttp.checker.explore import parent_path
 
-__all__ = ["CHUNK", "Agents", "Lasso", "Stopped", "find_lasso", "judge_reduced", "poller"]
+__all__ = ["CHUNK", "POLL_MASK", "Agents", "Lasso", "Stopped", "ask", "find_lasso", "judge_reduced"]
 
 
 class Stopped(Exception):
     """A judgement was told to stop: its ``stop`` turned true (a stop request, a deadline)."""
 
 
-_POLL = 4096
-"""Steps of a judgement's searches between two questions to its ``stop``."""
+POLL_MASK = 4095
+"""A mask: a judgement's searches ask their ``stop`` each time a count of steps they keep anyway
+(states numbered, popped, built) has these bits clear, every 4,096 steps."""
 
 CHUNK = 65536
 """States whose predicates are asked between two questions to a judgement's ``stop``."""
 
 
-def poller(stop: Callable[[], bool] | None) -> Callable[[], None] | None:
-    """A function to call once per step: every `_POLL` steps it asks ``stop`` and raises
-    `Stopped` when it is true (None when there is no ``stop``)."""
-    if stop is None:
-        return None
-    left = [_POLL]
-
-    def poll() -> None:
-        left[0] -= 1
-        if not left[0]:
-            left[0] = _POLL
-            if stop():
-                raise Stopped
-
-    return poll
+def ask(stop: Callable[[], bool] | None) -> None:
+    """Raise `Stopped` when ``stop`` is given and true."""
+    if stop is not None and stop():
+        raise Stopped
 
 
 @dataclass(frozen=True)
@@ -122,22 +112,21 @@ def judge_reduced(
     n = len(succ)
     if not any(p):
         return "vacuous"
-    poll = poller(stop)
     starts = [i for i in range(n) if p[i] and not q[i]]
-    region = _region(succ, q, starts, poll)
+    region = _region(succ, q, starts, stop)
     inside = [i for i in range(n) if region[i]]
     fair_ids = {a for a, f in enumerate(fair) if f}
     for i in inside:
         if fair_ids.isdisjoint(labels[i]):
             return "violated"  # a fair behaviour may stutter there forever
-    comp = _sccs(succ, region, inside, poll)
+    comp = _sccs(succ, region, inside, stop)
     members: dict[int, list[int]] = {}
     for i in inside:
         members.setdefault(comp[i], []).append(i)
     moved = [of is not None for of in agents.of]
-    for states in members.values():
-        if poll is not None:
-            poll()
+    for number, states in enumerate(members.values()):
+        if not number & POLL_MASK:
+            ask(stop)
         if len(states) == 1 and states[0] not in succ[states[0]]:
             continue  # no edge inside: no cycle
         if _accepting_reduced(succ, labels, comp, fair, states, moved, agents):
@@ -279,15 +268,17 @@ def _region(
     succ: Sequence[Sequence[int]],
     q: Sequence[bool],
     starts: list[int],
-    poll: Callable[[], None] | None = None,
+    stop: Callable[[], bool] | None = None,
 ) -> bytearray:
     region = bytearray(len(succ))
     for s in starts:
         region[s] = 1
     stack = list(starts)
+    popped = 0
     while stack:
-        if poll is not None:
-            poll()
+        popped += 1
+        if not popped & POLL_MASK:
+            ask(stop)
         i = stack.pop()
         for j in succ[i]:
             if not q[j] and not region[j]:
@@ -300,11 +291,11 @@ def _sccs(
     succ: Sequence[Sequence[int]],
     region: bytearray,
     inside: Sequence[int] | None = None,
-    poll: Callable[[], None] | None = None,
+    stop: Callable[[], bool] | None = None,
 ) -> list[int]:
     """Tarjan's algorithm without recursion; returns each region state's component id (-1 else).
     ``inside``, when given, lists the region's states in increasing order (the roots tried);
-    ``poll`` is called once per step (`poller`)."""
+    ``stop`` is asked every 4,096 states numbered (`ask`)."""
     n = len(succ)
     comp = [-1] * n
     low = [0] * n
@@ -322,8 +313,6 @@ def _sccs(
         stack.append(root)
         on_stack[root] = 1
         while work:
-            if poll is not None:
-                poll()
             v, k = work[-1]
             edges = succ[v]
             while k < len(edges):
@@ -335,6 +324,8 @@ def _sccs(
                     work[-1] = (v, k)
                     order[w] = low[w] = counter
                     counter += 1
+                    if not counter & POLL_MASK:
+                        ask(stop)
                     stack.append(w)
                     on_stack[w] = 1
                     work.append((w, 0))

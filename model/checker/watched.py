@@ -40,7 +40,7 @@ from collections.abc import Callable, Hashable, Sequence
 from itertools import pairwise
 from typing import Literal
 
-from ehttp.checker.liveness import CHUNK, Agents, Stopped, judge_reduced, poller
+from ehttp.checker.liveness import CHUNK, POLL_MASK, Agents, ask, judge_reduced
 from ehttp.checker.model import A, Model, Orbits, S
 from ehttp.checker.properties import Property
 from ehttp.checker.trace import ModelError, Step
@@ -173,8 +173,7 @@ def judge_watched(
     else:
         starts = []
         for begin in range(0, len(states), CHUNK):  # `stop` asked between chunks
-            if stop is not None and stop():
-                raise Stopped
+            ask(stop)
             starts += [
                 (i, j)
                 for i in range(begin, min(begin + CHUNK, len(states)))
@@ -203,11 +202,10 @@ def judge_watched(
     pair_succ: list[list[int]] = []
     pair_labels: list[Sequence[int]] = []
     pair_perms: list[list[Sequence[int]]] = []
-    poll = poller(stop)
     cursor = 0
     while cursor < len(nodes):
-        if poll is not None:
-            poll()
+        if not cursor & POLL_MASK:
+            ask(stop)
         i, j = nodes[cursor]
         out: list[int] = []
         perms: list[Sequence[int]] = []

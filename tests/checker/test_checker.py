@@ -848,19 +848,10 @@ def test_no_liveness_question_is_judged_once_the_time_is_up(
 def test_a_stop_ends_the_liveness_question_being_judged(
     monkeypatch: pytest.MonkeyPatch, agents: bool
 ) -> None:
-    # The stop comes once the first question on the reduced graph has started: it ends that
-    # question too (asked every _POLL steps, here every step), not only the questions after it.
-    monkeypatch.setattr(checker.liveness, "_POLL", 1)
-    asked: list[bool] = []
-    started: list[bool] = []
-
-    def tell(label: str) -> None:
-        started.append(label == "liveness: reduced graph")
-
-    def stop() -> bool:
-        if any(started):
-            asked.append(True)
-        return len(asked) > 1  # not before the first question: within it
+    # The stop request comes once the first question's judgement has started: it ends that
+    # judgement (asked every 4,096 steps, here every step), not only the questions after it.
+    for module in (checker.liveness, checker.watched):
+        monkeypatch.setattr(module, "POLL_MASK", 0)
 
     def settles(j: int) -> Property[Swarm]:
         return Property.eventually(f"agent {j} lets go", lambda s: s[1][j] != 1)
@@ -873,16 +864,18 @@ def test_a_stop_ends_the_liveness_question_being_judged(
     )
     judge = "judge_watched" if agents else "judge_reduced"
     real = getattr(checker.run, judge)
+    asked_to_judge: list[object] = []
     answered: list[object] = []
 
     def recorded(*args: Any, **kwargs: Any) -> Any:
+        asked_to_judge.append(args)
         answered.append(real(*args, **kwargs))
         return answered[-1]
 
     monkeypatch.setattr(checker.run, judge, recorded)
-    result = check(model, props, phase=tell, stop=stop)
+    result = check(model, props, stop=lambda: bool(asked_to_judge))
     assert (result.complete, result.stopped_reason) == (False, "interrupted")
-    assert answered == [], "the question judged when the stop came gave no answer"
+    assert len(asked_to_judge) == 1 and answered == [], "the judgement under way gave no answer"
     liveness = [p for p in result.properties if p.kind in ("eventually", "leads-to")]
     assert liveness and all(p.verdict == "unknown" for p in liveness)
 
