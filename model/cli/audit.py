@@ -156,6 +156,13 @@ def render_text(result: AuditResult, interrupted: bool = False) -> str:
             f"{len(result.properties)} properties kill at least one mutant"
         )
         return "\n".join(lines) + "\n"
+    if not result.complete:  # cut by --max-seconds: what ran is no verdict
+        ran = len(mutants) - not_run
+        lines.append(
+            f"INCOMPLETE: {ran} of {len(mutants)} mutants run (--max-seconds); so far {killing} "
+            f"of {len(result.properties)} properties kill at least one mutant; nothing passes"
+        )
+        return "\n".join(lines) + "\n"
     verdict = "PASS" if result.passed else "FAIL"
     lines.append(
         f"{verdict}: {killing} of {len(result.properties)} properties kill at least one mutant"

@@ -87,6 +87,10 @@ def test_max_seconds_stops_the_run_and_fails() -> None:
     # A millisecond cuts the mutants or, as a rule, the unmutated lab's check itself.
     assert result.stdout.splitlines()[1].startswith("INCOMPLETE: ")
     assert "--max-seconds" in result.stdout.splitlines()[1]
+    # Its last line is no PASS or FAIL: what ran is no verdict.
+    last = result.stdout.splitlines()[-1]
+    assert last.startswith("INCOMPLETE: ") and " mutants run (--max-seconds); so far " in last
+    assert last.endswith("; nothing passes")
     # A property no mutant run so far kills is not called unfalsifiable: most did not run.
     assert "not known yet: no mutant run so far makes it fail" in result.stdout
     assert "UNFALSIFIABLE" not in result.stdout
