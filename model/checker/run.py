@@ -42,7 +42,7 @@ from ehttp.checker.explore import (
     paused_gc,
 )
 from ehttp.checker.fork import can_fork, fork_from_states, forked
-from ehttp.checker.liveness import CHUNK, Agents, Stopped, find_lasso, judge_reduced
+from ehttp.checker.liveness import CHUNK, Agents, Stopped, ask, find_lasso, judge_reduced
 from ehttp.checker.model import A, Expanding, Model, Moving, Orbits, Recording, S, Symmetric
 from ehttp.checker.properties import LIVENESS_KINDS, Kind, Property, PropertyError
 from ehttp.checker.trace import ModelError, Step, replay_path
@@ -346,9 +346,8 @@ def _judge_all(
     KeyboardInterrupt (a second Ctrl-C) while judging one ends judging too. Liveness properties
     left unjudged are "unknown"; ``deadline`` (a `time.perf_counter` reading) is asked before
     each liveness and `recoverable` property the same way. ``reduced`` holds the verdicts judged
-    on the reduced graph
-    (None when liveness is not judged there); a liveness property missing from it was not
-    judged.
+    on the reduced graph (None when liveness is not judged there); a liveness property missing
+    from it was not judged.
     """
     results: list[PropertyResult[S]] = []
     judged = not unasked
@@ -544,23 +543,17 @@ def _judge_reduced(
         condition = prop.condition
         assert condition is not None
         trigger = prop.trigger
-        q: Sequence[bool]
-        p: Sequence[bool]
-        pairs: list[tuple[bool, bool]] = []
+        q: list[bool] = []
+        p: list[bool] = [] if trigger is not None else [parent < 0 for parent in main.parent]
         for first in range(0, len(states), CHUNK):  # the stop is asked between chunks
-            if asking is not None and asking():
-                raise Stopped
+            ask(asking)
             chunk = states[first : first + CHUNK]
             if trigger is None:
-                pairs += [(True, condition(s)) for s in chunk]
+                q += [condition(s) for s in chunk]
             else:
-                pairs += [(trigger(s), condition(s)) for s in chunk]
-        q = [pair[1] for pair in pairs]
-        p = (
-            [parent < 0 for parent in main.parent]
-            if trigger is None
-            else [pair[0] for pair in pairs]
-        )
+                pairs = [(trigger(s), condition(s)) for s in chunk]
+                p += [pair[0] for pair in pairs]
+                q += [pair[1] for pair in pairs]
         return judge_reduced(succ, labels, fair, p, q, agents, asking)
 
     def judge_each(share: list[list[int]]) -> dict[int, Verdict]:
